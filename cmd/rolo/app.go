@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"github.com/rolo-crm/rolo/store"
+	"github.com/rolo-crm/rolo/tui/termtext"
+	"golang.org/x/term"
+)
+
+// App carries what every command needs: streams, environment, clock, the
+// global flags and the lazily opened notebook (so --help never opens it).
+type App struct {
+	In     io.Reader
+	Out    io.Writer
+	Err    io.Writer
+	Getenv func(string) string
+	Now    func() time.Time
+
+	// IsTTY says stdout is a terminal: tables, colour, relative dates.
+	IsTTY bool
+	// InTTY says stdin is a terminal (the TUI needs both).
+	InTTY bool
+	// Width is the terminal width in cells, 0 when unknown.
+	Width int
+
+	// Global flags.
+	DBPath string
+	AsOf   string
+	JSON   bool
+
+	store *store.Store
+	// OpenTUI runs the interactive program; nil when not wired (tests).
+	OpenTUI func(ctx context.Context, st *store.Store, today time.Time) error
+}
+
+func newSystemApp() *App {
+	a := &App{
+		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		Getenv: os.Getenv,
+		Now:    time.Now,
+		IsTTY:  term.IsTerminal(int(os.Stdout.Fd())),
+		InTTY:  term.IsTerminal(int(os.Stdin.Fd())),
+	}
+	if a.IsTTY {
+		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
+			a.Width = w
+		}
+	}
+	a.OpenTUI = runTUI
+	return a
+}
+
+// dbPath is the notebook path from --db, ROLO_DB or the default.
+func (a *App) dbPath() (string, error) {
+	if a.DBPath != "" {
+		return a.DBPath, nil
+	}
+	return store.DefaultPath(a.Getenv)
+}
+
+// Store opens the existing notebook on first use.
+func (a *App) Store(ctx context.Context) (*store.Store, error) {
+	if a.store != nil {
+		return a.store, nil
+	}
+	path, err := a.dbPath()
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, path, store.Options{Now: a.Now})
+	if err != nil {
+		return nil, err
+	}
+	a.store = st
+	return st, nil
+}
+
+// Close closes the notebook if it was opened.
+func (a *App) Close() {
+	if a.store != nil {
+		a.store.Close()
+		a.store = nil
+	}
+}
+
+// Today is --as-of, or the local date now.
+func (a *App) Today() (time.Time, error) {
+	if a.AsOf != "" {
+		t, err := store.ParseDate(a.AsOf)
+		if err != nil {
+			return t, fmt.Errorf("--as-of: %w", err)
+		}
+		return t, nil
+	}
+	return store.Today(a.Now()), nil
+}
+
+// renderer styles output for stdout, honouring NO_COLOR and pipes.
+func (a *App) renderer() *lipgloss.Renderer {
+	r := lipgloss.NewRenderer(a.Out)
+	if !a.IsTTY || a.Getenv("NO_COLOR") != "" || a.Getenv("TERM") == "dumb" {
+		r.SetColorProfile(termenv.Ascii)
+	} else {
+		r.SetColorProfile(termenv.ANSI256)
+	}
+	return r
+}
+
+// Exit codes, mapped in one place.
+const (
+	exitOK        = 0
+	exitAttention = 1 // `rolo due`: something is overdue
+	exitUsage     = 2 // bad flags or input, unknown or ambiguous customer
+	exitNotebook  = 3 // missing, damaged, busy, read-only or too new notebook
+	exitFailure   = 4 // anything else
+)
+
+// errAttention is returned by commands that succeed but want exit code 1.
+var errAttention = errors.New("attention")
+
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usageErrorf(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+func exitCode(err error) int {
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errAttention):
+		return exitAttention
+	case errors.As(err, &ue), errors.Is(err, store.ErrInvalid), errors.Is(err, store.ErrNotFound),
+		errors.Is(err, store.ErrAmbiguous), errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrExists):
+		return exitUsage
+	case errors.Is(err, store.ErrNoNotebook), errors.Is(err, store.ErrNotNotebook), errors.Is(err, store.ErrTooNew),
+		errors.Is(err, store.ErrDamaged), errors.Is(err, store.ErrBusy), errors.Is(err, store.ErrReadOnly),
+		errors.Is(err, store.ErrDiskFull), errors.Is(err, store.ErrNotPermitted):
+		return exitNotebook
+	}
+	return exitFailure
+}
+
+// printError writes err to stderr as inert text.
+func (a *App) printError(err error) {
+	msg := err.Error()
+	for _, sentinel := range []error{store.ErrInvalid, store.ErrNotFound, store.ErrConflict} {
+		msg = strings.Replace(msg, sentinel.Error()+": ", "", 1)
+	}
+	fmt.Fprintln(a.Err, "rolo: "+termtext.CleanText(msg))
+}

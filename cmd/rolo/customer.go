@@ -1,0 +1,400 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/rolo-crm/rolo/store"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// customerFlags are the profile fields shared by add and edit.
+type customerFlags struct {
+	name                                                            string
+	externalID, company, title, phone, email, wechat, address, city string
+	birthday, gender, occupation, source, referredBy, status        string
+	lostReason, attitude, preferences, needs, notes                 string
+	lunar, leap                                                     bool
+	tags, untags, custom                                            []string
+	cadence                                                         int
+}
+
+func (f *customerFlags) register(fs *pflag.FlagSet, editing bool) {
+	fs.StringVar(&f.externalID, "external-id", "", "your own stable id for imports and scripts")
+	fs.StringVar(&f.company, "company", "", "company")
+	fs.StringVar(&f.title, "title", "", "job title")
+	fs.StringVar(&f.phone, "phone", "", "phone number")
+	fs.StringVar(&f.email, "email", "", "email address")
+	fs.StringVar(&f.wechat, "wechat", "", "WeChat id")
+	fs.StringVar(&f.address, "address", "", "address")
+	fs.StringVar(&f.city, "city", "", "city or region")
+	fs.StringVar(&f.birthday, "birthday", "", "birthday YYYY-MM-DD, or --MM-DD without the year")
+	fs.BoolVar(&f.lunar, "lunar", false, "the birthday is a lunar (农历) date")
+	fs.BoolVar(&f.leap, "leap", false, "the lunar birthday is in a leap month (闰月)")
+	fs.StringVar(&f.gender, "gender", "", "gender")
+	fs.StringVar(&f.occupation, "occupation", "", "occupation")
+	fs.StringVar(&f.source, "source", "", "where the customer came from")
+	fs.StringVar(&f.referredBy, "referred-by", "", "the customer who referred them (id or name; \"\" to clear)")
+	fs.StringVar(&f.status, "status", "", "prospect, active, lapsed, lost, won_back or dropped")
+	fs.StringVar(&f.lostReason, "lost-reason", "", "why the customer was lost (moved, money, dissatisfied, competitor...)")
+	fs.StringVar(&f.attitude, "attitude", "", "attitude, e.g. price_driven or harmful")
+	fs.StringVar(&f.preferences, "preferences", "", "what they like")
+	fs.StringVar(&f.needs, "needs", "", "what they need")
+	fs.StringVar(&f.notes, "notes", "", "free notes")
+	fs.StringSliceVar(&f.tags, "tag", nil, "add a tag (repeat or comma-separate)")
+	fs.StringArrayVar(&f.custom, "set", nil, "custom field key=value (key= removes it)")
+	fs.IntVar(&f.cadence, "cadence", 0, "contact this customer every N days (overrides the tier cadence; 0 clears on edit)")
+	if editing {
+		fs.StringSliceVar(&f.untags, "untag", nil, "remove a tag")
+		fs.StringVar(&f.name, "name", "", "rename the customer")
+	}
+}
+
+// apply copies the flags the user set onto c.
+func (f *customerFlags) apply(cmd *cobra.Command, a *App, c *store.Customer) error {
+	fs := cmd.Flags()
+	set := func(name string, dst *string, v string) {
+		if fs.Changed(name) {
+			*dst = v
+		}
+	}
+	set("name", &c.Name, f.name)
+	set("external-id", &c.ExternalID, f.externalID)
+	set("company", &c.Company, f.company)
+	set("title", &c.Title, f.title)
+	set("phone", &c.Phone, f.phone)
+	set("email", &c.Email, f.email)
+	set("wechat", &c.WeChat, f.wechat)
+	set("address", &c.Address, f.address)
+	set("city", &c.City, f.city)
+	set("birthday", &c.Birthday, f.birthday)
+	set("gender", &c.Gender, f.gender)
+	set("occupation", &c.Occupation, f.occupation)
+	set("source", &c.Source, f.source)
+	set("status", &c.Status, f.status)
+	set("lost-reason", &c.LostReason, f.lostReason)
+	set("attitude", &c.Attitude, f.attitude)
+	set("preferences", &c.Preferences, f.preferences)
+	set("needs", &c.Needs, f.needs)
+	set("notes", &c.Notes, f.notes)
+	if fs.Changed("lunar") {
+		c.BirthdayLunar = f.lunar
+	}
+	if fs.Changed("leap") {
+		c.BirthdayLeap = f.leap
+		if f.leap {
+			c.BirthdayLunar = true
+		}
+	}
+	if fs.Changed("birthday") && !fs.Changed("lunar") && !fs.Changed("leap") {
+		c.BirthdayLunar, c.BirthdayLeap = false, false
+	}
+	if fs.Changed("cadence") {
+		if f.cadence < 0 {
+			return usageErrorf("--cadence must be a number of days, got %d", f.cadence)
+		}
+		c.CadenceDays = nil
+		if f.cadence > 0 {
+			n := f.cadence
+			c.CadenceDays = &n
+		}
+	}
+	c.Tags = append(c.Tags, f.tags...)
+	if len(f.untags) > 0 {
+		drop := map[string]bool{}
+		for _, t := range f.untags {
+			drop[strings.TrimSpace(t)] = true
+		}
+		kept := c.Tags[:0]
+		for _, t := range c.Tags {
+			if !drop[t] {
+				kept = append(kept, t)
+			}
+		}
+		c.Tags = kept
+	}
+	for _, kv := range f.custom {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return usageErrorf("--set %q: write custom fields as key=value", kv)
+		}
+		if c.Custom == nil {
+			c.Custom = map[string]string{}
+		}
+		if v == "" {
+			delete(c.Custom, k)
+		} else {
+			c.Custom[k] = v
+		}
+	}
+	if fs.Changed("referred-by") {
+		c.ReferredBy = nil
+		if f.referredBy != "" {
+			st, err := a.Store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			ref, err := st.ResolveCustomer(cmd.Context(), f.referredBy)
+			if err != nil {
+				return fmt.Errorf("--referred-by: %w", err)
+			}
+			c.ReferredBy = &ref.ID
+		}
+	}
+	return nil
+}
+
+func newAddCmd(a *App) *cobra.Command {
+	var f customerFlags
+	cmd := &cobra.Command{
+		Use:   "add NAME",
+		Short: "Add a customer",
+		Example: `  rolo add 王小明 --phone 13800138000 --company 明达贸易 --birthday 1980-08-15 --lunar
+  rolo add "Anna Li" --email anna@example.com --tag vip --referred-by 王小明`,
+		Args: exactArgs(1, "the customer's NAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := a.Store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			c := store.Customer{Name: args[0]}
+			if err := f.apply(cmd, a, &c); err != nil {
+				return err
+			}
+			c, err = st.AddCustomer(cmd.Context(), c)
+			if err != nil {
+				return fmt.Errorf("add customer: %w", err)
+			}
+			if a.JSON {
+				return writeJSON(a.Out, c)
+			}
+			if a.IsTTY {
+				fmt.Fprintf(a.Out, "Added %s (id %d)\n", clean(c.Name), c.ID)
+				return nil
+			}
+			fmt.Fprintln(a.Out, c.ID)
+			return nil
+		},
+	}
+	f.register(cmd.Flags(), false)
+	return cmd
+}
+
+func newEditCmd(a *App) *cobra.Command {
+	var f customerFlags
+	cmd := &cobra.Command{
+		Use:     "edit CUSTOMER",
+		Short:   "Change a customer's profile",
+		Example: "  rolo edit 王小明 --phone 13900139000 --tag vip\n  rolo edit 42 --status lost --lost-reason moved",
+		Args:    exactArgs(1, "a CUSTOMER (id or name)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().NFlag() == 0 {
+				return usageErrorf("nothing to change; pass the fields to edit, e.g. --phone or --tag (see rolo edit --help)")
+			}
+			st, err := a.Store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			c, err := st.ResolveCustomer(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			c, err = st.UpdateCustomer(cmd.Context(), c.ID, func(c *store.Customer) error {
+				return f.apply(cmd, a, c)
+			})
+			if err != nil {
+				return fmt.Errorf("edit customer: %w", err)
+			}
+			if a.JSON {
+				return writeJSON(a.Out, c)
+			}
+			if a.IsTTY {
+				fmt.Fprintf(a.Out, "Updated %s (id %d)\n", clean(c.Name), c.ID)
+			}
+			return nil
+		},
+	}
+	f.register(cmd.Flags(), true)
+	return cmd
+}
+
+func newRmCmd(a *App) *cobra.Command {
+	var purge, restore bool
+	cmd := &cobra.Command{
+		Use:   "rm CUSTOMER",
+		Short: "Archive a customer (--purge deletes them and their history)",
+		Args:  exactArgs(1, "a CUSTOMER (id or name)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := a.Store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			var c store.Customer
+			if restore {
+				id, perr := strconv.ParseInt(strings.TrimPrefix(args[0], "#"), 10, 64)
+				if perr != nil {
+					return usageErrorf("--restore needs the customer's id (see rolo list --archived)")
+				}
+				if err := st.RestoreCustomer(ctx, id); err != nil {
+					return err
+				}
+				c, err = st.Customer(ctx, id)
+				if err != nil {
+					return err
+				}
+				if a.IsTTY {
+					fmt.Fprintf(a.Out, "Restored %s (id %d)\n", clean(c.Name), c.ID)
+				}
+				return nil
+			}
+			c, err = st.ResolveCustomer(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			if purge {
+				err = st.PurgeCustomer(ctx, c.ID)
+			} else {
+				err = st.ArchiveCustomer(ctx, c.ID)
+			}
+			if err != nil {
+				return err
+			}
+			if a.IsTTY {
+				if purge {
+					fmt.Fprintf(a.Out, "Deleted %s (id %d) and their history\n", clean(c.Name), c.ID)
+				} else {
+					fmt.Fprintf(a.Out, "Archived %s (id %d); rolo rm --restore %d brings them back\n", clean(c.Name), c.ID, c.ID)
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&purge, "purge", false, "delete the customer and all their purchases, contacts and follow-ups for good")
+	cmd.Flags().BoolVar(&restore, "restore", false, "bring an archived customer back (by id)")
+	cmd.MarkFlagsMutuallyExclusive("purge", "restore")
+	return cmd
+}
+
+func newFindCmd(a *App) *cobra.Command {
+	var limit int
+	var archived bool
+	cmd := &cobra.Command{
+		Use:   "find QUERY",
+		Short: "Find customers by name, pinyin, initials, company, phone, notes or items",
+		Example: `  rolo find 王          # every 王
+  rolo find wxm         # pinyin initials: 王小明
+  rolo find wangxiaoming
+  rolo find 普洱        # customers who bought Pu'er tea`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := a.Store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			hits, err := st.Search(cmd.Context(), strings.Join(args, " "), store.SearchOptions{Limit: limit, IncludeArchived: archived})
+			if err != nil {
+				return err
+			}
+			if a.JSON {
+				return writeJSON(a.Out, hits)
+			}
+			if len(hits) == 0 {
+				if a.IsTTY {
+					fmt.Fprintln(a.Err, "No customer matches; try fewer characters, pinyin initials, or rolo list.")
+				}
+				return nil
+			}
+			t := a.newTable(column{Name: "id", Right: true}, column{Name: "name", Min: 8}, column{Name: "company"},
+				column{Name: "phone"}, column{Name: "city"}, column{Name: "matched"})
+			for _, h := range hits {
+				c := h.Customer
+				t.add(strconv.FormatInt(c.ID, 10), c.Name, c.Company, c.Phone, c.City, h.Matched)
+			}
+			return t.print()
+		},
+	}
+	cmd.Flags().IntVarP(&limit, "limit", "n", 20, "show at most N matches")
+	cmd.Flags().BoolVar(&archived, "archived", false, "include archived customers")
+	return cmd
+}
+
+func newListCmd(a *App) *cobra.Command {
+	var f store.CustomerFilter
+	var tier string
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List customers (filter by tag, tier, status, city)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := a.Store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			tiers := map[int64]string{}
+			{
+				today, err := a.Today()
+				if err != nil {
+					return err
+				}
+				tiers, err = currentTiers(ctx, a, st, today)
+				if err != nil {
+					return err
+				}
+			}
+			if tier != "" {
+				want, err := parseTierList(tier)
+				if err != nil {
+					return err
+				}
+				f.IDs = []int64{}
+				for id, t := range tiers {
+					if want[t] {
+						f.IDs = append(f.IDs, id)
+					}
+				}
+				sort.Slice(f.IDs, func(i, j int) bool { return f.IDs[i] < f.IDs[j] })
+			}
+			cs, total, err := st.ListCustomers(ctx, f)
+			if err != nil {
+				return err
+			}
+			if a.JSON {
+				type row struct {
+					store.Customer
+					Tier string `json:"tier"`
+				}
+				out := make([]row, len(cs))
+				for i, c := range cs {
+					out[i] = row{c, tiers[c.ID]}
+				}
+				return writeJSON(a.Out, out)
+			}
+			t := a.newTable(column{Name: "id", Right: true}, column{Name: "name", Min: 8}, column{Name: "tier"},
+				column{Name: "status"}, column{Name: "company"}, column{Name: "phone"}, column{Name: "city"}, column{Name: "tags"})
+			for _, c := range cs {
+				t.add(strconv.FormatInt(c.ID, 10), c.Name, tiers[c.ID], c.Status, c.Company, c.Phone, c.City, strings.Join(c.Tags, ","))
+			}
+			if err := t.print(); err != nil {
+				return err
+			}
+			if a.IsTTY && total > len(cs) {
+				fmt.Fprintf(a.Err, "%d of %d shown; use --limit and --offset to page\n", len(cs), total)
+			}
+			return nil
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&f.Tag, "tag", "", "only customers with this tag")
+	fs.StringVar(&tier, "tier", "", "only these tiers, e.g. key,major")
+	fs.StringVar(&f.Status, "status", "", "only this status")
+	fs.StringVar(&f.City, "city", "", "only this city")
+	fs.BoolVar(&f.Archived, "archived", false, "list archived customers instead")
+	fs.IntVarP(&f.Limit, "limit", "n", 0, "show at most N customers")
+	fs.IntVar(&f.Offset, "offset", 0, "skip the first N customers")
+	return cmd
+}

@@ -1,0 +1,378 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rolo-crm/rolo/store"
+	"github.com/spf13/cobra"
+)
+
+func newBuyCmd(a *App) *cobra.Command {
+	var item, qty, cost, paid, date, next, channel, requests, mood, note string
+	cmd := &cobra.Command{
+		Use:   "buy CUSTOMER AMOUNT",
+		Short: "Record a purchase note",
+		Example: `  rolo buy 王小明 1280 --item 普洱茶饼 --qty 4 --next +3m
+  rolo buy 42 99.50 --date 2026-11-01 --paid 50 --requests "gift wrap"`,
+		Args: exactArgs(2, "a CUSTOMER and an AMOUNT"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			today, err := a.Today()
+			if err != nil {
+				return err
+			}
+			p := store.Purchase{Item: item, Channel: channel, SpecialRequests: requests, Mood: mood, Note: note, Quantity: 1}
+			if p.Amount, err = parseAmount("AMOUNT", args[1]); err != nil {
+				return err
+			}
+			if qty != "" {
+				q, err := strconv.ParseFloat(qty, 64)
+				if err != nil || q < 0 {
+					return usageErrorf("--qty %q: the quantity must be a number of zero or more", qty)
+				}
+				p.Quantity = q
+			}
+			if cost != "" {
+				v, err := parseAmount("--cost", cost)
+				if err != nil {
+					return err
+				}
+				p.Cost = &v
+			}
+			if paid != "" {
+				v, err := parseAmount("--paid", paid)
+				if err != nil {
+					return err
+				}
+				p.Paid = &v
+			}
+			d := today
+			if date != "" {
+				if d, err = store.ParseWhen(date, today); err != nil {
+					return fmt.Errorf("--date: %w", err)
+				}
+			}
+			p.Date = d.Format(store.DateLayout)
+			if next != "" {
+				n, err := store.ParseWhen(next, d)
+				if err != nil {
+					return fmt.Errorf("--next: %w", err)
+				}
+				p.NextDate = n.Format(store.DateLayout)
+			}
+			st, err := a.Store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			c, err := st.ResolveCustomer(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			p.CustomerID = c.ID
+			p, err = st.AddPurchase(cmd.Context(), p)
+			if err != nil {
+				return err
+			}
+			return a.reportAdded(p, p.ID, fmt.Sprintf("Recorded %s for %s on %s", a.money(p.Amount), clean(c.Name), p.Date))
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&item, "item", "", "what they bought")
+	fs.StringVar(&qty, "qty", "", "quantity (default 1)")
+	fs.StringVar(&cost, "cost", "", "your cost, for profit")
+	fs.StringVar(&paid, "paid", "", "amount collected so far (default: paid in full)")
+	fs.StringVar(&date, "date", "", "purchase date (default today)")
+	fs.StringVar(&next, "next", "", "when they will buy next: a date or +3m, +6w... from the purchase date")
+	fs.StringVar(&channel, "channel", "", "where they bought (shop, online, wechat...)")
+	fs.StringVar(&requests, "requests", "", "special requests")
+	fs.StringVar(&mood, "mood", "", "their mood or expression")
+	fs.StringVar(&note, "note", "", "a note")
+	return cmd
+}
+
+func parseAmount(what, s string) (int64, error) {
+	v, err := store.ParseMoney(s)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	if v < 0 {
+		return 0, usageErrorf("%s %q: must be zero or more", what, s)
+	}
+	return v, nil
+}
+
+// reportAdded prints the id of what was added: JSON, a sentence on a TTY,
+// the bare id in a pipe.
+func (a *App) reportAdded(v any, id int64, sentence string) error {
+	if a.JSON {
+		return writeJSON(a.Out, v)
+	}
+	if a.IsTTY {
+		fmt.Fprintf(a.Out, "%s (id %d)\n", sentence, id)
+		return nil
+	}
+	fmt.Fprintln(a.Out, id)
+	return nil
+}
+
+func contactTime(a *App, when string, today time.Time) (string, error) {
+	if when == "" {
+		if a.AsOf != "" {
+			return today.Add(12 * time.Hour).Format(time.RFC3339), nil
+		}
+		return a.Now().UTC().Format(time.RFC3339), nil
+	}
+	if t, err := time.Parse(time.RFC3339, when); err == nil {
+		return t.UTC().Format(time.RFC3339), nil
+	}
+	d, err := store.ParseWhen(when, today)
+	if err != nil {
+		return "", fmt.Errorf("--at: %w", err)
+	}
+	return d.Add(12 * time.Hour).Format(time.RFC3339), nil
+}
+
+func logContact(cmd *cobra.Command, a *App, ref, kind, text, when string) error {
+	today, err := a.Today()
+	if err != nil {
+		return err
+	}
+	kind = strings.ToLower(kind)
+	at, err := contactTime(a, when, today)
+	if err != nil {
+		return err
+	}
+	st, err := a.Store(cmd.Context())
+	if err != nil {
+		return err
+	}
+	c, err := st.ResolveCustomer(cmd.Context(), ref)
+	if err != nil {
+		return err
+	}
+	k, err := st.AddContact(cmd.Context(), store.Contact{CustomerID: c.ID, Kind: kind, Summary: text, At: at})
+	if err != nil {
+		return err
+	}
+	what := "Logged " + kind + " with " + clean(c.Name)
+	if kind == "complaint" {
+		what = "Opened complaint from " + clean(c.Name) + "; rolo resolve " + strconv.FormatInt(k.ID, 10) + " when it is fixed"
+	}
+	return a.reportAdded(k, k.ID, what)
+}
+
+func newLogCmd(a *App) *cobra.Command {
+	var at string
+	cmd := &cobra.Command{
+		Use:   "log CUSTOMER KIND TEXT",
+		Short: "Log a contact: " + strings.Join(store.ContactKinds, ", "),
+		Example: `  rolo log 王小明 call "asked about the new tea; call back in spring"
+  rolo log 42 greeting "中秋快乐" --at 2026-09-25`,
+		Args: exactArgs(3, "a CUSTOMER, a KIND and a TEXT"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return logContact(cmd, a, args[0], args[1], args[2], at)
+		},
+	}
+	cmd.Flags().StringVar(&at, "at", "", "when it happened (default now)")
+	return cmd
+}
+
+func newComplaintCmd(a *App) *cobra.Command {
+	var at string
+	cmd := &cobra.Command{
+		Use:   "complaint CUSTOMER TEXT",
+		Short: "Record a complaint (open until rolo resolve)",
+		Args:  exactArgs(2, "a CUSTOMER and a TEXT"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return logContact(cmd, a, args[0], "complaint", args[1], at)
+		},
+	}
+	cmd.Flags().StringVar(&at, "at", "", "when it was made (default now)")
+	return cmd
+}
+
+func newResolveCmd(a *App) *cobra.Command {
+	var note string
+	cmd := &cobra.Command{
+		Use:   "resolve COMPLAINT_ID|CUSTOMER",
+		Short: "Resolve a complaint and schedule a satisfaction check-in",
+		Long: `Resolve a complaint by its id, or a customer's only open complaint.
+A follow-up to check the customer is satisfied is scheduled ` + strconv.Itoa(store.CheckInDays) + ` days later.`,
+		Args: exactArgs(1, "a complaint id or a CUSTOMER"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			today, err := a.Today()
+			if err != nil {
+				return err
+			}
+			st, err := a.Store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			id, perr := strconv.ParseInt(args[0], 10, 64)
+			if perr != nil {
+				c, err := st.ResolveCustomer(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				open, err := st.OpenComplaints(ctx, c.ID)
+				if err != nil {
+					return err
+				}
+				switch len(open) {
+				case 0:
+					return fmt.Errorf("%w: %s has no open complaint", store.ErrNotFound, c.Name)
+				case 1:
+					id = open[0].ID
+				default:
+					ids := make([]string, len(open))
+					for i, k := range open {
+						ids[i] = strconv.FormatInt(k.ID, 10)
+					}
+					return fmt.Errorf("%w: %s has %d open complaints (ids %s); resolve one by id", store.ErrAmbiguous, c.Name, len(open), strings.Join(ids, ", "))
+				}
+			}
+			at := a.Now()
+			if a.AsOf != "" {
+				at = today.Add(12 * time.Hour)
+			}
+			f, err := st.ResolveComplaint(ctx, id, at, note)
+			if err != nil {
+				return err
+			}
+			return a.reportAdded(f, f.ID, fmt.Sprintf("Resolved complaint %d; check-in follow-up due %s", id, f.Due))
+		},
+	}
+	cmd.Flags().StringVar(&note, "note", "", "how it was resolved (logged as feedback)")
+	return cmd
+}
+
+func newSurveyCmd(a *App) *cobra.Command {
+	var v store.Survey
+	var date string
+	cmd := &cobra.Command{
+		Use:     "survey CUSTOMER",
+		Short:   "Record a loyalty survey: five factors, 1–5 each",
+		Example: "  rolo survey 王小明 --satisfaction 5 --initiative 4 --repurchase 5 --recommend 4 --resistance 3",
+		Args:    exactArgs(1, "a CUSTOMER"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, f := range []string{"satisfaction", "initiative", "repurchase", "recommend", "resistance"} {
+				if !cmd.Flags().Changed(f) {
+					return usageErrorf("--%s is missing; give all five factors, 1–5 each", f)
+				}
+			}
+			today, err := a.Today()
+			if err != nil {
+				return err
+			}
+			d := today
+			if date != "" {
+				if d, err = store.ParseWhen(date, today); err != nil {
+					return fmt.Errorf("--date: %w", err)
+				}
+			}
+			v.Date = d.Format(store.DateLayout)
+			st, err := a.Store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			c, err := st.ResolveCustomer(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			v.CustomerID = c.ID
+			v, err = st.AddSurvey(cmd.Context(), v)
+			if err != nil {
+				return err
+			}
+			return a.reportAdded(v, v.ID, "Recorded survey for "+clean(c.Name))
+		},
+	}
+	fs := cmd.Flags()
+	fs.IntVar(&v.Satisfaction, "satisfaction", 0, "overall satisfaction 1–5")
+	fs.IntVar(&v.Initiative, "initiative", 0, "initiative in keeping the relationship 1–5")
+	fs.IntVar(&v.Repurchase, "repurchase", 0, "intent to buy again 1–5")
+	fs.IntVar(&v.Recommend, "recommend", 0, "intent to recommend 1–5")
+	fs.IntVar(&v.Resistance, "resistance", 0, "resistance to switching 1–5")
+	fs.StringVar(&v.Note, "note", "", "a note")
+	fs.StringVar(&date, "date", "", "survey date (default today)")
+	return cmd
+}
+
+func newFollowCmd(a *App) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "follow CUSTOMER WHEN WHAT",
+		Short: "Schedule a follow-up (WHEN: a date, +3d, +2w, tomorrow, next monday, 下周一)",
+		Example: `  rolo follow 王小明 +2w "send the new catalogue"
+  rolo follow 42 "next monday" "call about the order"`,
+		Args: exactArgs(3, "a CUSTOMER, WHEN and WHAT"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			today, err := a.Today()
+			if err != nil {
+				return err
+			}
+			due, err := store.ParseWhen(args[1], today)
+			if err != nil {
+				return err
+			}
+			st, err := a.Store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			c, err := st.ResolveCustomer(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			f, err := st.AddFollowUp(cmd.Context(), store.FollowUp{CustomerID: c.ID, Due: due.Format(store.DateLayout), What: args[2]})
+			if err != nil {
+				return err
+			}
+			return a.reportAdded(f, f.ID, fmt.Sprintf("Follow up with %s %s", clean(c.Name), a.date(f.Due, today)))
+		},
+	}
+	return cmd
+}
+
+func newDoneCmd(a *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "done FOLLOWUP_ID...",
+		Short: "Mark follow-ups done",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			today, err := a.Today()
+			if err != nil {
+				return err
+			}
+			ids := make([]int64, len(args))
+			for i, s := range args {
+				if ids[i], err = strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64); err != nil {
+					return usageErrorf("%q is not a follow-up id; see the ids in rolo due", s)
+				}
+			}
+			st, err := a.Store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			at := a.Now()
+			if a.AsOf != "" {
+				at = today.Add(12 * time.Hour)
+			}
+			for _, id := range ids {
+				f, err := st.CompleteFollowUp(cmd.Context(), id, at)
+				if err != nil {
+					return err
+				}
+				if a.JSON {
+					if err := writeJSON(a.Out, f); err != nil {
+						return err
+					}
+				} else if a.IsTTY {
+					fmt.Fprintf(a.Out, "Done: %s\n", clean(f.What))
+				}
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/rolo-crm/rolo/store"
+	"github.com/rolo-crm/rolo/tui/termtext"
+)
+
+// writeJSON is the one way commands print --json.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// column describes one table column.
+type column struct {
+	Name  string
+	Right bool // numbers are right-aligned
+	Min   int  // the narrowest it may be squeezed to on a TTY
+}
+
+// table prints rows as an aligned, styled table on a terminal and as
+// tab-separated values (no header, tabs and newlines escaped) in a pipe.
+type table struct {
+	a    *App
+	cols []column
+	rows [][]string
+}
+
+func (a *App) newTable(cols ...column) *table { return &table{a: a, cols: cols} }
+
+func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
+
+var tsvEscaper = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`)
+
+func (t *table) print() error {
+	w := t.a.Out
+	if !t.a.IsTTY {
+		var b strings.Builder
+		for _, r := range t.rows {
+			for i, c := range r {
+				if i > 0 {
+					b.WriteByte('\t')
+				}
+				b.WriteString(tsvEscaper.Replace(c))
+			}
+			b.WriteByte('\n')
+		}
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	clean := make([][]string, len(t.rows))
+	widths := make([]int, len(t.cols))
+	for i, c := range t.cols {
+		widths[i] = termtext.Width(c.Name)
+	}
+	for i, r := range t.rows {
+		clean[i] = make([]string, len(r))
+		for j, c := range r {
+			clean[i][j] = termtext.Clean(c)
+			widths[j] = max(widths[j], termtext.Width(clean[i][j]))
+		}
+	}
+	fitWidths(widths, t.cols, t.a.Width)
+	header := t.a.renderer().NewStyle().Bold(true)
+	var b strings.Builder
+	line := func(cells []string, style *lipgloss.Style) {
+		parts := make([]string, len(t.cols))
+		for j := range t.cols {
+			c := ""
+			if j < len(cells) {
+				c = cells[j]
+			}
+			if t.cols[j].Right {
+				c = termtext.PadLeft(c, widths[j])
+			} else if j < len(t.cols)-1 {
+				c = termtext.PadRight(c, widths[j])
+			} else {
+				c = termtext.Truncate(c, widths[j])
+			}
+			if style != nil {
+				c = style.Render(c)
+			}
+			parts[j] = c
+		}
+		b.WriteString(strings.TrimRight(strings.Join(parts, "  "), " "))
+		b.WriteByte('\n')
+	}
+	names := make([]string, len(t.cols))
+	for i, c := range t.cols {
+		names[i] = strings.ToUpper(c.Name)
+	}
+	line(names, &header)
+	for _, r := range clean {
+		line(r, nil)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// fitWidths squeezes the widest left-aligned columns until the row fits.
+func fitWidths(widths []int, cols []column, total int) {
+	if total <= 0 {
+		return
+	}
+	sum := func() int {
+		s := 2 * (len(widths) - 1)
+		for _, w := range widths {
+			s += w
+		}
+		return s
+	}
+	for sum() > total {
+		best := -1
+		for i, c := range cols {
+			minW := max(c.Min, 4)
+			if c.Right || widths[i] <= minW {
+				continue
+			}
+			if best < 0 || widths[i] > widths[best] {
+				best = i
+			}
+		}
+		if best < 0 {
+			return
+		}
+		widths[best]--
+	}
+}
+
+// money formats minor units for people: thousands separated on a TTY,
+// plain decimals in a pipe.
+func (a *App) money(v int64) string {
+	s := store.FormatMoney(v)
+	if !a.IsTTY {
+		return s
+	}
+	return groupThousands(s)
+}
+
+func groupThousands(s string) string {
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if frac != "" {
+		b.WriteString("." + frac)
+	}
+	return sign + b.String()
+}
+
+// date formats an ISO date: relative to today on a TTY ("3d ago", "in 2d",
+// "today"), as is in a pipe.
+func (a *App) date(iso string, today time.Time) string {
+	if iso == "" || !a.IsTTY {
+		return iso
+	}
+	t, err := time.Parse(store.DateLayout, iso[:min(len(iso), 10)])
+	if err != nil {
+		return iso
+	}
+	return relDay(t, today)
+}
+
+func relDay(t, today time.Time) string {
+	d := int(store.Today(t).Sub(today).Hours() / 24)
+	switch {
+	case d == 0:
+		return "today"
+	case d == 1:
+		return "tomorrow"
+	case d == -1:
+		return "yesterday"
+	case d > 0 && d < 60:
+		return fmt.Sprintf("in %dd", d)
+	case d < 0 && d > -60:
+		return fmt.Sprintf("%dd ago", -d)
+	}
+	return t.Format(store.DateLayout)
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+// run executes rolo with args and returns the process exit code.
+func run(args []string, a *App) int {
+	defer a.Close()
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	root.SetIn(a.In)
+	root.SetOut(a.Out)
+	root.SetErr(a.Err)
+	err := root.ExecuteContext(context.Background())
+	if err != nil && !errors.Is(err, errAttention) {
+		a.printError(err)
+	}
+	return exitCode(err)
+}
+
+func newRootCmd(a *App) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "rolo",
+		Short: "A terminal CRM for one salesperson",
+		Long: `rolo keeps your notebook of customers, purchases, contacts and follow-ups,
+tells you who to contact today and why, and shows the value pyramid.
+
+Run rolo alone on a terminal to open the interactive notebook.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !a.IsTTY || !a.InTTY || a.OpenTUI == nil {
+				return cmd.Help()
+			}
+			st, err := a.Store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			today, err := a.Today()
+			if err != nil {
+				return err
+			}
+			return a.OpenTUI(cmd.Context(), st, today)
+		},
+	}
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return usageErrorf("%v\nSee '%s --help'.", err, cmd.CommandPath())
+	})
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.DBPath, "db", "", "notebook file (default $ROLO_DB or $XDG_DATA_HOME/rolo/notebook.db)")
+	pf.StringVar(&a.AsOf, "as-of", "", "treat this date (YYYY-MM-DD) as today")
+	pf.BoolVar(&a.JSON, "json", false, "print JSON for scripts")
+
+	root.AddGroup(&cobra.Group{ID: "customers", Title: "Customers:"},
+		&cobra.Group{ID: "history", Title: "Purchases, contacts and follow-ups:"},
+		&cobra.Group{ID: "notebook", Title: "The notebook:"})
+	add := func(group string, cmds ...*cobra.Command) {
+		for _, c := range cmds {
+			c.GroupID = group
+			root.AddCommand(c)
+		}
+	}
+	add("customers", newAddCmd(a), newEditCmd(a), newRmCmd(a), newShowCmd(a), newFindCmd(a), newListCmd(a))
+	add("history", newBuyCmd(a), newLogCmd(a), newComplaintCmd(a), newResolveCmd(a), newSurveyCmd(a),
+		newFollowCmd(a), newDoneCmd(a))
+	add("notebook", newInitCmd(a), newDemoCmd(a), newBackupCmd(a), newCheckCmd(a))
+	return root
+}
+
+// exactArgs is cobra.ExactArgs with a message that says what is missing.
+func exactArgs(n int, names string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageErrorf("%s needs %s (got %d argument(s))\nUsage: %s", cmd.Name(), names, len(args), cmd.UseLine())
+		}
+		return nil
+	}
+}
+
+func rangeArgs(lo, hi int, names string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < lo || len(args) > hi {
+			return usageErrorf("%s needs %s (got %d argument(s))\nUsage: %s", cmd.Name(), names, len(args), cmd.UseLine())
+		}
+		return nil
+	}
+}
+
+func notImplemented(what string) error { return fmt.Errorf("%s is not available yet", what) }

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/rolo-crm/rolo/store"
+	"github.com/rolo-crm/rolo/tiering"
+)
+
+// tierConfig reads the tiering settings of the notebook.
+func tierConfig(ctx context.Context, st *store.Store) (tiering.Config, error) {
+	cfg := tiering.DefaultConfig()
+	set, err := st.Settings(ctx)
+	if err != nil {
+		return cfg, err
+	}
+	if cfg.PyramidCuts, err = tiering.ParseCuts(set["pyramid.cuts"], 4); err != nil {
+		return cfg, fmt.Errorf("setting pyramid.cuts: %w", err)
+	}
+	if cfg.ParetoCuts, err = tiering.ParseCuts(set["pareto.cuts"], 2); err != nil {
+		return cfg, fmt.Errorf("setting pareto.cuts: %w", err)
+	}
+	if cfg.ScoreWeights, err = tiering.ParseWeights(set["score.weights"]); err != nil {
+		return cfg, fmt.Errorf("setting score.weights: %w", err)
+	}
+	return cfg, nil
+}
+
+// tierState is everything tiering knows about the notebook as of a day.
+type tierState struct {
+	cfg     tiering.Config
+	metrics []tiering.Metrics
+	byID    map[int64]tiering.Metrics
+	assign  map[int64]tiering.Assignment
+}
+
+func computeTiers(ctx context.Context, st *store.Store, cfg tiering.Config, today time.Time) (*tierState, error) {
+	ms, err := st.Metrics(ctx, today)
+	if err != nil {
+		return nil, err
+	}
+	ts := &tierState{cfg: cfg, metrics: ms, byID: make(map[int64]tiering.Metrics, len(ms))}
+	for _, m := range ms {
+		ts.byID[m.ID] = m
+	}
+	ts.assign = tiering.Assign(ms, cfg, today)
+	return ts, nil
+}
+
+// currentTiers is every customer's pyramid tier by the notebook's settings.
+func currentTiers(ctx context.Context, a *App, st *store.Store, today time.Time) (map[int64]string, error) {
+	cfg, err := tierConfig(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := computeTiers(ctx, st, cfg, today)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(ts.assign))
+	for id, as := range ts.assign {
+		out[id] = string(as.Tier)
+	}
+	return out, nil
+}
+
+func parseTierList(s string) (map[string]bool, error) {
+	valid := []string{"key", "major", "ordinary", "small", "prospect"}
+	out := map[string]bool{}
+	for _, t := range strings.Split(s, ",") {
+		t = strings.TrimSpace(t)
+		ok := false
+		for _, v := range valid {
+			ok = ok || v == t
+		}
+		if !ok {
+			return nil, usageErrorf("unknown tier %q; use %s", t, strings.Join(valid, ", "))
+		}
+		out[t] = true
+	}
+	return out, nil
+}

@@ -1,0 +1,168 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// ContactKinds are the kinds of entries in the contact log.
+var ContactKinds = []string{"visit", "call", "message", "email", "meeting", "gift", "greeting", "feedback", "complaint"}
+
+// Contact is one entry of the contact log.
+type Contact struct {
+	ID              int64   `json:"id"`
+	CustomerID      int64   `json:"customer_id"`
+	At              string  `json:"at"`
+	Kind            string  `json:"kind"`
+	Summary         string  `json:"summary"`
+	ComplaintStatus string  `json:"complaint_status"`
+	ResolvedAt      *string `json:"resolved_at"`
+	CreatedAt       string  `json:"created_at"`
+}
+
+// Validate checks a contact before it is written.
+func (c *Contact) Validate() error {
+	if !contains(ContactKinds, c.Kind) {
+		return fmt.Errorf("%w: contact kind %q is not one of %s", ErrInvalid, c.Kind, strings.Join(ContactKinds, ", "))
+	}
+	if _, err := time.Parse(time.RFC3339, c.At); err != nil {
+		return fmt.Errorf("%w: contact time %q is not an RFC 3339 timestamp", ErrInvalid, c.At)
+	}
+	if !utf8.ValidString(c.Summary) {
+		return fmt.Errorf("%w: summary is not valid UTF-8 text", ErrInvalid)
+	}
+	if c.Kind == "complaint" && c.ComplaintStatus == "" {
+		c.ComplaintStatus = "open"
+	}
+	if c.Kind != "complaint" && c.ComplaintStatus != "" {
+		return fmt.Errorf("%w: only complaints have a status", ErrInvalid)
+	}
+	return nil
+}
+
+const contactCols = `id, customer_id, at, kind, summary, complaint_status, resolved_at, created_at`
+
+func scanContact(sc scanner) (Contact, error) {
+	var c Contact
+	var res sql.NullString
+	err := sc.Scan(&c.ID, &c.CustomerID, &c.At, &c.Kind, &c.Summary, &c.ComplaintStatus, &res, &c.CreatedAt)
+	if res.Valid {
+		c.ResolvedAt = &res.String
+	}
+	return c, err
+}
+
+// AddContact records a contact (a visit, call, greeting, complaint...).
+func (s *Store) AddContact(ctx context.Context, c Contact) (Contact, error) {
+	if c.At == "" {
+		c.At = s.stamp()
+	}
+	if err := c.Validate(); err != nil {
+		return c, err
+	}
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		id, err := s.insertContact(ctx, tx, &c)
+		c.ID = id
+		return err
+	})
+	return c, err
+}
+
+func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, c *Contact) (int64, error) {
+	if c.CreatedAt == "" {
+		c.CreatedAt = s.stamp()
+	}
+	var res any
+	if c.ResolvedAt != nil {
+		res = *c.ResolvedAt
+	}
+	r, err := tx.ExecContext(ctx, `INSERT INTO contacts(customer_id, at, kind, summary, complaint_status, resolved_at, created_at)
+		VALUES (?,?,?,?,?,?,?)`, c.CustomerID, c.At, c.Kind, c.Summary, c.ComplaintStatus, res, c.CreatedAt)
+	if err != nil {
+		return 0, s.wrap("log contact", err)
+	}
+	return r.LastInsertId()
+}
+
+// Contacts lists a customer's contact log, newest first; limit <= 0 means all.
+func (s *Store) Contacts(ctx context.Context, customerID int64, limit int) ([]Contact, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	return s.contactsWhere(ctx, `customer_id = ? ORDER BY at DESC, id DESC LIMIT ?`, customerID, limit)
+}
+
+// OpenComplaints lists a customer's unresolved complaints, oldest first.
+func (s *Store) OpenComplaints(ctx context.Context, customerID int64) ([]Contact, error) {
+	return s.contactsWhere(ctx, `customer_id = ? AND complaint_status = 'open' ORDER BY at, id`, customerID)
+}
+
+func (s *Store) contactsWhere(ctx context.Context, where string, args ...any) ([]Contact, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+contactCols+` FROM contacts WHERE `+where, args...)
+	if err != nil {
+		return nil, s.wrap("read contacts", err)
+	}
+	defer rows.Close()
+	out := []Contact{}
+	for rows.Next() {
+		c, err := scanContact(rows)
+		if err != nil {
+			return nil, s.wrap("read contacts", err)
+		}
+		out = append(out, c)
+	}
+	return out, s.wrap("read contacts", rows.Err())
+}
+
+// CheckInDays is how long after a complaint is resolved the rep checks that
+// the customer is satisfied.
+const CheckInDays = 3
+
+// ResolveComplaint marks complaint id resolved at the given time and
+// schedules a satisfaction check-in follow-up. It returns the follow-up.
+func (s *Store) ResolveComplaint(ctx context.Context, id int64, at time.Time, note string) (FollowUp, error) {
+	var f FollowUp
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		c, err := scanContact(tx.QueryRowContext(ctx, `SELECT `+contactCols+` FROM contacts WHERE id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%w: no contact with id %d", ErrNotFound, id)
+		} else if err != nil {
+			return s.wrap("resolve complaint", err)
+		}
+		if c.Kind != "complaint" {
+			return fmt.Errorf("%w: contact %d is a %s, not a complaint", ErrInvalid, id, c.Kind)
+		}
+		if c.ComplaintStatus == "resolved" {
+			return fmt.Errorf("%w: complaint %d was already resolved at %s", ErrConflict, id, *c.ResolvedAt)
+		}
+		stamp := at.UTC().Format(time.RFC3339)
+		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET complaint_status = 'resolved', resolved_at = ? WHERE id = ?`, stamp, id); err != nil {
+			return s.wrap("resolve complaint", err)
+		}
+		if note != "" {
+			fb := Contact{CustomerID: c.CustomerID, At: stamp, Kind: "feedback", Summary: note}
+			if _, err := s.insertContact(ctx, tx, &fb); err != nil {
+				return err
+			}
+		}
+		f = FollowUp{CustomerID: c.CustomerID, Due: Today(at).AddDate(0, 0, CheckInDays).Format(DateLayout),
+			What: "satisfaction check-in after resolved complaint: " + firstLine(c.Summary, 60), Source: "complaint"}
+		f.ID, err = s.insertFollowUp(ctx, tx, &f)
+		return err
+	})
+	return f, err
+}
+
+func firstLine(s string, max int) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if utf8.RuneCountInString(s) > max {
+		r := []rune(s)
+		s = string(r[:max-1]) + "…"
+	}
+	return s
+}

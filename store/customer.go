@@ -1,0 +1,570 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Customer statuses.
+var Statuses = []string{"prospect", "active", "lapsed", "lost", "won_back", "dropped"}
+
+// Customer is one profile in the notebook.
+type Customer struct {
+	ID            int64             `json:"id"`
+	ExternalID    string            `json:"external_id"`
+	Name          string            `json:"name"`
+	Company       string            `json:"company"`
+	Title         string            `json:"title"`
+	Phone         string            `json:"phone"`
+	Email         string            `json:"email"`
+	WeChat        string            `json:"wechat"`
+	Address       string            `json:"address"`
+	City          string            `json:"city"`
+	Birthday      string            `json:"birthday"`
+	BirthdayLunar bool              `json:"birthday_lunar"`
+	BirthdayLeap  bool              `json:"birthday_leap_month"`
+	Gender        string            `json:"gender"`
+	Occupation    string            `json:"occupation"`
+	Source        string            `json:"source"`
+	ReferredBy    *int64            `json:"referred_by"`
+	Status        string            `json:"status"`
+	LostReason    string            `json:"lost_reason"`
+	Attitude      string            `json:"attitude"`
+	Preferences   string            `json:"preferences"`
+	Needs         string            `json:"needs"`
+	Notes         string            `json:"notes"`
+	Tags          []string          `json:"tags"`
+	Custom        map[string]string `json:"custom"`
+	CadenceDays   *int              `json:"cadence_days"`
+	CreatedAt     string            `json:"created_at"`
+	UpdatedAt     string            `json:"updated_at"`
+	ArchivedAt    *string           `json:"archived_at"`
+	Pinyin        string            `json:"name_pinyin"`
+	Initials      string            `json:"name_initials"`
+}
+
+const customerCols = `id, coalesce(external_id, ''), name, company, title, phone, email, wechat, address, city,
+	birthday, birthday_lunar, birthday_leap, gender, occupation, source, referred_by, status, lost_reason,
+	attitude, preferences, needs, notes, tags, custom, cadence_days, created_at, updated_at, archived_at,
+	name_pinyin, name_initials`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanCustomer(sc scanner) (Customer, error) {
+	var c Customer
+	var tags, custom string
+	var ref sql.NullInt64
+	var cad sql.NullInt64
+	var arch sql.NullString
+	err := sc.Scan(&c.ID, &c.ExternalID, &c.Name, &c.Company, &c.Title, &c.Phone, &c.Email, &c.WeChat,
+		&c.Address, &c.City, &c.Birthday, &c.BirthdayLunar, &c.BirthdayLeap, &c.Gender, &c.Occupation,
+		&c.Source, &ref, &c.Status, &c.LostReason, &c.Attitude, &c.Preferences, &c.Needs, &c.Notes,
+		&tags, &custom, &cad, &c.CreatedAt, &c.UpdatedAt, &arch, &c.Pinyin, &c.Initials)
+	if err != nil {
+		return c, err
+	}
+	if ref.Valid {
+		c.ReferredBy = &ref.Int64
+	}
+	if cad.Valid {
+		n := int(cad.Int64)
+		c.CadenceDays = &n
+	}
+	if arch.Valid {
+		c.ArchivedAt = &arch.String
+	}
+	c.Tags = splitTags(tags)
+	c.Custom = map[string]string{}
+	if custom != "" {
+		if err := json.Unmarshal([]byte(custom), &c.Custom); err != nil {
+			return c, fmt.Errorf("customer %d: custom fields are not valid JSON: %w", c.ID, err)
+		}
+	}
+	return c, nil
+}
+
+// Validate checks a customer before it is written.
+func (c *Customer) Validate() error {
+	if strings.TrimSpace(c.Name) == "" {
+		return fmt.Errorf("%w: name is empty; give the customer a name", ErrInvalid)
+	}
+	for _, f := range c.textFields() {
+		if !utf8.ValidString(*f.v) {
+			return fmt.Errorf("%w: %s is not valid UTF-8 text; save the file as UTF-8 and try again", ErrInvalid, f.name)
+		}
+	}
+	for _, t := range c.Tags {
+		if !utf8.ValidString(t) {
+			return fmt.Errorf("%w: a tag is not valid UTF-8 text", ErrInvalid)
+		}
+	}
+	for k, v := range c.Custom {
+		if !utf8.ValidString(k) || !utf8.ValidString(v) {
+			return fmt.Errorf("%w: custom field %q is not valid UTF-8 text", ErrInvalid, k)
+		}
+	}
+	if c.Status == "" {
+		c.Status = "prospect"
+	}
+	if !contains(Statuses, c.Status) {
+		return fmt.Errorf("%w: status %q is not one of %s", ErrInvalid, c.Status, strings.Join(Statuses, ", "))
+	}
+	if c.Birthday != "" {
+		b, err := ParseBirthday(c.Birthday, c.BirthdayLunar)
+		if err != nil {
+			return err
+		}
+		c.Birthday = b.String()
+	} else if c.BirthdayLunar || c.BirthdayLeap {
+		return fmt.Errorf("%w: a lunar or leap-month flag needs a birthday", ErrInvalid)
+	}
+	if c.BirthdayLeap && !c.BirthdayLunar {
+		return fmt.Errorf("%w: a leap-month birthday must be a lunar birthday (add --lunar)", ErrInvalid)
+	}
+	if c.CadenceDays != nil && *c.CadenceDays <= 0 {
+		return fmt.Errorf("%w: cadence must be a positive number of days, got %d", ErrInvalid, *c.CadenceDays)
+	}
+	if c.ReferredBy != nil && *c.ReferredBy == c.ID && c.ID != 0 {
+		return fmt.Errorf("%w: a customer cannot refer themselves", ErrInvalid)
+	}
+	return nil
+}
+
+type namedField struct {
+	name string
+	v    *string
+}
+
+func (c *Customer) textFields() []namedField {
+	return []namedField{
+		{"external_id", &c.ExternalID}, {"name", &c.Name}, {"company", &c.Company}, {"title", &c.Title},
+		{"phone", &c.Phone}, {"email", &c.Email}, {"wechat", &c.WeChat}, {"address", &c.Address},
+		{"city", &c.City}, {"birthday", &c.Birthday}, {"gender", &c.Gender}, {"occupation", &c.Occupation},
+		{"source", &c.Source}, {"lost_reason", &c.LostReason}, {"attitude", &c.Attitude},
+		{"preferences", &c.Preferences}, {"needs", &c.Needs}, {"notes", &c.Notes},
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func (c *Customer) args() ([]any, error) {
+	custom := "{}"
+	if len(c.Custom) > 0 {
+		b, err := json.Marshal(c.Custom)
+		if err != nil {
+			return nil, err
+		}
+		custom = string(b)
+	}
+	c.Pinyin, c.Initials = PinyinKeys(c.Name)
+	var cad any
+	if c.CadenceDays != nil {
+		cad = *c.CadenceDays
+	}
+	var ref any
+	if c.ReferredBy != nil {
+		ref = *c.ReferredBy
+	}
+	return []any{nullStr(c.ExternalID), c.Name, c.Pinyin, c.Initials, c.Company, c.Title, c.Phone, c.Email,
+		c.WeChat, c.Address, c.City, c.Birthday, c.BirthdayLunar, c.BirthdayLeap, c.Gender, c.Occupation,
+		c.Source, ref, c.Status, c.LostReason, c.Attitude, c.Preferences, c.Needs, c.Notes,
+		normalizeTags(c.Tags), custom, cad}, nil
+}
+
+const customerWriteCols = `external_id, name, name_pinyin, name_initials, company, title, phone, email,
+	wechat, address, city, birthday, birthday_lunar, birthday_leap, gender, occupation, source, referred_by,
+	status, lost_reason, attitude, preferences, needs, notes, tags, custom, cadence_days`
+
+// AddCustomer creates a customer and returns it as stored.
+func (s *Store) AddCustomer(ctx context.Context, c Customer) (Customer, error) {
+	var out Customer
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		id, err := s.insertCustomer(ctx, tx, &c)
+		if err != nil {
+			return err
+		}
+		out, err = getCustomer(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) insertCustomer(ctx context.Context, tx *sql.Tx, c *Customer) (int64, error) {
+	if err := c.Validate(); err != nil {
+		return 0, err
+	}
+	args, err := c.args()
+	if err != nil {
+		return 0, err
+	}
+	if c.CreatedAt == "" {
+		c.CreatedAt = s.stamp()
+	}
+	if c.UpdatedAt == "" {
+		c.UpdatedAt = c.CreatedAt
+	}
+	var arch any
+	if c.ArchivedAt != nil {
+		arch = *c.ArchivedAt
+	}
+	args = append(args, c.CreatedAt, c.UpdatedAt, arch)
+	q := `INSERT INTO customers(` + customerWriteCols + `, created_at, updated_at, archived_at)
+		VALUES (` + placeholders(len(args)) + `)`
+	if c.ID != 0 {
+		q = `INSERT INTO customers(id, ` + customerWriteCols + `, created_at, updated_at, archived_at)
+		VALUES (?, ` + placeholders(len(args)) + `)`
+		args = append([]any{c.ID}, args...)
+	}
+	res, err := tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, s.customerWriteErr(err, c)
+	}
+	return res.LastInsertId()
+}
+
+func (s *Store) customerWriteErr(err error, c *Customer) error {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "customers.external_id"):
+		return fmt.Errorf("%w: external id %q is already used by another customer", ErrConflict, c.ExternalID)
+	case strings.Contains(msg, "FOREIGN KEY"):
+		return fmt.Errorf("%w: referred-by customer does not exist", ErrNotFound)
+	}
+	return s.wrap("save customer", err)
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// UpdateCustomer loads a customer, lets fn change it and writes it back,
+// all in one transaction.
+func (s *Store) UpdateCustomer(ctx context.Context, id int64, fn func(c *Customer) error) (Customer, error) {
+	var out Customer
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		c, err := getCustomer(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := fn(&c); err != nil {
+			return err
+		}
+		c.ID = id
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		if c.ReferredBy != nil {
+			if err := checkNoReferralCycle(ctx, tx, id, *c.ReferredBy); err != nil {
+				return err
+			}
+		}
+		args, err := c.args()
+		if err != nil {
+			return err
+		}
+		sets := strings.Split(customerWriteCols, ",")
+		for i := range sets {
+			sets[i] = strings.TrimSpace(sets[i]) + " = ?"
+		}
+		args = append(args, s.stamp(), id)
+		_, err = tx.ExecContext(ctx, `UPDATE customers SET `+strings.Join(sets, ", ")+`, updated_at = ? WHERE id = ?`, args...)
+		if err != nil {
+			return s.customerWriteErr(err, &c)
+		}
+		out, err = getCustomer(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+func checkNoReferralCycle(ctx context.Context, tx *sql.Tx, id, ref int64) error {
+	var n int
+	err := tx.QueryRowContext(ctx, `WITH RECURSIVE up(id, depth) AS (
+			SELECT ?, 0 UNION ALL
+			SELECT c.referred_by, up.depth + 1 FROM customers c JOIN up ON c.id = up.id
+			WHERE c.referred_by IS NOT NULL AND up.depth < 1000)
+		SELECT count(*) FROM up WHERE id = ?`, ref, id).Scan(&n)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("%w: that referral would make a loop (a customer referred by someone they referred)", ErrInvalid)
+	}
+	return nil
+}
+
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func getCustomer(ctx context.Context, q queryer, id int64) (Customer, error) {
+	c, err := scanCustomer(q.QueryRowContext(ctx, `SELECT `+customerCols+` FROM customers WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("%w: no customer with id %d", ErrNotFound, id)
+	}
+	return c, err
+}
+
+// Customer returns one customer by id.
+func (s *Store) Customer(ctx context.Context, id int64) (Customer, error) {
+	c, err := getCustomer(ctx, s.r, id)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return c, s.wrap("read customer", err)
+	}
+	return c, err
+}
+
+// CustomersByID returns the customers with the given ids, in no particular order.
+func (s *Store) CustomersByID(ctx context.Context, ids []int64) (map[int64]Customer, error) {
+	out := make(map[int64]Customer, len(ids))
+	const chunk = 500
+	for len(ids) > 0 {
+		n := min(chunk, len(ids))
+		args := make([]any, n)
+		for i := range args {
+			args[i] = ids[i]
+		}
+		rows, err := s.r.QueryContext(ctx, `SELECT `+customerCols+` FROM customers WHERE id IN (`+placeholders(n)+`)`, args...)
+		if err != nil {
+			return nil, s.wrap("read customers", err)
+		}
+		for rows.Next() {
+			c, err := scanCustomer(rows)
+			if err != nil {
+				rows.Close()
+				return nil, s.wrap("read customers", err)
+			}
+			out[c.ID] = c
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, s.wrap("read customers", err)
+		}
+		ids = ids[n:]
+	}
+	return out, nil
+}
+
+// ArchiveCustomer hides a customer from lists and the agenda, keeping its history.
+func (s *Store) ArchiveCustomer(ctx context.Context, id int64) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE customers SET archived_at = ?, updated_at = ? WHERE id = ?`, s.stamp(), s.stamp(), id)
+		if err != nil {
+			return s.wrap("archive customer", err)
+		}
+		return expectOne(res, "customer", id)
+	})
+}
+
+// RestoreCustomer undoes ArchiveCustomer.
+func (s *Store) RestoreCustomer(ctx context.Context, id int64) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE customers SET archived_at = NULL, updated_at = ? WHERE id = ?`, s.stamp(), id)
+		if err != nil {
+			return s.wrap("restore customer", err)
+		}
+		return expectOne(res, "customer", id)
+	})
+}
+
+// PurgeCustomer deletes a customer and everything recorded about them.
+func (s *Store) PurgeCustomer(ctx context.Context, id int64) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM customers WHERE id = ?`, id)
+		if err != nil {
+			return s.wrap("delete customer", err)
+		}
+		return expectOne(res, "customer", id)
+	})
+}
+
+func expectOne(res sql.Result, what string, id int64) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("%w: no %s with id %d", ErrNotFound, what, id)
+	}
+	return nil
+}
+
+// AmbiguousError is returned when a customer reference matches several customers.
+type AmbiguousError struct {
+	Ref        string
+	Candidates []Customer
+}
+
+func (e *AmbiguousError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%q matches %d customers; use an id or a longer name:", e.Ref, len(e.Candidates))
+	for _, c := range e.Candidates {
+		fmt.Fprintf(&b, "\n  %d\t%s", c.ID, c.Name)
+		if c.Company != "" {
+			fmt.Fprintf(&b, "\t%s", c.Company)
+		}
+		if c.Phone != "" {
+			fmt.Fprintf(&b, "\t%s", c.Phone)
+		}
+	}
+	return b.String()
+}
+
+// Unwrap makes errors.Is(err, ErrAmbiguous) true.
+func (e *AmbiguousError) Unwrap() error { return ErrAmbiguous }
+
+// ResolveCustomer finds the one customer a user means by ref: an id ("42"
+// or "#42"), an external id, an exact name or a unique search match.
+func (s *Store) ResolveCustomer(ctx context.Context, ref string) (Customer, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return Customer{}, fmt.Errorf("%w: empty customer; give an id or a name", ErrInvalid)
+	}
+	if n, err := strconv.ParseInt(strings.TrimPrefix(ref, "#"), 10, 64); err == nil && n > 0 {
+		c, err := s.Customer(ctx, n)
+		if err == nil || !errors.Is(err, ErrNotFound) || strings.HasPrefix(ref, "#") {
+			return c, err
+		}
+	}
+	c, err := scanCustomer(s.r.QueryRowContext(ctx, `SELECT `+customerCols+` FROM customers WHERE external_id = ?`, ref))
+	if err == nil {
+		return c, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return c, s.wrap("find customer", err)
+	}
+	exact, err := s.customersWhere(ctx, `name = ? AND archived_at IS NULL`, 11, ref)
+	if err != nil {
+		return Customer{}, err
+	}
+	switch {
+	case len(exact) == 1:
+		return exact[0], nil
+	case len(exact) > 1:
+		return Customer{}, &AmbiguousError{Ref: ref, Candidates: exact[:min(10, len(exact))]}
+	}
+	hits, err := s.Search(ctx, ref, SearchOptions{Limit: 11})
+	if err != nil {
+		return Customer{}, err
+	}
+	switch {
+	case len(hits) == 0:
+		return Customer{}, fmt.Errorf("%w: no customer matches %q; try `rolo find` or `rolo list`", ErrNotFound, ref)
+	case len(hits) == 1:
+		return hits[0].Customer, nil
+	case hits[0].Rank < hits[1].Rank && hits[0].Rank <= rankNamePrefix:
+		// One clearly better match: the only name that starts with ref.
+		return hits[0].Customer, nil
+	}
+	cands := make([]Customer, 0, len(hits))
+	for _, h := range hits[:min(10, len(hits))] {
+		cands = append(cands, h.Customer)
+	}
+	return Customer{}, &AmbiguousError{Ref: ref, Candidates: cands}
+}
+
+func (s *Store) customersWhere(ctx context.Context, where string, limit int, args ...any) ([]Customer, error) {
+	args = append(args, limit)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+customerCols+` FROM customers WHERE `+where+` ORDER BY id LIMIT ?`, args...)
+	if err != nil {
+		return nil, s.wrap("read customers", err)
+	}
+	defer rows.Close()
+	var out []Customer
+	for rows.Next() {
+		c, err := scanCustomer(rows)
+		if err != nil {
+			return nil, s.wrap("read customers", err)
+		}
+		out = append(out, c)
+	}
+	return out, s.wrap("read customers", rows.Err())
+}
+
+// CustomerFilter narrows ListCustomers. Empty fields match everything.
+type CustomerFilter struct {
+	Tag      string
+	Status   string
+	City     string
+	IDs      []int64 // only these customers, when not nil
+	Archived bool    // list archived customers instead of current ones
+	Limit    int     // <= 0: no limit
+	Offset   int
+}
+
+// ListCustomers returns customers matching f ordered by name, and how many
+// match in all.
+func (s *Store) ListCustomers(ctx context.Context, f CustomerFilter) ([]Customer, int, error) {
+	where := []string{"archived_at IS NULL"}
+	if f.Archived {
+		where[0] = "archived_at IS NOT NULL"
+	}
+	var args []any
+	if f.Tag != "" {
+		where = append(where, `(',' || tags || ',') LIKE ? ESCAPE '\'`)
+		args = append(args, "%,"+likeEscape(f.Tag)+",%")
+	}
+	if f.Status != "" {
+		if !contains(Statuses, f.Status) {
+			return nil, 0, fmt.Errorf("%w: status %q is not one of %s", ErrInvalid, f.Status, strings.Join(Statuses, ", "))
+		}
+		where = append(where, "status = ?")
+		args = append(args, f.Status)
+	}
+	if f.City != "" {
+		where = append(where, "city = ?")
+		args = append(args, f.City)
+	}
+	if f.IDs != nil {
+		if len(f.IDs) == 0 {
+			return []Customer{}, 0, nil
+		}
+		b, _ := json.Marshal(f.IDs)
+		where = append(where, "id IN (SELECT value FROM json_each(?))")
+		args = append(args, string(b))
+	}
+	w := strings.Join(where, " AND ")
+	var total int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE `+w, args...).Scan(&total); err != nil {
+		return nil, 0, s.wrap("list customers", err)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = -1
+	}
+	args = append(args, limit, f.Offset)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+customerCols+` FROM customers WHERE `+w+` ORDER BY name, id LIMIT ? OFFSET ?`, args...)
+	if err != nil {
+		return nil, 0, s.wrap("list customers", err)
+	}
+	defer rows.Close()
+	out := []Customer{}
+	for rows.Next() {
+		c, err := scanCustomer(rows)
+		if err != nil {
+			return nil, 0, s.wrap("list customers", err)
+		}
+		out = append(out, c)
+	}
+	return out, total, s.wrap("list customers", rows.Err())
+}

@@ -1,0 +1,124 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Backup writes a consistent copy of the notebook to dest with VACUUM INTO:
+// into a private temporary file first, checked, synced, then renamed, so
+// dest is never a partial file.
+func (s *Store) Backup(ctx context.Context, dest string) error {
+	if _, err := os.Stat(dest); err == nil {
+		return fmt.Errorf("%w: %s already exists; choose another name or remove it first", ErrExists, dest)
+	}
+	dir := filepath.Dir(dest)
+	tmp, err := os.CreateTemp(dir, ".rolo-backup-*")
+	if err != nil {
+		return fmt.Errorf("backup: %w", mapOSErr(err))
+	}
+	tmpName := tmp.Name()
+	tmp.Close()
+	// VACUUM INTO needs an empty or missing target; an empty 0600 file keeps the mode.
+	defer os.Remove(tmpName)
+	if _, err := s.w.ExecContext(ctx, `VACUUM INTO ?`, tmpName); err != nil {
+		return s.wrap("backup", err)
+	}
+	if err := checkFile(ctx, tmpName); err != nil {
+		return fmt.Errorf("backup: the copy failed its check: %w", err)
+	}
+	f, err := os.OpenFile(tmpName, os.O_RDWR, 0)
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("backup: %w", err)
+	}
+	f.Close()
+	if err := os.Link(tmpName, dest); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("%w: %s already exists", ErrExists, dest)
+		}
+		if err := os.Rename(tmpName, dest); err != nil {
+			return fmt.Errorf("backup: %w", mapOSErr(err))
+		}
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+func checkFile(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var res string
+	if err := db.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&res); err != nil {
+		return err
+	}
+	if res != "ok" {
+		return fmt.Errorf("%w: %s", ErrDamaged, res)
+	}
+	return nil
+}
+
+// CheckReport is what Check found.
+type CheckReport struct {
+	Integrity   []string `json:"integrity"`
+	ForeignKeys []string `json:"foreign_keys"`
+	Search      string   `json:"search"`
+	OK          bool     `json:"ok"`
+}
+
+// Check runs SQLite's integrity check, the foreign-key check and the
+// full-text index check.
+func (s *Store) Check(ctx context.Context) (CheckReport, error) {
+	var rep CheckReport
+	rows, err := s.r.QueryContext(ctx, `PRAGMA integrity_check`)
+	if err != nil {
+		return rep, s.wrap("check", err)
+	}
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			rows.Close()
+			return rep, s.wrap("check", err)
+		}
+		if line != "ok" {
+			rep.Integrity = append(rep.Integrity, line)
+		}
+	}
+	rows.Close()
+	rows, err = s.r.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return rep, s.wrap("check", err)
+	}
+	for rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fkid int
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			rows.Close()
+			return rep, s.wrap("check", err)
+		}
+		rep.ForeignKeys = append(rep.ForeignKeys, fmt.Sprintf("%s row %d points to a missing %s", table, rowid.Int64, parent))
+	}
+	rows.Close()
+	rep.Search = "ok"
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO search(search, rank) VALUES ('integrity-check', 1)`); err != nil {
+		rep.Search = strings.TrimPrefix(err.Error(), "SQL logic error: ")
+	}
+	rep.OK = len(rep.Integrity) == 0 && len(rep.ForeignKeys) == 0 && rep.Search == "ok"
+	return rep, nil
+}

@@ -1,0 +1,171 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/rolo-crm/rolo/tiering"
+)
+
+// Metrics computes the tiering metrics of every current (not archived)
+// customer as of the given date, in one query: purchases, contacts,
+// complaints, surveys and surveys after asOf are ignored.
+func (s *Store) Metrics(ctx context.Context, asOf time.Time) ([]tiering.Metrics, error) {
+	day := asOf.Format(DateLayout)
+	endOfDay := asOf.AddDate(0, 0, 1).Format(DateLayout) // contacts: at < next day
+	y1 := asOf.AddDate(-1, 0, 0).Format(DateLayout)
+	y2 := asOf.AddDate(-2, 0, 0).Format(DateLayout)
+	rows, err := s.r.QueryContext(ctx, `
+WITH p AS (
+    SELECT customer_id,
+           sum(amount) AS revenue,
+           sum(CASE WHEN cost IS NOT NULL THEN amount - cost ELSE 0 END) AS profit,
+           sum(coalesce(paid, amount)) AS paid,
+           count(*) AS n,
+           count(DISTINCT date) AS days,
+           min(date) AS first,
+           max(date) AS last,
+           sum(CASE WHEN date > ?2 THEN amount ELSE 0 END) AS rev12,
+           sum(CASE WHEN date > ?3 AND date <= ?2 THEN amount ELSE 0 END) AS prev12
+    FROM purchases WHERE date <= ?1 GROUP BY customer_id
+), k AS (
+    SELECT customer_id, max(at) AS last_contact,
+           sum(complaint_status = 'open' OR (complaint_status = 'resolved' AND resolved_at >= ?4)) AS open_c,
+           sum(complaint_status = 'resolved' AND resolved_at < ?4) AS resolved_c
+    FROM contacts WHERE at < ?4 GROUP BY customer_id
+), sv AS (
+    SELECT customer_id, satisfaction, initiative, repurchase, recommend, resistance,
+           row_number() OVER (PARTITION BY customer_id ORDER BY date DESC, id DESC) AS rn
+    FROM surveys WHERE date <= ?1
+), r AS (
+    SELECT c.referred_by AS customer_id, count(*) AS n, coalesce(sum(p.revenue), 0) AS revenue
+    FROM customers c LEFT JOIN p ON p.customer_id = c.id
+    WHERE c.referred_by IS NOT NULL GROUP BY c.referred_by
+)
+SELECT c.id, c.created_at,
+       coalesce(p.revenue, 0), coalesce(p.profit, 0), coalesce(p.paid, 0), coalesce(p.n, 0), coalesce(p.days, 0),
+       coalesce(p.first, ''), coalesce(p.last, ''), coalesce(p.rev12, 0), coalesce(p.prev12, 0),
+       coalesce(k.last_contact, ''), coalesce(k.open_c, 0), coalesce(k.resolved_c, 0),
+       coalesce(r.n, 0), coalesce(r.revenue, 0),
+       sv.satisfaction, sv.initiative, sv.repurchase, sv.recommend, sv.resistance
+FROM customers c
+LEFT JOIN p ON p.customer_id = c.id
+LEFT JOIN k ON k.customer_id = c.id
+LEFT JOIN r ON r.customer_id = c.id
+LEFT JOIN sv ON sv.customer_id = c.id AND sv.rn = 1
+WHERE c.archived_at IS NULL
+ORDER BY c.id`, day, y1, y2, endOfDay)
+	if err != nil {
+		return nil, s.wrap("compute metrics", err)
+	}
+	defer rows.Close()
+	var out []tiering.Metrics
+	for rows.Next() {
+		var m tiering.Metrics
+		var created, first, last, lastContact string
+		var sat, ini, rep, rec, res sql.NullInt64
+		if err := rows.Scan(&m.ID, &created, &m.Revenue, &m.Profit, &m.Paid, &m.Purchases, &m.PurchaseDays,
+			&first, &last, &m.Revenue12, &m.RevenuePrev12, &lastContact, &m.OpenComplaints, &m.ResolvedComplaints,
+			&m.Referrals, &m.ReferredRevenue, &sat, &ini, &rep, &rec, &res); err != nil {
+			return nil, s.wrap("compute metrics", err)
+		}
+		m.Outstanding = m.Revenue - m.Paid
+		m.First = parseDay(first)
+		m.Last = parseDay(last)
+		if t, err := time.Parse(time.RFC3339, created); err == nil {
+			m.Created = Today(t)
+		}
+		if t, err := time.Parse(time.RFC3339, lastContact); err == nil {
+			m.LastContact = Today(t)
+		}
+		if sat.Valid {
+			m.Satisfaction = float64(sat.Int64)
+			m.Loyalty = tiering.LoyaltyIndex([5]int{int(sat.Int64), int(ini.Int64), int(rep.Int64), int(rec.Int64), int(res.Int64)})
+		}
+		out = append(out, m)
+	}
+	return out, s.wrap("compute metrics", rows.Err())
+}
+
+func parseDay(s string) time.Time {
+	t, err := time.Parse(DateLayout, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// TierChange is one row of tier history.
+type TierChange struct {
+	CustomerID int64   `json:"customer_id"`
+	Method     string  `json:"method"`
+	Tier       string  `json:"tier"`
+	Score      float64 `json:"score"`
+	Date       string  `json:"date"`
+}
+
+// RecordTiers writes a tier-history row for every customer whose tier under
+// method differs from the last one recorded on or before date. It returns
+// how many rows it wrote.
+func (s *Store) RecordTiers(ctx context.Context, method string, date time.Time, tiers map[int64]tiering.Assignment) (int, error) {
+	day := date.Format(DateLayout)
+	last := map[int64]string{}
+	rows, err := s.r.QueryContext(ctx, `SELECT customer_id, tier FROM (
+		SELECT customer_id, tier, row_number() OVER (PARTITION BY customer_id ORDER BY date DESC, id DESC) AS rn
+		FROM tier_history WHERE method = ? AND date <= ?) WHERE rn = 1`, method, day)
+	if err != nil {
+		return 0, s.wrap("read tier history", err)
+	}
+	for rows.Next() {
+		var id int64
+		var t string
+		if err := rows.Scan(&id, &t); err != nil {
+			rows.Close()
+			return 0, s.wrap("read tier history", err)
+		}
+		last[id] = t
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, s.wrap("read tier history", err)
+	}
+	n := 0
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO tier_history(customer_id, method, tier, score, date) VALUES (?,?,?,?,?)`)
+		if err != nil {
+			return s.wrap("record tiers", err)
+		}
+		defer stmt.Close()
+		for id, a := range tiers {
+			if last[id] == string(a.Tier) {
+				continue
+			}
+			if _, err := stmt.ExecContext(ctx, id, method, string(a.Tier), a.Value, day); err != nil {
+				return s.wrap("record tiers", err)
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// TierHistory lists a customer's recorded tier changes, oldest first.
+func (s *Store) TierHistory(ctx context.Context, customerID int64) ([]TierChange, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT customer_id, method, tier, score, date FROM tier_history
+		WHERE customer_id = ? ORDER BY date, id`, customerID)
+	if err != nil {
+		return nil, s.wrap("read tier history", err)
+	}
+	defer rows.Close()
+	out := []TierChange{}
+	for rows.Next() {
+		var t TierChange
+		if err := rows.Scan(&t.CustomerID, &t.Method, &t.Tier, &t.Score, &t.Date); err != nil {
+			return nil, s.wrap("read tier history", err)
+		}
+		out = append(out, t)
+	}
+	return out, s.wrap("read tier history", rows.Err())
+}

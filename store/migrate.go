@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func loadMigrations() ([]migration, error) {
+	entries, err := migrationFS.ReadDir("migrations")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		if !ok {
+			return nil, fmt.Errorf("migration %s: name must start with NNNN_", e.Name())
+		}
+		v, err := strconv.Atoi(num)
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: %w", e.Name(), err)
+		}
+		b, err := migrationFS.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("migration %s: expected version %d", m.name, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// SchemaVersion is the schema version this build of rolo writes.
+func SchemaVersion() int {
+	ms, err := loadMigrations()
+	if err != nil {
+		panic(err) // embedded files are fixed at build time
+	}
+	return len(ms)
+}
+
+func (s *Store) migrate(ctx context.Context, version int, noMigrate bool) error {
+	ms, err := loadMigrations()
+	if err != nil {
+		return err
+	}
+	latest := len(ms)
+	if version > latest {
+		return fmt.Errorf("%w: %s has schema version %d but this rolo knows only up to %d; upgrade rolo (nothing was changed)", ErrTooNew, s.path, version, latest)
+	}
+	if version == latest {
+		return nil
+	}
+	if version > 0 {
+		if noMigrate {
+			return fmt.Errorf("notebook %s has schema version %d and needs migrating to %d", s.path, version, latest)
+		}
+		backup := fmt.Sprintf("%s.v%d.bak", s.path, version)
+		if _, err := os.Stat(backup); err == nil {
+			backup = fmt.Sprintf("%s.v%d.%s.bak", s.path, version, s.now().UTC().Format("20060102T150405"))
+		}
+		if err := s.Backup(ctx, backup); err != nil {
+			return fmt.Errorf("back up before migrating: %w", err)
+		}
+	}
+	for _, m := range ms[version:] {
+		err := s.withTx(ctx, func(tx *sql.Tx) error {
+			var cur int
+			if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&cur); err != nil {
+				return err
+			}
+			if cur >= m.version {
+				return nil // another process got there first
+			}
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			if m.version == 1 {
+				if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", ApplicationID)); err != nil {
+					return err
+				}
+				if err := seedSettings(ctx, tx); err != nil {
+					return err
+				}
+			}
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version))
+			return err
+		})
+		if err != nil {
+			return s.wrap("migrate", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,197 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Search ranks: lower is better.
+const (
+	rankNameExact = iota
+	rankNamePrefix
+	rankNameContains
+	rankPinyinExact
+	rankPinyinPrefix
+	rankPinyinContains
+	rankProfile
+	rankHistory
+)
+
+// SearchHit is one customer found by Search, with where the query matched.
+type SearchHit struct {
+	Customer Customer `json:"customer"`
+	Rank     int      `json:"rank"`
+	Matched  string   `json:"matched"`
+}
+
+// SearchOptions narrow a search.
+type SearchOptions struct {
+	Limit           int
+	IncludeArchived bool
+}
+
+var rankNames = [...]string{"name", "name", "name", "pinyin", "pinyin", "pinyin", "profile", "history"}
+
+// Search finds customers whose name, pinyin, initials, profile, purchases
+// or contact log contain q, best match first. Queries of three or more
+// characters use the trigram index; shorter ones scan customer fields.
+// Any text is a valid query: it is matched literally, never as syntax.
+func (s *Store) Search(ctx context.Context, q string, opts SearchOptions) ([]SearchHit, error) {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return nil, fmt.Errorf("%w: empty search; type part of a name, company, phone or note", ErrInvalid)
+	}
+	if !utf8.ValidString(q) {
+		return nil, fmt.Errorf("%w: the search text is not valid UTF-8", ErrInvalid)
+	}
+	if opts.Limit <= 0 {
+		opts.Limit = 50
+	}
+	lq := strings.ToLower(q)
+	pq := pinyinQuery(lq)
+	ids := map[int64]bool{}
+	var err error
+	if utf8.RuneCountInString(q) >= 3 {
+		err = s.ftsIDs(ctx, q, ids)
+		if err == nil && pq != "" && pq != lq && len(pq) >= 3 {
+			err = s.ftsIDs(ctx, pq, ids)
+		}
+	}
+	if err == nil && (utf8.RuneCountInString(q) < 3 || (pq != "" && len(pq) < 3)) {
+		err = s.likeIDs(ctx, lq, pq, ids)
+	}
+	if err != nil {
+		return nil, err
+	}
+	list := make([]int64, 0, len(ids))
+	for id := range ids {
+		list = append(list, id)
+	}
+	cs, err := s.CustomersByID(ctx, list)
+	if err != nil {
+		return nil, err
+	}
+	hits := make([]SearchHit, 0, len(cs))
+	for _, c := range cs {
+		if c.ArchivedAt != nil && !opts.IncludeArchived {
+			continue
+		}
+		r := rankCustomer(&c, lq, pq)
+		hits = append(hits, SearchHit{Customer: c, Rank: r, Matched: rankNames[r]})
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		a, b := hits[i], hits[j]
+		if a.Rank != b.Rank {
+			return a.Rank < b.Rank
+		}
+		if la, lb := utf8.RuneCountInString(a.Customer.Name), utf8.RuneCountInString(b.Customer.Name); la != lb {
+			return la < lb
+		}
+		if a.Customer.Name != b.Customer.Name {
+			return a.Customer.Name < b.Customer.Name
+		}
+		return a.Customer.ID < b.Customer.ID
+	})
+	if len(hits) > opts.Limit {
+		hits = hits[:opts.Limit]
+	}
+	return hits, nil
+}
+
+// maxCandidates bounds how many customers one search looks at.
+const maxCandidates = 2000
+
+func (s *Store) ftsIDs(ctx context.Context, q string, ids map[int64]bool) error {
+	// A double-quoted FTS5 string is matched literally; quotes inside are doubled.
+	phrase := `"` + strings.ReplaceAll(q, `"`, `""`) + `"`
+	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT customer_id FROM search WHERE search MATCH ? LIMIT ?`, phrase, maxCandidates)
+	if err != nil {
+		return s.wrap("search", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return s.wrap("search", err)
+		}
+		ids[id] = true
+	}
+	return s.wrap("search", rows.Err())
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func (s *Store) likeIDs(ctx context.Context, lq, pq string, ids map[int64]bool) error {
+	pat := "%" + likeEscape(lq) + "%"
+	ppat := pat
+	if pq != "" {
+		ppat = "%" + likeEscape(pq) + "%"
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id FROM customers
+		WHERE name LIKE ?1 ESCAPE '\' OR company LIKE ?1 ESCAPE '\' OR city LIKE ?1 ESCAPE '\'
+		   OR tags LIKE ?1 ESCAPE '\' OR phone LIKE ?1 ESCAPE '\'
+		   OR name_initials LIKE ?2 ESCAPE '\' OR name_pinyin LIKE ?2 ESCAPE '\'
+		LIMIT ?3`, pat, ppat, maxCandidates)
+	if err != nil {
+		return s.wrap("search", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return s.wrap("search", err)
+		}
+		ids[id] = true
+	}
+	return s.wrap("search", rows.Err())
+}
+
+// pinyinQuery returns the query as a pinyin key (ASCII letters and digits
+// only, no spaces or apostrophes), or "" when it has other characters.
+func pinyinQuery(lq string) string {
+	var b strings.Builder
+	for _, r := range lq {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == ' ', r == '\'', r == '-', r == '·':
+		default:
+			return ""
+		}
+	}
+	return b.String()
+}
+
+func rankCustomer(c *Customer, lq, pq string) int {
+	name := strings.ToLower(c.Name)
+	switch {
+	case name == lq:
+		return rankNameExact
+	case strings.HasPrefix(name, lq):
+		return rankNamePrefix
+	case strings.Contains(name, lq):
+		return rankNameContains
+	}
+	if pq != "" {
+		switch {
+		case c.Initials == pq || c.Pinyin == pq:
+			return rankPinyinExact
+		case strings.HasPrefix(c.Initials, pq) || strings.HasPrefix(c.Pinyin, pq):
+			return rankPinyinPrefix
+		case strings.Contains(c.Initials, pq) || strings.Contains(c.Pinyin, pq):
+			return rankPinyinContains
+		}
+	}
+	for _, f := range []string{c.Company, c.Title, c.Phone, c.Email, c.WeChat, c.City, c.Address,
+		strings.Join(c.Tags, ","), c.Preferences, c.Needs, c.Notes} {
+		if strings.Contains(strings.ToLower(f), lq) {
+			return rankProfile
+		}
+	}
+	return rankHistory
+}

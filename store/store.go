@@ -1,0 +1,259 @@
+// Package store is the rolo notebook: one SQLite file holding customers,
+// purchases, contacts, follow-ups, surveys, tier history and settings.
+//
+// Every SQL statement of rolo lives in this package. It never renders
+// anything for a terminal and never imports tui or cmd.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// ApplicationID marks a SQLite file as a rolo notebook ("rolo" in ASCII).
+const ApplicationID = 0x726f6c6f
+
+// Sentinel errors; compare with errors.Is.
+var (
+	ErrNotFound     = errors.New("not found")
+	ErrAmbiguous    = errors.New("ambiguous")
+	ErrConflict     = errors.New("conflict")
+	ErrInvalid      = errors.New("invalid")
+	ErrNoNotebook   = errors.New("no notebook")
+	ErrNotNotebook  = errors.New("not a rolo notebook")
+	ErrTooNew       = errors.New("notebook written by a newer rolo")
+	ErrDamaged      = errors.New("notebook damaged")
+	ErrBusy         = errors.New("notebook busy")
+	ErrDiskFull     = errors.New("disk full")
+	ErrReadOnly     = errors.New("notebook is read-only")
+	ErrExists       = errors.New("notebook already exists")
+	ErrNotPermitted = errors.New("permission denied")
+)
+
+// Store is an open notebook. It is safe for concurrent use.
+type Store struct {
+	path string
+	w    *sql.DB // writes: one connection, BEGIN IMMEDIATE
+	r    *sql.DB // reads: several connections, query_only
+	now  func() time.Time
+}
+
+// Options tune Open.
+type Options struct {
+	// Create makes a new notebook when none exists at the path.
+	Create bool
+	// Now is the clock used for created/updated stamps; time.Now when nil.
+	Now func() time.Time
+	// NoMigrate refuses to open an older notebook instead of migrating it.
+	NoMigrate bool
+}
+
+// DefaultPath is where the notebook lives unless --db or ROLO_DB say otherwise.
+func DefaultPath(getenv func(string) string) (string, error) {
+	if p := getenv("ROLO_DB"); p != "" {
+		return p, nil
+	}
+	base := getenv("XDG_DATA_HOME")
+	if base == "" {
+		home := getenv("HOME")
+		if home == "" {
+			h, err := os.UserHomeDir()
+			if err != nil {
+				return "", fmt.Errorf("cannot find a home folder for the notebook: %w; set ROLO_DB or use --db", err)
+			}
+			home = h
+		}
+		base = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(base, "rolo", "notebook.db"), nil
+}
+
+func dsn(path string, readOnly bool) string {
+	u := url.URL{Scheme: "file", OmitHost: true, Path: path}
+	if !filepath.IsAbs(path) {
+		// A relative path must not gain a leading slash.
+		u = url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath()}
+	}
+	q := []string{
+		"mode=rw",
+		"_pragma=busy_timeout(10000)",
+		"_pragma=foreign_keys(1)",
+		"_pragma=synchronous(NORMAL)",
+		"_pragma=secure_delete(1)",
+		"_txlock=immediate",
+	}
+	if readOnly {
+		q = append(q, "_pragma=query_only(1)")
+	}
+	return u.String() + "?" + strings.Join(q, "&")
+}
+
+// Open opens the notebook at path, creating it when opts.Create is set, and
+// brings its schema up to date.
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	created := false
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		if !opts.Create {
+			return nil, fmt.Errorf("%w at %s; run `rolo init` to create one, or pass --db", ErrNoNotebook, path)
+		}
+		if err := createFile(path); err != nil {
+			return nil, err
+		}
+		created = true
+	} else if err != nil {
+		return nil, fmt.Errorf("open notebook %s: %w", path, err)
+	}
+
+	w, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("open notebook %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	r, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open notebook %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(4)
+	s := &Store{path: path, w: w, r: r, now: opts.Now}
+	if err := s.init(ctx, created, opts.NoMigrate); err != nil {
+		s.Close()
+		if created {
+			os.Remove(path)
+			os.Remove(path + "-wal")
+			os.Remove(path + "-shm")
+		}
+		return nil, err
+	}
+	return s, nil
+}
+
+// createFile makes an empty notebook file with mode 0600 in a 0700 folder, so
+// that SQLite gives its -wal and -shm files the same private mode.
+func createFile(path string) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create notebook folder %s: %w", dir, mapOSErr(err))
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("create notebook %s: %w", path, mapOSErr(err))
+	}
+	return f.Close()
+}
+
+func mapOSErr(err error) error {
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("%w (%v)", ErrNotPermitted, err)
+	case errors.Is(err, fs.ErrExist):
+		return fmt.Errorf("%w (%v)", ErrExists, err)
+	}
+	return err
+}
+
+func (s *Store) init(ctx context.Context, created, noMigrate bool) error {
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return s.wrap("open", err)
+	}
+	defer conn.Close()
+	var appID int64
+	if err := conn.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		return s.wrap("open", err)
+	}
+	var version int
+	if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return s.wrap("open", err)
+	}
+	if appID != ApplicationID {
+		var tables int
+		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&tables); err != nil {
+			return s.wrap("open", err)
+		}
+		if appID != 0 || tables > 0 || version != 0 {
+			return fmt.Errorf("%w: %s is a SQLite file of another program; pass --db with the path of a rolo notebook", ErrNotNotebook, s.path)
+		}
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA journal_mode=WAL"); err != nil {
+		return s.wrap("open", err)
+	}
+	conn.Close()
+	return s.migrate(ctx, version, noMigrate)
+}
+
+// Path is the notebook file.
+func (s *Store) Path() string { return s.path }
+
+// Close releases the notebook.
+func (s *Store) Close() error {
+	err1 := s.r.Close()
+	err2 := s.w.Close()
+	return errors.Join(err1, err2)
+}
+
+// withTx runs fn in one BEGIN IMMEDIATE transaction, committing when fn
+// returns nil and rolling back otherwise.
+func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return s.wrap("begin", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		tx.Rollback()
+		return s.wrap("commit", err)
+	}
+	return nil
+}
+
+// wrap turns driver errors into the store's sentinel errors with a plain message.
+func (s *Store) wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return fmt.Errorf("%s: %w: another rolo is writing to %s; try again in a moment", op, ErrBusy, s.path)
+		case sqlite3.SQLITE_FULL:
+			return fmt.Errorf("%s: %w: no space left for %s; free some disk space and try again (nothing was changed)", op, ErrDiskFull, s.path)
+		case sqlite3.SQLITE_READONLY:
+			return fmt.Errorf("%s: %w: cannot write %s; check the permissions of the file and its folder", op, ErrReadOnly, s.path)
+		case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH:
+			return fmt.Errorf("%s: %w: cannot open %s; check the permissions of the file and its folder", op, ErrNotPermitted, s.path)
+		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+			return fmt.Errorf("%s: %w: %s is damaged or not a database; run `rolo check` or restore a backup", op, ErrDamaged, s.path)
+		case sqlite3.SQLITE_CONSTRAINT:
+			return fmt.Errorf("%s: %w: %s", op, ErrConflict, constraintMessage(se.Error()))
+		}
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+func constraintMessage(msg string) string {
+	if i := strings.Index(msg, "constraint failed: "); i >= 0 {
+		return msg[i:]
+	}
+	return msg
+}
+
+func (s *Store) stamp() string { return s.now().UTC().Format(time.RFC3339) }

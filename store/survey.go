@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// Survey records the five parts of loyalty, each 1–5: overall satisfaction,
+// initiative in keeping the relationship, intent to buy again, intent to
+// recommend, and resistance to switching.
+type Survey struct {
+	ID           int64  `json:"id"`
+	CustomerID   int64  `json:"customer_id"`
+	Date         string `json:"date"`
+	Satisfaction int    `json:"satisfaction"`
+	Initiative   int    `json:"initiative"`
+	Repurchase   int    `json:"repurchase"`
+	Recommend    int    `json:"recommend"`
+	Resistance   int    `json:"resistance"`
+	Note         string `json:"note"`
+	CreatedAt    string `json:"created_at"`
+}
+
+// Validate checks every factor is 1–5 and the date is valid.
+func (v *Survey) Validate() error {
+	if _, err := ParseDate(v.Date); err != nil {
+		return fmt.Errorf("survey date: %w", err)
+	}
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"satisfaction", v.Satisfaction}, {"initiative", v.Initiative}, {"repurchase", v.Repurchase},
+		{"recommend", v.Recommend}, {"resistance", v.Resistance}} {
+		if f.v < 1 || f.v > 5 {
+			return fmt.Errorf("%w: %s must be 1–5, got %d", ErrInvalid, f.name, f.v)
+		}
+	}
+	return nil
+}
+
+// AddSurvey records a loyalty survey.
+func (s *Store) AddSurvey(ctx context.Context, v Survey) (Survey, error) {
+	if err := v.Validate(); err != nil {
+		return v, err
+	}
+	v.CreatedAt = s.stamp()
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `INSERT INTO surveys(customer_id, date, satisfaction, initiative, repurchase,
+			recommend, resistance, note, created_at) VALUES (?,?,?,?,?,?,?,?,?)`, v.CustomerID, v.Date,
+			v.Satisfaction, v.Initiative, v.Repurchase, v.Recommend, v.Resistance, v.Note, v.CreatedAt)
+		if err != nil {
+			return s.wrap("add survey", err)
+		}
+		v.ID, err = r.LastInsertId()
+		return err
+	})
+	return v, err
+}
+
+// Surveys lists a customer's surveys, newest first.
+func (s *Store) Surveys(ctx context.Context, customerID int64) ([]Survey, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, customer_id, date, satisfaction, initiative, repurchase,
+		recommend, resistance, note, created_at FROM surveys WHERE customer_id = ? ORDER BY date DESC, id DESC`, customerID)
+	if err != nil {
+		return nil, s.wrap("read surveys", err)
+	}
+	defer rows.Close()
+	out := []Survey{}
+	for rows.Next() {
+		var v Survey
+		if err := rows.Scan(&v.ID, &v.CustomerID, &v.Date, &v.Satisfaction, &v.Initiative, &v.Repurchase,
+			&v.Recommend, &v.Resistance, &v.Note, &v.CreatedAt); err != nil {
+			return nil, s.wrap("read surveys", err)
+		}
+		out = append(out, v)
+	}
+	return out, s.wrap("read surveys", rows.Err())
+}

@@ -1,0 +1,260 @@
+// Package tiering turns per-customer metrics into tiers, scores and
+// segments: the value pyramid, ABC (Pareto) classes, weighted scores, the
+// current × potential scorecard, RFM and the loyalty index.
+//
+// It is pure: no I/O, no SQL, no clock. The date that counts as "today"
+// is always passed in, and it imports nothing else of rolo.
+package tiering
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Tier is a class of customers.
+type Tier string
+
+// Pyramid tiers, best first, and Prospect for customers without purchases.
+const (
+	Key      Tier = "key"
+	Major    Tier = "major"
+	Ordinary Tier = "ordinary"
+	Small    Tier = "small"
+	Prospect Tier = "prospect"
+)
+
+// ABC classes of the Pareto method.
+const (
+	A Tier = "A"
+	B Tier = "B"
+	C Tier = "C"
+)
+
+// Scorecard quadrants (current value × potential value).
+const (
+	Core     Tier = "core"     // high current, high potential
+	Harvest  Tier = "harvest"  // high current, low potential
+	Develop  Tier = "develop"  // low current, high potential
+	Maintain Tier = "maintain" // low current, low potential
+)
+
+// PyramidTiers are the count-pyramid tiers, best first.
+var PyramidTiers = []Tier{Key, Major, Ordinary, Small}
+
+// Rank orders tiers of any method, best first (0); unknown tiers sort last.
+func Rank(t Tier) int {
+	switch t {
+	case Key, A, Core:
+		return 0
+	case Major, B, Harvest:
+		return 1
+	case Ordinary, C, Develop:
+		return 2
+	case Small, Maintain:
+		return 3
+	}
+	return 4
+}
+
+// Label is the Chinese name of a tier, for people.
+func Label(t Tier) string {
+	switch t {
+	case Key:
+		return "关键客户"
+	case Major:
+		return "主要客户"
+	case Ordinary:
+		return "普通客户"
+	case Small:
+		return "小客户"
+	case Prospect:
+		return "潜在客户"
+	case A:
+		return "A类"
+	case B:
+		return "B类"
+	case C:
+		return "C类"
+	case Core:
+		return "核心"
+	case Harvest:
+		return "维持收益"
+	case Develop:
+		return "重点培养"
+	case Maintain:
+		return "低成本服务"
+	}
+	return string(t)
+}
+
+// Treatment is how a rep should serve a tier.
+type Treatment struct {
+	CadenceDays int    `json:"cadence_days"`
+	Service     string `json:"service"`
+	Action      string `json:"action"`
+}
+
+// Treatments are the default recommendations per pyramid tier.
+var Treatments = map[Tier]Treatment{
+	Key:      {14, "closest contact, best service, senior attention", "visit or call every two weeks; remember family events; first in line for new stock"},
+	Major:    {30, "care and attention, priority service", "call monthly; festival and birthday greetings; look for ways to move them up"},
+	Ordinary: {90, "standard service, cultivate", "contact quarterly; offer what would make them a major customer"},
+	Small:    {180, "low-cost service", "greet twice a year; serve efficiently; watch for growth"},
+	Prospect: {30, "win the first order", "follow up on their needs; ask who referred them"},
+}
+
+// TreatmentFor returns the treatment of a tier of any method.
+func TreatmentFor(t Tier) Treatment {
+	if tr, ok := Treatments[t]; ok {
+		return tr
+	}
+	return Treatments[PyramidTiers[min(Rank(t), 3)]]
+}
+
+// Item is one customer's value on the ranking indicator.
+type Item struct {
+	ID    int64
+	Value float64
+}
+
+// DefaultPyramidCuts are the cumulative count cuts in percent: 1% key,
+// 20% key+major, 50% key+major+ordinary, the rest small.
+var DefaultPyramidCuts = []float64{1, 20, 50, 100}
+
+// DefaultParetoCuts are the cumulative value-share cuts in percent for A and B.
+var DefaultParetoCuts = []float64{80, 95}
+
+// ParseCuts reads cuts such as "1,20,50,100": increasing percentages in (0,100].
+func ParseCuts(s string, n int) ([]float64, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) != n {
+		return nil, fmt.Errorf("cuts %q: want %d comma-separated percentages", s, n)
+	}
+	out := make([]float64, n)
+	prev := 0.0
+	for i, p := range parts {
+		v, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(p), "%")), 64)
+		if err != nil || v <= prev || v > 100 || math.IsNaN(v) {
+			return nil, fmt.Errorf("cuts %q: want increasing percentages between 0 and 100", s)
+		}
+		out[i], prev = v, v
+	}
+	return out, nil
+}
+
+// sortDesc orders items best first: value descending, then id ascending.
+func sortDesc(items []Item) []Item {
+	out := append([]Item(nil), items...)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Value != out[j].Value {
+			return out[i].Value > out[j].Value
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// Pyramid assigns count-pyramid tiers. Items are ranked by value, best
+// first; rank i (1-based, of n) falls in the first tier whose cumulative cut
+// c has i ≤ ceil(n·c/100). Tied values share the better tier: a tie group
+// takes the tier of its best rank. cuts has one entry per tier of tiers
+// (nil means DefaultPyramidCuts over PyramidTiers).
+func Pyramid(items []Item, cuts []float64) map[int64]Tier {
+	if cuts == nil {
+		cuts = DefaultPyramidCuts
+	}
+	tiers := PyramidTiers
+	out := make(map[int64]Tier, len(items))
+	sorted := sortDesc(items)
+	n := len(sorted)
+	bounds := make([]int, len(cuts))
+	for k, c := range cuts {
+		bounds[k] = int(math.Ceil(float64(n) * c / 100))
+	}
+	tierAt := func(rank int) Tier {
+		for k, b := range bounds {
+			if rank <= b && k < len(tiers) {
+				return tiers[k]
+			}
+		}
+		return tiers[len(tiers)-1]
+	}
+	groupTier := Tier("")
+	for i, it := range sorted {
+		if i == 0 || it.Value != sorted[i-1].Value {
+			groupTier = tierAt(i + 1)
+		}
+		out[it.ID] = groupTier
+	}
+	return out
+}
+
+// Pareto assigns ABC classes by cumulative share of value: an item is A
+// while the share of value of the items before it is below cuts[0], B while
+// below cuts[1], else C. When the total is not positive everyone is C.
+func Pareto(items []Item, cuts []float64) map[int64]Tier {
+	if cuts == nil {
+		cuts = DefaultParetoCuts
+	}
+	out := make(map[int64]Tier, len(items))
+	total := 0.0
+	for _, it := range items {
+		total += it.Value
+	}
+	sorted := sortDesc(items)
+	before := 0.0
+	for _, it := range sorted {
+		share := 0.0
+		if total > 0 {
+			share = 100 * before / total
+		}
+		switch {
+		case total <= 0:
+			out[it.ID] = C
+		case share < cuts[0]:
+			out[it.ID] = A
+		case share < cuts[1]:
+			out[it.ID] = B
+		default:
+			out[it.ID] = C
+		}
+		before += it.Value
+	}
+	return out
+}
+
+// PercentRanks maps each item to its mid-rank percentile in [0,100]: the
+// share of other items with a lower value, counting ties as half. A single
+// item gets 100.
+func PercentRanks(items []Item) map[int64]float64 {
+	out := make(map[int64]float64, len(items))
+	n := len(items)
+	if n == 1 {
+		out[items[0].ID] = 100
+		return out
+	}
+	sorted := append([]Item(nil), items...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Value < sorted[j].Value })
+	for i := 0; i < n; {
+		j := i
+		for j < n && sorted[j].Value == sorted[i].Value {
+			j++
+		}
+		// items i..j-1 tie: below = i, equal others = j-i-1
+		p := 100 * (float64(i) + float64(j-i-1)/2) / float64(n-1)
+		for k := i; k < j; k++ {
+			out[sorted[k].ID] = p
+		}
+		i = j
+	}
+	return out
+}
+
+// Days between two dates (b − a) in whole days.
+func Days(a, b time.Time) int {
+	return int(math.Round(b.Sub(a).Hours() / 24))
+}

@@ -1,0 +1,114 @@
+// Package termtext makes notebook text safe and measurable for a terminal:
+// it turns control characters, escape sequences and bidi overrides into
+// visible, inert escapes, and truncates and pads by display width so that
+// wide (CJK) characters never break alignment. It does no I/O.
+package termtext
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mattn/go-runewidth"
+)
+
+// unsafe reports whether r must not reach a terminal as is.
+func unsafe(r rune) bool {
+	switch {
+	case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
+		return true // C0, DEL, C1 (ESC, CSI, OSC, DCS, ST...)
+	case r == 0x200d, r == 0xfe0f:
+		return false // emoji joiners are harmless and common
+	case r == 0x2028, r == 0x2029:
+		return true // line and paragraph separators
+	case unicode.Is(unicode.Cf, r):
+		return true // bidi overrides and isolates, zero-width and other format controls
+	}
+	return false
+}
+
+func escape(b *strings.Builder, r rune) {
+	switch r {
+	case '\n':
+		b.WriteString(`\n`)
+	case '\r':
+		b.WriteString(`\r`)
+	case '\t':
+		b.WriteString(`\t`)
+	case 0x1b:
+		b.WriteString(`\e`)
+	default:
+		if r < 0x100 {
+			fmt.Fprintf(b, `\x%02x`, r)
+		} else {
+			fmt.Fprintf(b, `\u%04x`, r)
+		}
+	}
+}
+
+// Clean returns s as one inert line: every control or format character,
+// including newlines and tabs, becomes a visible escape such as \e or
+// \u202e; invalid UTF-8 bytes become \xNN.
+func Clean(s string) string { return clean(s, false) }
+
+// CleanText is Clean but keeps newlines, for multi-line notes.
+func CleanText(s string) string { return clean(s, true) }
+
+func clean(s string, keepNewlines bool) string {
+	if isPlain(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\n' && keepNewlines:
+			b.WriteByte('\n')
+		case unsafe(r):
+			escape(&b, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+func isPlain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// Width is the display width of s in terminal cells.
+func Width(s string) int { return runewidth.StringWidth(s) }
+
+// Truncate cuts s to at most w cells, ending with … when it was cut.
+func Truncate(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if runewidth.StringWidth(s) <= w {
+		return s
+	}
+	return runewidth.Truncate(s, w, "…")
+}
+
+// PadRight pads s with spaces to w cells (after truncating to w).
+func PadRight(s string, w int) string {
+	s = Truncate(s, w)
+	return s + strings.Repeat(" ", max(0, w-runewidth.StringWidth(s)))
+}
+
+// PadLeft right-aligns s in w cells (after truncating to w).
+func PadLeft(s string, w int) string {
+	s = Truncate(s, w)
+	return strings.Repeat(" ", max(0, w-runewidth.StringWidth(s))) + s
+}

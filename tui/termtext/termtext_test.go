@@ -1,0 +1,71 @@
+package termtext
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestClean(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain", "Wang Xiaoming", "Wang Xiaoming"},
+		{"cjk", "王小明", "王小明"},
+		{"csi colour", "a\x1b[31mred", `a\e[31mred`},
+		{"osc 52 clipboard", "\x1b]52;c;aGk=\x07", `\e]52;c;aGk=\x07`},
+		{"osc 8 link", "\x1b]8;;http://x\x1b\\y", `\e]8;;http://x\e\y`},
+		{"c1 csi", "a\u009b31m", `a\x9b31m`},
+		{"bidi override", "abc\u202edef", `abc\u202edef`},
+		{"newline tab cr", "a\nb\tc\rd", `a\nb\tc\rd`},
+		{"nul del", "a\x00b\x7f", `a\x00b\x7f`},
+		{"invalid utf8", "a\xffb", `a\xffb`},
+		{"line separator", "a\u2028b", `a\u2028b`},
+		{"emoji zwj kept", "👩\u200d💻", "👩\u200d💻"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Clean(tt.in)
+			if got != tt.want {
+				t.Errorf("Clean(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if strings.ContainsAny(got, "\x1b\x07\x00\n\r\u202e\u009b") {
+				t.Errorf("Clean(%q) still has a control character: %q", tt.in, got)
+			}
+		})
+	}
+	if got := CleanText("a\nb\x1b"); got != "a\nb\\e" {
+		t.Errorf("CleanText kept wrong things: %q", got)
+	}
+}
+
+func TestWidthAndPad(t *testing.T) {
+	if w := Width("王小明"); w != 6 {
+		t.Errorf("Width(王小明) = %d, want 6", w)
+	}
+	if got := PadRight("王小明", 8); got != "王小明  " {
+		t.Errorf("PadRight = %q", got)
+	}
+	if got := Truncate("王小明同学", 7); Width(got) > 7 || !strings.HasSuffix(got, "…") {
+		t.Errorf("Truncate = %q (width %d)", got, Width(got))
+	}
+	if got := PadLeft("12", 5); got != "   12" {
+		t.Errorf("PadLeft = %q", got)
+	}
+}
+
+func FuzzClean(f *testing.F) {
+	for _, s := range []string{"", "王", "\x1b[2J", "\xff\xfe", "a\u202eb", "\u009d0;title\u009c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Clean(s)
+		for _, r := range got {
+			if unsafe(r) {
+				t.Fatalf("Clean(%q) = %q keeps %U", s, got, r)
+			}
+		}
+		if !strings.Contains(s, `\`) && isPlain(s) && got != s {
+			t.Fatalf("plain text changed: %q -> %q", s, got)
+		}
+	})
+}
