@@ -64,6 +64,12 @@ func (s *Store) migrate(ctx context.Context, version int, noMigrate bool) error 
 	if err != nil {
 		return err
 	}
+	return s.applyMigrations(ctx, ms, version, noMigrate)
+}
+
+// applyMigrations brings the notebook from version to len(ms), backing it
+// up first when it already held data.
+func (s *Store) applyMigrations(ctx context.Context, ms []migration, version int, noMigrate bool) error {
 	latest := len(ms)
 	if version > latest {
 		return fmt.Errorf("%w: %s has schema version %d but this rolo knows only up to %d; upgrade rolo (nothing was changed)", ErrTooNew, s.path, version, latest)

@@ -1,0 +1,206 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+var fixedNow = func() time.Time { return time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC) }
+
+func newTestStore(t *testing.T) *Store {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "nb", "notebook.db")
+	s, err := Open(context.Background(), path, Options{Create: true, Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestOpenCreatesPrivateFiles(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	if _, err := s.AddCustomer(ctx, Customer{Name: "王小明"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{s.Path(), s.Path() + "-wal"} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode = %v, want 0600", filepath.Base(p), fi.Mode().Perm())
+		}
+	}
+	fi, err := os.Stat(filepath.Dir(s.Path()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o700 {
+		t.Errorf("folder mode = %v, want 0700", fi.Mode().Perm())
+	}
+}
+
+// Per-connection pragmas must reach every pooled connection, not just one.
+func TestPragmasOnEveryConnection(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	for _, db := range []*sql.DB{s.w, s.r} {
+		var conns []*sql.Conn
+		for i := 0; i < 3 && (db != s.w || i == 0); i++ {
+			c, err := db.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conns = append(conns, c)
+		}
+		for _, c := range conns {
+			var fk, busy, secure int
+			var mode string
+			if err := c.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
+				t.Fatal(err)
+			}
+			c.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&busy)
+			c.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode)
+			c.QueryRowContext(ctx, "PRAGMA secure_delete").Scan(&secure)
+			if fk != 1 || busy != 10000 || mode != "wal" || secure != 1 {
+				t.Errorf("pragmas: foreign_keys=%d busy_timeout=%d journal_mode=%s secure_delete=%d", fk, busy, mode, secure)
+			}
+			c.Close()
+		}
+	}
+}
+
+func TestOpenMissingDoesNotCreate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "typo.db")
+	_, err := Open(context.Background(), path, Options{})
+	if !errors.Is(err, ErrNoNotebook) {
+		t.Fatalf("err = %v, want ErrNoNotebook", err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("opening a missing notebook created %s", path)
+	}
+}
+
+func TestOpenRefusesOtherFiles(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+
+	other := filepath.Join(dir, "other.db")
+	db, err := sql.Open("sqlite", other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE TABLE t(x)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := Open(ctx, other, Options{}); !errors.Is(err, ErrNotNotebook) {
+		t.Errorf("another program's database: err = %v, want ErrNotNotebook", err)
+	}
+
+	garbage := filepath.Join(dir, "garbage.db")
+	junk := []byte("this is not a database at all, just some text that goes on for a while..........")
+	for len(junk) < 8192 {
+		junk = append(junk, junk...)
+	}
+	os.WriteFile(garbage, junk, 0o600)
+	if _, err := Open(ctx, garbage, Options{}); !errors.Is(err, ErrDamaged) {
+		t.Errorf("garbage file: err = %v, want ErrDamaged", err)
+	}
+	after, _ := os.ReadFile(garbage)
+	if string(after) != string(junk) {
+		t.Errorf("opening a garbage file changed it")
+	}
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	if _, err := s.w.ExecContext(ctx, "PRAGMA user_version = 99"); err != nil {
+		t.Fatal(err)
+	}
+	path := s.Path()
+	s.Close()
+	_, err := Open(ctx, path, Options{})
+	if !errors.Is(err, ErrTooNew) {
+		t.Fatalf("err = %v, want ErrTooNew", err)
+	}
+}
+
+func TestMigrateOlderNotebookBacksUpFirst(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	c, err := s.AddCustomer(ctx, Customer{Name: "李四", Phone: "139"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms = append(ms, migration{version: len(ms) + 1, name: "9999_test.sql",
+		sql: "ALTER TABLE customers ADD COLUMN nickname TEXT NOT NULL DEFAULT 'none'"})
+	if err := s.applyMigrations(ctx, ms, len(ms)-1, false); err != nil {
+		t.Fatal(err)
+	}
+	var v int
+	var nick string
+	s.r.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	if v != len(ms) {
+		t.Errorf("user_version = %d, want %d", v, len(ms))
+	}
+	if err := s.r.QueryRowContext(ctx, "SELECT nickname FROM customers WHERE id = ?", c.ID).Scan(&nick); err != nil || nick != "none" {
+		t.Errorf("migrated row: nickname=%q err=%v", nick, err)
+	}
+	backup := s.Path() + ".v1.bak"
+	fi, err := os.Stat(backup)
+	if err != nil {
+		t.Fatalf("no backup before migrating: %v", err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("backup mode = %v, want 0600", fi.Mode().Perm())
+	}
+	b, err := Open(ctx, backup, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	got, err := b.Customer(ctx, c.ID)
+	if err != nil || got.Name != "李四" {
+		t.Errorf("backup holds %+v, %v", got, err)
+	}
+}
+
+func TestCheckAndBackup(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	c, _ := s.AddCustomer(ctx, Customer{Name: "王小明"})
+	s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-01-02", Amount: 100, Item: "茶"})
+	rep, err := s.Check(ctx)
+	if err != nil || !rep.OK {
+		t.Fatalf("check: %+v %v", rep, err)
+	}
+	dest := filepath.Join(t.TempDir(), "copy.db")
+	if err := s.Backup(ctx, dest); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Backup(ctx, dest); !errors.Is(err, ErrExists) {
+		t.Errorf("second backup to the same name: err = %v, want ErrExists", err)
+	}
+	b, err := Open(ctx, dest, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ps, _ := b.Purchases(ctx, c.ID, 0)
+	if len(ps) != 1 || ps[0].Item != "茶" {
+		t.Errorf("backup purchases = %+v", ps)
+	}
+}

@@ -1,0 +1,128 @@
+package store
+
+import (
+	"testing"
+	"time"
+)
+
+func TestParseWhen(t *testing.T) {
+	today := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC) // a Sunday
+	tests := []struct{ in, want string }{
+		{"2026-12-01", "2026-12-01"},
+		{"today", "2026-11-22"},
+		{"Tomorrow", "2026-11-23"},
+		{"yesterday", "2026-11-21"},
+		{"+3d", "2026-11-25"},
+		{"+2w", "2026-12-06"},
+		{"-1w", "2026-11-15"},
+		{"+1m", "2026-12-22"},
+		{"+1y", "2027-11-22"},
+		{"monday", "2026-11-23"},
+		{"next monday", "2026-11-23"},
+		{"sunday", "2026-11-29"}, // the coming Sunday, not today
+		{"明天", "2026-11-23"},
+		{"后天", "2026-11-24"},
+		{"周五", "2026-11-27"},
+		{"下周一", "2026-11-23"}, // weeks start on Monday: next week is 23–29
+		{"下周日", "2026-11-29"},
+	}
+	wed := today.AddDate(0, 0, 3)
+	for in, want := range map[string]string{"周五": "2026-11-27", "下周五": "2026-12-04", "next friday": "2026-11-27", "下周一": "2026-11-30"} {
+		got, err := ParseWhen(in, wed)
+		if err != nil || got.Format(DateLayout) != want {
+			t.Errorf("on a Wednesday ParseWhen(%q) = %s, %v; want %s", in, got.Format(DateLayout), err, want)
+		}
+	}
+	for _, tt := range tests {
+		got, err := ParseWhen(tt.in, today)
+		if err != nil || got.Format(DateLayout) != tt.want {
+			t.Errorf("ParseWhen(%q) = %s, %v; want %s", tt.in, got.Format(DateLayout), err, tt.want)
+		}
+	}
+	for _, bad := range []string{"", "soon", "2026-02-30", "+d", "+3x", "next", "+9999999d"} {
+		if _, err := ParseWhen(bad, today); err == nil {
+			t.Errorf("ParseWhen(%q) accepted", bad)
+		}
+	}
+}
+
+func TestParseMoney(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+	}{
+		{"0", 0}, {"12", 1200}, {"12.5", 1250}, {"12.05", 1205}, {"1,234.50", 123450}, {"¥88.8", 8880},
+		{"￥ 1000", 100000}, {"-3.5", -350}, {"100元", 10000}, {".5", 50}, {"999999999999999", 99999999999999900},
+	}
+	for _, tt := range tests {
+		got, err := ParseMoney(tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("ParseMoney(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"", "abc", "1.234", "1.", "12,34", "1,2345", "1e5", "--1", "1 000", "9999999999999999", "NaN"} {
+		if v, err := ParseMoney(bad); err == nil {
+			t.Errorf("ParseMoney(%q) = %d, want an error", bad, v)
+		}
+	}
+	for _, v := range []int64{0, 1, 99, 100, 123450, -350, -5} {
+		back, err := ParseMoney(FormatMoney(v))
+		if err != nil || back != v {
+			t.Errorf("FormatMoney(%d) = %q does not parse back: %d %v", v, FormatMoney(v), back, err)
+		}
+	}
+}
+
+func TestParseBirthday(t *testing.T) {
+	tests := []struct {
+		in    string
+		lunar bool
+		want  string
+	}{
+		{"1980-08-15", false, "1980-08-15"},
+		{"1980/8/5", false, "1980-08-05"},
+		{"--02-29", false, "--02-29"},
+		{"02-29", false, "--02-29"},
+		{"1980-02-30", true, "1980-02-30"},
+	}
+	for _, tt := range tests {
+		b, err := ParseBirthday(tt.in, tt.lunar)
+		if err != nil || b.String() != tt.want {
+			t.Errorf("ParseBirthday(%q) = %v, %v; want %s", tt.in, b, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"1981-02-29", "2026-13-01", "1800-01-01", "x", "1-2-3-4", "--00-10"} {
+		if _, err := ParseBirthday(bad, false); err == nil {
+			t.Errorf("ParseBirthday(%q) accepted", bad)
+		}
+	}
+}
+
+func FuzzParseMoney(f *testing.F) {
+	for _, s := range []string{"1", "1.5", "1,234.56", "¥9", "-0.01", "1e9", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := ParseMoney(s)
+		if err != nil {
+			return
+		}
+		back, err := ParseMoney(FormatMoney(v))
+		if err != nil || back != v {
+			t.Fatalf("%q -> %d -> %q -> %d, %v", s, v, FormatMoney(v), back, err)
+		}
+	})
+}
+
+func FuzzParseWhen(f *testing.F) {
+	for _, s := range []string{"+3d", "next monday", "2026-01-01", "下周一", "-99999y"} {
+		f.Add(s)
+	}
+	today := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseWhen(s, today)
+		if err == nil && (d.Hour() != 0 || d.Location() != time.UTC) {
+			t.Fatalf("ParseWhen(%q) = %v is not a UTC date", s, d)
+		}
+	})
+}
