@@ -112,3 +112,15 @@ func (b *Bulk) SetStatus(id int64, status, reason string) error {
 	_, err = st.ExecContext(b.ctx, status, reason, id)
 	return b.s.wrap("set status", err)
 }
+
+// retotal rebuilds the purchase totals of the customers in the JSON array ids.
+func (s *Store) retotal(ctx context.Context, tx *sql.Tx, ids string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM purchase_totals WHERE customer_id IN (SELECT value FROM json_each(?))`, ids); err != nil {
+		return s.wrap("bulk totals", err)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO purchase_totals(customer_id, revenue, profit, paid, n, days, first, last)
+		SELECT customer_id, sum(amount), sum(CASE WHEN cost IS NULL THEN 0 ELSE amount - cost END),
+		       sum(coalesce(paid, amount)), count(*), count(DISTINCT date), min(date), max(date)
+		FROM purchases WHERE customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id`, ids)
+	return s.wrap("bulk totals", err)
+}

@@ -67,13 +67,16 @@ func (s *Store) AddContact(ctx context.Context, c Contact) (Contact, error) {
 	}
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		id, err := s.insertContact(ctx, tx, &c)
+		if err != nil {
+			return err
+		}
 		c.ID = id
-		return err
+		return s.reindexCustomer(ctx, tx, srcContact, c.CustomerID)
 	})
 	return c, err
 }
 
-func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, c *Contact) (int64, error) {
+func (s *Store) insertContact(ctx context.Context, tx execer, c *Contact) (int64, error) {
 	if c.CreatedAt == "" {
 		c.CreatedAt = s.stamp()
 	}
@@ -147,6 +150,9 @@ func (s *Store) ResolveComplaint(ctx context.Context, id int64, at time.Time, no
 		if note != "" {
 			fb := Contact{CustomerID: c.CustomerID, At: stamp, Kind: "feedback", Summary: note}
 			if _, err := s.insertContact(ctx, tx, &fb); err != nil {
+				return err
+			}
+			if err := s.reindexCustomer(ctx, tx, srcContact, c.CustomerID); err != nil {
 				return err
 			}
 		}

@@ -203,13 +203,21 @@ func (s *Store) AddCustomer(ctx context.Context, c Customer) (Customer, error) {
 		if err != nil {
 			return err
 		}
+		if err := s.reindexCustomer(ctx, tx, srcCustomer, id); err != nil {
+			return err
+		}
 		out, err = getCustomer(ctx, tx, id)
 		return err
 	})
 	return out, err
 }
 
-func (s *Store) insertCustomer(ctx context.Context, tx *sql.Tx, c *Customer) (int64, error) {
+// execer runs a statement: a transaction, or Bulk with its prepared statements.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func (s *Store) insertCustomer(ctx context.Context, tx execer, c *Customer) (int64, error) {
 	if err := c.Validate(); err != nil {
 		return 0, err
 	}
@@ -290,6 +298,9 @@ func (s *Store) UpdateCustomer(ctx context.Context, id int64, fn func(c *Custome
 		_, err = tx.ExecContext(ctx, `UPDATE customers SET `+strings.Join(sets, ", ")+`, updated_at = ? WHERE id = ?`, args...)
 		if err != nil {
 			return s.customerWriteErr(err, &c)
+		}
+		if err := s.reindexCustomer(ctx, tx, srcCustomer, id); err != nil {
+			return err
 		}
 		out, err = getCustomer(ctx, tx, id)
 		return err
@@ -391,6 +402,9 @@ func (s *Store) RestoreCustomer(ctx context.Context, id int64) error {
 // PurgeCustomer deletes a customer and everything recorded about them.
 func (s *Store) PurgeCustomer(ctx context.Context, id int64) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := s.unindexCustomer(ctx, tx, id); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM customers WHERE id = ?`, id)
 		if err != nil {
 			return s.wrap("delete customer", err)

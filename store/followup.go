@@ -60,7 +60,7 @@ func (s *Store) AddFollowUp(ctx context.Context, f FollowUp) (FollowUp, error) {
 	return f, err
 }
 
-func (s *Store) insertFollowUp(ctx context.Context, tx *sql.Tx, f *FollowUp) (int64, error) {
+func (s *Store) insertFollowUp(ctx context.Context, tx execer, f *FollowUp) (int64, error) {
 	if err := f.Validate(); err != nil {
 		return 0, err
 	}

@@ -8,52 +8,59 @@ import (
 	"github.com/rolo-crm/rolo/tiering"
 )
 
+// MetricsOptions choose the costlier parts of Metrics.
+type MetricsOptions struct {
+	// Growth fills Revenue12 and RevenuePrev12 (the scorecard needs them).
+	Growth bool
+}
+
 // Metrics computes the tiering metrics of every current (not archived)
-// customer as of the given date, in one query: purchases, contacts,
-// complaints, surveys and surveys after asOf are ignored.
-func (s *Store) Metrics(ctx context.Context, asOf time.Time) ([]tiering.Metrics, error) {
+// customer as of the given date in one query; purchases, contacts and
+// surveys after asOf are ignored. When no purchase is later than asOf (the
+// usual "as of today") it reads the per-customer totals the triggers keep;
+// otherwise it aggregates the purchases themselves.
+func (s *Store) Metrics(ctx context.Context, asOf time.Time, opts MetricsOptions) ([]tiering.Metrics, error) {
 	day := asOf.Format(DateLayout)
 	endOfDay := asOf.AddDate(0, 0, 1).Format(DateLayout) // contacts: at < next day
 	y1 := asOf.AddDate(-1, 0, 0).Format(DateLayout)
 	y2 := asOf.AddDate(-2, 0, 0).Format(DateLayout)
-	rows, err := s.r.QueryContext(ctx, `
-WITH p AS (
-    SELECT customer_id,
-           sum(amount) AS revenue,
+	var latest string
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(date), '') FROM purchases`).Scan(&latest); err != nil {
+		return nil, s.wrap("compute metrics", err)
+	}
+	// The fast path joins the trigger-kept totals; as of an earlier date the
+	// purchases up to it are aggregated instead.
+	with, totals := ``, `purchase_totals`
+	if latest > day {
+		totals = `p`
+		with = `WITH p AS (SELECT customer_id, sum(amount) AS revenue,
            sum(CASE WHEN cost IS NOT NULL THEN amount - cost ELSE 0 END) AS profit,
-           sum(coalesce(paid, amount)) AS paid,
-           count(*) AS n,
-           count(DISTINCT date) AS days,
-           min(date) AS first,
-           max(date) AS last,
-           sum(CASE WHEN date > ?2 THEN amount ELSE 0 END) AS rev12,
-           sum(CASE WHEN date > ?3 AND date <= ?2 THEN amount ELSE 0 END) AS prev12
-    FROM purchases WHERE date <= ?1 GROUP BY customer_id
-), k AS (
-    SELECT customer_id, max(at) AS last_contact,
-           sum(complaint_status = 'open' OR (complaint_status = 'resolved' AND resolved_at >= ?4)) AS open_c,
-           sum(complaint_status = 'resolved' AND resolved_at < ?4) AS resolved_c
-    FROM contacts WHERE at < ?4 GROUP BY customer_id
-), sv AS (
-    SELECT customer_id, satisfaction, initiative, repurchase, recommend, resistance,
-           row_number() OVER (PARTITION BY customer_id ORDER BY date DESC, id DESC) AS rn
-    FROM surveys WHERE date <= ?1
-), r AS (
-    SELECT c.referred_by AS customer_id, count(*) AS n, coalesce(sum(p.revenue), 0) AS revenue
-    FROM customers c LEFT JOIN p ON p.customer_id = c.id
-    WHERE c.referred_by IS NOT NULL GROUP BY c.referred_by
-)
+           sum(coalesce(paid, amount)) AS paid, count(*) AS n, count(DISTINCT date) AS days,
+           min(date) AS first, max(date) AS last
+    FROM purchases WHERE date <= ?1 GROUP BY customer_id)`
+	}
+	growth := `0, 0`
+	if opts.Growth {
+		growth = `(SELECT coalesce(sum(amount), 0) FROM purchases WHERE customer_id = c.id AND date > ?2 AND date <= ?1),
+		(SELECT coalesce(sum(amount), 0) FROM purchases WHERE customer_id = c.id AND date > ?3 AND date <= ?2)`
+	}
+	// Correlated subqueries ride the (customer_id, ...) indexes: one short
+	// index probe per customer instead of materialising whole tables.
+	rows, err := s.r.QueryContext(ctx, with+`
 SELECT c.id, c.created_at,
        coalesce(p.revenue, 0), coalesce(p.profit, 0), coalesce(p.paid, 0), coalesce(p.n, 0), coalesce(p.days, 0),
-       coalesce(p.first, ''), coalesce(p.last, ''), coalesce(p.rev12, 0), coalesce(p.prev12, 0),
-       coalesce(k.last_contact, ''), coalesce(k.open_c, 0), coalesce(k.resolved_c, 0),
-       coalesce(r.n, 0), coalesce(r.revenue, 0),
-       sv.satisfaction, sv.initiative, sv.repurchase, sv.recommend, sv.resistance
+       coalesce(p.first, ''), coalesce(p.last, ''), `+growth+`,
+       coalesce((SELECT max(at) FROM contacts WHERE customer_id = c.id AND at < ?4), ''),
+       (SELECT count(*) FROM contacts WHERE customer_id = c.id AND complaint_status = 'open' AND at < ?4)
+         + (SELECT count(*) FROM contacts WHERE customer_id = c.id AND complaint_status = 'resolved' AND at < ?4 AND resolved_at >= ?4),
+       (SELECT count(*) FROM contacts WHERE customer_id = c.id AND complaint_status = 'resolved' AND resolved_at < ?4),
+       (SELECT count(*) FROM customers x WHERE x.referred_by = c.id AND x.archived_at IS NULL),
+       (SELECT coalesce(sum(q.revenue), 0) FROM customers x JOIN `+totals+` q ON q.customer_id = x.id
+         WHERE x.referred_by = c.id AND x.archived_at IS NULL),
+       v.satisfaction, v.initiative, v.repurchase, v.recommend, v.resistance
 FROM customers c
-LEFT JOIN p ON p.customer_id = c.id
-LEFT JOIN k ON k.customer_id = c.id
-LEFT JOIN r ON r.customer_id = c.id
-LEFT JOIN sv ON sv.customer_id = c.id AND sv.rn = 1
+LEFT JOIN `+totals+` p ON p.customer_id = c.id
+LEFT JOIN surveys v ON v.id = (SELECT id FROM surveys WHERE customer_id = c.id AND date <= ?1 ORDER BY date DESC, id DESC LIMIT 1)
 WHERE c.archived_at IS NULL
 ORDER BY c.id`, day, y1, y2, endOfDay)
 	if err != nil {

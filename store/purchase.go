@@ -92,6 +92,9 @@ func (s *Store) AddPurchase(ctx context.Context, p Purchase) (Purchase, error) {
 			return err
 		}
 		p.ID = id
+		if err := s.reindexCustomer(ctx, tx, srcPurchase, p.CustomerID); err != nil {
+			return err
+		}
 		if _, err = tx.ExecContext(ctx, `UPDATE customers SET status = 'active', updated_at = ?
 			WHERE id = ? AND status = 'prospect'`, s.stamp(), p.CustomerID); err != nil {
 			return s.wrap("add purchase", err)
@@ -159,10 +162,12 @@ func (s *Store) Purchases(ctx context.Context, customerID int64, limit int) ([]P
 // DeletePurchase removes one purchase note.
 func (s *Store) DeletePurchase(ctx context.Context, id int64) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM purchases WHERE id = ?`, id)
-		if err != nil {
+		var cust int64
+		if err := tx.QueryRowContext(ctx, `DELETE FROM purchases WHERE id = ? RETURNING customer_id`, id).Scan(&cust); err == sql.ErrNoRows {
+			return fmt.Errorf("%w: no purchase with id %d", ErrNotFound, id)
+		} else if err != nil {
 			return s.wrap("delete purchase", err)
 		}
-		return expectOne(res, "purchase", id)
+		return s.reindexCustomer(ctx, tx, srcPurchase, cust)
 	})
 }

@@ -136,6 +136,8 @@ func (s *Store) likeIDs(ctx context.Context, lq, pq string, ids map[int64]bool) 
 		WHERE name LIKE ?1 ESCAPE '\' OR company LIKE ?1 ESCAPE '\' OR city LIKE ?1 ESCAPE '\'
 		   OR tags LIKE ?1 ESCAPE '\' OR phone LIKE ?1 ESCAPE '\'
 		   OR name_initials LIKE ?2 ESCAPE '\' OR name_pinyin LIKE ?2 ESCAPE '\'
+		UNION SELECT customer_id FROM purchases WHERE item LIKE ?1 ESCAPE '\'
+		UNION SELECT customer_id FROM contacts WHERE summary LIKE ?1 ESCAPE '\'
 		LIMIT ?3`, pat, ppat, maxCandidates)
 	if err != nil {
 		return s.wrap("search", err)

@@ -91,6 +91,7 @@ func dsn(path string, readOnly bool) string {
 		"_pragma=foreign_keys(1)",
 		"_pragma=synchronous(NORMAL)",
 		"_pragma=secure_delete(1)",
+		"_pragma=cache_size(-65536)", // 64 MiB: big imports stay in memory until commit
 		"_txlock=immediate",
 	}
 	if readOnly {

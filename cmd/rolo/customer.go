@@ -191,7 +191,13 @@ func newEditCmd(a *App) *cobra.Command {
 		Example: "  rolo edit 王小明 --phone 13900139000 --tag vip\n  rolo edit 42 --status lost --lost-reason moved",
 		Args:    exactArgs(1, "a CUSTOMER (id or name)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if cmd.Flags().NFlag() == 0 {
+			changed := 0
+			cmd.Flags().Visit(func(fl *pflag.Flag) {
+				if cmd.InheritedFlags().Lookup(fl.Name) == nil {
+					changed++
+				}
+			})
+			if changed == 0 {
 				return usageErrorf("nothing to change; pass the fields to edit, e.g. --phone or --tag (see rolo edit --help)")
 			}
 			st, err := a.Store(cmd.Context())

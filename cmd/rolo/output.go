@@ -194,3 +194,5 @@ func relDay(t, today time.Time) string {
 	}
 	return t.Format(store.DateLayout)
 }
+
+func displayWidth(s string) int { return termtext.Width(s) }

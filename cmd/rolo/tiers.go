@@ -38,7 +38,7 @@ type tierState struct {
 }
 
 func computeTiers(ctx context.Context, st *store.Store, cfg tiering.Config, today time.Time) (*tierState, error) {
-	ms, err := st.Metrics(ctx, today)
+	ms, err := st.Metrics(ctx, today, store.MetricsOptions{Growth: cfg.Method == tiering.MethodScorecard})
 	if err != nil {
 		return nil, err
 	}

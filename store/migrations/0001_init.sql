@@ -76,7 +76,7 @@ CREATE TABLE contacts (
     created_at       TEXT NOT NULL
 ) STRICT;
 
-CREATE INDEX contacts_customer_at ON contacts(customer_id, at);
+CREATE INDEX contacts_customer_at ON contacts(customer_id, at, complaint_status, resolved_at);
 CREATE INDEX contacts_open_complaints ON contacts(customer_id) WHERE complaint_status = 'open';
 
 CREATE TABLE followups (
@@ -119,47 +119,65 @@ CREATE TABLE tier_history (
 CREATE INDEX tier_history_customer ON tier_history(customer_id, method, date);
 CREATE INDEX tier_history_date ON tier_history(method, date);
 
--- Full-text search. One row per searchable thing; rowid = id*4 + source
--- (0 customer, 1 purchase, 2 contact) so a row is found again without a scan.
-CREATE VIRTUAL TABLE search USING fts5(body, customer_id UNINDEXED, tokenize = 'trigram');
+-- Per-customer purchase totals kept by triggers, so tiering as of today
+-- reads one row per customer instead of every purchase.
+CREATE TABLE purchase_totals (
+    customer_id INTEGER PRIMARY KEY,
+    revenue     INTEGER NOT NULL,
+    profit      INTEGER NOT NULL,
+    paid        INTEGER NOT NULL,
+    n           INTEGER NOT NULL,
+    days        INTEGER NOT NULL,
+    first       TEXT NOT NULL,
+    last        TEXT NOT NULL
+) STRICT;
 
-CREATE TRIGGER customers_ai AFTER INSERT ON customers BEGIN
-    INSERT INTO search(rowid, body, customer_id) VALUES (new.id*4,
-        new.name || ' ' || new.name_pinyin || ' ' || new.name_initials || ' ' || new.company || ' ' ||
-        new.title || ' ' || new.phone || ' ' || new.email || ' ' || new.wechat || ' ' || new.city || ' ' ||
-        new.address || ' ' || new.tags || ' ' || new.preferences || ' ' || new.needs || ' ' || new.notes,
-        new.id);
+-- Bulk writes set the internal setting 'bulk' inside their transaction and
+-- rebuild the totals of the customers they touched in one statement.
+CREATE TRIGGER purchase_totals_ai AFTER INSERT ON purchases
+WHEN NOT EXISTS (SELECT 1 FROM settings WHERE key = 'bulk') BEGIN
+    INSERT INTO purchase_totals(customer_id, revenue, profit, paid, n, days, first, last)
+    VALUES (new.customer_id, new.amount, CASE WHEN new.cost IS NULL THEN 0 ELSE new.amount - new.cost END,
+            coalesce(new.paid, new.amount), 1, 1, new.date, new.date)
+    ON CONFLICT(customer_id) DO UPDATE SET
+        revenue = revenue + excluded.revenue,
+        profit = profit + excluded.profit,
+        paid = paid + excluded.paid,
+        n = n + 1,
+        days = days + NOT EXISTS (SELECT 1 FROM purchases
+                                  WHERE customer_id = new.customer_id AND date = new.date AND id <> new.id),
+        first = min(first, excluded.first),
+        last = max(last, excluded.last);
 END;
-CREATE TRIGGER customers_au AFTER UPDATE ON customers BEGIN
-    DELETE FROM search WHERE rowid = old.id*4;
-    INSERT INTO search(rowid, body, customer_id) VALUES (new.id*4,
-        new.name || ' ' || new.name_pinyin || ' ' || new.name_initials || ' ' || new.company || ' ' ||
-        new.title || ' ' || new.phone || ' ' || new.email || ' ' || new.wechat || ' ' || new.city || ' ' ||
-        new.address || ' ' || new.tags || ' ' || new.preferences || ' ' || new.needs || ' ' || new.notes,
-        new.id);
+
+CREATE TRIGGER purchase_totals_ad AFTER DELETE ON purchases BEGIN
+    DELETE FROM purchase_totals WHERE customer_id = old.customer_id;
+    INSERT INTO purchase_totals(customer_id, revenue, profit, paid, n, days, first, last)
+    SELECT customer_id, sum(amount), sum(CASE WHEN cost IS NULL THEN 0 ELSE amount - cost END),
+           sum(coalesce(paid, amount)), count(*), count(DISTINCT date), min(date), max(date)
+    FROM purchases WHERE customer_id = old.customer_id GROUP BY customer_id;
 END;
+
+CREATE TRIGGER purchase_totals_au AFTER UPDATE ON purchases BEGIN
+    DELETE FROM purchase_totals WHERE customer_id IN (old.customer_id, new.customer_id);
+    INSERT INTO purchase_totals(customer_id, revenue, profit, paid, n, days, first, last)
+    SELECT customer_id, sum(amount), sum(CASE WHEN cost IS NULL THEN 0 ELSE amount - cost END),
+           sum(coalesce(paid, amount)), count(*), count(DISTINCT date), min(date), max(date)
+    FROM purchases WHERE customer_id IN (old.customer_id, new.customer_id) GROUP BY customer_id;
+END;
+
+CREATE VIEW purchase_totals_check AS
+    SELECT customer_id, sum(amount) AS revenue, sum(CASE WHEN cost IS NULL THEN 0 ELSE amount - cost END) AS profit,
+           sum(coalesce(paid, amount)) AS paid, count(*) AS n, count(DISTINCT date) AS days,
+           min(date) AS first, max(date) AS last
+    FROM purchases GROUP BY customer_id;
+
 CREATE TRIGGER customers_ad AFTER DELETE ON customers BEGIN
-    DELETE FROM search WHERE rowid = old.id*4;
+    DELETE FROM purchase_totals WHERE customer_id = old.id;
 END;
-CREATE TRIGGER purchases_ai AFTER INSERT ON purchases BEGIN
-    INSERT INTO search(rowid, body, customer_id) VALUES (new.id*4+1,
-        new.item || ' ' || new.special_requests || ' ' || new.note, new.customer_id);
-END;
-CREATE TRIGGER purchases_au AFTER UPDATE ON purchases BEGIN
-    DELETE FROM search WHERE rowid = old.id*4+1;
-    INSERT INTO search(rowid, body, customer_id) VALUES (new.id*4+1,
-        new.item || ' ' || new.special_requests || ' ' || new.note, new.customer_id);
-END;
-CREATE TRIGGER purchases_ad AFTER DELETE ON purchases BEGIN
-    DELETE FROM search WHERE rowid = old.id*4+1;
-END;
-CREATE TRIGGER contacts_ai AFTER INSERT ON contacts BEGIN
-    INSERT INTO search(rowid, body, customer_id) VALUES (new.id*4+2, new.summary, new.customer_id);
-END;
-CREATE TRIGGER contacts_au AFTER UPDATE OF summary ON contacts BEGIN
-    DELETE FROM search WHERE rowid = old.id*4+2;
-    INSERT INTO search(rowid, body, customer_id) VALUES (new.id*4+2, new.summary, new.customer_id);
-END;
-CREATE TRIGGER contacts_ad AFTER DELETE ON contacts BEGIN
-    DELETE FROM search WHERE rowid = old.id*4+2;
-END;
+
+-- Full-text search. One row per searchable thing; rowid = id*4 + source
+-- (0 customer, 1 purchase, 2 contact) so a row is found again without a
+-- scan. The store writes it (not triggers): FTS5 flushes its buffer at
+-- every statement savepoint, so per-row triggers made bulk imports crawl.
+CREATE VIRTUAL TABLE search USING fts5(body, customer_id UNINDEXED, tokenize = 'trigram');

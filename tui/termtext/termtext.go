@@ -52,7 +52,8 @@ func escape(b *strings.Builder, r rune) {
 // \u202e; invalid UTF-8 bytes become \xNN.
 func Clean(s string) string { return clean(s, false) }
 
-// CleanText is Clean but keeps newlines, for multi-line notes.
+// CleanText is Clean but keeps newlines and tabs, for multi-line notes
+// and messages.
 func CleanText(s string) string { return clean(s, true) }
 
 func clean(s string, keepNewlines bool) string {
@@ -66,8 +67,8 @@ func clean(s string, keepNewlines bool) string {
 		switch {
 		case r == utf8.RuneError && size <= 1:
 			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '\n' && keepNewlines:
-			b.WriteByte('\n')
+		case (r == '\n' || r == '\t') && keepNewlines:
+			b.WriteByte(byte(r))
 		case unsafe(r):
 			escape(&b, r)
 		default:

@@ -33,7 +33,7 @@ func TestClean(t *testing.T) {
 			}
 		})
 	}
-	if got := CleanText("a\nb\x1b"); got != "a\nb\\e" {
+	if got := CleanText("a\nb\x1b\t"); got != "a\nb\\e\t" {
 		t.Errorf("CleanText kept wrong things: %q", got)
 	}
 }

@@ -1,0 +1,73 @@
+package store
+
+import (
+	"fmt"
+	"context"
+	"database/sql"
+)
+
+// The search index holds up to three rows per customer, written by the
+// store in the same transaction as the rows they describe:
+//
+//	rowid id*4    the profile (name, pinyin, initials, company, notes, ...)
+//	rowid id*4+1  the distinct texts of their purchases (items, requests, notes)
+//	rowid id*4+2  the distinct summaries of their contact log
+//
+// Keeping history per customer and de-duplicated keeps the index small (a
+// customer who bought the same tea forty times indexes it once) and lets
+// Bulk rebuild what it touched with one statement per table: FTS5 flushes
+// its buffer at every statement savepoint, so per-row index writes made
+// large imports crawl.
+const (
+	srcCustomer = 0
+	srcPurchase = 1
+	srcContact  = 2
+)
+
+const customerBody = `name || ' ' || name_pinyin || ' ' || name_initials || ' ' || company || ' ' || title || ' ' ||
+	phone || ' ' || email || ' ' || wechat || ' ' || city || ' ' || address || ' ' || tags || ' ' ||
+	preferences || ' ' || needs || ' ' || notes`
+
+// indexSQL rebuilds the rows of one source for the customers that the
+// filter (a condition on customer_id with one parameter) selects.
+var indexSQL = [...]string{
+	srcCustomer: `INSERT INTO search(rowid, body, customer_id)
+		SELECT id*4, ` + customerBody + `, id FROM customers WHERE id IN (%s)`,
+	srcPurchase: `INSERT INTO search(rowid, body, customer_id)
+		SELECT customer_id*4+1, group_concat(t, ' '), customer_id FROM (
+			SELECT DISTINCT customer_id, item || ' ' || special_requests || ' ' || note AS t
+			FROM purchases WHERE customer_id IN (%s)) GROUP BY customer_id`,
+	srcContact: `INSERT INTO search(rowid, body, customer_id)
+		SELECT customer_id*4+2, group_concat(summary, ' '), customer_id FROM (
+			SELECT DISTINCT customer_id, summary FROM contacts WHERE customer_id IN (%s)) GROUP BY customer_id`,
+}
+
+// reindex rebuilds the search rows of source src for the customers that
+// sel selects: sel is a query returning customer ids, with one parameter.
+func (s *Store) reindex(ctx context.Context, tx *sql.Tx, src int, sel string, arg any) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid IN (SELECT id*4+`+string(rune('0'+src))+` FROM (`+sel+`))`, arg); err != nil {
+		return s.wrap("index", err)
+	}
+	q := indexSQL[src]
+	_, err := tx.ExecContext(ctx, fmt.Sprintf(q, sel), arg)
+	return s.wrap("index", err)
+}
+
+const selOne = `SELECT ? AS id`
+
+// reindexCustomer rebuilds one source for one customer.
+func (s *Store) reindexCustomer(ctx context.Context, tx *sql.Tx, src int, id int64) error {
+	return s.reindex(ctx, tx, src, selOne, id)
+}
+
+// unindexCustomer removes every search row of a customer.
+func (s *Store) unindexCustomer(ctx context.Context, tx *sql.Tx, id int64) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid IN (?1*4, ?1*4+1, ?1*4+2)`, id)
+	return s.wrap("index", err)
+}
+
+func maxID(ctx context.Context, tx *sql.Tx, table string) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM `+table).Scan(&id)
+	return id, err
+}
