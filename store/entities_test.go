@@ -230,28 +230,28 @@ func TestSearch(t *testing.T) {
 	}{
 		{"王", []int64{wxm, wxh, lw}}, // name prefix before name contains
 		{"王小明", []int64{wxm}},
-		{"明达", []int64{wxm}},          // two CJK characters: LIKE fallback
-		{"达贸易", []int64{wxm}},         // trigram
+		{"明达", []int64{wxm}},           // two CJK characters: LIKE fallback
+		{"达贸易", []int64{wxm}},          // trigram
 		{"wxm", []int64{wxm}},          // initials
 		{"WXM", []int64{wxm}},          // case-insensitive
 		{"wangxiaoming", []int64{wxm}}, // full pinyin
 		{"wang xiao ming", []int64{wxm}},
-		{"wx", []int64{wxm, wxh}},      // two initials
-		{"xiaohong", []int64{wxh}},     // pinyin substring
-		{"zeng", []int64{zeng}},        // surname reading of 曾
-		{"js", []int64{js}},            // Latin initials
-		{"smith", []int64{js}},         // Latin substring
-		{"harbour", []int64{js}},       // company
-		{"紫砂壶", []int64{js}},           // purchase item
-		{"oolong", []int64{lw}},        // notes
-		{"nobody", []int64{}},          //
-		{`"`, []int64{}},               // FTS syntax is literal
-		{`王" OR "李`, []int64{}},        //
-		{"NEAR(a b)", []int64{}},       //
-		{"*", []int64{}},               //
-		{"%", []int64{}},               // LIKE wildcards are literal
-		{"_", []int64{}},               //
-		{"a'b", []int64{}},             //
+		{"wx", []int64{wxm, wxh}},  // two initials
+		{"xiaohong", []int64{wxh}}, // pinyin substring
+		{"zeng", []int64{zeng}},    // surname reading of 曾
+		{"js", []int64{js}},        // Latin initials
+		{"smith", []int64{js}},     // Latin substring
+		{"harbour", []int64{js}},   // company
+		{"紫砂壶", []int64{js}},       // purchase item
+		{"oolong", []int64{lw}},    // notes
+		{"nobody", []int64{}},      //
+		{`"`, []int64{}},           // FTS syntax is literal
+		{`王" OR "李`, []int64{}},    //
+		{"NEAR(a b)", []int64{}},   //
+		{"*", []int64{}},           //
+		{"%", []int64{}},           // LIKE wildcards are literal
+		{"_", []int64{}},           //
+		{"a'b", []int64{}},         //
 	}
 	for _, tt := range tests {
 		if got := ids(tt.q); !reflect.DeepEqual(got, tt.want) {

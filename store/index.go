@@ -1,9 +1,9 @@
 package store
 
 import (
-	"fmt"
 	"context"
 	"database/sql"
+	"fmt"
 )
 
 // The search index holds up to three rows per customer, written by the
