@@ -78,6 +78,7 @@ type CheckReport struct {
 	Integrity   []string `json:"integrity"`
 	ForeignKeys []string `json:"foreign_keys"`
 	Search      string   `json:"search"`
+	Totals      int      `json:"totals_mismatched"` // customers whose kept purchase totals disagree with their purchases
 	OK          bool     `json:"ok"`
 }
 
@@ -119,6 +120,12 @@ func (s *Store) Check(ctx context.Context) (CheckReport, error) {
 	if _, err := s.w.ExecContext(ctx, `INSERT INTO search(search, rank) VALUES ('integrity-check', 1)`); err != nil {
 		rep.Search = strings.TrimPrefix(err.Error(), "SQL logic error: ")
 	}
-	rep.OK = len(rep.Integrity) == 0 && len(rep.ForeignKeys) == 0 && rep.Search == "ok"
+	if err := s.r.QueryRowContext(ctx, `SELECT count(DISTINCT customer_id) FROM (
+		SELECT * FROM (SELECT * FROM purchase_totals_check EXCEPT SELECT * FROM purchase_totals)
+		UNION ALL
+		SELECT * FROM (SELECT * FROM purchase_totals EXCEPT SELECT * FROM purchase_totals_check))`).Scan(&rep.Totals); err != nil {
+		return rep, s.wrap("check", err)
+	}
+	rep.OK = len(rep.Integrity) == 0 && len(rep.ForeignKeys) == 0 && rep.Search == "ok" && rep.Totals == 0
 	return rep, nil
 }

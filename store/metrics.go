@@ -12,6 +12,8 @@ import (
 type MetricsOptions struct {
 	// Growth fills Revenue12 and RevenuePrev12 (the scorecard needs them).
 	Growth bool
+	// Since, when set, counts only purchases on or after this date.
+	Since time.Time
 }
 
 // Metrics computes the tiering metrics of every current (not archived)
@@ -31,13 +33,17 @@ func (s *Store) Metrics(ctx context.Context, asOf time.Time, opts MetricsOptions
 	// The fast path joins the trigger-kept totals; as of an earlier date the
 	// purchases up to it are aggregated instead.
 	with, totals := ``, `purchase_totals`
-	if latest > day {
+	since := ""
+	if !opts.Since.IsZero() {
+		since = opts.Since.Format(DateLayout)
+	}
+	if latest > day || since != "" {
 		totals = `p`
 		with = `WITH p AS (SELECT customer_id, sum(amount) AS revenue,
            sum(CASE WHEN cost IS NOT NULL THEN amount - cost ELSE 0 END) AS profit,
            sum(coalesce(paid, amount)) AS paid, count(*) AS n, count(DISTINCT date) AS days,
            min(date) AS first, max(date) AS last
-    FROM purchases WHERE date <= ?1 GROUP BY customer_id)`
+    FROM purchases WHERE date <= ?1 AND date >= ?5 GROUP BY customer_id)`
 	}
 	growth := `0, 0`
 	if opts.Growth {
@@ -62,7 +68,7 @@ FROM customers c
 LEFT JOIN `+totals+` p ON p.customer_id = c.id
 LEFT JOIN surveys v ON v.id = (SELECT id FROM surveys WHERE customer_id = c.id AND date <= ?1 ORDER BY date DESC, id DESC LIMIT 1)
 WHERE c.archived_at IS NULL
-ORDER BY c.id`, day, y1, y2, endOfDay)
+ORDER BY c.id`, day, y1, y2, endOfDay, since)
 	if err != nil {
 		return nil, s.wrap("compute metrics", err)
 	}

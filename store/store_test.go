@@ -204,3 +204,23 @@ func TestCheckAndBackup(t *testing.T) {
 		t.Errorf("backup purchases = %+v", ps)
 	}
 }
+
+func TestCheckFindsDriftedTotals(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	c, _ := s.AddCustomer(ctx, Customer{Name: "王小明"})
+	s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-01-02", Amount: 100})
+	s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-01-02", Amount: 50})
+	var n, days int
+	s.r.QueryRowContext(ctx, "SELECT n, days FROM purchase_totals WHERE customer_id = ?", c.ID).Scan(&n, &days)
+	if n != 2 || days != 1 {
+		t.Errorf("totals n=%d days=%d, want 2 purchases on 1 day", n, days)
+	}
+	if _, err := s.w.ExecContext(ctx, "UPDATE purchase_totals SET revenue = 1"); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.Check(ctx)
+	if err != nil || rep.OK || rep.Totals != 1 {
+		t.Errorf("check = %+v, %v; want one mismatched customer", rep, err)
+	}
+}

@@ -85,6 +85,9 @@ func newCheckCmd(a *App) *cobra.Command {
 				for _, l := range rep.ForeignKeys {
 					fmt.Fprintln(a.Out, "foreign key: "+clean(l))
 				}
+				if rep.Totals > 0 {
+					fmt.Fprintf(a.Out, "purchase totals: %d customers disagree with their purchases\n", rep.Totals)
+				}
 				if rep.Search != "ok" {
 					fmt.Fprintln(a.Out, "search index: "+clean(rep.Search))
 				}

@@ -196,3 +196,5 @@ func relDay(t, today time.Time) string {
 }
 
 func displayWidth(s string) int { return termtext.Width(s) }
+
+func lipglossColor(hex string) lipgloss.Color { return lipgloss.Color(hex) }

@@ -69,6 +69,8 @@ Run rolo alone on a terminal to open the interactive notebook.`,
 	add("customers", newAddCmd(a), newEditCmd(a), newRmCmd(a), newShowCmd(a), newFindCmd(a), newListCmd(a))
 	add("history", newBuyCmd(a), newLogCmd(a), newComplaintCmd(a), newResolveCmd(a), newSurveyCmd(a),
 		newFollowCmd(a), newDoneCmd(a))
+	root.AddGroup(&cobra.Group{ID: "insight", Title: "Who matters and who to contact:"})
+	add("insight", newPyramidCmd(a), newRFMCmd(a), newMoversCmd(a))
 	add("notebook", newInitCmd(a), newDemoCmd(a), newBackupCmd(a), newCheckCmd(a))
 	return root
 }

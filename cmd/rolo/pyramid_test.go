@@ -1,0 +1,94 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// sevenCustomers: c1 bought 700, c2 600 ... c7 100, all on 2026-10-01, plus a prospect.
+func sevenCustomers(t *testing.T) *testEnv {
+	e := newEnv(t)
+	for i := 1; i <= 7; i++ {
+		e.ok("add", fmt.Sprintf("客户%d", i))
+		e.ok("buy", fmt.Sprint(i), fmt.Sprint(800-100*i), "--date", "2026-10-01")
+	}
+	e.ok("add", "Prospect Pat")
+	return e
+}
+
+func TestPyramidPipedAndJSON(t *testing.T) {
+	e := sevenCustomers(t)
+	got := e.ok("pyramid")
+	want := "1\t客户1\tkey\t700\t700.00\t0.00\t1\t2026-10-01\t\n" +
+		"2\t客户2\tmajor\t600\t600.00\t0.00\t1\t2026-10-01\t\n" +
+		"3\t客户3\tordinary\t500\t500.00\t0.00\t1\t2026-10-01\t\n" +
+		"4\t客户4\tordinary\t400\t400.00\t0.00\t1\t2026-10-01\t\n" +
+		"5\t客户5\tsmall\t300\t300.00\t0.00\t1\t2026-10-01\t\n" +
+		"6\t客户6\tsmall\t200\t200.00\t0.00\t1\t2026-10-01\t\n" +
+		"7\t客户7\tsmall\t100\t100.00\t0.00\t1\t2026-10-01\t\n" +
+		"8\tProspect Pat\tprospect\t0\t0.00\t0.00\t0\t\t\n"
+	if got != want {
+		t.Errorf("pyramid piped:\n%s\nwant:\n%s", got, want)
+	}
+	var rows []tierRow
+	if err := json.Unmarshal([]byte(e.ok("pyramid", "--method", "pareto", "--json")), &rows); err != nil {
+		t.Fatal(err)
+	}
+	// Total 2800: shares before are 0, 25, 46.4, 64.3, 78.6 (A), 89.3 (B), 96.4 (C).
+	tiers := ""
+	for _, r := range rows {
+		tiers += string(r.Tier) + " "
+	}
+	if tiers != "A A A A A B C prospect " {
+		t.Errorf("pareto tiers = %q", tiers)
+	}
+	_, errs, code := e.run(false, "pyramid", "--method", "magic")
+	if code != 2 || !strings.Contains(errs, `unknown method "magic"`) {
+		t.Errorf("bad method: %d %q", code, errs)
+	}
+}
+
+func TestPyramidTTY(t *testing.T) {
+	e := sevenCustomers(t)
+	e.env["NO_COLOR"] = "1"
+	out, _, code := e.run(true, "pyramid")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	for _, want := range []string{"关键客户", "小客户", "1 prospects (no purchase yet)", "key 关键客户", "14.3%", "25.0%"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("pyramid on a terminal lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestRFMAndMovers(t *testing.T) {
+	e := sevenCustomers(t)
+	// 客户7 buys a lot now: moves from small to key since 90 days ago.
+	e.ok("buy", "7", "5000", "--date", "2026-11-20")
+	var rows []rfmRow
+	if err := json.Unmarshal([]byte(e.ok("rfm", "--json")), &rows); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 7 {
+		t.Fatalf("%d rfm rows, want 7 buyers", len(rows))
+	}
+	last := rows[6]
+	if last.ID != 7 || last.R != 5 || last.F != 5 || last.M != 5 || last.Segment != "Champions" || last.SegmentLabel != "冠军客户" {
+		t.Errorf("customer 7 rfm = %+v", last)
+	}
+	if rows[0].R != 1 || rows[0].F != 1 {
+		t.Errorf("customer 1 rfm = %+v (ties on recency and frequency share score 1)", rows[0])
+	}
+	// As of 2026-11-01: 1 key, 2 major, 3-4 ordinary, 5-7 small. Now 7 (5100) leads.
+	got := e.ok("movers", "--since", "2026-11-01")
+	want := "7\t客户7\tup\tsmall\tkey\n" +
+		"1\t客户1\tdown\tkey\tmajor\n" +
+		"2\t客户2\tdown\tmajor\tordinary\n" +
+		"4\t客户4\tdown\tordinary\tsmall\n"
+	if got != want {
+		t.Errorf("movers:\n%s\nwant:\n%s", got, want)
+	}
+}
