@@ -92,3 +92,24 @@ func TestRFMAndMovers(t *testing.T) {
 		t.Errorf("movers:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+func TestConfigChangesTiering(t *testing.T) {
+	e := sevenCustomers(t)
+	e.ok("config", "pareto.cuts", "20,50")
+	if got := e.ok("config", "pareto.cuts"); got != "20,50\n" {
+		t.Errorf("config get = %q", got)
+	}
+	var rows []tierRow
+	json.Unmarshal([]byte(e.ok("pyramid", "--method", "pareto", "--json")), &rows)
+	// Shares before: 0 (A), 25 (B), 46.4 (B), 64.3 (C)...
+	if rows[0].Tier != "A" || rows[1].Tier != "B" || rows[2].Tier != "B" || rows[3].Tier != "C" {
+		t.Errorf("pareto 20,50 = %+v", rows[:4])
+	}
+	for _, bad := range [][]string{{"pareto.cuts", "95,80"}, {"pyramid.cuts", "1,20,50"}, {"score.weights", "luck=1"},
+		{"cadence", "vip=3"}, {"nope", "1"}} {
+		_, errs, code := e.run(false, append([]string{"config"}, bad...)...)
+		if code != 2 || errs == "" {
+			t.Errorf("config %v accepted (exit %d)", bad, code)
+		}
+	}
+}
