@@ -1,0 +1,102 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestDueExitCodesAndOutput(t *testing.T) {
+	e := newEnv(t)
+	e.ok("add", "王小明")
+	// A brand-new prospect was just added (created today): nothing is due.
+	out, _, code := e.run(false, "due")
+	if code != 0 || out != "" {
+		t.Fatalf("empty agenda: exit %d, %q", code, out)
+	}
+	e.ok("follow", "1", "2026-11-20", "送样品")
+	out, _, code = e.run(false, "due")
+	if code != 1 || out != "2026-11-20\t2\t1\t王小明\tprospect\tfollow-up\t送样品\t1\n" {
+		t.Errorf("overdue follow-up: exit %d, %q", code, out)
+	}
+	e.ok("done", "1")
+	e.ok("follow", "1", "+3d", "call")
+	out, _, code = e.run(false, "due", "--json")
+	var rows []dueRow
+	if err := json.Unmarshal([]byte(out), &rows); err != nil || code != 0 || len(rows) != 1 || rows[0].Due != "2026-11-25" || rows[0].DaysOverdue != 0 {
+		t.Errorf("due soon: exit %d, %v, %+v", code, err, rows)
+	}
+	if out := e.ok("due", "--days", "1"); out != "" {
+		t.Errorf("--days 1 still shows a follow-up 3 days ahead: %q", out)
+	}
+	if out := e.ok("due", "--tier", "key"); out != "" {
+		t.Errorf("--tier key shows a prospect: %q", out)
+	}
+	_, errs, code := e.run(false, "due", "--tier", "vip")
+	if code != 2 || !strings.Contains(errs, `unknown tier "vip"`) {
+		t.Errorf("bad tier: %d %q", code, errs)
+	}
+}
+
+func TestComplaintOnAgenda(t *testing.T) {
+	e := newEnv(t)
+	e.ok("add", "李四")
+	e.ok("complaint", "1", "送货晚了", "--at", "2026-11-18")
+	out, _, code := e.run(false, "due")
+	if code != 1 || !strings.HasPrefix(out, "2026-11-20\t2\t1\t李四\tprospect\tcomplaint\topen complaint: 送货晚了\t\n") {
+		t.Errorf("complaint ageing: exit %d, %q", code, out)
+	}
+	e.ok("resolve", "1")
+	out, _, _ = e.run(false, "due")
+	if strings.Contains(out, "\tcomplaint\t") || !strings.Contains(out, "2026-11-25\t0\t1\t李四\tprospect\tfollow-up\tsatisfaction check-in after resolved complaint: 送货晚了\t1\n") {
+		t.Errorf("after resolving: %q", out)
+	}
+}
+
+func TestGreet(t *testing.T) {
+	e := newEnv(t)
+	e.ok("add", "王小明")
+	e.ok("add", "Anna Li")
+	e.ok("buy", "1", "900", "--date", "2026-10-01")
+	e.ok("buy", "2", "100", "--date", "2026-10-01")
+	if got := e.ok("greet", "--festival", "mid-autumn"); got != "1\t王小明\tkey\n2\tAnna Li\tsmall\n" {
+		t.Errorf("greet list = %q", got)
+	}
+	var g struct {
+		Festival string `json:"festival"`
+		Date     string `json:"date"`
+	}
+	json.Unmarshal([]byte(e.ok("greet", "--festival", "mid-autumn", "--json")), &g)
+	if g.Date != "2027-09-15" || !strings.Contains(g.Festival, "中秋") {
+		t.Errorf("next mid-autumn = %+v, want 2027-09-15", g)
+	}
+	_, errs, code := e.run(false, "greet", "--festival", "halloween")
+	if code != 2 || !strings.Contains(errs, "unknown festival") {
+		t.Errorf("unknown festival: %d %q", code, errs)
+	}
+}
+
+func TestGreetingLoggedMarksDone(t *testing.T) {
+	e := newEnv(t)
+	e.ok("add", "王小明")
+	e.ok("buy", "1", "900", "--date", "2027-01-20")
+	// A week before Spring Festival 2027 (2027-02-06) the key customer is to be greeted.
+	run := func(args ...string) (string, int) {
+		out, _, code := e.run(false, append([]string{"--as-of", "2027-02-01"}, args...)...)
+		return out, code
+	}
+	out, _ := run("due")
+	if !strings.Contains(out, "\tfestival\t春节 Spring Festival on 2027-02-06 — send greetings\t") {
+		t.Fatalf("no festival greeting on the agenda:\n%s", out)
+	}
+	if _, code := run("log", "1", "greeting", "新年快乐"); code != 0 {
+		t.Fatal("log greeting failed")
+	}
+	out, _ = run("due")
+	if strings.Contains(out, "festival") {
+		t.Errorf("greeting logged but still on the agenda:\n%s", out)
+	}
+	if out, _ := run("greet", "--festival", "spring"); out != "" {
+		t.Errorf("greet list after greeting: %q", out)
+	}
+}

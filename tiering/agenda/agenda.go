@@ -1,0 +1,370 @@
+// Package agenda decides who a rep should contact and why: due follow-ups,
+// tier cadence passed, expected reorders missed, birthdays (solar or lunar)
+// and festivals coming, open complaints, customers slipping away and
+// lapsed ones to win back. It is pure: everything, including "today", is
+// passed in.
+package agenda
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/rolo-crm/rolo/tiering"
+)
+
+// Reason is why a customer is on the agenda.
+type Reason string
+
+// Reasons.
+const (
+	FollowUp  Reason = "follow-up"
+	Complaint Reason = "complaint"
+	Cadence   Reason = "cadence"
+	Reorder   Reason = "reorder"
+	Slipping  Reason = "slipping"
+	WinBack   Reason = "win-back"
+	BirthdayR Reason = "birthday"
+	FestivalR Reason = "festival"
+)
+
+// ComplaintDays is how long a complaint may stay open before it is overdue.
+const ComplaintDays = 2
+
+// SlippingAfter is how many days past a recorded expected reorder a customer
+// without a purchase rhythm of their own counts as slipping away.
+const SlippingAfter = 60
+
+// MaxOverdueWeight caps the days overdue that count towards priority, so a
+// key customer two weeks late comes before a small one gone quiet for years.
+const MaxOverdueWeight = 60
+
+// Customer is what the agenda needs to know about one customer.
+type Customer struct {
+	ID           int64
+	Name         string
+	Tier         tiering.Tier
+	Status       string // prospect, active, lapsed, lost, won_back, dropped
+	LostReason   string
+	Birthday     *Birthday   // nil when unknown
+	CadenceDays  int         // per-customer override; 0 uses the tier's
+	Created      time.Time   // when the customer was added
+	LastContact  time.Time   // zero when never
+	PurchaseDays []time.Time // distinct purchase days, ascending
+	NextExpected time.Time   // recorded on the latest purchase; zero when none
+	Complaints   []OpenComplaint
+	Greeted      time.Time // the latest greeting logged; zero when never
+	WinBacks     int       // contacts since the last purchase (win-back attempts)
+}
+
+// OpenComplaint is an unresolved complaint.
+type OpenComplaint struct {
+	ID      int64
+	At      time.Time
+	Summary string
+}
+
+// Task is an open follow-up from the notebook.
+type Task struct {
+	ID         int64
+	CustomerID int64
+	Due        time.Time
+	What       string
+}
+
+// Config tunes the rules.
+type Config struct {
+	Cadence      map[tiering.Tier]int // days between contacts per tier
+	Days         int                  // how far ahead "due soon" looks
+	BirthdayDays int
+	FestivalDays int
+	Festivals    []Festival // lunar festivals plus configured solar ones
+	GreetTiers   map[tiering.Tier]bool
+}
+
+// DefaultConfig: key 14 days, major 30, ordinary 90, small 180; look 7 days ahead.
+func DefaultConfig() Config {
+	return Config{
+		Cadence:      map[tiering.Tier]int{tiering.Key: 14, tiering.Major: 30, tiering.Ordinary: 90, tiering.Small: 180, tiering.Prospect: 30},
+		Days:         7,
+		BirthdayDays: 7,
+		FestivalDays: 7,
+		Festivals:    append([]Festival(nil), LunarFestivals...),
+		GreetTiers:   map[tiering.Tier]bool{tiering.Key: true, tiering.Major: true},
+	}
+}
+
+// Item is one line of the agenda.
+type Item struct {
+	CustomerID  int64        `json:"customer_id"`
+	Name        string       `json:"name"`
+	Tier        tiering.Tier `json:"tier"`
+	Reason      Reason       `json:"reason"`
+	Detail      string       `json:"detail"`
+	Due         time.Time    `json:"due"`
+	DaysOverdue int          `json:"days_overdue"`
+	Priority    float64      `json:"priority"`
+	FollowUpID  int64        `json:"followup_id,omitempty"`
+	ComplaintID int64        `json:"complaint_id,omitempty"`
+}
+
+// Overdue reports whether the item's date has passed.
+func (it Item) Overdue() bool { return it.DaysOverdue > 0 }
+
+// TierWeight ranks tiers for ordering: key customers first.
+func TierWeight(t tiering.Tier) float64 {
+	switch t {
+	case tiering.Key:
+		return 4
+	case tiering.Major:
+		return 3
+	case tiering.Ordinary:
+		return 2
+	}
+	return 1
+}
+
+func days(a, b time.Time) int { return int(math.Round(b.Sub(a).Hours() / 24)) }
+
+// MedianGap is the median number of days between consecutive purchase days,
+// or 0 with fewer than three purchase days.
+func MedianGap(ds []time.Time) int {
+	if len(ds) < 3 {
+		return 0
+	}
+	gaps := make([]int, len(ds)-1)
+	for i := 1; i < len(ds); i++ {
+		gaps[i-1] = days(ds[i-1], ds[i])
+	}
+	sort.Ints(gaps)
+	n := len(gaps)
+	if n%2 == 1 {
+		return gaps[n/2]
+	}
+	return (gaps[n/2-1] + gaps[n/2] + 1) / 2
+}
+
+// Build makes the agenda as of today: every item due on or before
+// today + cfg.Days (birthdays and festivals within their own windows),
+// overdue first (by tier weight × days overdue), then by date and tier.
+func Build(today time.Time, cs []Customer, tasks []Task, cfg Config) []Item {
+	today = day(today.Year(), today.Month(), today.Day())
+	horizon := today.AddDate(0, 0, cfg.Days)
+	byID := make(map[int64]*Customer, len(cs))
+	for i := range cs {
+		byID[cs[i].ID] = &cs[i]
+	}
+	var out []Item
+	add := func(c *Customer, r Reason, due time.Time, detail string) *Item {
+		it := Item{CustomerID: c.ID, Name: c.Name, Tier: c.Tier, Reason: r, Detail: detail, Due: due,
+			DaysOverdue: max(0, days(due, today))}
+		out = append(out, it)
+		return &out[len(out)-1]
+	}
+	for _, t := range tasks {
+		c, ok := byID[t.CustomerID]
+		if !ok || t.Due.After(horizon) {
+			continue
+		}
+		add(c, FollowUp, t.Due, t.What).FollowUpID = t.ID
+	}
+	festivals := upcomingFestivals(today, cfg)
+	for i := range cs {
+		c := &cs[i]
+		if c.Status == "dropped" {
+			continue
+		}
+		for _, k := range c.Complaints {
+			due := day(k.At.Year(), k.At.Month(), k.At.Day()).AddDate(0, 0, ComplaintDays)
+			add(c, Complaint, due, "open complaint: "+k.Summary).ComplaintID = k.ID
+		}
+		var lastBuy time.Time
+		if n := len(c.PurchaseDays); n > 0 {
+			lastBuy = c.PurchaseDays[n-1]
+		}
+		gap := MedianGap(c.PurchaseDays)
+		lost := c.Status == "lost" || c.Status == "lapsed"
+		switch {
+		case lost:
+			// Win back: keep in touch with lapsed and lost customers at the ordinary pace.
+			last := latest(c.LastContact, lastBuy, c.Created)
+			cad := cfg.Cadence[tiering.Ordinary]
+			if c.CadenceDays > 0 {
+				cad = c.CadenceDays
+			}
+			if due := last.AddDate(0, 0, cad); !due.After(horizon) {
+				detail := fmt.Sprintf("%s customer", c.Status)
+				if c.LostReason != "" {
+					detail += " (" + c.LostReason + ")"
+				}
+				detail += fmt.Sprintf("; %d win-back attempts so far — try again", c.WinBacks)
+				add(c, WinBack, due, detail)
+			}
+		default:
+			cad := cfg.Cadence[c.Tier]
+			if c.CadenceDays > 0 {
+				cad = c.CadenceDays
+			}
+			last := latest(c.LastContact, lastBuy, c.Created)
+			if cad > 0 && !last.IsZero() {
+				if due := last.AddDate(0, 0, cad); !due.After(horizon) {
+					add(c, Cadence, due, fmt.Sprintf("no contact for %d days; %s customers every %d days", days(last, today), c.Tier, cad))
+				}
+			}
+			if !lastBuy.IsZero() {
+				expected, how := c.NextExpected, "expected"
+				if expected.IsZero() || !expected.After(lastBuy) {
+					expected, how = time.Time{}, ""
+					if gap > 0 {
+						expected, how = lastBuy.AddDate(0, 0, gap), fmt.Sprintf("usually buys every %d days; expected", gap)
+					}
+				}
+				switch {
+				case gap > 0 && days(lastBuy, today) > 2*gap:
+					// Long past their own rhythm: a missed reorder has become a customer slipping away.
+					add(c, Slipping, lastBuy.AddDate(0, 0, 2*gap), fmt.Sprintf("slipping away: no purchase for %d days, usually every %d — suggest a win-back contact", days(lastBuy, today), gap))
+				case gap == 0 && !expected.IsZero() && days(expected, today) > SlippingAfter:
+					add(c, Slipping, expected.AddDate(0, 0, SlippingAfter), fmt.Sprintf("slipping away: expected to reorder by %s, no purchase since %s — suggest a win-back contact", expected.Format("2006-01-02"), lastBuy.Format("2006-01-02")))
+				case !expected.IsZero() && !expected.After(horizon):
+					add(c, Reorder, expected, fmt.Sprintf("%s to reorder by %s; last bought %s", how, expected.Format("2006-01-02"), lastBuy.Format("2006-01-02")))
+				}
+			}
+		}
+		if c.Birthday != nil {
+			if bd, err := c.Birthday.OnOrAfter(today); err == nil && days(today, bd) <= cfg.BirthdayDays {
+				kind := "birthday"
+				if c.Birthday.Lunar {
+					kind = "lunar birthday"
+				}
+				add(c, BirthdayR, bd, fmt.Sprintf("%s on %s — send wishes", kind, bd.Format("2006-01-02")))
+			}
+		}
+		if cfg.GreetTiers[c.Tier] && c.Status != "lost" {
+			for _, f := range festivals {
+				if greetedFor(c.Greeted, f.date, cfg.FestivalDays) {
+					continue
+				}
+				add(c, FestivalR, f.date, fmt.Sprintf("%s on %s — send greetings", f.Name, f.date.Format("2006-01-02")))
+			}
+		}
+	}
+	for i := range out {
+		it := &out[i]
+		w := TierWeight(it.Tier)
+		if it.Overdue() {
+			it.Priority = w * float64(min(it.DaysOverdue, MaxOverdueWeight))
+		} else {
+			it.Priority = w / float64(1+days(today, it.Due))
+		}
+	}
+	Sort(out)
+	return out
+}
+
+// Sort orders items: overdue first by tier weight × days overdue, then the
+// rest by date, then tier, then name.
+func Sort(items []Item) {
+	sort.SliceStable(items, func(i, j int) bool {
+		a, b := items[i], items[j]
+		if a.Overdue() != b.Overdue() {
+			return a.Overdue()
+		}
+		if a.Overdue() && a.Priority != b.Priority {
+			return a.Priority > b.Priority
+		}
+		if a.Overdue() && a.DaysOverdue != b.DaysOverdue {
+			return a.DaysOverdue > b.DaysOverdue
+		}
+		if !a.Due.Equal(b.Due) {
+			return a.Due.Before(b.Due)
+		}
+		if TierWeight(a.Tier) != TierWeight(b.Tier) {
+			return TierWeight(a.Tier) > TierWeight(b.Tier)
+		}
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.CustomerID < b.CustomerID
+	})
+}
+
+func latest(ts ...time.Time) time.Time {
+	var out time.Time
+	for _, t := range ts {
+		if t.After(out) {
+			out = t
+		}
+	}
+	return out
+}
+
+type datedFestival struct {
+	Festival
+	date time.Time
+}
+
+func upcomingFestivals(today time.Time, cfg Config) []datedFestival {
+	var out []datedFestival
+	for _, f := range cfg.Festivals {
+		d, err := f.Next(today)
+		if err == nil && days(today, d) <= cfg.FestivalDays {
+			out = append(out, datedFestival{f, d})
+		}
+	}
+	return out
+}
+
+// greetedFor reports whether a greeting logged at g counts for a festival on
+// date: logged within the window before it, or on the day.
+func greetedFor(g, date time.Time, window int) bool {
+	if g.IsZero() {
+		return false
+	}
+	g = day(g.Year(), g.Month(), g.Day())
+	return !g.Before(date.AddDate(0, 0, -max(window, 7)*2)) && !g.After(date.AddDate(0, 0, 1))
+}
+
+// GreetingList lists who to greet for a festival occurring on date: every
+// customer not yet greeted for it, key and major first.
+func GreetingList(cs []Customer, date time.Time, window int) []Customer {
+	var out []Customer
+	for _, c := range cs {
+		if c.Status == "dropped" || greetedFor(c.Greeted, date, window) {
+			continue
+		}
+		out = append(out, c)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if wi, wj := TierWeight(out[i].Tier), TierWeight(out[j].Tier); wi != wj {
+			return wi > wj
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// Entry is one customer's items on the agenda, most urgent first.
+type Entry struct {
+	Items []Item
+}
+
+// Top is the entry's most urgent item.
+func (e Entry) Top() Item { return e.Items[0] }
+
+// Group gathers sorted items per customer, keeping the order of each
+// customer's most urgent item.
+func Group(items []Item) []Entry {
+	idx := map[int64]int{}
+	var out []Entry
+	for _, it := range items {
+		i, ok := idx[it.CustomerID]
+		if !ok {
+			i = len(out)
+			idx[it.CustomerID] = i
+			out = append(out, Entry{})
+		}
+		out[i].Items = append(out[i].Items, it)
+	}
+	return out
+}

@@ -1,0 +1,225 @@
+package agenda
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/rolo-crm/rolo/tiering"
+)
+
+var today = d("2026-11-22")
+
+func reasons(items []Item, id int64) []Reason {
+	var out []Reason
+	for _, it := range items {
+		if it.CustomerID == id {
+			out = append(out, it.Reason)
+		}
+	}
+	return out
+}
+
+func find(items []Item, id int64, r Reason) *Item {
+	for i := range items {
+		if items[i].CustomerID == id && items[i].Reason == r {
+			return &items[i]
+		}
+	}
+	return nil
+}
+
+func quiet() Config {
+	cfg := DefaultConfig()
+	cfg.Festivals = nil
+	return cfg
+}
+
+func TestCadencePerTier(t *testing.T) {
+	// Each last touched exactly its tier's cadence ago: due today, not overdue.
+	cs := []Customer{
+		{ID: 1, Tier: tiering.Key, Status: "active", LastContact: today.AddDate(0, 0, -14)},
+		{ID: 2, Tier: tiering.Major, Status: "active", LastContact: today.AddDate(0, 0, -30)},
+		{ID: 3, Tier: tiering.Ordinary, Status: "active", LastContact: today.AddDate(0, 0, -90)},
+		{ID: 4, Tier: tiering.Small, Status: "active", LastContact: today.AddDate(0, 0, -180)},
+		// One day short of the cadence, with no look-ahead: not due.
+		{ID: 5, Tier: tiering.Key, Status: "active", LastContact: today.AddDate(0, 0, -13)},
+		// Override: every 7 days, last contact 10 days ago → 3 days overdue.
+		{ID: 6, Tier: tiering.Small, Status: "active", CadenceDays: 7, LastContact: today.AddDate(0, 0, -10)},
+	}
+	cfg := quiet()
+	cfg.Days = 0
+	items := Build(today, cs, nil, cfg)
+	for id := int64(1); id <= 4; id++ {
+		it := find(items, id, Cadence)
+		if it == nil || !it.Due.Equal(today) || it.Overdue() {
+			t.Errorf("customer %d: cadence item %+v, want due today", id, it)
+		}
+	}
+	if it := find(items, 5, Cadence); it != nil {
+		t.Errorf("customer 5 is not due yet: %+v", it)
+	}
+	if it := find(items, 6, Cadence); it == nil || it.DaysOverdue != 3 {
+		t.Errorf("override: %+v, want 3 days overdue", it)
+	}
+	// With the default 7-day look-ahead customer 5 is due soon.
+	if it := find(Build(today, cs, nil, quiet()), 5, Cadence); it == nil || it.Due != today.AddDate(0, 0, 1) {
+		t.Errorf("look-ahead: %+v", it)
+	}
+}
+
+func TestContactOrPurchaseResetsTheClock(t *testing.T) {
+	base := Customer{ID: 1, Tier: tiering.Major, Status: "active", LastContact: today.AddDate(0, 0, -45)}
+	if find(Build(today, []Customer{base}, nil, quiet()), 1, Cadence) == nil {
+		t.Fatal("45 days without contact: major customer should be due")
+	}
+	called := base
+	called.LastContact = today.AddDate(0, 0, -2)
+	if it := find(Build(today, []Customer{called}, nil, quiet()), 1, Cadence); it != nil {
+		t.Errorf("a contact 2 days ago resets the clock, got %+v", it)
+	}
+	bought := base
+	bought.PurchaseDays = []time.Time{today.AddDate(0, 0, -3)}
+	if it := find(Build(today, []Customer{bought}, nil, quiet()), 1, Cadence); it != nil {
+		t.Errorf("a purchase 3 days ago resets the clock, got %+v", it)
+	}
+}
+
+func TestReorder(t *testing.T) {
+	// Purchase days 30 and 40 days apart: median gap 35; last 2026-11-01 → expected 2026-12-06.
+	days := []time.Time{d("2026-09-12"), d("2026-10-12"), d("2026-11-01")}
+	if g := MedianGap(days); g != 25 {
+		// gaps 30 and 20 → median of two = 25
+		t.Fatalf("MedianGap = %d, want 25", g)
+	}
+	c := Customer{ID: 1, Tier: tiering.Small, Status: "active", PurchaseDays: days, LastContact: today}
+	it := find(Build(today, []Customer{c}, nil, quiet()), 1, Reorder)
+	if it == nil || it.Due != d("2026-11-26") || it.Overdue() {
+		t.Errorf("inferred reorder = %+v, want due 2026-11-26", it)
+	}
+	// Fewer than three purchase days: no rhythm, no inferred reorder.
+	c.PurchaseDays = days[1:]
+	if it := find(Build(today, []Customer{c}, nil, quiet()), 1, Reorder); it != nil {
+		t.Errorf("two purchase days inferred %+v", it)
+	}
+	// A recorded expected date wins.
+	c.NextExpected = d("2026-11-20")
+	if it := find(Build(today, []Customer{c}, nil, quiet()), 1, Reorder); it == nil || it.DaysOverdue != 2 {
+		t.Errorf("recorded reorder = %+v, want 2 days overdue", it)
+	}
+	// Far past the recorded date it becomes slipping away.
+	c.NextExpected = d("2026-08-01")
+	c.PurchaseDays = []time.Time{d("2026-05-01")}
+	got := reasons(Build(today, []Customer{c}, nil, quiet()), 1)
+	if !reflect.DeepEqual(got, []Reason{Slipping}) {
+		t.Errorf("reasons = %v, want [slipping]", got)
+	}
+}
+
+func TestSlippingAway(t *testing.T) {
+	// Buys every 10 days; last purchase 25 days ago > 2×10.
+	c := Customer{ID: 1, Tier: tiering.Ordinary, Status: "active", LastContact: today,
+		PurchaseDays: []time.Time{d("2026-10-08"), d("2026-10-18"), d("2026-10-28")}}
+	it := find(Build(today, []Customer{c}, nil, quiet()), 1, Slipping)
+	if it == nil || it.Due != d("2026-11-17") || it.DaysOverdue != 5 {
+		t.Errorf("slipping = %+v, want due 2026-11-17, 5 days overdue", it)
+	}
+	if find(Build(today, []Customer{c}, nil, quiet()), 1, Reorder) != nil {
+		t.Errorf("a slipping customer should not also get a reorder item")
+	}
+}
+
+func TestWinBack(t *testing.T) {
+	c := Customer{ID: 1, Tier: tiering.Small, Status: "lost", LostReason: "competitor", WinBacks: 2,
+		LastContact: today.AddDate(0, 0, -100), PurchaseDays: []time.Time{d("2025-01-01")}}
+	items := Build(today, []Customer{c}, nil, quiet())
+	if got := reasons(items, 1); !reflect.DeepEqual(got, []Reason{WinBack}) {
+		t.Fatalf("reasons = %v, want [win-back]", got)
+	}
+	if items[0].Detail != "lost customer (competitor); 2 win-back attempts so far — try again" || items[0].DaysOverdue != 10 {
+		t.Errorf("win-back = %+v", items[0])
+	}
+	c.Status = "dropped"
+	if items := Build(today, []Customer{c}, nil, quiet()); len(items) != 0 {
+		t.Errorf("dropped customers are never on the agenda: %+v", items)
+	}
+}
+
+func TestComplaintAgeing(t *testing.T) {
+	cs := []Customer{{ID: 1, Tier: tiering.Small, Status: "active", LastContact: today, Complaints: []OpenComplaint{
+		{ID: 7, At: time.Date(2026, 11, 21, 15, 0, 0, 0, time.UTC), Summary: "late"},
+		{ID: 8, At: time.Date(2026, 11, 17, 9, 0, 0, 0, time.UTC), Summary: "broken"},
+	}}}
+	items := Build(today, cs, nil, quiet())
+	fresh, old := items[1], items[0]
+	if old.ComplaintID != 8 || old.DaysOverdue != 3 || fresh.ComplaintID != 7 || fresh.Overdue() || fresh.Due != d("2026-11-23") {
+		t.Errorf("complaints = %+v", items)
+	}
+}
+
+func TestBirthdays(t *testing.T) {
+	cfg := quiet()
+	cs := []Customer{
+		{ID: 1, Status: "active", LastContact: today, Birthday: &Birthday{Month: 11, Day: 25}},
+		{ID: 2, Status: "active", LastContact: today, Birthday: &Birthday{Month: 12, Day: 5}}, // 13 days away
+	}
+	items := Build(today, cs, nil, cfg)
+	if it := find(items, 1, BirthdayR); it == nil || it.Due != d("2026-11-25") {
+		t.Errorf("solar birthday: %+v", it)
+	}
+	if it := find(items, 2, BirthdayR); it != nil {
+		t.Errorf("birthday 13 days away shown: %+v", it)
+	}
+	// Lunar 八月十五 is 2026-09-25: five days ahead of 2026-09-20.
+	lunar := []Customer{{ID: 3, Status: "active", LastContact: d("2026-09-20"), Birthday: &Birthday{Month: 8, Day: 15, Lunar: true}}}
+	if it := find(Build(d("2026-09-20"), lunar, nil, cfg), 3, BirthdayR); it == nil || it.Due != d("2026-09-25") || it.Detail != "lunar birthday on 2026-09-25 — send wishes" {
+		t.Errorf("lunar birthday: %+v", it)
+	}
+	// 29 February in a common year is celebrated on the 28th.
+	feb := []Customer{{ID: 4, Status: "active", LastContact: d("2027-02-25"), Birthday: &Birthday{Month: 2, Day: 29}}}
+	if it := find(Build(d("2027-02-25"), feb, nil, cfg), 4, BirthdayR); it == nil || it.Due != d("2027-02-28") {
+		t.Errorf("Feb 29 in 2027: %+v", it)
+	}
+}
+
+func TestFestivalGreetings(t *testing.T) {
+	// Spring Festival 2027 is 2027-02-06; a week before, key and major customers are to be greeted.
+	day := d("2027-02-01")
+	cs := []Customer{
+		{ID: 1, Tier: tiering.Key, Status: "active", LastContact: day},
+		{ID: 2, Tier: tiering.Small, Status: "active", LastContact: day},
+		{ID: 3, Tier: tiering.Major, Status: "active", LastContact: day, Greeted: d("2027-01-30")},
+	}
+	items := Build(day, cs, nil, DefaultConfig())
+	if it := find(items, 1, FestivalR); it == nil || it.Due != d("2027-02-06") {
+		t.Errorf("key customer greeting: %+v", it)
+	}
+	if find(items, 2, FestivalR) != nil || find(items, 3, FestivalR) != nil {
+		t.Errorf("small or already greeted customers listed: %+v", items)
+	}
+	list := GreetingList(cs, d("2027-02-06"), 7)
+	if len(list) != 2 || list[0].ID != 1 || list[1].ID != 2 {
+		t.Errorf("greeting list = %+v, want key customer 1 then 2 (3 already greeted)", list)
+	}
+}
+
+func TestOrdering(t *testing.T) {
+	cs := []Customer{
+		{ID: 1, Name: "small long ago", Tier: tiering.Small, Status: "active", LastContact: today.AddDate(0, 0, -180-400)},
+		{ID: 2, Name: "key late", Tier: tiering.Key, Status: "active", LastContact: today.AddDate(0, 0, -14-20)},
+		{ID: 3, Name: "major late", Tier: tiering.Major, Status: "active", LastContact: today.AddDate(0, 0, -30-10)},
+		{ID: 4, Name: "ordinary soon", Tier: tiering.Ordinary, Status: "active", LastContact: today.AddDate(0, 0, -88)},
+		{ID: 5, Name: "key soon", Tier: tiering.Key, Status: "active", LastContact: today.AddDate(0, 0, -12)},
+	}
+	tasks := []Task{{ID: 9, CustomerID: 4, Due: today.AddDate(0, 0, 1), What: "call"}}
+	var got []int64
+	for _, it := range Build(today, cs, tasks, quiet()) {
+		got = append(got, it.CustomerID)
+	}
+	// Overdue by weight×days (capped at 60): key 4×20=80 > small 1×60 ... > major 3×10=30.
+	// Then due soon by date: ordinary's follow-up tomorrow, then on the 24th key's cadence before ordinary's.
+	want := []int64{2, 1, 3, 4, 5, 4}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("order = %v, want %v", got, want)
+	}
+}
