@@ -111,4 +111,3 @@ FROM customers c WHERE c.archived_at IS NULL ORDER BY c.id`, day, next)
 	}
 	return cs, tasks, nil
 }
-

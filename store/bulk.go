@@ -3,28 +3,79 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
 )
 
 // Bulk writes many rows in one transaction with prepared statements. It is
 // what imports and the demo generator use: all rows land, or none do.
+//
+// While it runs, the per-row purchase-totals trigger is off (the internal
+// setting 'bulk' exists inside the transaction only) and the search index
+// is not touched; at the end both are rebuilt for the customers touched,
+// with one statement each.
 type Bulk struct {
-	s   *Store
-	ctx context.Context
-	tx  *sql.Tx
-	ins map[string]*sql.Stmt
+	s       *Store
+	ctx     context.Context
+	tx      *sql.Tx
+	ins     map[string]*sql.Stmt
+	touched [3]map[int64]bool // customers whose search rows need rebuilding, per source
 }
 
 // Bulk runs fn with a Bulk writer inside one BEGIN IMMEDIATE transaction.
 func (s *Store) Bulk(ctx context.Context, fn func(b *Bulk) error) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		b := &Bulk{s: s, ctx: ctx, tx: tx, ins: map[string]*sql.Stmt{}}
+		for i := range b.touched {
+			b.touched[i] = map[int64]bool{}
+		}
 		defer func() {
 			for _, st := range b.ins {
 				st.Close()
 			}
 		}()
-		return fn(b)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES ('bulk', '1')`); err != nil {
+			return s.wrap("bulk", err)
+		}
+		if err := fn(b); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE key = 'bulk'`); err != nil {
+			return s.wrap("bulk", err)
+		}
+		for src, ids := range b.touched {
+			if len(ids) == 0 {
+				continue
+			}
+			list := make([]int64, 0, len(ids))
+			for id := range ids {
+				list = append(list, id)
+			}
+			js, err := json.Marshal(list)
+			if err != nil {
+				return err
+			}
+			if src == srcPurchase {
+				if err := s.retotal(ctx, tx, string(js)); err != nil {
+					return err
+				}
+			}
+			if err := s.reindex(ctx, tx, src, `SELECT value AS id FROM json_each(?)`, string(js)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
+}
+
+// ExecContext runs q as a cached prepared statement of the transaction.
+func (b *Bulk) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	st, err := b.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
 }
 
 func (b *Bulk) stmt(q string) (*sql.Stmt, error) {
@@ -39,12 +90,13 @@ func (b *Bulk) stmt(q string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// Tx is the transaction, for helpers that need one.
-func (b *Bulk) Tx() *sql.Tx { return b.tx }
-
 // AddCustomer inserts a validated customer and returns its id.
 func (b *Bulk) AddCustomer(c *Customer) (int64, error) {
-	return b.s.insertCustomer(b.ctx, b.tx, c)
+	id, err := b.s.insertCustomer(b.ctx, b, c)
+	if err == nil {
+		b.touched[srcCustomer][id] = true
+	}
+	return id, err
 }
 
 const bulkPurchaseSQL = `INSERT INTO purchases(customer_id, date, item, quantity, amount, cost, paid,
@@ -58,15 +110,15 @@ func (b *Bulk) AddPurchase(p *Purchase) (int64, error) {
 	if p.CreatedAt == "" {
 		p.CreatedAt = b.s.stamp()
 	}
-	st, err := b.stmt(bulkPurchaseSQL)
-	if err != nil {
-		return 0, err
-	}
-	res, err := st.ExecContext(b.ctx, p.CustomerID, p.Date, p.Item, p.Quantity, p.Amount, optInt(p.Cost), optInt(p.Paid),
+	res, err := b.ExecContext(b.ctx, bulkPurchaseSQL, p.CustomerID, p.Date, p.Item, p.Quantity, p.Amount, optInt(p.Cost), optInt(p.Paid),
 		p.Channel, p.SpecialRequests, p.Mood, p.NextDate, p.Note, p.CreatedAt)
 	if err != nil {
+		if strings.Contains(err.Error(), "FOREIGN KEY") {
+			return 0, fmt.Errorf("%w: no customer with id %d", ErrNotFound, p.CustomerID)
+		}
 		return 0, b.s.wrap("add purchase", err)
 	}
+	b.touched[srcPurchase][p.CustomerID] = true
 	return res.LastInsertId()
 }
 
@@ -75,12 +127,16 @@ func (b *Bulk) AddContact(c *Contact) (int64, error) {
 	if err := c.Validate(); err != nil {
 		return 0, err
 	}
-	return b.s.insertContact(b.ctx, b.tx, c)
+	id, err := b.s.insertContact(b.ctx, b, c)
+	if err == nil {
+		b.touched[srcContact][c.CustomerID] = true
+	}
+	return id, err
 }
 
 // AddFollowUp inserts a validated follow-up and returns its id.
 func (b *Bulk) AddFollowUp(f *FollowUp) (int64, error) {
-	return b.s.insertFollowUp(b.ctx, b.tx, f)
+	return b.s.insertFollowUp(b.ctx, b, f)
 }
 
 // AddSurvey inserts a validated survey and returns its id.
@@ -91,12 +147,8 @@ func (b *Bulk) AddSurvey(v *Survey) (int64, error) {
 	if v.CreatedAt == "" {
 		v.CreatedAt = b.s.stamp()
 	}
-	st, err := b.stmt(`INSERT INTO surveys(customer_id, date, satisfaction, initiative, repurchase, recommend, resistance, note, created_at)
-		VALUES (?,?,?,?,?,?,?,?,?)`)
-	if err != nil {
-		return 0, err
-	}
-	res, err := st.ExecContext(b.ctx, v.CustomerID, v.Date, v.Satisfaction, v.Initiative, v.Repurchase, v.Recommend, v.Resistance, v.Note, v.CreatedAt)
+	res, err := b.ExecContext(b.ctx, `INSERT INTO surveys(customer_id, date, satisfaction, initiative, repurchase, recommend, resistance, note, created_at)
+		VALUES (?,?,?,?,?,?,?,?,?)`, v.CustomerID, v.Date, v.Satisfaction, v.Initiative, v.Repurchase, v.Recommend, v.Resistance, v.Note, v.CreatedAt)
 	if err != nil {
 		return 0, b.s.wrap("add survey", err)
 	}
@@ -105,11 +157,7 @@ func (b *Bulk) AddSurvey(v *Survey) (int64, error) {
 
 // SetStatus sets a customer's status and lost reason.
 func (b *Bulk) SetStatus(id int64, status, reason string) error {
-	st, err := b.stmt(`UPDATE customers SET status = ?, lost_reason = ? WHERE id = ?`)
-	if err != nil {
-		return err
-	}
-	_, err = st.ExecContext(b.ctx, status, reason, id)
+	_, err := b.ExecContext(b.ctx, `UPDATE customers SET status = ?, lost_reason = ? WHERE id = ?`, status, reason, id)
 	return b.s.wrap("set status", err)
 }
 
@@ -123,4 +171,48 @@ func (s *Store) retotal(ctx context.Context, tx *sql.Tx, ids string) error {
 		       sum(coalesce(paid, amount)), count(*), count(DISTINCT date), min(date), max(date)
 		FROM purchases WHERE customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id`, ids)
 	return s.wrap("bulk totals", err)
+}
+
+// ReplaceCustomer overwrites every profile field of customer c.ID (an
+// import upsert). created_at is kept unless c carries one.
+func (b *Bulk) ReplaceCustomer(c *Customer) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	args, err := c.args()
+	if err != nil {
+		return err
+	}
+	sets := strings.Split(customerWriteCols, ",")
+	for i := range sets {
+		sets[i] = strings.TrimSpace(sets[i]) + " = ?"
+	}
+	if c.UpdatedAt == "" {
+		c.UpdatedAt = b.s.stamp()
+	}
+	var arch any
+	if c.ArchivedAt != nil {
+		arch = *c.ArchivedAt
+	}
+	args = append(args, c.UpdatedAt, arch, c.CreatedAt, c.ID)
+	res, err := b.ExecContext(b.ctx, `UPDATE customers SET `+strings.Join(sets, ", ")+`, updated_at = ?, archived_at = ?,
+		created_at = coalesce(nullif(?, ''), created_at) WHERE id = ?`, args...)
+	if err != nil {
+		return b.s.customerWriteErr(err, c)
+	}
+	b.touched[srcCustomer][c.ID] = true
+	return expectOne(res, "customer", c.ID)
+}
+
+// SetReferredBy links a customer to the customer who referred them.
+func (b *Bulk) SetReferredBy(id int64, ref *int64) error {
+	var v any
+	if ref != nil {
+		v = *ref
+	}
+	_, err := b.ExecContext(b.ctx, `UPDATE customers SET referred_by = ? WHERE id = ?`, v, id)
+	if err != nil {
+		return b.s.customerWriteErr(err, &Customer{})
+	}
+	return nil
 }

@@ -224,3 +224,65 @@ func TestCheckFindsDriftedTotals(t *testing.T) {
 		t.Errorf("check = %+v, %v; want one mismatched customer", rep, err)
 	}
 }
+
+// Bulk turns the per-row triggers off and rebuilds totals and the search
+// index at the end: the result must match single writes exactly.
+func TestBulkIndexesAndTotals(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	var ids []int64
+	err := s.Bulk(ctx, func(b *Bulk) error {
+		for _, n := range []string{"王小明", "李四"} {
+			c := Customer{Name: n}
+			id, err := b.AddCustomer(&c)
+			if err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		for i, d := range []string{"2026-01-01", "2026-01-01", "2026-02-01"} {
+			if _, err := b.AddPurchase(&Purchase{CustomerID: ids[0], Date: d, Amount: int64(100 * (i + 1)), Item: "紫砂壶"}); err != nil {
+				return err
+			}
+		}
+		_, err := b.AddContact(&Contact{CustomerID: ids[1], At: "2026-01-05T10:00:00Z", Kind: "call", Summary: "问了白茶价格"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]int64{"wxm": ids[0], "紫砂壶": ids[0], "白茶价": ids[1], "lisi": ids[1]} {
+		hits, err := s.Search(ctx, q, SearchOptions{})
+		if err != nil || len(hits) != 1 || hits[0].Customer.ID != want {
+			t.Errorf("after bulk, Search(%q) = %+v, %v", q, hits, err)
+		}
+	}
+	var rev, n, days int64
+	s.r.QueryRowContext(ctx, "SELECT revenue, n, days FROM purchase_totals WHERE customer_id = ?", ids[0]).Scan(&rev, &n, &days)
+	if rev != 600 || n != 3 || days != 2 {
+		t.Errorf("totals after bulk: revenue %d, n %d, days %d; want 600, 3, 2", rev, n, days)
+	}
+	var bulk int
+	s.r.QueryRowContext(ctx, "SELECT count(*) FROM settings WHERE key = 'bulk'").Scan(&bulk)
+	if bulk != 0 {
+		t.Error("the bulk marker outlived its transaction")
+	}
+	if rep, err := s.Check(ctx); err != nil || !rep.OK {
+		t.Errorf("check: %+v %v", rep, err)
+	}
+	// A failing bulk leaves nothing behind.
+	err = s.Bulk(ctx, func(b *Bulk) error {
+		c := Customer{Name: "ghost"}
+		if _, err := b.AddCustomer(&c); err != nil {
+			return err
+		}
+		_, err := b.AddPurchase(&Purchase{CustomerID: 999, Date: "2026-01-01", Amount: 1})
+		return err
+	})
+	if !errors.Is(err, ErrNotFound) {
+		t.Errorf("purchase for a missing customer: err = %v", err)
+	}
+	if hits, _ := s.Search(ctx, "ghost", SearchOptions{}); len(hits) != 0 {
+		t.Errorf("rolled-back bulk left %+v", hits)
+	}
+}

@@ -71,7 +71,7 @@ Run rolo alone on a terminal to open the interactive notebook.`,
 		newFollowCmd(a), newDoneCmd(a))
 	root.AddGroup(&cobra.Group{ID: "insight", Title: "Who matters and who to contact:"})
 	add("insight", newDueCmd(a), newGreetCmd(a), newPyramidCmd(a), newRFMCmd(a), newMoversCmd(a))
-	add("notebook", newInitCmd(a), newDemoCmd(a), newConfigCmd(a), newBackupCmd(a), newCheckCmd(a))
+	add("notebook", newInitCmd(a), newDemoCmd(a), newImportCmd(a), newExportCmd(a), newConfigCmd(a), newBackupCmd(a), newCheckCmd(a))
 	return root
 }
 

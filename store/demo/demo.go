@@ -264,10 +264,8 @@ func (g *gen) purchases(cs []cust) error {
 		case c.end < 0:
 			status = "lapsed"
 		}
-		if status != "active" {
-			if err := g.b.SetStatus(c.id, status, reason); err != nil {
-				return err
-			}
+		if err := g.b.SetStatus(c.id, status, reason); err != nil {
+			return err
 		}
 	}
 	return nil

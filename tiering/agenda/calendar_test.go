@@ -23,10 +23,10 @@ func TestSolarOfLunar(t *testing.T) {
 		{2027, 8, 15, false, "2027-09-15"},
 		{2027, 1, 1, false, "2027-02-06"}, // Spring Festival 2027
 		{2026, 1, 1, false, "2026-02-17"},
-		{2025, 6, 1, true, "2025-07-25"},  // 闰六月初一
-		{2025, 6, 1, false, "2025-06-25"}, // 六月初一
-		{2026, 6, 1, true, "2026-07-14"},  // no leap 6th month in 2026: the ordinary month
-		{2023, 2, 30, false, "2023-03-21"}, // 二月 2023 has 29 days: day 29
+		{2025, 6, 1, true, "2025-07-25"},    // 闰六月初一
+		{2025, 6, 1, false, "2025-06-25"},   // 六月初一
+		{2026, 6, 1, true, "2026-07-14"},    // no leap 6th month in 2026: the ordinary month
+		{2023, 2, 30, false, "2023-03-21"},  // 二月 2023 has 29 days: day 29
 		{2024, 12, 30, false, "2025-01-28"}, // 腊月 2024 has 29 days: 除夕 is 廿九, the eve of 2025-01-29
 	}
 	for _, tt := range tests {

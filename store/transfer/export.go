@@ -1,0 +1,317 @@
+package transfer
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rolo-crm/rolo/store"
+)
+
+// Formats every table export supports.
+var Formats = []string{"csv", "json", "ndjson"}
+
+// ExportOptions shape an export.
+type ExportOptions struct {
+	Format string   // csv (default), json or ndjson
+	BOM    bool     // start CSV with a UTF-8 byte order mark (for Excel)
+	Raw    bool     // do not neutralise spreadsheet formulas
+	Since  string   // only rows on or after this date
+	Fields []string // only these columns, in this order
+}
+
+// Column describes one output column for TableWriter.
+type Column struct {
+	Name string
+	Kind ColumnKind
+}
+
+// ColumnKind says how a value is written: text is neutralised in safe CSV
+// and quoted in JSON; numbers and booleans are written as they are.
+type ColumnKind int
+
+// Column kinds.
+const (
+	Text   ColumnKind = ColumnKind(kText)
+	Int    ColumnKind = ColumnKind(kInt)
+	Money  ColumnKind = ColumnKind(kMoney)
+	Number ColumnKind = ColumnKind(kFloat)
+	Bool   ColumnKind = ColumnKind(kBool)
+	Date   ColumnKind = ColumnKind(kDate)
+)
+
+// TableWriter streams rows as CSV, a JSON array or NDJSON.
+type TableWriter struct {
+	cols   []Column
+	format string
+	csv    *csvWriter
+	text   []bool
+	bw     *bufio.Writer
+	n      int
+}
+
+// NewTableWriter starts a table; CSV gets its header row at once.
+func NewTableWriter(w io.Writer, cols []Column, o ExportOptions) (*TableWriter, error) {
+	t := &TableWriter{cols: cols, format: o.Format}
+	if t.format == "" {
+		t.format = "csv"
+	}
+	switch t.format {
+	case "csv":
+		if o.BOM {
+			if _, err := io.WriteString(w, "\ufeff"); err != nil {
+				return nil, err
+			}
+		}
+		t.csv = newCSVWriter(w, o.Raw)
+		t.text = make([]bool, len(cols))
+		names := make([]string, len(cols))
+		for i, c := range cols {
+			t.text[i] = c.Kind == Text
+			names[i] = c.Name
+		}
+		if err := t.csv.Write(names, make([]bool, len(cols))); err != nil {
+			return nil, err
+		}
+	case "json", "ndjson":
+		t.bw = bufio.NewWriterSize(w, 64*1024)
+		if t.format == "json" {
+			t.bw.WriteString("[")
+		}
+	default:
+		return nil, fmt.Errorf("%w: unknown format %q; use %s", store.ErrInvalid, o.Format, strings.Join(Formats, ", "))
+	}
+	return t, nil
+}
+
+// Write adds one row; values are in the columns' order.
+func (t *TableWriter) Write(values []string) error {
+	t.n++
+	if t.csv != nil {
+		return t.csv.Write(values, t.text)
+	}
+	if t.format == "json" {
+		if t.n > 1 {
+			t.bw.WriteString(",")
+		}
+		t.bw.WriteString("\n  ")
+	}
+	t.bw.WriteByte('{')
+	for i, c := range t.cols {
+		if i > 0 {
+			t.bw.WriteByte(',')
+		}
+		writeJSONString(t.bw, c.Name)
+		t.bw.WriteByte(':')
+		v := values[i]
+		switch {
+		case (c.Kind == Int || c.Kind == Number) && v != "":
+			t.bw.WriteString(v)
+		case c.Kind == Bool && (v == "true" || v == "false"):
+			t.bw.WriteString(v)
+		case v == "" && c.Kind != Text:
+			t.bw.WriteString("null")
+		default:
+			writeJSONString(t.bw, v)
+		}
+	}
+	t.bw.WriteByte('}')
+	if t.format == "ndjson" {
+		t.bw.WriteByte('\n')
+	}
+	return nil
+}
+
+// Close finishes the table and flushes it.
+func (t *TableWriter) Close() error {
+	if t.csv != nil {
+		return t.csv.Flush()
+	}
+	if t.format == "json" {
+		if t.n > 0 {
+			t.bw.WriteString("\n")
+		}
+		t.bw.WriteString("]\n")
+	}
+	return t.bw.Flush()
+}
+
+// Rows is how many rows were written.
+func (t *TableWriter) Rows() int { return t.n }
+
+func writeJSONString(w *bufio.Writer, s string) {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s)
+	w.WriteString(strings.TrimSuffix(b.String(), "\n"))
+}
+
+// pick selects columns by name; nil names keep them all.
+func pick[T any](all []col[T], names []string) ([]col[T], error) {
+	exportable := make([]col[T], 0, len(all))
+	for _, c := range all {
+		if c.get != nil {
+			exportable = append(exportable, c)
+		}
+	}
+	all = exportable
+	if len(names) == 0 {
+		return all, nil
+	}
+	var out []col[T]
+	for _, n := range names {
+		found := false
+		for _, c := range all {
+			if c.name == strings.TrimSpace(n) {
+				out = append(out, c)
+				found = true
+				break
+			}
+		}
+		if !found {
+			valid := make([]string, len(all))
+			for i, c := range all {
+				valid[i] = c.name
+			}
+			return nil, fmt.Errorf("%w: unknown field %q; valid fields: %s", store.ErrInvalid, n, strings.Join(valid, ","))
+		}
+	}
+	return out, nil
+}
+
+func columnsOf[T any](cs []col[T]) []Column {
+	out := make([]Column, len(cs))
+	for i, c := range cs {
+		out[i] = Column{c.name, ColumnKind(c.kind)}
+	}
+	return out
+}
+
+// FieldNames lists the columns of an entity kind, for help and errors.
+func FieldNames(kind string) []string {
+	var names []string
+	add := func(n string) { names = append(names, n) }
+	switch kind {
+	case "customers":
+		for _, c := range customerCols {
+			add(c.name)
+		}
+	case "purchases":
+		for _, c := range purchaseCols {
+			if c.get != nil {
+				add(c.name)
+			}
+		}
+	case "contacts":
+		for _, c := range contactCols {
+			if c.get != nil {
+				add(c.name)
+			}
+		}
+	case "followups":
+		for _, c := range followUpCols {
+			add(c.name)
+		}
+	}
+	return names
+}
+
+// ExportKinds are the entities Export writes.
+var ExportKinds = []string{"customers", "purchases", "contacts", "followups"}
+
+// Export streams one kind of entity to w and returns how many rows it wrote.
+func Export(ctx context.Context, st *store.Store, kind string, w io.Writer, o ExportOptions) (int, error) {
+	if o.Since != "" {
+		if _, err := store.ParseDate(o.Since); err != nil {
+			return 0, fmt.Errorf("--since: %w", err)
+		}
+	}
+	switch kind {
+	case "customers":
+		return exportRows(w, customerCols, o, func(emit func(*store.Customer) error) error {
+			return st.EachCustomer(ctx, o.Since, func(c store.Customer) error { return emit(&c) })
+		})
+	case "purchases":
+		return exportRows(w, purchaseCols, o, func(emit func(*purchaseRow) error) error {
+			return st.EachPurchase(ctx, o.Since, func(p store.Purchase, c store.CustomerRef) error {
+				return emit(&purchaseRow{Purchase: p, Ref: c})
+			})
+		})
+	case "contacts":
+		return exportRows(w, contactCols, o, func(emit func(*contactRow) error) error {
+			return st.EachContact(ctx, o.Since, func(k store.Contact, c store.CustomerRef) error {
+				return emit(&contactRow{Contact: k, Ref: c})
+			})
+		})
+	case "followups":
+		return exportRows(w, followUpCols, o, func(emit func(*followUpRow) error) error {
+			return st.EachFollowUp(ctx, o.Since, func(f store.FollowUp, c store.CustomerRef) error {
+				return emit(&followUpRow{FollowUp: f, Ref: c})
+			})
+		})
+	}
+	return 0, fmt.Errorf("%w: cannot export %q; use %s", store.ErrInvalid, kind, strings.Join(ExportKinds, ", "))
+}
+
+func exportRows[T any](w io.Writer, all []col[T], o ExportOptions, each func(emit func(*T) error) error) (int, error) {
+	cols, err := pick(all, o.Fields)
+	if err != nil {
+		return 0, err
+	}
+	tw, err := NewTableWriter(w, columnsOf(cols), o)
+	if err != nil {
+		return 0, err
+	}
+	vals := make([]string, len(cols))
+	err = each(func(r *T) error {
+		for i, c := range cols {
+			vals[i] = c.get(r)
+		}
+		return tw.Write(vals)
+	})
+	if err != nil {
+		return tw.Rows(), err
+	}
+	return tw.Rows(), tw.Close()
+}
+
+// parseDay accepts 2026-03-01, 2026/3/1, 2026.3.1, 20260301 and 2026年3月1日.
+func parseDay(v string) (string, error) {
+	in := strings.TrimSpace(v)
+	if len(in) == 8 && strings.Trim(in, "0123456789") == "" {
+		in = in[:4] + "-" + in[4:6] + "-" + in[6:]
+	}
+	in = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-").Replace(in)
+	parts := strings.Split(in, "-")
+	if len(parts) == 3 {
+		y, e1 := strconv.Atoi(parts[0])
+		m, e2 := strconv.Atoi(parts[1])
+		d, e3 := strconv.Atoi(parts[2])
+		if e1 == nil && e2 == nil && e3 == nil && y >= 1900 && y <= 2200 {
+			t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+			if t.Year() == y && int(t.Month()) == m && t.Day() == d {
+				return t.Format(store.DateLayout), nil
+			}
+		}
+	}
+	return "", fmt.Errorf("expected a date such as 2026-03-01, got %q", v)
+}
+
+// parseStamp accepts an RFC 3339 timestamp (kept as written) or a date
+// (taken as midday UTC).
+func parseStamp(v string) (string, error) {
+	in := strings.TrimSpace(v)
+	if _, err := time.Parse(time.RFC3339, in); err == nil {
+		return in, nil
+	}
+	if d, err := parseDay(in); err == nil {
+		return d + "T12:00:00Z", nil
+	}
+	return "", fmt.Errorf("expected a time such as 2026-03-01T09:30:00Z or a date, got %q", v)
+}

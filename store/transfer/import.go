@@ -1,0 +1,573 @@
+package transfer
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/rolo-crm/rolo/store"
+)
+
+// ImportKinds are the entities Import reads.
+var ImportKinds = []string{"customers", "purchases", "contacts"}
+
+// ImportOptions shape an import.
+type ImportOptions struct {
+	Format          string            // csv (default), json, ndjson or vcard
+	Name            string            // the file name, for messages
+	DryRun          bool              // validate only
+	UpsertBy        string            // "", external_id, phone or email: update matching customers
+	Map             map[string]string // header → field ("-" skips the column)
+	AllowDuplicates bool              // import customers that look like existing ones
+	MaxErrors       int               // problems listed before giving up (default 20)
+}
+
+// Report says what an import did (or, dry, would do).
+type Report struct {
+	Kind     string   `json:"kind"`
+	Rows     int      `json:"rows"`
+	Inserted int      `json:"inserted"`
+	Updated  int      `json:"updated"`
+	DryRun   bool     `json:"dry_run"`
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Problem is one thing wrong with an input file.
+type Problem struct {
+	Line   int    `json:"line"`             // 1-based line (CSV, NDJSON) or record number (JSON, vCard)
+	Col    int    `json:"column,omitempty"` // 1-based column, 0 for the whole row
+	Field  string `json:"field,omitempty"`
+	Value  string `json:"value,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// ImportError lists every problem found (up to a limit); nothing was imported.
+type ImportError struct {
+	File     string
+	Unit     string // "line" or "record"
+	Problems []Problem
+	More     bool
+}
+
+func (e *ImportError) Error() string {
+	var b strings.Builder
+	n := len(e.Problems)
+	more := ""
+	if e.More {
+		more = " (showing the first ones)"
+	}
+	fmt.Fprintf(&b, "%s: %d problem(s)%s; nothing was imported:", e.File, n, more)
+	for _, p := range e.Problems {
+		fmt.Fprintf(&b, "\n  %s %d", e.Unit, p.Line)
+		if p.Col > 0 {
+			fmt.Fprintf(&b, ", column %d", p.Col)
+		}
+		if p.Field != "" {
+			fmt.Fprintf(&b, " (%s)", p.Field)
+		}
+		fmt.Fprintf(&b, ": %s", p.Reason)
+	}
+	b.WriteString("\nFix the file and import it again; rolo import --dry-run checks it without writing.")
+	return b.String()
+}
+
+// Unwrap makes errors.Is(err, store.ErrInvalid) true.
+func (e *ImportError) Unwrap() error { return store.ErrInvalid }
+
+// problems collects problems up to a limit.
+type problems struct {
+	list []Problem
+	max  int
+	more bool
+}
+
+func (p *problems) add(pr Problem) {
+	if len(p.list) >= p.max {
+		p.more = true
+		return
+	}
+	p.list = append(p.list, pr)
+}
+
+func (p *problems) full() bool { return len(p.list) >= p.max }
+
+// rawRecord is one input record as field-name → text, with positions.
+type rawRecord struct {
+	line   int
+	values []string
+	cols   []int // 1-based input column of each value
+}
+
+// source yields raw records whose values line up with header.
+type source struct {
+	header []string // field names (after aliases and --map); "" = skipped
+	shown  []string // the header as written
+	recs   []rawRecord
+	unit   string
+	csv    bool // text was read from CSV: undo formula neutralising
+}
+
+func normHeader(h string) string {
+	h = strings.TrimSpace(strings.ToLower(h))
+	return strings.NewReplacer(" ", "_", "-", "_").Replace(h)
+}
+
+// resolveHeader maps input column names onto field names.
+func resolveHeader[T any](cols []col[T], names []string, m map[string]string) ([]string, error) {
+	lookup := map[string]string{}
+	for _, c := range cols {
+		if c.set == nil && c.name != "referred_by" {
+			// Export-only columns are accepted and ignored on import.
+			lookup[normHeader(c.name)] = "-"
+			continue
+		}
+		lookup[normHeader(c.name)] = c.name
+		for _, a := range c.aliases {
+			if _, taken := lookup[normHeader(a)]; !taken {
+				lookup[normHeader(a)] = c.name
+			}
+		}
+	}
+	valid := make([]string, 0, len(cols))
+	for _, c := range cols {
+		valid = append(valid, c.name)
+	}
+	out := make([]string, len(names))
+	seen := map[string]int{}
+	var bad []string
+	for i, n := range names {
+		f, ok := "", false
+		if mf, mok := m[strings.TrimSpace(n)]; mok {
+			f, ok = mf, true
+			if f != "-" {
+				if _, known := lookup[normHeader(f)]; !known {
+					return nil, fmt.Errorf("--map %s=%s: %q is not a field; valid fields: %s", n, mf, mf, strings.Join(valid, ","))
+				}
+				f = lookup[normHeader(f)]
+			}
+		} else {
+			f, ok = lookup[normHeader(n)]
+		}
+		if !ok {
+			bad = append(bad, fmt.Sprintf("column %d %q", i+1, n))
+			continue
+		}
+		if f == "-" {
+			continue
+		}
+		if j, dup := seen[f]; dup {
+			return nil, fmt.Errorf("columns %d and %d both mean %q; rename one or skip it with --map '%s=-'", j+1, i+1, f, n)
+		}
+		seen[f] = i
+		out[i] = f
+	}
+	if len(bad) > 0 {
+		return nil, fmt.Errorf("unknown %s; name it with --map 'column=field' or skip it with --map 'column=-'. Valid fields: %s",
+			strings.Join(bad, ", "), strings.Join(valid, ","))
+	}
+	return out, nil
+}
+
+func readCSV(r io.Reader) (*source, error) {
+	cr := newCSVReader(r)
+	head, _, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("the file is empty; it needs a header row naming the columns")
+	} else if err != nil {
+		return nil, err
+	}
+	src := &source{unit: "line", csv: true}
+	for _, f := range head {
+		src.shown = append(src.shown, f.Value)
+	}
+	for {
+		rec, line, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		rr := rawRecord{line: line}
+		if len(rec) != len(head) {
+			return nil, &csvSyntaxError{line, 1, fmt.Sprintf("%d fields but the header has %d; quote fields that contain commas", len(rec), len(head))}
+		}
+		for i, f := range rec {
+			rr.values = append(rr.values, f.Value)
+			rr.cols = append(rr.cols, i+1)
+		}
+		src.recs = append(src.recs, rr)
+	}
+	return src, nil
+}
+
+// readJSON reads a JSON array of objects, or NDJSON (one object per line).
+func readJSON(r io.Reader, ndjson bool) (*source, error) {
+	src := &source{unit: "record"}
+	keys := map[string]int{}
+	addObj := func(line int, obj map[string]any) error {
+		rr := rawRecord{line: line, values: make([]string, len(src.shown)), cols: make([]int, len(src.shown))}
+		names := make([]string, 0, len(obj))
+		for k := range obj {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			i, ok := keys[k]
+			if !ok {
+				i = len(src.shown)
+				keys[k] = i
+				src.shown = append(src.shown, k)
+				for j := range src.recs {
+					src.recs[j].values = append(src.recs[j].values, "")
+					src.recs[j].cols = append(src.recs[j].cols, 0)
+				}
+				rr.values = append(rr.values, "")
+				rr.cols = append(rr.cols, 0)
+			}
+			switch v := obj[k].(type) {
+			case nil:
+			case string:
+				rr.values[i] = v
+			case bool:
+				rr.values[i] = strconv.FormatBool(v)
+			case json.Number:
+				rr.values[i] = v.String()
+			case map[string]any:
+				b, _ := json.Marshal(v)
+				rr.values[i] = string(b)
+			default:
+				return fmt.Errorf("field %q: expected text, a number or true/false", k)
+			}
+		}
+		src.recs = append(src.recs, rr)
+		return nil
+	}
+	if ndjson {
+		src.unit = "line"
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 1<<20), 64<<20)
+		line := 0
+		for sc.Scan() {
+			line++
+			text := strings.TrimSpace(sc.Text())
+			if text == "" {
+				continue
+			}
+			dec := json.NewDecoder(strings.NewReader(text))
+			dec.UseNumber()
+			var obj map[string]any
+			if err := dec.Decode(&obj); err != nil {
+				return nil, fmt.Errorf("line %d: not a JSON object: %v", line, err)
+			}
+			if err := addObj(line, obj); err != nil {
+				return nil, fmt.Errorf("line %d: %w", line, err)
+			}
+		}
+		return src, sc.Err()
+	}
+	dec := json.NewDecoder(r)
+	dec.UseNumber()
+	var arr []map[string]any
+	if err := dec.Decode(&arr); err != nil {
+		return nil, fmt.Errorf("expected a JSON array of objects: %v", err)
+	}
+	for i, obj := range arr {
+		if err := addObj(i+1, obj); err != nil {
+			return nil, fmt.Errorf("record %d: %w", i+1, err)
+		}
+	}
+	return src, nil
+}
+
+// parse turns raw records into typed rows, collecting problems.
+func parse[T any](src *source, cols []col[T], header []string, pr *problems, post func(*T, rawRecord) error) []T {
+	byName := map[string]col[T]{}
+	for _, c := range cols {
+		byName[c.name] = c
+	}
+	out := make([]T, 0, len(src.recs))
+	for _, rr := range src.recs {
+		var row T
+		bad := false
+		// Columns are applied in the field table's order so later fields
+		// (birthday_lunar) can refine earlier ones (birthday).
+		for _, c := range cols {
+			for i, f := range header {
+				if f != c.name || c.set == nil {
+					continue
+				}
+				v := rr.values[i]
+				if src.csv && c.kind == kText {
+					v = Unneutralise(v)
+				}
+				if err := validText(v); err != nil {
+					pr.add(Problem{Line: rr.line, Col: rr.cols[i], Field: f, Reason: err.Error()})
+					bad = true
+					continue
+				}
+				if err := c.set(&row, v); err != nil {
+					pr.add(Problem{Line: rr.line, Col: rr.cols[i], Field: f, Value: v, Reason: err.Error()})
+					bad = true
+				}
+			}
+		}
+		if !bad && post != nil {
+			if err := post(&row, rr); err != nil {
+				p := Problem{Line: rr.line, Reason: err.Error()}
+				var fe fieldError
+				if errors.As(err, &fe) {
+					p.Field = fe.field
+					for i, f := range header {
+						if f == fe.field {
+							p.Col, p.Value = rr.cols[i], rr.values[i]
+						}
+					}
+				}
+				pr.add(p)
+				bad = true
+			}
+		}
+		out = append(out, row)
+		if pr.full() {
+			break
+		}
+	}
+	return out
+}
+
+// fieldError blames one field for a row-level problem.
+type fieldError struct {
+	field string
+	err   error
+}
+
+func (e fieldError) Error() string { return e.err.Error() }
+
+func cleanErr(err error) string {
+	return strings.Replace(err.Error(), store.ErrInvalid.Error()+": ", "", 1)
+}
+
+// Import reads one kind of entity from r and writes it in one transaction.
+// Any problem means nothing is written; the error lists the problems.
+func Import(ctx context.Context, st *store.Store, kind string, r io.Reader, o ImportOptions) (Report, error) {
+	rep := Report{Kind: kind, DryRun: o.DryRun}
+	if o.MaxErrors <= 0 {
+		o.MaxErrors = 20
+	}
+	if o.Name == "" {
+		o.Name = "input"
+	}
+	switch o.UpsertBy {
+	case "", "external_id", "phone", "email":
+	default:
+		return rep, fmt.Errorf("%w: --upsert-by %q: use external_id, phone or email", store.ErrInvalid, o.UpsertBy)
+	}
+	if o.UpsertBy != "" && kind != "customers" {
+		return rep, fmt.Errorf("%w: --upsert-by applies to customers only", store.ErrInvalid)
+	}
+	var src *source
+	var err error
+	switch o.Format {
+	case "", "csv":
+		src, err = readCSV(r)
+	case "json":
+		src, err = readJSON(r, false)
+	case "ndjson":
+		src, err = readJSON(r, true)
+	case "vcard", "vcf":
+		if kind != "customers" {
+			return rep, fmt.Errorf("%w: vCard files hold customers; use rolo import customers", store.ErrInvalid)
+		}
+		src, err = readVCard(r)
+	default:
+		return rep, fmt.Errorf("%w: unknown format %q; use csv, json, ndjson or vcard", store.ErrInvalid, o.Format)
+	}
+	if err != nil {
+		var se *csvSyntaxError
+		if errors.As(err, &se) {
+			return rep, &ImportError{File: o.Name, Unit: "line", Problems: []Problem{{Line: se.Line, Col: se.Col, Reason: se.Msg}}}
+		}
+		return rep, fmt.Errorf("%w: %s: %v", store.ErrInvalid, o.Name, err)
+	}
+	rep.Rows = len(src.recs)
+	pr := &problems{max: o.MaxErrors}
+	fail := func() (Report, error) {
+		return rep, &ImportError{File: o.Name, Unit: src.unit, Problems: pr.list, More: pr.more}
+	}
+	switch kind {
+	case "customers":
+		header, err := resolveHeader(customerCols, src.shown, o.Map)
+		if err != nil {
+			return rep, fmt.Errorf("%w: %s: %v", store.ErrInvalid, o.Name, err)
+		}
+		return importCustomers(ctx, st, src, header, o, rep, pr, fail)
+	case "purchases":
+		header, err := resolveHeader(purchaseCols, src.shown, o.Map)
+		if err != nil {
+			return rep, fmt.Errorf("%w: %s: %v", store.ErrInvalid, o.Name, err)
+		}
+		if !has(header, "amount") || !has(header, "date") {
+			return rep, fmt.Errorf("%w: %s: a purchases file needs date and amount columns (日期, 金额)", store.ErrInvalid, o.Name)
+		}
+		refs, err := newRefIndex(ctx, st)
+		if err != nil {
+			return rep, err
+		}
+		rows := parse(src, purchaseCols, header, pr, func(p *purchaseRow, rr rawRecord) error {
+			id, err := refs.resolve(p.Ref, p.Phone)
+			if err != nil {
+				return err
+			}
+			p.CustomerID = id
+			return p.Validate()
+		})
+		if len(pr.list) > 0 {
+			return fail()
+		}
+		if o.DryRun {
+			rep.Inserted = len(rows)
+			return rep, nil
+		}
+		err = st.Bulk(ctx, func(b *store.Bulk) error {
+			for i := range rows {
+				if _, err := b.AddPurchase(&rows[i].Purchase); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err == nil {
+			rep.Inserted = len(rows)
+		}
+		return rep, err
+	case "contacts":
+		header, err := resolveHeader(contactCols, src.shown, o.Map)
+		if err != nil {
+			return rep, fmt.Errorf("%w: %s: %v", store.ErrInvalid, o.Name, err)
+		}
+		if !has(header, "kind") || !has(header, "at") {
+			return rep, fmt.Errorf("%w: %s: a contacts file needs at and kind columns (时间, 类型)", store.ErrInvalid, o.Name)
+		}
+		refs, err := newRefIndex(ctx, st)
+		if err != nil {
+			return rep, err
+		}
+		rows := parse(src, contactCols, header, pr, func(k *contactRow, rr rawRecord) error {
+			id, err := refs.resolve(k.Ref, k.Phone)
+			if err != nil {
+				return err
+			}
+			k.CustomerID = id
+			if err := k.Validate(); err != nil {
+				return errors.New(cleanErr(err))
+			}
+			return nil
+		})
+		if len(pr.list) > 0 {
+			return fail()
+		}
+		if o.DryRun {
+			rep.Inserted = len(rows)
+			return rep, nil
+		}
+		err = st.Bulk(ctx, func(b *store.Bulk) error {
+			for i := range rows {
+				if _, err := b.AddContact(&rows[i].Contact); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err == nil {
+			rep.Inserted = len(rows)
+		}
+		return rep, err
+	}
+	return rep, fmt.Errorf("%w: cannot import %q; use %s", store.ErrInvalid, kind, strings.Join(ImportKinds, ", "))
+}
+
+func has(header []string, f string) bool {
+	for _, h := range header {
+		if h == f {
+			return true
+		}
+	}
+	return false
+}
+
+// refIndex finds the customer a purchase or contact row names.
+type refIndex struct {
+	ids      map[int64]bool
+	external map[string]int64
+	phone    map[string][]int64
+	name     map[string][]int64
+}
+
+func newRefIndex(ctx context.Context, st *store.Store) (*refIndex, error) {
+	ix := &refIndex{ids: map[int64]bool{}, external: map[string]int64{}, phone: map[string][]int64{}, name: map[string][]int64{}}
+	err := st.EachCustomer(ctx, "", func(c store.Customer) error {
+		ix.ids[c.ID] = true
+		if c.ExternalID != "" {
+			ix.external[c.ExternalID] = c.ID
+		}
+		if p := normPhone(c.Phone); p != "" {
+			ix.phone[p] = append(ix.phone[p], c.ID)
+		}
+		ix.name[c.Name] = append(ix.name[c.Name], c.ID)
+		return nil
+	})
+	return ix, err
+}
+
+func (ix *refIndex) resolve(ref store.CustomerRef, phone string) (int64, error) {
+	switch {
+	case ref.ID != 0:
+		if !ix.ids[ref.ID] {
+			return 0, fmt.Errorf("no customer with id %d; import the customers first", ref.ID)
+		}
+		return ref.ID, nil
+	case ref.ExternalID != "":
+		id, ok := ix.external[ref.ExternalID]
+		if !ok {
+			return 0, fmt.Errorf("no customer with external id %q; import the customers first", ref.ExternalID)
+		}
+		return id, nil
+	case normPhone(phone) != "":
+		ids := ix.phone[normPhone(phone)]
+		if len(ids) == 1 {
+			return ids[0], nil
+		}
+		if len(ids) > 1 {
+			return 0, fmt.Errorf("phone %q belongs to %d customers; add a customer_external_id or customer_id column", phone, len(ids))
+		}
+		return 0, fmt.Errorf("no customer with phone %q", phone)
+	case ref.Name != "":
+		ids := ix.name[ref.Name]
+		if len(ids) == 1 {
+			return ids[0], nil
+		}
+		if len(ids) > 1 {
+			return 0, fmt.Errorf("%d customers are named %q; add a customer_external_id, customer_phone or customer_id column", len(ids), ref.Name)
+		}
+		return 0, fmt.Errorf("no customer named %q (names must match exactly)", ref.Name)
+	}
+	return 0, fmt.Errorf("the row does not say which customer: fill customer_id, customer_external_id, customer_phone or customer_name")
+}
+
+// normPhone keeps the digits (and a leading +) so "138 0013 8000" matches "13800138000".
+func normPhone(p string) string {
+	var b strings.Builder
+	for i, r := range strings.TrimSpace(p) {
+		if r >= '0' && r <= '9' || (r == '+' && i == 0) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
