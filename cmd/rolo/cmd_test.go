@@ -26,9 +26,18 @@ func newEnv(t *testing.T) *testEnv {
 
 // run executes rolo with args; tty says whether stdout is a terminal.
 func (e *testEnv) run(tty bool, args ...string) (stdout, stderr string, code int) {
+	return e.exec(tty, "", args...)
+}
+
+// runIn executes rolo with stdin.
+func (e *testEnv) runIn(stdin string, args ...string) (stdout, stderr string, code int) {
+	return e.exec(false, stdin, args...)
+}
+
+func (e *testEnv) exec(tty bool, stdin string, args ...string) (stdout, stderr string, code int) {
 	var out, errb bytes.Buffer
 	a := &App{
-		In: strings.NewReader(""), Out: &out, Err: &errb,
+		In: strings.NewReader(stdin), Out: &out, Err: &errb,
 		Getenv: func(k string) string { return e.env[k] },
 		Now:    func() time.Time { return time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC) },
 		IsTTY:  tty, Width: 100,
