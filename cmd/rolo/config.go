@@ -7,6 +7,7 @@ import (
 
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering"
+	"github.com/rolo-crm/rolo/tiering/agenda"
 	"github.com/spf13/cobra"
 )
 
@@ -22,7 +23,7 @@ func validateSetting(key, value string) error {
 	case "score.weights":
 		_, err = tiering.ParseWeights(value)
 	case "cadence":
-		_, err = parseCadence(value)
+		_, err = agenda.ParseCadence(value)
 	case "birthday.days", "festival.days":
 		n, perr := strconv.Atoi(value)
 		if perr != nil || n < 0 || n > 60 {
@@ -33,54 +34,12 @@ func validateSetting(key, value string) error {
 			err = fmt.Errorf("currency must be a three-letter code such as CNY, USD or SGD")
 		}
 	case "festivals.solar":
-		_, err = parseSolarFestivals(value)
+		_, err = agenda.ParseSolarFestivals(value)
 	}
 	if err != nil {
 		return usageError{err}
 	}
 	return nil
-}
-
-// parseCadence reads "key=14,major=30,ordinary=90,small=180".
-func parseCadence(s string) (map[tiering.Tier]int, error) {
-	out := map[tiering.Tier]int{}
-	for _, part := range strings.Split(s, ",") {
-		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
-		n, err := strconv.Atoi(strings.TrimSpace(v))
-		t := tiering.Tier(strings.TrimSpace(k))
-		if !ok || err != nil || n <= 0 {
-			return nil, fmt.Errorf("cadence %q: write tier=days pairs, e.g. key=14,major=30,ordinary=90,small=180", s)
-		}
-		if tiering.Rank(t) > 3 || (t != tiering.Key && t != tiering.Major && t != tiering.Ordinary && t != tiering.Small) {
-			return nil, fmt.Errorf("cadence: unknown tier %q; use key, major, ordinary, small", t)
-		}
-		out[t] = n
-	}
-	return out, nil
-}
-
-// solarFestival is a yearly festival on a fixed solar date.
-type solarFestival struct {
-	Month, Day int
-	Name       string
-}
-
-// parseSolarFestivals reads "MM-DD name; MM-DD name", e.g. "03-08 妇女节; 12-25 Christmas".
-func parseSolarFestivals(s string) ([]solarFestival, error) {
-	var out []solarFestival
-	for _, part := range strings.Split(s, ";") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		md, name, ok := strings.Cut(part, " ")
-		b, err := store.ParseBirthday("--"+md, false)
-		if !ok || err != nil || strings.TrimSpace(name) == "" {
-			return nil, fmt.Errorf("festival %q: write MM-DD and a name, several separated by ;", part)
-		}
-		out = append(out, solarFestival{b.Month, b.Day, strings.TrimSpace(name)})
-	}
-	return out, nil
 }
 
 func newConfigCmd(a *App) *cobra.Command {

@@ -15,33 +15,11 @@ import (
 
 // agendaConfig reads the agenda settings of the notebook.
 func agendaConfig(ctx context.Context, st *store.Store, horizon int) (agenda.Config, error) {
-	cfg := agenda.DefaultConfig()
-	cfg.Days = horizon
 	set, err := st.Settings(ctx)
 	if err != nil {
-		return cfg, err
+		return agenda.Config{}, err
 	}
-	cad, err := parseCadence(set["cadence"])
-	if err != nil {
-		return cfg, fmt.Errorf("setting cadence: %w", err)
-	}
-	for t, d := range cad {
-		cfg.Cadence[t] = d
-	}
-	if cfg.BirthdayDays, err = strconv.Atoi(set["birthday.days"]); err != nil {
-		return cfg, fmt.Errorf("setting birthday.days: %w", err)
-	}
-	if cfg.FestivalDays, err = strconv.Atoi(set["festival.days"]); err != nil {
-		return cfg, fmt.Errorf("setting festival.days: %w", err)
-	}
-	solar, err := parseSolarFestivals(set["festivals.solar"])
-	if err != nil {
-		return cfg, fmt.Errorf("setting festivals.solar: %w", err)
-	}
-	for _, f := range solar {
-		cfg.Festivals = append(cfg.Festivals, agenda.Festival{Key: strings.ToLower(f.Name), Name: f.Name, Month: f.Month, Day: f.Day})
-	}
-	return cfg, nil
+	return agenda.ConfigFromSettings(set, horizon)
 }
 
 // agendaInputs loads customers with their current tiers, and open follow-ups.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -12,21 +11,11 @@ import (
 
 // tierConfig reads the tiering settings of the notebook.
 func tierConfig(ctx context.Context, st *store.Store) (tiering.Config, error) {
-	cfg := tiering.DefaultConfig()
 	set, err := st.Settings(ctx)
 	if err != nil {
-		return cfg, err
+		return tiering.Config{}, err
 	}
-	if cfg.PyramidCuts, err = tiering.ParseCuts(set["pyramid.cuts"], 4); err != nil {
-		return cfg, fmt.Errorf("setting pyramid.cuts: %w", err)
-	}
-	if cfg.ParetoCuts, err = tiering.ParseCuts(set["pareto.cuts"], 2); err != nil {
-		return cfg, fmt.Errorf("setting pareto.cuts: %w", err)
-	}
-	if cfg.ScoreWeights, err = tiering.ParseWeights(set["score.weights"]); err != nil {
-		return cfg, fmt.Errorf("setting score.weights: %w", err)
-	}
-	return cfg, nil
+	return tiering.ConfigFromSettings(set)
 }
 
 // tierState is everything tiering knows about the notebook as of a day.

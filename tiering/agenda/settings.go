@@ -1,0 +1,81 @@
+package agenda
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rolo-crm/rolo/tiering"
+)
+
+// ParseCadence reads "key=14,major=30,ordinary=90,small=180".
+func ParseCadence(s string) (map[tiering.Tier]int, error) {
+	out := map[tiering.Tier]int{}
+	for _, part := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		t := tiering.Tier(strings.TrimSpace(k))
+		if !ok || err != nil || n <= 0 {
+			return nil, fmt.Errorf("cadence %q: write tier=days pairs, e.g. key=14,major=30,ordinary=90,small=180", s)
+		}
+		if t != tiering.Key && t != tiering.Major && t != tiering.Ordinary && t != tiering.Small {
+			return nil, fmt.Errorf("cadence: unknown tier %q; use key, major, ordinary, small", t)
+		}
+		out[t] = n
+	}
+	return out, nil
+}
+
+// ParseSolarFestivals reads "MM-DD name; MM-DD name", e.g. "03-08 妇女节; 12-25 Christmas".
+func ParseSolarFestivals(s string) ([]Festival, error) {
+	var out []Festival
+	for _, part := range strings.Split(s, ";") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		md, name, ok := strings.Cut(part, " ")
+		name = strings.TrimSpace(name)
+		var m, d int
+		_, err := fmt.Sscanf(md, "%d-%d", &m, &d)
+		if !ok || err != nil || name == "" || m < 1 || m > 12 || d < 1 || d > 31 || day(2000, time.Month(m), d).Day() != d {
+			return nil, fmt.Errorf("festival %q: write MM-DD and a name, several separated by ;", part)
+		}
+		out = append(out, Festival{Key: strings.ToLower(name), Name: name, Month: m, Day: d})
+	}
+	return out, nil
+}
+
+// ConfigFromSettings builds the agenda config from notebook settings
+// (cadence, birthday.days, festival.days, festivals.solar) and a look-ahead.
+func ConfigFromSettings(set map[string]string, days int) (Config, error) {
+	cfg := DefaultConfig()
+	cfg.Days = days
+	if v, ok := set["cadence"]; ok {
+		cad, err := ParseCadence(v)
+		if err != nil {
+			return cfg, fmt.Errorf("setting cadence: %w", err)
+		}
+		for t, d := range cad {
+			cfg.Cadence[t] = d
+		}
+	}
+	var err error
+	if v, ok := set["birthday.days"]; ok {
+		if cfg.BirthdayDays, err = strconv.Atoi(v); err != nil {
+			return cfg, fmt.Errorf("setting birthday.days: %w", err)
+		}
+	}
+	if v, ok := set["festival.days"]; ok {
+		if cfg.FestivalDays, err = strconv.Atoi(v); err != nil {
+			return cfg, fmt.Errorf("setting festival.days: %w", err)
+		}
+	}
+	solar, err := ParseSolarFestivals(set["festivals.solar"])
+	if err != nil {
+		return cfg, fmt.Errorf("setting festivals.solar: %w", err)
+	}
+	cfg.Festivals = append(cfg.Festivals, solar...)
+	return cfg, nil
+}
