@@ -31,6 +31,9 @@ type SearchHit struct {
 type SearchOptions struct {
 	Limit           int
 	IncludeArchived bool
+	// ProfileOnly skips purchase and contact history for queries of one or
+	// two characters, which cannot use the index (filter-as-you-type).
+	ProfileOnly bool
 }
 
 var rankNames = [...]string{"name", "name", "name", "pinyin", "pinyin", "pinyin", "profile", "history"}
@@ -61,7 +64,7 @@ func (s *Store) Search(ctx context.Context, q string, opts SearchOptions) ([]Sea
 		}
 	}
 	if err == nil && (utf8.RuneCountInString(q) < 3 || (pq != "" && len(pq) < 3)) {
-		err = s.likeIDs(ctx, lq, pq, ids)
+		err = s.likeIDs(ctx, lq, pq, !opts.ProfileOnly, ids)
 	}
 	if err != nil {
 		return nil, err
@@ -126,7 +129,7 @@ func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-func (s *Store) likeIDs(ctx context.Context, lq, pq string, ids map[int64]bool) error {
+func (s *Store) likeIDs(ctx context.Context, lq, pq string, history bool, ids map[int64]bool) error {
 	pat := "%" + likeEscape(lq) + "%"
 	ppat := pat
 	if pq != "" {
@@ -136,9 +139,10 @@ func (s *Store) likeIDs(ctx context.Context, lq, pq string, ids map[int64]bool) 
 		WHERE name LIKE ?1 ESCAPE '\' OR company LIKE ?1 ESCAPE '\' OR city LIKE ?1 ESCAPE '\'
 		   OR tags LIKE ?1 ESCAPE '\' OR phone LIKE ?1 ESCAPE '\'
 		   OR name_initials LIKE ?2 ESCAPE '\' OR name_pinyin LIKE ?2 ESCAPE '\'
-		UNION SELECT customer_id FROM purchases WHERE item LIKE ?1 ESCAPE '\'
-		UNION SELECT customer_id FROM contacts WHERE summary LIKE ?1 ESCAPE '\'
-		LIMIT ?3`, pat, ppat, maxCandidates)
+		UNION
+		-- History rows of the index hold each customer's distinct items and summaries.
+		SELECT customer_id FROM search WHERE ?4 AND rowid % 4 IN (1, 2) AND body LIKE ?1 ESCAPE '\'
+		LIMIT ?3`, pat, ppat, maxCandidates, history)
 	if err != nil {
 		return s.wrap("search", err)
 	}

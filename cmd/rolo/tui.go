@@ -5,8 +5,10 @@ import (
 	"time"
 
 	"github.com/rolo-crm/rolo/store"
+	"github.com/rolo-crm/rolo/tui"
 )
 
-// runTUI opens the interactive notebook. Until the TUI lands it is nil and
-// rolo prints help or a summary instead.
-var runTUI func(ctx context.Context, st *store.Store, today time.Time) error
+// runTUI opens the interactive notebook.
+func runTUI(ctx context.Context, st *store.Store, today time.Time) error {
+	return tui.Run(ctx, st, today)
+}

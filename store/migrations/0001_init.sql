@@ -41,6 +41,7 @@ CREATE TABLE customers (
 ) STRICT;
 
 CREATE INDEX customers_name ON customers(name);
+CREATE INDEX customers_pinyin ON customers(name_pinyin, name);
 CREATE INDEX customers_phone ON customers(phone) WHERE phone <> '';
 CREATE INDEX customers_email ON customers(email) WHERE email <> '';
 CREATE INDEX customers_referred_by ON customers(referred_by) WHERE referred_by IS NOT NULL;

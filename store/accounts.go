@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+)
+
+// AccountRow is one line of the accounts table.
+type AccountRow struct {
+	ID          int64  `json:"id"`
+	Name        string `json:"name"`
+	Company     string `json:"company"`
+	City        string `json:"city"`
+	Status      string `json:"status"`
+	Revenue     int64  `json:"revenue"`
+	LastContact string `json:"last_contact"` // RFC 3339, "" when never
+	NextDue     string `json:"next_due"`     // YYYY-MM-DD of the earliest open follow-up
+}
+
+// Account sort orders.
+const (
+	SortName        = "name"
+	SortValue       = "value"
+	SortLastContact = "last_contact"
+	SortNextDue     = "next_due"
+)
+
+// AccountQuery pages through current customers.
+type AccountQuery struct {
+	Sort   string  // name (default), value, last_contact, next_due
+	Desc   bool    // reverse the order
+	IDs    []int64 // only these customers, in this order when Sort is ""
+	Offset int
+	Limit  int
+}
+
+var accountOrder = map[string]string{
+	SortName:        "c.name_pinyin %[1]s, c.name %[1]s, c.id",
+	SortValue:       "coalesce(t.revenue, 0) %s, c.id",
+	SortLastContact: "last_contact %s, c.id",
+	SortNextDue:     "next_due IS NULL, next_due %s, c.id",
+}
+
+// Accounts returns one page of the accounts table and the number of rows in all.
+func (s *Store) Accounts(ctx context.Context, q AccountQuery) ([]AccountRow, int, error) {
+	where := "c.archived_at IS NULL"
+	var args []any
+	order, ok := accountOrder[q.Sort]
+	if q.Sort == "" {
+		order = accountOrder[SortName]
+		if q.IDs != nil {
+			order = "pos"
+		}
+	} else if !ok {
+		return nil, 0, fmt.Errorf("%w: unknown sort %q", ErrInvalid, q.Sort)
+	}
+	dir := "ASC"
+	if q.Desc {
+		dir = "DESC"
+	}
+	if order != "pos" {
+		order = fmt.Sprintf(order, dir)
+	}
+	from := "customers c"
+	if q.IDs != nil {
+		b, _ := json.Marshal(q.IDs)
+		from = "json_each(?) j JOIN customers c ON c.id = j.value"
+		args = append(args, string(b))
+	}
+	var total int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, s.wrap("accounts", err)
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	pos := "0"
+	if q.IDs != nil {
+		pos = "j.key"
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.name, c.company, c.city, c.status, coalesce(t.revenue, 0),
+		coalesce((SELECT max(at) FROM contacts WHERE customer_id = c.id), '') AS last_contact,
+		(SELECT min(due) FROM followups WHERE customer_id = c.id AND done_at IS NULL) AS next_due, `+pos+` AS pos
+		FROM `+from+` LEFT JOIN purchase_totals t ON t.customer_id = c.id
+		WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limit, q.Offset)...)
+	if err != nil {
+		return nil, 0, s.wrap("accounts", err)
+	}
+	defer rows.Close()
+	out := make([]AccountRow, 0, limit)
+	for rows.Next() {
+		var r AccountRow
+		var next *string
+		var pos int64
+		if err := rows.Scan(&r.ID, &r.Name, &r.Company, &r.City, &r.Status, &r.Revenue, &r.LastContact, &next, &pos); err != nil {
+			return nil, 0, s.wrap("accounts", err)
+		}
+		if next != nil {
+			r.NextDue = *next
+		}
+		out = append(out, r)
+	}
+	return out, total, s.wrap("accounts", rows.Err())
+}

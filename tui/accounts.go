@@ -1,0 +1,375 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/rolo-crm/rolo/store"
+	"github.com/rolo-crm/rolo/tiering"
+	"github.com/rolo-crm/rolo/tui/termtext"
+)
+
+// accountsScreen is a virtual table over every customer: it holds only the
+// window of rows around what is visible and pages through the store.
+type accountsScreen struct {
+	sh       *shared
+	w, h     int
+	rows     []store.AccountRow
+	winStart int
+	total    int
+	cursor   int
+	top      int
+	sort     string
+	desc     bool
+	filter   textinput.Model
+	typing   bool
+	query    string
+	ids      []int64 // a filtered list (search hits or a tier), nil for everyone
+	title    string
+	req      int
+	searchQ  int
+}
+
+var sortCycle = []string{store.SortName, store.SortValue, store.SortLastContact, store.SortNextDue}
+
+func newAccountsScreen(sh *shared) *accountsScreen {
+	ti := textinput.New()
+	ti.Prompt = "/ "
+	ti.Placeholder = "name, pinyin (wxm), company, phone…"
+	ti.CharLimit = 100
+	return &accountsScreen{sh: sh, filter: ti, sort: store.SortName}
+}
+
+func (s *accountsScreen) SetSize(w, h int) {
+	s.w, s.h = w, h
+	s.filter.Width = max(10, w-4)
+	s.clamp()
+}
+
+func (s *accountsScreen) capturing() bool { return s.typing }
+
+// visible rows: the body minus the header line (and the filter line).
+func (s *accountsScreen) visible() int {
+	n := s.h - 2
+	if s.typing || s.query != "" || s.title != "" {
+		n--
+	}
+	return max(n, 1)
+}
+
+type accountsMsg struct {
+	req    int
+	offset int
+	rows   []store.AccountRow
+	total  int
+	err    error
+}
+
+type searchMsg struct {
+	req int
+	q   string
+	ids []int64
+	err error
+}
+
+func (s *accountsScreen) reload() tea.Cmd {
+	off := max(0, s.top-50)
+	return s.fetch(off)
+}
+
+func (s *accountsScreen) fetch(offset int) tea.Cmd {
+	s.req = s.sh.nextReq()
+	req, st := s.req, s.sh.st
+	q := store.AccountQuery{Sort: s.sort, Desc: s.desc, IDs: s.ids, Offset: offset, Limit: s.visible() + 150}
+	if s.ids != nil && s.sort == "" {
+		q.Sort = ""
+	}
+	return func() tea.Msg {
+		rows, total, err := st.Accounts(context.Background(), q)
+		return accountsMsg{req: req, offset: offset, rows: rows, total: total, err: err}
+	}
+}
+
+func (s *accountsScreen) search(q string) tea.Cmd {
+	s.searchQ = s.sh.nextReq()
+	req, st := s.searchQ, s.sh.st
+	return func() tea.Msg {
+		hits, err := st.Search(context.Background(), q, store.SearchOptions{Limit: 1000, ProfileOnly: true})
+		ids := make([]int64, len(hits))
+		for i, h := range hits {
+			ids[i] = h.Customer.ID
+		}
+		return searchMsg{req: req, q: q, ids: ids, err: err}
+	}
+}
+
+// showIDs lists just these customers (a tier picked on the pyramid).
+func (s *accountsScreen) showIDs(title string, ids []int64) tea.Cmd {
+	s.title, s.ids, s.query, s.typing = title, ids, "", false
+	s.filter.SetValue("")
+	s.sort, s.desc = store.SortValue, true
+	s.cursor, s.top = 0, 0
+	return s.fetch(0)
+}
+
+func (s *accountsScreen) clamp() {
+	if s.cursor >= s.total {
+		s.cursor = s.total - 1
+	}
+	if s.cursor < 0 {
+		s.cursor = 0
+	}
+	v := s.visible()
+	if s.cursor < s.top {
+		s.top = s.cursor
+	}
+	if s.cursor >= s.top+v {
+		s.top = s.cursor - v + 1
+	}
+	if s.top < 0 {
+		s.top = 0
+	}
+}
+
+// ensureWindow fetches rows when the visible range leaves the window.
+func (s *accountsScreen) ensureWindow() tea.Cmd {
+	end := min(s.top+s.visible(), s.total)
+	if s.top >= s.winStart && end <= s.winStart+len(s.rows) {
+		return nil
+	}
+	return s.fetch(max(0, s.top-50))
+}
+
+func (s *accountsScreen) selected() (store.AccountRow, bool) {
+	i := s.cursor - s.winStart
+	if i < 0 || i >= len(s.rows) {
+		return store.AccountRow{}, false
+	}
+	return s.rows[i], true
+}
+
+func (s *accountsScreen) update(msg tea.Msg) tea.Cmd {
+	k := s.sh.keys
+	switch msg := msg.(type) {
+	case accountsMsg:
+		if msg.req != s.req {
+			return nil // stale
+		}
+		if msg.err != nil {
+			return func() tea.Msg { return statusMsg{err: msg.err} }
+		}
+		s.rows, s.winStart, s.total = msg.rows, msg.offset, msg.total
+		s.clamp()
+		return s.ensureWindow()
+	case searchMsg:
+		if msg.req != s.searchQ {
+			return nil
+		}
+		if msg.err != nil {
+			return func() tea.Msg { return statusMsg{err: msg.err} }
+		}
+		s.ids, s.sort, s.cursor, s.top = msg.ids, "", 0, 0
+		return s.fetch(0)
+	case tea.MouseMsg:
+		switch msg.Button {
+		case tea.MouseButtonWheelUp:
+			s.cursor -= 3
+		case tea.MouseButtonWheelDown:
+			s.cursor += 3
+		default:
+			return nil
+		}
+		s.clamp()
+		return s.ensureWindow()
+	case tea.KeyMsg:
+		if s.typing {
+			switch msg.String() {
+			case "esc":
+				s.typing, s.query, s.ids = false, "", nil
+				s.filter.SetValue("")
+				s.sort, s.cursor, s.top = store.SortName, 0, 0
+				return s.fetch(0)
+			case "enter":
+				s.typing = false
+				if r, ok := s.selected(); ok && s.query != "" && s.total == 1 {
+					return open(r.ID)
+				}
+				return nil
+			case "up", "down":
+				s.typing = false
+				return s.update(msg)
+			}
+			var cmd tea.Cmd
+			s.filter, cmd = s.filter.Update(msg)
+			if q := strings.TrimSpace(s.filter.Value()); q != s.query {
+				s.query, s.title = q, ""
+				if q == "" {
+					s.ids, s.sort = nil, store.SortName
+					return tea.Batch(cmd, s.fetch(0))
+				}
+				return tea.Batch(cmd, s.search(q))
+			}
+			return cmd
+		}
+		switch {
+		case key.Matches(msg, k.Up):
+			s.cursor--
+		case key.Matches(msg, k.Down):
+			s.cursor++
+		case key.Matches(msg, k.PageUp):
+			s.cursor -= s.visible()
+		case key.Matches(msg, k.PageDown):
+			s.cursor += s.visible()
+		case key.Matches(msg, k.Top):
+			s.cursor = 0
+		case key.Matches(msg, k.Bottom):
+			s.cursor = s.total - 1
+		case key.Matches(msg, k.Filter):
+			s.typing = true
+			s.filter.SetValue(s.query)
+			s.filter.CursorEnd()
+			return s.filter.Focus()
+		case key.Matches(msg, k.Back):
+			if s.query != "" || s.title != "" {
+				s.query, s.title, s.ids = "", "", nil
+				s.filter.SetValue("")
+				s.sort, s.cursor, s.top = store.SortName, 0, 0
+				return s.fetch(0)
+			}
+		case key.Matches(msg, k.Open):
+			if r, ok := s.selected(); ok {
+				return open(r.ID)
+			}
+		case key.Matches(msg, k.Sort):
+			i := 0
+			for j, x := range sortCycle {
+				if x == s.sort {
+					i = j + 1
+				}
+			}
+			s.sort = sortCycle[i%len(sortCycle)]
+			s.desc = s.sort == store.SortValue || s.sort == store.SortLastContact
+			s.cursor, s.top = 0, 0
+			return s.fetch(0)
+		case key.Matches(msg, k.Reverse):
+			if s.sort == "" {
+				s.sort = store.SortName
+			}
+			s.desc = !s.desc
+			s.cursor, s.top = 0, 0
+			return s.fetch(0)
+		default:
+			return nil
+		}
+		s.clamp()
+		return s.ensureWindow()
+	}
+	return nil
+}
+
+func (s *accountsScreen) View() string {
+	st := s.sh.styles
+	var b strings.Builder
+	switch {
+	case s.typing:
+		b.WriteString(s.filter.View() + "\n")
+	case s.query != "":
+		b.WriteString(st.Dim.Render(fmt.Sprintf("filter: %s  (%d found; / to change, esc to clear)", clean(s.query), s.total)) + "\n")
+	case s.title != "":
+		b.WriteString(st.Title.Render(clean(s.title)) + st.Dim.Render(fmt.Sprintf("  %d customers; esc for everyone", s.total)) + "\n")
+	}
+	w := s.w
+	// Column widths: name takes what is left after the fixed columns.
+	const tierW, lastW, dueW, valW = 5, 10, 10, 13
+	showCompany := w >= 100
+	fixed := 2 + tierW + 1 + lastW + 1 + dueW + 1 + valW
+	nameW := w - fixed - 1
+	compW := 0
+	if showCompany {
+		compW = min(30, nameW/2)
+		nameW -= compW + 1
+	}
+	nameW = max(nameW, 6)
+	arrow := func(col string) string {
+		if s.sort != col {
+			return ""
+		}
+		if s.desc {
+			return "↓"
+		}
+		return "↑"
+	}
+	head := "  " + termtext.PadRight("NAME"+arrow(store.SortName), nameW) + " "
+	if showCompany {
+		head += termtext.PadRight("COMPANY", compW) + " "
+	}
+	head += termtext.PadRight("TIER", tierW) + " " + termtext.PadRight("CONTACT"+arrow(store.SortLastContact), lastW) + " " +
+		termtext.PadRight("NEXT DUE"+arrow(store.SortNextDue), dueW) + " " + termtext.PadLeft("VALUE"+arrow(store.SortValue), valW)
+	b.WriteString(st.Bold.Render(termtext.Truncate(head, w)) + "\n")
+	if s.total == 0 {
+		if s.query != "" {
+			b.WriteString(st.Dim.Render("  no customer matches; try pinyin initials (wxm) or part of a phone number"))
+		} else if s.rows != nil {
+			b.WriteString(st.Dim.Render("  no customers yet — add one with: rolo add NAME"))
+		} else {
+			b.WriteString(st.Dim.Render("  loading…"))
+		}
+		return b.String()
+	}
+	end := min(s.top+s.visible(), s.total)
+	for i := s.top; i < end; i++ {
+		j := i - s.winStart
+		if j < 0 || j >= len(s.rows) {
+			b.WriteString(st.Dim.Render("  …") + "\n")
+			continue
+		}
+		r := s.rows[j]
+		tier := tiering.Tier("")
+		if s.sh.tiers != nil {
+			tier = s.sh.tiers[r.ID]
+		}
+		badge := termtext.PadRight("", tierW)
+		if tier != "" {
+			badge = s.sh.styles.badge(tier)
+		}
+		nextDue := relDay(r.NextDue, s.sh.today)
+		due := termtext.PadRight(nextDue, dueW)
+		if r.NextDue != "" && r.NextDue < s.sh.today.Format("2006-01-02") {
+			due = st.Overdue.Render(due)
+		}
+		line := termtext.PadRight(clean(r.Name), nameW) + " "
+		if showCompany {
+			line += termtext.PadRight(clean(r.Company), compW) + " "
+		}
+		rest := " " + termtext.PadRight(relDay(r.LastContact, s.sh.today), lastW) + " " + due + " " + termtext.PadLeft(money(r.Revenue), valW)
+		if i == s.cursor {
+			b.WriteString(st.Selected.Render("▸ "+line) + badge + st.Selected.Render(rest))
+		} else {
+			b.WriteString("  " + line + badge + rest)
+		}
+		if i < end-1 {
+			b.WriteByte('\n')
+		}
+	}
+	if s.total > s.visible() {
+		b.WriteString("\n" + st.Dim.Render(fmt.Sprintf("  %d–%d of %d", s.top+1, end, s.total)))
+	}
+	return b.String()
+}
+
+func (s *accountsScreen) shortHelp() []key.Binding {
+	k := s.sh.keys
+	if s.typing {
+		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")), key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear"))}
+	}
+	return []key.Binding{k.Open, k.Filter, k.Sort, k.NextTab}
+}
+
+func (s *accountsScreen) fullHelp() [][]key.Binding {
+	k := s.sh.keys
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Filter, k.Sort, k.Reverse, k.Back}}
+}

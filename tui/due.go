@@ -1,0 +1,278 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/rolo-crm/rolo/store"
+	"github.com/rolo-crm/rolo/tiering/agenda"
+	"github.com/rolo-crm/rolo/tui/termtext"
+)
+
+// dueScreen is the agenda: who to contact today and why, overdue first.
+type dueScreen struct {
+	sh     *shared
+	w, h   int
+	req    int
+	items  []agenda.Entry // one per customer, most urgent first
+	loaded bool
+	cursor int
+	top    int
+	form   *form
+}
+
+type dueMsg struct {
+	req   int
+	items []agenda.Item
+	err   error
+}
+
+func newDueScreen(sh *shared) *dueScreen { return &dueScreen{sh: sh} }
+
+func (s *dueScreen) SetSize(w, h int) {
+	s.w, s.h = w, h
+	if s.form != nil {
+		s.form.setWidth(w)
+	}
+	s.clamp()
+}
+
+func (s *dueScreen) capturing() bool { return s.form != nil }
+
+func (s *dueScreen) reload() tea.Cmd {
+	if s.sh.tiers == nil {
+		return nil // the agenda needs tiers; it loads when they arrive
+	}
+	s.req = s.sh.nextReq()
+	req, st, today := s.req, s.sh.st, s.sh.today
+	tiers := s.sh.tiers
+	return func() tea.Msg {
+		ctx := context.Background()
+		set, err := st.Settings(ctx)
+		if err != nil {
+			return dueMsg{req: req, err: err}
+		}
+		cfg, err := agenda.ConfigFromSettings(set, 7)
+		if err != nil {
+			return dueMsg{req: req, err: err}
+		}
+		cs, tasks, err := st.AgendaInputs(ctx, today)
+		if err != nil {
+			return dueMsg{req: req, err: err}
+		}
+		for i := range cs {
+			cs[i].Tier = tiers[cs[i].ID]
+		}
+		return dueMsg{req: req, items: agenda.Build(today, cs, tasks, cfg)}
+	}
+}
+
+func (s *dueScreen) visible() int { return max(1, s.h-2) }
+
+func (s *dueScreen) clamp() {
+	s.cursor = max(0, min(s.cursor, len(s.items)-1))
+	if s.cursor < s.top {
+		s.top = s.cursor
+	}
+	if s.cursor >= s.top+s.visible() {
+		s.top = s.cursor - s.visible() + 1
+	}
+	s.top = max(0, s.top)
+}
+
+func (s *dueScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case dueMsg:
+		if msg.req != s.req {
+			return nil
+		}
+		if msg.err != nil {
+			return func() tea.Msg { return statusMsg{err: msg.err} }
+		}
+		s.items, s.loaded = agenda.Group(msg.items), true
+		s.clamp()
+		return nil
+	case tea.MouseMsg:
+		switch msg.Button {
+		case tea.MouseButtonWheelUp:
+			s.cursor -= 3
+		case tea.MouseButtonWheelDown:
+			s.cursor += 3
+		}
+		s.clamp()
+		return nil
+	case tea.KeyMsg:
+		if s.form != nil {
+			cmd, done := s.form.update(msg, s.sh.keys)
+			if done {
+				s.form = nil
+			}
+			return cmd
+		}
+		k := s.sh.keys
+		var it *agenda.Item
+		var follow *agenda.Item // the entry's first follow-up, if any
+		if s.cursor < len(s.items) {
+			e := s.items[s.cursor]
+			it = &e.Items[0]
+			for i := range e.Items {
+				if e.Items[i].FollowUpID != 0 {
+					follow = &e.Items[i]
+					break
+				}
+			}
+		}
+		switch {
+		case key.Matches(msg, k.Up):
+			s.cursor--
+		case key.Matches(msg, k.Down):
+			s.cursor++
+		case key.Matches(msg, k.PageUp):
+			s.cursor -= s.visible()
+		case key.Matches(msg, k.PageDown):
+			s.cursor += s.visible()
+		case key.Matches(msg, k.Top):
+			s.cursor = 0
+		case key.Matches(msg, k.Bottom):
+			s.cursor = len(s.items) - 1
+		case key.Matches(msg, k.Open):
+			if it != nil {
+				return open(it.CustomerID)
+			}
+		case key.Matches(msg, k.Done):
+			if it == nil {
+				return nil
+			}
+			if follow == nil {
+				return status("only follow-ups are marked done; log a contact (l) to clear " + string(it.Reason))
+			}
+			st, id, at := s.sh.st, follow.FollowUpID, s.at()
+			return saved("follow-up done", func(ctx context.Context) error {
+				_, err := st.CompleteFollowUp(ctx, id, at)
+				return err
+			})
+		case key.Matches(msg, k.Snooze):
+			if it == nil {
+				return nil
+			}
+			if follow == nil {
+				return status("only follow-ups can be snoozed; log a contact (l) to clear " + string(it.Reason))
+			}
+			st, id, due := s.sh.st, follow.FollowUpID, s.sh.today.AddDate(0, 0, 3)
+			return saved("snoozed to "+due.Format("2006-01-02"), func(ctx context.Context) error {
+				return st.RescheduleFollowUp(ctx, id, due)
+			})
+		case key.Matches(msg, k.Log):
+			if it == nil {
+				return nil
+			}
+			kind := "call"
+			if it.Reason == agenda.FestivalR || it.Reason == agenda.BirthdayR {
+				kind = "greeting"
+			}
+			cid, name := it.CustomerID, it.Name
+			s.form = newForm("Log a contact with "+clean(name), []field{
+				{"Kind", kind, strings.Join(store.ContactKinds, " ")}, {"Summary", "", "what happened"},
+			}, func(v []string) (tea.Cmd, error) {
+				c := store.Contact{CustomerID: cid, Kind: strings.ToLower(strings.TrimSpace(v[0])), Summary: v[1], At: s.at().UTC().Format(time.RFC3339)}
+				if err := c.Validate(); err != nil {
+					return nil, err
+				}
+				st := s.sh.st
+				return saved(c.Kind+" with "+name+" logged", func(ctx context.Context) error {
+					_, err := st.AddContact(ctx, c)
+					return err
+				}), nil
+			})
+			s.form.setWidth(s.w)
+			return s.form.inputs[0].Focus()
+		}
+		s.clamp()
+	}
+	return nil
+}
+
+func (s *dueScreen) at() time.Time {
+	now := s.sh.now()
+	if store.Today(now).Equal(s.sh.today) {
+		return now
+	}
+	return s.sh.today.Add(12 * time.Hour)
+}
+
+func saved(what string, fn func(ctx context.Context) error) tea.Cmd {
+	return func() tea.Msg { return savedMsg{what: what, err: fn(context.Background())} }
+}
+
+func (s *dueScreen) View() string {
+	st := s.sh.styles
+	if s.form != nil {
+		return s.form.view(st, s.w)
+	}
+	if !s.loaded {
+		return st.Dim.Render("  working out who to contact…")
+	}
+	over := 0
+	for _, e := range s.items {
+		if e.Top().Overdue() {
+			over++
+		}
+	}
+	var b strings.Builder
+	b.WriteString(st.Bold.Render(fmt.Sprintf("%d customers overdue", over)) + st.Dim.Render(fmt.Sprintf(" · %d due within 7 days · one line per customer", len(s.items)-over)) + "\n")
+	if len(s.items) == 0 {
+		b.WriteString(st.Dim.Render("  nothing due — a good day to call a key customer anyway"))
+		return b.String()
+	}
+	const whenW, tierW, whyW = 12, 5, 16
+	nameW := min(22, max(8, s.w/5))
+	detW := max(10, s.w-2-whenW-1-nameW-1-tierW-1-whyW-1)
+	end := min(s.top+s.visible(), len(s.items))
+	for i := s.top; i < end; i++ {
+		e := s.items[i]
+		it := e.Top()
+		why := string(it.Reason)
+		for _, x := range e.Items[1:] {
+			why += "+" + string(x.Reason)
+		}
+		when := relDay(it.Due.Format("2006-01-02"), s.sh.today)
+		if it.Overdue() {
+			when = fmt.Sprintf("%dd overdue", it.DaysOverdue)
+		}
+		badge := termtext.PadRight("", tierW)
+		if it.Tier != "" {
+			badge = st.badge(it.Tier)
+		}
+		left := termtext.PadRight(when, whenW) + " " + termtext.PadRight(clean(it.Name), nameW) + " "
+		right := " " + termtext.PadRight(why, whyW) + " " + termtext.Truncate(clean(it.Detail), detW)
+		switch {
+		case i == s.cursor:
+			b.WriteString(st.Selected.Render("▸ "+left) + badge + st.Selected.Render(right))
+		case it.Overdue():
+			b.WriteString("  " + st.Overdue.Render(left) + badge + st.Overdue.Render(right))
+		default:
+			b.WriteString("  " + left + badge + right)
+		}
+		if i < end-1 {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+func (s *dueScreen) shortHelp() []key.Binding {
+	k := s.sh.keys
+	if s.form != nil {
+		return []key.Binding{k.NextField, k.Submit, k.Cancel}
+	}
+	return []key.Binding{k.Open, k.Done, k.Snooze, k.Log}
+}
+
+func (s *dueScreen) fullHelp() [][]key.Binding {
+	k := s.sh.keys
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Done, k.Snooze, k.Log}}
+}

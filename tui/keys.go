@@ -1,0 +1,54 @@
+package tui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap is every key binding of the program.
+type KeyMap struct {
+	Quit, Help, NextTab, PrevTab        key.Binding
+	Accounts, Account, Due, Pyramid     key.Binding
+	Up, Down, PageUp, PageDown          key.Binding
+	Top, Bottom, Open, Back             key.Binding
+	Filter, Sort, Reverse, Refresh      key.Binding
+	Buy, Log, Follow, Edit, Done        key.Binding
+	Resolve, Snooze, Method, Indicator  key.Binding
+	Submit, Cancel, NextField, PrevField key.Binding
+}
+
+// DefaultKeyMap is the standard set of keys: arrows and vim keys.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		NextTab:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next screen")),
+		PrevTab:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous screen")),
+		Accounts:  key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "accounts")),
+		Account:   key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "account")),
+		Due:       key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "due")),
+		Pyramid:   key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "pyramid")),
+		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:    key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
+		PageDown:  key.NewBinding(key.WithKeys("pgdown", "ctrl+f", " "), key.WithHelp("pgdn", "page down")),
+		Top:       key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "top")),
+		Bottom:    key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "bottom")),
+		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Filter:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Sort:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
+		Reverse:   key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse")),
+		Refresh:   key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r", "refresh")),
+		Buy:       key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "add purchase")),
+		Log:       key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "log contact")),
+		Follow:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "follow-up")),
+		Edit:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
+		Done:      key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "done")),
+		Resolve:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "resolve complaint")),
+		Snooze:    key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "snooze 3 days")),
+		Method:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "method")),
+		Indicator: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "indicator")),
+		Submit:    key.NewBinding(key.WithKeys("ctrl+s", "enter"), key.WithHelp("enter", "save")),
+		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		NextField: key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
+		PrevField: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
+	}
+}
