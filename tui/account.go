@@ -226,7 +226,7 @@ func (s *accountScreen) resolve(id int64) tea.Cmd {
 
 func (s *accountScreen) buyForm() *form {
 	today := s.sh.today
-	return newForm("Add a purchase for "+clean(s.data.c.Name), []field{
+	return newForm(s.sh, "Add a purchase for "+clean(s.data.c.Name), []field{
 		{"Amount", "", "1280.00"}, {"Item", "", "普洱茶饼"}, {"Quantity", "1", ""},
 		{"Date", today.Format("2006-01-02"), "YYYY-MM-DD, yesterday, -3d"}, {"Next purchase", "", "+3m, 2027-02-01 (optional)"},
 		{"Requests", "", "gift wrap (optional)"}, {"Note", "", ""},
@@ -264,7 +264,7 @@ func (s *accountScreen) buyForm() *form {
 }
 
 func (s *accountScreen) logForm(kind, summary string) *form {
-	return newForm("Log a contact with "+clean(s.data.c.Name), []field{
+	return newForm(s.sh, "Log a contact with "+clean(s.data.c.Name), []field{
 		{"Kind", kind, strings.Join(store.ContactKinds, " ")}, {"Summary", summary, "what happened"},
 	}, func(v []string) (tea.Cmd, error) {
 		c := store.Contact{CustomerID: s.id, Kind: strings.TrimSpace(strings.ToLower(v[0])), Summary: v[1],
@@ -282,7 +282,7 @@ func (s *accountScreen) logForm(kind, summary string) *form {
 
 func (s *accountScreen) followForm() *form {
 	today := s.sh.today
-	return newForm("Schedule a follow-up with "+clean(s.data.c.Name), []field{
+	return newForm(s.sh, "Schedule a follow-up with "+clean(s.data.c.Name), []field{
 		{"When", "+1w", "2026-12-01, +3d, next monday, 下周一"}, {"What", "", "send the new catalogue"},
 	}, func(v []string) (tea.Cmd, error) {
 		d, err := store.ParseWhen(v[0], today)
@@ -303,7 +303,7 @@ func (s *accountScreen) followForm() *form {
 
 func (s *accountScreen) editForm() *form {
 	c := s.data.c
-	return newForm("Edit "+clean(c.Name), []field{
+	return newForm(s.sh, "Edit "+clean(c.Name), []field{
 		{"Name", c.Name, ""}, {"Company", c.Company, ""}, {"Phone", c.Phone, ""}, {"Email", c.Email, ""},
 		{"WeChat", c.WeChat, ""}, {"City", c.City, ""}, {"Birthday", c.Birthday, "1980-08-15 or --08-15"},
 		{"Lunar (y/n)", map[bool]string{true: "y", false: "n"}[c.BirthdayLunar], ""}, {"Status", c.Status, strings.Join(store.Statuses, " ")},

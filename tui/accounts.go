@@ -37,7 +37,7 @@ type accountsScreen struct {
 var sortCycle = []string{store.SortName, store.SortValue, store.SortLastContact, store.SortNextDue}
 
 func newAccountsScreen(sh *shared) *accountsScreen {
-	ti := textinput.New()
+	ti := sh.input()
 	ti.Prompt = "/ "
 	ti.Placeholder = "name, pinyin (wxm), company, phone…"
 	ti.CharLimit = 100

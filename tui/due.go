@@ -175,7 +175,7 @@ func (s *dueScreen) update(msg tea.Msg) tea.Cmd {
 				kind = "greeting"
 			}
 			cid, name := it.CustomerID, it.Name
-			s.form = newForm("Log a contact with "+clean(name), []field{
+			s.form = newForm(s.sh, "Log a contact with "+clean(name), []field{
 				{"Kind", kind, strings.Join(store.ContactKinds, " ")}, {"Summary", "", "what happened"},
 			}, func(v []string) (tea.Cmd, error) {
 				c := store.Contact{CustomerID: cid, Kind: strings.ToLower(strings.TrimSpace(v[0])), Summary: v[1], At: s.at().UTC().Format(time.RFC3339)}

@@ -23,10 +23,10 @@ type field struct {
 	label, value, placeholder string
 }
 
-func newForm(title string, fields []field, submit func([]string) (tea.Cmd, error)) *form {
+func newForm(sh *shared, title string, fields []field, submit func([]string) (tea.Cmd, error)) *form {
 	f := &form{title: title, submit: submit}
 	for _, fl := range fields {
-		ti := textinput.New()
+		ti := sh.input()
 		ti.Prompt = ""
 		ti.Placeholder = fl.placeholder
 		ti.SetValue(fl.value)

@@ -4,13 +4,13 @@ import "github.com/charmbracelet/bubbles/key"
 
 // KeyMap is every key binding of the program.
 type KeyMap struct {
-	Quit, Help, NextTab, PrevTab        key.Binding
-	Accounts, Account, Due, Pyramid     key.Binding
-	Up, Down, PageUp, PageDown          key.Binding
-	Top, Bottom, Open, Back             key.Binding
-	Filter, Sort, Reverse, Refresh      key.Binding
-	Buy, Log, Follow, Edit, Done        key.Binding
-	Resolve, Snooze, Method, Indicator  key.Binding
+	Quit, Help, NextTab, PrevTab         key.Binding
+	Accounts, Account, Due, Pyramid      key.Binding
+	Up, Down, PageUp, PageDown           key.Binding
+	Top, Bottom, Open, Back              key.Binding
+	Filter, Sort, Reverse, Refresh       key.Binding
+	Buy, Log, Follow, Edit, Done         key.Binding
+	Resolve, Snooze, Method, Indicator   key.Binding
 	Submit, Cancel, NextField, PrevField key.Binding
 }
 

@@ -29,6 +29,7 @@ type pyramidScreen struct {
 	assign  map[int64]tiering.Assignment
 	then    map[int64]tiering.Assignment // as of moversDays ago
 	thenMs  []tiering.Metrics
+	loaded  bool
 	sel     int
 	req     int
 	thenReq int
@@ -60,12 +61,12 @@ func (s *pyramidScreen) cfg() tiering.Config {
 
 // setData takes fresh metrics (from the root) and recomputes.
 func (s *pyramidScreen) setData(ms []tiering.Metrics, _ map[int64]tiering.Assignment) tea.Cmd {
-	s.metrics, s.growth = ms, nil
+	s.metrics, s.growth, s.loaded = ms, nil, true
 	return tea.Batch(s.recompute(), s.loadThen())
 }
 
 func (s *pyramidScreen) recompute() tea.Cmd {
-	if s.metrics == nil {
+	if !s.loaded {
 		return nil
 	}
 	ms := s.metrics
@@ -189,15 +190,15 @@ func (s *pyramidScreen) View() string {
 			n++
 		}
 	}
-	head := st.Title.Render(fmt.Sprintf("Value pyramid · %s by %s", s.method, s.by)) +
-		st.Dim.Render(fmt.Sprintf("  %d ranked, %d prospects · m method · i indicator · enter list", n, prospects))
+	head := st.Title.Render(fmt.Sprintf("%s by %s", s.method, s.by))
 	if s.method == tiering.MethodScore || s.method == tiering.MethodScorecard {
-		head = st.Title.Render(fmt.Sprintf("Value pyramid · %s", s.method)) +
-			st.Dim.Render(fmt.Sprintf("  %d ranked, %d prospects · m method · enter list", n, prospects))
+		head = st.Title.Render(string(s.method))
 	}
+	head += st.Dim.Render(fmt.Sprintf(" · %d ranked, %d prospects", n, prospects))
 	// Two pyramids side by side: customers (count share) and value share.
 	half := max(10, min(30, (s.w-24)/2))
-	var left, right []string
+	var rows []string
+	rows = append(rows, centerText(st.Bold.Render("customers"), half)+"   "+centerText(st.Bold.Render(string(by)+" share"), half))
 	for i, t := range sum {
 		cw := 2 + (i+1)*(half-2)/len(sum)
 		vw := int(float64(half)*t.ValueShare/100 + 0.5)
@@ -205,14 +206,9 @@ func (s *pyramidScreen) View() string {
 			vw = max(vw, 1)
 		}
 		bar := st.Bar[min(i, len(st.Bar)-1)]
-		left = append(left, centerIn(bar.Render(centerText(fmt.Sprint(t.Customers), cw)), cw, half))
-		right = append(right, centerIn(bar.Render(centerText(fmt.Sprintf("%.0f%%", t.ValueShare), vw)), vw, half))
-	}
-	var rows []string
-	rows = append(rows, centerText(st.Bold.Render("customers"), half)+"   "+centerText(st.Bold.Render(string(by)+" share"), half))
-	for i := range sum {
-		label := fmt.Sprintf("%s %s", sum[i].Tier, tiering.Label(sum[i].Tier))
-		rows = append(rows, left[i]+"   "+right[i]+"  "+label)
+		label := fmt.Sprintf("%s %s", t.Tier, tiering.Label(t.Tier))
+		rows = append(rows, drawBar(bar, fmt.Sprint(t.Customers), cw, half)+"   "+
+			drawBar(bar, fmt.Sprintf("%.0f%%", t.ValueShare), vw, half)+"  "+label)
 	}
 	pyr := strings.Join(rows, "\n")
 	// The tier table.
@@ -234,7 +230,7 @@ func (s *pyramidScreen) View() string {
 	tr := tiering.TreatmentFor(order[s.sel])
 	tb.WriteString(st.Dim.Render(termtext.Truncate(fmt.Sprintf("  %s: every %d days · %s", tiering.Label(order[s.sel]), tr.CadenceDays, tr.Action), max(10, s.w-2))))
 	movers := s.moversText(max(20, s.w/2-4))
-	if s.w >= 110 {
+	if lipgloss.Width(pyr)+4+lipgloss.Width(tb.String()) <= s.w {
 		return head + "\n\n" + lipgloss.JoinHorizontal(lipgloss.Top, pyr, "    ", tb.String()) + "\n\n" + movers
 	}
 	return head + "\n\n" + pyr + "\n\n" + tb.String() + "\n\n" + movers
@@ -302,6 +298,22 @@ func (s *pyramidScreen) moversText(w int) string {
 	sort.Slice(downs, less(downs))
 	return st.Bold.Render(fmt.Sprintf("Since %d days ago: ↑ %d moved up, ↓ %d moved down", moversDays, len(ups), len(downs))) +
 		st.Dim.Render("  (rolo movers lists them)")
+}
+
+// drawBar draws a centred block of w cells with its label inside when it
+// fits (beside it otherwise), in total cells. The block is drawn with ▓ so
+// the pyramid keeps its shape without colour.
+func drawBar(style lipgloss.Style, label string, w, total int) string {
+	lw := lipgloss.Width(label)
+	var block string
+	if w >= lw+2 {
+		l := (w - lw) / 2
+		block = style.Render(strings.Repeat("▓", l-1) + " " + label + " " + strings.Repeat("▓", w-lw-l-1))
+	} else {
+		block = style.Render(strings.Repeat("▓", w)) + " " + label
+		w += 1 + lw
+	}
+	return centerIn(block, w, total)
 }
 
 // centerText pads s (display width measured) to w cells, centred.

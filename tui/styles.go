@@ -8,9 +8,9 @@ import (
 // Styles is every style of the program, built once.
 type Styles struct {
 	App, Header, TabActive, TabInactive, Title, Dim, Bold lipgloss.Style
-	Selected, Overdue, Status, StatusErr, HelpLine, Box    lipgloss.Style
-	Badge                                                  map[tiering.Tier]lipgloss.Style
-	Bar                                                    []lipgloss.Style
+	Selected, Overdue, Status, StatusErr, HelpLine, Box   lipgloss.Style
+	Badge                                                 map[tiering.Tier]lipgloss.Style
+	Bar                                                   []lipgloss.Style
 }
 
 // palette: adaptive colours for light and dark terminals.
@@ -52,10 +52,10 @@ func DefaultStyles() Styles {
 			tiering.Core: badge(cKey), tiering.Harvest: badge(cMajor), tiering.Develop: badge(cOrd), tiering.Maintain: badge(cSmall),
 		},
 		Bar: []lipgloss.Style{
-			lipgloss.NewStyle().Background(cKey).Foreground(cOnBadge),
-			lipgloss.NewStyle().Background(cMajor).Foreground(cOnBadge),
-			lipgloss.NewStyle().Background(cOrd).Foreground(cOnBadge),
-			lipgloss.NewStyle().Background(cSmall).Foreground(cOnBadge),
+			lipgloss.NewStyle().Foreground(cKey).Bold(true),
+			lipgloss.NewStyle().Foreground(cMajor).Bold(true),
+			lipgloss.NewStyle().Foreground(cOrd).Bold(true),
+			lipgloss.NewStyle().Foreground(cSmall).Bold(true),
 		},
 	}
 }

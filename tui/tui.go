@@ -12,9 +12,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/rolo-crm/rolo/store"
@@ -65,13 +67,23 @@ type shared struct {
 	width  int
 	height int
 	// tiers holds every customer's tier by the notebook's settings; nil until loaded.
-	tiers   map[int64]tiering.Tier
-	metrics map[int64]tiering.Metrics
-	cfg     tiering.Config
-	reqSeq  int
+	staticCursor bool
+	tiers        map[int64]tiering.Tier
+	metrics      map[int64]tiering.Metrics
+	cfg          tiering.Config
+	reqSeq       int
 }
 
 func (s *shared) nextReq() int { s.reqSeq++; return s.reqSeq }
+
+// input makes a text input in the program's cursor style.
+func (s *shared) input() textinput.Model {
+	ti := textinput.New()
+	if s.staticCursor {
+		ti.Cursor.SetMode(cursor.CursorStatic)
+	}
+	return ti
+}
 
 // clean makes notebook text inert for the terminal.
 func clean(s string) string { return termtext.Clean(s) }
@@ -96,6 +108,8 @@ type Model struct {
 // Options configure New.
 type Options struct {
 	Now func() time.Time
+	// StaticCursor stops text cursors blinking (tests and screen captures).
+	StaticCursor bool
 }
 
 // New builds the program's model for a notebook, with today fixed.
@@ -103,7 +117,8 @@ func New(st Store, today time.Time, o Options) *Model {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	sh := &shared{st: st, today: today, now: o.Now, styles: DefaultStyles(), keys: DefaultKeyMap(), width: 80, height: 24}
+	sh := &shared{st: st, today: today, now: o.Now, styles: DefaultStyles(), keys: DefaultKeyMap(), width: 80, height: 24,
+		staticCursor: o.StaticCursor}
 	m := &Model{sh: sh, help: help.New(), spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
 	m.accounts = newAccountsScreen(sh)
 	m.account = newAccountScreen(sh)
@@ -170,13 +185,8 @@ type savedMsg struct {
 }
 
 func (m *Model) layout() {
-	bodyH := m.sh.height - 3 // tabs, status line, help line
-	if m.showHelp {
-		bodyH -= 6
-	}
-	bodyH = max(bodyH, 3)
 	for _, s := range m.screens() {
-		s.SetSize(m.sh.width, bodyH)
+		s.SetSize(m.sh.width, m.bodyHeight())
 	}
 }
 
@@ -338,6 +348,7 @@ func (m *Model) View() string {
 	if gap >= 1 {
 		header += strings.Repeat(" ", gap) + today
 	}
+	helpView := m.helpView()
 	body := lipgloss.NewStyle().Width(m.sh.width).MaxWidth(m.sh.width).Height(m.bodyHeight()).MaxHeight(m.bodyHeight()).
 		Render(m.current().View())
 	status := ""
@@ -350,24 +361,25 @@ func (m *Model) View() string {
 		status += st.Status.Render(termtext.Clean(m.status))
 	}
 	status = lipgloss.NewStyle().MaxWidth(m.sh.width).Render(status)
-	m.help.Width = m.sh.width
-	var helpView string
-	if m.showHelp {
-		helpView = m.help.FullHelpView(append(m.current().fullHelp(), m.globalHelp()))
-	} else if m.current().capturing() {
-		helpView = m.help.ShortHelpView(m.current().shortHelp())
-	} else {
-		helpView = m.help.ShortHelpView(append(m.current().shortHelp(), m.sh.keys.Help, m.sh.keys.Quit))
-	}
 	return lipgloss.JoinVertical(lipgloss.Left, lipgloss.NewStyle().MaxWidth(m.sh.width).Render(header), body, status, helpView)
 }
 
-func (m *Model) bodyHeight() int {
-	h := m.sh.height - 3
-	if m.showHelp {
-		h -= 6
+// helpView is the short help line, or the full help when toggled.
+func (m *Model) helpView() string {
+	m.help.Width = m.sh.width
+	switch {
+	case m.showHelp:
+		return m.help.FullHelpView(append(m.current().fullHelp(), m.globalHelp()))
+	case m.current().capturing():
+		return m.help.ShortHelpView(m.current().shortHelp())
 	}
-	return max(h, 3)
+	return m.help.ShortHelpView(append(m.current().shortHelp(), m.sh.keys.Help, m.sh.keys.Quit))
+}
+
+// bodyHeight is what is left for the screen after the tabs, the status
+// line and the help.
+func (m *Model) bodyHeight() int {
+	return max(m.sh.height-2-lipgloss.Height(m.helpView()), 3)
 }
 
 func (m *Model) globalHelp() []key.Binding {

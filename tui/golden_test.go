@@ -1,0 +1,63 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/rolo-crm/rolo/store/demo"
+)
+
+// Golden screens of every screen at 80×24 and 120×40 on the demo notebook
+// (seed 1, 60 customers, as of 2026-11-22). Regenerate deliberately with
+// go test ./tui -run TestGolden -update, and review the diff.
+func TestGolden(t *testing.T) {
+	st := newStore(t)
+	if _, err := demo.Generate(context.Background(), st, demo.Options{Seed: 1, Customers: 60, Today: today}); err != nil {
+		t.Fatal(err)
+	}
+	screens := []struct {
+		name  string
+		keys  []string
+		ready string // text that shows the screen has all its data
+	}{
+		{"accounts", nil, ""},
+		{"account", []string{"enter"}, "Treatment"},
+		{"due", []string{"3"}, "customers overdue"},
+		{"pyramid", []string{"4"}, "moved up"},
+		{"help", []string{"?"}, "next screen"},
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, sc := range screens {
+			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
+				m := New(st, today, Options{Now: fixedNow, StaticCursor: true})
+				tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(size[0], size[1]))
+				waitFor(t, tm, "MAJ")
+				for _, k := range sc.keys {
+					if k == "enter" {
+						tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+					} else {
+						tm.Type(k)
+					}
+				}
+				if sc.ready != "" {
+					waitFor(t, tm, sc.ready)
+				}
+				tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+				final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+				golden.RequireEqual(t, []byte(final.View()))
+			})
+		}
+	}
+}
+
+func waitFor(t *testing.T, tm *teatest.TestModel, text string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
+		teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+}

@@ -1,0 +1,326 @@
+package tui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"github.com/rolo-crm/rolo/store"
+)
+
+var today = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	os.Exit(m.Run())
+}
+
+func fixedNow() time.Time { return today.Add(10 * time.Hour) }
+
+func newStore(t testing.TB) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "nb.db"), store.Options{Create: true, Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// run executes a command synchronously and feeds its messages back into
+// the model, the way the bubbletea loop would. Cursor blinks and spinner
+// ticks (which only sleep and redraw) are dropped.
+func run(t testing.TB, m *Model, cmd tea.Cmd) {
+	t.Helper()
+	if cmd == nil {
+		return
+	}
+	msg := cmd()
+	switch msg := msg.(type) {
+	case nil:
+		return
+	case tea.BatchMsg:
+		for _, c := range msg {
+			run(t, m, c)
+		}
+		return
+	}
+	pkg := reflect.TypeOf(msg).PkgPath()
+	if strings.Contains(pkg, "bubbles/cursor") || strings.Contains(pkg, "bubbles/spinner") {
+		return
+	}
+	if _, ok := msg.(tea.QuitMsg); ok {
+		return
+	}
+	_, next := m.Update(msg)
+	run(t, m, next)
+}
+
+func start(t testing.TB, st Store, w, h int) *Model {
+	m := New(st, today, Options{Now: fixedNow, StaticCursor: true})
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	run(t, m, m.Init())
+	return m
+}
+
+func press(t testing.TB, m *Model, keys ...string) {
+	for _, k := range keys {
+		var msg tea.KeyMsg
+		switch k {
+		case "enter":
+			msg = tea.KeyMsg{Type: tea.KeyEnter}
+		case "esc":
+			msg = tea.KeyMsg{Type: tea.KeyEsc}
+		case "tab":
+			msg = tea.KeyMsg{Type: tea.KeyTab}
+		case "down":
+			msg = tea.KeyMsg{Type: tea.KeyDown}
+		case "ctrl+s":
+			msg = tea.KeyMsg{Type: tea.KeyCtrlS}
+		default:
+			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+		}
+		_, cmd := m.Update(msg)
+		run(t, m, cmd)
+	}
+}
+
+func typeText(t testing.TB, m *Model, s string) {
+	for _, r := range s {
+		press(t, m, string(r))
+	}
+}
+
+func sample(t testing.TB) *store.Store {
+	st := newStore(t)
+	ctx := context.Background()
+	add := func(c store.Customer) int64 {
+		out, err := st.AddCustomer(ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.ID
+	}
+	wxm := add(store.Customer{Name: "王小明", Company: "明达贸易"})
+	wxh := add(store.Customer{Name: "王晓红", City: "杭州"})
+	add(store.Customer{Name: "李四"})
+	anna := add(store.Customer{Name: "Anna Li"})
+	for i, id := range []int64{wxm, wxh, anna} {
+		if _, err := st.AddPurchase(ctx, store.Purchase{CustomerID: id, Date: "2026-11-01", Amount: int64(1000 * (3 - i)), Item: "茶"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.AddFollowUp(ctx, store.FollowUp{CustomerID: wxh, Due: "2026-11-20", What: "送样品"}); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func lines(view string) []string { return strings.Split(view, "\n") }
+
+func TestAccountsListFilterAndSort(t *testing.T) {
+	m := start(t, sample(t), 100, 30)
+	v := m.View()
+	for _, want := range []string{"Anna Li", "李四", "王小明", "王晓红", " KEY ", "1 Accounts"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("accounts view lacks %q:\n%s", want, v)
+		}
+	}
+	// Sorted by pinyin: Anna Li, 李四 (lisi), 王晓红 (wangxiaohong), 王小明 (wangxiaoming).
+	order := []string{"Anna Li", "李四", "王晓红", "王小明"}
+	last := -1
+	for _, n := range order {
+		i := strings.Index(v, n)
+		if i < last {
+			t.Errorf("%s is out of pinyin order:\n%s", n, v)
+		}
+		last = i
+	}
+	press(t, m, "/")
+	typeText(t, m, "wx")
+	if m.accounts.total != 2 {
+		t.Errorf("filter wx: %d rows, want 王小明 and 王晓红", m.accounts.total)
+	}
+	typeText(t, m, "m")
+	if m.accounts.total != 1 || m.accounts.rows[0].Name != "王小明" {
+		t.Errorf("filter wxm: %+v", m.accounts.rows)
+	}
+	press(t, m, "enter") // a single match opens it
+	if m.active != scrAccount || !strings.Contains(m.View(), "明达贸易") {
+		t.Errorf("enter on a single match should open the card:\n%s", m.View())
+	}
+	press(t, m, "esc", "esc")
+	if m.active != scrAccounts || m.accounts.total != 4 {
+		t.Errorf("esc twice: back to everyone, got screen %d total %d", m.active, m.accounts.total)
+	}
+	press(t, m, "s") // by value, largest first
+	if m.accounts.rows[0].Name != "王小明" || m.accounts.rows[3].Name != "李四" {
+		t.Errorf("sort by value: %+v", m.accounts.rows)
+	}
+}
+
+func TestAccountCardForms(t *testing.T) {
+	st := sample(t)
+	m := start(t, st, 100, 30)
+	press(t, m, "G", "enter") // the last by pinyin: 王小明
+	if m.active != scrAccount || !strings.Contains(m.View(), "王小明") {
+		t.Fatalf("not on the card:\n%s", m.View())
+	}
+	press(t, m, "b")
+	typeText(t, m, "99.5")
+	press(t, m, "tab")
+	typeText(t, m, "白茶")
+	press(t, m, "ctrl+s")
+	ps, _ := st.Purchases(context.Background(), 1, 0)
+	if len(ps) != 2 || ps[0].Amount != 9950 || ps[0].Item != "白茶" || ps[0].Date != "2026-11-22" {
+		t.Fatalf("purchase not saved: %+v", ps)
+	}
+	if !strings.Contains(m.View(), "白茶") || !strings.Contains(m.status, "purchase recorded") {
+		t.Errorf("card not refreshed or no status: %q\n%s", m.status, m.View())
+	}
+	// A bad amount keeps the form open with the error.
+	press(t, m, "b")
+	typeText(t, m, "12.345")
+	press(t, m, "ctrl+s")
+	if m.account.form == nil || !strings.Contains(m.View(), "more than two decimals") {
+		t.Errorf("bad amount should stay in the form:\n%s", m.View())
+	}
+	press(t, m, "esc")
+	// Log a complaint, then resolve it from the card.
+	press(t, m, "l")
+	for range "call" {
+		press(t, m, "backspace")
+	}
+	m.account.form.inputs[0].SetValue("complaint")
+	press(t, m, "tab")
+	typeText(t, m, "茶饼破损")
+	press(t, m, "enter")
+	open, _ := st.OpenComplaints(context.Background(), 1)
+	if len(open) != 1 {
+		t.Fatalf("complaint not logged: %+v", open)
+	}
+	press(t, m, "x")
+	if open, _ := st.OpenComplaints(context.Background(), 1); len(open) != 0 {
+		t.Errorf("x did not resolve the complaint")
+	}
+	fs, _ := st.FollowUps(context.Background(), 1, true)
+	if len(fs) != 1 || fs[0].Source != "complaint" {
+		t.Errorf("no check-in follow-up: %+v", fs)
+	}
+}
+
+func TestDueActInPlace(t *testing.T) {
+	st := sample(t)
+	m := start(t, st, 100, 30)
+	press(t, m, "3")
+	v := m.View()
+	if !strings.Contains(v, "王晓红") || !strings.Contains(v, "2d overdue") || !strings.Contains(v, "送样品") {
+		t.Fatalf("due screen:\n%s", v)
+	}
+	press(t, m, "z")
+	f, _ := st.FollowUp(context.Background(), 1)
+	if f.Due != "2026-11-25" {
+		t.Errorf("snooze: due %s, want 2026-11-25", f.Due)
+	}
+	press(t, m, "d")
+	if f, _ := st.FollowUp(context.Background(), 1); f.DoneAt == nil {
+		t.Errorf("d did not mark the follow-up done")
+	}
+	if strings.Contains(m.View(), "送样品") {
+		t.Errorf("done follow-up still listed:\n%s", m.View())
+	}
+}
+
+func TestPyramidListsATier(t *testing.T) {
+	m := start(t, sample(t), 120, 40)
+	press(t, m, "4")
+	v := m.View()
+	for _, want := range []string{"关键客户", "小客户", "3 ranked, 1 prospects"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("pyramid lacks %q:\n%s", want, v)
+		}
+	}
+	press(t, m, "enter")
+	if m.active != scrAccounts || m.accounts.total != 1 || m.accounts.rows[0].Name != "王小明" {
+		t.Errorf("enter on key tier: screen %d, %+v", m.active, m.accounts.rows)
+	}
+	press(t, m, "4", "m") // pareto
+	if !strings.Contains(m.View(), "pareto") || !strings.Contains(m.View(), "A类") {
+		t.Errorf("method switch:\n%s", m.View())
+	}
+}
+
+func TestHostileTextIsInert(t *testing.T) {
+	st := newStore(t)
+	evil := "Evil\x1b]52;c;aGk=\x07\x1b[2J\u202eName"
+	if _, err := st.AddCustomer(context.Background(), store.Customer{Name: evil, Notes: "\x1b]8;;http://x\x1b\\click\x1b]8;;\x1b\\"}); err != nil {
+		t.Fatal(err)
+	}
+	m := start(t, st, 100, 30)
+	list := m.View()
+	press(t, m, "enter")
+	card := m.View()
+	for _, v := range []string{list, card} {
+		if strings.ContainsAny(v, "\x1b\x07\u202e") {
+			t.Errorf("raw control characters reached the screen: %q", v)
+		}
+	}
+	if !strings.Contains(list, `Evil\e]52;c;aGk=\x07`) {
+		t.Errorf("the name is not shown as inert text in the list:\n%s", list)
+	}
+	if !strings.Contains(card, `Evil\e]52;c;aGk=\x07\e[2J\u202eName`) || !strings.Contains(card, `\e]8;;http://x\e\click`) {
+		t.Errorf("the card does not show the text inert:\n%s", card)
+	}
+}
+
+func TestResize(t *testing.T) {
+	m := start(t, sample(t), 80, 24)
+	for _, size := range [][2]int{{120, 40}, {80, 24}, {60, 15}, {200, 50}, {80, 24}} {
+		m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		if size[0] == 200 {
+			press(t, m, "?") // full help on for the rest
+		}
+		for scr := 0; scr < nScreens; scr++ {
+			if scr == scrAccount {
+				press(t, m, "1", "enter")
+			} else {
+				press(t, m, []string{"1", "2", "3", "4"}[scr])
+			}
+			ls := lines(m.View())
+			if len(ls) > size[1] {
+				t.Errorf("%dx%d screen %d: %d lines", size[0], size[1], scr, len(ls))
+			}
+			for _, l := range ls {
+				if w := lipgloss.Width(l); w > size[0] {
+					t.Errorf("%dx%d screen %d: line of width %d: %q", size[0], size[1], scr, w, l)
+				}
+			}
+		}
+	}
+}
+
+func TestEmptyNotebook(t *testing.T) {
+	m := start(t, newStore(t), 80, 24)
+	if !strings.Contains(m.View(), "no customers yet") {
+		t.Errorf("empty accounts:\n%s", m.View())
+	}
+	press(t, m, "2")
+	if m.active == scrAccount || !strings.Contains(m.View(), "pick a customer first") {
+		t.Errorf("account screen without a customer:\n%s", m.View())
+	}
+	press(t, m, "3")
+	if !strings.Contains(m.View(), "nothing due") {
+		t.Errorf("empty due:\n%s", m.View())
+	}
+	press(t, m, "4")
+	if !strings.Contains(m.View(), "0 ranked, 0 prospects") {
+		t.Errorf("empty pyramid:\n%s", m.View())
+	}
+}
