@@ -183,10 +183,6 @@ func (b *Bulk) ReplaceCustomer(c *Customer) error {
 	if err != nil {
 		return err
 	}
-	sets := strings.Split(customerWriteCols, ",")
-	for i := range sets {
-		sets[i] = strings.TrimSpace(sets[i]) + " = ?"
-	}
 	if c.UpdatedAt == "" {
 		c.UpdatedAt = b.s.stamp()
 	}
@@ -195,7 +191,7 @@ func (b *Bulk) ReplaceCustomer(c *Customer) error {
 		arch = *c.ArchivedAt
 	}
 	args = append(args, c.UpdatedAt, arch, c.CreatedAt, c.ID)
-	res, err := b.ExecContext(b.ctx, `UPDATE customers SET `+strings.Join(sets, ", ")+`, updated_at = ?, archived_at = ?,
+	res, err := b.ExecContext(b.ctx, `UPDATE customers SET `+customerSets()+`, updated_at = ?, archived_at = ?,
 		created_at = coalesce(nullif(?, ''), created_at) WHERE id = ?`, args...)
 	if err != nil {
 		return b.s.customerWriteErr(err, c)

@@ -106,20 +106,7 @@ func (s *Store) OpenComplaints(ctx context.Context, customerID int64) ([]Contact
 }
 
 func (s *Store) contactsWhere(ctx context.Context, where string, args ...any) ([]Contact, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+contactCols+` FROM contacts WHERE `+where, args...)
-	if err != nil {
-		return nil, s.wrap("read contacts", err)
-	}
-	defer rows.Close()
-	out := []Contact{}
-	for rows.Next() {
-		c, err := scanContact(rows)
-		if err != nil {
-			return nil, s.wrap("read contacts", err)
-		}
-		out = append(out, c)
-	}
-	return out, s.wrap("read contacts", rows.Err())
+	return queryAll(ctx, s, "read contacts", scanContact, `SELECT `+contactCols+` FROM contacts WHERE `+where, args...)
 }
 
 // CheckInDays is how long after a complaint is resolved the rep checks that

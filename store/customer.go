@@ -290,12 +290,8 @@ func (s *Store) UpdateCustomer(ctx context.Context, id int64, fn func(c *Custome
 		if err != nil {
 			return err
 		}
-		sets := strings.Split(customerWriteCols, ",")
-		for i := range sets {
-			sets[i] = strings.TrimSpace(sets[i]) + " = ?"
-		}
 		args = append(args, s.stamp(), id)
-		_, err = tx.ExecContext(ctx, `UPDATE customers SET `+strings.Join(sets, ", ")+`, updated_at = ? WHERE id = ?`, args...)
+		_, err = tx.ExecContext(ctx, `UPDATE customers SET `+customerSets()+`, updated_at = ? WHERE id = ?`, args...)
 		if err != nil {
 			return s.customerWriteErr(err, &c)
 		}
@@ -306,6 +302,15 @@ func (s *Store) UpdateCustomer(ctx context.Context, id int64, fn func(c *Custome
 		return err
 	})
 	return out, err
+}
+
+// customerSets is "col = ?, ..." for every writable profile column.
+func customerSets() string {
+	sets := strings.Split(customerWriteCols, ",")
+	for i := range sets {
+		sets[i] = strings.TrimSpace(sets[i]) + " = ?"
+	}
+	return strings.Join(sets, ", ")
 }
 
 func checkNoReferralCycle(ctx context.Context, tx *sql.Tx, id, ref int64) error {
@@ -499,20 +504,7 @@ func (s *Store) ResolveCustomer(ctx context.Context, ref string) (Customer, erro
 
 func (s *Store) customersWhere(ctx context.Context, where string, limit int, args ...any) ([]Customer, error) {
 	args = append(args, limit)
-	rows, err := s.r.QueryContext(ctx, `SELECT `+customerCols+` FROM customers WHERE `+where+` ORDER BY id LIMIT ?`, args...)
-	if err != nil {
-		return nil, s.wrap("read customers", err)
-	}
-	defer rows.Close()
-	var out []Customer
-	for rows.Next() {
-		c, err := scanCustomer(rows)
-		if err != nil {
-			return nil, s.wrap("read customers", err)
-		}
-		out = append(out, c)
-	}
-	return out, s.wrap("read customers", rows.Err())
+	return queryAll(ctx, s, "read customers", scanCustomer, `SELECT `+customerCols+` FROM customers WHERE `+where+` ORDER BY id LIMIT ?`, args...)
 }
 
 // CustomerFilter narrows ListCustomers. Empty fields match everything.
@@ -567,18 +559,7 @@ func (s *Store) ListCustomers(ctx context.Context, f CustomerFilter) ([]Customer
 		limit = -1
 	}
 	args = append(args, limit, f.Offset)
-	rows, err := s.r.QueryContext(ctx, `SELECT `+customerCols+` FROM customers WHERE `+w+` ORDER BY name, id LIMIT ? OFFSET ?`, args...)
-	if err != nil {
-		return nil, 0, s.wrap("list customers", err)
-	}
-	defer rows.Close()
-	out := []Customer{}
-	for rows.Next() {
-		c, err := scanCustomer(rows)
-		if err != nil {
-			return nil, 0, s.wrap("list customers", err)
-		}
-		out = append(out, c)
-	}
-	return out, total, s.wrap("list customers", rows.Err())
+	out, err := queryAll(ctx, s, "list customers", scanCustomer,
+		`SELECT `+customerCols+` FROM customers WHERE `+w+` ORDER BY name_pinyin, name, id LIMIT ? OFFSET ?`, args...)
+	return out, total, err
 }

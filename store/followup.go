@@ -141,18 +141,5 @@ func (s *Store) OpenFollowUpsDue(ctx context.Context, until time.Time) ([]Follow
 }
 
 func (s *Store) followUpsWhere(ctx context.Context, where string, args ...any) ([]FollowUp, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+followUpCols+` FROM followups WHERE `+where, args...)
-	if err != nil {
-		return nil, s.wrap("read follow-ups", err)
-	}
-	defer rows.Close()
-	out := []FollowUp{}
-	for rows.Next() {
-		f, err := scanFollowUp(rows)
-		if err != nil {
-			return nil, s.wrap("read follow-ups", err)
-		}
-		out = append(out, f)
-	}
-	return out, s.wrap("read follow-ups", rows.Err())
+	return queryAll(ctx, s, "read follow-ups", scanFollowUp, `SELECT `+followUpCols+` FROM followups WHERE `+where, args...)
 }

@@ -166,19 +166,9 @@ func (s *Store) RecordTiers(ctx context.Context, method string, date time.Time, 
 
 // TierHistory lists a customer's recorded tier changes, oldest first.
 func (s *Store) TierHistory(ctx context.Context, customerID int64) ([]TierChange, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT customer_id, method, tier, score, date FROM tier_history
-		WHERE customer_id = ? ORDER BY date, id`, customerID)
-	if err != nil {
-		return nil, s.wrap("read tier history", err)
-	}
-	defer rows.Close()
-	out := []TierChange{}
-	for rows.Next() {
+	return queryAll(ctx, s, "read tier history", func(sc scanner) (TierChange, error) {
 		var t TierChange
-		if err := rows.Scan(&t.CustomerID, &t.Method, &t.Tier, &t.Score, &t.Date); err != nil {
-			return nil, s.wrap("read tier history", err)
-		}
-		out = append(out, t)
-	}
-	return out, s.wrap("read tier history", rows.Err())
+		err := sc.Scan(&t.CustomerID, &t.Method, &t.Tier, &t.Score, &t.Date)
+		return t, err
+	}, `SELECT customer_id, method, tier, score, date FROM tier_history WHERE customer_id = ? ORDER BY date, id`, customerID)
 }

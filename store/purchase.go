@@ -142,21 +142,8 @@ func (s *Store) Purchases(ctx context.Context, customerID int64, limit int) ([]P
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+purchaseCols+` FROM purchases WHERE customer_id = ?
+	return queryAll(ctx, s, "read purchases", scanPurchase, `SELECT `+purchaseCols+` FROM purchases WHERE customer_id = ?
 		ORDER BY date DESC, id DESC LIMIT ?`, customerID, limit)
-	if err != nil {
-		return nil, s.wrap("read purchases", err)
-	}
-	defer rows.Close()
-	out := []Purchase{}
-	for rows.Next() {
-		p, err := scanPurchase(rows)
-		if err != nil {
-			return nil, s.wrap("read purchases", err)
-		}
-		out = append(out, p)
-	}
-	return out, s.wrap("read purchases", rows.Err())
 }
 
 // DeletePurchase removes one purchase note.

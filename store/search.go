@@ -110,19 +110,11 @@ const maxCandidates = 2000
 func (s *Store) ftsIDs(ctx context.Context, q string, ids map[int64]bool) error {
 	// A double-quoted FTS5 string is matched literally; quotes inside are doubled.
 	phrase := `"` + strings.ReplaceAll(q, `"`, `""`) + `"`
-	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT customer_id FROM search WHERE search MATCH ? LIMIT ?`, phrase, maxCandidates)
-	if err != nil {
-		return s.wrap("search", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return s.wrap("search", err)
-		}
+	found, err := queryAll(ctx, s, "search", scanID, `SELECT DISTINCT customer_id FROM search WHERE search MATCH ? LIMIT ?`, phrase, maxCandidates)
+	for _, id := range found {
 		ids[id] = true
 	}
-	return s.wrap("search", rows.Err())
+	return err
 }
 
 func likeEscape(s string) string {
@@ -135,7 +127,7 @@ func (s *Store) likeIDs(ctx context.Context, lq, pq string, history bool, ids ma
 	if pq != "" {
 		ppat = "%" + likeEscape(pq) + "%"
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT id FROM customers
+	found, err := queryAll(ctx, s, "search", scanID, `SELECT id FROM customers
 		WHERE name LIKE ?1 ESCAPE '\' OR company LIKE ?1 ESCAPE '\' OR city LIKE ?1 ESCAPE '\'
 		   OR tags LIKE ?1 ESCAPE '\' OR phone LIKE ?1 ESCAPE '\'
 		   OR name_initials LIKE ?2 ESCAPE '\' OR name_pinyin LIKE ?2 ESCAPE '\'
@@ -143,18 +135,10 @@ func (s *Store) likeIDs(ctx context.Context, lq, pq string, history bool, ids ma
 		-- History rows of the index hold each customer's distinct items and summaries.
 		SELECT customer_id FROM search WHERE ?4 AND rowid % 4 IN (1, 2) AND body LIKE ?1 ESCAPE '\'
 		LIMIT ?3`, pat, ppat, maxCandidates, history)
-	if err != nil {
-		return s.wrap("search", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return s.wrap("search", err)
-		}
+	for _, id := range found {
 		ids[id] = true
 	}
-	return s.wrap("search", rows.Err())
+	return err
 }
 
 // pinyinQuery returns the query as a pinyin key (ASCII letters and digits

@@ -258,3 +258,27 @@ func constraintMessage(msg string) string {
 }
 
 func (s *Store) stamp() string { return s.now().UTC().Format(time.RFC3339) }
+
+// queryAll runs q on the read handle and scans every row with scan.
+func queryAll[T any](ctx context.Context, s *Store, op string, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, s.wrap(op, err)
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, s.wrap(op, err)
+		}
+		out = append(out, v)
+	}
+	return out, s.wrap(op, rows.Err())
+}
+
+func scanID(sc scanner) (int64, error) {
+	var id int64
+	err := sc.Scan(&id)
+	return id, err
+}

@@ -60,20 +60,11 @@ func (s *Store) AddSurvey(ctx context.Context, v Survey) (Survey, error) {
 
 // Surveys lists a customer's surveys, newest first.
 func (s *Store) Surveys(ctx context.Context, customerID int64) ([]Survey, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, customer_id, date, satisfaction, initiative, repurchase,
-		recommend, resistance, note, created_at FROM surveys WHERE customer_id = ? ORDER BY date DESC, id DESC`, customerID)
-	if err != nil {
-		return nil, s.wrap("read surveys", err)
-	}
-	defer rows.Close()
-	out := []Survey{}
-	for rows.Next() {
+	return queryAll(ctx, s, "read surveys", func(sc scanner) (Survey, error) {
 		var v Survey
-		if err := rows.Scan(&v.ID, &v.CustomerID, &v.Date, &v.Satisfaction, &v.Initiative, &v.Repurchase,
-			&v.Recommend, &v.Resistance, &v.Note, &v.CreatedAt); err != nil {
-			return nil, s.wrap("read surveys", err)
-		}
-		out = append(out, v)
-	}
-	return out, s.wrap("read surveys", rows.Err())
+		err := sc.Scan(&v.ID, &v.CustomerID, &v.Date, &v.Satisfaction, &v.Initiative, &v.Repurchase,
+			&v.Recommend, &v.Resistance, &v.Note, &v.CreatedAt)
+		return v, err
+	}, `SELECT id, customer_id, date, satisfaction, initiative, repurchase,
+		recommend, resistance, note, created_at FROM surveys WHERE customer_id = ? ORDER BY date DESC, id DESC`, customerID)
 }

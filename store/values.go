@@ -211,6 +211,25 @@ func FormatMoney(v int64) string {
 	return fmt.Sprintf("%s%d.%02d", sign, u/100, u%100)
 }
 
+// FormatMoneyGrouped is FormatMoney with thousands separated, for people:
+// 123456789 → "1,234,567.89".
+func FormatMoneyGrouped(v int64) string {
+	s := FormatMoney(v)
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return sign + b.String() + "." + frac
+}
+
 // Birthday is a day of the year, solar or lunar, with or without a year.
 type Birthday struct {
 	Year  int // 0 when unknown

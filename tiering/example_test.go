@@ -65,3 +65,15 @@ func ExampleAssign() {
 	fmt.Println(as[1].Tier, as[2].Tier)
 	// Output: key prospect
 }
+
+func ExampleMoves() {
+	then := map[int64]tiering.Assignment{1: {Tier: tiering.Small}, 2: {Tier: tiering.Key}, 3: {Tier: tiering.Major}}
+	now := map[int64]tiering.Assignment{1: {Tier: tiering.Key}, 2: {Tier: tiering.Major}, 3: {Tier: tiering.Major}, 4: {Tier: tiering.Small}}
+	for _, m := range tiering.Moves(then, now) {
+		fmt.Println(m.ID, m.From, "→", m.To, m.Up)
+	}
+	// Output:
+	// 1 small → key true
+	// 4 prospect → small true
+	// 2 key → major false
+}

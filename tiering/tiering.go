@@ -258,3 +258,39 @@ func PercentRanks(items []Item) map[int64]float64 {
 func Days(a, b time.Time) int {
 	return int(math.Round(b.Sub(a).Hours() / 24))
 }
+
+// Move is one customer's change of tier between two dates.
+type Move struct {
+	ID   int64 `json:"id"`
+	From Tier  `json:"from"`
+	To   Tier  `json:"to"`
+	Up   bool  `json:"up"`
+}
+
+// Moves compares tiers then and now: customers missing then count as
+// prospects, so a first purchase is a move up. Ups come first, then by the
+// tier reached (best first), then by id.
+func Moves(then, now map[int64]Assignment) []Move {
+	var out []Move
+	for id, a := range now {
+		before, ok := then[id]
+		if !ok {
+			before.Tier = Prospect
+		}
+		if before.Tier == a.Tier {
+			continue
+		}
+		out = append(out, Move{ID: id, From: before.Tier, To: a.Tier, Up: Rank(a.Tier) < Rank(before.Tier)})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Up != b.Up {
+			return a.Up
+		}
+		if Rank(a.To) != Rank(b.To) {
+			return Rank(a.To) < Rank(b.To)
+		}
+		return a.ID < b.ID
+	})
+	return out
+}

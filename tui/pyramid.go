@@ -229,7 +229,7 @@ func (s *pyramidScreen) View() string {
 	}
 	tr := tiering.TreatmentFor(order[s.sel])
 	tb.WriteString(st.Dim.Render(termtext.Truncate(fmt.Sprintf("  %s: every %d days · %s", tiering.Label(order[s.sel]), tr.CadenceDays, tr.Action), max(10, s.w-2))))
-	movers := s.moversText(max(20, s.w/2-4))
+	movers := s.moversText()
 	if lipgloss.Width(pyr)+4+lipgloss.Width(tb.String()) <= s.w {
 		return head + "\n\n" + lipgloss.JoinHorizontal(lipgloss.Top, pyr, "    ", tb.String()) + "\n\n" + movers
 	}
@@ -242,24 +242,17 @@ func (s *pyramidScreen) moves() (up, down map[tiering.Tier]int) {
 	if s.then == nil {
 		return
 	}
-	for id, a := range s.assign {
-		before, ok := s.then[id]
-		if !ok {
-			before.Tier = tiering.Prospect
-		}
-		if before.Tier == a.Tier {
-			continue
-		}
-		if tiering.Rank(a.Tier) < tiering.Rank(before.Tier) {
-			up[a.Tier]++
+	for _, mv := range tiering.Moves(s.then, s.assign) {
+		if mv.Up {
+			up[mv.To]++
 		} else {
-			down[a.Tier]++
+			down[mv.To]++
 		}
 	}
 	return
 }
 
-func (s *pyramidScreen) moversText(w int) string {
+func (s *pyramidScreen) moversText() string {
 	st := s.sh.styles
 	if s.then == nil {
 		if s.method == tiering.MethodScorecard {
@@ -267,36 +260,18 @@ func (s *pyramidScreen) moversText(w int) string {
 		}
 		return st.Dim.Render("  comparing with 90 days ago…")
 	}
-	type mv struct {
-		id       int64
-		from, to tiering.Tier
-	}
-	var ups, downs []mv
-	for id, a := range s.assign {
-		b, ok := s.then[id]
-		if !ok {
-			b.Tier = tiering.Prospect
-		}
-		if b.Tier == a.Tier || a.Tier == tiering.Prospect {
+	nUp, nDown := 0, 0
+	for _, mv := range tiering.Moves(s.then, s.assign) {
+		if mv.To == tiering.Prospect {
 			continue
 		}
-		if tiering.Rank(a.Tier) < tiering.Rank(b.Tier) {
-			ups = append(ups, mv{id, b.Tier, a.Tier})
+		if mv.Up {
+			nUp++
 		} else {
-			downs = append(downs, mv{id, b.Tier, a.Tier})
+			nDown++
 		}
 	}
-	less := func(l []mv) func(i, j int) bool {
-		return func(i, j int) bool {
-			if tiering.Rank(l[i].to) != tiering.Rank(l[j].to) {
-				return tiering.Rank(l[i].to) < tiering.Rank(l[j].to)
-			}
-			return l[i].id < l[j].id
-		}
-	}
-	sort.Slice(ups, less(ups))
-	sort.Slice(downs, less(downs))
-	return st.Bold.Render(fmt.Sprintf("Since %d days ago: ↑ %d moved up, ↓ %d moved down", moversDays, len(ups), len(downs))) +
+	return st.Bold.Render(fmt.Sprintf("Since %d days ago: ↑ %d moved up, ↓ %d moved down", moversDays, nUp, nDown)) +
 		st.Dim.Render("  (rolo movers lists them)")
 }
 

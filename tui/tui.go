@@ -8,7 +8,6 @@ package tui
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -401,6 +400,7 @@ type backMsg struct{}
 
 func open(id int64) tea.Cmd { return func() tea.Msg { return openAccountMsg{id} } }
 
+// relDay formats an ISO date or timestamp relative to today; "—" when empty.
 func relDay(iso string, today time.Time) string {
 	if iso == "" {
 		return "—"
@@ -409,37 +409,7 @@ func relDay(iso string, today time.Time) string {
 	if err != nil {
 		return iso
 	}
-	d := int(t.Sub(today).Hours() / 24)
-	switch {
-	case d == 0:
-		return "today"
-	case d == 1:
-		return "tomorrow"
-	case d == -1:
-		return "yesterday"
-	case d > 0 && d < 60:
-		return fmt.Sprintf("in %dd", d)
-	case d < 0 && d > -60:
-		return fmt.Sprintf("%dd ago", -d)
-	}
-	return t.Format("2006-01-02")
+	return termtext.RelDay(t, today)
 }
 
-func money(v int64) string {
-	s := store.FormatMoney(v)
-	whole, frac, _ := strings.Cut(s, ".")
-	neg := strings.HasPrefix(whole, "-")
-	whole = strings.TrimPrefix(whole, "-")
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	out := b.String() + "." + frac
-	if neg {
-		out = "-" + out
-	}
-	return out
-}
+func money(v int64) string { return store.FormatMoneyGrouped(v) }

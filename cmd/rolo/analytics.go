@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -35,12 +34,7 @@ and name the segment from R and F (Champions, Loyal, At Risk, Can't Lose Them,
 Hibernating, Lost...). On a terminal: the 5×5 R×F grid and the segment table.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			today, err := a.Today()
-			if err != nil {
-				return err
-			}
-			st, err := a.Store(ctx)
+			ctx, today, st, err := a.open(cmd)
 			if err != nil {
 				return err
 			}
@@ -169,40 +163,23 @@ the pyramid and who fell. A prospect who bought for the first time counts as up.
 			if err != nil {
 				return err
 			}
-			var moved []moverRow
-			var ids []int64
-			for id, as := range now.assign {
-				before, ok := then.assign[id]
-				if !ok {
-					before.Tier = tiering.Prospect
-				}
-				if before.Tier == as.Tier {
-					continue
-				}
-				change := "down"
-				if tiering.Rank(as.Tier) < tiering.Rank(before.Tier) {
-					change = "up"
-				}
-				moved = append(moved, moverRow{ID: id, From: before.Tier, To: as.Tier, Change: change})
-				ids = append(ids, id)
+			moves := tiering.Moves(then.assign, now.assign)
+			ids := make([]int64, len(moves))
+			for i, mv := range moves {
+				ids[i] = mv.ID
 			}
 			cs, err := st.CustomersByID(ctx, ids)
 			if err != nil {
 				return err
 			}
-			for i := range moved {
-				moved[i].Name = cs[moved[i].ID].Name
+			moved := make([]moverRow, len(moves))
+			for i, mv := range moves {
+				change := "down"
+				if mv.Up {
+					change = "up"
+				}
+				moved[i] = moverRow{ID: mv.ID, Name: cs[mv.ID].Name, From: mv.From, To: mv.To, Change: change}
 			}
-			sort.Slice(moved, func(i, j int) bool {
-				a, b := moved[i], moved[j]
-				if a.Change != b.Change {
-					return a.Change == "up"
-				}
-				if tiering.Rank(a.To) != tiering.Rank(b.To) {
-					return tiering.Rank(a.To) < tiering.Rank(b.To)
-				}
-				return a.ID < b.ID
-			})
 			if a.JSON {
 				if moved == nil {
 					moved = []moverRow{}

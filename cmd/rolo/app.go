@@ -13,6 +13,7 @@ import (
 	"github.com/muesli/termenv"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tui/termtext"
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
 
@@ -90,6 +91,27 @@ func (a *App) Close() {
 		a.store.Close()
 		a.store = nil
 	}
+}
+
+// open is how most commands start: the context, today and the notebook.
+func (a *App) open(cmd *cobra.Command) (context.Context, time.Time, *store.Store, error) {
+	ctx := cmd.Context()
+	today, err := a.Today()
+	if err != nil {
+		return ctx, today, nil, err
+	}
+	st, err := a.Store(ctx)
+	return ctx, today, st, err
+}
+
+// customer opens the notebook and resolves a CUSTOMER argument.
+func (a *App) customer(cmd *cobra.Command, ref string) (*store.Store, store.Customer, error) {
+	st, err := a.Store(cmd.Context())
+	if err != nil {
+		return nil, store.Customer{}, err
+	}
+	c, err := st.ResolveCustomer(cmd.Context(), ref)
+	return st, c, err
 }
 
 // Today is --as-of, or the local date now.

@@ -200,11 +200,7 @@ func newEditCmd(a *App) *cobra.Command {
 			if changed == 0 {
 				return usageErrorf("nothing to change; pass the fields to edit, e.g. --phone or --tag (see rolo edit --help)")
 			}
-			st, err := a.Store(cmd.Context())
-			if err != nil {
-				return err
-			}
-			c, err := st.ResolveCustomer(cmd.Context(), args[0])
+			st, c, err := a.customer(cmd, args[0])
 			if err != nil {
 				return err
 			}

@@ -220,12 +220,7 @@ already greeted. Logging the greeting (rolo log CUSTOMER greeting "...") marks i
 		Example: "  rolo greet --festival mid-autumn\n  rolo greet --festival spring --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			today, err := a.Today()
-			if err != nil {
-				return err
-			}
-			st, err := a.Store(ctx)
+			ctx, today, st, err := a.open(cmd)
 			if err != nil {
 				return err
 			}

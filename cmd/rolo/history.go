@@ -62,11 +62,7 @@ func newBuyCmd(a *App) *cobra.Command {
 				}
 				p.NextDate = n.Format(store.DateLayout)
 			}
-			st, err := a.Store(cmd.Context())
-			if err != nil {
-				return err
-			}
-			c, err := st.ResolveCustomer(cmd.Context(), args[0])
+			st, c, err := a.customer(cmd, args[0])
 			if err != nil {
 				return err
 			}
@@ -144,11 +140,7 @@ func logContact(cmd *cobra.Command, a *App, ref, kind, text, when string) error 
 	if err != nil {
 		return err
 	}
-	st, err := a.Store(cmd.Context())
-	if err != nil {
-		return err
-	}
-	c, err := st.ResolveCustomer(cmd.Context(), ref)
+	st, c, err := a.customer(cmd, ref)
 	if err != nil {
 		return err
 	}
@@ -274,11 +266,7 @@ func newSurveyCmd(a *App) *cobra.Command {
 				}
 			}
 			v.Date = d.Format(store.DateLayout)
-			st, err := a.Store(cmd.Context())
-			if err != nil {
-				return err
-			}
-			c, err := st.ResolveCustomer(cmd.Context(), args[0])
+			st, c, err := a.customer(cmd, args[0])
 			if err != nil {
 				return err
 			}
@@ -317,11 +305,7 @@ func newFollowCmd(a *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := a.Store(cmd.Context())
-			if err != nil {
-				return err
-			}
-			c, err := st.ResolveCustomer(cmd.Context(), args[0])
+			st, c, err := a.customer(cmd, args[0])
 			if err != nil {
 				return err
 			}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -139,30 +138,10 @@ func fitWidths(widths []int, cols []column, total int) {
 // money formats minor units for people: thousands separated on a TTY,
 // plain decimals in a pipe.
 func (a *App) money(v int64) string {
-	s := store.FormatMoney(v)
 	if !a.IsTTY {
-		return s
+		return store.FormatMoney(v)
 	}
-	return groupThousands(s)
-}
-
-func groupThousands(s string) string {
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if frac != "" {
-		b.WriteString("." + frac)
-	}
-	return sign + b.String()
+	return store.FormatMoneyGrouped(v)
 }
 
 // date formats an ISO date: relative to today on a TTY ("3d ago", "in 2d",
@@ -178,22 +157,7 @@ func (a *App) date(iso string, today time.Time) string {
 	return relDay(t, today)
 }
 
-func relDay(t, today time.Time) string {
-	d := int(store.Today(t).Sub(today).Hours() / 24)
-	switch {
-	case d == 0:
-		return "today"
-	case d == 1:
-		return "tomorrow"
-	case d == -1:
-		return "yesterday"
-	case d > 0 && d < 60:
-		return fmt.Sprintf("in %dd", d)
-	case d < 0 && d > -60:
-		return fmt.Sprintf("%dd ago", -d)
-	}
-	return t.Format(store.DateLayout)
-}
+func relDay(t, today time.Time) string { return termtext.RelDay(t, today) }
 
 func displayWidth(s string) int { return termtext.Width(s) }
 

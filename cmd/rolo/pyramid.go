@@ -88,12 +88,7 @@ On a terminal it draws the pyramid and the tier table; --json and pipes give
 one row per customer.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			today, err := a.Today()
-			if err != nil {
-				return err
-			}
-			st, err := a.Store(ctx)
+			ctx, today, st, err := a.open(cmd)
 			if err != nil {
 				return err
 			}

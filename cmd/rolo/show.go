@@ -37,12 +37,7 @@ func newShowCmd(a *App) *cobra.Command {
 		Short: "Show a customer's card: profile, tier, purchases, contacts, follow-ups",
 		Args:  exactArgs(1, "a CUSTOMER (id or name)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			today, err := a.Today()
-			if err != nil {
-				return err
-			}
-			st, err := a.Store(ctx)
+			ctx, today, st, err := a.open(cmd)
 			if err != nil {
 				return err
 			}

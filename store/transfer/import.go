@@ -409,88 +409,79 @@ func Import(ctx context.Context, st *store.Store, kind string, r io.Reader, o Im
 		}
 		return importCustomers(ctx, st, src, header, o, rep, pr, fail)
 	case "purchases":
-		header, err := resolveHeader(purchaseCols, src.shown, o.Map)
-		if err != nil {
-			return rep, fmt.Errorf("%w: %s: %v", store.ErrInvalid, o.Name, err)
-		}
-		if !has(header, "amount") || !has(header, "date") {
-			return rep, fmt.Errorf("%w: %s: a purchases file needs date and amount columns (日期, 金额)", store.ErrInvalid, o.Name)
-		}
-		refs, err := newRefIndex(ctx, st)
-		if err != nil {
-			return rep, err
-		}
-		rows := parse(src, purchaseCols, header, pr, func(p *purchaseRow, rr rawRecord) error {
-			id, err := refs.resolve(p.Ref, p.Phone)
-			if err != nil {
-				return err
-			}
-			p.CustomerID = id
-			return p.Validate()
-		})
-		if len(pr.list) > 0 {
-			return fail()
-		}
-		if o.DryRun {
-			rep.Inserted = len(rows)
-			return rep, nil
-		}
-		err = st.Bulk(ctx, func(b *store.Bulk) error {
-			for i := range rows {
-				if _, err := b.AddPurchase(&rows[i].Purchase); err != nil {
+		return importHistory(ctx, st, src, o, rep, pr, fail, purchaseCols, []string{"date", "amount"}, "日期, 金额",
+			func(p *purchaseRow, refs *refIndex) error {
+				id, err := refs.resolve(p.Ref, p.Phone)
+				if err != nil {
 					return err
 				}
-			}
-			return nil
-		})
-		if err == nil {
-			rep.Inserted = len(rows)
-		}
-		return rep, err
+				p.CustomerID = id
+				return p.Validate()
+			},
+			func(b *store.Bulk, p *purchaseRow) error {
+				_, err := b.AddPurchase(&p.Purchase)
+				return err
+			})
 	case "contacts":
-		header, err := resolveHeader(contactCols, src.shown, o.Map)
-		if err != nil {
-			return rep, fmt.Errorf("%w: %s: %v", store.ErrInvalid, o.Name, err)
-		}
-		if !has(header, "kind") || !has(header, "at") {
-			return rep, fmt.Errorf("%w: %s: a contacts file needs at and kind columns (时间, 类型)", store.ErrInvalid, o.Name)
-		}
-		refs, err := newRefIndex(ctx, st)
-		if err != nil {
-			return rep, err
-		}
-		rows := parse(src, contactCols, header, pr, func(k *contactRow, rr rawRecord) error {
-			id, err := refs.resolve(k.Ref, k.Phone)
-			if err != nil {
-				return err
-			}
-			k.CustomerID = id
-			if err := k.Validate(); err != nil {
-				return errors.New(cleanErr(err))
-			}
-			return nil
-		})
-		if len(pr.list) > 0 {
-			return fail()
-		}
-		if o.DryRun {
-			rep.Inserted = len(rows)
-			return rep, nil
-		}
-		err = st.Bulk(ctx, func(b *store.Bulk) error {
-			for i := range rows {
-				if _, err := b.AddContact(&rows[i].Contact); err != nil {
+		return importHistory(ctx, st, src, o, rep, pr, fail, contactCols, []string{"at", "kind"}, "时间, 类型",
+			func(k *contactRow, refs *refIndex) error {
+				id, err := refs.resolve(k.Ref, k.Phone)
+				if err != nil {
 					return err
 				}
-			}
-			return nil
-		})
-		if err == nil {
-			rep.Inserted = len(rows)
-		}
-		return rep, err
+				k.CustomerID = id
+				if err := k.Validate(); err != nil {
+					return errors.New(cleanErr(err))
+				}
+				return nil
+			},
+			func(b *store.Bulk, k *contactRow) error {
+				_, err := b.AddContact(&k.Contact)
+				return err
+			})
 	}
 	return rep, fmt.Errorf("%w: cannot import %q; use %s", store.ErrInvalid, kind, strings.Join(ImportKinds, ", "))
+}
+
+// importHistory imports rows that belong to customers (purchases, contacts):
+// parse and check every row, then write them all in one transaction.
+func importHistory[T any](ctx context.Context, st *store.Store, src *source, o ImportOptions, rep Report, pr *problems,
+	fail func() (Report, error), cols []col[T], required []string, requiredCN string,
+	check func(*T, *refIndex) error, write func(*store.Bulk, *T) error) (Report, error) {
+	header, err := resolveHeader(cols, src.shown, o.Map)
+	if err != nil {
+		return rep, fmt.Errorf("%w: %s: %v", store.ErrInvalid, o.Name, err)
+	}
+	for _, f := range required {
+		if !has(header, f) {
+			return rep, fmt.Errorf("%w: %s: a %s file needs %s columns (%s)", store.ErrInvalid, o.Name, rep.Kind,
+				strings.Join(required, " and "), requiredCN)
+		}
+	}
+	refs, err := newRefIndex(ctx, st)
+	if err != nil {
+		return rep, err
+	}
+	rows := parse(src, cols, header, pr, func(r *T, _ rawRecord) error { return check(r, refs) })
+	if len(pr.list) > 0 {
+		return fail()
+	}
+	if o.DryRun {
+		rep.Inserted = len(rows)
+		return rep, nil
+	}
+	err = st.Bulk(ctx, func(b *store.Bulk) error {
+		for i := range rows {
+			if err := write(b, &rows[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		rep.Inserted = len(rows)
+	}
+	return rep, err
 }
 
 func has(header []string, f string) bool {

@@ -7,6 +7,7 @@ package termtext
 import (
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -112,4 +113,27 @@ func PadRight(s string, w int) string {
 func PadLeft(s string, w int) string {
 	s = Truncate(s, w)
 	return strings.Repeat(" ", max(0, w-runewidth.StringWidth(s))) + s
+}
+
+// RelDay says how far day t is from today for people: "today", "tomorrow",
+// "yesterday", "in 3d", "5d ago", or the ISO date beyond two months.
+func RelDay(t, today time.Time) string {
+	y1, m1, d1 := t.Date()
+	y2, m2, d2 := today.Date()
+	a := time.Date(y1, m1, d1, 0, 0, 0, 0, time.UTC)
+	b := time.Date(y2, m2, d2, 0, 0, 0, 0, time.UTC)
+	d := int(a.Sub(b).Hours() / 24)
+	switch {
+	case d == 0:
+		return "today"
+	case d == 1:
+		return "tomorrow"
+	case d == -1:
+		return "yesterday"
+	case d > 0 && d < 60:
+		return fmt.Sprintf("in %dd", d)
+	case d < 0 && d > -60:
+		return fmt.Sprintf("%dd ago", -d)
+	}
+	return a.Format("2006-01-02")
 }
