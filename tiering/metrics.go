@@ -30,6 +30,7 @@ type Metrics struct {
 	ResolvedComplaints int       `json:"resolved_complaints"`
 	Revenue12          int64     `json:"revenue_last_12m"`
 	RevenuePrev12      int64     `json:"revenue_prev_12m"`
+	CLV                float64   `json:"clv,omitempty"` // lifetime value in currency units, when computed
 }
 
 // Buyer reports whether the customer has bought anything.
@@ -65,10 +66,11 @@ const (
 	ByProfit  Indicator = "profit"
 	ByPaid    Indicator = "paid"
 	ByCount   Indicator = "count"
+	ByCLV     Indicator = "clv" // needs Metrics.CLV filled in (rolo pyramid --by clv)
 )
 
 // Indicators lists the ranking indicators.
-var Indicators = []Indicator{ByRevenue, ByProfit, ByPaid, ByCount}
+var Indicators = []Indicator{ByRevenue, ByProfit, ByPaid, ByCount, ByCLV}
 
 // ParseIndicator checks an indicator name.
 func ParseIndicator(s string) (Indicator, error) {
@@ -77,7 +79,7 @@ func ParseIndicator(s string) (Indicator, error) {
 			return i, nil
 		}
 	}
-	return "", fmt.Errorf("unknown indicator %q; use one of revenue, profit, paid, count", s)
+	return "", fmt.Errorf("unknown indicator %q; use one of revenue, profit, paid, count, clv", s)
 }
 
 // Value of the indicator for m.
@@ -89,6 +91,8 @@ func (ind Indicator) Value(m Metrics) float64 {
 		return float64(m.Paid)
 	case ByCount:
 		return float64(m.Purchases)
+	case ByCLV:
+		return m.CLV * 100 // minor units, like the money indicators
 	}
 	return float64(m.Revenue)
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rolo-crm/rolo/tiering/clv"
+
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
@@ -37,6 +39,7 @@ type accountData struct {
 	contacts  []store.Contact
 	followups []store.FollowUp
 	open      []store.Contact
+	lifetime  *clv.Row // from the model rolo clv saved; nil without one
 }
 
 type accountMsg struct {
@@ -74,7 +77,7 @@ func (s *accountScreen) reload() tea.Cmd {
 		return nil
 	}
 	s.req = s.sh.nextReq()
-	req, id, st := s.req, s.id, s.sh.st
+	req, id, st, today := s.req, s.id, s.sh.st, s.sh.today
 	return func() tea.Msg {
 		ctx := context.Background()
 		d := &accountData{}
@@ -98,6 +101,12 @@ func (s *accountScreen) reload() tea.Cmd {
 		}
 		if d.open, err = st.OpenComplaints(ctx, id); err != nil {
 			return accountMsg{req: req, err: err}
+		}
+		if m, err := st.CLVModel(ctx); err == nil {
+			if c, ok, err := st.CLVSummary(ctx, id, today); err == nil && ok {
+				f := clv.Figures(m.BG, m.GG, c, 12, 0.1, 0.3)
+				d.lifetime = &f
+			}
 		}
 		return accountMsg{req: req, id: id, data: d}
 	}
@@ -415,6 +424,11 @@ func (s *accountScreen) content() string {
 			line += fmt.Sprintf(" · referred %d", m.Referrals)
 		}
 		b.WriteString(lipgloss.NewStyle().Width(s.w).Render(st.Bold.Render("Value ")+line) + "\n")
+	}
+	if lt := d.lifetime; lt != nil {
+		b.WriteString(lipgloss.NewStyle().Width(s.w).Render(st.Bold.Render("Lifetime ")+
+			fmt.Sprintf("%.0f%% likely still buying · %.1f purchases in 90 days · worth %s over 12 months",
+				100*lt.PAlive, lt.Expected90, money(int64(lt.CLV*100+0.5)))) + "\n")
 	}
 	if tier != "" {
 		tr := tiering.TreatmentFor(tier)

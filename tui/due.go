@@ -60,6 +60,9 @@ func (s *dueScreen) reload() tea.Cmd {
 		if err != nil {
 			return dueMsg{req: req, err: err}
 		}
+		if m, err := st.CLVModel(ctx); err == nil {
+			cfg.Alive = &m.BG
+		}
 		cs, tasks, err := st.AgendaInputs(ctx, today)
 		if err != nil {
 			return dueMsg{req: req, err: err}

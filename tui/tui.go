@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rolo-crm/rolo/tiering/clv"
+
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -43,6 +45,8 @@ type Store interface {
 	Metrics(ctx context.Context, asOf time.Time, opts store.MetricsOptions) ([]tiering.Metrics, error)
 	AgendaInputs(ctx context.Context, asOf time.Time) ([]agenda.Customer, []agenda.Task, error)
 	Settings(ctx context.Context) (map[string]string, error)
+	CLVModel(ctx context.Context) (store.CLVModel, error)
+	CLVSummary(ctx context.Context, id int64, asOf time.Time) (clv.Customer, bool, error)
 }
 
 // screen ids, in tab order.

@@ -19,7 +19,15 @@ func agendaConfig(ctx context.Context, st *store.Store, horizon int) (agenda.Con
 	if err != nil {
 		return agenda.Config{}, err
 	}
-	return agenda.ConfigFromSettings(set, horizon)
+	cfg, err := agenda.ConfigFromSettings(set, horizon)
+	if err != nil {
+		return cfg, err
+	}
+	// A fitted lifetime model (rolo clv) adds low P(alive) to "slipping away".
+	if m, err := st.CLVModel(ctx); err == nil {
+		cfg.Alive = &m.BG
+	}
+	return cfg, nil
 }
 
 // agendaInputs loads customers with their current tiers, and open follow-ups.

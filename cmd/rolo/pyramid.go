@@ -10,6 +10,7 @@ import (
 
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering"
+	"github.com/rolo-crm/rolo/tiering/clv"
 	"github.com/spf13/cobra"
 )
 
@@ -34,7 +35,7 @@ type tierFlags struct {
 
 func (f *tierFlags) register(cmd *cobra.Command, withSince bool) {
 	cmd.Flags().StringVar(&f.method, "method", "pyramid", "pyramid, pareto, score or scorecard")
-	cmd.Flags().StringVar(&f.by, "by", "revenue", "rank by revenue, profit, paid or count")
+	cmd.Flags().StringVar(&f.by, "by", "revenue", "rank by revenue, profit, paid, count or clv (12 months, 10%/yr, 30% margin)")
 	if withSince {
 		cmd.Flags().StringVar(&f.since, "since", "", "count only purchases since a date or span (2026-01-01, 90d, 1y)")
 	}
@@ -61,6 +62,19 @@ func (f *tierFlags) compute(ctx context.Context, st *store.Store, today time.Tim
 	ms, err := st.Metrics(ctx, today, opts)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.By == tiering.ByCLV {
+		res, err := analyzeCLV(ctx, st, today, clv.Options{HorizonMonths: 12, AnnualDiscount: 0.1, Margin: 0.3})
+		if err != nil {
+			return nil, err
+		}
+		byID := make(map[int64]float64, len(res.Rows))
+		for _, r := range res.Rows {
+			byID[r.ID] = r.CLV
+		}
+		for i := range ms {
+			ms[i].CLV = byID[ms[i].ID]
+		}
 	}
 	ts := &tierState{cfg: cfg, metrics: ms, byID: make(map[int64]tiering.Metrics, len(ms))}
 	for _, m := range ms {

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rolo-crm/rolo/tiering/clv"
 
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering"
@@ -28,6 +32,7 @@ type profile struct {
 	Surveys   []store.Survey     `json:"surveys"`
 	History   []store.TierChange `json:"tier_history"`
 	Open      []store.Contact    `json:"open_complaints"`
+	Lifetime  *lifetime          `json:"lifetime"`
 }
 
 func newShowCmd(a *App) *cobra.Command {
@@ -82,6 +87,9 @@ func newShowCmd(a *App) *cobra.Command {
 				return err
 			}
 			if p.Open, err = st.OpenComplaints(ctx, c.ID); err != nil {
+				return err
+			}
+			if p.Lifetime, err = lifetimeOf(ctx, st, c.ID, today); err != nil {
 				return err
 			}
 			if a.JSON {
@@ -235,6 +243,10 @@ func (a *App) showCard(p profile, today time.Time) error {
 	}
 	tr := p.Treatment
 	fmt.Fprintf(w, "%s  %s — contact every %d days; %s; %s\n", bold.Render("Treatment"), tiering.Label(p.Tier), tr.CadenceDays, tr.Service, tr.Action)
+	if lt := p.Lifetime; lt != nil {
+		fmt.Fprintf(w, "%s  %.0f%% likely still buying · %.1f purchases expected in 90 days · %s per purchase · worth %s over 12 months (model of %s)\n",
+			bold.Render("Lifetime"), 100*lt.PAlive, lt.Expected90, a.money(int64(lt.ExpectedSpend*100+0.5)), a.money(int64(lt.CLV*100+0.5)), lt.ModelAsOf)
+	}
 	if len(p.Surveys) > 0 {
 		s := p.Surveys[0]
 		fmt.Fprintf(w, "%s  loyalty %.0f/100 (survey %s: satisfaction %d, initiative %d, repurchase %d, recommend %d, resistance %d)\n",
@@ -285,4 +297,30 @@ func (a *App) showCard(p profile, today time.Time) error {
 		}
 		return t.print()
 	})
+}
+
+// lifetime is one customer's figures from the saved lifetime model.
+type lifetime struct {
+	PAlive        float64 `json:"p_alive"`
+	Expected90    float64 `json:"expected_purchases_90d"`
+	ExpectedSpend float64 `json:"expected_spend"`
+	CLV           float64 `json:"clv_12m"`
+	ModelAsOf     string  `json:"model_as_of"`
+}
+
+// lifetimeOf values one customer with the model `rolo clv` saved (12
+// months, 10% a year, 30% margin); nil when there is no model or no purchase.
+func lifetimeOf(ctx context.Context, st *store.Store, id int64, today time.Time) (*lifetime, error) {
+	m, err := st.CLVModel(ctx)
+	if errors.Is(err, store.ErrNoModel) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	c, ok, err := st.CLVSummary(ctx, id, today)
+	if err != nil || !ok {
+		return nil, err
+	}
+	f := clv.Figures(m.BG, m.GG, c, 12, 0.1, 0.3)
+	return &lifetime{PAlive: f.PAlive, Expected90: f.Expected90, ExpectedSpend: f.ExpectedSpend, CLV: f.CLV, ModelAsOf: m.AsOf}, nil
 }

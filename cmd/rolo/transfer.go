@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rolo-crm/rolo/tiering/clv"
 
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/store/transfer"
@@ -158,7 +161,8 @@ func isTerminal(w io.Writer) bool {
 
 func tierExportNames() []string {
 	return []string{"customer_id", "name", "tier", "value", "revenue", "profit", "paid", "outstanding", "purchases",
-		"purchase_days", "first_purchase", "last_purchase", "recency_days", "r", "f", "m", "segment", "loss_making"}
+		"purchase_days", "first_purchase", "last_purchase", "recency_days", "r", "f", "m", "segment", "loss_making",
+		"p_alive", "expected_purchases_90d", "expected_spend", "clv_12m"}
 }
 
 func exportTiers(ctx context.Context, st *store.Store, w io.Writer, o transfer.ExportOptions, today time.Time) (int, error) {
@@ -184,7 +188,21 @@ func exportTiers(ctx context.Context, st *store.Store, w io.Writer, o transfer.E
 	}
 	kinds := []transfer.ColumnKind{transfer.Int, transfer.Text, transfer.Text, transfer.Number, transfer.Money, transfer.Money,
 		transfer.Money, transfer.Money, transfer.Int, transfer.Int, transfer.Date, transfer.Date, transfer.Int, transfer.Int,
-		transfer.Int, transfer.Int, transfer.Text, transfer.Bool}
+		transfer.Int, transfer.Int, transfer.Text, transfer.Bool, transfer.Number, transfer.Number, transfer.Number, transfer.Number}
+	lt, err := analyzeCLV(ctx, st, today, clv.Options{HorizonMonths: 12, AnnualDiscount: 0.1, Margin: 0.3})
+	if err != nil {
+		return 0, err
+	}
+	life := make(map[int64]clv.Row, len(lt.Rows))
+	for _, r := range lt.Rows {
+		life[r.ID] = r
+	}
+	num := func(v float64, ok bool) string {
+		if !ok || v < 0 {
+			return ""
+		}
+		return strconv.FormatFloat(math.Round(v*10000)/10000, 'f', -1, 64)
+	}
 	return writeTable(w, tierExportNames(), kinds, o, func(emit func([]string) error) error {
 		for _, m := range ts.metrics {
 			as, r := ts.assign[m.ID], rfm[m.ID]
@@ -206,7 +224,9 @@ func exportTiers(ctx context.Context, st *store.Store, w io.Writer, o transfer.E
 			if err := emit([]string{strconv.FormatInt(m.ID, 10), cs[m.ID].Name, string(as.Tier), strconv.FormatFloat(val, 'f', -1, 64),
 				store.FormatMoney(m.Revenue), store.FormatMoney(m.Profit), store.FormatMoney(m.Paid), store.FormatMoney(m.Outstanding),
 				strconv.Itoa(m.Purchases), strconv.Itoa(m.PurchaseDays), day(m.First), day(m.Last), rec, score(r.R), score(r.F),
-				score(r.M), string(r.Segment), strconv.FormatBool(as.LossMaking)}); err != nil {
+				score(r.M), string(r.Segment), strconv.FormatBool(as.LossMaking),
+				num(life[m.ID].PAlive, m.Buyer()), num(life[m.ID].Expected90, m.Buyer()), num(life[m.ID].ExpectedSpend, m.Buyer()),
+				num(life[m.ID].CLV, m.Buyer())}); err != nil {
 				return err
 			}
 		}

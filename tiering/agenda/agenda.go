@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rolo-crm/rolo/tiering"
+	"github.com/rolo-crm/rolo/tiering/clv"
 )
 
 // Reason is why a customer is on the agenda.
@@ -81,7 +82,13 @@ type Config struct {
 	FestivalDays int
 	Festivals    []Festival // lunar festivals plus configured solar ones
 	GreetTiers   map[tiering.Tier]bool
+	// Alive, when set, adds customers whose BG/NBD P(alive) is below
+	// MinPAlive to the slipping-away list.
+	Alive *clv.BGNBD
 }
+
+// MinPAlive is the P(alive) under which a customer counts as slipping away.
+const MinPAlive = 0.3
 
 // DefaultConfig: key 14 days, major 30, ordinary 90, small 180; look 7 days ahead.
 func DefaultConfig() Config {
@@ -226,6 +233,9 @@ func Build(today time.Time, cs []Customer, tasks []Task, cfg Config) []Item {
 					add(c, Slipping, lastBuy.AddDate(0, 0, 2*gap), fmt.Sprintf("slipping away: no purchase for %d days, usually every %d — suggest a win-back contact", days(lastBuy, today), gap))
 				case gap == 0 && !expected.IsZero() && days(expected, today) > SlippingAfter:
 					add(c, Slipping, expected.AddDate(0, 0, SlippingAfter), fmt.Sprintf("slipping away: expected to reorder by %s, no purchase since %s — suggest a win-back contact", expected.Format("2006-01-02"), lastBuy.Format("2006-01-02")))
+				case cfg.Alive != nil && len(c.PurchaseDays) > 1 && pAlive(cfg.Alive, c.PurchaseDays, today) < MinPAlive:
+					p := pAlive(cfg.Alive, c.PurchaseDays, today)
+					add(c, Slipping, today, fmt.Sprintf("slipping away: only a %.0f%% chance they are still buying (last bought %s) — suggest a win-back contact", 100*p, lastBuy.Format("2006-01-02")))
 				case !expected.IsZero() && !expected.After(horizon):
 					add(c, Reorder, expected, fmt.Sprintf("%s to reorder by %s; last bought %s", how, expected.Format("2006-01-02"), lastBuy.Format("2006-01-02")))
 				}
@@ -367,4 +377,10 @@ func Group(items []Item) []Entry {
 		out[i].Items = append(out[i].Items, it)
 	}
 	return out
+}
+
+// pAlive is the BG/NBD P(alive) of a customer with these purchase days.
+func pAlive(m *clv.BGNBD, ds []time.Time, today time.Time) float64 {
+	weeks := func(a, b time.Time) float64 { return b.Sub(a).Hours() / 24 / 7 }
+	return m.PAlive(len(ds)-1, weeks(ds[0], ds[len(ds)-1]), weeks(ds[0], today))
 }

@@ -2,10 +2,12 @@ package agenda
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/rolo-crm/rolo/tiering"
+	"github.com/rolo-crm/rolo/tiering/clv"
 )
 
 var today = d("2026-11-22")
@@ -221,5 +223,27 @@ func TestOrdering(t *testing.T) {
 	want := []int64{2, 1, 3, 4, 5, 4}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("order = %v, want %v", got, want)
+	}
+}
+
+func TestSlippingByPAlive(t *testing.T) {
+	// Bought weekly four times, then nothing for 20 weeks: the gap rule fires
+	// first (more than twice the usual gap). With a two-purchase history there is
+	// no rhythm, but P(alive) says they are gone.
+	m := clv.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}
+	c := Customer{ID: 1, Tier: tiering.Small, Status: "active", LastContact: today,
+		PurchaseDays: []time.Time{d("2025-01-01"), d("2025-01-08")}}
+	cfg := quiet()
+	if it := find(Build(today, []Customer{c}, nil, cfg), 1, Slipping); it != nil {
+		t.Fatalf("without a model: %+v", it)
+	}
+	cfg.Alive = &m
+	it := find(Build(today, []Customer{c}, nil, cfg), 1, Slipping)
+	if it == nil || !strings.Contains(it.Detail, "chance they are still buying") {
+		t.Errorf("with a model: %+v", it)
+	}
+	p := m.PAlive(1, 1, float64(today.Sub(d("2025-01-01")).Hours())/24/7)
+	if p >= MinPAlive {
+		t.Errorf("test premise: P(alive) %.2f should be below %.2f", p, MinPAlive)
 	}
 }

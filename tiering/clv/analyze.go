@@ -82,14 +82,10 @@ func Analyze(cs []Customer, annual map[int64]float64, retention float64, o Optio
 		}
 	}
 	res.Rows = make([]Row, len(cs))
-	d := MonthlyRate(o.AnnualDiscount)
 	for i, c := range cs {
 		r := Row{ID: c.ID, PAlive: -1, Expected90: -1, ExpectedSpend: -1}
 		if res.Fitted {
-			r.PAlive = res.BG.PAlive(c.X, c.Tx, c.T)
-			r.Expected90 = res.BG.Expected(90.0/7, c.X, c.Tx, c.T)
-			r.ExpectedSpend = res.GG.ExpectedSpend(c.X, c.Mx)
-			r.CLV = Value(res.BG, res.GG, c, o.HorizonMonths, d, o.Margin)
+			r = Figures(res.BG, res.GG, c, o.HorizonMonths, o.AnnualDiscount, o.Margin)
 		} else {
 			r.CLV = SimpleValue(annual[c.ID]*o.Margin, retention, o.AnnualDiscount)
 		}
@@ -108,4 +104,12 @@ func finite(vs ...float64) bool {
 		}
 	}
 	return true
+}
+
+// Figures values one customer with fitted models: P(alive), purchases
+// expected in the next 90 days, expected spend per purchase and the
+// lifetime value over months, discounted at annualDiscount, times margin.
+func Figures(bg BGNBD, gg GammaGamma, c Customer, months int, annualDiscount, margin float64) Row {
+	return Row{ID: c.ID, PAlive: bg.PAlive(c.X, c.Tx, c.T), Expected90: bg.Expected(90.0/7, c.X, c.Tx, c.T),
+		ExpectedSpend: gg.ExpectedSpend(c.X, c.Mx), CLV: Value(bg, gg, c, months, MonthlyRate(annualDiscount), margin)}
 }

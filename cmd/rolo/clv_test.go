@@ -1,0 +1,65 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestCLVCommand(t *testing.T) {
+	// Too little data: say so and fall back to the simple CLV.
+	e := newEnv(t)
+	e.ok("add", "王小明")
+	e.ok("buy", "1", "1000", "--date", "2025-06-01")
+	e.ok("buy", "1", "500", "--date", "2026-06-01")
+	var out struct {
+		Model struct {
+			Fitted    bool    `json:"fitted"`
+			Reason    string  `json:"reason"`
+			Retention float64 `json:"retention"`
+		} `json:"model"`
+		Customers []struct {
+			ID     int64   `json:"id"`
+			PAlive float64 `json:"p_alive"`
+			CLV    float64 `json:"clv"`
+		} `json:"customers"`
+	}
+	if err := json.Unmarshal([]byte(e.ok("clv", "--json")), &out); err != nil {
+		t.Fatal(err)
+	}
+	// Retention 1 (bought in both years), m = 500 × 30%, i = 10%: 150·1/(1+0.1−1) = 1500.
+	if out.Model.Fitted || !strings.Contains(out.Model.Reason, "only 1 buying customers") || out.Model.Retention != 1 ||
+		len(out.Customers) != 1 || out.Customers[0].PAlive != -1 || out.Customers[0].CLV < 1499.99 || out.Customers[0].CLV > 1500.01 {
+		t.Errorf("fallback = %+v", out)
+	}
+	if strings.Contains(e.ok("show", "1", "--json"), `"lifetime": {`) {
+		t.Error("no model was fitted, show must not invent lifetime figures")
+	}
+
+	// Enough data: the demo notebook fits, and show uses the saved model.
+	d := &testEnv{t: t, db: filepath.Join(t.TempDir(), "demo.db"), env: map[string]string{}}
+	d.ok("demo", "--customers", "300", "--out", d.db, "--no-tui")
+	if err := json.Unmarshal([]byte(d.ok("clv", "--json")), &out); err != nil {
+		t.Fatal(err)
+	}
+	if !out.Model.Fitted {
+		t.Fatalf("demo notebook not fitted: %s", out.Model.Reason)
+	}
+	for _, c := range out.Customers {
+		if c.PAlive < 0 || c.PAlive > 1 || c.CLV < 0 {
+			t.Fatalf("customer %+v out of range", c)
+		}
+	}
+	show := d.ok("show", "1", "--json")
+	if !strings.Contains(show, `"lifetime": {`) || !strings.Contains(show, `"model_as_of": "2026-11-22"`) {
+		t.Errorf("show after clv lacks lifetime figures:\n%s", show)
+	}
+	if got := d.ok("pyramid", "--by", "clv", "--json"); !strings.Contains(got, `"tier": "key"`) {
+		t.Errorf("pyramid --by clv: %.200s", got)
+	}
+	_, errs, code := d.run(false, "clv", "--margin", "lots")
+	if code != 2 || !strings.Contains(errs, `--margin "lots": write a percentage`) {
+		t.Errorf("bad margin: %d %q", code, errs)
+	}
+}
