@@ -410,8 +410,16 @@ func (s *Store) PurgeCustomer(ctx context.Context, id int64) error {
 		if err := s.unindexCustomer(ctx, tx, id); err != nil {
 			return err
 		}
+		// The bulk marker stops the per-row totals trigger while the cascade
+		// deletes every purchase; customers_ad then drops the totals row.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES ('bulk', '1')`); err != nil {
+			return s.wrap("delete customer", err)
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM customers WHERE id = ?`, id)
 		if err != nil {
+			return s.wrap("delete customer", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE key = 'bulk'`); err != nil {
 			return s.wrap("delete customer", err)
 		}
 		return expectOne(res, "customer", id)

@@ -43,7 +43,8 @@ var rankNames = [...]string{"name", "name", "name", "pinyin", "pinyin", "pinyin"
 // characters use the trigram index; shorter ones scan customer fields.
 // Any text is a valid query: it is matched literally, never as syntax.
 func (s *Store) Search(ctx context.Context, q string, opts SearchOptions) ([]SearchHit, error) {
-	q = strings.TrimSpace(q)
+	// SQLite's text functions stop at a NUL byte: it cannot be searched for.
+	q = strings.TrimSpace(strings.ReplaceAll(q, "\x00", ""))
 	if q == "" {
 		return nil, fmt.Errorf("%w: empty search; type part of a name, company, phone or note", ErrInvalid)
 	}

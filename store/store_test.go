@@ -12,7 +12,7 @@ import (
 
 var fixedNow = func() time.Time { return time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC) }
 
-func newTestStore(t *testing.T) *Store {
+func newTestStore(t testing.TB) *Store {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "nb", "notebook.db")
 	s, err := Open(context.Background(), path, Options{Create: true, Now: fixedNow})

@@ -151,7 +151,8 @@ WHEN NOT EXISTS (SELECT 1 FROM settings WHERE key = 'bulk') BEGIN
         last = max(last, excluded.last);
 END;
 
-CREATE TRIGGER purchase_totals_ad AFTER DELETE ON purchases BEGIN
+CREATE TRIGGER purchase_totals_ad AFTER DELETE ON purchases
+WHEN NOT EXISTS (SELECT 1 FROM settings WHERE key = 'bulk') BEGIN
     DELETE FROM purchase_totals WHERE customer_id = old.customer_id;
     INSERT INTO purchase_totals(customer_id, revenue, profit, paid, n, days, first, last)
     SELECT customer_id, sum(amount), sum(CASE WHEN cost IS NULL THEN 0 ELSE amount - cost END),

@@ -477,3 +477,48 @@ func FuzzParseDay(f *testing.F) {
 		}
 	})
 }
+
+// Whatever bytes arrive, an import never panics, and a failed one writes nothing.
+func FuzzImportCSV(f *testing.F) {
+	st := newStore(f)
+	st.AddCustomer(ctx, store.Customer{Name: "王小明", ExternalID: "W"})
+	for _, s := range []string{"name,phone\n李四,1\n", "姓名\n\"a\nb\"\n", "customer_external_id,date,amount\nW,2026-01-01,5\n",
+		"a,b\n1\n", "\ufeffname\n=1+1\n", "name,birthday\nx,--02-30\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		for _, kind := range ImportKinds {
+			before := countRows(t, st)
+			rep, err := Import(ctx, st, kind, strings.NewReader(in), ImportOptions{DryRun: true, AllowDuplicates: true})
+			if err == nil && rep.Inserted+rep.Updated > rep.Rows {
+				t.Fatalf("report %+v", rep)
+			}
+			if countRows(t, st) != before {
+				t.Fatalf("a dry run wrote")
+			}
+		}
+	})
+}
+
+func countRows(t *testing.T, st *store.Store) int {
+	n := 0
+	st.EachCustomer(ctx, "", func(store.Customer) error { n++; return nil })
+	st.EachPurchase(ctx, "", func(store.Purchase, store.CustomerRef) error { n++; return nil })
+	return n
+}
+
+func FuzzVCard(f *testing.F) {
+	f.Add("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:王小明\r\nTEL:1\r\nEND:VCARD\r\n")
+	f.Add("BEGIN:VCARD\r\nN:Li;Anna\r\nBDAY:--0308\r\nEND:VCARD")
+	f.Add("garbage")
+	f.Fuzz(func(t *testing.T, in string) {
+		src, err := readVCard(strings.NewReader(in))
+		if err == nil {
+			for _, r := range src.recs {
+				if len(r.values) != len(src.shown) {
+					t.Fatalf("record with %d values for %d columns", len(r.values), len(src.shown))
+				}
+			}
+		}
+	})
+}
