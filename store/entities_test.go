@@ -194,6 +194,9 @@ func TestPurchaseContactFollowUpSurveyRoundTrip(t *testing.T) {
 	if len(hits) != 0 {
 		t.Errorf("purged customer still found: %+v", hits)
 	}
+	if rep, err := s.Check(ctx); err != nil || !rep.OK {
+		t.Errorf("check after purge: %+v %v", rep, err)
+	}
 }
 
 func TestSearch(t *testing.T) {

@@ -167,7 +167,6 @@ func Pyramid(items []Item, cuts []float64) map[int64]Tier {
 	if cuts == nil {
 		cuts = DefaultPyramidCuts
 	}
-	tiers := PyramidTiers
 	out := make(map[int64]Tier, len(items))
 	sorted := sortDesc(items)
 	n := len(sorted)
@@ -175,22 +174,38 @@ func Pyramid(items []Item, cuts []float64) map[int64]Tier {
 	for k, c := range cuts {
 		bounds[k] = int(math.Ceil(float64(n) * c / 100))
 	}
-	tierAt := func(rank int) Tier {
-		for k, b := range bounds {
-			if rank <= b && k < len(tiers) {
-				return tiers[k]
-			}
-		}
-		return tiers[len(tiers)-1]
-	}
 	groupTier := Tier("")
 	for i, it := range sorted {
 		if i == 0 || it.Value != sorted[i-1].Value {
-			groupTier = tierAt(i + 1)
+			groupTier = tierAtRank(i+1, bounds)
 		}
 		out[it.ID] = groupTier
 	}
 	return out
+}
+
+func tierAtRank(rank int, bounds []int) Tier {
+	tiers := PyramidTiers
+	for k, b := range bounds {
+		if rank <= b && k < len(tiers) {
+			return tiers[k]
+		}
+	}
+	return tiers[len(tiers)-1]
+}
+
+// PyramidTierAt is the count-pyramid tier of the customer whose tie group
+// starts at rank rankMin (1-based) of n ranked customers: the rule of
+// Pyramid, for one customer whose rank is already known.
+func PyramidTierAt(rankMin, n int, cuts []float64) Tier {
+	if cuts == nil {
+		cuts = DefaultPyramidCuts
+	}
+	bounds := make([]int, len(cuts))
+	for k, c := range cuts {
+		bounds[k] = int(math.Ceil(float64(n) * c / 100))
+	}
+	return tierAtRank(rankMin, bounds)
 }
 
 // Pareto assigns ABC classes by cumulative share of value: an item is A

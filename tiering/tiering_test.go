@@ -216,3 +216,20 @@ func TestCDNOWWholePeriod(t *testing.T) {
 		t.Errorf("ABC 80/95 = %v, want [777 801 779]", c)
 	}
 }
+
+// PyramidTierAt agrees with Pyramid for every rank, ties included.
+func TestPyramidTierAt(t *testing.T) {
+	vals := []float64{90, 80, 80, 70, 60, 60, 60, 50, 40, 30, 20, 10, 10}
+	tiers := Pyramid(items(vals...), nil)
+	for i, v := range vals {
+		above := 0
+		for _, w := range vals {
+			if w > v {
+				above++
+			}
+		}
+		if got := PyramidTierAt(above+1, len(vals), nil); got != tiers[int64(i+1)] {
+			t.Errorf("value %v: PyramidTierAt = %s, Pyramid = %s", v, got, tiers[int64(i+1)])
+		}
+	}
+}

@@ -166,7 +166,7 @@ func (m *Model) loadTiers() tea.Cmd {
 		if err != nil {
 			return tiersMsg{req: req, err: err}
 		}
-		ms, err := st.Metrics(ctx, today, store.MetricsOptions{})
+		ms, err := st.Metrics(ctx, today, store.MetricsOptions{Lean: true})
 		if err != nil {
 			return tiersMsg{req: req, err: err}
 		}

@@ -38,7 +38,7 @@ Hibernating, Lost...). On a terminal: the 5×5 R×F grid and the segment table.`
 			if err != nil {
 				return err
 			}
-			ms, err := st.Metrics(ctx, today, store.MetricsOptions{})
+			ms, err := st.Metrics(ctx, today, store.MetricsOptions{Lean: true})
 			if err != nil {
 				return err
 			}

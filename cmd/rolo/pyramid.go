@@ -53,7 +53,7 @@ func (f *tierFlags) compute(ctx context.Context, st *store.Store, today time.Tim
 	if cfg.By, err = tiering.ParseIndicator(f.by); err != nil {
 		return nil, usageError{err}
 	}
-	opts := store.MetricsOptions{Growth: cfg.Method == tiering.MethodScorecard}
+	opts := metricsFor(cfg)
 	if f.since != "" {
 		if opts.Since, err = store.ParseSince(f.since, today); err != nil {
 			return nil, fmt.Errorf("--since: %w", err)

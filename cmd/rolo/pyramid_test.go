@@ -113,3 +113,25 @@ func TestConfigChangesTiering(t *testing.T) {
 		}
 	}
 }
+
+// show ranks one customer with index look-ups; it must agree with the
+// whole-notebook pyramid, archived customers and ties included.
+func TestShowTierMatchesPyramid(t *testing.T) {
+	e := sevenCustomers(t)
+	e.ok("add", "Tie")
+	e.ok("buy", "9", "500", "--date", "2026-10-01") // ties with 客户3
+	e.ok("rm", "1")                                 // the top customer archived
+	var rows []tierRow
+	if err := json.Unmarshal([]byte(e.ok("pyramid", "--json")), &rows); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		var p struct {
+			Tier string `json:"tier"`
+		}
+		json.Unmarshal([]byte(e.ok("show", fmt.Sprint(r.ID), "--json")), &p)
+		if p.Tier != string(r.Tier) {
+			t.Errorf("customer %d: show says %s, pyramid says %s", r.ID, p.Tier, r.Tier)
+		}
+	}
+}

@@ -55,12 +55,16 @@ func newShowCmd(a *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ts, err := computeTiers(ctx, st, cfg, today)
+			full, err := st.Metrics(ctx, today, store.MetricsOptions{Only: c.ID})
 			if err != nil {
 				return err
 			}
-			p.Metrics = ts.byID[c.ID]
-			p.Tier = ts.assign[c.ID].Tier
+			if len(full) == 1 {
+				p.Metrics = full[0]
+			}
+			if p.Tier, err = tierOf(ctx, st, cfg, c.ID, p.Metrics, today); err != nil {
+				return err
+			}
 			p.TierLabel = tiering.Label(p.Tier)
 			p.Treatment = tiering.TreatmentFor(p.Tier)
 			if c.CadenceDays != nil {
@@ -323,4 +327,27 @@ func lifetimeOf(ctx context.Context, st *store.Store, id int64, today time.Time)
 	}
 	f := clv.Figures(m.BG, m.GG, c, 12, 0.1, 0.3)
 	return &lifetime{PAlive: f.PAlive, Expected90: f.Expected90, ExpectedSpend: f.ExpectedSpend, CLV: f.CLV, ModelAsOf: m.AsOf}, nil
+}
+
+// tierOf is one customer's tier. For the default pyramid by revenue as of
+// today it ranks the customer with two index look-ups; otherwise it ranks
+// the whole notebook.
+func tierOf(ctx context.Context, st *store.Store, cfg tiering.Config, id int64, m tiering.Metrics, today time.Time) (tiering.Tier, error) {
+	if !m.Buyer() {
+		return tiering.Prospect, nil
+	}
+	if cfg.Method == tiering.MethodPyramid && cfg.By == tiering.ByRevenue {
+		rank, n, ok, err := st.RevenueRank(ctx, id, today)
+		if err != nil {
+			return "", err
+		}
+		if ok {
+			return tiering.PyramidTierAt(rank, n, cfg.PyramidCuts), nil
+		}
+	}
+	ts, err := computeTiers(ctx, st, cfg, today)
+	if err != nil {
+		return "", err
+	}
+	return ts.assign[id].Tier, nil
 }

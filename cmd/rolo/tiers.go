@@ -27,7 +27,7 @@ type tierState struct {
 }
 
 func computeTiers(ctx context.Context, st *store.Store, cfg tiering.Config, today time.Time) (*tierState, error) {
-	ms, err := st.Metrics(ctx, today, store.MetricsOptions{Growth: cfg.Method == tiering.MethodScorecard})
+	ms, err := st.Metrics(ctx, today, metricsFor(cfg))
 	if err != nil {
 		return nil, err
 	}
@@ -71,4 +71,19 @@ func parseTierList(s string) (map[string]bool, error) {
 		out[t] = true
 	}
 	return out, nil
+}
+
+// metricsFor asks for only the metrics cfg needs: the purchase figures
+// alone unless the method looks at contacts, referrals or surveys.
+func metricsFor(cfg tiering.Config) store.MetricsOptions {
+	o := store.MetricsOptions{Lean: true}
+	switch cfg.Method {
+	case tiering.MethodScorecard:
+		return store.MetricsOptions{Growth: true}
+	case tiering.MethodScore:
+		if cfg.ScoreWeights["referrals"] > 0 || cfg.ScoreWeights["satisfaction"] > 0 {
+			o.Lean = false
+		}
+	}
+	return o
 }

@@ -133,6 +133,9 @@ CREATE TABLE purchase_totals (
     last        TEXT NOT NULL
 ) STRICT;
 
+CREATE INDEX purchase_totals_revenue ON purchase_totals(revenue);
+CREATE INDEX customers_archived ON customers(id) WHERE archived_at IS NOT NULL;
+
 -- Bulk writes set the internal setting 'bulk' inside their transaction and
 -- rebuild the totals of the customers they touched in one statement.
 CREATE TRIGGER purchase_totals_ai AFTER INSERT ON purchases
