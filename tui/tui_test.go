@@ -84,6 +84,8 @@ func press(t testing.TB, m *Model, keys ...string) {
 			msg = tea.KeyMsg{Type: tea.KeyDown}
 		case "ctrl+s":
 			msg = tea.KeyMsg{Type: tea.KeyCtrlS}
+		case "backspace":
+			msg = tea.KeyMsg{Type: tea.KeyBackspace}
 		default:
 			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 		}
