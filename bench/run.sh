@@ -24,18 +24,29 @@ go build -o "$work/rolo" ./cmd/rolo
 db="$work/bench.db"
 asof=2026-11-22
 
+if [ -n "${BENCH_DB:-}" ]; then cp "$BENCH_DB" "$db"; else
 echo "== building a notebook of $CUSTOMERS customers and $PURCHASES purchases"
 /usr/bin/time -f "%e %M" -o "$work/demo.time" "$work/rolo" demo --customers "$CUSTOMERS" --purchases "$PURCHASES" \
   --out "$db" --no-tui --as-of "$asof" >/dev/null
 read -r demo_s demo_kb < "$work/demo.time"
 echo "demo: ${demo_s}s, peak $((demo_kb / 1024)) MB, file $(( $(stat -c %s "$db") / 1048576 )) MB"
+fi
 
-# median of RUNS timings of a command: prints "seconds peak_kb"
+# one timed run: wall milliseconds and peak kB into $work/t ("ms kb")
+timed() {
+  local t0 t1 rc=0
+  t0=$(date +%s%N)
+  /usr/bin/time -f "%M" -o "$work/mem" "$@" >/dev/null 2>"$work/err" || rc=$?
+  t1=$(date +%s%N)
+  if [ "$rc" -gt 1 ]; then echo "failed ($rc): $*" >&2; cat "$work/err" >&2; fi
+  echo "$(( (t1 - t0) / 1000000 )) $(tail -1 "$work/mem")" > "$work/t"
+}
+# median of RUNS timings of a command: prints "ms peak_kb"
 measure() {
   local i times=() mems=()
   for i in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e %M" -o "$work/t" "$@" >/dev/null 2>"$work/err" || [ $? -eq 1 ]
-    read -r s kb < "$work/t"; times+=("$s"); mems+=("$kb")
+    timed "$@"
+    read -r ms kb < "$work/t"; times+=("$ms"); mems+=("$kb")
   done
   printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%s ", a[int((NR+1)/2)]}'
   printf '%s\n' "${mems[@]}" | sort -n | tail -1
@@ -43,7 +54,7 @@ measure() {
 rolo() { measure "$work/rolo" --db "$db" --as-of "$asof" "$@"; }
 sq() { measure sqlite3 "$db" "$@"; }
 
-printf '%-26s %9s %8s %10s %7s\n' case rolo_s peak_MB sqlite3_s ratio > "$out/results.txt"
+printf '%-26s %9s %8s %10s %7s\n' case rolo_ms peak_MB sqlite3_ms ratio > "$out/results.txt"
 row() { # name "rolo_s kb" "sqlite_s kb"
   local r m s
   r=${2% *}; m=$(( ${2#* } / 1024 )); s=${3% *}
@@ -69,8 +80,8 @@ imp() {
     rm -f "$work/imp.db"*
     "$work/rolo" --db "$work/imp.db" init >/dev/null
     "$work/rolo" --db "$work/imp.db" import customers "$work/customers.csv" --allow-duplicates 2>/dev/null
-    /usr/bin/time -f "%e %M" -o "$work/t" "$work/rolo" --db "$work/imp.db" import purchases "$work/purchases.csv" 2>/dev/null
-    read -r s kb < "$work/t"; times+=("$s"); mems+=("$kb")
+    timed "$work/rolo" --db "$work/imp.db" import purchases "$work/purchases.csv"
+    read -r ms kb < "$work/t"; times+=("$ms"); mems+=("$kb")
   done
   printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%s ", a[int((NR+1)/2)]}'
   printf '%s\n' "${mems[@]}" | sort -n | tail -1
@@ -80,8 +91,8 @@ sqimp() {
   for i in $(seq "$RUNS"); do
     rm -f "$work/sq.db"
     sqlite3 "$work/sq.db" "CREATE TABLE p(id,customer_id,customer_external_id,customer_name,date,item,quantity,amount,cost,paid,channel,special_requests,mood,next_date,note,created_at);"
-    /usr/bin/time -f "%e %M" -o "$work/t" sqlite3 "$work/sq.db" ".mode csv" ".import --skip 1 $work/purchases.csv p"
-    read -r s kb < "$work/t"; times+=("$s")
+    timed sqlite3 "$work/sq.db" ".mode csv" ".import --skip 1 $work/purchases.csv p"
+    read -r ms kb < "$work/t"; times+=("$ms")
   done
   printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%s 0\n", a[int((NR+1)/2)]}'
 }

@@ -48,18 +48,14 @@ Hibernating, Lost...). On a terminal: the 5×5 R×F grid and the segment table.`
 			}
 			rfm := tiering.ComputeRFM(ms, today)
 			if a.JSON || !a.IsTTY {
-				ids := make([]int64, len(rfm))
-				for i, r := range rfm {
-					ids[i] = r.ID
-				}
-				cs, err := st.CustomersByID(ctx, ids)
+				names, err := st.CustomerNames(ctx)
 				if err != nil {
 					return err
 				}
 				rows := make([]rfmRow, len(rfm))
 				for i, r := range rfm {
 					m := byID[r.ID]
-					rows[i] = rfmRow{ID: r.ID, Name: cs[r.ID].Name, R: r.R, F: r.F, M: r.M, Segment: r.Segment,
+					rows[i] = rfmRow{ID: r.ID, Name: names[r.ID], R: r.R, F: r.F, M: r.M, Segment: r.Segment,
 						SegmentLabel: tiering.SegmentLabels[r.Segment], RecencyDays: m.RecencyDays(today),
 						PurchaseDays: m.PurchaseDays, Revenue: store.FormatMoney(m.Revenue)}
 				}

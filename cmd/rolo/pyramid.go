@@ -131,7 +131,7 @@ func (a *App) printTierRows(ctx context.Context, st *store.Store, ts *tierState)
 	for id := range ts.assign {
 		ids = append(ids, id)
 	}
-	cs, err := st.CustomersByID(ctx, ids)
+	names, err := st.CustomerNames(ctx)
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func (a *App) printTierRows(ctx context.Context, st *store.Store, ts *tierState)
 		if money {
 			as.Value /= 100 // minor units to the currency, like revenue
 		}
-		r := tierRow{ID: id, Name: cs[id].Name, Tier: as.Tier, Value: as.Value, Revenue: store.FormatMoney(m.Revenue),
+		r := tierRow{ID: id, Name: names[id], Tier: as.Tier, Value: as.Value, Revenue: store.FormatMoney(m.Revenue),
 			Profit: store.FormatMoney(m.Profit), Purchases: m.Purchases, Current: as.Current, Potential: as.Potential,
 			LossMaking: as.LossMaking}
 		if !m.Last.IsZero() {

@@ -104,13 +104,60 @@ type rawRecord struct {
 	cols   []int // 1-based input column of each value
 }
 
-// source yields raw records whose values line up with header.
+// source yields raw records whose values line up with the header. Small
+// inputs are held in recs; a CSV file that can seek is streamed instead
+// (stream and rewind set), so a million-row import needs constant memory.
 type source struct {
-	header []string // field names (after aliases and --map); "" = skipped
 	shown  []string // the header as written
 	recs   []rawRecord
 	unit   string
 	csv    bool // text was read from CSV: undo formula neutralising
+	stream func() (rawRecord, error)
+	rewind func() error
+}
+
+// errStop ends an each early.
+var errStop = errors.New("stop")
+
+// each calls fn for every record in order and returns how many it saw.
+func (s *source) each(fn func(rawRecord) error) (int, error) {
+	if s.stream == nil {
+		for i, rr := range s.recs {
+			if err := fn(rr); err != nil {
+				if errors.Is(err, errStop) {
+					return i + 1, nil
+				}
+				return i, err
+			}
+		}
+		return len(s.recs), nil
+	}
+	n := 0
+	for {
+		rr, err := s.stream()
+		if errors.Is(err, io.EOF) {
+			return n, nil
+		} else if err != nil {
+			return n, err
+		}
+		n++
+		if err := fn(rr); err != nil {
+			if errors.Is(err, errStop) {
+				return n, nil
+			}
+			return n, err
+		}
+	}
+}
+
+// load reads a streamed source into memory (customers need every row at once).
+func (s *source) load() error {
+	if s.stream == nil {
+		return nil
+	}
+	_, err := s.each(func(rr rawRecord) error { s.recs = append(s.recs, rr); return nil })
+	s.stream = nil
+	return err
 }
 
 func normHeader(h string) string {
@@ -174,7 +221,18 @@ func resolveHeader[T any](cols []col[T], names []string, m map[string]string) ([
 	return out, nil
 }
 
+// readCSV reads CSV into memory.
 func readCSV(r io.Reader) (*source, error) {
+	src, err := streamCSV(r)
+	if err != nil {
+		return nil, err
+	}
+	return src, src.load()
+}
+
+// streamCSV reads the header and returns a source that reads records on
+// demand; when r can seek, the source can also be read again (rewind).
+func streamCSV(r io.Reader) (*source, error) {
 	cr := newCSVReader(r)
 	head, _, err := cr.Read()
 	if errors.Is(err, io.EOF) {
@@ -186,23 +244,31 @@ func readCSV(r io.Reader) (*source, error) {
 	for _, f := range head {
 		src.shown = append(src.shown, f.Value)
 	}
-	for {
+	src.stream = func() (rawRecord, error) {
 		rec, line, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
 		if err != nil {
-			return nil, err
+			return rawRecord{}, err
 		}
-		rr := rawRecord{line: line}
 		if len(rec) != len(head) {
-			return nil, &csvSyntaxError{line, 1, fmt.Sprintf("%d fields but the header has %d; quote fields that contain commas", len(rec), len(head))}
+			return rawRecord{}, &csvSyntaxError{line, 1, fmt.Sprintf("%d fields but the header has %d; quote fields that contain commas", len(rec), len(head))}
 		}
+		rr := rawRecord{line: line, values: make([]string, len(rec)), cols: make([]int, len(rec))}
 		for i, f := range rec {
-			rr.values = append(rr.values, f.Value)
-			rr.cols = append(rr.cols, i+1)
+			rr.values[i], rr.cols[i] = f.Value, i+1
 		}
-		src.recs = append(src.recs, rr)
+		return rr, nil
+	}
+	if rs, ok := r.(io.ReadSeeker); ok {
+		if _, err := rs.Seek(0, io.SeekCurrent); err == nil {
+			src.rewind = func() error {
+				if _, err := rs.Seek(0, io.SeekStart); err != nil {
+					return err
+				}
+				cr = newCSVReader(rs)
+				_, _, err := cr.Read() // the header again
+				return err
+			}
+		}
 	}
 	return src, nil
 }
@@ -286,15 +352,23 @@ func readJSON(r io.Reader, ndjson bool) (*source, error) {
 	return src, nil
 }
 
-// parse turns raw records into typed rows, collecting problems.
+// parse turns the raw records held in memory into typed rows, collecting problems.
 func parse[T any](src *source, cols []col[T], header []string, pr *problems, post func(*T, rawRecord) error) []T {
-	byName := map[string]col[T]{}
-	for _, c := range cols {
-		byName[c.name] = c
-	}
 	out := make([]T, 0, len(src.recs))
 	for _, rr := range src.recs {
-		var row T
+		row, _ := parseRow(src, cols, header, pr, post, rr)
+		out = append(out, row)
+		if pr.full() {
+			break
+		}
+	}
+	return out
+}
+
+// parseRow turns one raw record into a typed row; ok is false when it had
+// problems (added to pr).
+func parseRow[T any](src *source, cols []col[T], header []string, pr *problems, post func(*T, rawRecord) error, rr rawRecord) (row T, ok bool) {
+	{
 		bad := false
 		// Columns are applied in the field table's order so later fields
 		// (birthday_lunar) can refine earlier ones (birthday).
@@ -334,12 +408,8 @@ func parse[T any](src *source, cols []col[T], header []string, pr *problems, pos
 				bad = true
 			}
 		}
-		out = append(out, row)
-		if pr.full() {
-			break
-		}
+		return row, !bad
 	}
-	return out
 }
 
 // fieldError blames one field for a row-level problem.
@@ -376,7 +446,10 @@ func Import(ctx context.Context, st *store.Store, kind string, r io.Reader, o Im
 	var err error
 	switch o.Format {
 	case "", "csv":
-		src, err = readCSV(r)
+		src, err = streamCSV(r)
+		if err == nil && (kind == "customers" || src.rewind == nil) {
+			err = src.load()
+		}
 	case "json":
 		src, err = readJSON(r, false)
 	case "ndjson":
@@ -398,6 +471,7 @@ func Import(ctx context.Context, st *store.Store, kind string, r io.Reader, o Im
 	}
 	rep.Rows = len(src.recs)
 	pr := &problems{max: o.MaxErrors}
+
 	fail := func() (Report, error) {
 		return rep, &ImportError{File: o.Name, Unit: src.unit, Problems: pr.list, More: pr.more}
 	}
@@ -462,24 +536,48 @@ func importHistory[T any](ctx context.Context, st *store.Store, src *source, o I
 	if err != nil {
 		return rep, err
 	}
-	rows := parse(src, cols, header, pr, func(r *T, _ rawRecord) error { return check(r, refs) })
+	post := func(r *T, _ rawRecord) error { return check(r, refs) }
+	// Pass 1 checks every row and keeps none: any problem, and nothing is written.
+	n, err := src.each(func(rr rawRecord) error {
+		parseRow(src, cols, header, pr, post, rr)
+		if pr.full() {
+			return errStop
+		}
+		return nil
+	})
+	rep.Rows = n
+	if err != nil {
+		var se *csvSyntaxError
+		if errors.As(err, &se) {
+			return rep, &ImportError{File: o.Name, Unit: "line", Problems: append(pr.list, Problem{Line: se.Line, Col: se.Col, Reason: se.Msg})}
+		}
+		return rep, fmt.Errorf("%w: %s: %v", store.ErrInvalid, o.Name, err)
+	}
 	if len(pr.list) > 0 {
 		return fail()
 	}
 	if o.DryRun {
-		rep.Inserted = len(rows)
+		rep.Inserted = n
 		return rep, nil
 	}
-	err = st.Bulk(ctx, func(b *store.Bulk) error {
-		for i := range rows {
-			if err := write(b, &rows[i]); err != nil {
-				return err
-			}
+	if src.rewind != nil {
+		if err := src.rewind(); err != nil {
+			return rep, fmt.Errorf("%s: cannot read the file again: %w", o.Name, err)
 		}
-		return nil
+	}
+	// Pass 2 reads the rows again and writes them in one transaction.
+	err = st.Bulk(ctx, func(b *store.Bulk) error {
+		_, err := src.each(func(rr rawRecord) error {
+			row, ok := parseRow(src, cols, header, pr, post, rr)
+			if !ok {
+				return fmt.Errorf("%s: line %d changed while importing; nothing was imported", o.Name, rr.line)
+			}
+			return write(b, &row)
+		})
+		return err
 	})
 	if err == nil {
-		rep.Inserted = len(rows)
+		rep.Inserted = n
 	}
 	return rep, err
 }
