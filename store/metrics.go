@@ -1,9 +1,9 @@
 package store
 
 import (
-	"errors"
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/rolo-crm/rolo/tiering"
@@ -65,7 +65,7 @@ func (s *Store) Metrics(ctx context.Context, asOf time.Time, opts MetricsOptions
          + (SELECT count(*) FROM contacts WHERE customer_id = c.id AND complaint_status = 'resolved' AND at < ?4 AND resolved_at >= ?4),
        (SELECT count(*) FROM contacts WHERE customer_id = c.id AND complaint_status = 'resolved' AND resolved_at < ?4),
        (SELECT count(*) FROM customers x WHERE x.referred_by = c.id AND x.archived_at IS NULL),
-       (SELECT coalesce(sum(q.revenue), 0) FROM customers x JOIN `+totals+` q ON q.customer_id = x.id
+       (SELECT coalesce(sum(q.revenue), 0) FROM customers x JOIN ` + totals + ` q ON q.customer_id = x.id
          WHERE x.referred_by = c.id AND x.archived_at IS NULL),
        v.satisfaction, v.initiative, v.repurchase, v.recommend, v.resistance`
 	survey := `LEFT JOIN surveys v ON v.id = (SELECT id FROM surveys WHERE customer_id = c.id AND date <= ?1 ORDER BY date DESC, id DESC LIMIT 1)`
