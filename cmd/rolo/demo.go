@@ -66,7 +66,14 @@ how the benchmarks build large notebooks:
 					"seconds": time.Since(started).Seconds()})
 			}
 			if !noTUI && a.IsTTY && a.InTTY && a.OpenTUI != nil {
-				return a.OpenTUI(ctx, st, today)
+				err := a.OpenTUI(ctx, st, today)
+				if out == "" {
+					// A throw-away sample: leave nothing behind in the temp folder.
+					st.Close()
+					a.store = nil
+					os.RemoveAll(filepath.Dir(path))
+				}
+				return err
 			}
 			fmt.Fprintf(a.Out, "Sample notebook %s: %d customers, %d purchases, %d contacts, %d follow-ups (%.1fs)\n",
 				path, stats.Customers, stats.Purchases, stats.Contacts, stats.FollowUps, time.Since(started).Seconds())
