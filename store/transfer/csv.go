@@ -241,7 +241,9 @@ func (c *csvWriter) Write(cells []string, text []bool) error {
 			c.w.WriteString(`""`) // a lone empty cell must not become a blank line
 			continue
 		}
-		if strings.ContainsAny(v, ",\"\r\n") || (v != "" && (v[0] == ' ' || v[len(v)-1] == ' ')) {
+		// Quote what a reader could misread: separators, quotes, line ends,
+		// edge spaces, and a leading U+FEFF that would pass for a byte order mark.
+		if strings.ContainsAny(v, ",\"\r\n") || (v != "" && (v[0] == ' ' || v[len(v)-1] == ' ')) || strings.HasPrefix(v, "\ufeff") {
 			c.writeQuoted(v)
 			continue
 		}
