@@ -215,19 +215,12 @@ func (s *accountsScreen) update(msg tea.Msg) tea.Cmd {
 			}
 			return cmd
 		}
+		if c, ok := moveCursor(k, msg, s.cursor, s.total, s.visible()); ok {
+			s.cursor = c
+			s.clamp()
+			return s.ensureWindow()
+		}
 		switch {
-		case key.Matches(msg, k.Up):
-			s.cursor--
-		case key.Matches(msg, k.Down):
-			s.cursor++
-		case key.Matches(msg, k.PageUp):
-			s.cursor -= s.visible()
-		case key.Matches(msg, k.PageDown):
-			s.cursor += s.visible()
-		case key.Matches(msg, k.Top):
-			s.cursor = 0
-		case key.Matches(msg, k.Bottom):
-			s.cursor = s.total - 1
 		case key.Matches(msg, k.Filter):
 			s.typing = true
 			s.filter.SetValue(s.query)

@@ -129,19 +129,12 @@ func (s *dueScreen) update(msg tea.Msg) tea.Cmd {
 				}
 			}
 		}
+		if c, ok := moveCursor(k, msg, s.cursor, len(s.items), s.visible()); ok {
+			s.cursor = c
+			s.clamp()
+			return nil
+		}
 		switch {
-		case key.Matches(msg, k.Up):
-			s.cursor--
-		case key.Matches(msg, k.Down):
-			s.cursor++
-		case key.Matches(msg, k.PageUp):
-			s.cursor -= s.visible()
-		case key.Matches(msg, k.PageDown):
-			s.cursor += s.visible()
-		case key.Matches(msg, k.Top):
-			s.cursor = 0
-		case key.Matches(msg, k.Bottom):
-			s.cursor = len(s.items) - 1
 		case key.Matches(msg, k.Open):
 			if it != nil {
 				return open(it.CustomerID)

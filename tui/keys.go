@@ -1,6 +1,9 @@
 package tui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
 
 // KeyMap is every key binding of the program.
 type KeyMap struct {
@@ -12,6 +15,26 @@ type KeyMap struct {
 	Buy, Log, Follow, Edit, Done         key.Binding
 	Resolve, Snooze, Method, Indicator   key.Binding
 	Submit, Cancel, NextField, PrevField key.Binding
+}
+
+// moveCursor applies a list-movement key (up, down, page, top, bottom) to
+// cursor in a list of n rows with page rows visible; ok is false for other keys.
+func moveCursor(k KeyMap, msg tea.KeyMsg, cursor, n, page int) (int, bool) {
+	switch {
+	case key.Matches(msg, k.Up):
+		return cursor - 1, true
+	case key.Matches(msg, k.Down):
+		return cursor + 1, true
+	case key.Matches(msg, k.PageUp):
+		return cursor - page, true
+	case key.Matches(msg, k.PageDown):
+		return cursor + page, true
+	case key.Matches(msg, k.Top):
+		return 0, true
+	case key.Matches(msg, k.Bottom):
+		return n - 1, true
+	}
+	return cursor, false
 }
 
 // DefaultKeyMap is the standard set of keys: arrows and vim keys.
