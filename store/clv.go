@@ -21,9 +21,13 @@ func (s *Store) CLVSummaries(ctx context.Context, asOf time.Time) ([]clv.Custome
 
 // clvSummaries summarises every customer, or only customer one when not 0.
 func (s *Store) clvSummaries(ctx context.Context, asOf time.Time, one int64) ([]clv.Customer, error) {
+	only := `` // literal, so one customer's summary reads one index range
+	if one != 0 {
+		only = ` AND p.customer_id = ?2`
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT p.customer_id, p.date, sum(p.amount) FROM purchases p
 		JOIN customers c ON c.id = p.customer_id AND c.archived_at IS NULL
-		WHERE p.date <= ?1 AND (?2 = 0 OR p.customer_id = ?2)
+		WHERE p.date <= ?1 AND ?2 = ?2`+only+`
 		GROUP BY p.customer_id, p.date ORDER BY p.customer_id, p.date`, asOf.Format(DateLayout), one)
 	if err != nil {
 		return nil, s.wrap("summarise purchases", err)

@@ -353,33 +353,30 @@ func (s *Store) Customer(ctx context.Context, id int64) (Customer, error) {
 
 // CustomersByID returns the customers with the given ids, in no particular order.
 func (s *Store) CustomersByID(ctx context.Context, ids []int64) (map[int64]Customer, error) {
-	out := make(map[int64]Customer, len(ids))
-	const chunk = 500
-	for len(ids) > 0 {
-		n := min(chunk, len(ids))
-		args := make([]any, n)
-		for i := range args {
-			args[i] = ids[i]
-		}
-		rows, err := s.r.QueryContext(ctx, `SELECT `+customerCols+` FROM customers WHERE id IN (`+placeholders(n)+`)`, args...)
-		if err != nil {
-			return nil, s.wrap("read customers", err)
-		}
-		for rows.Next() {
-			c, err := scanCustomer(rows)
-			if err != nil {
-				rows.Close()
-				return nil, s.wrap("read customers", err)
-			}
-			out[c.ID] = c
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, s.wrap("read customers", err)
-		}
-		ids = ids[n:]
+	cs, err := queryAll(ctx, s, "read customers", scanCustomer,
+		`SELECT `+customerCols+` FROM customers WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(ids))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]Customer, len(cs))
+	for _, c := range cs {
+		out[c.ID] = c
 	}
 	return out, nil
+}
+
+// jsonIDs is ids as a JSON array, one parameter for "IN (SELECT value FROM
+// json_each(?))" however many there are.
+func jsonIDs(ids []int64) string {
+	b := make([]byte, 0, 8*len(ids)+2)
+	b = append(b, '[')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(append(b, ']'))
 }
 
 // ArchiveCustomer hides a customer from lists and the agenda, keeping its history.

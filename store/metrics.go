@@ -72,6 +72,12 @@ func (s *Store) Metrics(ctx context.Context, asOf time.Time, opts MetricsOptions
 	if opts.Lean {
 		rest, survey = `'', 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL`, ``
 	}
+	// A literal condition, not "?6 = 0 OR c.id = ?6": SQLite plans the
+	// statement before it sees the value, and the OR would scan everyone.
+	only := ``
+	if opts.Only != 0 {
+		only = ` AND c.id = ?6`
+	}
 	rows, err := s.r.QueryContext(ctx, with+`
 SELECT c.id, c.created_at,
        coalesce(p.revenue, 0), coalesce(p.profit, 0), coalesce(p.paid, 0), coalesce(p.n, 0), coalesce(p.days, 0),
@@ -79,7 +85,7 @@ SELECT c.id, c.created_at,
 FROM customers c
 LEFT JOIN `+totals+` p ON p.customer_id = c.id
 `+survey+`
-WHERE c.archived_at IS NULL AND (?6 = 0 OR c.id = ?6)
+WHERE c.archived_at IS NULL AND ?6 = ?6`+only+`
 ORDER BY c.id`, day, y1, y2, endOfDay, since, opts.Only)
 	if err != nil {
 		return nil, s.wrap("compute metrics", err)
@@ -190,7 +196,9 @@ func (s *Store) TierHistory(ctx context.Context, customerID int64) ([]TierChange
 // customers share it) and n the number of buyers. ok is false when the
 // customer has no purchase or purchases are dated after asOf (then rank the
 // whole notebook with Metrics instead). It reads two index ranges, not every
-// customer.
+// customer. CROSS JOIN keeps the archived customers (few, on a partial
+// index) as the outer loop; left to itself the planner walks the revenue
+// index and probes every buyer.
 func (s *Store) RevenueRank(ctx context.Context, id int64, asOf time.Time) (rankMin, n int, ok bool, err error) {
 	var latest string
 	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(date), '') FROM purchases`).Scan(&latest); err != nil {
@@ -210,10 +218,10 @@ func (s *Store) RevenueRank(ctx context.Context, id int64, asOf time.Time) (rank
 	var above, archivedAbove, all, archived int
 	err = s.r.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM purchase_totals WHERE revenue > ?1),
-		(SELECT count(*) FROM customers c JOIN purchase_totals t ON t.customer_id = c.id
+		(SELECT count(*) FROM customers c CROSS JOIN purchase_totals t ON t.customer_id = c.id
 			WHERE c.archived_at IS NOT NULL AND t.revenue > ?1),
 		(SELECT count(*) FROM purchase_totals),
-		(SELECT count(*) FROM customers c JOIN purchase_totals t ON t.customer_id = c.id WHERE c.archived_at IS NOT NULL)`,
+		(SELECT count(*) FROM customers c CROSS JOIN purchase_totals t ON t.customer_id = c.id WHERE c.archived_at IS NOT NULL)`,
 		rev).Scan(&above, &archivedAbove, &all, &archived)
 	if err != nil {
 		return 0, 0, false, s.wrap("rank", err)

@@ -56,65 +56,144 @@ func (s *Store) Search(ctx context.Context, q string, opts SearchOptions) ([]Sea
 	}
 	lq := strings.ToLower(q)
 	pq := pinyinQuery(lq)
-	ids := map[int64]bool{}
+	// Candidates: customer id → the best source that matched (profile
+	// before history), so ranking needs only a few columns; the full
+	// profiles are read for the hits returned.
+	found := map[int64]int{}
 	var err error
 	if utf8.RuneCountInString(q) >= 3 {
-		err = s.ftsIDs(ctx, q, ids)
+		err = s.ftsIDs(ctx, q, found)
 		if err == nil && pq != "" && pq != lq && len(pq) >= 3 {
-			err = s.ftsIDs(ctx, pq, ids)
+			err = s.ftsIDs(ctx, pq, found)
 		}
 	}
 	if err == nil && (utf8.RuneCountInString(q) < 3 || (pq != "" && len(pq) < 3)) {
-		err = s.likeIDs(ctx, lq, pq, !opts.ProfileOnly, ids)
+		err = s.likeIDs(ctx, lq, pq, !opts.ProfileOnly, found)
 	}
 	if err != nil {
 		return nil, err
 	}
-	list := make([]int64, 0, len(ids))
-	for id := range ids {
-		list = append(list, id)
-	}
-	cs, err := s.CustomersByID(ctx, list)
+	cands, err := s.searchCandidates(ctx, found, opts.IncludeArchived)
 	if err != nil {
 		return nil, err
 	}
-	hits := make([]SearchHit, 0, len(cs))
-	for _, c := range cs {
-		if c.ArchivedAt != nil && !opts.IncludeArchived {
-			continue
-		}
-		r := rankCustomer(&c, lq, pq)
-		hits = append(hits, SearchHit{Customer: c, Rank: r, Matched: rankNames[r]})
+	for i := range cands {
+		cands[i].rank = rankCandidate(&cands[i], lq, pq)
 	}
-	sort.Slice(hits, func(i, j int) bool {
-		a, b := hits[i], hits[j]
-		if a.Rank != b.Rank {
-			return a.Rank < b.Rank
+	sort.Slice(cands, func(i, j int) bool {
+		a, b := &cands[i], &cands[j]
+		if a.rank != b.rank {
+			return a.rank < b.rank
 		}
-		if la, lb := utf8.RuneCountInString(a.Customer.Name), utf8.RuneCountInString(b.Customer.Name); la != lb {
+		if la, lb := utf8.RuneCountInString(a.name), utf8.RuneCountInString(b.name); la != lb {
 			return la < lb
 		}
-		if a.Customer.Name != b.Customer.Name {
-			return a.Customer.Name < b.Customer.Name
+		if a.name != b.name {
+			return a.name < b.name
 		}
-		return a.Customer.ID < b.Customer.ID
+		return a.id < b.id
 	})
-	if len(hits) > opts.Limit {
-		hits = hits[:opts.Limit]
+	if len(cands) > opts.Limit {
+		cands = cands[:opts.Limit]
+	}
+	ids := make([]int64, len(cands))
+	for i, c := range cands {
+		ids[i] = c.id
+	}
+	cs, err := s.CustomersByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	hits := make([]SearchHit, 0, len(cands))
+	for _, c := range cands {
+		if full, ok := cs[c.id]; ok {
+			hits = append(hits, SearchHit{Customer: full, Rank: c.rank, Matched: rankNames[c.rank]})
+		}
 	}
 	return hits, nil
+}
+
+// candidate is what ranking a search hit needs.
+type candidate struct {
+	id                     int64
+	name, pinyin, initials string
+	src, rank              int
+}
+
+// searchCandidates reads the names of the found customers.
+func (s *Store) searchCandidates(ctx context.Context, found map[int64]int, archived bool) ([]candidate, error) {
+	ids := make([]int64, 0, len(found))
+	for id := range found {
+		ids = append(ids, id)
+	}
+	current := ` AND archived_at IS NULL`
+	if archived {
+		current = ``
+	}
+	// One statement whatever the count: the ids travel as a JSON array.
+	out, err := queryAll(ctx, s, "search", func(sc scanner) (candidate, error) {
+		var c candidate
+		err := sc.Scan(&c.id, &c.name, &c.pinyin, &c.initials)
+		c.src = found[c.id]
+		return c, err
+	}, `SELECT id, name, name_pinyin, name_initials FROM customers
+		WHERE id IN (SELECT value FROM json_each(?))`+current, jsonIDs(ids))
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // maxCandidates bounds how many customers one search looks at.
 const maxCandidates = 2000
 
-func (s *Store) ftsIDs(ctx context.Context, q string, ids map[int64]bool) error {
+// idSource is a found customer and the source that matched (srcCustomer...).
+type idSource struct {
+	id  int64
+	src int
+}
+
+func scanIDSource(sc scanner) (idSource, error) {
+	var x idSource
+	err := sc.Scan(&x.id, &x.src)
+	return x, err
+}
+
+// addFound records matches, keeping each customer's best source.
+func addFound(found map[int64]int, xs []idSource) {
+	for _, x := range xs {
+		if src, ok := found[x.id]; !ok || x.src < src {
+			found[x.id] = x.src
+		}
+	}
+}
+
+func (s *Store) ftsIDs(ctx context.Context, q string, found map[int64]int) error {
 	// A double-quoted FTS5 string is matched literally; quotes inside are doubled.
 	phrase := `"` + strings.ReplaceAll(q, `"`, `""`) + `"`
-	found, err := queryAll(ctx, s, "search", scanID, `SELECT DISTINCT customer_id FROM search WHERE search MATCH ? LIMIT ?`, phrase, maxCandidates)
-	for _, id := range found {
-		ids[id] = true
+	// Matches come in rowid order, a customer's sources side by side, so a
+	// plain LIMIT stops early where GROUP BY would collect every match.
+	xs, err := queryAll(ctx, s, "search", scanIDSource, `SELECT rowid / 4, rowid % 4 FROM search WHERE search MATCH ? LIMIT ?`,
+		phrase, 3*maxCandidates)
+	if len(xs) == 3*maxCandidates {
+		// Keep whole customers: drop the last one, whose rows may be cut.
+		last := xs[len(xs)-1].id
+		for len(xs) > 0 && xs[len(xs)-1].id == last {
+			xs = xs[:len(xs)-1]
+		}
 	}
+	// At most maxCandidates customers, the first in rowid order.
+	n := 0
+	for i, x := range xs {
+		if i == 0 || x.id != xs[i-1].id {
+			if n == maxCandidates {
+				xs = xs[:i]
+				break
+			}
+			n++
+		}
+	}
+	addFound(found, xs)
 	return err
 }
 
@@ -122,23 +201,21 @@ func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-func (s *Store) likeIDs(ctx context.Context, lq, pq string, history bool, ids map[int64]bool) error {
+func (s *Store) likeIDs(ctx context.Context, lq, pq string, history bool, found map[int64]int) error {
 	pat := "%" + likeEscape(lq) + "%"
 	ppat := pat
 	if pq != "" {
 		ppat = "%" + likeEscape(pq) + "%"
 	}
-	found, err := queryAll(ctx, s, "search", scanID, `SELECT id FROM customers
+	xs, err := queryAll(ctx, s, "search", scanIDSource, `SELECT id, 0 FROM customers
 		WHERE name LIKE ?1 ESCAPE '\' OR company LIKE ?1 ESCAPE '\' OR city LIKE ?1 ESCAPE '\'
 		   OR tags LIKE ?1 ESCAPE '\' OR phone LIKE ?1 ESCAPE '\'
 		   OR name_initials LIKE ?2 ESCAPE '\' OR name_pinyin LIKE ?2 ESCAPE '\'
 		UNION
 		-- History rows of the index hold each customer's distinct items and summaries.
-		SELECT customer_id FROM search WHERE ?4 AND rowid % 4 IN (1, 2) AND body LIKE ?1 ESCAPE '\'
+		SELECT customer_id, rowid % 4 FROM search WHERE ?4 AND rowid % 4 IN (1, 2) AND body LIKE ?1 ESCAPE '\'
 		LIMIT ?3`, pat, ppat, maxCandidates, history)
-	for _, id := range found {
-		ids[id] = true
-	}
+	addFound(found, xs)
 	return err
 }
 
@@ -158,8 +235,10 @@ func pinyinQuery(lq string) string {
 	return b.String()
 }
 
-func rankCustomer(c *Customer, lq, pq string) int {
-	name := strings.ToLower(c.Name)
+// rankCandidate ranks a match by where it matched: the name, its pinyin,
+// another profile field (the index's profile row), or only the history.
+func rankCandidate(c *candidate, lq, pq string) int {
+	name := strings.ToLower(c.name)
 	switch {
 	case name == lq:
 		return rankNameExact
@@ -170,19 +249,16 @@ func rankCustomer(c *Customer, lq, pq string) int {
 	}
 	if pq != "" {
 		switch {
-		case c.Initials == pq || c.Pinyin == pq:
+		case c.initials == pq || c.pinyin == pq:
 			return rankPinyinExact
-		case strings.HasPrefix(c.Initials, pq) || strings.HasPrefix(c.Pinyin, pq):
+		case strings.HasPrefix(c.initials, pq) || strings.HasPrefix(c.pinyin, pq):
 			return rankPinyinPrefix
-		case strings.Contains(c.Initials, pq) || strings.Contains(c.Pinyin, pq):
+		case strings.Contains(c.initials, pq) || strings.Contains(c.pinyin, pq):
 			return rankPinyinContains
 		}
 	}
-	for _, f := range []string{c.Company, c.Title, c.Phone, c.Email, c.WeChat, c.City, c.Address,
-		strings.Join(c.Tags, ","), c.Preferences, c.Needs, c.Notes} {
-		if strings.Contains(strings.ToLower(f), lq) {
-			return rankProfile
-		}
+	if c.src == srcCustomer {
+		return rankProfile
 	}
 	return rankHistory
 }
