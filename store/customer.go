@@ -568,22 +568,3 @@ func (s *Store) ListCustomers(ctx context.Context, f CustomerFilter) ([]Customer
 		`SELECT `+customerCols+` FROM customers WHERE `+w+` ORDER BY name_pinyin, name, id LIMIT ? OFFSET ?`, args...)
 	return out, total, err
 }
-
-// CustomerNames maps every customer's id to their name: what reports over
-// the whole notebook need, without reading full profiles.
-func (s *Store) CustomerNames(ctx context.Context) (map[int64]string, error) {
-	type pair struct {
-		id   int64
-		name string
-	}
-	ps, err := queryAll(ctx, s, "read names", func(sc scanner) (pair, error) {
-		var p pair
-		err := sc.Scan(&p.id, &p.name)
-		return p, err
-	}, `SELECT id, name FROM customers`)
-	out := make(map[int64]string, len(ps))
-	for _, p := range ps {
-		out[p.id] = p.name
-	}
-	return out, err
-}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rolo-crm/rolo/tiering"
 )
 
 func TestCustomerRoundTrip(t *testing.T) {
@@ -311,5 +313,58 @@ func TestResolveCustomer(t *testing.T) {
 	want := "\"王小明\" matches 2 customers; use an id or a longer name:\n  1\t王小明\t138\n  2\t王小明\t华信"
 	if err.Error() != want {
 		t.Errorf("message:\n%s\nwant:\n%s", err.Error(), want)
+	}
+}
+
+func TestRecordTiersWritesOnlyChanges(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	var ids []int64
+	for _, name := range []string{"王芳", "李雷", "Anna"} {
+		c, err := s.AddCustomer(ctx, Customer{Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	}
+	day := func(d string) time.Time { t, _ := time.Parse(DateLayout, d); return t }
+	tiers := func(ts ...tiering.Tier) map[int64]tiering.Assignment {
+		m := map[int64]tiering.Assignment{}
+		for i, tr := range ts {
+			m[ids[i]] = tiering.Assignment{ID: ids[i], Tier: tr}
+		}
+		return m
+	}
+	record := func(d string, m map[int64]tiering.Assignment, want int) {
+		t.Helper()
+		n, err := s.RecordTiers(ctx, "pyramid", day(d), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != want {
+			t.Errorf("%s: wrote %d rows, want %d", d, n, want)
+		}
+	}
+	record("2026-11-01", tiers(tiering.Key, tiering.Major, tiering.Small), 3)
+	record("2026-11-01", tiers(tiering.Key, tiering.Major, tiering.Small), 0) // unchanged
+	record("2026-11-02", tiers(tiering.Key, tiering.Small, tiering.Small), 1) // one moved down
+	record("2026-11-03", tiers(tiering.Key, tiering.Small, tiering.Small), 0)
+	record("2026-11-03", tiers(tiering.Key, tiering.Major, tiering.Small), 1) // and back up the same day
+	// A look back in time compares with what was recorded by then.
+	record("2026-11-01", tiers(tiering.Key, tiering.Major, tiering.Small), 0)
+	record("2026-10-01", tiers(tiering.Key, tiering.Major, tiering.Small), 3)
+	// ...and does not hide a later change from the latest record.
+	record("2026-11-04", tiers(tiering.Key, tiering.Major, tiering.Major), 1)
+	h, err := s.TierHistory(ctx, ids[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range h {
+		got = append(got, c.Date+" "+c.Tier)
+	}
+	want := []string{"2026-10-01 major", "2026-11-01 major", "2026-11-02 small", "2026-11-03 major"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("history of %d = %v, want %v", ids[1], got, want)
 	}
 }

@@ -3,7 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"encoding/binary"
 	"errors"
+	"fmt"
+	"hash/fnv"
+	"strings"
 	"time"
 
 	"github.com/rolo-crm/rolo/tiering"
@@ -53,14 +58,21 @@ func (s *Store) Metrics(ctx context.Context, asOf time.Time, opts MetricsOptions
            min(date) AS first, max(date) AS last
     FROM purchases WHERE date <= ?1 AND date >= ?5 GROUP BY customer_id)`
 	}
-	growth := `0, 0`
+	// Only the columns asked for: every column costs a conversion per row,
+	// and the lean set is what the pyramid and RFM read for everyone.
+	cols := `c.id, c.name, c.created_at, coalesce(p.revenue, 0), coalesce(p.profit, 0), coalesce(p.paid, 0),
+       coalesce(p.n, 0), coalesce(p.days, 0), coalesce(p.first, ''), coalesce(p.last, '')`
 	if opts.Growth {
-		growth = `(SELECT coalesce(sum(amount), 0) FROM purchases WHERE customer_id = c.id AND date > ?2 AND date <= ?1),
-		(SELECT coalesce(sum(amount), 0) FROM purchases WHERE customer_id = c.id AND date > ?3 AND date <= ?2)`
+		cols += `,
+       (SELECT coalesce(sum(amount), 0) FROM purchases WHERE customer_id = c.id AND date > ?2 AND date <= ?1),
+       (SELECT coalesce(sum(amount), 0) FROM purchases WHERE customer_id = c.id AND date > ?3 AND date <= ?2)`
 	}
-	// Correlated subqueries ride the (customer_id, ...) indexes: one short
-	// index probe per customer instead of materialising whole tables.
-	rest := `coalesce((SELECT max(at) FROM contacts WHERE customer_id = c.id AND at < ?4), ''),
+	survey := ``
+	if !opts.Lean {
+		// Correlated subqueries ride the (customer_id, ...) indexes: one
+		// short index probe per customer instead of materialising whole tables.
+		cols += `,
+       coalesce((SELECT max(at) FROM contacts WHERE customer_id = c.id AND at < ?4), ''),
        (SELECT count(*) FROM contacts WHERE customer_id = c.id AND complaint_status = 'open' AND at < ?4)
          + (SELECT count(*) FROM contacts WHERE customer_id = c.id AND complaint_status = 'resolved' AND at < ?4 AND resolved_at >= ?4),
        (SELECT count(*) FROM contacts WHERE customer_id = c.id AND complaint_status = 'resolved' AND resolved_at < ?4),
@@ -68,60 +80,87 @@ func (s *Store) Metrics(ctx context.Context, asOf time.Time, opts MetricsOptions
        (SELECT coalesce(sum(q.revenue), 0) FROM customers x JOIN ` + totals + ` q ON q.customer_id = x.id
          WHERE x.referred_by = c.id AND x.archived_at IS NULL),
        v.satisfaction, v.initiative, v.repurchase, v.recommend, v.resistance`
-	survey := `LEFT JOIN surveys v ON v.id = (SELECT id FROM surveys WHERE customer_id = c.id AND date <= ?1 ORDER BY date DESC, id DESC LIMIT 1)`
-	if opts.Lean {
-		rest, survey = `'', 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL`, ``
+		survey = `LEFT JOIN surveys v ON v.id = (SELECT id FROM surveys WHERE customer_id = c.id AND date <= ?1 ORDER BY date DESC, id DESC LIMIT 1)`
 	}
 	// A literal condition, not "?6 = 0 OR c.id = ?6": SQLite plans the
 	// statement before it sees the value, and the OR would scan everyone.
 	only := ``
+	size := 1
 	if opts.Only != 0 {
 		only = ` AND c.id = ?6`
+	} else if err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM customers) -
+		(SELECT count(*) FROM customers WHERE archived_at IS NOT NULL)`).Scan(&size); err != nil {
+		return nil, s.wrap("compute metrics", err)
 	}
-	rows, err := s.r.QueryContext(ctx, with+`
-SELECT c.id, c.created_at,
-       coalesce(p.revenue, 0), coalesce(p.profit, 0), coalesce(p.paid, 0), coalesce(p.n, 0), coalesce(p.days, 0),
-       coalesce(p.first, ''), coalesce(p.last, ''), `+growth+`, `+rest+`
+	out := make([]tiering.Metrics, 0, size)
+	err := s.eachRow(ctx, "compute metrics", with+`
+SELECT `+cols+`
 FROM customers c
 LEFT JOIN `+totals+` p ON p.customer_id = c.id
 `+survey+`
-WHERE c.archived_at IS NULL AND ?6 = ?6`+only+`
-ORDER BY c.id`, day, y1, y2, endOfDay, since, opts.Only)
-	if err != nil {
-		return nil, s.wrap("compute metrics", err)
-	}
-	defer rows.Close()
-	var out []tiering.Metrics
-	for rows.Next() {
-		var m tiering.Metrics
-		var created, first, last, lastContact string
-		var sat, ini, rep, rec, res sql.NullInt64
-		if err := rows.Scan(&m.ID, &created, &m.Revenue, &m.Profit, &m.Paid, &m.Purchases, &m.PurchaseDays,
-			&first, &last, &m.Revenue12, &m.RevenuePrev12, &lastContact, &m.OpenComplaints, &m.ResolvedComplaints,
-			&m.Referrals, &m.ReferredRevenue, &sat, &ini, &rep, &rec, &res); err != nil {
-			return nil, s.wrap("compute metrics", err)
-		}
+WHERE c.archived_at IS NULL AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 AND ?4 = ?4 AND ?5 = ?5 AND ?6 = ?6`+only+`
+ORDER BY c.id`, []any{day, y1, y2, endOfDay, since, opts.Only}, func(v []driver.Value) error {
+		m := tiering.Metrics{ID: vInt(v[0]), Name: vStr(v[1]), Created: parseStampDay(vStr(v[2])),
+			Revenue: vInt(v[3]), Profit: vInt(v[4]), Paid: vInt(v[5]), Purchases: int(vInt(v[6])),
+			PurchaseDays: int(vInt(v[7])), First: parseDay(vStr(v[8])), Last: parseDay(vStr(v[9]))}
 		m.Outstanding = m.Revenue - m.Paid
-		m.First = parseDay(first)
-		m.Last = parseDay(last)
-		if t, err := time.Parse(time.RFC3339, created); err == nil {
-			m.Created = Today(t)
+		v = v[10:]
+		if opts.Growth {
+			m.Revenue12, m.RevenuePrev12 = vInt(v[0]), vInt(v[1])
+			v = v[2:]
 		}
-		if t, err := time.Parse(time.RFC3339, lastContact); err == nil {
-			m.LastContact = Today(t)
-		}
-		if sat.Valid {
-			m.Satisfaction = float64(sat.Int64)
-			m.Loyalty = tiering.LoyaltyIndex([5]int{int(sat.Int64), int(ini.Int64), int(rep.Int64), int(rec.Int64), int(res.Int64)})
+		if !opts.Lean {
+			m.LastContact = parseStampDay(vStr(v[0]))
+			m.OpenComplaints, m.ResolvedComplaints, m.Referrals = int(vInt(v[1])), int(vInt(v[2])), int(vInt(v[3]))
+			m.ReferredRevenue = vInt(v[4])
+			if v[5] != nil {
+				m.Satisfaction = float64(vInt(v[5]))
+				m.Loyalty = tiering.LoyaltyIndex([5]int{int(vInt(v[5])), int(vInt(v[6])), int(vInt(v[7])), int(vInt(v[8])), int(vInt(v[9]))})
+			}
 		}
 		out = append(out, m)
+		return nil
+	})
+	return out, err
+}
+
+// parseStampDay is the local calendar day of an RFC 3339 stamp; zero when
+// s is empty or not a stamp.
+func parseStampDay(s string) time.Time {
+	if s == "" {
+		return time.Time{}
 	}
-	return out, s.wrap("compute metrics", rows.Err())
+	if len(s) >= 20 && s[10] == 'T' {
+		return parseDay(s[:10]) // the stamp's own calendar day, as Today(t) gives
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return Today(t)
 }
 
 func parseDay(s string) time.Time {
-	t, err := time.Parse(DateLayout, s)
-	if err != nil {
+	// By hand: whole-notebook reads parse a few hundred thousand dates.
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return time.Time{}
+	}
+	num := func(b string) int {
+		n := 0
+		for i := 0; i < len(b); i++ {
+			if b[i] < '0' || b[i] > '9' {
+				return -1
+			}
+			n = n*10 + int(b[i]-'0')
+		}
+		return n
+	}
+	y, m, d := num(s[:4]), num(s[5:7]), num(s[8:])
+	if y < 0 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return time.Time{}
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d { // 2026-02-30
 		return time.Time{}
 	}
 	return t
@@ -141,6 +180,18 @@ type TierChange struct {
 // how many rows it wrote.
 func (s *Store) RecordTiers(ctx context.Context, method string, date time.Time, tiers map[int64]tiering.Assignment) (int, error) {
 	day := date.Format(DateLayout)
+	// The notebook remembers the fingerprint of the tiers it recorded last:
+	// when today's are the same, every customer's last recorded tier already
+	// matches and reading the whole history can be skipped.
+	key, fp := "tiers.recorded."+method, tierFingerprint(tiers)
+	var prev string
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce((SELECT value FROM settings WHERE key = ?), '')`, key).Scan(&prev); err != nil {
+		return 0, s.wrap("read tier history", err)
+	}
+	prevDay, prevFP, _ := strings.Cut(prev, " ")
+	if prevFP == fp && prevDay <= day {
+		return 0, nil
+	}
 	last := map[int64]string{}
 	rows, err := s.r.QueryContext(ctx, `SELECT customer_id, tier FROM (
 		SELECT customer_id, tier, row_number() OVER (PARTITION BY customer_id ORDER BY date DESC, id DESC) AS rn
@@ -177,9 +228,29 @@ func (s *Store) RecordTiers(ctx context.Context, method string, date time.Time, 
 			}
 			n++
 		}
-		return nil
+		if day < prevDay {
+			return nil // a look back in time; the latest record stays the reference
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES (?, ?)
+			ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, day+" "+fp)
+		return s.wrap("record tiers", err)
 	})
 	return n, err
+}
+
+// tierFingerprint sums a hash of every (customer, tier) pair: equal sets of
+// tiers give equal fingerprints whatever the map's order.
+func tierFingerprint(tiers map[int64]tiering.Assignment) string {
+	var sum uint64
+	for id, a := range tiers {
+		h := fnv.New64a()
+		var b [8]byte
+		binary.LittleEndian.PutUint64(b[:], uint64(id))
+		h.Write(b[:])
+		h.Write([]byte(a.Tier))
+		sum += h.Sum64()
+	}
+	return fmt.Sprintf("%d:%016x", len(tiers), sum)
 }
 
 // TierHistory lists a customer's recorded tier changes, oldest first.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -125,4 +126,36 @@ func FuzzParseWhen(f *testing.F) {
 			t.Fatalf("ParseWhen(%q) = %v is not a UTC date", s, d)
 		}
 	})
+}
+
+// parseDay is hand-written for speed; it must agree with time.Parse.
+func TestParseDayAgreesWithTimeParse(t *testing.T) {
+	cases := []string{"", "2026-11-22", "2024-02-29", "2026-02-29", "2026-02-30", "2026-13-01", "2026-00-10",
+		"2026-01-00", "2026-1-22", "2026-11-2x", "+026-11-22", "0000-01-01", "9999-12-31", "2026/11/22", "2026-11-22T"}
+	for y := 1999; y <= 2001; y++ {
+		for m := 0; m <= 13; m++ {
+			for d := 0; d <= 32; d++ {
+				cases = append(cases, fmt.Sprintf("%04d-%02d-%02d", y, m, d))
+			}
+		}
+	}
+	for _, s := range cases {
+		want, err := time.Parse(DateLayout, s)
+		if err != nil {
+			want = time.Time{}
+		}
+		if got := parseDay(s); !got.Equal(want) {
+			t.Errorf("parseDay(%q) = %v, time.Parse gives %v", s, got, want)
+		}
+	}
+}
+
+func TestParseStampDay(t *testing.T) {
+	for s, want := range map[string]string{
+		"2026-11-22T23:30:00+08:00": "2026-11-22", "2026-11-22T01:00:00Z": "2026-11-22", "": "0001-01-01", "junk": "0001-01-01",
+	} {
+		if got := parseStampDay(s).Format(DateLayout); got != want {
+			t.Errorf("parseStampDay(%q) = %s, want %s", s, got, want)
+		}
+	}
 }

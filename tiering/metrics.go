@@ -12,6 +12,7 @@ import (
 // Metrics describe one customer as of a date. Money is in minor units.
 type Metrics struct {
 	ID                 int64     `json:"id"`
+	Name               string    `json:"name,omitempty"`
 	Revenue            int64     `json:"revenue"`
 	Profit             int64     `json:"profit"` // over purchases with a known cost
 	Paid               int64     `json:"paid"`
@@ -251,31 +252,35 @@ type Assignment struct {
 // purchases are prospects, outside the pyramid.
 func Assign(ms []Metrics, cfg Config, asOf time.Time) map[int64]Assignment {
 	out := make(map[int64]Assignment, len(ms))
-	buyers := buyersOf(ms)
-	for _, m := range ms {
-		if !m.Buyer() {
-			out[m.ID] = Assignment{ID: m.ID, Tier: Prospect}
+	for i := range ms {
+		if !ms[i].Buyer() {
+			out[ms[i].ID] = Assignment{ID: ms[i].ID, Tier: Prospect}
 		}
 	}
 	if cfg.By == "" {
 		cfg.By = ByRevenue
 	}
-	items := make([]Item, len(buyers))
+	var items []Item
 	switch cfg.Method {
 	case MethodScore:
+		buyers := buyersOf(ms)
 		scores := Scores(buyers, cfg.ScoreWeights, asOf)
-		for i, m := range buyers {
-			items[i] = Item{m.ID, round2(scores[m.ID])}
+		for _, m := range buyers {
+			items = append(items, Item{m.ID, round2(scores[m.ID])})
 		}
 	case MethodScorecard:
-		for id, a := range Scorecard(buyers, asOf) {
+		for id, a := range Scorecard(buyersOf(ms), asOf) {
 			out[id] = a
 		}
-		markLoss(out, buyers)
+		markLoss(out, ms)
 		return out
 	default:
-		for i, m := range buyers {
-			items[i] = Item{m.ID, cfg.By.Value(m)}
+		// By index, not by value: copying 100,000 Metrics cost more than ranking them.
+		items = make([]Item, 0, len(ms))
+		for i := range ms {
+			if ms[i].Buyer() {
+				items = append(items, Item{ms[i].ID, cfg.By.Value(ms[i])})
+			}
 		}
 	}
 	var tiers map[int64]Tier
@@ -287,16 +292,17 @@ func Assign(ms []Metrics, cfg Config, asOf time.Time) map[int64]Assignment {
 	for _, it := range items {
 		out[it.ID] = Assignment{ID: it.ID, Tier: tiers[it.ID], Value: it.Value}
 	}
-	markLoss(out, buyers)
+	markLoss(out, ms)
 	return out
 }
 
-func markLoss(out map[int64]Assignment, buyers []Metrics) {
-	for _, m := range buyers {
-		if m.Profit < 0 {
-			a := out[m.ID]
+// markLoss flags the buyers whose profit is negative.
+func markLoss(out map[int64]Assignment, ms []Metrics) {
+	for i := range ms {
+		if ms[i].Buyer() && ms[i].Profit < 0 {
+			a := out[ms[i].ID]
 			a.LossMaking = true
-			out[m.ID] = a
+			out[ms[i].ID] = a
 		}
 	}
 }

@@ -1,7 +1,8 @@
 package tiering
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"time"
 )
 
@@ -81,16 +82,29 @@ func SegmentOf(r, f int) Segment {
 // where rank_min is the 1-based rank in ascending order of the first of its
 // tie group, so tied items share a score and a higher value scores higher.
 func Quintiles(items []Item) map[int64]int {
+	scores := quintiles(items)
 	out := make(map[int64]int, len(items))
+	for i, it := range items {
+		out[it.ID] = scores[i]
+	}
+	return out
+}
+
+// quintiles is Quintiles as a slice parallel to items.
+func quintiles(items []Item) []int {
 	n := len(items)
-	sorted := append([]Item(nil), items...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Value < sorted[j].Value })
+	order := make([]int32, n)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(items[a].Value, items[b].Value) })
+	out := make([]int, n)
 	rankMin := 1
-	for i, it := range sorted {
-		if i > 0 && it.Value != sorted[i-1].Value {
+	for i, k := range order {
+		if i > 0 && items[k].Value != items[order[i-1]].Value {
 			rankMin = i + 1
 		}
-		out[it.ID] = 5*(rankMin-1)/n + 1
+		out[k] = 5*(rankMin-1)/n + 1
 	}
 	return out
 }
@@ -98,20 +112,19 @@ func Quintiles(items []Item) map[int64]int {
 // ComputeRFM scores every buyer: R from days since the last purchase (recent
 // is 5), F from the number of purchase days, M from revenue.
 func ComputeRFM(ms []Metrics, asOf time.Time) []RFM {
-	buyers := buyersOf(ms)
-	r := make([]Item, len(buyers))
-	f := make([]Item, len(buyers))
-	m := make([]Item, len(buyers))
-	for i, b := range buyers {
-		r[i] = Item{b.ID, -float64(b.RecencyDays(asOf))}
-		f[i] = Item{b.ID, float64(b.PurchaseDays)}
-		m[i] = Item{b.ID, float64(b.Revenue)}
+	var r, f, m []Item
+	for i := range ms {
+		if b := &ms[i]; b.Buyer() {
+			r = append(r, Item{b.ID, -float64(b.RecencyDays(asOf))})
+			f = append(f, Item{b.ID, float64(b.PurchaseDays)})
+			m = append(m, Item{b.ID, float64(b.Revenue)})
+		}
 	}
-	rs, fs, mss := Quintiles(r), Quintiles(f), Quintiles(m)
-	out := make([]RFM, len(buyers))
-	for i, b := range buyers {
-		out[i] = RFM{ID: b.ID, R: rs[b.ID], F: fs[b.ID], M: mss[b.ID], Segment: SegmentOf(rs[b.ID], fs[b.ID])}
+	rs, fs, mss := quintiles(r), quintiles(f), quintiles(m)
+	out := make([]RFM, len(r))
+	for i, it := range r {
+		out[i] = RFM{ID: it.ID, R: rs[i], F: fs[i], M: mss[i], Segment: SegmentOf(rs[i], fs[i])}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	slices.SortFunc(out, func(a, b RFM) int { return cmp.Compare(a.ID, b.ID) })
 	return out
 }

@@ -7,8 +7,10 @@
 package tiering
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -147,13 +149,26 @@ func ParseCuts(s string, n int) ([]float64, error) {
 }
 
 // sortDesc orders items best first: value descending, then id ascending.
+// sortAsc is a copy of items by value, lowest first (ties by id: the
+// callers give ties one shared figure, so their order is immaterial).
+func sortAsc(items []Item) []Item {
+	out := append([]Item(nil), items...)
+	slices.SortFunc(out, func(a, b Item) int {
+		if c := cmp.Compare(a.Value, b.Value); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out
+}
+
 func sortDesc(items []Item) []Item {
 	out := append([]Item(nil), items...)
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Value != out[j].Value {
-			return out[i].Value > out[j].Value
+	slices.SortFunc(out, func(a, b Item) int {
+		if c := cmp.Compare(b.Value, a.Value); c != 0 {
+			return c
 		}
-		return out[i].ID < out[j].ID
+		return cmp.Compare(a.ID, b.ID)
 	})
 	return out
 }
@@ -252,8 +267,7 @@ func PercentRanks(items []Item) map[int64]float64 {
 		out[items[0].ID] = 100
 		return out
 	}
-	sorted := append([]Item(nil), items...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Value < sorted[j].Value })
+	sorted := sortAsc(items)
 	for i := 0; i < n; {
 		j := i
 		for j < n && sorted[j].Value == sorted[i].Value {

@@ -48,19 +48,15 @@ Hibernating, Lost...). On a terminal: the 5×5 R×F grid and the segment table.`
 			}
 			rfm := tiering.ComputeRFM(ms, today)
 			if a.JSON || !a.IsTTY {
-				names, err := st.CustomerNames(ctx)
-				if err != nil {
-					return err
-				}
 				rows := make([]rfmRow, len(rfm))
 				for i, r := range rfm {
 					m := byID[r.ID]
-					rows[i] = rfmRow{ID: r.ID, Name: names[r.ID], R: r.R, F: r.F, M: r.M, Segment: r.Segment,
+					rows[i] = rfmRow{ID: r.ID, Name: m.Name, R: r.R, F: r.F, M: r.M, Segment: r.Segment,
 						SegmentLabel: tiering.SegmentLabels[r.Segment], RecencyDays: m.RecencyDays(today),
 						PurchaseDays: m.PurchaseDays, Revenue: store.FormatMoney(m.Revenue)}
 				}
 				if a.JSON {
-					return writeJSON(a.Out, rows)
+					return writeJSONRows(a.Out, rows)
 				}
 				t := a.newTable()
 				for _, r := range rows {
@@ -180,7 +176,7 @@ the pyramid and who fell. A prospect who bought for the first time counts as up.
 				if moved == nil {
 					moved = []moverRow{}
 				}
-				return writeJSON(a.Out, moved)
+				return writeJSONRows(a.Out, moved)
 			}
 			if a.IsTTY {
 				fmt.Fprintf(a.Out, "Tier changes since %s (%s):\n", from.Format(store.DateLayout), strings.ToLower(string(now.cfg.Method)))

@@ -55,8 +55,15 @@ func TestCLVCommand(t *testing.T) {
 	if !strings.Contains(show, `"lifetime": {`) || !strings.Contains(show, `"model_as_of": "2026-11-22"`) {
 		t.Errorf("show after clv lacks lifetime figures:\n%s", show)
 	}
-	if got := d.ok("pyramid", "--by", "clv", "--json"); !strings.Contains(got, `"tier": "key"`) {
-		t.Errorf("pyramid --by clv: %.200s", got)
+	var rows []struct {
+		Tier  string  `json:"tier"`
+		Value float64 `json:"value"`
+	}
+	if err := json.Unmarshal([]byte(d.ok("pyramid", "--by", "clv", "--json")), &rows); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) == 0 || rows[0].Tier != "key" || rows[0].Value <= 0 {
+		t.Errorf("pyramid --by clv starts with %+v, want a key customer valued by CLV", rows[:min(3, len(rows))])
 	}
 	_, errs, code := d.run(false, "clv", "--margin", "lots")
 	if code != 2 || !strings.Contains(errs, `--margin "lots": write a percentage`) {

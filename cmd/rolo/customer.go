@@ -374,7 +374,7 @@ func newListCmd(a *App) *cobra.Command {
 				for i, c := range cs {
 					out[i] = row{c, tiers[c.ID]}
 				}
-				return writeJSON(a.Out, out)
+				return writeJSONRows(a.Out, out)
 			}
 			t := a.newTable(column{Name: "id", Right: true}, column{Name: "name", Min: 8}, column{Name: "tier"},
 				column{Name: "status"}, column{Name: "company"}, column{Name: "phone"}, column{Name: "city"}, column{Name: "tags"})

@@ -139,7 +139,7 @@ notification scripts, e.g.  rolo due >/dev/null || notify-send "rolo: overdue"`,
 
 func (a *App) printDue(rows []dueRow, today time.Time) error {
 	if a.JSON {
-		return writeJSON(a.Out, rows)
+		return writeJSONRows(a.Out, rows)
 	}
 	if !a.IsTTY {
 		t := a.newTable()

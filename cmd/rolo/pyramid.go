@@ -117,7 +117,7 @@ one row per customer.`,
 				}
 			}
 			if a.JSON || !a.IsTTY {
-				return a.printTierRows(ctx, st, ts)
+				return a.printTierRows(ts)
 			}
 			return a.drawPyramid(ts)
 		},
@@ -126,14 +126,10 @@ one row per customer.`,
 	return cmd
 }
 
-func (a *App) printTierRows(ctx context.Context, st *store.Store, ts *tierState) error {
+func (a *App) printTierRows(ts *tierState) error {
 	ids := make([]int64, 0, len(ts.assign))
 	for id := range ts.assign {
 		ids = append(ids, id)
-	}
-	names, err := st.CustomerNames(ctx)
-	if err != nil {
-		return err
 	}
 	rows := make([]tierRow, 0, len(ids))
 	money := ts.cfg.By != tiering.ByCount && (ts.cfg.Method == tiering.MethodPyramid || ts.cfg.Method == tiering.MethodPareto)
@@ -142,7 +138,7 @@ func (a *App) printTierRows(ctx context.Context, st *store.Store, ts *tierState)
 		if money {
 			as.Value /= 100 // minor units to the currency, like revenue
 		}
-		r := tierRow{ID: id, Name: names[id], Tier: as.Tier, Value: as.Value, Revenue: store.FormatMoney(m.Revenue),
+		r := tierRow{ID: id, Name: m.Name, Tier: as.Tier, Value: as.Value, Revenue: store.FormatMoney(m.Revenue),
 			Profit: store.FormatMoney(m.Profit), Purchases: m.Purchases, Current: as.Current, Potential: as.Potential,
 			LossMaking: as.LossMaking}
 		if !m.Last.IsZero() {
@@ -161,7 +157,7 @@ func (a *App) printTierRows(ctx context.Context, st *store.Store, ts *tierState)
 		return rows[i].ID < rows[j].ID
 	})
 	if a.JSON {
-		return writeJSON(a.Out, rows)
+		return writeJSONRows(a.Out, rows)
 	}
 	t := a.newTable()
 	for _, r := range rows {
