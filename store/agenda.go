@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"time"
 
 	"github.com/rolo-crm/rolo/tiering/agenda"
@@ -9,105 +10,149 @@ import (
 
 // AgendaInputs loads what the agenda rules need about every current
 // customer as of a day (tiers are left for the caller to fill in), and the
-// open follow-ups.
+// open follow-ups. As of today it reads the purchase rhythm kept in
+// purchase_totals — one row per customer; as of an earlier day (purchases
+// after it exist) it walks the purchases up to that day instead.
 func (s *Store) AgendaInputs(ctx context.Context, asOf time.Time) ([]agenda.Customer, []agenda.Task, error) {
 	day := asOf.Format(DateLayout)
 	next := asOf.AddDate(0, 0, 1).Format(DateLayout)
-	rows, err := s.r.QueryContext(ctx, `
-SELECT c.id, c.name, c.status, c.lost_reason, c.birthday, c.birthday_lunar, c.birthday_leap,
-       coalesce(c.cadence_days, 0), c.created_at,
-       coalesce((SELECT max(at) FROM contacts WHERE customer_id = c.id AND at < ?2), ''),
-       coalesce((SELECT max(at) FROM contacts WHERE customer_id = c.id AND kind = 'greeting' AND at < ?2), ''),
-       coalesce((SELECT next_date FROM purchases WHERE customer_id = c.id AND date <= ?1 ORDER BY date DESC, id DESC LIMIT 1), ''),
-       (SELECT count(*) FROM contacts WHERE customer_id = c.id AND at < ?2 AND at >=
-            coalesce((SELECT max(date) FROM purchases WHERE customer_id = c.id AND date <= ?1), ''))
-FROM customers c WHERE c.archived_at IS NULL ORDER BY c.id`, day, next)
-	if err != nil {
+	var latest string
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(date), '') FROM purchases`).Scan(&latest); err != nil {
 		return nil, nil, s.wrap("agenda", err)
 	}
-	var cs []agenda.Customer
-	idx := map[int64]int{}
-	for rows.Next() {
-		var c agenda.Customer
-		var bday, created, lastContact, greeted, nextDate string
-		var lunar, leap bool
-		if err := rows.Scan(&c.ID, &c.Name, &c.Status, &c.LostReason, &bday, &lunar, &leap, &c.CadenceDays, &created,
-			&lastContact, &greeted, &nextDate, &c.WinBacks); err != nil {
-			rows.Close()
-			return nil, nil, s.wrap("agenda", err)
-		}
-		if bday != "" {
-			if b, err := ParseBirthday(bday, lunar); err == nil {
-				c.Birthday = &agenda.Birthday{Month: b.Month, Day: b.Day, Lunar: lunar, Leap: leap}
-			}
-		}
-		if t, err := time.Parse(time.RFC3339, created); err == nil {
-			c.Created = Today(t)
-		}
-		if t, err := time.Parse(time.RFC3339, lastContact); err == nil {
-			c.LastContact = Today(t)
-		}
-		if t, err := time.Parse(time.RFC3339, greeted); err == nil {
-			c.Greeted = Today(t)
-		}
-		c.NextExpected = parseDay(nextDate)
-		idx[c.ID] = len(cs)
-		cs = append(cs, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, s.wrap("agenda", err)
-	}
-	// Distinct purchase days, in index order (customer, date).
-	rows, err = s.r.QueryContext(ctx, `SELECT customer_id, date FROM purchases WHERE date <= ? GROUP BY customer_id, date`, day)
-	if err != nil {
-		return nil, nil, s.wrap("agenda", err)
-	}
-	for rows.Next() {
-		var id int64
-		var d string
-		if err := rows.Scan(&id, &d); err != nil {
-			rows.Close()
-			return nil, nil, s.wrap("agenda", err)
-		}
-		if i, ok := idx[id]; ok {
-			cs[i].PurchaseDays = append(cs[i].PurchaseDays, parseDay(d))
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, s.wrap("agenda", err)
-	}
-	// Open complaints.
-	rows, err = s.r.QueryContext(ctx, `SELECT id, customer_id, at, summary FROM contacts
-		WHERE complaint_status = 'open' AND at < ? ORDER BY at, id`, next)
-	if err != nil {
-		return nil, nil, s.wrap("agenda", err)
-	}
-	for rows.Next() {
-		var k agenda.OpenComplaint
-		var id int64
-		var at string
-		if err := rows.Scan(&k.ID, &id, &at, &k.Summary); err != nil {
-			rows.Close()
-			return nil, nil, s.wrap("agenda", err)
-		}
-		k.At, _ = time.Parse(time.RFC3339, at)
-		if i, ok := idx[id]; ok {
-			cs[i].Complaints = append(cs[i].Complaints, k)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, s.wrap("agenda", err)
-	}
-	fs, err := s.followUpsWhere(ctx, `done_at IS NULL AND customer_id IN (SELECT id FROM customers WHERE archived_at IS NULL) ORDER BY due, id`)
+	kept := latest <= day
+	size, err := s.currentCount(ctx)
 	if err != nil {
 		return nil, nil, err
+	}
+	// Four independent reads on their own connections, side by side.
+	cs := make([]agenda.Customer, 0, size)
+	lastBuy := make([]string, 0, size) // each customer's last purchase day, for counting win-back attempts
+	type contact struct {
+		id       int64
+		at       string
+		greeting bool
+	}
+	var contacts []contact
+	type complaint struct {
+		id int64
+		k  agenda.OpenComplaint
+	}
+	var complaints []complaint
+	var fs []FollowUp
+	err = parallel(func() error {
+		return s.eachRow(ctx, "agenda", `
+SELECT c.id, c.name, c.status, c.lost_reason, c.birthday, c.birthday_lunar, c.birthday_leap,
+       coalesce(c.cadence_days, 0), c.created_at,
+       coalesce(t.days, 0), coalesce(t.first, ''), coalesce(t.last, ''), coalesce(t.gap, 0), coalesce(t.next_date, '')
+FROM customers c LEFT JOIN purchase_totals t ON t.customer_id = c.id AND ?1
+WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) error {
+			c := agenda.Customer{ID: vInt(v[0]), Name: vStr(v[1]), Status: vStr(v[2]), LostReason: vStr(v[3]),
+				CadenceDays: int(vInt(v[7])), Created: parseStampDay(vStr(v[8]))}
+			if bday := vStr(v[4]); bday != "" {
+				lunar := vInt(v[5]) != 0
+				if b, err := ParseBirthday(bday, lunar); err == nil {
+					c.Birthday = &agenda.Birthday{Month: b.Month, Day: b.Day, Lunar: lunar, Leap: vInt(v[6]) != 0}
+				}
+			}
+			c.Bought = agenda.Rhythm{Days: int(vInt(v[9])), First: parseDay(vStr(v[10])), Last: parseDay(vStr(v[11])), Gap: int(vInt(v[12]))}
+			c.NextExpected = parseDay(vStr(v[13]))
+			cs = append(cs, c)
+			lastBuy = append(lastBuy, vStr(v[11]))
+			return nil
+		})
+	}, func() error {
+		return s.eachRow(ctx, "agenda", `SELECT customer_id, at, kind = 'greeting' FROM contacts WHERE at < ?`, []any{next},
+			func(v []driver.Value) error {
+				contacts = append(contacts, contact{vInt(v[0]), vStr(v[1]), vInt(v[2]) != 0})
+				return nil
+			})
+	}, func() error {
+		return s.eachRow(ctx, "agenda", `SELECT id, customer_id, at, summary FROM contacts
+			WHERE complaint_status = 'open' AND at < ? ORDER BY at, id`, []any{next}, func(v []driver.Value) error {
+			k := agenda.OpenComplaint{ID: vInt(v[0]), Summary: vStr(v[3])}
+			k.At, _ = time.Parse(time.RFC3339, vStr(v[2]))
+			complaints = append(complaints, complaint{vInt(v[1]), k})
+			return nil
+		})
+	}, func() (err error) {
+		fs, err = s.followUpsWhere(ctx, `done_at IS NULL AND customer_id NOT IN (SELECT id FROM customers WHERE archived_at IS NOT NULL) ORDER BY due, id`)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	idx := make(map[int64]int, len(cs))
+	for i := range cs {
+		idx[cs[i].ID] = i
+	}
+	if !kept {
+		if err := s.agendaRhythmAsOf(ctx, day, cs, idx, lastBuy); err != nil {
+			return nil, nil, err
+		}
+	}
+	// The latest contact and greeting, and the contacts since the last
+	// purchase (win-back attempts).
+	lastContact, greeted := make([]string, len(cs)), make([]string, len(cs))
+	for _, k := range contacts {
+		i, ok := idx[k.id]
+		if !ok {
+			continue
+		}
+		lastContact[i] = max(lastContact[i], k.at)
+		if k.greeting {
+			greeted[i] = max(greeted[i], k.at)
+		}
+		if k.at >= lastBuy[i] {
+			cs[i].WinBacks++
+		}
+	}
+	for i := range cs {
+		cs[i].LastContact = parseStampDay(lastContact[i])
+		cs[i].Greeted = parseStampDay(greeted[i])
+	}
+	for _, k := range complaints {
+		if i, ok := idx[k.id]; ok {
+			cs[i].Complaints = append(cs[i].Complaints, k.k)
+		}
 	}
 	tasks := make([]agenda.Task, len(fs))
 	for i, f := range fs {
 		tasks[i] = agenda.Task{ID: f.ID, CustomerID: f.CustomerID, Due: parseDay(f.Due), What: f.What}
 	}
 	return cs, tasks, nil
+}
+
+// agendaRhythmAsOf fills in the purchase rhythm and expected next purchase
+// from the purchases up to day, for an agenda as of an earlier day.
+func (s *Store) agendaRhythmAsOf(ctx context.Context, day string, cs []agenda.Customer, idx map[int64]int, lastBuy []string) error {
+	var cur int64 = -1
+	var days []time.Time
+	var nextDate, lastDay string
+	flush := func() {
+		if i, ok := idx[cur]; ok {
+			cs[i].Bought = agenda.RhythmOf(days)
+			cs[i].NextExpected = parseDay(nextDate)
+			lastBuy[i] = lastDay
+		}
+	}
+	err := s.eachRow(ctx, "agenda", `SELECT customer_id, date, next_date FROM purchases WHERE date <= ?
+		ORDER BY customer_id, date, id`, []any{day}, func(v []driver.Value) error {
+		id, d := vInt(v[0]), vStr(v[1])
+		if id != cur {
+			flush()
+			cur, days, lastDay = id, days[:0], ""
+		}
+		if d != lastDay {
+			days = append(days, parseDay(d))
+			lastDay = d
+		}
+		nextDate = vStr(v[2])
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	flush()
+	return nil
 }

@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/rolo-crm/rolo/tiering/agenda"
 )
 
 // Bulk writes many rows in one transaction with prepared statements. It is
@@ -161,15 +164,64 @@ func (b *Bulk) SetStatus(id int64, status, reason string) error {
 	return b.s.wrap("set status", err)
 }
 
-// retotal rebuilds the purchase totals of the customers in the JSON array ids.
+// retotal rebuilds the purchase totals of the customers in the JSON array
+// ids, rhythm included.
 func (s *Store) retotal(ctx context.Context, tx *sql.Tx, ids string) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM purchase_totals WHERE customer_id IN (SELECT value FROM json_each(?))`, ids); err != nil {
 		return s.wrap("bulk totals", err)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO purchase_totals(customer_id, revenue, profit, paid, n, days, first, last)
+	_, err := tx.ExecContext(ctx, `INSERT INTO purchase_totals(customer_id, revenue, profit, paid, n, days, first, last, next_date)
 		SELECT customer_id, sum(amount), sum(CASE WHEN cost IS NULL THEN 0 ELSE amount - cost END),
-		       sum(coalesce(paid, amount)), count(*), count(DISTINCT date), min(date), max(date)
-		FROM purchases WHERE customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id`, ids)
+		       sum(coalesce(paid, amount)), count(*), count(DISTINCT date), min(date), max(date),
+		       (SELECT next_date FROM purchases x WHERE x.customer_id = p.customer_id ORDER BY date DESC, id DESC LIMIT 1)
+		FROM purchases p WHERE customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id`, ids)
+	if err != nil {
+		return s.wrap("bulk totals", err)
+	}
+	return s.regap(ctx, tx, `customer_id IN (SELECT value FROM json_each(?))`, ids)
+}
+
+// regap recomputes the median purchase gap of the customers that the
+// condition where (on customer_id, with args) selects. It walks their distinct purchase days in index order in Go,
+// where SQL window functions would sort every gap, and writes the gaps
+// back with one statement.
+func (s *Store) regap(ctx context.Context, tx *sql.Tx, where string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, `SELECT customer_id, date FROM purchases
+		WHERE `+where+` GROUP BY customer_id, date ORDER BY customer_id, date`, args...)
+	if err != nil {
+		return s.wrap("bulk totals", err)
+	}
+	defer rows.Close()
+	var out []byte
+	var cur int64
+	var days []time.Time
+	flush := func() {
+		if gap := agenda.MedianGap(days); gap > 0 {
+			out = fmt.Appendf(out, ",[%d,%d]", cur, gap)
+		}
+	}
+	for rows.Next() {
+		var id int64
+		var day string
+		if err := rows.Scan(&id, &day); err != nil {
+			return s.wrap("bulk totals", err)
+		}
+		if id != cur {
+			flush()
+			cur, days = id, days[:0]
+		}
+		days = append(days, parseDay(day))
+	}
+	if err := rows.Err(); err != nil {
+		return s.wrap("bulk totals", err)
+	}
+	flush()
+	if len(out) == 0 {
+		return nil
+	}
+	out[0] = '['
+	_, err = tx.ExecContext(ctx, `UPDATE purchase_totals SET gap = j.value ->> 1
+		FROM json_each(?) j WHERE purchase_totals.customer_id = j.value ->> 0`, string(append(out, ']')))
 	return s.wrap("bulk totals", err)
 }
 

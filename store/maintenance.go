@@ -27,7 +27,7 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 	tmp.Close()
 	// VACUUM INTO needs an empty or missing target; an empty 0600 file keeps the mode.
 	defer os.Remove(tmpName)
-	if _, err := s.w.ExecContext(ctx, `VACUUM INTO ?`, tmpName); err != nil {
+	if err := s.vacuumInto(ctx, tmpName); err != nil {
 		return s.wrap("backup", err)
 	}
 	if err := checkFile(ctx, tmpName); err != nil {
@@ -57,8 +57,29 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 	return nil
 }
 
+// vacuumInto copies the notebook with a small cache: VACUUM INTO sizes its
+// sorts by the cache, and the writer's large one made a copy of a 300 MB
+// notebook take 550 MB of memory.
+func (s *Store) vacuumInto(ctx context.Context, path string) error {
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var size int
+	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&size); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -2048`); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, size))
+	_, err = conn.ExecContext(ctx, `VACUUM INTO ?`, path)
+	return err
+}
+
 func checkFile(ctx context.Context, path string) error {
-	db, err := sql.Open("sqlite", dsn(path, true))
+	db, err := sql.Open("sqlite", dsn(path, connCheck))
 	if err != nil {
 		return err
 	}
@@ -86,7 +107,12 @@ type CheckReport struct {
 // full-text index check.
 func (s *Store) Check(ctx context.Context) (CheckReport, error) {
 	var rep CheckReport
-	rows, err := s.r.QueryContext(ctx, `PRAGMA integrity_check`)
+	conn, release, err := s.scanConn(ctx)
+	if err != nil {
+		return rep, s.wrap("check", err)
+	}
+	defer release()
+	rows, err := conn.QueryContext(ctx, `PRAGMA integrity_check`)
 	if err != nil {
 		return rep, s.wrap("check", err)
 	}
@@ -101,7 +127,7 @@ func (s *Store) Check(ctx context.Context) (CheckReport, error) {
 		}
 	}
 	rows.Close()
-	rows, err = s.r.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	rows, err = conn.QueryContext(ctx, `PRAGMA foreign_key_check`)
 	if err != nil {
 		return rep, s.wrap("check", err)
 	}
@@ -120,7 +146,7 @@ func (s *Store) Check(ctx context.Context) (CheckReport, error) {
 	if _, err := s.w.ExecContext(ctx, `INSERT INTO search(search, rank) VALUES ('integrity-check', 1)`); err != nil {
 		rep.Search = strings.TrimPrefix(err.Error(), "SQL logic error: ")
 	}
-	if err := s.r.QueryRowContext(ctx, `SELECT count(DISTINCT customer_id) FROM (
+	if err := conn.QueryRowContext(ctx, `SELECT count(DISTINCT customer_id) FROM (
 		SELECT * FROM (SELECT * FROM purchase_totals_check EXCEPT SELECT * FROM purchase_totals)
 		UNION ALL
 		SELECT * FROM (SELECT * FROM purchase_totals EXCEPT SELECT * FROM purchase_totals_check))`).Scan(&rep.Totals); err != nil {

@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 )
 
 // eachRow runs a read query straight through the driver on one pooled
@@ -13,11 +15,11 @@ import (
 // []byte or nil; valid only during the call). Whole-notebook reports read
 // 100,000 rows: database/sql's per-column conversion doubled their cost.
 func (s *Store) eachRow(ctx context.Context, op, q string, args []any, fn func(v []driver.Value) error) error {
-	conn, err := s.r.Conn(ctx)
+	conn, release, err := s.scanConn(ctx)
 	if err != nil {
 		return s.wrap(op, err)
 	}
-	defer conn.Close()
+	defer release()
 	err = conn.Raw(func(dc any) error {
 		qc, ok := dc.(driver.QueryerContext)
 		if !ok {
@@ -47,6 +49,25 @@ func (s *Store) eachRow(ctx context.Context, op, q string, args []any, fn func(v
 	return s.wrap(op, err)
 }
 
+// scanConn is a read connection for reading whole tables. A scan reads
+// each page once: through the small page cache it costs no more than
+// mapped, and does not swell the process by the size of what it read
+// (look-ups keep the map, where it saves cold reads).
+func (s *Store) scanConn(ctx context.Context) (*sql.Conn, func(), error) {
+	conn, err := s.r.Conn(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA mmap_size = 0`); err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
+	return conn, func() {
+		conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA mmap_size = `+mmapSize)
+		conn.Close()
+	}, nil
+}
+
 // Typed views of driver values; NULL and other types read as zero.
 func vInt(v driver.Value) int64 {
 	switch x := v.(type) {
@@ -66,4 +87,20 @@ func vStr(v driver.Value) string {
 		return string(x)
 	}
 	return ""
+}
+
+// parallel runs independent reads at once (each takes its own read
+// connection) and returns the first error.
+func parallel(fns ...func() error) error {
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = fn()
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }

@@ -197,8 +197,10 @@ func (s *Store) ftsIDs(ctx context.Context, q string, found map[int64]int) error
 	return err
 }
 
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
 func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+	return likeEscaper.Replace(s)
 }
 
 func (s *Store) likeIDs(ctx context.Context, lq, pq string, history bool, found map[int64]int) error {

@@ -79,7 +79,19 @@ func DefaultPath(getenv func(string) string) (string, error) {
 	return filepath.Join(base, "rolo", "notebook.db"), nil
 }
 
-func dsn(path string, readOnly bool) string {
+// mmapSize is how much of the notebook read connections map (1 GiB).
+const mmapSize = "1073741824"
+
+// connMode is what a connection is for.
+type connMode int
+
+const (
+	connWrite connMode = iota // the one writer
+	connRead                  // look-ups and reports
+	connCheck                 // reading a whole file once (checking a backup)
+)
+
+func dsn(path string, mode connMode) string {
 	u := url.URL{Scheme: "file", OmitHost: true, Path: path}
 	if !filepath.IsAbs(path) {
 		// A relative path must not gain a leading slash.
@@ -93,13 +105,17 @@ func dsn(path string, readOnly bool) string {
 		"_pragma=secure_delete(1)",
 		"_txlock=immediate",
 	}
-	if readOnly {
+	switch mode {
+	case connRead:
 		// Reads map the file instead of copying pages into a cache: a cold
 		// look-up touches a few scattered pages, which read() made cost
 		// several times the query. A read connection never writes, so an
-		// I/O fault on the map cannot lose data.
-		q = append(q, "_pragma=query_only(1)", "_pragma=mmap_size(1073741824)", "_pragma=cache_size(-8192)")
-	} else {
+		// I/O fault on the map cannot lose data. (Whole-table scans turn
+		// the map off: see scanConn.)
+		q = append(q, "_pragma=query_only(1)", "_pragma=mmap_size("+mmapSize+")", "_pragma=cache_size(-8192)")
+	case connCheck:
+		q = append(q, "_pragma=query_only(1)", "_pragma=cache_size(-2048)")
+	default:
 		q = append(q, "_pragma=cache_size(-65536)") // 64 MiB: big imports stay in memory until commit
 	}
 	return u.String() + "?" + strings.Join(q, "&")
@@ -124,12 +140,12 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open notebook %s: %w", path, err)
 	}
 
-	w, err := sql.Open("sqlite", dsn(path, false))
+	w, err := sql.Open("sqlite", dsn(path, connWrite))
 	if err != nil {
 		return nil, fmt.Errorf("open notebook %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
-	r, err := sql.Open("sqlite", dsn(path, true))
+	r, err := sql.Open("sqlite", dsn(path, connRead))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open notebook %s: %w", path, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -159,7 +160,7 @@ func TestMigrateOlderNotebookBacksUpFirst(t *testing.T) {
 	if err := s.r.QueryRowContext(ctx, "SELECT nickname FROM customers WHERE id = ?", c.ID).Scan(&nick); err != nil || nick != "none" {
 		t.Errorf("migrated row: nickname=%q err=%v", nick, err)
 	}
-	backup := s.Path() + ".v1.bak"
+	backup := fmt.Sprintf("%s.v%d.bak", s.Path(), len(ms)-1)
 	fi, err := os.Stat(backup)
 	if err != nil {
 		t.Fatalf("no backup before migrating: %v", err)

@@ -246,6 +246,8 @@ func (b Birthday) String() string {
 	return fmt.Sprintf("%04d-%02d-%02d", b.Year, b.Month, b.Day)
 }
 
+var dateSeparators = strings.NewReplacer("/", "-", ".", "-")
+
 // ParseBirthday parses YYYY-MM-DD, --MM-DD or MM-DD (also with / or .).
 // A lunar birthday allows day 30 in any month.
 func ParseBirthday(s string, lunar bool) (Birthday, error) {
@@ -258,7 +260,7 @@ func ParseBirthday(s string, lunar bool) (Birthday, error) {
 		return Birthday{}, fmt.Errorf("%w: %q is not a %s birthday (%s); write YYYY-MM-DD, or --MM-DD when the year is unknown", ErrInvalid, s, kind, why)
 	}
 	in = strings.TrimPrefix(in, "--")
-	in = strings.NewReplacer("/", "-", ".", "-").Replace(in)
+	in = dateSeparators.Replace(in)
 	parts := strings.Split(in, "-")
 	var b Birthday
 	b.Lunar = lunar

@@ -36,16 +36,28 @@ func agendaInputs(ctx context.Context, st *store.Store, today time.Time) ([]agen
 	if err != nil {
 		return nil, nil, err
 	}
-	ts, err := computeTiers(ctx, st, cfg, today)
+	// Tiers and the agenda's inputs are independent reads: take them side
+	// by side. Only the tiers are kept (not the metrics behind them).
+	var assign map[int64]tiering.Assignment
+	var tierErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var ms []tiering.Metrics
+		if ms, tierErr = st.Metrics(ctx, today, metricsFor(cfg)); tierErr == nil {
+			assign = tiering.Assign(ms, cfg, today)
+		}
+	}()
+	cs, tasks, err := st.AgendaInputs(ctx, today)
+	<-done
 	if err != nil {
 		return nil, nil, err
 	}
-	cs, tasks, err := st.AgendaInputs(ctx, today)
-	if err != nil {
-		return nil, nil, err
+	if tierErr != nil {
+		return nil, nil, tierErr
 	}
 	for i := range cs {
-		cs[i].Tier = ts.assign[cs[i].ID].Tier
+		cs[i].Tier = assign[cs[i].ID].Tier
 	}
 	return cs, tasks, nil
 }

@@ -5,6 +5,7 @@ package main
 
 import (
 	"os"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 )
@@ -23,6 +24,16 @@ func main() {
 			f.Close()
 			os.Exit(code)
 		}
+	}
+	// ROLO_MEMPROFILE=FILE writes where the command allocated (for development).
+	if path := os.Getenv("ROLO_MEMPROFILE"); path != "" {
+		runtime.MemProfileRate = 64 << 10
+		code := run(os.Args[1:], newSystemApp())
+		if f, err := os.Create(path); err == nil {
+			pprof.Lookup("allocs").WriteTo(f, 0)
+			f.Close()
+		}
+		os.Exit(code)
 	}
 	os.Exit(run(os.Args[1:], newSystemApp()))
 }

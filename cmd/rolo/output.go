@@ -61,29 +61,37 @@ type table struct {
 	a    *App
 	cols []column
 	rows [][]string
+	tsv  *bufio.Writer // in a pipe rows stream out as they are added
 }
 
-func (a *App) newTable(cols ...column) *table { return &table{a: a, cols: cols} }
+func (a *App) newTable(cols ...column) *table {
+	t := &table{a: a, cols: cols}
+	if !a.IsTTY {
+		t.tsv = bufio.NewWriterSize(a.Out, 1<<16)
+	}
+	return t
+}
 
-func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
+func (t *table) add(cells ...string) {
+	if t.tsv == nil {
+		t.rows = append(t.rows, cells)
+		return
+	}
+	for i, c := range cells {
+		if i > 0 {
+			t.tsv.WriteByte('\t')
+		}
+		tsvEscaper.WriteString(t.tsv, c)
+	}
+	t.tsv.WriteByte('\n')
+}
 
 var tsvEscaper = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`)
 
 func (t *table) print() error {
 	w := t.a.Out
-	if !t.a.IsTTY {
-		var b strings.Builder
-		for _, r := range t.rows {
-			for i, c := range r {
-				if i > 0 {
-					b.WriteByte('\t')
-				}
-				b.WriteString(tsvEscaper.Replace(c))
-			}
-			b.WriteByte('\n')
-		}
-		_, err := io.WriteString(w, b.String())
-		return err
+	if t.tsv != nil {
+		return t.tsv.Flush()
 	}
 	clean := make([][]string, len(t.rows))
 	widths := make([]int, len(t.cols))

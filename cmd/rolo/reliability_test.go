@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rolo-crm/rolo/store"
 )
 
 // These tests run the real binary in subprocesses: kills, concurrency,
@@ -251,7 +253,7 @@ func TestBadNotebookFiles(t *testing.T) {
 		exec.Command("sqlite3", newer, "PRAGMA user_version = 99;").Run()
 		before := sum(t, newer)
 		_, errs, code := proc{t: t, bin: p.bin, db: newer}.run("list")
-		if code != 3 || !strings.Contains(errs, "schema version 99 but this rolo knows only up to 1; upgrade rolo") {
+		if code != 3 || !strings.Contains(errs, fmt.Sprintf("schema version 99 but this rolo knows only up to %d; upgrade rolo", store.SchemaVersion())) {
 			t.Errorf("newer notebook: exit %d %q", code, errs)
 		}
 		if sum(t, newer) != before {

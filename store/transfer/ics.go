@@ -16,6 +16,8 @@ type Event struct {
 	Note    string
 }
 
+var icsEscaper = strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`)
+
 // WriteICS writes events as an iCalendar (RFC 5545) file of all-day events.
 func WriteICS(w io.Writer, events []Event, stamp time.Time) error {
 	bw := bufio.NewWriter(w)
@@ -44,7 +46,7 @@ func WriteICS(w io.Writer, events []Event, stamp time.Time) error {
 }
 
 func icsText(s string) string {
-	return strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`).Replace(s)
+	return icsEscaper.Replace(s)
 }
 
 // writeFolded writes a content line folded at 75 octets without splitting

@@ -6,9 +6,12 @@
 package agenda
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/rolo-crm/rolo/tiering"
@@ -30,6 +33,9 @@ const (
 	FestivalR Reason = "festival"
 )
 
+// reasonOrder breaks ties between one customer's items due the same day.
+var reasonOrder = map[Reason]int{FollowUp: 0, Complaint: 1, Cadence: 2, Reorder: 3, Slipping: 4, WinBack: 5, BirthdayR: 6, FestivalR: 7}
+
 // ComplaintDays is how long a complaint may stay open before it is overdue.
 const ComplaintDays = 2
 
@@ -48,12 +54,12 @@ type Customer struct {
 	Tier         tiering.Tier
 	Status       string // prospect, active, lapsed, lost, won_back, dropped
 	LostReason   string
-	Birthday     *Birthday   // nil when unknown
-	CadenceDays  int         // per-customer override; 0 uses the tier's
-	Created      time.Time   // when the customer was added
-	LastContact  time.Time   // zero when never
-	PurchaseDays []time.Time // distinct purchase days, ascending
-	NextExpected time.Time   // recorded on the latest purchase; zero when none
+	Birthday     *Birthday // nil when unknown
+	CadenceDays  int       // per-customer override; 0 uses the tier's
+	Created      time.Time // when the customer was added
+	LastContact  time.Time // zero when never
+	Bought       Rhythm    // their purchase days in brief
+	NextExpected time.Time // recorded on the latest purchase; zero when none
 	Complaints   []OpenComplaint
 	Greeted      time.Time // the latest greeting logged; zero when never
 	WinBacks     int       // contacts since the last purchase (win-back attempts)
@@ -134,6 +140,22 @@ func TierWeight(t tiering.Tier) float64 {
 
 func days(a, b time.Time) int { return int(math.Round(b.Sub(a).Hours() / 24)) }
 
+// Rhythm is a customer's purchase days in brief: enough for the reorder,
+// slipping-away and P(alive) rules without the days themselves.
+type Rhythm struct {
+	Days        int       // distinct purchase days
+	First, Last time.Time // zero without purchases
+	Gap         int       // MedianGap of the days
+}
+
+// RhythmOf summarises distinct purchase days given in ascending order.
+func RhythmOf(ds []time.Time) Rhythm {
+	if len(ds) == 0 {
+		return Rhythm{}
+	}
+	return Rhythm{Days: len(ds), First: ds[0], Last: ds[len(ds)-1], Gap: MedianGap(ds)}
+}
+
 // MedianGap is the median number of days between consecutive purchase days,
 // or 0 with fewer than three purchase days.
 func MedianGap(ds []time.Time) int {
@@ -186,11 +208,7 @@ func Build(today time.Time, cs []Customer, tasks []Task, cfg Config) []Item {
 			due := day(k.At.Year(), k.At.Month(), k.At.Day()).AddDate(0, 0, ComplaintDays)
 			add(c, Complaint, due, "open complaint: "+k.Summary).ComplaintID = k.ID
 		}
-		var lastBuy time.Time
-		if n := len(c.PurchaseDays); n > 0 {
-			lastBuy = c.PurchaseDays[n-1]
-		}
-		gap := MedianGap(c.PurchaseDays)
+		lastBuy, gap := c.Bought.Last, c.Bought.Gap
 		lost := c.Status == "lost" || c.Status == "lapsed"
 		switch {
 		case lost:
@@ -233,8 +251,8 @@ func Build(today time.Time, cs []Customer, tasks []Task, cfg Config) []Item {
 					add(c, Slipping, lastBuy.AddDate(0, 0, 2*gap), fmt.Sprintf("slipping away: no purchase for %d days, usually every %d — suggest a win-back contact", days(lastBuy, today), gap))
 				case gap == 0 && !expected.IsZero() && days(expected, today) > SlippingAfter:
 					add(c, Slipping, expected.AddDate(0, 0, SlippingAfter), fmt.Sprintf("slipping away: expected to reorder by %s, no purchase since %s — suggest a win-back contact", expected.Format("2006-01-02"), lastBuy.Format("2006-01-02")))
-				case cfg.Alive != nil && len(c.PurchaseDays) > 1 && pAlive(cfg.Alive, c.PurchaseDays, today) < MinPAlive:
-					p := pAlive(cfg.Alive, c.PurchaseDays, today)
+				case cfg.Alive != nil && c.Bought.Days > 1 && pAlive(cfg.Alive, c.Bought, today) < MinPAlive:
+					p := pAlive(cfg.Alive, c.Bought, today)
 					add(c, Slipping, today, fmt.Sprintf("slipping away: only a %.0f%% chance they are still buying (last bought %s) — suggest a win-back contact", 100*p, lastBuy.Format("2006-01-02")))
 				case !expected.IsZero() && !expected.After(horizon):
 					add(c, Reorder, expected, fmt.Sprintf("%s to reorder by %s; last bought %s", how, expected.Format("2006-01-02"), lastBuy.Format("2006-01-02")))
@@ -275,28 +293,37 @@ func Build(today time.Time, cs []Customer, tasks []Task, cfg Config) []Item {
 // Sort orders items: overdue first by tier weight × days overdue, then the
 // rest by date, then tier, then name.
 func Sort(items []Item) {
-	sort.SliceStable(items, func(i, j int) bool {
-		a, b := items[i], items[j]
-		if a.Overdue() != b.Overdue() {
-			return a.Overdue()
+	slices.SortFunc(items, func(a, b Item) int {
+		switch {
+		case a.Overdue() != b.Overdue():
+			return boolFirst(a.Overdue())
+		case a.Overdue() && a.Priority != b.Priority:
+			return cmp.Compare(b.Priority, a.Priority)
+		case a.Overdue() && a.DaysOverdue != b.DaysOverdue:
+			return cmp.Compare(b.DaysOverdue, a.DaysOverdue)
+		case !a.Due.Equal(b.Due):
+			return a.Due.Compare(b.Due)
+		case TierWeight(a.Tier) != TierWeight(b.Tier):
+			return cmp.Compare(TierWeight(b.Tier), TierWeight(a.Tier))
+		case a.Name != b.Name:
+			return strings.Compare(a.Name, b.Name)
+		case a.CustomerID != b.CustomerID:
+			return cmp.Compare(a.CustomerID, b.CustomerID)
+		case a.Reason != b.Reason:
+			return cmp.Compare(reasonOrder[a.Reason], reasonOrder[b.Reason])
 		}
-		if a.Overdue() && a.Priority != b.Priority {
-			return a.Priority > b.Priority
-		}
-		if a.Overdue() && a.DaysOverdue != b.DaysOverdue {
-			return a.DaysOverdue > b.DaysOverdue
-		}
-		if !a.Due.Equal(b.Due) {
-			return a.Due.Before(b.Due)
-		}
-		if TierWeight(a.Tier) != TierWeight(b.Tier) {
-			return TierWeight(a.Tier) > TierWeight(b.Tier)
-		}
-		if a.Name != b.Name {
-			return a.Name < b.Name
-		}
-		return a.CustomerID < b.CustomerID
+		// A total order, so a fast unstable sort is still deterministic.
+		return cmp.Or(cmp.Compare(a.FollowUpID, b.FollowUpID), cmp.Compare(a.ComplaintID, b.ComplaintID),
+			strings.Compare(a.Detail, b.Detail))
 	})
+}
+
+// boolFirst orders true before false.
+func boolFirst(b bool) int {
+	if b {
+		return -1
+	}
+	return 1
 }
 
 func latest(ts ...time.Time) time.Time {
@@ -380,7 +407,7 @@ func Group(items []Item) []Entry {
 }
 
 // pAlive is the BG/NBD P(alive) of a customer with these purchase days.
-func pAlive(m *clv.BGNBD, ds []time.Time, today time.Time) float64 {
+func pAlive(m *clv.BGNBD, r Rhythm, today time.Time) float64 {
 	weeks := func(a, b time.Time) float64 { return b.Sub(a).Hours() / 24 / 7 }
-	return m.PAlive(len(ds)-1, weeks(ds[0], ds[len(ds)-1]), weeks(ds[0], today))
+	return m.PAlive(r.Days-1, weeks(r.First, r.Last), weeks(r.First, today))
 }

@@ -81,7 +81,7 @@ func TestContactOrPurchaseResetsTheClock(t *testing.T) {
 		t.Errorf("a contact 2 days ago resets the clock, got %+v", it)
 	}
 	bought := base
-	bought.PurchaseDays = []time.Time{today.AddDate(0, 0, -3)}
+	bought.Bought = RhythmOf([]time.Time{today.AddDate(0, 0, -3)})
 	if it := find(Build(today, []Customer{bought}, nil, quiet()), 1, Cadence); it != nil {
 		t.Errorf("a purchase 3 days ago resets the clock, got %+v", it)
 	}
@@ -94,13 +94,13 @@ func TestReorder(t *testing.T) {
 		// gaps 30 and 20 → median of two = 25
 		t.Fatalf("MedianGap = %d, want 25", g)
 	}
-	c := Customer{ID: 1, Tier: tiering.Small, Status: "active", PurchaseDays: days, LastContact: today}
+	c := Customer{ID: 1, Tier: tiering.Small, Status: "active", Bought: RhythmOf(days), LastContact: today}
 	it := find(Build(today, []Customer{c}, nil, quiet()), 1, Reorder)
 	if it == nil || it.Due != d("2026-11-26") || it.Overdue() {
 		t.Errorf("inferred reorder = %+v, want due 2026-11-26", it)
 	}
 	// Fewer than three purchase days: no rhythm, no inferred reorder.
-	c.PurchaseDays = days[1:]
+	c.Bought = RhythmOf(days[1:])
 	if it := find(Build(today, []Customer{c}, nil, quiet()), 1, Reorder); it != nil {
 		t.Errorf("two purchase days inferred %+v", it)
 	}
@@ -111,7 +111,7 @@ func TestReorder(t *testing.T) {
 	}
 	// Far past the recorded date it becomes slipping away.
 	c.NextExpected = d("2026-08-01")
-	c.PurchaseDays = []time.Time{d("2026-05-01")}
+	c.Bought = RhythmOf([]time.Time{d("2026-05-01")})
 	got := reasons(Build(today, []Customer{c}, nil, quiet()), 1)
 	if !reflect.DeepEqual(got, []Reason{Slipping}) {
 		t.Errorf("reasons = %v, want [slipping]", got)
@@ -121,7 +121,7 @@ func TestReorder(t *testing.T) {
 func TestSlippingAway(t *testing.T) {
 	// Buys every 10 days; last purchase 25 days ago > 2×10.
 	c := Customer{ID: 1, Tier: tiering.Ordinary, Status: "active", LastContact: today,
-		PurchaseDays: []time.Time{d("2026-10-08"), d("2026-10-18"), d("2026-10-28")}}
+		Bought: RhythmOf([]time.Time{d("2026-10-08"), d("2026-10-18"), d("2026-10-28")})}
 	it := find(Build(today, []Customer{c}, nil, quiet()), 1, Slipping)
 	if it == nil || it.Due != d("2026-11-17") || it.DaysOverdue != 5 {
 		t.Errorf("slipping = %+v, want due 2026-11-17, 5 days overdue", it)
@@ -133,7 +133,7 @@ func TestSlippingAway(t *testing.T) {
 
 func TestWinBack(t *testing.T) {
 	c := Customer{ID: 1, Tier: tiering.Small, Status: "lost", LostReason: "competitor", WinBacks: 2,
-		LastContact: today.AddDate(0, 0, -100), PurchaseDays: []time.Time{d("2025-01-01")}}
+		LastContact: today.AddDate(0, 0, -100), Bought: RhythmOf([]time.Time{d("2025-01-01")})}
 	items := Build(today, []Customer{c}, nil, quiet())
 	if got := reasons(items, 1); !reflect.DeepEqual(got, []Reason{WinBack}) {
 		t.Fatalf("reasons = %v, want [win-back]", got)
@@ -232,7 +232,7 @@ func TestSlippingByPAlive(t *testing.T) {
 	// no rhythm, but P(alive) says they are gone.
 	m := clv.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}
 	c := Customer{ID: 1, Tier: tiering.Small, Status: "active", LastContact: today,
-		PurchaseDays: []time.Time{d("2025-01-01"), d("2025-01-08")}}
+		Bought: RhythmOf([]time.Time{d("2025-01-01"), d("2025-01-08")})}
 	cfg := quiet()
 	if it := find(Build(today, []Customer{c}, nil, cfg), 1, Slipping); it != nil {
 		t.Fatalf("without a model: %+v", it)

@@ -2,6 +2,7 @@ package agenda
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/golang-module/carbon/v2/calendar/lunar"
@@ -25,6 +26,32 @@ func lunarOf(t time.Time) (year, month, d int, leap bool, err error) {
 // leap-month date falls back to the ordinary month in years without that
 // leap month; day 30 of a 29-day month falls back to day 29.
 func SolarOfLunar(y, month, d int, leap bool) (time.Time, error) {
+	// The conversion walks the lunar calendar from 1900 and the agenda asks
+	// for it three times per lunar birthday; there are only a few thousand
+	// distinct questions, so each answer is kept.
+	key := lunarKey{y, month, d, leap}
+	if a, ok := solarCache.Load(key); ok {
+		a := a.(solarAnswer)
+		return a.t, a.err
+	}
+	t, err := solarOfLunar(y, month, d, leap)
+	solarCache.Store(key, solarAnswer{t, err})
+	return t, err
+}
+
+type lunarKey struct {
+	y, month, d int
+	leap        bool
+}
+
+type solarAnswer struct {
+	t   time.Time
+	err error
+}
+
+var solarCache sync.Map // lunarKey → solarAnswer
+
+func solarOfLunar(y, month, d int, leap bool) (time.Time, error) {
 	if y < 1901 || y > 2099 || month < 1 || month > 12 || d < 1 || d > 30 {
 		return time.Time{}, fmt.Errorf("lunar date %d-%02d-%02d is out of range", y, month, d)
 	}

@@ -1,0 +1,251 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rolo-crm/rolo/tiering/agenda"
+)
+
+// rhythm is what purchase_totals keeps beside the sums.
+type rhythm struct {
+	gap  int
+	next string
+}
+
+// wantRhythm computes every customer's rhythm from the purchases in Go.
+func wantRhythm(t *testing.T, db *sql.DB) map[int64]rhythm {
+	t.Helper()
+	rows, err := db.Query(`SELECT customer_id, date, next_date FROM purchases ORDER BY customer_id, date, id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	days := map[int64][]time.Time{}
+	out := map[int64]rhythm{}
+	for rows.Next() {
+		var id int64
+		var d, next string
+		if err := rows.Scan(&id, &d, &next); err != nil {
+			t.Fatal(err)
+		}
+		if ds := days[id]; len(ds) == 0 || !ds[len(ds)-1].Equal(parseDay(d)) {
+			days[id] = append(ds, parseDay(d))
+		}
+		out[id] = rhythm{next: next} // the last row by (date, id) wins
+	}
+	for id, ds := range days {
+		r := out[id]
+		r.gap = agenda.MedianGap(ds)
+		out[id] = r
+	}
+	return out
+}
+
+func gotRhythm(t *testing.T, db *sql.DB) map[int64]rhythm {
+	t.Helper()
+	rows, err := db.Query(`SELECT customer_id, gap, next_date FROM purchase_totals`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[int64]rhythm{}
+	for rows.Next() {
+		var id int64
+		var r rhythm
+		if err := rows.Scan(&id, &r.gap, &r.next); err != nil {
+			t.Fatal(err)
+		}
+		out[id] = r
+	}
+	return out
+}
+
+func checkRhythm(t *testing.T, s *Store, phase string) {
+	t.Helper()
+	want, got := wantRhythm(t, s.r), gotRhythm(t, s.r)
+	if len(want) != len(got) {
+		t.Errorf("%s: %d customers with totals, want %d", phase, len(got), len(want))
+	}
+	gaps := 0
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s: customer %d rhythm %+v, want %+v", phase, id, got[id], w)
+		}
+		if w.gap > 0 {
+			gaps++
+		}
+	}
+	if gaps == 0 {
+		t.Errorf("%s: no customer has a rhythm; the test data is too thin", phase)
+	}
+	rep, err := s.Check(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Totals != 0 {
+		t.Errorf("%s: check finds %d customers whose totals disagree", phase, rep.Totals)
+	}
+}
+
+func randomPurchase(rng *rand.Rand, customer int64) Purchase {
+	p := Purchase{CustomerID: customer, Item: "茶", Quantity: 1, Amount: int64(100 + rng.Intn(10000)),
+		Date: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.Intn(60)*7).Format(DateLayout)}
+	if rng.Intn(3) == 0 {
+		p.NextDate = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.Intn(300)).Format(DateLayout)
+	}
+	return p
+}
+
+// Every way purchases change keeps the rhythm equal to what the purchases
+// say: one at a time (triggers), in bulk, deleted, edited, and migrated.
+func TestPurchaseRhythmIsKept(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	rng := rand.New(rand.NewSource(7))
+	var ids []int64
+	for i := 0; i < 40; i++ {
+		c, err := s.AddCustomer(ctx, Customer{Name: fmt.Sprintf("客户%d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	}
+	var added []int64
+	for i := 0; i < 300; i++ {
+		p, err := s.AddPurchase(ctx, randomPurchase(rng, ids[rng.Intn(20)]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		added = append(added, p.ID)
+	}
+	checkRhythm(t, s, "one at a time")
+	err := s.Bulk(ctx, func(b *Bulk) error {
+		for i := 0; i < 400; i++ {
+			p := randomPurchase(rng, ids[rng.Intn(len(ids))])
+			if _, err := b.AddPurchase(&p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRhythm(t, s, "bulk")
+	for _, id := range added[:80] {
+		if err := s.DeletePurchase(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkRhythm(t, s, "deleted")
+	for _, id := range added[80:120] {
+		p := randomPurchase(rng, ids[rng.Intn(len(ids))])
+		if _, err := s.w.ExecContext(ctx, `UPDATE purchases SET customer_id = ?, date = ?, next_date = ? WHERE id = ?`,
+			p.CustomerID, p.Date, p.NextDate, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkRhythm(t, s, "edited")
+}
+
+// A notebook made by the first schema gains its rhythm when migrated.
+func TestMigrationFillsPurchaseRhythm(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v1.db")
+	ms, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A file as schema 1 left it.
+	raw, err := sql.Open("sqlite", "file:"+path+"?mode=rwc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw.SetMaxOpenConns(1)
+	if _, err := raw.Exec(ms[0].sql); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(fmt.Sprintf(`PRAGMA application_id = %d; PRAGMA user_version = 1`, ApplicationID)); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(3))
+	for i := 1; i <= 30; i++ {
+		if _, err := raw.Exec(`INSERT INTO customers(id, name, created_at, updated_at) VALUES (?, ?, '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')`,
+			i, fmt.Sprintf("客户%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 400; i++ {
+		p := randomPurchase(rng, int64(1+rng.Intn(30)))
+		if _, err := raw.Exec(`INSERT INTO purchases(customer_id, date, item, quantity, amount, next_date, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, '2025-01-01T00:00:00Z')`, p.CustomerID, p.Date, p.Item, p.Quantity, p.Amount, p.NextDate); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	s, err := Open(ctx, path, Options{Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	checkRhythm(t, s, "migrated")
+}
+
+// The agenda reads the kept rhythm as of today and walks the purchases as
+// of an earlier day; both must describe a customer the same way.
+func TestAgendaRhythmKeptEqualsWalked(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	rng := rand.New(rand.NewSource(11))
+	for i := 0; i < 25; i++ {
+		c, err := s.AddCustomer(ctx, Customer{Name: fmt.Sprintf("客户%d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := rng.Intn(12); j > 0; j-- {
+			if _, err := s.AddPurchase(ctx, randomPurchase(rng, c.ID)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.AddContact(ctx, Contact{CustomerID: c.ID, At: "2025-06-01T10:00:00Z", Kind: "call", Summary: "hi"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	today := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	kept, _, err := s.AgendaInputs(ctx, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	walked := append([]agenda.Customer(nil), kept...)
+	idx := map[int64]int{}
+	lastBuy := make([]string, len(walked))
+	for i := range walked {
+		idx[walked[i].ID] = i
+		walked[i].Bought, walked[i].NextExpected = agenda.Rhythm{}, time.Time{}
+	}
+	if err := s.agendaRhythmAsOf(ctx, today.Format(DateLayout), walked, idx, lastBuy); err != nil {
+		t.Fatal(err)
+	}
+	withGap := 0
+	for i := range kept {
+		k, w := kept[i], walked[i]
+		if k.Bought != w.Bought || !k.NextExpected.Equal(w.NextExpected) {
+			t.Errorf("customer %d: kept %+v next %v, walked %+v next %v", k.ID, k.Bought, k.NextExpected, w.Bought, w.NextExpected)
+		}
+		if k.Bought.Gap > 0 {
+			withGap++
+		}
+		if want := 0; k.Bought.Days > 0 && k.WinBacks != want && k.Bought.Last.Format(DateLayout) > "2025-06-01" {
+			t.Errorf("customer %d: %d win-back attempts after a contact before their last purchase", k.ID, k.WinBacks)
+		}
+	}
+	if withGap == 0 {
+		t.Error("no customer has a purchase rhythm; the test data is too thin")
+	}
+}
