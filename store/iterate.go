@@ -2,29 +2,28 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
+	"errors"
+	"sync/atomic"
 )
 
 // Streaming reads for exports: rows are handed to fn one at a time in id
-// order, so memory stays constant however large the notebook is.
+// order, so memory stays constant however large the notebook is. They read
+// through the driver (eachRow), and history rows find their customer's name
+// in a map read first: joining every purchase to its customer cost more
+// than the whole export otherwise.
 
 // EachCustomer calls fn for every customer (archived ones too) updated on or
 // after since ("" for all).
 func (s *Store) EachCustomer(ctx context.Context, since string, fn func(c Customer) error) error {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+customerCols+` FROM customers WHERE ?1 = '' OR updated_at >= ?1 ORDER BY id`, since)
-	if err != nil {
-		return s.wrap("export customers", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		c, err := scanCustomer(rows)
-		if err != nil {
-			return s.wrap("export customers", err)
-		}
-		if err := fn(c); err != nil {
-			return err
-		}
-	}
-	return s.wrap("export customers", rows.Err())
+	return s.eachRow(ctx, "export customers", `SELECT `+customerCols+` FROM customers WHERE ?1 = '' OR updated_at >= ?1 ORDER BY id`,
+		[]any{since}, func(v []driver.Value) error {
+			c, err := scanCustomer(valueScanner(v))
+			if err != nil {
+				return err
+			}
+			return fn(c)
+		})
 }
 
 // CustomerRef names the customer a history row belongs to.
@@ -34,92 +33,90 @@ type CustomerRef struct {
 	Name       string
 }
 
-// EachPurchase calls fn for every purchase dated on or after since ("" for all).
-func (s *Store) EachPurchase(ctx context.Context, since string, fn func(p Purchase, c CustomerRef) error) error {
-	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.customer_id, p.date, p.item, p.quantity, p.amount, p.cost, p.paid,
-		p.channel, p.special_requests, p.mood, p.next_date, p.note, p.created_at, coalesce(c.external_id, ''), c.name
-		FROM purchases p JOIN customers c ON c.id = p.customer_id
-		WHERE ?1 = '' OR p.date >= ?1 ORDER BY p.id`, since)
+// customerRefs names every customer, archived ones too.
+func (s *Store) customerRefs(ctx context.Context) (map[int64]CustomerRef, error) {
+	n, err := s.currentCount(ctx)
 	if err != nil {
-		return s.wrap("export purchases", err)
+		return nil, err
 	}
-	defer rows.Close()
-	var p Purchase
-	var ref CustomerRef
-	sc := &multiScanner{rows: rows}
-	for rows.Next() {
-		if p, err = scanPurchase(sc.with(&ref.ExternalID, &ref.Name)); err != nil {
-			return s.wrap("export purchases", err)
+	refs := make(map[int64]CustomerRef, n)
+	err = s.eachRow(ctx, "read customers", `SELECT id, coalesce(external_id, ''), name FROM customers`, nil, func(v []driver.Value) error {
+		refs[vInt(v[0])] = CustomerRef{ID: vInt(v[0]), ExternalID: vStr(v[1]), Name: vStr(v[2])}
+		return nil
+	})
+	return refs, err
+}
+
+// eachHistory streams the rows of one history table with their customer.
+// Reading and fn (formatting and writing, in an export) run side by side,
+// handing over batches of rows: on two cores that nearly halves the time.
+func eachHistory[T any](ctx context.Context, s *Store, op, q, since string, scan func(scanner) (T, error),
+	customer func(T) int64, fn func(T, CustomerRef) error) error {
+	refs, err := s.customerRefs(ctx)
+	if err != nil {
+		return err
+	}
+	const batchSize = 512
+	batches := make(chan []T, 4)
+	var fnErr error
+	var failed atomic.Bool
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for b := range batches {
+			for _, x := range b {
+				if fnErr != nil {
+					break
+				}
+				if fnErr = fn(x, refs[customer(x)]); fnErr != nil {
+					failed.Store(true)
+				}
+			}
 		}
-		ref.ID = p.CustomerID
-		if err := fn(p, ref); err != nil {
+	}()
+	batch := make([]T, 0, batchSize)
+	err = s.eachRow(ctx, op, q, []any{since}, func(v []driver.Value) error {
+		if failed.Load() {
+			return errStopped
+		}
+		x, err := scan(valueScanner(v))
+		if err != nil {
 			return err
 		}
+		if batch = append(batch, x); len(batch) == batchSize {
+			batches <- batch
+			batch = make([]T, 0, batchSize)
+		}
+		return nil
+	})
+	if err == nil {
+		batches <- batch
 	}
-	return s.wrap("export purchases", rows.Err())
+	close(batches)
+	<-done
+	if fnErr != nil {
+		return fnErr
+	}
+	return err
+}
+
+// errStopped ends a read whose consumer failed; the consumer's error is reported.
+var errStopped = errors.New("stopped")
+
+// EachPurchase calls fn for every purchase dated on or after since ("" for all).
+func (s *Store) EachPurchase(ctx context.Context, since string, fn func(p Purchase, c CustomerRef) error) error {
+	return eachHistory(ctx, s, "export purchases", `SELECT `+purchaseCols+` FROM purchases
+		WHERE ?1 = '' OR date >= ?1 ORDER BY id`, since, scanPurchase, func(p Purchase) int64 { return p.CustomerID }, fn)
 }
 
 // EachContact calls fn for every contact on or after since ("" for all).
 func (s *Store) EachContact(ctx context.Context, since string, fn func(k Contact, c CustomerRef) error) error {
-	rows, err := s.r.QueryContext(ctx, `SELECT k.id, k.customer_id, k.at, k.kind, k.summary, k.complaint_status,
-		k.resolved_at, k.created_at, coalesce(c.external_id, ''), c.name
-		FROM contacts k JOIN customers c ON c.id = k.customer_id
-		WHERE ?1 = '' OR k.at >= ?1 ORDER BY k.id`, since)
-	if err != nil {
-		return s.wrap("export contacts", err)
-	}
-	defer rows.Close()
-	var ref CustomerRef
-	sc := &multiScanner{rows: rows}
-	for rows.Next() {
-		k, err := scanContact(sc.with(&ref.ExternalID, &ref.Name))
-		if err != nil {
-			return s.wrap("export contacts", err)
-		}
-		ref.ID = k.CustomerID
-		if err := fn(k, ref); err != nil {
-			return err
-		}
-	}
-	return s.wrap("export contacts", rows.Err())
+	return eachHistory(ctx, s, "export contacts", `SELECT `+contactCols+` FROM contacts
+		WHERE ?1 = '' OR at >= ?1 ORDER BY id`, since, scanContact, func(k Contact) int64 { return k.CustomerID }, fn)
 }
 
 // EachFollowUp calls fn for every follow-up due on or after since ("" for all).
 func (s *Store) EachFollowUp(ctx context.Context, since string, fn func(f FollowUp, c CustomerRef) error) error {
-	rows, err := s.r.QueryContext(ctx, `SELECT f.id, f.customer_id, f.due, f.what, f.source, f.done_at, f.created_at,
-		coalesce(c.external_id, ''), c.name
-		FROM followups f JOIN customers c ON c.id = f.customer_id
-		WHERE ?1 = '' OR f.due >= ?1 ORDER BY f.id`, since)
-	if err != nil {
-		return s.wrap("export follow-ups", err)
-	}
-	defer rows.Close()
-	var ref CustomerRef
-	sc := &multiScanner{rows: rows}
-	for rows.Next() {
-		f, err := scanFollowUp(sc.with(&ref.ExternalID, &ref.Name))
-		if err != nil {
-			return s.wrap("export follow-ups", err)
-		}
-		ref.ID = f.CustomerID
-		if err := fn(f, ref); err != nil {
-			return err
-		}
-	}
-	return s.wrap("export follow-ups", rows.Err())
-}
-
-// multiScanner lets an entity scanner read its columns and extra trailing ones.
-type multiScanner struct {
-	rows  interface{ Scan(...any) error }
-	extra []any
-}
-
-func (m *multiScanner) with(extra ...any) scanner {
-	m.extra = extra
-	return m
-}
-
-func (m *multiScanner) Scan(dest ...any) error {
-	return m.rows.Scan(append(dest, m.extra...)...)
+	return eachHistory(ctx, s, "export follow-ups", `SELECT `+followUpCols+` FROM followups
+		WHERE ?1 = '' OR due >= ?1 ORDER BY id`, since, scanFollowUp, func(f FollowUp) int64 { return f.CustomerID }, fn)
 }

@@ -104,3 +104,45 @@ func parallel(fns ...func() error) error {
 	wg.Wait()
 	return errors.Join(errs...)
 }
+
+// valueScanner lets the entity scan functions (scanCustomer, scanPurchase,
+// ...) read a row of driver values, for the destination types they use.
+type valueScanner []driver.Value
+
+func (v valueScanner) Scan(dest ...any) error {
+	if len(dest) != len(v) {
+		return fmt.Errorf("scan: %d destinations for %d columns", len(dest), len(v))
+	}
+	for i, d := range dest {
+		switch d := d.(type) {
+		case *int64:
+			*d = vInt(v[i])
+		case *int:
+			*d = int(vInt(v[i]))
+		case *bool:
+			*d = vInt(v[i]) != 0
+		case *float64:
+			switch x := v[i].(type) {
+			case float64:
+				*d = x
+			case int64:
+				*d = float64(x)
+			default:
+				*d = 0
+			}
+		case *string:
+			*d = vStr(v[i])
+		case *sql.NullInt64:
+			*d = sql.NullInt64{Int64: vInt(v[i]), Valid: v[i] != nil}
+		case *sql.NullString:
+			*d = sql.NullString{String: vStr(v[i]), Valid: v[i] != nil}
+		case *sql.NullFloat64:
+			var f float64
+			valueScanner{v[i]}.Scan(&f)
+			*d = sql.NullFloat64{Float64: f, Valid: v[i] != nil}
+		default:
+			return fmt.Errorf("scan: column %d: cannot read into %T", i, d)
+		}
+	}
+	return nil
+}

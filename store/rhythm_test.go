@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math/rand"
 	"path/filepath"
@@ -247,5 +248,53 @@ func TestAgendaRhythmKeptEqualsWalked(t *testing.T) {
 	}
 	if withGap == 0 {
 		t.Error("no customer has a purchase rhythm; the test data is too thin")
+	}
+}
+
+// An export whose writer fails stops with the writer's error, early, and
+// does not hang; one that succeeds sees every row once, in id order.
+func TestEachPurchaseStreamsAndStops(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	c, err := s.AddCustomer(ctx, Customer{Name: "王芳", ExternalID: "W1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(1))
+	err = s.Bulk(ctx, func(b *Bulk) error {
+		for i := 0; i < 3000; i++ {
+			p := randomPurchase(rng, c.ID)
+			if _, err := b.AddPurchase(&p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last int64
+	n := 0
+	err = s.EachPurchase(ctx, "", func(p Purchase, ref CustomerRef) error {
+		if p.ID <= last || ref.Name != "王芳" || ref.ExternalID != "W1" {
+			return fmt.Errorf("row %d after %d, customer %+v", p.ID, last, ref)
+		}
+		last = p.ID
+		n++
+		return nil
+	})
+	if err != nil || n != 3000 {
+		t.Fatalf("streamed %d rows, err %v; want 3000", n, err)
+	}
+	boom := errors.New("disk full")
+	n = 0
+	err = s.EachPurchase(ctx, "", func(p Purchase, ref CustomerRef) error {
+		if n++; n == 700 {
+			return boom
+		}
+		return nil
+	})
+	if !errors.Is(err, boom) || n != 700 {
+		t.Fatalf("after a failing write: err %v after %d rows; want %v after 700", err, n, boom)
 	}
 }

@@ -208,7 +208,11 @@ func FormatMoney(v int64) string {
 			u = 1 << 63
 		}
 	}
-	return fmt.Sprintf("%s%d.%02d", sign, u/100, u%100)
+	b := make([]byte, 0, 24)
+	b = append(b, sign...)
+	b = strconv.AppendUint(b, u/100, 10)
+	c := u % 100
+	return string(append(b, '.', byte('0'+c/10), byte('0'+c%10)))
 }
 
 // FormatMoneyGrouped is FormatMoney with thousands separated, for people:
