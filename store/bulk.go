@@ -24,6 +24,7 @@ type Bulk struct {
 	tx      *sql.Tx
 	ins     map[string]*sql.Stmt
 	touched [3]map[int64]bool // customers whose search rows need rebuilding, per source
+	fresh   freshTotals       // purchase totals built as purchases are written
 }
 
 // Bulk runs fn with a Bulk writer inside one BEGIN IMMEDIATE transaction.
@@ -46,6 +47,9 @@ func (s *Store) Bulk(ctx context.Context, fn func(b *Bulk) error) error {
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE key = 'bulk'`); err != nil {
 			return s.wrap("bulk", err)
+		}
+		if err := b.fresh.write(ctx, s, tx); err != nil {
+			return err
 		}
 		for src, ids := range b.touched {
 			if len(ids) == 0 {
@@ -121,8 +125,20 @@ func (b *Bulk) AddPurchase(p *Purchase) (int64, error) {
 		}
 		return 0, b.s.wrap("add purchase", err)
 	}
-	b.touched[srcPurchase][p.CustomerID] = true
-	return res.LastInsertId()
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, b.s.wrap("add purchase", err)
+	}
+	acc, err := b.freshFor(p.CustomerID)
+	if err != nil {
+		return 0, err
+	}
+	if acc != nil {
+		acc.add(p, id)
+	} else {
+		b.touched[srcPurchase][p.CustomerID] = true
+	}
+	return id, nil
 }
 
 // AddContact inserts a validated contact and returns its id.

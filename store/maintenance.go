@@ -107,11 +107,17 @@ type CheckReport struct {
 // full-text index check.
 func (s *Store) Check(ctx context.Context) (CheckReport, error) {
 	var rep CheckReport
-	conn, release, err := s.scanConn(ctx)
+	// A connection of its own: one that read the notebook before caches
+	// the full-text index's structure, and after another connection wrote,
+	// integrity_check compared against that stale copy and reported a
+	// checksum mismatch that was not there. It reads every page once, so
+	// unmapped and with a small cache.
+	conn, err := sql.Open("sqlite", dsn(s.path, connCheck))
 	if err != nil {
 		return rep, s.wrap("check", err)
 	}
-	defer release()
+	defer conn.Close()
+	conn.SetMaxOpenConns(1)
 	rows, err := conn.QueryContext(ctx, `PRAGMA integrity_check`)
 	if err != nil {
 		return rep, s.wrap("check", err)

@@ -89,8 +89,8 @@ func checkRhythm(t *testing.T, s *Store, phase string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Totals != 0 {
-		t.Errorf("%s: check finds %d customers whose totals disagree", phase, rep.Totals)
+	if rep.Totals != 0 || !rep.OK {
+		t.Errorf("%s: check finds %d customers whose totals disagree; report %+v", phase, rep.Totals, rep)
 	}
 }
 
@@ -129,6 +129,12 @@ func TestPurchaseRhythmIsKept(t *testing.T) {
 	err := s.Bulk(ctx, func(b *Bulk) error {
 		for i := 0; i < 400; i++ {
 			p := randomPurchase(rng, ids[rng.Intn(len(ids))])
+			switch i {
+			case 100:
+				p.CustomerID, p.Item = ids[30], "限量版普洱" // a customer whose first purchases these are
+			case 200:
+				p.CustomerID, p.Note = ids[3], "特别定制礼盒" // one who bought before
+			}
 			if _, err := b.AddPurchase(&p); err != nil {
 				return err
 			}
@@ -139,6 +145,19 @@ func TestPurchaseRhythmIsKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkRhythm(t, s, "bulk")
+	for q, want := range map[string]int64{"限量版普洱": ids[30], "特别定制礼盒": ids[3], "茶": ids[25]} {
+		hits, err := s.Search(ctx, q, SearchOptions{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, h := range hits {
+			found = found || h.Customer.ID == want
+		}
+		if !found {
+			t.Errorf("search %q after the bulk write misses customer %d (%d hits)", q, want, len(hits))
+		}
+	}
 	for _, id := range added[:80] {
 		if err := s.DeletePurchase(ctx, id); err != nil {
 			t.Fatal(err)

@@ -287,3 +287,25 @@ func TestBulkIndexesAndTotals(t *testing.T) {
 		t.Errorf("rolled-back bulk left %+v", hits)
 	}
 }
+
+// A long-lived process (the TUI, tests) checks after writing: the check
+// must not compare against a full-text index structure cached before.
+func TestCheckAfterWritesInTheSameProcess(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	c, err := s.AddCustomer(ctx, Customer{Name: "王芳"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if rep, err := s.Check(ctx); err != nil || !rep.OK {
+			t.Fatalf("check %d: %+v %v", i, rep, err)
+		}
+		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-01-0" + string(rune('1'+i)), Item: "普洱茶", Quantity: 1, Amount: 500}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if rep, err := s.Check(ctx); err != nil || !rep.OK {
+		t.Fatalf("check after writes: %+v %v", rep, err)
+	}
+}

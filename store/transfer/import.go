@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/rolo-crm/rolo/store"
 )
@@ -104,16 +105,16 @@ type rawRecord struct {
 	cols   []int // 1-based input column of each value
 }
 
-// source yields raw records whose values line up with the header. Small
-// inputs are held in recs; a CSV file that can seek is streamed instead
-// (stream and rewind set), so a million-row import needs constant memory.
+// source yields raw records whose values line up with the header. JSON,
+// vCard and customer files are held in recs; purchase and contact CSV is
+// streamed (stream set), so a million-row import needs constant memory,
+// from a file or a pipe alike.
 type source struct {
 	shown  []string // the header as written
 	recs   []rawRecord
 	unit   string
 	csv    bool // text was read from CSV: undo formula neutralising
 	stream func() (rawRecord, error)
-	rewind func() error
 }
 
 // errStop ends an each early.
@@ -231,7 +232,7 @@ func readCSV(r io.Reader) (*source, error) {
 }
 
 // streamCSV reads the header and returns a source that reads records on
-// demand; when r can seek, the source can also be read again (rewind).
+// demand.
 func streamCSV(r io.Reader) (*source, error) {
 	cr := newCSVReader(r)
 	head, _, err := cr.Read()
@@ -257,18 +258,6 @@ func streamCSV(r io.Reader) (*source, error) {
 			rr.values[i], rr.cols[i] = f.Value, i+1
 		}
 		return rr, nil
-	}
-	if rs, ok := r.(io.ReadSeeker); ok {
-		if _, err := rs.Seek(0, io.SeekCurrent); err == nil {
-			src.rewind = func() error {
-				if _, err := rs.Seek(0, io.SeekStart); err != nil {
-					return err
-				}
-				cr = newCSVReader(rs)
-				_, _, err := cr.Read() // the header again
-				return err
-			}
-		}
 	}
 	return src, nil
 }
@@ -355,8 +344,9 @@ func readJSON(r io.Reader, ndjson bool) (*source, error) {
 // parse turns the raw records held in memory into typed rows, collecting problems.
 func parse[T any](src *source, cols []col[T], header []string, pr *problems, post func(*T, rawRecord) error) []T {
 	out := make([]T, 0, len(src.recs))
+	plan := planColumns(cols, header)
 	for _, rr := range src.recs {
-		row, _ := parseRow(src, cols, header, pr, post, rr)
+		row, _ := parseRow(src, plan, pr, post, rr)
 		out = append(out, row)
 		if pr.full() {
 			break
@@ -367,49 +357,41 @@ func parse[T any](src *source, cols []col[T], header []string, pr *problems, pos
 
 // parseRow turns one raw record into a typed row; ok is false when it had
 // problems (added to pr).
-func parseRow[T any](src *source, cols []col[T], header []string, pr *problems, post func(*T, rawRecord) error, rr rawRecord) (row T, ok bool) {
-	{
-		bad := false
-		// Columns are applied in the field table's order so later fields
-		// (birthday_lunar) can refine earlier ones (birthday).
-		for _, c := range cols {
-			for i, f := range header {
-				if f != c.name || c.set == nil {
-					continue
-				}
-				v := rr.values[i]
-				if src.csv && c.kind == kText {
-					v = Unneutralise(v)
-				}
-				if err := validText(v); err != nil {
-					pr.add(Problem{Line: rr.line, Col: rr.cols[i], Field: f, Reason: err.Error()})
-					bad = true
-					continue
-				}
-				if err := c.set(&row, v); err != nil {
-					pr.add(Problem{Line: rr.line, Col: rr.cols[i], Field: f, Value: v, Reason: err.Error()})
-					bad = true
-				}
-			}
+func parseRow[T any](src *source, plan []planned[T], pr *problems, post func(*T, rawRecord) error, rr rawRecord) (row T, ok bool) {
+	bad := false
+	for _, p := range plan {
+		c, i := p.col, p.idx
+		v := rr.values[i]
+		if src.csv && c.kind == kText {
+			v = Unneutralise(v)
 		}
-		if !bad && post != nil {
-			if err := post(&row, rr); err != nil {
-				p := Problem{Line: rr.line, Reason: err.Error()}
-				var fe fieldError
-				if errors.As(err, &fe) {
-					p.Field = fe.field
-					for i, f := range header {
-						if f == fe.field {
-							p.Col, p.Value = rr.cols[i], rr.values[i]
-						}
+		if err := validText(v); err != nil {
+			pr.add(Problem{Line: rr.line, Col: rr.cols[i], Field: c.name, Reason: err.Error()})
+			bad = true
+			continue
+		}
+		if err := c.set(&row, v); err != nil {
+			pr.add(Problem{Line: rr.line, Col: rr.cols[i], Field: c.name, Value: v, Reason: err.Error()})
+			bad = true
+		}
+	}
+	if !bad && post != nil {
+		if err := post(&row, rr); err != nil {
+			p := Problem{Line: rr.line, Reason: err.Error()}
+			var fe fieldError
+			if errors.As(err, &fe) {
+				p.Field = fe.field
+				for _, pl := range plan {
+					if pl.col.name == fe.field {
+						p.Col, p.Value = rr.cols[pl.idx], rr.values[pl.idx]
 					}
 				}
-				pr.add(p)
-				bad = true
 			}
+			pr.add(p)
+			bad = true
 		}
-		return row, !bad
 	}
+	return row, !bad
 }
 
 // fieldError blames one field for a row-level problem.
@@ -447,7 +429,7 @@ func Import(ctx context.Context, st *store.Store, kind string, r io.Reader, o Im
 	switch o.Format {
 	case "", "csv":
 		src, err = streamCSV(r)
-		if err == nil && (kind == "customers" || src.rewind == nil) {
+		if err == nil && kind == "customers" {
 			err = src.load()
 		}
 	case "json":
@@ -537,49 +519,113 @@ func importHistory[T any](ctx context.Context, st *store.Store, src *source, o I
 		return rep, err
 	}
 	post := func(r *T, _ rawRecord) error { return check(r, refs) }
-	// Pass 1 checks every row and keeps none: any problem, and nothing is written.
-	n, err := src.each(func(rr rawRecord) error {
-		parseRow(src, cols, header, pr, post, rr)
-		if pr.full() {
-			return errStop
+	plan := planColumns(cols, header)
+	syntax := func(err error) error {
+		var se *csvSyntaxError
+		if errors.As(err, &se) {
+			return &ImportError{File: o.Name, Unit: "line", Problems: append(pr.list, Problem{Line: se.Line, Col: se.Col, Reason: se.Msg})}
+		}
+		return fmt.Errorf("%w: %s: %v", store.ErrInvalid, o.Name, err)
+	}
+	if o.DryRun {
+		n, err := src.each(func(rr rawRecord) error {
+			parseRow(src, plan, pr, post, rr)
+			if pr.full() {
+				return errStop
+			}
+			return nil
+		})
+		rep.Rows = n
+		if err != nil {
+			return rep, syntax(err)
+		}
+		if len(pr.list) > 0 {
+			return fail()
+		}
+		rep.Inserted = n
+		return rep, nil
+	}
+	// One pass in one transaction: a goroutine reads and checks the rows
+	// while this one writes them, batch by batch. The first problem stops
+	// the writing but not the checking, so every problem is reported; then
+	// the transaction is rolled back and nothing was imported.
+	const batchSize = 512
+	var n int
+	var readErr error
+	err = st.Bulk(ctx, func(b *store.Bulk) error {
+		batches := make(chan []T, 8)
+		var stop atomic.Bool // the writer failed: stop reading
+		go func() {
+			defer close(batches)
+			batch := make([]T, 0, batchSize)
+			n, readErr = src.each(func(rr rawRecord) error {
+				if stop.Load() {
+					return errStop
+				}
+				row, ok := parseRow(src, plan, pr, post, rr)
+				switch {
+				case pr.full():
+					return errStop
+				case !ok || len(pr.list) > 0:
+					return nil
+				}
+				if batch = append(batch, row); len(batch) == batchSize {
+					batches <- batch
+					batch = make([]T, 0, batchSize)
+				}
+				return nil
+			})
+			batches <- batch
+		}()
+		var werr error
+		for batch := range batches {
+			for i := 0; werr == nil && i < len(batch); i++ {
+				if werr = write(b, &batch[i]); werr != nil {
+					stop.Store(true)
+				}
+			}
+		}
+		switch {
+		case werr != nil:
+			return werr
+		case readErr != nil:
+			return syntax(readErr)
+		case len(pr.list) > 0:
+			return errProblems
 		}
 		return nil
 	})
 	rep.Rows = n
-	if err != nil {
-		var se *csvSyntaxError
-		if errors.As(err, &se) {
-			return rep, &ImportError{File: o.Name, Unit: "line", Problems: append(pr.list, Problem{Line: se.Line, Col: se.Col, Reason: se.Msg})}
-		}
-		return rep, fmt.Errorf("%w: %s: %v", store.ErrInvalid, o.Name, err)
-	}
-	if len(pr.list) > 0 {
+	if errors.Is(err, errProblems) {
 		return fail()
 	}
-	if o.DryRun {
-		rep.Inserted = n
-		return rep, nil
-	}
-	if src.rewind != nil {
-		if err := src.rewind(); err != nil {
-			return rep, fmt.Errorf("%s: cannot read the file again: %w", o.Name, err)
-		}
-	}
-	// Pass 2 reads the rows again and writes them in one transaction.
-	err = st.Bulk(ctx, func(b *store.Bulk) error {
-		_, err := src.each(func(rr rawRecord) error {
-			row, ok := parseRow(src, cols, header, pr, post, rr)
-			if !ok {
-				return fmt.Errorf("%s: line %d changed while importing; nothing was imported", o.Name, rr.line)
-			}
-			return write(b, &row)
-		})
-		return err
-	})
 	if err == nil {
 		rep.Inserted = n
 	}
 	return rep, err
+}
+
+// errProblems rolls back an import whose rows have problems.
+var errProblems = errors.New("the file has problems")
+
+// planned is one column of the input applied to a row.
+type planned[T any] struct {
+	col *col[T]
+	idx int // in the record
+}
+
+// planColumns matches the header to the field table once, in the table's
+// order, so later fields (birthday_lunar) can refine earlier ones (birthday).
+func planColumns[T any](cols []col[T], header []string) []planned[T] {
+	var out []planned[T]
+	for c := range cols {
+		for i, f := range header {
+			if f == cols[c].name && cols[c].set != nil {
+				out = append(out, planned[T]{&cols[c], i})
+			}
+		}
+	}
+	return out
 }
 
 func has(header []string, f string) bool {
