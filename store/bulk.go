@@ -42,8 +42,33 @@ func (s *Store) Bulk(ctx context.Context, fn func(b *Bulk) error) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES ('bulk', '1')`); err != nil {
 			return s.wrap("bulk", err)
 		}
+		// The purchase triggers would only test the marker above and do
+		// nothing, a million times: they step aside for the transaction
+		// and are put back, word for word, before it commits.
+		triggers, err := queryAll(ctx, s, "bulk", func(sc scanner) (string, error) {
+			var q string
+			return q, sc.Scan(&q)
+		}, `SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'purchases' AND sql LIKE '%''bulk''%'`)
+		if err != nil {
+			return err
+		}
+		for _, q := range triggers {
+			name := triggerName(q)
+			if _, err := tx.ExecContext(ctx, `DROP TRIGGER `+name); err != nil {
+				return s.wrap("bulk", err)
+			}
+		}
 		if err := fn(b); err != nil {
 			return err
+		}
+		for _, st := range b.ins {
+			st.Close()
+		}
+		clear(b.ins)
+		for _, q := range triggers {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return s.wrap("bulk", err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE key = 'bulk'`); err != nil {
 			return s.wrap("bulk", err)
@@ -74,6 +99,15 @@ func (s *Store) Bulk(ctx context.Context, fn func(b *Bulk) error) error {
 		}
 		return nil
 	})
+}
+
+// triggerName is the name in a CREATE TRIGGER statement.
+func triggerName(q string) string {
+	f := strings.Fields(q)
+	if len(f) > 2 {
+		return f[2]
+	}
+	return ""
 }
 
 // ExecContext runs q as a cached prepared statement of the transaction.

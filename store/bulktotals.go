@@ -102,8 +102,15 @@ func (f *freshTotals) write(ctx context.Context, s *Store, tx *sql.Tx) error {
 	}
 	totals := make([][]any, 0, len(f.acc))
 	bodies := make([][]any, 0, len(f.acc))
+	// In id order: the full-text index merges ascending rowids cheaply, and
+	// took four times as long over the map's random order.
 	ids := make([]int64, 0, len(f.acc))
-	for id, a := range f.acc {
+	for id := range f.acc {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		a := f.acc[id]
 		slices.Sort(a.days)
 		days := make([]time.Time, 0, len(a.days))
 		for i, d := range a.days {
@@ -114,7 +121,6 @@ func (f *freshTotals) write(ctx context.Context, s *Store, tx *sql.Tx) error {
 		totals = append(totals, []any{id, a.revenue, a.profit, a.paid, a.n, len(days), a.first, a.last,
 			agenda.MedianGap(days), a.next})
 		bodies = append(bodies, []any{id, strings.Join(a.texts, " ")})
-		ids = append(ids, id)
 	}
 	tj, err := json.Marshal(totals)
 	if err != nil {

@@ -282,12 +282,31 @@ func exportRows[T any](w io.Writer, all []col[T], o ExportOptions, each func(emi
 }
 
 // parseDay accepts 2026-03-01, 2026/3/1, 2026.3.1, 20260301 and 2026年3月1日.
+var daySeparators = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-")
+
+// isISODay reports whether s is a valid YYYY-MM-DD date from 1900 to 2200.
+func isISODay(s string) bool {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	for i := 0; i < 10; i++ {
+		if i != 4 && i != 7 && (s[i] < '0' || s[i] > '9') {
+			return false
+		}
+	}
+	t, err := time.Parse(store.DateLayout, s)
+	return err == nil && t.Year() >= 1900 && t.Year() <= 2200
+}
+
 func parseDay(v string) (string, error) {
 	in := strings.TrimSpace(v)
+	if isISODay(in) {
+		return in, nil // the usual case, a million times in a large import
+	}
 	if len(in) == 8 && strings.Trim(in, "0123456789") == "" {
 		in = in[:4] + "-" + in[4:6] + "-" + in[6:]
 	}
-	in = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-").Replace(in)
+	in = daySeparators.Replace(in)
 	parts := strings.Split(in, "-")
 	if len(parts) == 3 {
 		y, e1 := strconv.Atoi(parts[0])
