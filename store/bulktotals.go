@@ -28,7 +28,8 @@ type purchaseAcc struct {
 	first, last           string
 	latestDate, next      string
 	latestID              int64
-	texts                 []string // distinct, in first-seen order
+	body                  []byte   // the distinct texts, space-separated
+	seen                  []uint64 // hashes of the texts in body
 }
 
 // freshFor returns the accumulator of a customer without earlier
@@ -64,6 +65,8 @@ func (b *Bulk) freshFor(id int64) (*purchaseAcc, error) {
 	return a, nil
 }
 
+// add counts one purchase. Strings kept are copies: the purchase's may
+// share memory with a whole input line.
 func (a *purchaseAcc) add(p *Purchase, id int64) {
 	a.revenue += p.Amount
 	if p.Cost != nil {
@@ -79,36 +82,57 @@ func (a *purchaseAcc) add(p *Purchase, id int64) {
 		a.days = append(a.days, int32(d.Unix()/86400))
 	}
 	if a.first == "" || p.Date < a.first {
-		a.first = p.Date
+		a.first = strings.Clone(p.Date)
 	}
-	a.last = max(a.last, p.Date)
+	if p.Date > a.last {
+		a.last = strings.Clone(p.Date)
+	}
 	if p.Date > a.latestDate || (p.Date == a.latestDate && id > a.latestID) {
-		a.latestDate, a.latestID, a.next = p.Date, id, p.NextDate
+		a.latestDate, a.latestID, a.next = strings.Clone(p.Date), id, strings.Clone(p.NextDate)
 	}
-	text := p.Item + " " + p.SpecialRequests + " " + p.Note
-	for _, t := range a.texts {
-		if t == text {
-			return
-		}
+	sum := fnv1a(fnv1a(fnv1a(fnv1a(fnv1a(fnvOffset, p.Item), " "), p.SpecialRequests), " "), p.Note)
+	if slices.Contains(a.seen, sum) {
+		return
 	}
-	a.texts = append(a.texts, text)
+	a.seen = append(a.seen, sum)
+	if len(a.body) > 0 {
+		a.body = append(a.body, ' ')
+	}
+	a.body = append(append(append(append(append(a.body, p.Item...), ' '), p.SpecialRequests...), ' '), p.Note...)
+}
+
+const fnvOffset = 14695981039346656037
+
+// fnv1a continues an FNV-1a hash over s.
+func fnv1a(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * 1099511628211
+	}
+	return h
 }
 
 // write stores the accumulated totals and search rows with one statement
 // each.
 func (f *freshTotals) write(ctx context.Context, s *Store, tx *sql.Tx) error {
-	if len(f.acc) == 0 {
-		return nil
-	}
-	totals := make([][]any, 0, len(f.acc))
-	bodies := make([][]any, 0, len(f.acc))
 	// In id order: the full-text index merges ascending rowids cheaply, and
-	// took four times as long over the map's random order.
+	// took four times as long over the map's random order. In chunks, so
+	// the JSON handed over stays a few megabytes.
 	ids := make([]int64, 0, len(f.acc))
 	for id := range f.acc {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
+	for chunk := range slices.Chunk(ids, 20000) {
+		if err := f.writeChunk(ctx, s, tx, chunk); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f *freshTotals) writeChunk(ctx context.Context, s *Store, tx *sql.Tx, ids []int64) error {
+	totals := make([][]any, 0, len(ids))
+	bodies := make([][]any, 0, len(ids))
 	for _, id := range ids {
 		a := f.acc[id]
 		slices.Sort(a.days)
@@ -120,7 +144,8 @@ func (f *freshTotals) write(ctx context.Context, s *Store, tx *sql.Tx) error {
 		}
 		totals = append(totals, []any{id, a.revenue, a.profit, a.paid, a.n, len(days), a.first, a.last,
 			agenda.MedianGap(days), a.next})
-		bodies = append(bodies, []any{id, strings.Join(a.texts, " ")})
+		bodies = append(bodies, []any{id, string(a.body)})
+		delete(f.acc, id) // written: let it go
 	}
 	tj, err := json.Marshal(totals)
 	if err != nil {
@@ -132,11 +157,7 @@ func (f *freshTotals) write(ctx context.Context, s *Store, tx *sql.Tx) error {
 		       j.value ->> 6, j.value ->> 7, j.value ->> 8, j.value ->> 9 FROM json_each(?) j`, string(tj)); err != nil {
 		return s.wrap("bulk totals", err)
 	}
-	ij, err := json.Marshal(ids)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid IN (SELECT value * 4 + 1 FROM json_each(?))`, string(ij)); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid IN (SELECT value * 4 + 1 FROM json_each(?))`, jsonIDs(ids)); err != nil {
 		return s.wrap("index", err)
 	}
 	bj, err := json.Marshal(bodies)

@@ -26,6 +26,23 @@ func (s *Store) EachCustomer(ctx context.Context, since string, fn func(c Custom
 		})
 }
 
+// CustomerKey is what identifies a customer in an import file.
+type CustomerKey struct {
+	ID                      int64
+	ExternalID, Phone, Name string
+}
+
+// CustomerKeys lists how every customer (archived ones too) can be named.
+func (s *Store) CustomerKeys(ctx context.Context) ([]CustomerKey, error) {
+	var out []CustomerKey
+	err := s.eachRow(ctx, "read customers", `SELECT id, coalesce(external_id, ''), phone, name FROM customers`, nil,
+		func(v []driver.Value) error {
+			out = append(out, CustomerKey{vInt(v[0]), vStr(v[1]), vStr(v[2]), vStr(v[3])})
+			return nil
+		})
+	return out, err
+}
+
 // CustomerRef names the customer a history row belongs to.
 type CustomerRef struct {
 	ID         int64

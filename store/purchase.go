@@ -28,11 +28,11 @@ type Purchase struct {
 
 // Validate checks a purchase before it is written.
 func (p *Purchase) Validate() error {
-	if _, err := ParseDate(p.Date); err != nil {
+	if _, err := parseDate(p.Date); err != nil {
 		return fmt.Errorf("purchase date: %w", err)
 	}
 	if p.NextDate != "" {
-		if _, err := ParseDate(p.NextDate); err != nil {
+		if _, err := parseDate(p.NextDate); err != nil {
 			return fmt.Errorf("expected next purchase: %w", err)
 		}
 	}
@@ -48,10 +48,10 @@ func (p *Purchase) Validate() error {
 	if p.Paid != nil && *p.Paid < 0 {
 		return fmt.Errorf("%w: paid must be zero or more, got %s", ErrInvalid, FormatMoney(*p.Paid))
 	}
-	for name, v := range map[string]string{"item": p.Item, "channel": p.Channel, "special requests": p.SpecialRequests,
-		"mood": p.Mood, "note": p.Note} {
-		if !utf8.ValidString(v) {
-			return fmt.Errorf("%w: %s is not valid UTF-8 text", ErrInvalid, name)
+	for _, f := range [...]struct{ name, v string }{{"item", p.Item}, {"channel", p.Channel},
+		{"special requests", p.SpecialRequests}, {"mood", p.Mood}, {"note", p.Note}} {
+		if !utf8.ValidString(f.v) {
+			return fmt.Errorf("%w: %s is not valid UTF-8 text", ErrInvalid, f.name)
 		}
 	}
 	return nil

@@ -21,6 +21,14 @@ func ParseDate(s string) (time.Time, error) {
 	return t, nil
 }
 
+// parseDate is ParseDate with a fast path for the usual YYYY-MM-DD.
+func parseDate(s string) (time.Time, error) {
+	if t := parseDay(s); !t.IsZero() {
+		return t, nil
+	}
+	return ParseDate(s)
+}
+
 // Today is the date of t (in t's location) as midnight UTC.
 func Today(t time.Time) time.Time {
 	y, m, d := t.Date()

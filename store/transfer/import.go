@@ -637,8 +637,11 @@ func has(header []string, f string) bool {
 	return false
 }
 
-// refIndex finds the customer a purchase or contact row names.
+// refIndex finds the customer a purchase or contact row names. Rows
+// usually name them by id or external id; the phone and name maps are
+// built the first time a row needs them.
 type refIndex struct {
+	keys     []store.CustomerKey
 	ids      map[int64]bool
 	external map[string]int64
 	phone    map[string][]int64
@@ -646,19 +649,40 @@ type refIndex struct {
 }
 
 func newRefIndex(ctx context.Context, st *store.Store) (*refIndex, error) {
-	ix := &refIndex{ids: map[int64]bool{}, external: map[string]int64{}, phone: map[string][]int64{}, name: map[string][]int64{}}
-	err := st.EachCustomer(ctx, "", func(c store.Customer) error {
-		ix.ids[c.ID] = true
-		if c.ExternalID != "" {
-			ix.external[c.ExternalID] = c.ID
+	keys, err := st.CustomerKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ix := &refIndex{keys: keys, ids: make(map[int64]bool, len(keys)), external: make(map[string]int64, len(keys))}
+	for _, k := range keys {
+		ix.ids[k.ID] = true
+		if k.ExternalID != "" {
+			ix.external[k.ExternalID] = k.ID
 		}
-		if p := normPhone(c.Phone); p != "" {
-			ix.phone[p] = append(ix.phone[p], c.ID)
+	}
+	return ix, nil
+}
+
+func (ix *refIndex) byPhone(p string) []int64 {
+	if ix.phone == nil {
+		ix.phone = map[string][]int64{}
+		for _, k := range ix.keys {
+			if n := normPhone(k.Phone); n != "" {
+				ix.phone[n] = append(ix.phone[n], k.ID)
+			}
 		}
-		ix.name[c.Name] = append(ix.name[c.Name], c.ID)
-		return nil
-	})
-	return ix, err
+	}
+	return ix.phone[p]
+}
+
+func (ix *refIndex) byName(name string) []int64 {
+	if ix.name == nil {
+		ix.name = map[string][]int64{}
+		for _, k := range ix.keys {
+			ix.name[k.Name] = append(ix.name[k.Name], k.ID)
+		}
+	}
+	return ix.name[name]
 }
 
 func (ix *refIndex) resolve(ref store.CustomerRef, phone string) (int64, error) {
@@ -675,7 +699,7 @@ func (ix *refIndex) resolve(ref store.CustomerRef, phone string) (int64, error) 
 		}
 		return id, nil
 	case normPhone(phone) != "":
-		ids := ix.phone[normPhone(phone)]
+		ids := ix.byPhone(normPhone(phone))
 		if len(ids) == 1 {
 			return ids[0], nil
 		}
@@ -684,7 +708,7 @@ func (ix *refIndex) resolve(ref store.CustomerRef, phone string) (int64, error) 
 		}
 		return 0, fmt.Errorf("no customer with phone %q", phone)
 	case ref.Name != "":
-		ids := ix.name[ref.Name]
+		ids := ix.byName(ref.Name)
 		if len(ids) == 1 {
 			return ids[0], nil
 		}

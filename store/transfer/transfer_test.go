@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -461,6 +462,57 @@ func FuzzCSVReader(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The whole-line fast path reads exactly what the rune-by-rune reader
+// reads: the same fields, positions and errors.
+func FuzzCSVFastPath(f *testing.F) {
+	for _, s := range []string{"a,b\n1,2\n", "a,b\r\n王芳,2\r\n,\n", "x\n\"q\",1\n", "a\n\xff\n", "a,b\n1\r2,3\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) { compareCSVPaths(t, in) })
+}
+
+// Lines that straddle the reader's 64 KiB buffer, and one longer than it.
+func TestCSVFastPathAcrossBuffers(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id,name,note\n")
+	for i := 0; i < 4000; i++ {
+		fmt.Fprintf(&b, "%d,王芳%d,%s\r\n", i, i, strings.Repeat("茶x", i%37))
+		if i%500 == 0 {
+			fmt.Fprintf(&b, "%d,\"quoted, %d\",%s\n", i, i, strings.Repeat("长", 30000))
+		}
+	}
+	compareCSVPaths(t, b.String())
+}
+
+func compareCSVPaths(t *testing.T, in string) {
+	t.Helper()
+	type rec struct {
+		fields []csvField
+		line   int
+		err    string
+	}
+	read := func(slow bool) []rec {
+		c := newCSVReader(strings.NewReader(in))
+		c.slow = slow
+		var out []rec
+		for {
+			fs, line, err := c.Read()
+			if errors.Is(err, io.EOF) {
+				return out
+			}
+			r := rec{fields: fs, line: line}
+			if err != nil {
+				r.err = err.Error()
+				return append(out, r)
+			}
+			out = append(out, r)
+		}
+	}
+	if fast, slow := read(false), read(true); !reflect.DeepEqual(fast, slow) {
+		t.Fatalf("%.200q:\nfast %.300v\nslow %.300v", in, fast, slow)
+	}
 }
 
 func FuzzParseDay(f *testing.F) {
