@@ -15,8 +15,8 @@ import (
 // line and column of every record and field.
 type csvReader struct {
 	r    *bufio.Reader
-	line int // 1-based line of the next byte
-	col  int // 1-based column (in characters) of the next byte
+	line int  // 1-based line of the next byte
+	col  int  // 1-based column (in characters) of the next byte
 	slow bool // rune by rune only (tests compare the two ways)
 }
 
