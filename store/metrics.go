@@ -139,6 +139,32 @@ func parseStampDay(s string) time.Time {
 	return Today(t)
 }
 
+// BuyerRevenue is the lean end of Metrics for a pyramid by revenue as of
+// today: every current buyer with only ID, Revenue, Purchases and
+// PurchaseDays filled, straight from the kept totals (no join, four
+// columns). Customers without purchases are left out. ok is false when
+// purchases are dated after asOf; use Metrics then.
+func (s *Store) BuyerRevenue(ctx context.Context, asOf time.Time) (ms []tiering.Metrics, ok bool, err error) {
+	var latest string
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(date), '') FROM purchases`).Scan(&latest); err != nil {
+		return nil, false, s.wrap("compute metrics", err)
+	}
+	if latest > asOf.Format(DateLayout) {
+		return nil, false, nil
+	}
+	size, err := s.currentCount(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	ms = make([]tiering.Metrics, 0, size)
+	err = s.eachRow(ctx, "compute metrics", `SELECT customer_id, revenue, n, days FROM purchase_totals
+		WHERE customer_id NOT IN (SELECT id FROM customers WHERE archived_at IS NOT NULL)`, nil, func(v []driver.Value) error {
+		ms = append(ms, tiering.Metrics{ID: vInt(v[0]), Revenue: vInt(v[1]), Purchases: int(vInt(v[2])), PurchaseDays: int(vInt(v[3]))})
+		return nil
+	})
+	return ms, err == nil, err
+}
+
 // currentCount is the number of current (not archived) customers, for
 // sizing whole-notebook reads: growing a slice of 100,000 structs by
 // appending allocated five times its size.

@@ -44,9 +44,19 @@ func agendaInputs(ctx context.Context, st *store.Store, today time.Time) ([]agen
 	go func() {
 		defer close(done)
 		var ms []tiering.Metrics
-		if ms, tierErr = st.Metrics(ctx, today, metricsFor(cfg)); tierErr == nil {
-			assign = tiering.Assign(ms, cfg, today)
+		ok := false
+		if cfg.Method == tiering.MethodPyramid && cfg.By == tiering.ByRevenue {
+			// The default needs only each buyer's revenue.
+			if ms, ok, tierErr = st.BuyerRevenue(ctx, today); tierErr != nil {
+				return
+			}
 		}
+		if !ok {
+			if ms, tierErr = st.Metrics(ctx, today, metricsFor(cfg)); tierErr != nil {
+				return
+			}
+		}
+		assign = tiering.Assign(ms, cfg, today)
 	}()
 	cs, tasks, err := st.AgendaInputs(ctx, today)
 	<-done
@@ -57,7 +67,9 @@ func agendaInputs(ctx context.Context, st *store.Store, today time.Time) ([]agen
 		return nil, nil, tierErr
 	}
 	for i := range cs {
-		cs[i].Tier = assign[cs[i].ID].Tier
+		if cs[i].Tier = assign[cs[i].ID].Tier; cs[i].Tier == "" {
+			cs[i].Tier = tiering.Prospect // no purchase: not among the buyers ranked
+		}
 	}
 	return cs, tasks, nil
 }

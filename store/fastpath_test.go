@@ -1,5 +1,8 @@
 package store
 
+// Tests that the fast paths (kept totals and rhythm, bulk accumulation,
+// driver-level reads, revenue-only tiers) agree with the plain ones.
+
 import (
 	"context"
 	"database/sql"
@@ -10,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rolo-crm/rolo/tiering"
 	"github.com/rolo-crm/rolo/tiering/agenda"
 )
 
@@ -315,5 +319,60 @@ func TestEachPurchaseStreamsAndStops(t *testing.T) {
 	})
 	if !errors.Is(err, boom) || n != 700 {
 		t.Fatalf("after a failing write: err %v after %d rows; want %v after 700", err, n, boom)
+	}
+}
+
+// BuyerRevenue ranks buyers exactly as the full metrics do.
+func TestBuyerRevenueTiersEqualMetricsTiers(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	rng := rand.New(rand.NewSource(5))
+	for i := 0; i < 60; i++ {
+		c, err := s.AddCustomer(ctx, Customer{Name: fmt.Sprintf("客户%d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := rng.Intn(4); j > 0; j-- {
+			p := randomPurchase(rng, c.ID)
+			p.Amount = int64(rng.Intn(5)) * 1000 // ties
+			if _, err := s.AddPurchase(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if i%13 == 0 {
+			if err := s.ArchiveCustomer(ctx, c.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	today := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	full, err := s.Metrics(ctx, today, MetricsOptions{Lean: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lean, ok, err := s.BuyerRevenue(ctx, today)
+	if err != nil || !ok {
+		t.Fatalf("BuyerRevenue: ok %v err %v", ok, err)
+	}
+	cfg := tiering.DefaultConfig()
+	want, got := tiering.Assign(full, cfg, today), tiering.Assign(lean, cfg, today)
+	buyers := 0
+	for id, w := range want {
+		if w.Tier == tiering.Prospect {
+			if _, in := got[id]; in {
+				t.Errorf("customer %d without purchases is among the buyers", id)
+			}
+			continue
+		}
+		buyers++
+		if got[id].Tier != w.Tier {
+			t.Errorf("customer %d: tier %q from revenue alone, %q from the metrics", id, got[id].Tier, w.Tier)
+		}
+	}
+	if buyers != len(got) || buyers < 20 {
+		t.Errorf("%d buyers ranked from revenue, %d from the metrics", len(got), buyers)
+	}
+	if _, ok, _ := s.BuyerRevenue(ctx, today.AddDate(-2, 0, 0)); ok {
+		t.Error("as of a day before some purchases, BuyerRevenue must decline")
 	}
 }
