@@ -376,3 +376,62 @@ func TestBuyerRevenueTiersEqualMetricsTiers(t *testing.T) {
 		t.Error("as of a day before some purchases, BuyerRevenue must decline")
 	}
 }
+
+// Short searches read an in-memory copy of the names; it follows every
+// change, whether this store or another process made it.
+func TestShortSearchFollowsChanges(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	names := func(q string, opts SearchOptions) []string {
+		t.Helper()
+		hits, err := s.Search(ctx, q, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, h := range hits {
+			out = append(out, h.Customer.Name)
+		}
+		return out
+	}
+	a, err := s.AddCustomer(ctx, Customer{Name: "王芳", City: "Wuxi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names("王", SearchOptions{}); len(got) != 1 {
+		t.Fatalf("王 found %v", got)
+	}
+	if _, err := s.AddCustomer(ctx, Customer{Name: "王五", Phone: "139 0000"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := names("王", SearchOptions{}); len(got) != 2 {
+		t.Fatalf("after adding 王五, 王 found %v", got)
+	}
+	// Another process writes: a second store on the same file.
+	other, err := Open(ctx, s.Path(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.AddCustomer(ctx, Customer{Name: "Wendy"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := names("wu", SearchOptions{}); len(got) != 2 { // 王五 by pinyin, 王芳 by city
+		t.Fatalf("wu found %v", got)
+	}
+	if got := names("WE", SearchOptions{}); len(got) != 1 || got[0] != "Wendy" {
+		t.Fatalf("WE found %v", got)
+	}
+	if err := s.ArchiveCustomer(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := names("王", SearchOptions{}); len(got) != 1 || got[0] != "王五" {
+		t.Fatalf("after archiving 王芳, 王 found %v", got)
+	}
+	if got := names("王", SearchOptions{IncludeArchived: true, NamesOnly: true}); len(got) != 2 {
+		t.Fatalf("with archived, 王 found %v", got)
+	}
+	if got := names("39", SearchOptions{}); len(got) != 1 || got[0] != "王五" {
+		t.Fatalf("39 (a phone) found %v", got)
+	}
+}

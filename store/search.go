@@ -34,6 +34,9 @@ type SearchOptions struct {
 	// ProfileOnly skips purchase and contact history for queries of one or
 	// two characters, which cannot use the index (filter-as-you-type).
 	ProfileOnly bool
+	// NamesOnly fills only the id and names of each hit's Customer, not
+	// the whole profile (the TUI's filter needs just the ids).
+	NamesOnly bool
 }
 
 var rankNames = [...]string{"name", "name", "name", "pinyin", "pinyin", "pinyin", "profile", "history"}
@@ -67,14 +70,21 @@ func (s *Store) Search(ctx context.Context, q string, opts SearchOptions) ([]Sea
 			err = s.ftsIDs(ctx, pq, found)
 		}
 	}
-	if err == nil && (utf8.RuneCountInString(q) < 3 || (pq != "" && len(pq) < 3)) {
-		err = s.likeIDs(ctx, lq, pq, !opts.ProfileOnly, found)
+	short := utf8.RuneCountInString(q) < 3 || (pq != "" && len(pq) < 3)
+	x, err := s.shortCurrent(ctx, short) // built for short queries, used by others while current
+	if err == nil && short {
+		x.match(lq, pq, opts.IncludeArchived, found)
+		if !opts.ProfileOnly && len(found) < maxCandidates {
+			err = s.historyLikeIDs(ctx, lq, maxCandidates-len(found), found)
+		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	cands, err := s.searchCandidates(ctx, found, opts.IncludeArchived)
-	if err != nil {
+	var cands []candidate
+	if x != nil {
+		cands = x.candidates(found, opts.IncludeArchived)
+	} else if cands, err = s.searchCandidates(ctx, found, opts.IncludeArchived); err != nil {
 		return nil, err
 	}
 	for i := range cands {
@@ -96,6 +106,14 @@ func (s *Store) Search(ctx context.Context, q string, opts SearchOptions) ([]Sea
 	if len(cands) > opts.Limit {
 		cands = cands[:opts.Limit]
 	}
+	hits := make([]SearchHit, 0, len(cands))
+	if opts.NamesOnly {
+		for _, c := range cands {
+			hits = append(hits, SearchHit{Customer: Customer{ID: c.id, Name: c.name, Pinyin: c.pinyin, Initials: c.initials},
+				Rank: c.rank, Matched: rankNames[c.rank]})
+		}
+		return hits, nil
+	}
 	ids := make([]int64, len(cands))
 	for i, c := range cands {
 		ids[i] = c.id
@@ -104,7 +122,6 @@ func (s *Store) Search(ctx context.Context, q string, opts SearchOptions) ([]Sea
 	if err != nil {
 		return nil, err
 	}
-	hits := make([]SearchHit, 0, len(cands))
 	for _, c := range cands {
 		if full, ok := cs[c.id]; ok {
 			hits = append(hits, SearchHit{Customer: full, Rank: c.rank, Matched: rankNames[c.rank]})
@@ -203,20 +220,12 @@ func likeEscape(s string) string {
 	return likeEscaper.Replace(s)
 }
 
-func (s *Store) likeIDs(ctx context.Context, lq, pq string, history bool, found map[int64]int) error {
-	pat := "%" + likeEscape(lq) + "%"
-	ppat := pat
-	if pq != "" {
-		ppat = "%" + likeEscape(pq) + "%"
-	}
-	xs, err := queryAll(ctx, s, "search", scanIDSource, `SELECT id, 0 FROM customers
-		WHERE name LIKE ?1 ESCAPE '\' OR company LIKE ?1 ESCAPE '\' OR city LIKE ?1 ESCAPE '\'
-		   OR tags LIKE ?1 ESCAPE '\' OR phone LIKE ?1 ESCAPE '\'
-		   OR name_initials LIKE ?2 ESCAPE '\' OR name_pinyin LIKE ?2 ESCAPE '\'
-		UNION
-		-- History rows of the index hold each customer's distinct items and summaries.
-		SELECT customer_id, rowid % 4 FROM search WHERE ?4 AND rowid % 4 IN (1, 2) AND body LIKE ?1 ESCAPE '\'
-		LIMIT ?3`, pat, ppat, maxCandidates, history)
+// historyLikeIDs finds up to limit customers whose purchase or contact
+// texts contain lq (queries too short for the trigram index).
+func (s *Store) historyLikeIDs(ctx context.Context, lq string, limit int, found map[int64]int) error {
+	// History rows of the index hold each customer's distinct items and summaries.
+	xs, err := queryAll(ctx, s, "search", scanIDSource, `SELECT customer_id, rowid % 4 FROM search
+		WHERE rowid % 4 IN (1, 2) AND body LIKE ? ESCAPE '\' LIMIT ?`, "%"+likeEscape(lq)+"%", limit)
 	addFound(found, xs)
 	return err
 }

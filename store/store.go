@@ -47,6 +47,8 @@ type Store struct {
 	w    *sql.DB // writes: one connection, BEGIN IMMEDIATE
 	r    *sql.DB // reads: several connections, query_only
 	now  func() time.Time
+
+	short shortIndex // for one- and two-character searches
 }
 
 // Options tune Open.
@@ -223,6 +225,7 @@ func (s *Store) Path() string { return s.path }
 
 // Close releases the notebook.
 func (s *Store) Close() error {
+	s.short.close()
 	err1 := s.r.Close()
 	err2 := s.w.Close()
 	return errors.Join(err1, err2)

@@ -98,7 +98,7 @@ func (s *accountsScreen) search(q string) tea.Cmd {
 	s.searchQ = s.sh.nextReq()
 	req, st := s.searchQ, s.sh.st
 	return func() tea.Msg {
-		hits, err := st.Search(context.Background(), q, store.SearchOptions{Limit: 1000, ProfileOnly: true})
+		hits, err := st.Search(context.Background(), q, store.SearchOptions{Limit: 1000, ProfileOnly: true, NamesOnly: true})
 		ids := make([]int64, len(hits))
 		for i, h := range hits {
 			ids[i] = h.Customer.ID
