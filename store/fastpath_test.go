@@ -380,8 +380,19 @@ func TestBuyerRevenueTiersEqualMetricsTiers(t *testing.T) {
 // Short searches read an in-memory copy of the names; it follows every
 // change, whether this store or another process made it.
 func TestShortSearchFollowsChanges(t *testing.T) {
+	for _, prepared := range []bool{false, true} {
+		t.Run(fmt.Sprint("prepared=", prepared), func(t *testing.T) { testShortSearch(t, prepared) })
+	}
+}
+
+func testShortSearch(t *testing.T, prepared bool) {
 	s := newTestStore(t)
 	ctx := context.Background()
+	if prepared {
+		if err := s.PrepareShortSearch(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
 	names := func(q string, opts SearchOptions) []string {
 		t.Helper()
 		hits, err := s.Search(ctx, q, opts)

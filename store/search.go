@@ -71,10 +71,16 @@ func (s *Store) Search(ctx context.Context, q string, opts SearchOptions) ([]Sea
 		}
 	}
 	short := utf8.RuneCountInString(q) < 3 || (pq != "" && len(pq) < 3)
-	x, err := s.shortCurrent(ctx, short) // built for short queries, used by others while current
+	// The in-memory names, when a long-lived caller asked for them
+	// (PrepareShortSearch), kept current; a one-off search scans the table.
+	x, err := s.shortCurrent(ctx, short)
 	if err == nil && short {
-		x.match(lq, pq, opts.IncludeArchived, found)
-		if !opts.ProfileOnly && len(found) < maxCandidates {
+		if x != nil {
+			x.match(lq, pq, opts.IncludeArchived, found)
+		} else {
+			err = s.profileLikeIDs(ctx, lq, pq, found)
+		}
+		if err == nil && !opts.ProfileOnly && len(found) < maxCandidates {
 			err = s.historyLikeIDs(ctx, lq, maxCandidates-len(found), found)
 		}
 	}
@@ -218,6 +224,23 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 func likeEscape(s string) string {
 	return likeEscaper.Replace(s)
+}
+
+// profileLikeIDs finds up to maxCandidates customers whose profile fields
+// contain lq, or whose initials or pinyin contain pq, by scanning the table.
+func (s *Store) profileLikeIDs(ctx context.Context, lq, pq string, found map[int64]int) error {
+	pat := "%" + likeEscape(lq) + "%"
+	ppat := pat
+	if pq != "" {
+		ppat = "%" + likeEscape(pq) + "%"
+	}
+	xs, err := queryAll(ctx, s, "search", scanIDSource, `SELECT id, 0 FROM customers
+		WHERE name LIKE ?1 ESCAPE '\' OR company LIKE ?1 ESCAPE '\' OR city LIKE ?1 ESCAPE '\'
+		   OR tags LIKE ?1 ESCAPE '\' OR phone LIKE ?1 ESCAPE '\'
+		   OR name_initials LIKE ?2 ESCAPE '\' OR name_pinyin LIKE ?2 ESCAPE '\'
+		LIMIT ?3`, pat, ppat, maxCandidates)
+	addFound(found, xs)
+	return err
 }
 
 // historyLikeIDs finds up to limit customers whose purchase or contact

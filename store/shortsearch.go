@@ -47,21 +47,34 @@ func asciiLower(s string) string {
 	return s
 }
 
-// current returns the index, rebuilt first when the notebook changed; nil
-// and no error when build is false and it is not current.
+// PrepareShortSearch keeps an in-memory copy of the customers' names for
+// one- and two-character searches from now on (a long-lived caller such as
+// the TUI; building it costs about what one table scan does).
+func (s *Store) PrepareShortSearch(ctx context.Context) error {
+	x := &s.short
+	x.mu.Lock()
+	if x.conn == nil {
+		conn, err := s.r.Conn(ctx)
+		if err != nil {
+			x.mu.Unlock()
+			return s.wrap("search", err)
+		}
+		x.conn = conn
+	}
+	x.mu.Unlock()
+	_, err := s.shortCurrent(ctx, true)
+	return err
+}
+
+// shortCurrent returns the index when PrepareShortSearch asked for one:
+// rebuilt first if the notebook changed and build is set, nil if it is
+// not current and build is not set.
 func (s *Store) shortCurrent(ctx context.Context, build bool) (*shortIndex, error) {
 	x := &s.short
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.conn == nil {
-		if !build {
-			return nil, nil
-		}
-		conn, err := s.r.Conn(ctx)
-		if err != nil {
-			return nil, s.wrap("search", err)
-		}
-		x.conn = conn
+		return nil, nil
 	}
 	var v int64
 	if err := x.conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {

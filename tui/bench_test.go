@@ -45,6 +45,7 @@ func BenchmarkFilterKeystroke(b *testing.B) {
 	m := New(st, today, Options{Now: fixedNow, StaticCursor: true})
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	run(b, m, m.accounts.reload())
+	run(b, m, m.prepareSearch()) // Init starts it beside the first screen
 	press(b, m, "/")
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

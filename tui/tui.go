@@ -47,6 +47,7 @@ type Store interface {
 	Settings(ctx context.Context) (map[string]string, error)
 	CLVModel(ctx context.Context) (store.CLVModel, error)
 	CLVSummary(ctx context.Context, id int64, asOf time.Time) (clv.Customer, bool, error)
+	PrepareShortSearch(ctx context.Context) error
 }
 
 // screen ids, in tab order.
@@ -140,7 +141,18 @@ func Run(ctx context.Context, st Store, today time.Time) error {
 
 // Init loads the first screen and the tiers.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.spinner.Tick, m.loadTiers(), m.accounts.reload(), m.due.reload())
+	return tea.Batch(m.spinner.Tick, m.loadTiers(), m.accounts.reload(), m.due.reload(), m.prepareSearch())
+}
+
+// prepareSearch builds the in-memory names the filter searches as the rep
+// types one or two characters; until it is ready, or if it fails, the
+// filter scans the table instead, only slower.
+func (m *Model) prepareSearch() tea.Cmd {
+	st := m.sh.st
+	return func() tea.Msg {
+		_ = st.PrepareShortSearch(context.Background())
+		return nil
+	}
 }
 
 // tiersMsg carries every customer's tier.
