@@ -66,7 +66,8 @@ row "show" "$(rolo show D000005)" "$(sq "SELECT * FROM customers WHERE external_
 row "find latin (anna)" "$(rolo find anna)" "$(sq "SELECT DISTINCT customer_id FROM search WHERE search MATCH '\"anna\"' LIMIT 2000;")"
 row "find cjk (普洱茶)" "$(rolo find 普洱茶)" "$(sq "SELECT DISTINCT customer_id FROM search WHERE search MATCH '\"普洱茶\"' LIMIT 2000;")"
 row "find pinyin (wxm)" "$(rolo find wxm)" "$(sq "SELECT DISTINCT customer_id FROM search WHERE search MATCH '\"wxm\"' LIMIT 2000;")"
-row "due" "$(rolo due)" "$(sq "SELECT c.id, t.last, (SELECT max(at) FROM contacts WHERE customer_id=c.id) FROM customers c LEFT JOIN purchase_totals t ON t.customer_id=c.id; SELECT customer_id, date FROM purchases GROUP BY customer_id, date;")"
+# due reads each customer with the kept purchase totals and rhythm, the contact log once, open complaints and follow-ups.
+row "due" "$(rolo due)" "$(sq "SELECT c.id, c.name, c.status, c.lost_reason, c.birthday, c.birthday_lunar, c.birthday_leap, c.cadence_days, c.created_at, t.days, t.first, t.last, t.gap, t.next_date FROM customers c LEFT JOIN purchase_totals t ON t.customer_id=c.id WHERE c.archived_at IS NULL ORDER BY c.id; SELECT customer_id, at, kind FROM contacts; SELECT * FROM contacts WHERE complaint_status='open'; SELECT * FROM followups WHERE done_at IS NULL; SELECT customer_id, revenue FROM purchase_totals;")"
 row "pyramid --json" "$(rolo pyramid --json)" "$(sq "SELECT c.id, c.name, t.revenue FROM customers c JOIN purchase_totals t ON t.customer_id=c.id ORDER BY t.revenue DESC;")"
 row "rfm --json" "$(rolo rfm --json)" "$(sq "SELECT c.id, c.name, t.revenue, t.days, t.last FROM customers c JOIN purchase_totals t ON t.customer_id=c.id;")"
 row "export purchases csv" "$(rolo export purchases --format csv)" "$(sq -csv -header "SELECT p.*, c.external_id, c.name FROM purchases p JOIN customers c ON c.id=p.customer_id ORDER BY p.id;")"

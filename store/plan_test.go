@@ -42,7 +42,13 @@ func TestQueryPlans(t *testing.T) {
 			[]any{"2026-11-22"}, []string{"followups_open"}, []string{"SCAN followups"}},
 		{"external id", `SELECT id FROM customers WHERE external_id = ?`, []any{"x"}, []string{"INDEX"}, []string{"SCAN customers"}},
 		{"accounts by pinyin", `SELECT id FROM customers c WHERE c.archived_at IS NULL ORDER BY c.name_pinyin, c.name, c.id LIMIT 100`,
-			nil, []string{"customers_pinyin"}, []string{"TEMP B-TREE"}},
+			nil, []string{"customers_current_name"}, []string{"TEMP B-TREE"}},
+		{"current customers count", `SELECT count(*) FROM customers c WHERE c.archived_at IS NULL`, nil,
+			[]string{"customers_current_name"}, nil},
+		{"archived buyers above a revenue", `SELECT count(*) FROM customers c CROSS JOIN purchase_totals t ON t.customer_id = c.id
+			WHERE c.archived_at IS NOT NULL AND t.revenue > ?`, []any{100}, []string{"customers_archived"}, []string{"SCAN t"}},
+		{"one customer's metrics", `SELECT c.id FROM customers c LEFT JOIN purchase_totals p ON p.customer_id = c.id
+			WHERE c.archived_at IS NULL AND c.id = ?`, []any{1}, []string{"INTEGER PRIMARY KEY"}, []string{"SCAN c"}},
 		{"revenue rank", `SELECT count(*) FROM purchase_totals WHERE revenue > ?`, []any{100}, []string{"purchase_totals_revenue"}, nil},
 		{"fts search", `SELECT DISTINCT customer_id FROM search WHERE search MATCH ? LIMIT 10`, []any{`"abc"`}, []string{"VIRTUAL TABLE INDEX"}, nil},
 	}
