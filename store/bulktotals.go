@@ -30,6 +30,7 @@ type purchaseAcc struct {
 	latestID              int64
 	body                  []byte   // the distinct texts, space-separated
 	seen                  []uint64 // hashes of the texts in body
+	seenSet               map[uint64]struct{}
 }
 
 // freshFor returns the accumulator of a customer without earlier
@@ -91,10 +92,25 @@ func (a *purchaseAcc) add(p *Purchase, id int64) {
 		a.latestDate, a.latestID, a.next = strings.Clone(p.Date), id, strings.Clone(p.NextDate)
 	}
 	sum := fnv1a(fnv1a(fnv1a(fnv1a(fnv1a(fnvOffset, p.Item), " "), p.SpecialRequests), " "), p.Note)
-	if slices.Contains(a.seen, sum) {
-		return
+	// A short list for the usual few distinct texts, a set past that (a
+	// customer with 300,000 different items made the list quadratic).
+	if a.seenSet != nil {
+		if _, ok := a.seenSet[sum]; ok {
+			return
+		}
+		a.seenSet[sum] = struct{}{}
+	} else {
+		if slices.Contains(a.seen, sum) {
+			return
+		}
+		if a.seen = append(a.seen, sum); len(a.seen) > 32 {
+			a.seenSet = make(map[uint64]struct{}, 64)
+			for _, h := range a.seen {
+				a.seenSet[h] = struct{}{}
+			}
+			a.seen = nil
+		}
 	}
-	a.seen = append(a.seen, sum)
 	if len(a.body) > 0 {
 		a.body = append(a.body, ' ')
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math/rand"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -444,5 +445,25 @@ func testShortSearch(t *testing.T, prepared bool) {
 	}
 	if got := names("39", SearchOptions{}); len(got) != 1 || got[0] != "王五" {
 		t.Fatalf("39 (a phone) found %v", got)
+	}
+}
+
+// The bulk accumulator keeps each distinct purchase text once, past the
+// point where its list of seen texts becomes a set.
+func TestPurchaseAccKeepsDistinctTexts(t *testing.T) {
+	var a purchaseAcc
+	for round := 0; round < 3; round++ {
+		for i := 0; i < 100; i++ {
+			a.add(&Purchase{Date: "2026-01-01", Item: fmt.Sprintf("茶%d", i), Amount: 1}, int64(round*100+i))
+		}
+	}
+	body := string(a.body)
+	for i := 0; i < 100; i++ {
+		if n := strings.Count(" "+body+" ", fmt.Sprintf(" 茶%d  ", i)); n != 1 {
+			t.Fatalf("茶%d appears %d times in %.80q…", i, n, body)
+		}
+	}
+	if a.n != 300 || a.revenue != 300 {
+		t.Errorf("counted %d purchases, revenue %d; want 300, 300", a.n, a.revenue)
 	}
 }
