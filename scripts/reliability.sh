@@ -20,11 +20,19 @@ rolo add 王小明 --external-id W >/dev/null
 
 echo "== kills during an import of $ROWS purchases"
 awk -v n="$ROWS" 'BEGIN { print "customer_external_id,date,item,amount"; for (i = 0; i < n; i++) printf "W,2026-01-%02d,普洱 %d,%d.50\n", 1 + i % 28, i, i % 1000 }' > "$work/big.csv"
+# How long one import takes, so the kills land anywhere in it: reading,
+# writing, rebuilding indexes and totals, committing.
+cp "$db" "$work/probe.db"
+t0=$(date +%s%N)
+"$work/rolo" --db "$work/probe.db" import purchases "$work/big.csv" >/dev/null 2>&1
+span=$(( ($(date +%s%N) - t0) / 1000000 + 100 ))
+rm -f "$work/probe.db"*
+echo "one import takes $span ms; kills land between 50 ms and that"
 killed=0 finished=0 partial=0 corrupt=0
 for i in $(seq "$KILLS"); do
   "$work/rolo" --db "$db" import purchases "$work/big.csv" >/dev/null 2>&1 &
   pid=$!
-  sleep "0.$(( RANDOM % 900 + 50 ))"
+  sleep "$(awk -v r="$RANDOM" -v s="$span" 'BEGIN { printf "%.3f", (50 + r % (s - 50)) / 1000 }')"
   if kill -9 "$pid" 2>/dev/null; then killed=$((killed + 1)); fi
   if wait "$pid" 2>/dev/null; then finished=$((finished + 1)); fi
   n=$(( $(rolo export purchases --fields id | wc -l) - 1 ))
