@@ -129,22 +129,15 @@ func (s *Store) stepAside(ctx context.Context, tx *sql.Tx, where string) (restor
 		}
 	}
 	return func() error {
-		// An index is built by sorting in memory up to the cache size
-		// before spilling; the writer's large cache doubled the peak.
-		var size int
-		if err := tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&size); err != nil {
-			return s.wrap("bulk", err)
-		}
-		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -16384`); err != nil {
-			return s.wrap("bulk", err)
-		}
-		defer tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = %d`, size))
-		for _, o := range objs {
-			if _, err := tx.ExecContext(ctx, o.sql); err != nil {
-				return s.wrap("bulk", err)
+		// Indexes are built by sorting: with a smaller cache, less memory.
+		return s.wrap("bulk", withCache(ctx, tx, 16384, func() error {
+			for _, o := range objs {
+				if _, err := tx.ExecContext(ctx, o.sql); err != nil {
+					return err
+				}
 			}
-		}
-		return nil
+			return nil
+		}))
 	}, nil
 }
 

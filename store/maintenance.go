@@ -57,25 +57,39 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 	return nil
 }
 
-// vacuumInto copies the notebook with a small cache: VACUUM INTO sizes its
-// sorts by the cache, and the writer's large one made a copy of a 300 MB
-// notebook take 550 MB of memory.
+// vacuumInto copies the notebook with a small cache: with the writer's large
+// one a copy of a 300 MB notebook took 550 MB of memory.
 func (s *Store) vacuumInto(ctx context.Context, path string) error {
 	conn, err := s.w.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
+	return withCache(ctx, conn, 2048, func() error {
+		_, err := conn.ExecContext(ctx, `VACUUM INTO ?`, path)
+		return err
+	})
+}
+
+// cacheSetter is a connection or transaction whose page cache can change.
+type cacheSetter interface {
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+}
+
+// withCache runs fn with the connection's page cache at kib KiB and puts
+// the size back after. SQLite sizes the memory of its sorts (VACUUM INTO,
+// CREATE INDEX) by the cache, so the writer's large one doubled their peak.
+func withCache(ctx context.Context, c cacheSetter, kib int, fn func() error) error {
 	var size int
-	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&size); err != nil {
+	if err := c.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&size); err != nil {
 		return err
 	}
-	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -2048`); err != nil {
+	if _, err := c.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, kib)); err != nil {
 		return err
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, size))
-	_, err = conn.ExecContext(ctx, `VACUUM INTO ?`, path)
-	return err
+	defer c.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, size))
+	return fn()
 }
 
 func checkFile(ctx context.Context, path string) error {

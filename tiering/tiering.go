@@ -148,24 +148,20 @@ func ParseCuts(s string, n int) ([]float64, error) {
 	return out, nil
 }
 
-// sortDesc orders items best first: value descending, then id ascending.
 // sortAsc is a copy of items by value, lowest first (ties by id: the
 // callers give ties one shared figure, so their order is immaterial).
-func sortAsc(items []Item) []Item {
-	out := append([]Item(nil), items...)
-	slices.SortFunc(out, func(a, b Item) int {
-		if c := cmp.Compare(a.Value, b.Value); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
-	return out
-}
+func sortAsc(items []Item) []Item { return sortByValue(items, 1) }
 
-func sortDesc(items []Item) []Item {
+// sortDesc orders items best first: value descending, then id ascending.
+func sortDesc(items []Item) []Item { return sortByValue(items, -1) }
+
+// sortByValue is a copy of items by value (dir 1 ascending, -1 descending),
+// then by id ascending: a total order, so the fast unstable sort is
+// deterministic.
+func sortByValue(items []Item, dir int) []Item {
 	out := append([]Item(nil), items...)
 	slices.SortFunc(out, func(a, b Item) int {
-		if c := cmp.Compare(b.Value, a.Value); c != 0 {
+		if c := dir * cmp.Compare(a.Value, b.Value); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.ID, b.ID)
