@@ -467,3 +467,69 @@ func TestPurchaseAccKeepsDistinctTexts(t *testing.T) {
 		t.Errorf("counted %d purchases, revenue %d; want 300, 300", a.n, a.revenue)
 	}
 }
+
+// Metrics as of an earlier day, and the growth figures, equal sums over the
+// purchases themselves.
+func TestMetricsAsOfAndGrowthEqualThePurchases(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	rng := rand.New(rand.NewSource(9))
+	type sums struct{ revenue, r12, p12, n int64 }
+	var ids []int64
+	for i := 0; i < 30; i++ {
+		c, err := s.AddCustomer(ctx, Customer{Name: fmt.Sprintf("客户%d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	}
+	var ps []Purchase
+	err := s.Bulk(ctx, func(b *Bulk) error {
+		for i := 0; i < 600; i++ {
+			p := Purchase{CustomerID: ids[rng.Intn(len(ids))], Item: "茶", Quantity: 1, Amount: int64(1 + rng.Intn(9999)),
+				Date: time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.Intn(4*365)).Format(DateLayout)}
+			if _, err := b.AddPurchase(&p); err != nil {
+				return err
+			}
+			ps = append(ps, p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	asOf := time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)
+	day, y1, y2 := asOf.Format(DateLayout), asOf.AddDate(-1, 0, 0).Format(DateLayout), asOf.AddDate(-2, 0, 0).Format(DateLayout)
+	want := map[int64]*sums{}
+	for _, p := range ps {
+		if p.Date > day {
+			continue
+		}
+		w := want[p.CustomerID]
+		if w == nil {
+			w = &sums{}
+			want[p.CustomerID] = w
+		}
+		w.revenue += p.Amount
+		w.n++
+		switch {
+		case p.Date > y1:
+			w.r12 += p.Amount
+		case p.Date > y2:
+			w.p12 += p.Amount
+		}
+	}
+	ms, err := s.Metrics(ctx, asOf, MetricsOptions{Growth: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		w := want[m.ID]
+		if w == nil {
+			w = &sums{}
+		}
+		if got := (sums{m.Revenue, m.Revenue12, m.RevenuePrev12, int64(m.Purchases)}); got != *w {
+			t.Errorf("customer %d as of %s: %+v, want %+v", m.ID, day, got, *w)
+		}
+	}
+}

@@ -50,24 +50,41 @@ func (s *Store) Metrics(ctx context.Context, asOf time.Time, opts MetricsOptions
 	if !opts.Since.IsZero() {
 		since = opts.Since.Format(DateLayout)
 	}
+	// Everything up to a day is most of the table: reading it in order and
+	// sorting is faster than a date-index range that fetches each row
+	// (1 s instead of 2.4 in SQLite's shell); a --since window uses the index.
+	scan := `purchases NOT INDEXED`
+	if since != "" {
+		scan = `purchases`
+	}
+	var ctes []string
 	if latest > day || since != "" {
 		totals = `p`
-		with = `WITH p AS (SELECT customer_id, sum(amount) AS revenue,
+		ctes = append(ctes, `p AS (SELECT customer_id, sum(amount) AS revenue,
            sum(CASE WHEN cost IS NOT NULL THEN amount - cost ELSE 0 END) AS profit,
            sum(coalesce(paid, amount)) AS paid, count(*) AS n, count(DISTINCT date) AS days,
            min(date) AS first, max(date) AS last
-    FROM purchases WHERE date <= ?1 AND date >= ?5 GROUP BY customer_id)`
+    FROM `+scan+` WHERE date <= ?1 AND date >= ?5 GROUP BY customer_id)`)
+	}
+	if opts.Growth {
+		// The last two years in one grouped pass, not two look-ups per customer.
+		ctes = append(ctes, `g AS (SELECT customer_id,
+           sum(CASE WHEN date > ?2 THEN amount ELSE 0 END) AS r12,
+           sum(CASE WHEN date <= ?2 THEN amount ELSE 0 END) AS p12
+    FROM purchases NOT INDEXED WHERE date > ?3 AND date <= ?1 GROUP BY customer_id)`)
+	}
+	if len(ctes) > 0 {
+		with = `WITH ` + strings.Join(ctes, `, `)
 	}
 	// Only the columns asked for: every column costs a conversion per row,
 	// and the lean set is what the pyramid and RFM read for everyone.
 	cols := `c.id, c.name, c.created_at, coalesce(p.revenue, 0), coalesce(p.profit, 0), coalesce(p.paid, 0),
        coalesce(p.n, 0), coalesce(p.days, 0), coalesce(p.first, ''), coalesce(p.last, '')`
-	if opts.Growth {
-		cols += `,
-       (SELECT coalesce(sum(amount), 0) FROM purchases WHERE customer_id = c.id AND date > ?2 AND date <= ?1),
-       (SELECT coalesce(sum(amount), 0) FROM purchases WHERE customer_id = c.id AND date > ?3 AND date <= ?2)`
-	}
 	survey := ``
+	if opts.Growth {
+		cols += `, coalesce(g.r12, 0), coalesce(g.p12, 0)`
+		survey = `LEFT JOIN g ON g.customer_id = c.id`
+	}
 	if !opts.Lean {
 		// Correlated subqueries ride the (customer_id, ...) indexes: one
 		// short index probe per customer instead of materialising whole tables.
@@ -80,7 +97,8 @@ func (s *Store) Metrics(ctx context.Context, asOf time.Time, opts MetricsOptions
        (SELECT coalesce(sum(q.revenue), 0) FROM customers x JOIN ` + totals + ` q ON q.customer_id = x.id
          WHERE x.referred_by = c.id AND x.archived_at IS NULL),
        v.satisfaction, v.initiative, v.repurchase, v.recommend, v.resistance`
-		survey = `LEFT JOIN surveys v ON v.id = (SELECT id FROM surveys WHERE customer_id = c.id AND date <= ?1 ORDER BY date DESC, id DESC LIMIT 1)`
+		survey += `
+LEFT JOIN surveys v ON v.id = (SELECT id FROM surveys WHERE customer_id = c.id AND date <= ?1 ORDER BY date DESC, id DESC LIMIT 1)`
 	}
 	// A literal condition, not "?6 = 0 OR c.id = ?6": SQLite plans the
 	// statement before it sees the value, and the OR would scan everyone.
