@@ -42,9 +42,9 @@ Hibernating, Lost...). On a terminal: the 5×5 R×F grid and the segment table.`
 			if err != nil {
 				return err
 			}
-			byID := make(map[int64]tiering.Metrics, len(ms))
-			for _, m := range ms {
-				byID[m.ID] = m
+			byID := make(map[int64]*tiering.Metrics, len(ms)) // pointers: no copy of 100,000 metrics
+			for i := range ms {
+				byID[ms[i].ID] = &ms[i]
 			}
 			rfm := tiering.ComputeRFM(ms, today)
 			if a.JSON || !a.IsTTY {
@@ -70,7 +70,7 @@ Hibernating, Lost...). On a terminal: the 5×5 R×F grid and the segment table.`
 	}
 }
 
-func (a *App) drawRFM(rfm []tiering.RFM, byID map[int64]tiering.Metrics) error {
+func (a *App) drawRFM(rfm []tiering.RFM, byID map[int64]*tiering.Metrics) error {
 	var grid [6][6]int
 	segN := map[tiering.Segment]int{}
 	segRev := map[tiering.Segment]int64{}

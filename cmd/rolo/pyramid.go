@@ -76,11 +76,7 @@ func (f *tierFlags) compute(ctx context.Context, st *store.Store, today time.Tim
 			ms[i].CLV = byID[ms[i].ID]
 		}
 	}
-	ts := &tierState{cfg: cfg, metrics: ms, byID: make(map[int64]tiering.Metrics, len(ms))}
-	for _, m := range ms {
-		ts.byID[m.ID] = m
-	}
-	ts.assign = tiering.Assign(ms, cfg, today)
+	ts := &tierState{cfg: cfg, metrics: ms, assign: tiering.Assign(ms, cfg, today)}
 	return ts, nil
 }
 
@@ -127,14 +123,12 @@ one row per customer.`,
 }
 
 func (a *App) printTierRows(ts *tierState) error {
-	ids := make([]int64, 0, len(ts.assign))
-	for id := range ts.assign {
-		ids = append(ids, id)
-	}
-	rows := make([]tierRow, 0, len(ids))
+	rows := make([]tierRow, 0, len(ts.metrics))
 	money := ts.cfg.By != tiering.ByCount && (ts.cfg.Method == tiering.MethodPyramid || ts.cfg.Method == tiering.MethodPareto)
-	for _, id := range ids {
-		as, m := ts.assign[id], ts.byID[id]
+	for i := range ts.metrics {
+		m := &ts.metrics[i]
+		id := m.ID
+		as := ts.assign[id]
 		if money {
 			as.Value /= 100 // minor units to the currency, like revenue
 		}

@@ -21,8 +21,7 @@ func tierConfig(ctx context.Context, st *store.Store) (tiering.Config, error) {
 // tierState is everything tiering knows about the notebook as of a day.
 type tierState struct {
 	cfg     tiering.Config
-	metrics []tiering.Metrics
-	byID    map[int64]tiering.Metrics
+	metrics []tiering.Metrics // every current customer, by id
 	assign  map[int64]tiering.Assignment
 }
 
@@ -31,11 +30,7 @@ func computeTiers(ctx context.Context, st *store.Store, cfg tiering.Config, toda
 	if err != nil {
 		return nil, err
 	}
-	ts := &tierState{cfg: cfg, metrics: ms, byID: make(map[int64]tiering.Metrics, len(ms))}
-	for _, m := range ms {
-		ts.byID[m.ID] = m
-	}
-	ts.assign = tiering.Assign(ms, cfg, today)
+	ts := &tierState{cfg: cfg, metrics: ms, assign: tiering.Assign(ms, cfg, today)}
 	return ts, nil
 }
 
