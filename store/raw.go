@@ -14,6 +14,8 @@ import (
 // connection and hands fn each row's values (int64, float64, string,
 // []byte or nil; valid only during the call). Whole-notebook reports read
 // 100,000 rows: database/sql's per-column conversion doubled their cost.
+// args go to the driver as they are: int64, float64, bool, string, []byte
+// or nil.
 func (s *Store) eachRow(ctx context.Context, op, q string, args []any, fn func(v []driver.Value) error) error {
 	conn, release, err := s.scanConn(ctx)
 	if err != nil {

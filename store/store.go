@@ -8,6 +8,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -191,7 +192,14 @@ func mapOSErr(err error) error {
 }
 
 func (s *Store) init(ctx context.Context, created, noMigrate bool) error {
-	conn, err := s.w.Conn(ctx)
+	if created {
+		if _, err := s.w.ExecContext(ctx, "PRAGMA journal_mode=WAL"); err != nil {
+			return s.wrap("open", err)
+		}
+	}
+	// A read connection does the checks: a command that only reads never
+	// opens the writer (a few milliseconds of every look-up).
+	conn, err := s.r.Conn(ctx)
 	if err != nil {
 		return s.wrap("open", err)
 	}
@@ -213,8 +221,16 @@ func (s *Store) init(ctx context.Context, created, noMigrate bool) error {
 			return fmt.Errorf("%w: %s is a SQLite file of another program; pass --db with the path of a rolo notebook", ErrNotNotebook, s.path)
 		}
 	}
-	if _, err := conn.ExecContext(ctx, "PRAGMA journal_mode=WAL"); err != nil {
+	var mode string
+	if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
 		return s.wrap("open", err)
+	}
+	if !strings.EqualFold(mode, "wal") { // WAL stays set in the file once set
+		if _, err := s.w.ExecContext(ctx, "PRAGMA journal_mode=WAL"); err != nil {
+			return s.wrap("open", err)
+		}
+		// This connection saw the old mode: let the pool drop it.
+		conn.Raw(func(any) error { return driver.ErrBadConn })
 	}
 	conn.Close()
 	return s.migrate(ctx, version, noMigrate)
