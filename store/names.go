@@ -3,8 +3,6 @@ package store
 import (
 	"strings"
 	"unicode"
-
-	"github.com/mozillazg/go-pinyin"
 )
 
 // surnamePinyin holds the surname readings that differ from a character's
@@ -20,7 +18,6 @@ var surnamePinyin = map[rune]string{
 // letters or digits are kept as words. "王小明" gives ("wangxiaoming", "wxm"),
 // "John Smith" gives ("johnsmith", "js").
 func PinyinKeys(name string) (full, initials string) {
-	args := pinyin.NewArgs()
 	var fb, ib strings.Builder
 	var word strings.Builder
 	flush := func() {
@@ -41,9 +38,7 @@ func PinyinKeys(name string) (full, initials string) {
 				py = surnamePinyin[r]
 			}
 			if py == "" {
-				if p := pinyin.SinglePinyin(r, args); len(p) > 0 {
-					py = p[0]
-				}
+				py = pinyinOf(r)
 			}
 			if py != "" {
 				fb.WriteString(py)
