@@ -99,6 +99,20 @@ func checkRhythm(t *testing.T, s *Store, phase string) {
 	}
 }
 
+// addCustomers adds n customers named 客户0, 客户1, ... and returns their ids.
+func addCustomers(t *testing.T, s *Store, n int) []int64 {
+	t.Helper()
+	ids := make([]int64, n)
+	for i := range ids {
+		c, err := s.AddCustomer(context.Background(), Customer{Name: fmt.Sprintf("客户%d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = c.ID
+	}
+	return ids
+}
+
 func randomPurchase(rng *rand.Rand, customer int64) Purchase {
 	p := Purchase{CustomerID: customer, Item: "茶", Quantity: 1, Amount: int64(100 + rng.Intn(10000)),
 		Date: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.Intn(60)*7).Format(DateLayout)}
@@ -114,14 +128,7 @@ func TestPurchaseRhythmIsKept(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
 	rng := rand.New(rand.NewSource(7))
-	var ids []int64
-	for i := 0; i < 40; i++ {
-		c, err := s.AddCustomer(ctx, Customer{Name: fmt.Sprintf("客户%d", i)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, c.ID)
-	}
+	ids := addCustomers(t, s, 40)
 	var added []int64
 	for i := 0; i < 300; i++ {
 		p, err := s.AddPurchase(ctx, randomPurchase(rng, ids[rng.Intn(20)]))
@@ -228,17 +235,13 @@ func TestAgendaRhythmKeptEqualsWalked(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
 	rng := rand.New(rand.NewSource(11))
-	for i := 0; i < 25; i++ {
-		c, err := s.AddCustomer(ctx, Customer{Name: fmt.Sprintf("客户%d", i)})
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, id := range addCustomers(t, s, 25) {
 		for j := rng.Intn(12); j > 0; j-- {
-			if _, err := s.AddPurchase(ctx, randomPurchase(rng, c.ID)); err != nil {
+			if _, err := s.AddPurchase(ctx, randomPurchase(rng, id)); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if _, err := s.AddContact(ctx, Contact{CustomerID: c.ID, At: "2025-06-01T10:00:00Z", Kind: "call", Summary: "hi"}); err != nil {
+		if _, err := s.AddContact(ctx, Contact{CustomerID: id, At: "2025-06-01T10:00:00Z", Kind: "call", Summary: "hi"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -328,20 +331,16 @@ func TestBuyerRevenueTiersEqualMetricsTiers(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
 	rng := rand.New(rand.NewSource(5))
-	for i := 0; i < 60; i++ {
-		c, err := s.AddCustomer(ctx, Customer{Name: fmt.Sprintf("客户%d", i)})
-		if err != nil {
-			t.Fatal(err)
-		}
+	for i, id := range addCustomers(t, s, 60) {
 		for j := rng.Intn(4); j > 0; j-- {
-			p := randomPurchase(rng, c.ID)
+			p := randomPurchase(rng, id)
 			p.Amount = int64(rng.Intn(5)) * 1000 // ties
 			if _, err := s.AddPurchase(ctx, p); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if i%13 == 0 {
-			if err := s.ArchiveCustomer(ctx, c.ID); err != nil {
+			if err := s.ArchiveCustomer(ctx, id); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -475,14 +474,7 @@ func TestMetricsAsOfAndGrowthEqualThePurchases(t *testing.T) {
 	ctx := context.Background()
 	rng := rand.New(rand.NewSource(9))
 	type sums struct{ revenue, r12, p12, n int64 }
-	var ids []int64
-	for i := 0; i < 30; i++ {
-		c, err := s.AddCustomer(ctx, Customer{Name: fmt.Sprintf("客户%d", i)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, c.ID)
-	}
+	ids := addCustomers(t, s, 30)
 	var ps []Purchase
 	err := s.Bulk(ctx, func(b *Bulk) error {
 		for i := 0; i < 600; i++ {
