@@ -175,14 +175,11 @@ func (s *accountsScreen) update(msg tea.Msg) tea.Cmd {
 		s.ids, s.sort, s.cursor, s.top = msg.ids, "", 0, 0
 		return s.fetch(0)
 	case tea.MouseMsg:
-		switch msg.Button {
-		case tea.MouseButtonWheelUp:
-			s.cursor -= 3
-		case tea.MouseButtonWheelDown:
-			s.cursor += 3
-		default:
+		rows, ok := wheelRows(msg)
+		if !ok {
 			return nil
 		}
+		s.cursor += rows
 		s.clamp()
 		return s.ensureWindow()
 	case tea.KeyMsg:

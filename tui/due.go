@@ -100,12 +100,8 @@ func (s *dueScreen) update(msg tea.Msg) tea.Cmd {
 		s.clamp()
 		return nil
 	case tea.MouseMsg:
-		switch msg.Button {
-		case tea.MouseButtonWheelUp:
-			s.cursor -= 3
-		case tea.MouseButtonWheelDown:
-			s.cursor += 3
-		}
+		rows, _ := wheelRows(msg)
+		s.cursor += rows
 		s.clamp()
 		return nil
 	case tea.KeyMsg:

@@ -75,3 +75,15 @@ func DefaultKeyMap() KeyMap {
 		PrevField: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
 	}
 }
+
+// wheelRows is how far a mouse wheel event moves a list's cursor: three
+// rows up or down, and ok false for any other mouse event.
+func wheelRows(msg tea.MouseMsg) (rows int, ok bool) {
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		return -3, true
+	case tea.MouseButtonWheelDown:
+		return 3, true
+	}
+	return 0, false
+}

@@ -123,34 +123,11 @@ func (s *pyramidScreen) update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.Down):
 			s.sel = min(len(tiers)-1, s.sel+1)
 		case key.Matches(msg, k.Method):
-			i := 0
-			for j, m := range tiering.Methods {
-				if m == s.method {
-					i = j + 1
-				}
-			}
-			s.method = tiering.Methods[i%len(tiering.Methods)]
-			s.sel = 0
-			cmd := s.recompute()
-			if s.thenMs != nil && s.method != tiering.MethodScorecard {
-				s.then = tiering.Assign(s.thenMs, s.cfg(), s.sh.today.AddDate(0, 0, -moversDays))
-			} else {
-				s.then = nil
-			}
-			return cmd
+			s.method, s.sel = nextOf(tiering.Methods, s.method), 0
+			return s.retier()
 		case key.Matches(msg, k.Indicator):
-			i := 0
-			for j, x := range tiering.Indicators {
-				if x == s.by {
-					i = j + 1
-				}
-			}
-			s.by = tiering.Indicators[i%len(tiering.Indicators)]
-			cmd := s.recompute()
-			if s.thenMs != nil && s.method != tiering.MethodScorecard {
-				s.then = tiering.Assign(s.thenMs, s.cfg(), s.sh.today.AddDate(0, 0, -moversDays))
-			}
-			return cmd
+			s.by = nextOf(tiering.Indicators, s.by)
+			return s.retier()
 		case key.Matches(msg, k.Open):
 			if s.assign == nil {
 				return nil
@@ -318,4 +295,27 @@ func (s *pyramidScreen) shortHelp() []key.Binding {
 func (s *pyramidScreen) fullHelp() [][]key.Binding {
 	k := s.sh.keys
 	return [][]key.Binding{{k.Up, k.Down, k.Open}, {k.Method, k.Indicator}}
+}
+
+// retier ranks everyone again after the method or indicator changed, and
+// the comparison 90 days back with them (the scorecard has none).
+func (s *pyramidScreen) retier() tea.Cmd {
+	cmd := s.recompute()
+	s.then = nil
+	if s.thenMs != nil && s.method != tiering.MethodScorecard {
+		s.then = tiering.Assign(s.thenMs, s.cfg(), s.sh.today.AddDate(0, 0, -moversDays))
+	}
+	return cmd
+}
+
+// nextOf is the item after cur in list, wrapping round; the first when cur
+// is not in it.
+func nextOf[T comparable](list []T, cur T) T {
+	i := 0
+	for j, x := range list {
+		if x == cur {
+			i = j + 1
+		}
+	}
+	return list[i%len(list)]
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 	"github.com/rolo-crm/rolo/store"
+	"github.com/rolo-crm/rolo/tiering"
 )
 
 var today = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
@@ -324,5 +325,36 @@ func TestEmptyNotebook(t *testing.T) {
 	press(t, m, "4")
 	if !strings.Contains(m.View(), "0 ranked, 0 prospects") {
 		t.Errorf("empty pyramid:\n%s", m.View())
+	}
+}
+
+// m cycles the methods and wraps round to the pyramid; i cycles what it ranks by.
+func TestPyramidMethodAndIndicatorCycle(t *testing.T) {
+	m := start(t, sample(t), 120, 40)
+	press(t, m, "4")
+	for range tiering.Methods {
+		press(t, m, "m")
+	}
+	if m.pyramid.method != tiering.MethodPyramid || !strings.Contains(m.View(), "关键客户") {
+		t.Errorf("after a full cycle of methods: %q\n%s", m.pyramid.method, m.View())
+	}
+	first := m.pyramid.by
+	press(t, m, "i")
+	if m.pyramid.by == first || m.pyramid.by != nextOf(tiering.Indicators, first) {
+		t.Errorf("i: ranking by %q after %q", m.pyramid.by, first)
+	}
+}
+
+// The mouse wheel moves the cursor three rows; other mouse events do nothing.
+func TestMouseWheelMovesCursor(t *testing.T) {
+	m := start(t, sample(t), 120, 40)
+	m.Update(tea.MouseMsg{Button: tea.MouseButtonWheelDown})
+	if m.accounts.cursor != 3 {
+		t.Errorf("wheel down: cursor %d, want 3 (of 4 rows)", m.accounts.cursor)
+	}
+	m.Update(tea.MouseMsg{Button: tea.MouseButtonLeft})
+	m.Update(tea.MouseMsg{Button: tea.MouseButtonWheelUp})
+	if m.accounts.cursor != 0 {
+		t.Errorf("wheel up: cursor %d, want 0", m.accounts.cursor)
 	}
 }
