@@ -1,88 +1,114 @@
 package agenda
 
+//go:generate go run calendar_gen.go
+
 import (
 	"fmt"
-	"sync"
 	"time"
-
-	"github.com/golang-module/carbon/v2/calendar/lunar"
 )
 
-// The lunar tables count days at midnight China Standard Time.
-var cst = time.FixedZone("CST", 8*3600)
+// The lunar calendar is github.com/6tail/lunar-go's, turned by go generate
+// (calendar_gen.go) into the table lunarYears in calendar_table.go. Linked
+// in, lunar-go would decode its astronomical tables when every rolo process
+// starts (1–2 ms and 240 KB, GODEBUG=inittrace=1) and work out a year's new
+// moons and solar terms for each question (about 0.6 ms); the table costs
+// nothing at start-up and about 15 ns an answer.
+// TestLunarTableIsCurrent checks the table against lunar-go month by month;
+// TestLunarCalendarAgainstHKO checks the functions below against the Hong
+// Kong Observatory's tables (testdata/lunar_1901_2099.txt).
+
+// The first and last lunar years that lunarYears describes.
+const firstLunarYear, lastLunarYear = 1901, 2099
+
+// lunarYear is one lunar year of the table.
+type lunarYear struct {
+	newYear int32  // its first day (正月初一), in days since 1970-01-01
+	long    uint16 // bit i set: the year's month i (0-based, in calendar order, a leap month counted where it falls) has 30 days, not 29
+	leap    uint8  // the month its leap month follows (闰四月: 4), 0 for none
+}
+
+// months is the number of months in the year, 12 or 13.
+func (ly lunarYear) months() int {
+	if ly.leap != 0 {
+		return 13
+	}
+	return 12
+}
+
+// length is the number of days of the year's month i (0-based, calendar order).
+func (ly lunarYear) length(i int) int { return 29 + int(ly.long>>i&1) }
+
+// index is the calendar-order position of month (or of its leap month).
+func (ly lunarYear) index(month int, leap bool) int {
+	i := month - 1
+	if ly.leap != 0 && (month > int(ly.leap) || leap && month == int(ly.leap)) {
+		i++
+	}
+	return i
+}
+
+// monthStart is the first day of the year's month i, in days since 1970-01-01.
+func (ly lunarYear) monthStart(i int) int {
+	d := int(ly.newYear)
+	for j := range i {
+		d += ly.length(j)
+	}
+	return d
+}
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
-// lunarOf returns the lunar date of a solar day.
+// unixDays counts days from 1970-01-01 to the calendar date of t.
+func unixDays(t time.Time) int {
+	return int(day(t.Year(), t.Month(), t.Day()).Unix() / 86400)
+}
+
+func dayOfUnixDays(n int) time.Time { return time.Unix(int64(n)*86400, 0).UTC() }
+
+// lunarOf returns the lunar date of a solar day (its calendar date, as in
+// China Standard Time).
 func lunarOf(t time.Time) (year, month, d int, leap bool, err error) {
-	l := lunar.FromGregorian(time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, cst)).ToLunar()
-	if l.Error != nil {
-		return 0, 0, 0, false, l.Error
+	n := unixDays(t)
+	last := lunarYears[len(lunarYears)-1]
+	if n < int(lunarYears[0].newYear) || n >= last.monthStart(last.months()) {
+		return 0, 0, 0, false, fmt.Errorf("%s is outside lunar years %d–%d", t.Format("2006-01-02"), firstLunarYear, lastLunarYear)
 	}
-	return l.Year(), l.Month(), l.Day(), l.IsLeapMonth(), nil
+	y := lastLunarYear
+	for n < int(lunarYears[y-firstLunarYear].newYear) {
+		y--
+	}
+	ly := lunarYears[y-firstLunarYear]
+	i, start := 0, int(ly.newYear)
+	for n >= start+ly.length(i) {
+		start += ly.length(i)
+		i++
+	}
+	month, leap = i+1, false
+	if ly.leap != 0 && i >= int(ly.leap) {
+		month, leap = i, i == int(ly.leap)
+	}
+	return y, month, n - start + 1, leap, nil
 }
 
 // SolarOfLunar returns the solar date of a lunar date in lunar year y. A
 // leap-month date falls back to the ordinary month in years without that
 // leap month; day 30 of a 29-day month falls back to day 29.
+//
+// The agenda asks three times per lunar birthday. The answers are worked
+// out in advance, for every month of every year, in the generated table:
+// an answer is a few additions (about 15 ns, where the sync.Map that kept
+// the answers of the old, slower library took about 100 ns to look one up).
 func SolarOfLunar(y, month, d int, leap bool) (time.Time, error) {
-	// The conversion walks the lunar calendar from 1900 and the agenda asks
-	// for it three times per lunar birthday; there are only a few thousand
-	// distinct questions, so each answer is kept.
-	key := lunarKey{y, month, d, leap}
-	if a, ok := solarCache.Load(key); ok {
-		a := a.(solarAnswer)
-		return a.t, a.err
-	}
-	t, err := solarOfLunar(y, month, d, leap)
-	solarCache.Store(key, solarAnswer{t, err})
-	return t, err
-}
-
-type lunarKey struct {
-	y, month, d int
-	leap        bool
-}
-
-type solarAnswer struct {
-	t   time.Time
-	err error
-}
-
-var solarCache sync.Map // lunarKey → solarAnswer
-
-func solarOfLunar(y, month, d int, leap bool) (time.Time, error) {
-	if y < 1901 || y > 2099 || month < 1 || month > 12 || d < 1 || d > 30 {
+	if y < firstLunarYear || y > lastLunarYear || month < 1 || month > 12 || d < 1 || d > 30 {
 		return time.Time{}, fmt.Errorf("lunar date %d-%02d-%02d is out of range", y, month, d)
 	}
-	if leap && lunar.FromLunar(y, 1, 1, 0, 0, 0, false).LeapMonth() != month {
+	ly := lunarYears[y-firstLunarYear]
+	if leap && int(ly.leap) != month {
 		leap = false
 	}
-	for dd := d; dd >= 29; dd-- {
-		t, err := rawSolar(y, month, dd, leap)
-		if err != nil {
-			return t, err
-		}
-		// Check the round trip: day 30 of a short month spills into the next.
-		// (The library's leap flag on the way back is unreliable, so the day
-		// decides: a spill lands on day 1.)
-		if ly, lm, ld, _, err := lunarOf(t); err == nil && ly == y && lm == month && ld == dd {
-			return t, nil
-		}
-		if dd < d || d < 29 {
-			break
-		}
-	}
-	return rawSolar(y, month, min(d, 29), leap)
-}
-
-func rawSolar(y, month, d int, leap bool) (time.Time, error) {
-	g := lunar.FromLunar(y, month, d, 0, 0, 0, leap).ToGregorian()
-	if g.Error != nil {
-		return time.Time{}, g.Error
-	}
-	t := g.Time.In(cst)
-	return day(t.Year(), t.Month(), t.Day()), nil
+	i := ly.index(month, leap)
+	d = min(d, ly.length(i))
+	return dayOfUnixDays(ly.monthStart(i) + d - 1), nil
 }
 
 // Birthday is a yearly date: solar month/day, or lunar month/day (maybe in
