@@ -4,18 +4,20 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+
+	"github.com/rolo-crm/rolo/money"
 )
 
 // AccountRow is one line of the accounts table.
 type AccountRow struct {
-	ID          int64  `json:"id"`
-	Name        string `json:"name"`
-	Company     string `json:"company"`
-	City        string `json:"city"`
-	Status      string `json:"status"`
-	Revenue     int64  `json:"revenue"`
-	LastContact string `json:"last_contact"` // RFC 3339, "" when never
-	NextDue     string `json:"next_due"`     // YYYY-MM-DD of the earliest open follow-up
+	ID          int64        `json:"id"`
+	Name        string       `json:"name"`
+	Company     string       `json:"company"`
+	City        string       `json:"city"`
+	Status      string       `json:"status"`
+	Revenue     money.Amount `json:"revenue"`
+	LastContact string       `json:"last_contact"` // RFC 3339, "" when never
+	NextDue     string       `json:"next_due"`     // YYYY-MM-DD of the earliest open follow-up
 }
 
 // Account sort orders.
@@ -53,7 +55,7 @@ func (s *Store) Accounts(ctx context.Context, q AccountQuery) ([]AccountRow, int
 			order = "pos"
 		}
 	} else if !ok {
-		return nil, 0, fmt.Errorf("%w: unknown sort %q", ErrInvalid, q.Sort)
+		return nil, 0, Errorf(KindInvalid, "unknown sort %q", q.Sort)
 	}
 	dir := "ASC"
 	if q.Desc {

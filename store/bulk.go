@@ -4,33 +4,30 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"strings"
-	"time"
-
-	"github.com/rolo-crm/rolo/tiering/agenda"
 )
 
 // Bulk writes many rows in one transaction with prepared statements. It is
 // what imports and the demo generator use: all rows land, or none do.
 //
-// While it runs, the per-row purchase-totals trigger is off (the internal
-// setting 'bulk' exists inside the transaction only) and the search index
-// is not touched; at the end both are rebuilt for the customers touched,
-// with one statement each.
+// The search index and the kept purchase totals are not touched row by
+// row: at the end both are rebuilt for the customers touched, a statement
+// or two each, from the same definitions single writes use.
 type Bulk struct {
 	s       *Store
 	ctx     context.Context
 	tx      *sql.Tx
 	ins     map[string]*sql.Stmt
 	touched [3]map[int64]bool // customers whose search rows need rebuilding, per source
-	fresh   freshTotals       // purchase totals built as purchases are written
+	bought  map[int64]bool    // customers who had purchases before and got more
+	firstID int64             // purchases after this id were written by this bulk
+	fresh   freshSearch       // purchase search text of customers without earlier purchases
 }
 
 // Bulk runs fn with a Bulk writer inside one BEGIN IMMEDIATE transaction.
 func (s *Store) Bulk(ctx context.Context, fn func(b *Bulk) error) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
-		b := &Bulk{s: s, ctx: ctx, tx: tx, ins: map[string]*sql.Stmt{}}
+		b := &Bulk{s: s, ctx: ctx, tx: tx, ins: map[string]*sql.Stmt{}, bought: map[int64]bool{}}
 		for i := range b.touched {
 			b.touched[i] = map[int64]bool{}
 		}
@@ -39,25 +36,20 @@ func (s *Store) Bulk(ctx context.Context, fn func(b *Bulk) error) error {
 				st.Close()
 			}
 		}()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES ('bulk', '1')`); err != nil {
-			return s.wrap("bulk", err)
-		}
-		// The purchase triggers would only test the marker above and do
-		// nothing, a million times: they step aside for the transaction
-		// and are put back, word for word, before it commits. So do the
-		// purchase indexes while the table is small: building them once at
-		// the end is cheaper than a million scattered updates.
 		var small bool
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) < 50000 FROM purchases`).Scan(&small); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0), count(*) < 50000 FROM purchases`).Scan(&b.firstID, &small); err != nil {
 			return s.wrap("bulk", err)
 		}
-		aside := `type = 'trigger' AND tbl_name = 'purchases' AND sql LIKE '%''bulk''%'`
+		// While the purchase table is small, building its indexes once at
+		// the end is cheaper than a million scattered updates: they step
+		// aside for the transaction and are put back, word for word,
+		// before it commits.
+		restore := func() error { return nil }
 		if small {
-			aside = `(` + aside + `) OR (type = 'index' AND tbl_name = 'purchases' AND sql IS NOT NULL)`
-		}
-		restore, err := s.stepAside(ctx, tx, aside)
-		if err != nil {
-			return err
+			var err error
+			if restore, err = s.stepAside(ctx, tx, `type = 'index' AND tbl_name = 'purchases' AND sql IS NOT NULL`); err != nil {
+				return err
+			}
 		}
 		if err := fn(b); err != nil {
 			return err
@@ -69,10 +61,7 @@ func (s *Store) Bulk(ctx context.Context, fn func(b *Bulk) error) error {
 		if err := restore(); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE key = 'bulk'`); err != nil {
-			return s.wrap("bulk", err)
-		}
-		if err := b.fresh.write(ctx, s, tx); err != nil {
+		if err := b.finishPurchases(); err != nil {
 			return err
 		}
 		for src, ids := range b.touched {
@@ -87,23 +76,55 @@ func (s *Store) Bulk(ctx context.Context, fn func(b *Bulk) error) error {
 			if err != nil {
 				return err
 			}
-			if src == srcPurchase {
-				if err := s.retotal(ctx, tx, string(js)); err != nil {
-					return err
-				}
-			}
 			if err := s.reindex(ctx, tx, src, `SELECT value AS id FROM json_each(?)`, string(js)); err != nil {
 				return err
 			}
+		}
+		if len(b.bought) > 0 || b.fresh.n > 0 {
+			return s.bumpVersion(ctx, tx, purchasesVersion)
 		}
 		return nil
 	})
 }
 
-// stepAside drops the schema objects (triggers, indexes) that where selects
-// from sqlite_schema, inside transaction tx; restore creates them again
-// from their own SQL. Nothing is committed in between, so a failure or a
-// crash leaves the schema as it was.
+// finishPurchases writes the kept totals and purchase search rows of the
+// customers who got purchases: for customers without earlier ones from the
+// new rows alone (read in id order, no look-ups), for the others from all
+// their purchases.
+func (b *Bulk) finishPurchases() error {
+	ctx, tx, s := b.ctx, b.tx, b.s
+	if b.fresh.n > 0 {
+		fresh := `id > ?1 AND customer_id NOT IN (SELECT customer_id FROM purchase_totals)`
+		if _, err := tx.ExecContext(ctx, `INSERT INTO purchase_totals(`+totalsCols+`)
+			SELECT t.*, `+latestNext+` FROM (`+totalsQuery("purchases", fresh)+`) t`, b.firstID); err != nil {
+			return s.wrap("bulk totals", err)
+		}
+		if err := s.regap(ctx, tx, `id > ?1 AND customer_id IN (SELECT value FROM json_each(?2))`, b.firstID, jsonIDs(b.fresh.ids())); err != nil {
+			return err
+		}
+		if err := b.fresh.write(ctx, s, tx); err != nil {
+			return err
+		}
+	}
+	if len(b.bought) > 0 {
+		ids := make([]int64, 0, len(b.bought))
+		for id := range b.bought {
+			ids = append(ids, id)
+		}
+		if err := s.retotal(ctx, tx, `customer_id IN (SELECT value FROM json_each(?))`, jsonIDs(ids)); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			b.touched[srcPurchase][id] = true
+		}
+	}
+	return nil
+}
+
+// stepAside drops the schema objects (indexes) that where selects from
+// sqlite_schema, inside transaction tx; restore creates them again from
+// their own SQL. Nothing is committed in between, so a failure or a crash
+// leaves the schema as it was.
 func (s *Store) stepAside(ctx context.Context, tx *sql.Tx, where string) (restore func() error, err error) {
 	type object struct{ kind, name, sql string }
 	rows, err := tx.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_schema WHERE `+where)
@@ -171,37 +192,20 @@ func (b *Bulk) AddCustomer(c *Customer) (int64, error) {
 	return id, err
 }
 
-const bulkPurchaseSQL = `INSERT INTO purchases(customer_id, date, item, quantity, amount, cost, paid,
-	channel, special_requests, mood, next_date, note, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`
-
 // AddPurchase inserts a validated purchase and returns its id.
 func (b *Bulk) AddPurchase(p *Purchase) (int64, error) {
-	if err := p.Validate(); err != nil {
+	id, err := b.s.insertPurchase(b.ctx, b, p)
+	if err != nil {
 		return 0, err
 	}
-	if p.CreatedAt == "" {
-		p.CreatedAt = b.s.stamp()
-	}
-	res, err := b.ExecContext(b.ctx, bulkPurchaseSQL, p.CustomerID, p.Date, p.Item, p.Quantity, p.Amount, optInt(p.Cost), optInt(p.Paid),
-		p.Channel, p.SpecialRequests, p.Mood, p.NextDate, p.Note, p.CreatedAt)
-	if err != nil {
-		if strings.Contains(err.Error(), "FOREIGN KEY") {
-			return 0, fmt.Errorf("%w: no customer with id %d", ErrNotFound, p.CustomerID)
-		}
-		return 0, b.s.wrap("add purchase", err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return 0, b.s.wrap("add purchase", err)
-	}
-	acc, err := b.freshFor(p.CustomerID)
+	acc, err := b.fresh.of(b, p.CustomerID)
 	if err != nil {
 		return 0, err
 	}
 	if acc != nil {
-		acc.add(p, id)
+		acc.add(p)
 	} else {
-		b.touched[srcPurchase][p.CustomerID] = true
+		b.bought[p.CustomerID] = true
 	}
 	return id, nil
 }
@@ -225,85 +229,13 @@ func (b *Bulk) AddFollowUp(f *FollowUp) (int64, error) {
 
 // AddSurvey inserts a validated survey and returns its id.
 func (b *Bulk) AddSurvey(v *Survey) (int64, error) {
-	if err := v.Validate(); err != nil {
-		return 0, err
-	}
-	if v.CreatedAt == "" {
-		v.CreatedAt = b.s.stamp()
-	}
-	res, err := b.ExecContext(b.ctx, `INSERT INTO surveys(customer_id, date, satisfaction, initiative, repurchase, recommend, resistance, note, created_at)
-		VALUES (?,?,?,?,?,?,?,?,?)`, v.CustomerID, v.Date, v.Satisfaction, v.Initiative, v.Repurchase, v.Recommend, v.Resistance, v.Note, v.CreatedAt)
-	if err != nil {
-		return 0, b.s.wrap("add survey", err)
-	}
-	return res.LastInsertId()
+	return b.s.insertSurvey(b.ctx, b, v)
 }
 
 // SetStatus sets a customer's status and lost reason.
 func (b *Bulk) SetStatus(id int64, status, reason string) error {
 	_, err := b.ExecContext(b.ctx, `UPDATE customers SET status = ?, lost_reason = ? WHERE id = ?`, status, reason, id)
 	return b.s.wrap("set status", err)
-}
-
-// retotal rebuilds the purchase totals of the customers in the JSON array
-// ids, rhythm included.
-func (s *Store) retotal(ctx context.Context, tx *sql.Tx, ids string) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM purchase_totals WHERE customer_id IN (SELECT value FROM json_each(?))`, ids); err != nil {
-		return s.wrap("bulk totals", err)
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO purchase_totals(customer_id, revenue, profit, paid, n, days, first, last, next_date)
-		SELECT customer_id, sum(amount), sum(CASE WHEN cost IS NULL THEN 0 ELSE amount - cost END),
-		       sum(coalesce(paid, amount)), count(*), count(DISTINCT date), min(date), max(date),
-		       (SELECT next_date FROM purchases x WHERE x.customer_id = p.customer_id ORDER BY date DESC, id DESC LIMIT 1)
-		FROM purchases p WHERE customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id`, ids)
-	if err != nil {
-		return s.wrap("bulk totals", err)
-	}
-	return s.regap(ctx, tx, `customer_id IN (SELECT value FROM json_each(?))`, ids)
-}
-
-// regap recomputes the median purchase gap of the customers that the
-// condition where (on customer_id, with args) selects. It walks their distinct purchase days in index order in Go,
-// where SQL window functions would sort every gap, and writes the gaps
-// back with one statement.
-func (s *Store) regap(ctx context.Context, tx *sql.Tx, where string, args ...any) error {
-	rows, err := tx.QueryContext(ctx, `SELECT customer_id, date FROM purchases
-		WHERE `+where+` GROUP BY customer_id, date ORDER BY customer_id, date`, args...)
-	if err != nil {
-		return s.wrap("bulk totals", err)
-	}
-	defer rows.Close()
-	var out []byte
-	var cur int64
-	var days []time.Time
-	flush := func() {
-		if gap := agenda.MedianGap(days); gap > 0 {
-			out = fmt.Appendf(out, ",[%d,%d]", cur, gap)
-		}
-	}
-	for rows.Next() {
-		var id int64
-		var day string
-		if err := rows.Scan(&id, &day); err != nil {
-			return s.wrap("bulk totals", err)
-		}
-		if id != cur {
-			flush()
-			cur, days = id, days[:0]
-		}
-		days = append(days, parseDay(day))
-	}
-	if err := rows.Err(); err != nil {
-		return s.wrap("bulk totals", err)
-	}
-	flush()
-	if len(out) == 0 {
-		return nil
-	}
-	out[0] = '['
-	_, err = tx.ExecContext(ctx, `UPDATE purchase_totals SET gap = j.value ->> 1
-		FROM json_each(?) j WHERE purchase_totals.customer_id = j.value ->> 0`, string(append(out, ']')))
-	return s.wrap("bulk totals", err)
 }
 
 // ReplaceCustomer overwrites every profile field of customer c.ID (an

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/rolo-crm/rolo/money"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -48,7 +49,7 @@ func loadCDNOW(t *testing.T, s *Store) {
 				return err
 			}
 			qty, _ := strconv.ParseFloat(fs[3], 64)
-			amount, err := ParseMoney(fs[4])
+			amount, err := money.CNY.Parse(fs[4])
 			if err != nil {
 				return fmt.Errorf("line %d: %w", line, err)
 			}

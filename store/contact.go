@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
+
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -28,19 +28,19 @@ type Contact struct {
 // Validate checks a contact before it is written.
 func (c *Contact) Validate() error {
 	if !contains(ContactKinds, c.Kind) {
-		return fmt.Errorf("%w: contact kind %q is not one of %s", ErrInvalid, c.Kind, strings.Join(ContactKinds, ", "))
+		return Errorf(KindInvalid, "contact kind %q is not one of %s", c.Kind, strings.Join(ContactKinds, ", "))
 	}
 	if _, err := time.Parse(time.RFC3339, c.At); err != nil {
-		return fmt.Errorf("%w: contact time %q is not an RFC 3339 timestamp", ErrInvalid, c.At)
+		return Errorf(KindInvalid, "contact time %q is not an RFC 3339 timestamp", c.At)
 	}
 	if !utf8.ValidString(c.Summary) {
-		return fmt.Errorf("%w: summary is not valid UTF-8 text", ErrInvalid)
+		return Errorf(KindInvalid, "summary is not valid UTF-8 text")
 	}
 	if c.Kind == "complaint" && c.ComplaintStatus == "" {
 		c.ComplaintStatus = "open"
 	}
 	if c.Kind != "complaint" && c.ComplaintStatus != "" {
-		return fmt.Errorf("%w: only complaints have a status", ErrInvalid)
+		return Errorf(KindInvalid, "only complaints have a status")
 	}
 	return nil
 }
@@ -87,6 +87,9 @@ func (s *Store) insertContact(ctx context.Context, tx execer, c *Contact) (int64
 	r, err := tx.ExecContext(ctx, `INSERT INTO contacts(customer_id, at, kind, summary, complaint_status, resolved_at, created_at)
 		VALUES (?,?,?,?,?,?,?)`, c.CustomerID, c.At, c.Kind, c.Summary, c.ComplaintStatus, res, c.CreatedAt)
 	if err != nil {
+		if sqliteCode(err) == sqliteConstraintForeignKey {
+			return 0, Errorf(KindNotFound, "no customer with id %d", c.CustomerID)
+		}
 		return 0, s.wrap("log contact", err)
 	}
 	return r.LastInsertId()
@@ -120,15 +123,15 @@ func (s *Store) ResolveComplaint(ctx context.Context, id int64, at time.Time, no
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		c, err := scanContact(tx.QueryRowContext(ctx, `SELECT `+contactCols+` FROM contacts WHERE id = ?`, id))
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("%w: no contact with id %d", ErrNotFound, id)
+			return Errorf(KindNotFound, "no contact with id %d", id)
 		} else if err != nil {
 			return s.wrap("resolve complaint", err)
 		}
 		if c.Kind != "complaint" {
-			return fmt.Errorf("%w: contact %d is a %s, not a complaint", ErrInvalid, id, c.Kind)
+			return Errorf(KindInvalid, "contact %d is a %s, not a complaint", id, c.Kind)
 		}
 		if c.ComplaintStatus == "resolved" {
-			return fmt.Errorf("%w: complaint %d was already resolved at %s", ErrConflict, id, *c.ResolvedAt)
+			return Errorf(KindConflict, "complaint %d was already resolved at %s", id, *c.ResolvedAt)
 		}
 		stamp := at.UTC().Format(time.RFC3339)
 		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET complaint_status = 'resolved', resolved_at = ? WHERE id = ?`, stamp, id); err != nil {

@@ -92,28 +92,28 @@ func scanCustomer(sc scanner) (Customer, error) {
 // Validate checks a customer before it is written.
 func (c *Customer) Validate() error {
 	if strings.TrimSpace(c.Name) == "" {
-		return fmt.Errorf("%w: name is empty; give the customer a name", ErrInvalid)
+		return Errorf(KindInvalid, "name is empty; give the customer a name")
 	}
 	for _, f := range c.textFields() {
 		if !utf8.ValidString(*f.v) {
-			return fmt.Errorf("%w: %s is not valid UTF-8 text; save the file as UTF-8 and try again", ErrInvalid, f.name)
+			return Errorf(KindInvalid, "%s is not valid UTF-8 text; save the file as UTF-8 and try again", f.name)
 		}
 	}
 	for _, t := range c.Tags {
 		if !utf8.ValidString(t) {
-			return fmt.Errorf("%w: a tag is not valid UTF-8 text", ErrInvalid)
+			return Errorf(KindInvalid, "a tag is not valid UTF-8 text")
 		}
 	}
 	for k, v := range c.Custom {
 		if !utf8.ValidString(k) || !utf8.ValidString(v) {
-			return fmt.Errorf("%w: custom field %q is not valid UTF-8 text", ErrInvalid, k)
+			return Errorf(KindInvalid, "custom field %q is not valid UTF-8 text", k)
 		}
 	}
 	if c.Status == "" {
 		c.Status = "prospect"
 	}
 	if !contains(Statuses, c.Status) {
-		return fmt.Errorf("%w: status %q is not one of %s", ErrInvalid, c.Status, strings.Join(Statuses, ", "))
+		return Errorf(KindInvalid, "status %q is not one of %s", c.Status, strings.Join(Statuses, ", "))
 	}
 	if c.Birthday != "" {
 		b, err := ParseBirthday(c.Birthday, c.BirthdayLunar)
@@ -122,16 +122,16 @@ func (c *Customer) Validate() error {
 		}
 		c.Birthday = b.String()
 	} else if c.BirthdayLunar || c.BirthdayLeap {
-		return fmt.Errorf("%w: a lunar or leap-month flag needs a birthday", ErrInvalid)
+		return Errorf(KindInvalid, "a lunar or leap-month flag needs a birthday")
 	}
 	if c.BirthdayLeap && !c.BirthdayLunar {
-		return fmt.Errorf("%w: a leap-month birthday must be a lunar birthday (add --lunar)", ErrInvalid)
+		return Errorf(KindInvalid, "a leap-month birthday must be a lunar birthday (add --lunar)")
 	}
 	if c.CadenceDays != nil && *c.CadenceDays <= 0 {
-		return fmt.Errorf("%w: cadence must be a positive number of days, got %d", ErrInvalid, *c.CadenceDays)
+		return Errorf(KindInvalid, "cadence must be a positive number of days, got %d", *c.CadenceDays)
 	}
 	if c.ReferredBy != nil && *c.ReferredBy == c.ID && c.ID != 0 {
-		return fmt.Errorf("%w: a customer cannot refer themselves", ErrInvalid)
+		return Errorf(KindInvalid, "a customer cannot refer themselves")
 	}
 	return nil
 }
@@ -251,12 +251,14 @@ func (s *Store) insertCustomer(ctx context.Context, tx execer, c *Customer) (int
 }
 
 func (s *Store) customerWriteErr(err error, c *Customer) error {
-	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "customers.external_id"):
-		return fmt.Errorf("%w: external id %q is already used by another customer", ErrConflict, c.ExternalID)
-	case strings.Contains(msg, "FOREIGN KEY"):
-		return fmt.Errorf("%w: referred-by customer does not exist", ErrNotFound)
+	switch sqliteCode(err) {
+	case sqliteConstraintUnique:
+		// external_id is the one unique column besides the id.
+		return Errorf(KindConflict, "external id %q is already used by another customer", c.ExternalID)
+	case sqliteConstraintPrimaryKey:
+		return Errorf(KindConflict, "customer id %d is already used", c.ID)
+	case sqliteConstraintForeignKey:
+		return Errorf(KindNotFound, "the referring customer does not exist")
 	}
 	return s.wrap("save customer", err)
 }
@@ -324,7 +326,7 @@ func checkNoReferralCycle(ctx context.Context, tx *sql.Tx, id, ref int64) error 
 		return err
 	}
 	if n > 0 {
-		return fmt.Errorf("%w: that referral would make a loop (a customer referred by someone they referred)", ErrInvalid)
+		return Errorf(KindInvalid, "that referral would make a loop (a customer referred by someone they referred)")
 	}
 	return nil
 }
@@ -337,7 +339,7 @@ type queryer interface {
 func getCustomer(ctx context.Context, q queryer, id int64) (Customer, error) {
 	c, err := scanCustomer(q.QueryRowContext(ctx, `SELECT `+customerCols+` FROM customers WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return c, fmt.Errorf("%w: no customer with id %d", ErrNotFound, id)
+		return c, Errorf(KindNotFound, "no customer with id %d", id)
 	}
 	return c, err
 }
@@ -381,23 +383,29 @@ func jsonIDs(ids []int64) string {
 
 // ArchiveCustomer hides a customer from lists and the agenda, keeping its history.
 func (s *Store) ArchiveCustomer(ctx context.Context, id int64) error {
-	return s.withTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE customers SET archived_at = ?, updated_at = ? WHERE id = ?`, s.stamp(), s.stamp(), id)
-		if err != nil {
-			return s.wrap("archive customer", err)
-		}
-		return expectOne(res, "customer", id)
-	})
+	return s.setArchived(ctx, id, true)
 }
 
 // RestoreCustomer undoes ArchiveCustomer.
 func (s *Store) RestoreCustomer(ctx context.Context, id int64) error {
+	return s.setArchived(ctx, id, false)
+}
+
+func (s *Store) setArchived(ctx context.Context, id int64, archived bool) error {
+	op, at := "restore customer", any(nil)
+	if archived {
+		op, at = "archive customer", s.stamp()
+	}
 	return s.withTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE customers SET archived_at = NULL, updated_at = ? WHERE id = ?`, s.stamp(), id)
+		res, err := tx.ExecContext(ctx, `UPDATE customers SET archived_at = ?, updated_at = ? WHERE id = ?`, at, s.stamp(), id)
 		if err != nil {
-			return s.wrap("restore customer", err)
+			return s.wrap(op, err)
 		}
-		return expectOne(res, "customer", id)
+		if err := expectOne(res, "customer", id); err != nil {
+			return err
+		}
+		// Who counts among the buyers changed.
+		return s.bumpVersion(ctx, tx, purchasesVersion)
 	})
 }
 
@@ -407,19 +415,17 @@ func (s *Store) PurgeCustomer(ctx context.Context, id int64) error {
 		if err := s.unindexCustomer(ctx, tx, id); err != nil {
 			return err
 		}
-		// The bulk marker stops the per-row totals trigger while the cascade
-		// deletes every purchase; customers_ad then drops the totals row.
-		if _, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES ('bulk', '1')`); err != nil {
-			return s.wrap("delete customer", err)
-		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM customers WHERE id = ?`, id)
 		if err != nil {
 			return s.wrap("delete customer", err)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE key = 'bulk'`); err != nil {
+		if err := expectOne(res, "customer", id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM purchase_totals WHERE customer_id = ?`, id); err != nil {
 			return s.wrap("delete customer", err)
 		}
-		return expectOne(res, "customer", id)
+		return s.bumpVersion(ctx, tx, purchasesVersion)
 	})
 }
 
@@ -429,7 +435,7 @@ func expectOne(res sql.Result, what string, id int64) error {
 		return err
 	}
 	if n == 0 {
-		return fmt.Errorf("%w: no %s with id %d", ErrNotFound, what, id)
+		return Errorf(KindNotFound, "no %s with id %d", what, id)
 	}
 	return nil
 }
@@ -463,7 +469,7 @@ func (e *AmbiguousError) Unwrap() error { return ErrAmbiguous }
 func (s *Store) ResolveCustomer(ctx context.Context, ref string) (Customer, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
-		return Customer{}, fmt.Errorf("%w: empty customer; give an id or a name", ErrInvalid)
+		return Customer{}, Errorf(KindInvalid, "empty customer; give an id or a name")
 	}
 	if n, err := strconv.ParseInt(strings.TrimPrefix(ref, "#"), 10, 64); err == nil && n > 0 {
 		c, err := s.Customer(ctx, n)
@@ -493,7 +499,7 @@ func (s *Store) ResolveCustomer(ctx context.Context, ref string) (Customer, erro
 	}
 	switch {
 	case len(hits) == 0:
-		return Customer{}, fmt.Errorf("%w: no customer matches %q; try `rolo find` or `rolo list`", ErrNotFound, ref)
+		return Customer{}, Errorf(KindNotFound, "no customer matches %q", ref)
 	case len(hits) == 1:
 		return hits[0].Customer, nil
 	case hits[0].Rank < hits[1].Rank && hits[0].Rank <= rankNamePrefix:
@@ -514,13 +520,14 @@ func (s *Store) customersWhere(ctx context.Context, where string, limit int, arg
 
 // CustomerFilter narrows ListCustomers. Empty fields match everything.
 type CustomerFilter struct {
-	Tag      string
-	Status   string
-	City     string
-	IDs      []int64 // only these customers, when not nil
-	Archived bool    // list archived customers instead of current ones
-	Limit    int     // <= 0: no limit
-	Offset   int
+	Tag       string
+	Status    string
+	City      string
+	IDs       []int64 // only these customers, when not nil
+	Prospects bool    // with IDs: also the customers who never bought
+	Archived  bool    // list archived customers instead of current ones
+	Limit     int     // <= 0: no limit
+	Offset    int
 }
 
 // ListCustomers returns customers matching f ordered by name, and how many
@@ -537,7 +544,7 @@ func (s *Store) ListCustomers(ctx context.Context, f CustomerFilter) ([]Customer
 	}
 	if f.Status != "" {
 		if !contains(Statuses, f.Status) {
-			return nil, 0, fmt.Errorf("%w: status %q is not one of %s", ErrInvalid, f.Status, strings.Join(Statuses, ", "))
+			return nil, 0, Errorf(KindInvalid, "status %q is not one of %s", f.Status, strings.Join(Statuses, ", "))
 		}
 		where = append(where, "status = ?")
 		args = append(args, f.Status)
@@ -547,12 +554,15 @@ func (s *Store) ListCustomers(ctx context.Context, f CustomerFilter) ([]Customer
 		args = append(args, f.City)
 	}
 	if f.IDs != nil {
-		if len(f.IDs) == 0 {
+		if len(f.IDs) == 0 && !f.Prospects {
 			return []Customer{}, 0, nil
 		}
-		b, _ := json.Marshal(f.IDs)
-		where = append(where, "id IN (SELECT value FROM json_each(?))")
-		args = append(args, string(b))
+		cond := "id IN (SELECT value FROM json_each(?))"
+		if f.Prospects {
+			cond = "(" + cond + " OR id NOT IN (SELECT customer_id FROM purchase_totals))"
+		}
+		where = append(where, cond)
+		args = append(args, jsonIDs(f.IDs))
 	}
 	w := strings.Join(where, " AND ")
 	var total int

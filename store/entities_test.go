@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"github.com/rolo-crm/rolo/money"
 	"reflect"
 	"strings"
 	"testing"
@@ -101,7 +102,7 @@ func TestPurchaseContactFollowUpSurveyRoundTrip(t *testing.T) {
 	if c.Status != "prospect" {
 		t.Fatalf("new customer status = %q, want prospect", c.Status)
 	}
-	cost, paid := int64(50000), int64(100000)
+	cost, paid := money.Amount(50000), money.Amount(100000)
 	in := Purchase{CustomerID: c.ID, Date: "2026-11-01", Item: "普洱茶饼", Quantity: 2.5, Amount: 128050, Cost: &cost,
 		Paid: &paid, Channel: "微信", SpecialRequests: "礼品包装", Mood: "满意", NextDate: "2027-02-01", Note: "n"}
 	p, err := s.AddPurchase(ctx, in)

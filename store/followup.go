@@ -27,10 +27,10 @@ func (f *FollowUp) Validate() error {
 		return fmt.Errorf("follow-up date: %w", err)
 	}
 	if strings.TrimSpace(f.What) == "" {
-		return fmt.Errorf("%w: say what to do in the follow-up", ErrInvalid)
+		return Errorf(KindInvalid, "say what to do in the follow-up")
 	}
 	if !utf8.ValidString(f.What) {
-		return fmt.Errorf("%w: follow-up text is not valid UTF-8", ErrInvalid)
+		return Errorf(KindInvalid, "follow-up text is not valid UTF-8")
 	}
 	if f.Source == "" {
 		f.Source = "manual"
@@ -74,8 +74,8 @@ func (s *Store) insertFollowUp(ctx context.Context, tx execer, f *FollowUp) (int
 	r, err := tx.ExecContext(ctx, `INSERT INTO followups(customer_id, due, what, source, done_at, created_at)
 		VALUES (?,?,?,?,?,?)`, f.CustomerID, f.Due, f.What, f.Source, done, f.CreatedAt)
 	if err != nil {
-		if strings.Contains(err.Error(), "FOREIGN KEY") {
-			return 0, fmt.Errorf("%w: no customer with id %d", ErrNotFound, f.CustomerID)
+		if sqliteCode(err) == sqliteConstraintForeignKey {
+			return 0, Errorf(KindNotFound, "no customer with id %d", f.CustomerID)
 		}
 		return 0, s.wrap("add follow-up", err)
 	}
@@ -86,7 +86,7 @@ func (s *Store) insertFollowUp(ctx context.Context, tx execer, f *FollowUp) (int
 func (s *Store) FollowUp(ctx context.Context, id int64) (FollowUp, error) {
 	f, err := scanFollowUp(s.r.QueryRowContext(ctx, `SELECT `+followUpCols+` FROM followups WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return f, fmt.Errorf("%w: no follow-up with id %d; see `rolo due` for open ones", ErrNotFound, id)
+		return f, Errorf(KindNotFound, "no follow-up with id %d", id)
 	}
 	return f, s.wrap("read follow-up", err)
 }
@@ -98,12 +98,12 @@ func (s *Store) CompleteFollowUp(ctx context.Context, id int64, at time.Time) (F
 		var err error
 		f, err = scanFollowUp(tx.QueryRowContext(ctx, `SELECT `+followUpCols+` FROM followups WHERE id = ?`, id))
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("%w: no follow-up with id %d; see `rolo due` for open ones", ErrNotFound, id)
+			return Errorf(KindNotFound, "no follow-up with id %d", id)
 		} else if err != nil {
 			return s.wrap("complete follow-up", err)
 		}
 		if f.DoneAt != nil {
-			return fmt.Errorf("%w: follow-up %d was already done at %s", ErrConflict, id, *f.DoneAt)
+			return Errorf(KindConflict, "follow-up %d was already done at %s", id, *f.DoneAt)
 		}
 		stamp := at.UTC().Format(time.RFC3339)
 		f.DoneAt = &stamp

@@ -16,7 +16,7 @@ import (
 // dest is never a partial file.
 func (s *Store) Backup(ctx context.Context, dest string) error {
 	if _, err := os.Stat(dest); err == nil {
-		return fmt.Errorf("%w: %s already exists; choose another name or remove it first", ErrExists, dest)
+		return Errorf(KindExists, "%s already exists; choose another name or remove it first", dest)
 	}
 	dir := filepath.Dir(dest)
 	tmp, err := os.CreateTemp(dir, ".rolo-backup-*")
@@ -44,7 +44,7 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 	f.Close()
 	if err := os.Link(tmpName, dest); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("%w: %s already exists", ErrExists, dest)
+			return Errorf(KindExists, "%s already exists", dest)
 		}
 		if err := os.Rename(tmpName, dest); err != nil {
 			return fmt.Errorf("backup: %w", mapOSErr(err))
@@ -103,7 +103,7 @@ func checkFile(ctx context.Context, path string) error {
 		return err
 	}
 	if res != "ok" {
-		return fmt.Errorf("%w: %s", ErrDamaged, res)
+		return Errorf(KindDamaged, "%s", res)
 	}
 	return nil
 }
@@ -166,11 +166,8 @@ func (s *Store) Check(ctx context.Context) (CheckReport, error) {
 	if _, err := s.w.ExecContext(ctx, `INSERT INTO search(search, rank) VALUES ('integrity-check', 1)`); err != nil {
 		rep.Search = strings.TrimPrefix(err.Error(), "SQL logic error: ")
 	}
-	if err := conn.QueryRowContext(ctx, `SELECT count(DISTINCT customer_id) FROM (
-		SELECT * FROM (SELECT * FROM purchase_totals_check EXCEPT SELECT * FROM purchase_totals)
-		UNION ALL
-		SELECT * FROM (SELECT * FROM purchase_totals EXCEPT SELECT * FROM purchase_totals_check))`).Scan(&rep.Totals); err != nil {
-		return rep, s.wrap("check", err)
+	if rep.Totals, err = s.totalsMismatches(ctx, conn); err != nil {
+		return rep, err
 	}
 	rep.OK = len(rep.Integrity) == 0 && len(rep.ForeignKeys) == 0 && rep.Search == "ok" && rep.Totals == 0
 	return rep, nil

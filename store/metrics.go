@@ -60,11 +60,7 @@ func (s *Store) Metrics(ctx context.Context, asOf time.Time, opts MetricsOptions
 	var ctes []string
 	if latest > day || since != "" {
 		totals = `p`
-		ctes = append(ctes, `p AS (SELECT customer_id, sum(amount) AS revenue,
-           sum(CASE WHEN cost IS NOT NULL THEN amount - cost ELSE 0 END) AS profit,
-           sum(coalesce(paid, amount)) AS paid, count(*) AS n, count(DISTINCT date) AS days,
-           min(date) AS first, max(date) AS last
-    FROM `+scan+` WHERE date <= ?1 AND date >= ?5 GROUP BY customer_id)`)
+		ctes = append(ctes, `p AS (`+totalsQuery(scan, `date <= ?1 AND date >= ?5`)+`)`)
 	}
 	if opts.Growth {
 		// The last two years in one grouped pass, not two look-ups per customer.
@@ -79,7 +75,7 @@ func (s *Store) Metrics(ctx context.Context, asOf time.Time, opts MetricsOptions
 	// Only the columns asked for: every column costs a conversion per row,
 	// and the lean set is what the pyramid and RFM read for everyone.
 	cols := `c.id, c.name, c.created_at, coalesce(p.revenue, 0), coalesce(p.profit, 0), coalesce(p.paid, 0),
-       coalesce(p.n, 0), coalesce(p.days, 0), coalesce(p.first, ''), coalesce(p.last, '')`
+       coalesce(p.n, 0), coalesce(p.days, 0), coalesce(p.first, ''), coalesce(p.last, ''), coalesce(p.uncosted, 0)`
 	survey := ``
 	if opts.Growth {
 		cols += `, coalesce(g.r12, 0), coalesce(g.p12, 0)`
@@ -118,18 +114,18 @@ LEFT JOIN `+totals+` p ON p.customer_id = c.id
 WHERE c.archived_at IS NULL AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 AND ?4 = ?4 AND ?5 = ?5 AND ?6 = ?6`+only+`
 ORDER BY c.id`, []any{day, y1, y2, endOfDay, since, opts.Only}, func(v []driver.Value) error {
 		m := tiering.Metrics{ID: vInt(v[0]), Name: vStr(v[1]), Created: parseStampDay(vStr(v[2])),
-			Revenue: vInt(v[3]), Profit: vInt(v[4]), Paid: vInt(v[5]), Purchases: int(vInt(v[6])),
-			PurchaseDays: int(vInt(v[7])), First: parseDay(vStr(v[8])), Last: parseDay(vStr(v[9]))}
+			Revenue: vMoney(v[3]), Profit: vMoney(v[4]), Paid: vMoney(v[5]), Purchases: int(vInt(v[6])),
+			PurchaseDays: int(vInt(v[7])), First: parseDay(vStr(v[8])), Last: parseDay(vStr(v[9])), Uncosted: vMoney(v[10])}
 		m.Outstanding = m.Revenue - m.Paid
-		v = v[10:]
+		v = v[11:]
 		if opts.Growth {
-			m.Revenue12, m.RevenuePrev12 = vInt(v[0]), vInt(v[1])
+			m.Revenue12, m.RevenuePrev12 = vMoney(v[0]), vMoney(v[1])
 			v = v[2:]
 		}
 		if !opts.Lean {
 			m.LastContact = parseStampDay(vStr(v[0]))
 			m.OpenComplaints, m.ResolvedComplaints, m.Referrals = int(vInt(v[1])), int(vInt(v[2])), int(vInt(v[3]))
-			m.ReferredRevenue = vInt(v[4])
+			m.ReferredRevenue = vMoney(v[4])
 			if v[5] != nil {
 				m.Satisfaction = float64(vInt(v[5]))
 				m.Loyalty = tiering.LoyaltyIndex([5]int{int(vInt(v[5])), int(vInt(v[6])), int(vInt(v[7])), int(vInt(v[8])), int(vInt(v[9]))})
@@ -177,7 +173,7 @@ func (s *Store) BuyerRevenue(ctx context.Context, asOf time.Time) (ms []tiering.
 	ms = make([]tiering.Metrics, 0, size)
 	err = s.eachRow(ctx, "compute metrics", `SELECT customer_id, revenue, n, days FROM purchase_totals
 		WHERE customer_id NOT IN (SELECT id FROM customers WHERE archived_at IS NOT NULL)`, nil, func(v []driver.Value) error {
-		ms = append(ms, tiering.Metrics{ID: vInt(v[0]), Revenue: vInt(v[1]), Purchases: int(vInt(v[2])), PurchaseDays: int(vInt(v[3]))})
+		ms = append(ms, tiering.Metrics{ID: vInt(v[0]), Revenue: vMoney(v[1]), Purchases: int(vInt(v[2])), PurchaseDays: int(vInt(v[3]))})
 		return nil
 	})
 	return ms, err == nil, err
@@ -237,9 +233,9 @@ func (s *Store) RecordTiers(ctx context.Context, method string, date time.Time, 
 	// when today's are the same, every customer's last recorded tier already
 	// matches and reading the whole history can be skipped.
 	key, fp := "tiers.recorded."+method, tierFingerprint(tiers)
-	var prev string
-	if err := s.r.QueryRowContext(ctx, `SELECT coalesce((SELECT value FROM settings WHERE key = ?), '')`, key).Scan(&prev); err != nil {
-		return 0, s.wrap("read tier history", err)
+	prev, _, err := s.state(ctx, s.r, key)
+	if err != nil {
+		return 0, err
 	}
 	prevDay, prevFP, _ := strings.Cut(prev, " ")
 	if prevFP == fp && prevDay <= day {
@@ -284,9 +280,7 @@ func (s *Store) RecordTiers(ctx context.Context, method string, date time.Time, 
 		if day < prevDay {
 			return nil // a look back in time; the latest record stays the reference
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES (?, ?)
-			ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, day+" "+fp)
-		return s.wrap("record tiers", err)
+		return s.setState(ctx, tx, key, day+" "+fp)
 	})
 	return n, err
 }

@@ -60,6 +60,11 @@ var migrationFills = map[int]func(ctx context.Context, s *Store, tx *sql.Tx) err
 		}
 		return s.regap(ctx, tx, `1`)
 	},
+	// Schema 4 keeps the revenue without a cost too, and the totals are
+	// the store's from now on: rebuild them all from the one definition.
+	4: func(ctx context.Context, s *Store, tx *sql.Tx) error {
+		return s.retotal(ctx, tx, `1`)
+	},
 }
 
 // SchemaVersion is the schema version this build of rolo writes.
@@ -84,7 +89,7 @@ func (s *Store) migrate(ctx context.Context, version int, noMigrate bool) error 
 func (s *Store) applyMigrations(ctx context.Context, ms []migration, version int, noMigrate bool) error {
 	latest := len(ms)
 	if version > latest {
-		return fmt.Errorf("%w: %s has schema version %d but this rolo knows only up to %d; upgrade rolo (nothing was changed)", ErrTooNew, s.path, version, latest)
+		return Errorf(KindTooNew, "%s has schema version %d but this rolo knows only up to %d; upgrade rolo (nothing was changed)", s.path, version, latest)
 	}
 	if version == latest {
 		return nil

@@ -3,55 +3,58 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
+	"errors"
 	"math"
 	"unicode/utf8"
+
+	"github.com/rolo-crm/rolo/money"
 )
 
-// Purchase is one purchase note.
+// Purchase is one purchase note. Amounts are in minor units of the
+// notebook currency.
 type Purchase struct {
-	ID              int64   `json:"id"`
-	CustomerID      int64   `json:"customer_id"`
-	Date            string  `json:"date"`
-	Item            string  `json:"item"`
-	Quantity        float64 `json:"quantity"`
-	Amount          int64   `json:"amount"`
-	Cost            *int64  `json:"cost"`
-	Paid            *int64  `json:"paid"`
-	Channel         string  `json:"channel"`
-	SpecialRequests string  `json:"special_requests"`
-	Mood            string  `json:"mood"`
-	NextDate        string  `json:"next_date"`
-	Note            string  `json:"note"`
-	CreatedAt       string  `json:"created_at"`
+	ID              int64         `json:"id"`
+	CustomerID      int64         `json:"customer_id"`
+	Date            string        `json:"date"`
+	Item            string        `json:"item"`
+	Quantity        float64       `json:"quantity"`
+	Amount          money.Amount  `json:"amount"`
+	Cost            *money.Amount `json:"cost"` // nil: not recorded
+	Paid            *money.Amount `json:"paid"` // collected at the sale; nil: paid in full
+	Channel         string        `json:"channel"`
+	SpecialRequests string        `json:"special_requests"`
+	Mood            string        `json:"mood"`
+	NextDate        string        `json:"next_date"`
+	Note            string        `json:"note"`
+	CreatedAt       string        `json:"created_at"`
 }
 
 // Validate checks a purchase before it is written.
 func (p *Purchase) Validate() error {
 	if _, err := parseDate(p.Date); err != nil {
-		return fmt.Errorf("purchase date: %w", err)
+		return Errorf(KindInvalid, "purchase date: %v", err)
 	}
 	if p.NextDate != "" {
 		if _, err := parseDate(p.NextDate); err != nil {
-			return fmt.Errorf("expected next purchase: %w", err)
+			return Errorf(KindInvalid, "expected next purchase: %v", err)
 		}
 	}
 	if p.Quantity < 0 || math.IsNaN(p.Quantity) || math.IsInf(p.Quantity, 0) {
-		return fmt.Errorf("%w: quantity must be zero or more, got %v", ErrInvalid, p.Quantity)
+		return Errorf(KindInvalid, "quantity must be zero or more, got %v", p.Quantity)
 	}
 	if p.Amount < 0 {
-		return fmt.Errorf("%w: amount must be zero or more, got %s", ErrInvalid, FormatMoney(p.Amount))
+		return Errorf(KindInvalid, "the amount must be zero or more")
 	}
 	if p.Cost != nil && *p.Cost < 0 {
-		return fmt.Errorf("%w: cost must be zero or more, got %s", ErrInvalid, FormatMoney(*p.Cost))
+		return Errorf(KindInvalid, "the cost must be zero or more")
 	}
 	if p.Paid != nil && *p.Paid < 0 {
-		return fmt.Errorf("%w: paid must be zero or more, got %s", ErrInvalid, FormatMoney(*p.Paid))
+		return Errorf(KindInvalid, "the amount paid must be zero or more")
 	}
 	for _, f := range [...]struct{ name, v string }{{"item", p.Item}, {"channel", p.Channel},
 		{"special requests", p.SpecialRequests}, {"mood", p.Mood}, {"note", p.Note}} {
 		if !utf8.ValidString(f.v) {
-			return fmt.Errorf("%w: %s is not valid UTF-8 text", ErrInvalid, f.name)
+			return Errorf(KindInvalid, "%s is not valid UTF-8 text", f.name)
 		}
 	}
 	return nil
@@ -65,34 +68,34 @@ func scanPurchase(sc scanner) (Purchase, error) {
 	err := sc.Scan(&p.ID, &p.CustomerID, &p.Date, &p.Item, &p.Quantity, &p.Amount, &cost, &paid, &p.Channel,
 		&p.SpecialRequests, &p.Mood, &p.NextDate, &p.Note, &p.CreatedAt)
 	if cost.Valid {
-		p.Cost = &cost.Int64
+		c := money.Amount(cost.Int64)
+		p.Cost = &c
 	}
 	if paid.Valid {
-		p.Paid = &paid.Int64
+		c := money.Amount(paid.Int64)
+		p.Paid = &c
 	}
 	return p, err
 }
 
-func optInt(p *int64) any {
+func optAmount(p *money.Amount) any {
 	if p == nil {
 		return nil
 	}
-	return *p
+	return int64(*p)
 }
 
 // AddPurchase records a purchase note. A customer's first purchase makes a
-// prospect active.
+// prospect active, and a referred customer's first purchase schedules a
+// thank-you to the referrer.
 func (s *Store) AddPurchase(ctx context.Context, p Purchase) (Purchase, error) {
-	if err := p.Validate(); err != nil {
-		return p, err
-	}
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		id, err := s.insertPurchase(ctx, tx, &p)
 		if err != nil {
 			return err
 		}
 		p.ID = id
-		if err := s.reindexCustomer(ctx, tx, srcPurchase, p.CustomerID); err != nil {
+		if err := s.purchasesChanged(ctx, tx, p.CustomerID); err != nil {
 			return err
 		}
 		if _, err = tx.ExecContext(ctx, `UPDATE customers SET status = 'active', updated_at = ?
@@ -102,6 +105,18 @@ func (s *Store) AddPurchase(ctx context.Context, p Purchase) (Purchase, error) {
 		return s.thankReferrer(ctx, tx, p)
 	})
 	return p, err
+}
+
+// purchasesChanged brings a customer's kept totals and purchase search
+// text up to date after their purchases changed, inside the write.
+func (s *Store) purchasesChanged(ctx context.Context, tx *sql.Tx, customerID int64) error {
+	if err := s.retotalOne(ctx, tx, customerID); err != nil {
+		return err
+	}
+	if err := s.reindexCustomer(ctx, tx, srcPurchase, customerID); err != nil {
+		return err
+	}
+	return s.bumpVersion(ctx, tx, purchasesVersion)
 }
 
 // thankReferrer schedules a thank-you to the referrer when a referred
@@ -123,15 +138,23 @@ func (s *Store) thankReferrer(ctx context.Context, tx *sql.Tx, p Purchase) error
 	return err
 }
 
-func (s *Store) insertPurchase(ctx context.Context, tx *sql.Tx, p *Purchase) (int64, error) {
+// insertPurchase validates and inserts one purchase: the one insert path of
+// single writes and Bulk.
+func (s *Store) insertPurchase(ctx context.Context, tx execer, p *Purchase) (int64, error) {
+	if err := p.Validate(); err != nil {
+		return 0, err
+	}
 	if p.CreatedAt == "" {
 		p.CreatedAt = s.stamp()
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO purchases(customer_id, date, item, quantity, amount, cost, paid,
 		channel, special_requests, mood, next_date, note, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		p.CustomerID, p.Date, p.Item, p.Quantity, p.Amount, optInt(p.Cost), optInt(p.Paid), p.Channel,
+		p.CustomerID, p.Date, p.Item, p.Quantity, int64(p.Amount), optAmount(p.Cost), optAmount(p.Paid), p.Channel,
 		p.SpecialRequests, p.Mood, p.NextDate, p.Note, p.CreatedAt)
 	if err != nil {
+		if sqliteCode(err) == sqliteConstraintForeignKey {
+			return 0, Errorf(KindNotFound, "no customer with id %d", p.CustomerID)
+		}
 		return 0, s.wrap("add purchase", err)
 	}
 	return res.LastInsertId()
@@ -150,11 +173,63 @@ func (s *Store) Purchases(ctx context.Context, customerID int64, limit int) ([]P
 func (s *Store) DeletePurchase(ctx context.Context, id int64) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		var cust int64
-		if err := tx.QueryRowContext(ctx, `DELETE FROM purchases WHERE id = ? RETURNING customer_id`, id).Scan(&cust); err == sql.ErrNoRows {
-			return fmt.Errorf("%w: no purchase with id %d", ErrNotFound, id)
+		err := tx.QueryRowContext(ctx, `DELETE FROM purchases WHERE id = ? RETURNING customer_id`, id).Scan(&cust)
+		if errors.Is(err, sql.ErrNoRows) {
+			return Errorf(KindNotFound, "no purchase with id %d", id)
 		} else if err != nil {
 			return s.wrap("delete purchase", err)
 		}
-		return s.reindexCustomer(ctx, tx, srcPurchase, cust)
+		return s.purchasesChanged(ctx, tx, cust)
 	})
+}
+
+// Purchase reads one purchase.
+func (s *Store) Purchase(ctx context.Context, id int64) (Purchase, error) {
+	p, err := scanPurchase(s.r.QueryRowContext(ctx, `SELECT `+purchaseCols+` FROM purchases WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, Errorf(KindNotFound, "no purchase with id %d", id)
+	}
+	return p, s.wrap("read purchase", err)
+}
+
+// UpdatePurchase loads a purchase, lets fn change it and writes it back in
+// one transaction; the kept totals, rhythm and search text of its customer
+// (both customers, when fn moved it to another) follow at once.
+func (s *Store) UpdatePurchase(ctx context.Context, id int64, fn func(p *Purchase) error) (Purchase, error) {
+	var p Purchase
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		p, err = scanPurchase(tx.QueryRowContext(ctx, `SELECT `+purchaseCols+` FROM purchases WHERE id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return Errorf(KindNotFound, "no purchase with id %d", id)
+		} else if err != nil {
+			return s.wrap("edit purchase", err)
+		}
+		was := p.CustomerID
+		if err := fn(&p); err != nil {
+			return err
+		}
+		p.ID = id
+		if err := p.Validate(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE purchases SET customer_id = ?, date = ?, item = ?, quantity = ?, amount = ?, cost = ?,
+			paid = ?, channel = ?, special_requests = ?, mood = ?, next_date = ?, note = ? WHERE id = ?`,
+			p.CustomerID, p.Date, p.Item, p.Quantity, int64(p.Amount), optAmount(p.Cost), optAmount(p.Paid), p.Channel,
+			p.SpecialRequests, p.Mood, p.NextDate, p.Note, id)
+		if err != nil {
+			if sqliteCode(err) == sqliteConstraintForeignKey {
+				return Errorf(KindNotFound, "no customer with id %d", p.CustomerID)
+			}
+			return s.wrap("edit purchase", err)
+		}
+		if err := s.purchasesChanged(ctx, tx, p.CustomerID); err != nil {
+			return err
+		}
+		if was != p.CustomerID {
+			return s.purchasesChanged(ctx, tx, was)
+		}
+		return nil
+	})
+	return p, err
 }

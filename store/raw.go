@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"sync"
+
+	"github.com/rolo-crm/rolo/money"
 )
 
 // eachRow runs a read query straight through the driver on one pooled
@@ -81,6 +83,8 @@ func vInt(v driver.Value) int64 {
 	return 0
 }
 
+func vMoney(v driver.Value) money.Amount { return money.Amount(vInt(v)) }
+
 func vStr(v driver.Value) string {
 	switch x := v.(type) {
 	case string:
@@ -119,6 +123,8 @@ func (v valueScanner) Scan(dest ...any) error {
 		switch d := d.(type) {
 		case *int64:
 			*d = vInt(v[i])
+		case *money.Amount:
+			*d = money.Amount(vInt(v[i]))
 		case *int:
 			*d = int(vInt(v[i]))
 		case *bool:

@@ -2,7 +2,7 @@ package store
 
 import (
 	"context"
-	"fmt"
+
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -49,10 +49,10 @@ func (s *Store) Search(ctx context.Context, q string, opts SearchOptions) ([]Sea
 	// SQLite's text functions stop at a NUL byte: it cannot be searched for.
 	q = strings.TrimSpace(strings.ReplaceAll(q, "\x00", ""))
 	if q == "" {
-		return nil, fmt.Errorf("%w: empty search; type part of a name, company, phone or note", ErrInvalid)
+		return nil, Errorf(KindInvalid, "empty search; type part of a name, company, phone or note")
 	}
 	if !utf8.ValidString(q) {
-		return nil, fmt.Errorf("%w: the search text is not valid UTF-8", ErrInvalid)
+		return nil, Errorf(KindInvalid, "the search text is not valid UTF-8")
 	}
 	if opts.Limit <= 0 {
 		opts.Limit = 50
@@ -69,6 +69,9 @@ func (s *Store) Search(ctx context.Context, q string, opts SearchOptions) ([]Sea
 		if err == nil && pq != "" && pq != lq && len(pq) >= 3 {
 			err = s.ftsIDs(ctx, pq, found)
 		}
+	}
+	if err != nil {
+		return nil, err // a busy or damaged notebook is not "no match"
 	}
 	short := utf8.RuneCountInString(q) < 3 || (pq != "" && len(pq) < 3)
 	// The in-memory names, when a long-lived caller asked for them

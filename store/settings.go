@@ -3,43 +3,21 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
-	"sort"
-)
 
-// Setting keys and their defaults. Values are text; the packages that use a
-// setting parse it (tier cuts, cadences, weights, festivals).
-var defaultSettings = map[string]string{
-	"currency":        "CNY",
-	"pyramid.cuts":    "1,20,50,100",
-	"pareto.cuts":     "80,95",
-	"score.weights":   "revenue=0.4,profit=0.2,count=0.2,recency=0.2",
-	"cadence":         "key=14,major=30,ordinary=90,small=180",
-	"birthday.days":   "7",
-	"festival.days":   "7",
-	"festivals.solar": "",
-}
+	"github.com/rolo-crm/rolo/money"
+	"github.com/rolo-crm/rolo/settings"
+)
 
 func seedSettings(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO settings(key, value) VALUES ('currency', 'CNY')`)
 	return err
 }
 
-// SettingKeys lists the known setting keys in order.
-func SettingKeys() []string {
-	keys := make([]string, 0, len(defaultSettings))
-	for k := range defaultSettings {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// Settings returns every known setting, defaults filled in.
-func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
-	out := make(map[string]string, len(defaultSettings))
-	for k, v := range defaultSettings {
-		out[k] = v
+// RawSettings returns every setting as stored, defaults filled in.
+func (s *Store) RawSettings(ctx context.Context) (map[string]string, error) {
+	out := make(map[string]string, len(settings.Defs))
+	for _, d := range settings.Defs {
+		out[d.Key] = d.Default
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT key, value FROM settings`)
 	if err != nil {
@@ -51,33 +29,79 @@ func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
 		if err := rows.Scan(&k, &v); err != nil {
 			return nil, s.wrap("read settings", err)
 		}
-		out[k] = v
+		if _, ok := settings.Lookup(k); ok {
+			out[k] = v
+		}
 	}
 	return out, s.wrap("read settings", rows.Err())
 }
 
-// Setting returns one setting, its default when unset.
-func (s *Store) Setting(ctx context.Context, key string) (string, error) {
-	def, ok := defaultSettings[key]
-	if !ok {
-		return "", fmt.Errorf("%w: unknown setting %q; known settings: %v", ErrInvalid, key, SettingKeys())
+// Settings returns the notebook settings, parsed.
+func (s *Store) Settings(ctx context.Context) (settings.Settings, error) {
+	raw, err := s.RawSettings(ctx)
+	if err != nil {
+		return settings.Settings{}, err
 	}
-	var v string
-	err := s.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
-	if err == sql.ErrNoRows {
-		return def, nil
+	set, err := settings.Parse(raw)
+	if err != nil {
+		return set, Errorf(KindDamaged, "%v; change it with the config command", err)
 	}
-	return v, s.wrap("read setting", err)
+	return set, nil
 }
 
-// SetSetting stores one setting. validate, when not nil, checks the value first.
-func (s *Store) SetSetting(ctx context.Context, key, value string) error {
-	if _, ok := defaultSettings[key]; !ok {
-		return fmt.Errorf("%w: unknown setting %q; known settings: %v", ErrInvalid, key, SettingKeys())
+// Currency is the notebook currency, read when the notebook was opened
+// and kept current by SetSetting.
+func (s *Store) Currency() money.Currency {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.currency
+}
+
+// loadCurrency reads the currency setting.
+func (s *Store) loadCurrency(ctx context.Context, q queryer) error {
+	var code string
+	err := q.QueryRowContext(ctx, `SELECT coalesce((SELECT value FROM settings WHERE key = 'currency'), 'CNY')`).Scan(&code)
+	if err != nil {
+		return s.wrap("read settings", err)
 	}
-	return s.withTx(ctx, func(tx *sql.Tx) error {
+	cur, err := money.Lookup(code)
+	if err != nil {
+		return Errorf(KindDamaged, "setting currency: %v", err)
+	}
+	s.mu.Lock()
+	s.currency = cur
+	s.mu.Unlock()
+	return nil
+}
+
+// SetSetting checks and stores one setting. A currency with other
+// decimals than the current one is refused once money is recorded: the
+// amounts are kept in minor units of the currency.
+func (s *Store) SetSetting(ctx context.Context, key, value string) error {
+	if err := settings.Check(key, value); err != nil {
+		return &Error{Kind: KindInvalid, Msg: err.Error(), Err: err}
+	}
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		if key == "currency" {
+			cur, _ := money.Lookup(value)
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM purchases LIMIT 1)`).Scan(&n); err != nil {
+				return s.wrap("save setting", err)
+			}
+			if old := s.Currency(); n > 0 && cur.Decimals != old.Decimals {
+				return Errorf(KindConflict, "cannot change the currency from %s (%d decimals) to %s (%d decimals): the notebook's amounts are kept in minor units of %s",
+					old.Code, old.Decimals, cur.Code, cur.Decimals, old.Code)
+			}
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES (?, ?)
 			ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
 		return s.wrap("save setting", err)
 	})
+	if err == nil && key == "currency" {
+		cur, _ := money.Lookup(value)
+		s.mu.Lock()
+		s.currency = cur
+		s.mu.Unlock()
+	}
+	return err
 }

@@ -16,7 +16,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/rolo-crm/rolo/money"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -24,23 +27,6 @@ import (
 
 // ApplicationID marks a SQLite file as a rolo notebook ("rolo" in ASCII).
 const ApplicationID = 0x726f6c6f
-
-// Sentinel errors; compare with errors.Is.
-var (
-	ErrNotFound     = errors.New("not found")
-	ErrAmbiguous    = errors.New("ambiguous")
-	ErrConflict     = errors.New("conflict")
-	ErrInvalid      = errors.New("invalid")
-	ErrNoNotebook   = errors.New("no notebook")
-	ErrNotNotebook  = errors.New("not a rolo notebook")
-	ErrTooNew       = errors.New("notebook written by a newer rolo")
-	ErrDamaged      = errors.New("notebook damaged")
-	ErrBusy         = errors.New("notebook busy")
-	ErrDiskFull     = errors.New("disk full")
-	ErrReadOnly     = errors.New("notebook is read-only")
-	ErrExists       = errors.New("notebook already exists")
-	ErrNotPermitted = errors.New("permission denied")
-)
 
 // Store is an open notebook. It is safe for concurrent use.
 type Store struct {
@@ -50,6 +36,12 @@ type Store struct {
 	now  func() time.Time
 
 	short shortIndex // for one- and two-character searches
+
+	mu       sync.Mutex
+	currency money.Currency
+
+	versionMu   sync.Mutex
+	versionConn *sql.Conn // for DataVersion
 }
 
 // Options tune Open.
@@ -133,7 +125,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	created := false
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		if !opts.Create {
-			return nil, fmt.Errorf("%w at %s; run `rolo init` to create one, or pass --db", ErrNoNotebook, path)
+			return nil, Errorf(KindNoNotebook, "no notebook at %s", path)
 		}
 		if err := createFile(path); err != nil {
 			return nil, err
@@ -184,9 +176,9 @@ func createFile(path string) error {
 func mapOSErr(err error) error {
 	switch {
 	case errors.Is(err, fs.ErrPermission):
-		return fmt.Errorf("%w (%v)", ErrNotPermitted, err)
+		return &Error{Kind: KindNotPermitted, Msg: err.Error(), Err: err}
 	case errors.Is(err, fs.ErrExist):
-		return fmt.Errorf("%w (%v)", ErrExists, err)
+		return &Error{Kind: KindExists, Msg: err.Error(), Err: err}
 	}
 	return err
 }
@@ -218,7 +210,7 @@ func (s *Store) init(ctx context.Context, created, noMigrate bool) error {
 			return s.wrap("open", err)
 		}
 		if appID != 0 || tables > 0 || version != 0 {
-			return fmt.Errorf("%w: %s is a SQLite file of another program; pass --db with the path of a rolo notebook", ErrNotNotebook, s.path)
+			return Errorf(KindNotNotebook, "%s is a SQLite file of another program, not a rolo notebook", s.path)
 		}
 	}
 	var mode string
@@ -233,7 +225,10 @@ func (s *Store) init(ctx context.Context, created, noMigrate bool) error {
 		conn.Raw(func(any) error { return driver.ErrBadConn })
 	}
 	conn.Close()
-	return s.migrate(ctx, version, noMigrate)
+	if err := s.migrate(ctx, version, noMigrate); err != nil {
+		return err
+	}
+	return s.loadCurrency(ctx, s.r)
 }
 
 // Path is the notebook file.
@@ -242,6 +237,12 @@ func (s *Store) Path() string { return s.path }
 // Close releases the notebook.
 func (s *Store) Close() error {
 	s.short.close()
+	s.versionMu.Lock()
+	if s.versionConn != nil {
+		s.versionConn.Close()
+		s.versionConn = nil
+	}
+	s.versionMu.Unlock()
 	err1 := s.r.Close()
 	err2 := s.w.Close()
 	return errors.Join(err1, err2)
@@ -265,36 +266,65 @@ func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-// wrap turns driver errors into the store's sentinel errors with a plain message.
+// wrap turns driver errors into store errors with a plain message. The
+// kind comes from SQLite's result code, never from the message text.
 func (s *Store) wrap(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	var se *sqlite.Error
+	var se *Error
 	if errors.As(err, &se) {
-		switch se.Code() & 0xff {
+		return err // already said
+	}
+	var le *sqlite.Error
+	if errors.As(err, &le) {
+		code := le.Code()
+		switch code & 0xff {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-			return fmt.Errorf("%s: %w: another rolo is writing to %s; try again in a moment", op, ErrBusy, s.path)
+			return &Error{KindBusy, fmt.Sprintf("%s: another program is writing to %s; try again in a moment", op, s.path), err}
 		case sqlite3.SQLITE_FULL:
-			return fmt.Errorf("%s: %w: no space left for %s; free some disk space and try again (nothing was changed)", op, ErrDiskFull, s.path)
+			return &Error{KindDiskFull, fmt.Sprintf("%s: no space left for %s; free some disk space and try again (nothing was changed)", op, s.path), err}
 		case sqlite3.SQLITE_READONLY:
-			return fmt.Errorf("%s: %w: cannot write %s; check the permissions of the file and its folder", op, ErrReadOnly, s.path)
+			return &Error{KindReadOnly, fmt.Sprintf("%s: cannot write %s; check the permissions of the file and its folder", op, s.path), err}
 		case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH:
-			return fmt.Errorf("%s: %w: cannot open %s; check the permissions of the file and its folder", op, ErrNotPermitted, s.path)
+			return &Error{KindNotPermitted, fmt.Sprintf("%s: cannot open %s; check the permissions of the file and its folder", op, s.path), err}
 		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
-			return fmt.Errorf("%s: %w: %s is damaged or not a database; run `rolo check` or restore a backup", op, ErrDamaged, s.path)
+			return &Error{KindDamaged, fmt.Sprintf("%s: %s is damaged or not a database", op, s.path), err}
+		case sqlite3.SQLITE_IOERR:
+			if code == sqlite3.SQLITE_IOERR_SHMSIZE || code == sqlite3.SQLITE_IOERR_WRITE || code == sqlite3.SQLITE_IOERR_FSYNC ||
+				code == sqlite3.SQLITE_IOERR_SHMMAP || code == sqlite3.SQLITE_IOERR_TRUNCATE {
+				return &Error{KindDiskFull, fmt.Sprintf("%s: could not write %s (%v); the disk may be full — free some space and try again", op, s.path, le), err}
+			}
 		case sqlite3.SQLITE_CONSTRAINT:
-			return fmt.Errorf("%s: %w: %s", op, ErrConflict, constraintMessage(se.Error()))
+			return &Error{KindConflict, fmt.Sprintf("%s: %s", op, constraintText(code)), err}
 		}
 	}
-	return fmt.Errorf("%s: %w", op, err)
+	if errors.Is(err, context.Canceled) {
+		return &Error{KindOther, op + ": stopped", err}
+	}
+	return &Error{KindOther, fmt.Sprintf("%s: %v", op, err), err}
 }
 
-func constraintMessage(msg string) string {
-	if i := strings.Index(msg, "constraint failed: "); i >= 0 {
-		return msg[i:]
+// constraintText says in words which kind of rule a write broke.
+func constraintText(code int) string {
+	switch code {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return "that would duplicate a record that must be unique"
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return "that refers to a record that does not exist"
+	case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL:
+		return "a value is out of range or missing"
 	}
-	return msg
+	return "the change breaks a rule of the notebook"
+}
+
+// sqliteCode is err's extended SQLite result code, 0 when it has none.
+func sqliteCode(err error) int {
+	var le *sqlite.Error
+	if errors.As(err, &le) {
+		return le.Code()
+	}
+	return 0
 }
 
 func (s *Store) stamp() string { return s.now().UTC().Format(time.RFC3339) }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/rolo-crm/rolo/money"
 	"os"
 	"path/filepath"
 	"testing"
@@ -242,7 +243,7 @@ func TestBulkIndexesAndTotals(t *testing.T) {
 			ids = append(ids, id)
 		}
 		for i, d := range []string{"2026-01-01", "2026-01-01", "2026-02-01"} {
-			if _, err := b.AddPurchase(&Purchase{CustomerID: ids[0], Date: d, Amount: int64(100 * (i + 1)), Item: "紫砂壶"}); err != nil {
+			if _, err := b.AddPurchase(&Purchase{CustomerID: ids[0], Date: d, Amount: money.Amount(100 * (i + 1)), Item: "紫砂壶"}); err != nil {
 				return err
 			}
 		}

@@ -33,7 +33,7 @@ func (v *Survey) Validate() error {
 	}{{"satisfaction", v.Satisfaction}, {"initiative", v.Initiative}, {"repurchase", v.Repurchase},
 		{"recommend", v.Recommend}, {"resistance", v.Resistance}} {
 		if f.v < 1 || f.v > 5 {
-			return fmt.Errorf("%w: %s must be 1–5, got %d", ErrInvalid, f.name, f.v)
+			return Errorf(KindInvalid, "%s must be 1–5, got %d", f.name, f.v)
 		}
 	}
 	return nil
@@ -41,21 +41,33 @@ func (v *Survey) Validate() error {
 
 // AddSurvey records a loyalty survey.
 func (s *Store) AddSurvey(ctx context.Context, v Survey) (Survey, error) {
-	if err := v.Validate(); err != nil {
-		return v, err
-	}
-	v.CreatedAt = s.stamp()
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
-		r, err := tx.ExecContext(ctx, `INSERT INTO surveys(customer_id, date, satisfaction, initiative, repurchase,
-			recommend, resistance, note, created_at) VALUES (?,?,?,?,?,?,?,?,?)`, v.CustomerID, v.Date,
-			v.Satisfaction, v.Initiative, v.Repurchase, v.Recommend, v.Resistance, v.Note, v.CreatedAt)
-		if err != nil {
-			return s.wrap("add survey", err)
-		}
-		v.ID, err = r.LastInsertId()
+		id, err := s.insertSurvey(ctx, tx, &v)
+		v.ID = id
 		return err
 	})
 	return v, err
+}
+
+// insertSurvey validates and inserts one survey: the one insert path of
+// single writes and Bulk.
+func (s *Store) insertSurvey(ctx context.Context, tx execer, v *Survey) (int64, error) {
+	if err := v.Validate(); err != nil {
+		return 0, err
+	}
+	if v.CreatedAt == "" {
+		v.CreatedAt = s.stamp()
+	}
+	r, err := tx.ExecContext(ctx, `INSERT INTO surveys(customer_id, date, satisfaction, initiative, repurchase,
+		recommend, resistance, note, created_at) VALUES (?,?,?,?,?,?,?,?,?)`, v.CustomerID, v.Date,
+		v.Satisfaction, v.Initiative, v.Repurchase, v.Recommend, v.Resistance, v.Note, v.CreatedAt)
+	if err != nil {
+		if sqliteCode(err) == sqliteConstraintForeignKey {
+			return 0, Errorf(KindNotFound, "no customer with id %d", v.CustomerID)
+		}
+		return 0, s.wrap("add survey", err)
+	}
+	return r.LastInsertId()
 }
 
 // Surveys lists a customer's surveys, newest first.

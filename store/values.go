@@ -2,11 +2,9 @@ package store
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 )
 
 // DateLayout is how dates are written everywhere in rolo.
@@ -16,7 +14,7 @@ const DateLayout = "2006-01-02"
 func ParseDate(s string) (time.Time, error) {
 	t, err := time.Parse(DateLayout, strings.TrimSpace(s))
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: %q is not a date; write it as YYYY-MM-DD, e.g. 2026-03-01", ErrInvalid, s)
+		return time.Time{}, Errorf(KindInvalid, "%q is not a date; write it as YYYY-MM-DD, e.g. 2026-03-01", s)
 	}
 	return t, nil
 }
@@ -95,7 +93,7 @@ func ParseWhen(s string, today time.Time) (time.Time, error) {
 		}
 		return today.AddDate(0, 0, days), nil
 	}
-	return time.Time{}, fmt.Errorf("%w: %q is not a date; use YYYY-MM-DD, +3d, +2w, tomorrow or next monday", ErrInvalid, s)
+	return time.Time{}, Errorf(KindInvalid, "%q is not a date; use YYYY-MM-DD, +3d, +2w, tomorrow or next monday", s)
 }
 
 func offsetDate(in string, today time.Time) (time.Time, bool) {
@@ -144,102 +142,7 @@ func ParseSince(s string, today time.Time) (time.Time, error) {
 	if t, ok := offsetDate("-"+strings.TrimPrefix(in, "-"), Today(today)); ok {
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("%w: %q is not a date or a span; use YYYY-MM-DD or 90d, 12w, 6m, 1y", ErrInvalid, s)
-}
-
-// ParseMoney parses an amount such as 1234, 1,234.50 or ¥88.8 into minor
-// units (fen, cents). At most two decimals are allowed.
-func ParseMoney(s string) (int64, error) {
-	in := strings.TrimSpace(s)
-	bad := func(why string) (int64, error) {
-		return 0, fmt.Errorf("%w: %q is not an amount (%s); write it like 1234.50", ErrInvalid, s, why)
-	}
-	neg := false
-	if strings.HasPrefix(in, "-") {
-		neg, in = true, in[1:]
-	}
-	in = strings.TrimLeftFunc(in, func(r rune) bool { return strings.ContainsRune("¥￥$€£", r) || unicode.IsSpace(r) })
-	if strings.HasPrefix(in, "-") && !neg {
-		neg, in = true, in[1:]
-	}
-	in = strings.TrimSuffix(strings.TrimSuffix(in, "元"), " ")
-	if in == "" {
-		return bad("empty")
-	}
-	whole, frac, hasDot := strings.Cut(in, ".")
-	if hasDot && (frac == "" || len(frac) > 2) {
-		if frac == "" {
-			return bad("nothing after the decimal point")
-		}
-		return bad("more than two decimals")
-	}
-	if strings.Contains(whole, ",") {
-		groups := strings.Split(whole, ",")
-		for i, g := range groups {
-			if (i == 0 && (len(g) == 0 || len(g) > 3)) || (i > 0 && len(g) != 3) {
-				return bad("misplaced thousands separator")
-			}
-		}
-		whole = strings.Join(groups, "")
-	}
-	if whole == "" {
-		whole = "0"
-	}
-	for _, r := range whole + frac {
-		if r < '0' || r > '9' {
-			return bad("unexpected character")
-		}
-	}
-	if len(whole) > 15 {
-		return bad("too large")
-	}
-	w, _ := strconv.ParseInt(whole, 10, 64)
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	f, _ := strconv.ParseInt(frac, 10, 64)
-	v := w*100 + f
-	if neg {
-		v = -v
-	}
-	return v, nil
-}
-
-// FormatMoney writes minor units as a plain decimal string: 123450 → "1234.50".
-func FormatMoney(v int64) string {
-	sign := ""
-	u := uint64(v)
-	if v < 0 {
-		sign = "-"
-		u = uint64(-v)
-		if v == math.MinInt64 {
-			u = 1 << 63
-		}
-	}
-	b := make([]byte, 0, 24)
-	b = append(b, sign...)
-	b = strconv.AppendUint(b, u/100, 10)
-	c := u % 100
-	return string(append(b, '.', byte('0'+c/10), byte('0'+c%10)))
-}
-
-// FormatMoneyGrouped is FormatMoney with thousands separated, for people:
-// 123456789 → "1,234,567.89".
-func FormatMoneyGrouped(v int64) string {
-	s := FormatMoney(v)
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return sign + b.String() + "." + frac
+	return time.Time{}, Errorf(KindInvalid, "%q is not a date or a span; use YYYY-MM-DD or 90d, 12w, 6m, 1y", s)
 }
 
 // Birthday is a day of the year, solar or lunar, with or without a year.
@@ -269,7 +172,7 @@ func ParseBirthday(s string, lunar bool) (Birthday, error) {
 		if lunar {
 			kind = "lunar"
 		}
-		return Birthday{}, fmt.Errorf("%w: %q is not a %s birthday (%s); write YYYY-MM-DD, or --MM-DD when the year is unknown", ErrInvalid, s, kind, why)
+		return Birthday{}, Errorf(KindInvalid, "%q is not a %s birthday (%s); write YYYY-MM-DD, or --MM-DD when the year is unknown", s, kind, why)
 	}
 	in = strings.TrimPrefix(in, "--")
 	in = dateSeparators.Replace(in)

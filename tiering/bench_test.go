@@ -1,6 +1,7 @@
 package tiering
 
 import (
+	"github.com/rolo-crm/rolo/money"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -12,7 +13,7 @@ func benchMetrics(n int) []Metrics {
 	ms := make([]Metrics, n)
 	for i := range ms {
 		p := 1 + rng.IntN(30)
-		ms[i] = Metrics{ID: int64(i + 1), Revenue: int64(rng.ExpFloat64() * 100000), Profit: int64(rng.NormFloat64() * 10000),
+		ms[i] = Metrics{ID: int64(i + 1), Revenue: money.Amount(rng.ExpFloat64() * 100000), Profit: money.Amount(rng.NormFloat64() * 10000),
 			Purchases: p, PurchaseDays: p, Last: asOf.AddDate(0, 0, -rng.IntN(1000)), First: asOf.AddDate(-4, 0, 0)}
 	}
 	return ms

@@ -2,6 +2,7 @@ package tiering
 
 import (
 	"encoding/binary"
+	"github.com/rolo-crm/rolo/money"
 	"math"
 	"testing"
 )
@@ -53,7 +54,7 @@ func FuzzTierInvariants(f *testing.F) {
 		ms := make([]Metrics, len(its))
 		as := map[int64]Assignment{}
 		for i, it := range its {
-			ms[i] = Metrics{ID: it.ID, Revenue: int64(it.Value) + 100, Purchases: 1}
+			ms[i] = Metrics{ID: it.ID, Revenue: money.Amount(it.Value) + 100, Purchases: 1}
 			as[it.ID] = Assignment{ID: it.ID, Tier: p[it.ID]}
 		}
 		sum, vsum := 0.0, 0.0

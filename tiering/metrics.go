@@ -7,31 +7,34 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rolo-crm/rolo/money"
 )
 
 // Metrics describe one customer as of a date. Money is in minor units.
 type Metrics struct {
-	ID                 int64     `json:"id"`
-	Name               string    `json:"name,omitempty"`
-	Revenue            int64     `json:"revenue"`
-	Profit             int64     `json:"profit"` // over purchases with a known cost
-	Paid               int64     `json:"paid"`
-	Outstanding        int64     `json:"outstanding"`
-	Purchases          int       `json:"purchases"`
-	PurchaseDays       int       `json:"purchase_days"`
-	First              time.Time `json:"first_purchase"`
-	Last               time.Time `json:"last_purchase"`
-	LastContact        time.Time `json:"last_contact"`
-	Created            time.Time `json:"created"`
-	Referrals          int       `json:"referrals"`
-	ReferredRevenue    int64     `json:"referred_revenue"`
-	Satisfaction       float64   `json:"satisfaction"` // latest survey, 1–5; 0 = none
-	Loyalty            float64   `json:"loyalty"`      // latest loyalty index, 0–100; 0 = none
-	OpenComplaints     int       `json:"open_complaints"`
-	ResolvedComplaints int       `json:"resolved_complaints"`
-	Revenue12          int64     `json:"revenue_last_12m"`
-	RevenuePrev12      int64     `json:"revenue_prev_12m"`
-	CLV                float64   `json:"clv,omitempty"` // lifetime value in currency units, when computed
+	ID                 int64        `json:"id"`
+	Name               string       `json:"name,omitempty"`
+	Revenue            money.Amount `json:"revenue"`
+	Profit             money.Amount `json:"profit"`   // over purchases with a known cost
+	Uncosted           money.Amount `json:"uncosted"` // revenue of purchases without a recorded cost
+	Paid               money.Amount `json:"paid"`
+	Outstanding        money.Amount `json:"outstanding"`
+	Purchases          int          `json:"purchases"`
+	PurchaseDays       int          `json:"purchase_days"`
+	First              time.Time    `json:"first_purchase"`
+	Last               time.Time    `json:"last_purchase"`
+	LastContact        time.Time    `json:"last_contact"`
+	Created            time.Time    `json:"created"`
+	Referrals          int          `json:"referrals"`
+	ReferredRevenue    money.Amount `json:"referred_revenue"`
+	Satisfaction       float64      `json:"satisfaction"` // latest survey, 1–5; 0 = none
+	Loyalty            float64      `json:"loyalty"`      // latest loyalty index, 0–100; 0 = none
+	OpenComplaints     int          `json:"open_complaints"`
+	ResolvedComplaints int          `json:"resolved_complaints"`
+	Revenue12          money.Amount `json:"revenue_last_12m"`
+	RevenuePrev12      money.Amount `json:"revenue_prev_12m"`
+	CLV                money.Amount `json:"clv,omitempty"` // lifetime value, when ranking by it
 }
 
 // Buyer reports whether the customer has bought anything.
@@ -93,7 +96,7 @@ func (ind Indicator) Value(m Metrics) float64 {
 	case ByCount:
 		return float64(m.Purchases)
 	case ByCLV:
-		return m.CLV * 100 // minor units, like the money indicators
+		return float64(m.CLV)
 	}
 	return float64(m.Revenue)
 }

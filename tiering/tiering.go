@@ -62,13 +62,15 @@ func Rank(t Tier) int {
 	return 4
 }
 
-// Label is the Chinese name of a tier, for people.
+// Label is the Chinese name of a tier, for people: the practice's 重要客户
+// (top 1%), 次要客户 (next 19%), 普通客户 and 小客户; KeyGroupLabel names
+// the top two together.
 func Label(t Tier) string {
 	switch t {
 	case Key:
-		return "关键客户"
+		return "重要客户"
 	case Major:
-		return "主要客户"
+		return "次要客户"
 	case Ordinary:
 		return "普通客户"
 	case Small:
@@ -92,6 +94,10 @@ func Label(t Tier) string {
 	}
 	return string(t)
 }
+
+// KeyGroupLabel names key and major customers together: 关键客户, the fifth
+// of customers that brings most of the profit.
+const KeyGroupLabel = "关键客户"
 
 // Treatment is how a rep should serve a tier.
 type Treatment struct {

@@ -7,15 +7,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rolo-crm/rolo/tiering/clv"
-
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/rolo-crm/rolo/insight"
+	"github.com/rolo-crm/rolo/render"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering"
-	"github.com/rolo-crm/rolo/tui/termtext"
 )
 
 // accountScreen is one customer's card: profile, tier and treatment,
@@ -26,28 +25,20 @@ type accountScreen struct {
 	id   int64
 	from int // the screen to go back to
 	req  int
-	data *accountData
+	data *insight.Card
 	sel  int // selected open item
 	form *form
 	vp   viewport.Model
 }
 
-type accountData struct {
-	c         store.Customer
-	referrer  string
-	purchases []store.Purchase
-	contacts  []store.Contact
-	followups []store.FollowUp
-	open      []store.Contact
-	lifetime  *clv.Row // from the model rolo clv saved; nil without one
-}
-
 type accountMsg struct {
 	req  int
 	id   int64
-	data *accountData
+	card *insight.Card
 	err  error
 }
+
+func (m accountMsg) requestID() int { return m.req }
 
 func newAccountScreen(sh *shared) *accountScreen {
 	return &accountScreen{sh: sh, vp: viewport.New(80, 10)}
@@ -76,39 +67,11 @@ func (s *accountScreen) reload() tea.Cmd {
 	if s.id == 0 {
 		return nil
 	}
-	s.req = s.sh.nextReq()
-	req, id, st, today := s.req, s.id, s.sh.st, s.sh.today
+	s.req = s.sh.begin()
+	req, id, st, today, ctx := s.req, s.id, s.sh.st, s.sh.today, s.sh.ctx
 	return func() tea.Msg {
-		ctx := context.Background()
-		d := &accountData{}
-		var err error
-		if d.c, err = st.Customer(ctx, id); err != nil {
-			return accountMsg{req: req, id: id, err: err}
-		}
-		if d.c.ReferredBy != nil {
-			if r, err := st.Customer(ctx, *d.c.ReferredBy); err == nil {
-				d.referrer = r.Name
-			}
-		}
-		if d.purchases, err = st.Purchases(ctx, id, 50); err != nil {
-			return accountMsg{req: req, err: err}
-		}
-		if d.contacts, err = st.Contacts(ctx, id, 50); err != nil {
-			return accountMsg{req: req, err: err}
-		}
-		if d.followups, err = st.FollowUps(ctx, id, true); err != nil {
-			return accountMsg{req: req, err: err}
-		}
-		if d.open, err = st.OpenComplaints(ctx, id); err != nil {
-			return accountMsg{req: req, err: err}
-		}
-		if m, err := st.CLVModel(ctx); err == nil {
-			if c, ok, err := st.CLVSummary(ctx, id, today); err == nil && ok {
-				f := clv.Figures(m.BG, m.GG, c, 12, 0.1, 0.3)
-				d.lifetime = &f
-			}
-		}
-		return accountMsg{req: req, id: id, data: d}
+		card, err := st.Card(ctx, id, insight.CardQuery{AsOf: today, Limit: 50})
+		return accountMsg{req: req, id: id, card: card, err: err}
 	}
 }
 
@@ -117,7 +80,7 @@ func (s *accountScreen) openItems() int {
 	if s.data == nil {
 		return 0
 	}
-	return len(s.data.followups) + len(s.data.open)
+	return len(s.data.FollowUps) + len(s.data.OpenComplaints)
 }
 
 func (s *accountScreen) update(msg tea.Msg) tea.Cmd {
@@ -129,7 +92,7 @@ func (s *accountScreen) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return func() tea.Msg { return statusMsg{err: msg.err} }
 		}
-		s.data = msg.data
+		s.data = msg.card
 		s.sel = min(s.sel, max(0, s.openItems()-1))
 		s.layoutViewport()
 		return nil
@@ -178,13 +141,13 @@ func (s *accountScreen) update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.Edit):
 			s.form = s.editForm()
 		case key.Matches(msg, k.Done):
-			if s.sel < len(s.data.followups) {
-				return s.complete(s.data.followups[s.sel].ID)
+			if s.sel < len(s.data.FollowUps) {
+				return s.complete(s.data.FollowUps[s.sel].ID)
 			}
 			return status("select a follow-up (↑/↓) to mark it done")
 		case key.Matches(msg, k.Resolve):
-			if i := s.sel - len(s.data.followups); i >= 0 && i < len(s.data.open) {
-				return s.resolve(s.data.open[i].ID)
+			if i := s.sel - len(s.data.FollowUps); i >= 0 && i < len(s.data.OpenComplaints) {
+				return s.resolve(s.data.OpenComplaints[i].ID)
 			}
 			return status("select an open complaint (↑/↓) to resolve it")
 		}
@@ -202,11 +165,7 @@ func status(text string) tea.Cmd { return func() tea.Msg { return statusMsg{text
 
 // write runs a store write and reports it.
 func (s *accountScreen) write(what string, fn func(ctx context.Context) error) tea.Cmd {
-	id := s.id
-	return func() tea.Msg {
-		err := fn(context.Background())
-		return savedMsg{what: what, customerID: id, err: err}
-	}
+	return s.sh.saved(what, fn)
 }
 
 func (s *accountScreen) at() time.Time {
@@ -235,12 +194,12 @@ func (s *accountScreen) resolve(id int64) tea.Cmd {
 
 func (s *accountScreen) buyForm() *form {
 	today := s.sh.today
-	return newForm(s.sh, "Add a purchase for "+clean(s.data.c.Name), []field{
+	return newForm(s.sh, "Add a purchase for "+clean(s.data.Customer.Name), []field{
 		{"Amount", "", "1280.00"}, {"Item", "", "普洱茶饼"}, {"Quantity", "1", ""},
 		{"Date", today.Format("2006-01-02"), "YYYY-MM-DD, yesterday, -3d"}, {"Next purchase", "", "+3m, 2027-02-01 (optional)"},
 		{"Requests", "", "gift wrap (optional)"}, {"Note", "", ""},
 	}, func(v []string) (tea.Cmd, error) {
-		amt, err := store.ParseMoney(v[0])
+		amt, err := s.sh.cur.Parse(v[0])
 		if err != nil {
 			return nil, err
 		}
@@ -265,7 +224,7 @@ func (s *accountScreen) buyForm() *form {
 			return nil, err
 		}
 		st := s.sh.st
-		return s.write("purchase recorded: "+money(amt), func(ctx context.Context) error {
+		return s.write("purchase recorded: "+s.sh.money(amt), func(ctx context.Context) error {
 			_, err := st.AddPurchase(ctx, p)
 			return err
 		}), nil
@@ -273,7 +232,7 @@ func (s *accountScreen) buyForm() *form {
 }
 
 func (s *accountScreen) logForm(kind, summary string) *form {
-	return newForm(s.sh, "Log a contact with "+clean(s.data.c.Name), []field{
+	return newForm(s.sh, "Log a contact with "+clean(s.data.Customer.Name), []field{
 		{"Kind", kind, strings.Join(store.ContactKinds, " ")}, {"Summary", summary, "what happened"},
 	}, func(v []string) (tea.Cmd, error) {
 		c := store.Contact{CustomerID: s.id, Kind: strings.TrimSpace(strings.ToLower(v[0])), Summary: v[1],
@@ -291,7 +250,7 @@ func (s *accountScreen) logForm(kind, summary string) *form {
 
 func (s *accountScreen) followForm() *form {
 	today := s.sh.today
-	return newForm(s.sh, "Schedule a follow-up with "+clean(s.data.c.Name), []field{
+	return newForm(s.sh, "Schedule a follow-up with "+clean(s.data.Customer.Name), []field{
 		{"When", "+1w", "2026-12-01, +3d, next monday, 下周一"}, {"What", "", "send the new catalogue"},
 	}, func(v []string) (tea.Cmd, error) {
 		d, err := store.ParseWhen(v[0], today)
@@ -311,7 +270,7 @@ func (s *accountScreen) followForm() *form {
 }
 
 func (s *accountScreen) editForm() *form {
-	c := s.data.c
+	c := s.data.Customer
 	return newForm(s.sh, "Edit "+clean(c.Name), []field{
 		{"Name", c.Name, ""}, {"Company", c.Company, ""}, {"Phone", c.Phone, ""}, {"Email", c.Email, ""},
 		{"WeChat", c.WeChat, ""}, {"City", c.City, ""}, {"Birthday", c.Birthday, "1980-08-15 or --08-15"},
@@ -365,12 +324,8 @@ func (s *accountScreen) View() string {
 
 // content renders the whole card; the viewport scrolls it.
 func (s *accountScreen) content() string {
-	st, d, c := s.sh.styles, s.data, s.data.c
+	st, d, c := s.sh.styles, s.data, s.data.Customer
 	var b strings.Builder
-	tier := tiering.Tier("")
-	if s.sh.tiers != nil {
-		tier = s.sh.tiers[c.ID]
-	}
 	title := st.Title.Render(clean(c.Name))
 	if c.Company != "" {
 		title += "  " + clean(c.Company)
@@ -379,9 +334,7 @@ func (s *accountScreen) content() string {
 		title += st.Dim.Render(" · " + clean(c.Title))
 	}
 	title += st.Dim.Render(fmt.Sprintf("  #%d", c.ID))
-	if tier != "" {
-		title += "  " + st.badge(tier) + " " + tiering.Label(tier)
-	}
+	title += "  " + st.badge(d.Tier) + " " + tiering.Label(d.Tier)
 	b.WriteString(title + "\n")
 	kv := func(pairs ...string) {
 		var parts []string
@@ -401,43 +354,44 @@ func (s *accountScreen) content() string {
 			bday += "闰月"
 		}
 	}
+	referrer := ""
+	if d.Referrer != nil {
+		referrer = d.Referrer.Name
+	}
 	kv("phone", c.Phone, "wechat", c.WeChat, "email", c.Email)
 	kv("city", c.City, "address", c.Address, "birthday", bday)
 	st8 := c.Status
 	if c.LostReason != "" {
 		st8 += " (" + c.LostReason + ")"
 	}
-	kv("status", st8, "referred by", d.referrer, "source", c.Source, "tags", strings.Join(c.Tags, ", "))
+	kv("status", st8, "referred by", referrer, "source", c.Source, "tags", strings.Join(c.Tags, ", "))
 	kv("likes", c.Preferences, "needs", c.Needs)
 	if c.Notes != "" {
-		b.WriteString(st.Dim.Render("notes ") + lipgloss.NewStyle().Width(max(10, s.w-6)).Render(termtext.CleanText(c.Notes)) + "\n")
+		b.WriteString(st.Dim.Render("notes ") + lipgloss.NewStyle().Width(max(10, s.w-6)).Render(render.CleanText(c.Notes)) + "\n")
 	}
-	if m, ok := s.sh.metrics[c.ID]; ok {
-		line := fmt.Sprintf("revenue %s · profit %s · %d purchases", money(m.Revenue), money(m.Profit), m.Purchases)
-		if m.Outstanding > 0 {
-			line += " · owes " + money(m.Outstanding)
-		}
-		if !m.Last.IsZero() {
-			line += " · last bought " + relDay(m.Last.Format("2006-01-02"), s.sh.today)
-		}
-		if m.Referrals > 0 {
-			line += fmt.Sprintf(" · referred %d", m.Referrals)
-		}
-		b.WriteString(lipgloss.NewStyle().Width(s.w).Render(st.Bold.Render("Value ")+line) + "\n")
+	m := d.Metrics
+	line := fmt.Sprintf("revenue %s · profit %s · %d purchases", s.sh.money(m.Revenue), s.sh.money(m.Profit), m.Purchases)
+	if m.Outstanding > 0 {
+		line += " · owes " + s.sh.money(m.Outstanding)
 	}
-	if lt := d.lifetime; lt != nil {
-		b.WriteString(lipgloss.NewStyle().Width(s.w).Render(st.Bold.Render("Lifetime ")+
-			fmt.Sprintf("%.0f%% likely still buying · %.1f purchases in 90 days · worth %s over 12 months",
-				100*lt.PAlive, lt.Expected90, money(int64(lt.CLV*100+0.5)))) + "\n")
+	if !m.Last.IsZero() {
+		line += " · last bought " + relDay(m.Last.Format("2006-01-02"), s.sh.today)
 	}
-	if tier != "" {
-		tr := tiering.TreatmentFor(tier)
-		if c.CadenceDays != nil {
-			tr.CadenceDays = *c.CadenceDays
+	if m.Referrals > 0 {
+		line += fmt.Sprintf(" · referred %d", m.Referrals)
+	}
+	b.WriteString(lipgloss.NewStyle().Width(s.w).Render(st.Bold.Render("Value ")+line) + "\n")
+	if lt := d.Lifetime; lt != nil {
+		text := fmt.Sprintf("worth %s over %d months (simple formula: %s)", s.sh.money(lt.CLV), lt.Options.HorizonMonths, lt.Reason)
+		if lt.Known {
+			text = fmt.Sprintf("%.0f%% likely still buying · %.1f purchases in 90 days · worth %s over %d months",
+				100*lt.PAlive, lt.Expected90, s.sh.money(lt.CLV), lt.Options.HorizonMonths)
 		}
-		b.WriteString(lipgloss.NewStyle().Width(s.w).Render(st.Bold.Render("Treatment ")+
-			fmt.Sprintf("every %d days · %s · %s", tr.CadenceDays, tr.Service, tr.Action)) + "\n")
+		b.WriteString(lipgloss.NewStyle().Width(s.w).Render(st.Bold.Render("Lifetime ")+text) + "\n")
 	}
+	tr := d.Treatment
+	b.WriteString(lipgloss.NewStyle().Width(s.w).Render(st.Bold.Render("Treatment ")+
+		fmt.Sprintf("every %d days · %s · %s", tr.CadenceDays, tr.Service, tr.Action)) + "\n")
 	// Open items: follow-ups and complaints, selectable.
 	b.WriteString("\n" + st.Bold.Render("To do") + st.Dim.Render("  (d done · x resolve · f new follow-up)") + "\n")
 	if s.openItems() == 0 {
@@ -445,7 +399,7 @@ func (s *accountScreen) content() string {
 	}
 	item := 0
 	row := func(text string, overdue bool) {
-		line := termtext.Truncate(text, max(10, s.w-2))
+		line := render.Truncate(text, max(10, s.w-2))
 		switch {
 		case item == s.sel:
 			line = st.Selected.Render("▸ " + line)
@@ -458,18 +412,18 @@ func (s *accountScreen) content() string {
 		item++
 	}
 	today := s.sh.today.Format("2006-01-02")
-	for _, f := range d.followups {
+	for _, f := range d.FollowUps {
 		row(fmt.Sprintf("%-10s %s", relDay(f.Due, s.sh.today), clean(f.What)), f.Due < today)
 	}
-	for _, k := range d.open {
+	for _, k := range d.OpenComplaints {
 		row(fmt.Sprintf("complaint  %s — %s", relDay(k.At, s.sh.today), clean(k.Summary)), true)
 	}
 	b.WriteString("\n" + st.Bold.Render("Purchases") + st.Dim.Render("  (b add)") + "\n")
-	if len(d.purchases) == 0 {
+	if len(d.Purchases) == 0 {
 		b.WriteString(st.Dim.Render("  none yet") + "\n")
 	}
-	for _, p := range d.purchases {
-		line := fmt.Sprintf("%s  %s  %s", p.Date, termtext.PadLeft(money(p.Amount), 12), termtext.PadRight(clean(p.Item), 20))
+	for _, p := range d.Purchases {
+		line := fmt.Sprintf("%s  %s  %s", p.Date, render.PadLeft(s.sh.money(p.Amount), 12), render.PadRight(clean(p.Item), 20))
 		if p.Quantity != 1 {
 			line += st.Dim.Render(" ×" + strconv.FormatFloat(p.Quantity, 'f', -1, 64))
 		}
@@ -479,19 +433,19 @@ func (s *accountScreen) content() string {
 		if p.NextDate != "" {
 			line += st.Dim.Render(" next " + p.NextDate)
 		}
-		b.WriteString("  " + termtext.Truncate(line, max(10, s.w-2)) + "\n")
+		b.WriteString("  " + render.Truncate(line, max(10, s.w-2)) + "\n")
 	}
 	b.WriteString("\n" + st.Bold.Render("Contacts") + st.Dim.Render("  (l log)") + "\n")
-	if len(d.contacts) == 0 {
+	if len(d.Contacts) == 0 {
 		b.WriteString(st.Dim.Render("  none yet") + "\n")
 	}
-	for _, k := range d.contacts {
+	for _, k := range d.Contacts {
 		kind := k.Kind
 		if k.ComplaintStatus != "" {
 			kind += "·" + k.ComplaintStatus
 		}
 		line := fmt.Sprintf("%s  %-18s %s", k.At[:min(10, len(k.At))], kind, clean(k.Summary))
-		b.WriteString("  " + termtext.Truncate(line, max(10, s.w-2)) + "\n")
+		b.WriteString("  " + render.Truncate(line, max(10, s.w-2)) + "\n")
 	}
 	return b.String()
 }

@@ -1,16 +1,15 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/rolo-crm/rolo/render"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering"
-	"github.com/rolo-crm/rolo/tui/termtext"
 )
 
 // accountsScreen is a virtual table over every customer: it holds only the
@@ -69,6 +68,8 @@ type accountsMsg struct {
 	err    error
 }
 
+func (m accountsMsg) requestID() int { return m.req }
+
 type searchMsg struct {
 	req int
 	q   string
@@ -76,29 +77,28 @@ type searchMsg struct {
 	err error
 }
 
+func (m searchMsg) requestID() int { return m.req }
+
 func (s *accountsScreen) reload() tea.Cmd {
 	off := max(0, s.top-50)
 	return s.fetch(off)
 }
 
 func (s *accountsScreen) fetch(offset int) tea.Cmd {
-	s.req = s.sh.nextReq()
-	req, st := s.req, s.sh.st
+	s.req = s.sh.begin()
+	req, st, ctx := s.req, s.sh.st, s.sh.ctx
 	q := store.AccountQuery{Sort: s.sort, Desc: s.desc, IDs: s.ids, Offset: offset, Limit: s.visible() + 150}
-	if s.ids != nil && s.sort == "" {
-		q.Sort = ""
-	}
 	return func() tea.Msg {
-		rows, total, err := st.Accounts(context.Background(), q)
+		rows, total, err := st.Accounts(ctx, q)
 		return accountsMsg{req: req, offset: offset, rows: rows, total: total, err: err}
 	}
 }
 
 func (s *accountsScreen) search(q string) tea.Cmd {
-	s.searchQ = s.sh.nextReq()
-	req, st := s.searchQ, s.sh.st
+	s.searchQ = s.sh.begin()
+	req, st, ctx := s.searchQ, s.sh.st, s.sh.ctx
 	return func() tea.Msg {
-		hits, err := st.Search(context.Background(), q, store.SearchOptions{Limit: 1000, ProfileOnly: true, NamesOnly: true})
+		hits, err := st.Search(ctx, q, store.SearchOptions{Limit: 1000, ProfileOnly: true, NamesOnly: true})
 		ids := make([]int64, len(hits))
 		for i, h := range hits {
 			ids[i] = h.Customer.ID
@@ -293,13 +293,13 @@ func (s *accountsScreen) View() string {
 		}
 		return "↑"
 	}
-	head := "  " + termtext.PadRight("NAME"+arrow(store.SortName), nameW) + " "
+	head := "  " + render.PadRight("NAME"+arrow(store.SortName), nameW) + " "
 	if showCompany {
-		head += termtext.PadRight("COMPANY", compW) + " "
+		head += render.PadRight("COMPANY", compW) + " "
 	}
-	head += termtext.PadRight("TIER", tierW) + " " + termtext.PadRight("CONTACT"+arrow(store.SortLastContact), lastW) + " " +
-		termtext.PadRight("NEXT DUE"+arrow(store.SortNextDue), dueW) + " " + termtext.PadLeft("VALUE"+arrow(store.SortValue), valW)
-	b.WriteString(st.Bold.Render(termtext.Truncate(head, w)) + "\n")
+	head += render.PadRight("TIER", tierW) + " " + render.PadRight("CONTACT"+arrow(store.SortLastContact), lastW) + " " +
+		render.PadRight("NEXT DUE"+arrow(store.SortNextDue), dueW) + " " + render.PadLeft("VALUE"+arrow(store.SortValue), valW)
+	b.WriteString(st.Bold.Render(render.Truncate(head, w)) + "\n")
 	if s.total == 0 {
 		if s.query != "" {
 			b.WriteString(st.Dim.Render("  no customer matches; try pinyin initials (wxm) or part of a phone number"))
@@ -320,22 +320,22 @@ func (s *accountsScreen) View() string {
 		r := s.rows[j]
 		tier := tiering.Tier("")
 		if s.sh.tiers != nil {
-			tier = s.sh.tiers[r.ID]
+			tier = s.sh.tiers.Of(r.ID)
 		}
-		badge := termtext.PadRight("", tierW)
+		badge := render.PadRight("", tierW)
 		if tier != "" {
 			badge = s.sh.styles.badge(tier)
 		}
 		nextDue := relDay(r.NextDue, s.sh.today)
-		due := termtext.PadRight(nextDue, dueW)
+		due := render.PadRight(nextDue, dueW)
 		if r.NextDue != "" && r.NextDue < s.sh.today.Format("2006-01-02") {
 			due = st.Overdue.Render(due)
 		}
-		line := termtext.PadRight(clean(r.Name), nameW) + " "
+		line := render.PadRight(clean(r.Name), nameW) + " "
 		if showCompany {
-			line += termtext.PadRight(clean(r.Company), compW) + " "
+			line += render.PadRight(clean(r.Company), compW) + " "
 		}
-		rest := " " + termtext.PadRight(relDay(r.LastContact, s.sh.today), lastW) + " " + due + " " + termtext.PadLeft(money(r.Revenue), valW)
+		rest := " " + render.PadRight(relDay(r.LastContact, s.sh.today), lastW) + " " + due + " " + render.PadLeft(s.sh.money(r.Revenue), valW)
 		if i == s.cursor {
 			b.WriteString(st.Selected.Render("▸ "+line) + badge + st.Selected.Render(rest))
 		} else {

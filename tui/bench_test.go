@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"github.com/rolo-crm/rolo/insight"
 	"os"
 	"testing"
 
@@ -28,7 +29,7 @@ func benchModelStore(b *testing.B) *store.Store {
 func BenchmarkFirstScreen(b *testing.B) {
 	st := benchModelStore(b)
 	for i := 0; i < b.N; i++ {
-		m := New(st, today, Options{Now: fixedNow, StaticCursor: true})
+		m := New(insight.New(st), today, Options{Now: fixedNow, StaticCursor: true})
 		m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 		run(b, m, m.accounts.reload())
 		if m.accounts.total == 0 {
@@ -42,7 +43,7 @@ func BenchmarkFirstScreen(b *testing.B) {
 // page of matches, draw.
 func BenchmarkFilterKeystroke(b *testing.B) {
 	st := benchModelStore(b)
-	m := New(st, today, Options{Now: fixedNow, StaticCursor: true})
+	m := New(insight.New(st), today, Options{Now: fixedNow, StaticCursor: true})
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	run(b, m, m.accounts.reload())
 	run(b, m, m.prepareSearch()) // Init starts it beside the first screen

@@ -8,9 +8,10 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/rolo-crm/rolo/insight"
+	"github.com/rolo-crm/rolo/render"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering/agenda"
-	"github.com/rolo-crm/rolo/tui/termtext"
 )
 
 // dueScreen is the agenda: who to contact today and why, overdue first.
@@ -26,10 +27,12 @@ type dueScreen struct {
 }
 
 type dueMsg struct {
-	req   int
-	items []agenda.Item
-	err   error
+	req    int
+	agenda *insight.Agenda
+	err    error
 }
+
+func (m dueMsg) requestID() int { return m.req }
 
 func newDueScreen(sh *shared) *dueScreen { return &dueScreen{sh: sh} }
 
@@ -45,32 +48,13 @@ func (s *dueScreen) capturing() bool { return s.form != nil }
 
 func (s *dueScreen) reload() tea.Cmd {
 	if s.sh.tiers == nil {
-		return nil // the agenda needs tiers; it loads when they arrive
+		return nil // loads once the tiers are in: they come from the same reads
 	}
-	s.req = s.sh.nextReq()
-	req, st, today := s.req, s.sh.st, s.sh.today
-	tiers := s.sh.tiers
+	s.req = s.sh.begin()
+	req, st, today, ctx := s.req, s.sh.st, s.sh.today, s.sh.ctx
 	return func() tea.Msg {
-		ctx := context.Background()
-		set, err := st.Settings(ctx)
-		if err != nil {
-			return dueMsg{req: req, err: err}
-		}
-		cfg, err := agenda.ConfigFromSettings(set, 7)
-		if err != nil {
-			return dueMsg{req: req, err: err}
-		}
-		if m, err := st.CLVModel(ctx); err == nil {
-			cfg.Alive = &m.BG
-		}
-		cs, tasks, err := st.AgendaInputs(ctx, today)
-		if err != nil {
-			return dueMsg{req: req, err: err}
-		}
-		for i := range cs {
-			cs[i].Tier = tiers[cs[i].ID]
-		}
-		return dueMsg{req: req, items: agenda.Build(today, cs, tasks, cfg)}
+		ag, err := st.Agenda(ctx, insight.AgendaQuery{AsOf: today, Days: 7})
+		return dueMsg{req: req, agenda: ag, err: err}
 	}
 }
 
@@ -96,7 +80,7 @@ func (s *dueScreen) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return func() tea.Msg { return statusMsg{err: msg.err} }
 		}
-		s.items, s.loaded = agenda.Group(msg.items), true
+		s.items, s.loaded = msg.agenda.Entries, true
 		s.clamp()
 		return nil
 	case tea.MouseMsg:
@@ -143,7 +127,7 @@ func (s *dueScreen) update(msg tea.Msg) tea.Cmd {
 				return status("only follow-ups are marked done; log a contact (l) to clear " + string(it.Reason))
 			}
 			st, id, at := s.sh.st, follow.FollowUpID, s.at()
-			return saved("follow-up done", func(ctx context.Context) error {
+			return s.sh.saved("follow-up done", func(ctx context.Context) error {
 				_, err := st.CompleteFollowUp(ctx, id, at)
 				return err
 			})
@@ -155,7 +139,7 @@ func (s *dueScreen) update(msg tea.Msg) tea.Cmd {
 				return status("only follow-ups can be snoozed; log a contact (l) to clear " + string(it.Reason))
 			}
 			st, id, due := s.sh.st, follow.FollowUpID, s.sh.today.AddDate(0, 0, 3)
-			return saved("snoozed to "+due.Format("2006-01-02"), func(ctx context.Context) error {
+			return s.sh.saved("snoozed to "+due.Format("2006-01-02"), func(ctx context.Context) error {
 				return st.RescheduleFollowUp(ctx, id, due)
 			})
 		case key.Matches(msg, k.Log):
@@ -175,7 +159,7 @@ func (s *dueScreen) update(msg tea.Msg) tea.Cmd {
 					return nil, err
 				}
 				st := s.sh.st
-				return saved(c.Kind+" with "+name+" logged", func(ctx context.Context) error {
+				return s.sh.saved(c.Kind+" with "+name+" logged", func(ctx context.Context) error {
 					_, err := st.AddContact(ctx, c)
 					return err
 				}), nil
@@ -196,8 +180,10 @@ func (s *dueScreen) at() time.Time {
 	return s.sh.today.Add(12 * time.Hour)
 }
 
-func saved(what string, fn func(ctx context.Context) error) tea.Cmd {
-	return func() tea.Msg { return savedMsg{what: what, err: fn(context.Background())} }
+// saved runs a write and reports it; the screens then reload what it changed.
+func (sh *shared) saved(what string, fn func(ctx context.Context) error) tea.Cmd {
+	ctx := sh.ctx
+	return func() tea.Msg { return savedMsg{what: what, err: fn(ctx)} }
 }
 
 func (s *dueScreen) View() string {
@@ -235,12 +221,12 @@ func (s *dueScreen) View() string {
 		if it.Overdue() {
 			when = fmt.Sprintf("%dd overdue", it.DaysOverdue)
 		}
-		badge := termtext.PadRight("", tierW)
+		badge := render.PadRight("", tierW)
 		if it.Tier != "" {
 			badge = st.badge(it.Tier)
 		}
-		left := termtext.PadRight(when, whenW) + " " + termtext.PadRight(clean(it.Name), nameW) + " "
-		right := " " + termtext.PadRight(why, whyW) + " " + termtext.Truncate(clean(it.Detail), detW)
+		left := render.PadRight(when, whenW) + " " + render.PadRight(clean(it.Name), nameW) + " "
+		right := " " + render.PadRight(why, whyW) + " " + render.Truncate(clean(it.Detail), detW)
 		switch {
 		case i == s.cursor:
 			b.WriteString(st.Selected.Render("▸ "+left) + badge + st.Selected.Render(right))

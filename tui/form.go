@@ -6,7 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/rolo-crm/rolo/tui/termtext"
+	"github.com/rolo-crm/rolo/render"
 )
 
 // form is a small stack of labelled text inputs with a submit function.
@@ -88,10 +88,10 @@ func (f *form) view(st Styles, w int) string {
 	b.WriteString(st.Title.Render(f.title) + "\n\n")
 	lw := 0
 	for _, l := range f.labels {
-		lw = max(lw, termtext.Width(l))
+		lw = max(lw, render.Width(l))
 	}
 	for i, in := range f.inputs {
-		label := termtext.PadRight(f.labels[i], lw)
+		label := render.PadRight(f.labels[i], lw)
 		if i == f.focus {
 			label = st.Bold.Render(label)
 		} else {
@@ -100,7 +100,7 @@ func (f *form) view(st Styles, w int) string {
 		b.WriteString(label + "  " + in.View() + "\n")
 	}
 	if f.err != "" {
-		b.WriteString("\n" + st.StatusErr.Render(termtext.Clean(f.err)))
+		b.WriteString("\n" + st.StatusErr.Render(render.Clean(f.err)))
 	}
 	b.WriteString("\n" + st.Dim.Render("tab/↓ next field · enter on the last field or ctrl+s saves · esc cancels"))
 	return st.Box.Width(max(20, min(w-2, 90))).Render(b.String())

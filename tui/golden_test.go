@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/rolo-crm/rolo/insight"
 	"testing"
 	"time"
 
@@ -35,7 +36,7 @@ func TestGolden(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for _, sc := range screens {
 			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
-				m := New(st, today, Options{Now: fixedNow, StaticCursor: true})
+				m := New(insight.New(st), today, Options{Now: fixedNow, StaticCursor: true})
 				tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(size[0], size[1]))
 				waitFor(t, tm, "MAJ")
 				for _, k := range sc.keys {

@@ -1,17 +1,16 @@
 // Package tui is rolo's interactive notebook: the accounts table, the
 // account card, the agenda of who to contact today and the value pyramid.
 //
-// It reads and writes only through the Store interface it defines, inside
-// tea.Cmds that return typed messages; it renders notebook text only after
-// termtext has made it inert.
+// It asks the use cases of package insight for every answer (through the
+// Notebook interface it defines, which tests fake) and only draws them. It
+// reads and writes only inside tea.Cmds that return typed messages, and
+// draws notebook text only after render has made it inert.
 package tui
 
 import (
 	"context"
 	"strings"
 	"time"
-
-	"github.com/rolo-crm/rolo/tiering/clv"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/help"
@@ -20,21 +19,24 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/rolo-crm/rolo/insight"
+	"github.com/rolo-crm/rolo/money"
+	"github.com/rolo-crm/rolo/render"
 	"github.com/rolo-crm/rolo/store"
-	"github.com/rolo-crm/rolo/tiering"
-	"github.com/rolo-crm/rolo/tiering/agenda"
-	"github.com/rolo-crm/rolo/tui/termtext"
 )
 
-// Store is what the TUI needs from the notebook; *store.Store has it all.
-type Store interface {
+// Notebook is what the TUI needs of the notebook: the use cases and writes
+// of package insight (*insight.Service has them all).
+type Notebook interface {
+	Currency() money.Currency
 	Accounts(ctx context.Context, q store.AccountQuery) ([]store.AccountRow, int, error)
 	Search(ctx context.Context, q string, opts store.SearchOptions) ([]store.SearchHit, error)
-	Customer(ctx context.Context, id int64) (store.Customer, error)
-	Purchases(ctx context.Context, customerID int64, limit int) ([]store.Purchase, error)
-	Contacts(ctx context.Context, customerID int64, limit int) ([]store.Contact, error)
-	FollowUps(ctx context.Context, customerID int64, openOnly bool) ([]store.FollowUp, error)
-	OpenComplaints(ctx context.Context, customerID int64) ([]store.Contact, error)
+	PrepareShortSearch(ctx context.Context) error
+	NotebookTiers(ctx context.Context, asOf time.Time) (insight.TierMap, error)
+	Tiers(ctx context.Context, q insight.TierQuery) (*insight.Tiers, error)
+	Movers(ctx context.Context, q insight.TierQuery, from time.Time) (*insight.Moves, error)
+	Agenda(ctx context.Context, q insight.AgendaQuery) (*insight.Agenda, error)
+	Card(ctx context.Context, id int64, q insight.CardQuery) (*insight.Card, error)
 	AddPurchase(ctx context.Context, p store.Purchase) (store.Purchase, error)
 	AddContact(ctx context.Context, c store.Contact) (store.Contact, error)
 	AddFollowUp(ctx context.Context, f store.FollowUp) (store.FollowUp, error)
@@ -42,13 +44,9 @@ type Store interface {
 	RescheduleFollowUp(ctx context.Context, id int64, due time.Time) error
 	ResolveComplaint(ctx context.Context, id int64, at time.Time, note string) (store.FollowUp, error)
 	UpdateCustomer(ctx context.Context, id int64, fn func(c *store.Customer) error) (store.Customer, error)
-	Metrics(ctx context.Context, asOf time.Time, opts store.MetricsOptions) ([]tiering.Metrics, error)
-	AgendaInputs(ctx context.Context, asOf time.Time) ([]agenda.Customer, []agenda.Task, error)
-	Settings(ctx context.Context) (map[string]string, error)
-	CLVModel(ctx context.Context) (store.CLVModel, error)
-	CLVSummary(ctx context.Context, id int64, asOf time.Time) (clv.Customer, bool, error)
-	PrepareShortSearch(ctx context.Context) error
 }
+
+var _ Notebook = (*insight.Service)(nil)
 
 // screen ids, in tab order.
 const (
@@ -63,22 +61,35 @@ var screenNames = [nScreens]string{"1 Accounts", "2 Account", "3 Due", "4 Pyrami
 
 // shared is the context every screen reads: built once, updated by the root.
 type shared struct {
-	st     Store
+	st     Notebook
+	ctx    context.Context // cancelled when the program ends: work in flight stops
 	today  time.Time
 	now    func() time.Time
 	styles Styles
 	keys   KeyMap
 	width  int
 	height int
-	// tiers holds every customer's tier by the notebook's settings; nil until loaded.
+	cur    money.Currency
+	// tiers is every customer's tier by the notebook's ranking; nil until loaded.
+	tiers        insight.TierMap
 	staticCursor bool
-	tiers        map[int64]tiering.Tier
-	metrics      map[int64]tiering.Metrics
-	cfg          tiering.Config
 	reqSeq       int
+	pending      map[int]bool // requests in flight, for the spinner
 }
 
-func (s *shared) nextReq() int { s.reqSeq++; return s.reqSeq }
+// begin numbers a request to the notebook and counts it in flight until a
+// reply carrying its number arrives, stale or not.
+func (s *shared) begin() int {
+	s.reqSeq++
+	s.pending[s.reqSeq] = true
+	return s.reqSeq
+}
+
+// reply is a message answering a request.
+type reply interface{ requestID() int }
+
+// money writes an amount for people, in the notebook currency.
+func (s *shared) money(v money.Amount) string { return s.cur.Grouped(v) }
 
 // input makes a text input in the program's cursor style.
 func (s *shared) input() textinput.Model {
@@ -90,7 +101,7 @@ func (s *shared) input() textinput.Model {
 }
 
 // clean makes notebook text inert for the terminal.
-func clean(s string) string { return termtext.Clean(s) }
+func clean(s string) string { return render.Clean(s) }
 
 // Model is the root of the program.
 type Model struct {
@@ -103,7 +114,6 @@ type Model struct {
 	help     help.Model
 	showHelp bool
 	spinner  spinner.Model
-	busy     int // requests in flight
 	status   string
 	isErr    bool
 	tiersReq int
@@ -114,15 +124,21 @@ type Options struct {
 	Now func() time.Time
 	// StaticCursor stops text cursors blinking (tests and screen captures).
 	StaticCursor bool
+	// Context is cancelled when the program ends (Run does it); reads and
+	// writes in flight then stop.
+	Context context.Context
 }
 
 // New builds the program's model for a notebook, with today fixed.
-func New(st Store, today time.Time, o Options) *Model {
+func New(st Notebook, today time.Time, o Options) *Model {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	sh := &shared{st: st, today: today, now: o.Now, styles: DefaultStyles(), keys: DefaultKeyMap(), width: 80, height: 24,
-		staticCursor: o.StaticCursor}
+	if o.Context == nil {
+		o.Context = context.Background()
+	}
+	sh := &shared{st: st, ctx: o.Context, today: today, now: o.Now, styles: DefaultStyles(), keys: DefaultKeyMap(), width: 80, height: 24,
+		staticCursor: o.StaticCursor, cur: st.Currency(), pending: map[int]bool{}}
 	m := &Model{sh: sh, help: help.New(), spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
 	m.accounts = newAccountsScreen(sh)
 	m.account = newAccountScreen(sh)
@@ -132,9 +148,12 @@ func New(st Store, today time.Time, o Options) *Model {
 	return m
 }
 
-// Run opens the program on the terminal and returns when the user quits.
-func Run(ctx context.Context, st Store, today time.Time) error {
-	p := tea.NewProgram(New(st, today, Options{}), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
+// Run opens the program on the terminal and returns when the user quits;
+// work still in flight is cancelled then.
+func Run(ctx context.Context, st Notebook, today time.Time) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	p := tea.NewProgram(New(st, today, Options{Context: ctx}), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
 	_, err := p.Run()
 	return err
 }
@@ -148,41 +167,28 @@ func (m *Model) Init() tea.Cmd {
 // types one or two characters; until it is ready, or if it fails, the
 // filter scans the table instead, only slower.
 func (m *Model) prepareSearch() tea.Cmd {
-	st := m.sh.st
+	st, ctx := m.sh.st, m.sh.ctx
 	return func() tea.Msg {
-		_ = st.PrepareShortSearch(context.Background())
+		_ = st.PrepareShortSearch(ctx)
 		return nil
 	}
 }
 
-// tiersMsg carries every customer's tier.
+// tiersMsg carries every customer's tier by the notebook's ranking.
 type tiersMsg struct {
-	req     int
-	cfg     tiering.Config
-	metrics []tiering.Metrics
-	assign  map[int64]tiering.Assignment
-	err     error
+	req   int
+	tiers insight.TierMap
+	err   error
 }
 
+func (m tiersMsg) requestID() int { return m.req }
+
 func (m *Model) loadTiers() tea.Cmd {
-	m.tiersReq = m.sh.nextReq()
-	req, st, today := m.tiersReq, m.sh.st, m.sh.today
-	m.busy++
+	m.tiersReq = m.sh.begin()
+	req, st, today, ctx := m.tiersReq, m.sh.st, m.sh.today, m.sh.ctx
 	return func() tea.Msg {
-		ctx := context.Background()
-		set, err := st.Settings(ctx)
-		if err != nil {
-			return tiersMsg{req: req, err: err}
-		}
-		cfg, err := tiering.ConfigFromSettings(set)
-		if err != nil {
-			return tiersMsg{req: req, err: err}
-		}
-		ms, err := st.Metrics(ctx, today, store.MetricsOptions{Lean: true})
-		if err != nil {
-			return tiersMsg{req: req, err: err}
-		}
-		return tiersMsg{req: req, cfg: cfg, metrics: ms, assign: tiering.Assign(ms, cfg, today)}
+		tiers, err := st.NotebookTiers(ctx, today)
+		return tiersMsg{req: req, tiers: tiers, err: err}
 	}
 }
 
@@ -223,6 +229,9 @@ func (m *Model) current() screenModel { return m.screens()[m.active] }
 // Update routes messages: window size, ctrl+c, a focused input, global
 // keys, data messages to their owner, then the active screen.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if r, ok := msg.(reply); ok {
+		delete(m.sh.pending, r.requestID()) // answered, even if stale
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.sh.width, m.sh.height = max(msg.Width, 20), max(msg.Height, 8)
@@ -268,22 +277,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.req != m.tiersReq {
 			return m, nil
 		}
-		m.busy--
 		if msg.err != nil {
 			m.setErr(msg.err)
 			return m, nil
 		}
-		m.sh.cfg = msg.cfg
-		m.sh.tiers = make(map[int64]tiering.Tier, len(msg.assign))
-		m.sh.metrics = make(map[int64]tiering.Metrics, len(msg.metrics))
-		for id, a := range msg.assign {
-			m.sh.tiers[id] = a.Tier
-		}
-		for _, x := range msg.metrics {
-			m.sh.metrics[x.ID] = x
-		}
-		m.account.layoutViewport() // the card shows tier and value
-		return m, tea.Batch(m.pyramid.setData(msg.metrics, msg.assign), m.due.reload())
+		m.sh.tiers = msg.tiers
+		return m, tea.Batch(m.pyramid.reload(), m.due.reload())
 	case openAccountMsg:
 		m.active = scrAccount
 		return m, m.account.open(msg.id)
@@ -307,9 +306,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status, m.isErr = msg.what, false
 		// Writes change tiers, the agenda and the lists: reload what is visible.
 		return m, tea.Batch(m.loadTiers(), m.account.reload(), m.accounts.reload(), m.due.reload())
-	case busyMsg:
-		m.busy += int(msg)
-		return m, nil
 	case tea.MouseMsg:
 		return m, m.current().update(msg)
 	}
@@ -320,9 +316,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	return m, tea.Batch(cmds...)
 }
-
-// busyMsg adjusts the in-flight count (screens send +1 / -1).
-type busyMsg int
 
 func (m *Model) setErr(err error) {
 	m.status, m.isErr = "error: "+strings.TrimPrefix(err.Error(), "invalid: "), true
@@ -367,13 +360,13 @@ func (m *Model) View() string {
 	body := lipgloss.NewStyle().Width(m.sh.width).MaxWidth(m.sh.width).Height(m.bodyHeight()).MaxHeight(m.bodyHeight()).
 		Render(m.current().View())
 	status := ""
-	if m.busy > 0 {
+	if len(m.sh.pending) > 0 {
 		status = m.spinner.View() + " "
 	}
 	if m.isErr {
-		status += st.StatusErr.Render(termtext.Clean(m.status))
+		status += st.StatusErr.Render(render.Clean(m.status))
 	} else {
-		status += st.Status.Render(termtext.Clean(m.status))
+		status += st.Status.Render(render.Clean(m.status))
 	}
 	status = lipgloss.NewStyle().MaxWidth(m.sh.width).Render(status)
 	return lipgloss.JoinVertical(lipgloss.Left, lipgloss.NewStyle().MaxWidth(m.sh.width).Render(header), body, status, helpView)
@@ -425,7 +418,5 @@ func relDay(iso string, today time.Time) string {
 	if err != nil {
 		return iso
 	}
-	return termtext.RelDay(t, today)
+	return render.RelDay(t, today)
 }
-
-func money(v int64) string { return store.FormatMoneyGrouped(v) }

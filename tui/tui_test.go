@@ -2,6 +2,8 @@ package tui
 
 import (
 	"context"
+	"github.com/rolo-crm/rolo/insight"
+	"github.com/rolo-crm/rolo/money"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -64,8 +66,8 @@ func run(t testing.TB, m *Model, cmd tea.Cmd) {
 	run(t, m, next)
 }
 
-func start(t testing.TB, st Store, w, h int) *Model {
-	m := New(st, today, Options{Now: fixedNow, StaticCursor: true})
+func start(t testing.TB, st *store.Store, w, h int) *Model {
+	m := New(insight.New(st), today, Options{Now: fixedNow, StaticCursor: true})
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	run(t, m, m.Init())
 	return m
@@ -116,7 +118,7 @@ func sample(t testing.TB) *store.Store {
 	add(store.Customer{Name: "李四"})
 	anna := add(store.Customer{Name: "Anna Li"})
 	for i, id := range []int64{wxm, wxh, anna} {
-		if _, err := st.AddPurchase(ctx, store.Purchase{CustomerID: id, Date: "2026-11-01", Amount: int64(1000 * (3 - i)), Item: "茶"}); err != nil {
+		if _, err := st.AddPurchase(ctx, store.Purchase{CustomerID: id, Date: "2026-11-01", Amount: money.Amount(1000 * (3 - i)), Item: "茶"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -192,7 +194,7 @@ func TestAccountCardForms(t *testing.T) {
 	press(t, m, "b")
 	typeText(t, m, "12.345")
 	press(t, m, "ctrl+s")
-	if m.account.form == nil || !strings.Contains(m.View(), "more than two decimals") {
+	if m.account.form == nil || !strings.Contains(m.View(), "more than 2 decimals") {
 		t.Errorf("bad amount should stay in the form:\n%s", m.View())
 	}
 	press(t, m, "esc")

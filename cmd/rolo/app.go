@@ -11,8 +11,10 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
+	"github.com/rolo-crm/rolo/insight"
+	"github.com/rolo-crm/rolo/money"
+	"github.com/rolo-crm/rolo/render"
 	"github.com/rolo-crm/rolo/store"
-	"github.com/rolo-crm/rolo/tui/termtext"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -39,8 +41,9 @@ type App struct {
 	JSON   bool
 
 	store *store.Store
+	svc   *insight.Service
 	// OpenTUI runs the interactive program; nil when not wired (tests).
-	OpenTUI func(ctx context.Context, st *store.Store, today time.Time) error
+	OpenTUI func(ctx context.Context, svc *insight.Service, today time.Time) error
 }
 
 func newSystemApp() *App {
@@ -81,37 +84,61 @@ func (a *App) Store(ctx context.Context) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.store = st
+	a.adopt(st)
 	return st, nil
+}
+
+// adopt makes st the open notebook.
+func (a *App) adopt(st *store.Store) {
+	a.store, a.svc = st, insight.New(st)
+}
+
+// Service opens the notebook on first use and serves its use cases.
+func (a *App) Service(ctx context.Context) (*insight.Service, error) {
+	if _, err := a.Store(ctx); err != nil {
+		return nil, err
+	}
+	return a.svc, nil
 }
 
 // Close closes the notebook if it was opened.
 func (a *App) Close() {
 	if a.store != nil {
 		a.store.Close()
-		a.store = nil
+		a.store, a.svc = nil, nil
 	}
 }
 
 // open is how most commands start: the context, today and the notebook.
-func (a *App) open(cmd *cobra.Command) (context.Context, time.Time, *store.Store, error) {
+func (a *App) open(cmd *cobra.Command) (context.Context, time.Time, *insight.Service, error) {
 	ctx := cmd.Context()
 	today, err := a.Today()
 	if err != nil {
 		return ctx, today, nil, err
 	}
-	st, err := a.Store(ctx)
-	return ctx, today, st, err
+	svc, err := a.Service(ctx)
+	return ctx, today, svc, err
 }
 
 // customer opens the notebook and resolves a CUSTOMER argument.
-func (a *App) customer(cmd *cobra.Command, ref string) (*store.Store, store.Customer, error) {
-	st, err := a.Store(cmd.Context())
+func (a *App) customer(cmd *cobra.Command, ref string) (*insight.Service, store.Customer, error) {
+	svc, err := a.Service(cmd.Context())
 	if err != nil {
 		return nil, store.Customer{}, err
 	}
-	c, err := st.ResolveCustomer(cmd.Context(), ref)
-	return st, c, err
+	c, err := svc.Resolve(cmd.Context(), ref)
+	if store.KindOf(err) == store.KindNotFound {
+		err = fmt.Errorf("%w; try rolo find or rolo list", err)
+	}
+	return svc, c, err
+}
+
+// currency is the open notebook's currency (CNY before one is open).
+func (a *App) currency() money.Currency {
+	if a.store == nil {
+		return money.CNY
+	}
+	return a.store.Currency()
 }
 
 // Today is --as-of, or the local date now.
@@ -165,22 +192,33 @@ func exitCode(err error) int {
 		return exitOK
 	case errors.Is(err, errAttention):
 		return exitAttention
-	case errors.As(err, &ue), errors.Is(err, store.ErrInvalid), errors.Is(err, store.ErrNotFound),
-		errors.Is(err, store.ErrAmbiguous), errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrExists):
+	case errors.As(err, &ue):
 		return exitUsage
-	case errors.Is(err, store.ErrNoNotebook), errors.Is(err, store.ErrNotNotebook), errors.Is(err, store.ErrTooNew),
-		errors.Is(err, store.ErrDamaged), errors.Is(err, store.ErrBusy), errors.Is(err, store.ErrReadOnly),
-		errors.Is(err, store.ErrDiskFull), errors.Is(err, store.ErrNotPermitted):
+	}
+	switch store.KindOf(err) {
+	case store.KindInvalid, store.KindNotFound, store.KindAmbiguous, store.KindConflict, store.KindExists, store.KindNoModel:
+		return exitUsage
+	case store.KindNoNotebook, store.KindNotNotebook, store.KindTooNew, store.KindDamaged, store.KindBusy,
+		store.KindReadOnly, store.KindDiskFull, store.KindNotPermitted:
 		return exitNotebook
 	}
 	return exitFailure
 }
 
-// printError writes err to stderr as inert text.
+// hints say what to do about an error, by kind: the store's messages say
+// what went wrong and never name a command.
+var hints = map[store.Kind]string{
+	store.KindNoNotebook:  "run rolo init to create one, or pass --db with the path of your notebook",
+	store.KindNotNotebook: "pass --db with the path of a rolo notebook",
+	store.KindDamaged:     "run rolo check to see what is damaged, or restore a backup",
+	store.KindNoModel:     "run rolo clv to fit one",
+}
+
+// printError writes err to stderr as inert text, with what to do about it.
 func (a *App) printError(err error) {
 	msg := err.Error()
-	for _, sentinel := range []error{store.ErrInvalid, store.ErrNotFound, store.ErrConflict} {
-		msg = strings.Replace(msg, sentinel.Error()+": ", "", 1)
+	if h := hints[store.KindOf(err)]; h != "" && !strings.Contains(msg, h) {
+		msg += "; " + h
 	}
-	fmt.Fprintln(a.Err, "rolo: "+termtext.CleanText(msg))
+	fmt.Fprintln(a.Err, "rolo: "+render.CleanText(msg))
 }

@@ -1,98 +1,76 @@
 package main
 
 import (
-	"context"
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
-	"strings"
-	"time"
 
-	"github.com/rolo-crm/rolo/store"
+	"github.com/rolo-crm/rolo/insight"
+	"github.com/rolo-crm/rolo/settings"
 	"github.com/rolo-crm/rolo/tiering"
 	"github.com/rolo-crm/rolo/tiering/clv"
 	"github.com/spf13/cobra"
 )
 
-type clvFlags struct {
+type clvOptions struct {
 	horizon, discount, margin string
+	limit                     int
 }
 
-func (f *clvFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.horizon, "horizon", "12m", "how far ahead to value customers, in months (6m, 12m, 24m)")
-	cmd.Flags().StringVar(&f.discount, "discount", "10%", "yearly discount rate (money later is worth less)")
-	cmd.Flags().StringVar(&f.margin, "margin", "30%", "your margin on revenue")
-}
-
-func parsePercent(flag, s string) (float64, error) {
-	v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
-	if err != nil || v < 0 || v > 1000 {
-		return 0, usageErrorf("--%s %q: write a percentage such as 10%%", flag, s)
-	}
-	return v / 100, nil
-}
-
-func (f *clvFlags) options() (clv.Options, error) {
-	var o clv.Options
-	h := strings.TrimSuffix(strings.TrimSpace(f.horizon), "m")
-	n, err := strconv.Atoi(h)
-	if err != nil || n < 1 || n > 120 {
-		return o, usageErrorf("--horizon %q: write months such as 12m (1–120)", f.horizon)
-	}
-	o.HorizonMonths = n
-	if o.AnnualDiscount, err = parsePercent("discount", f.discount); err != nil {
-		return o, err
-	}
-	if o.Margin, err = parsePercent("margin", f.margin); err != nil {
-		return o, err
-	}
-	return o, nil
-}
-
-// analyzeCLV fits the lifetime-value models as of today (saving them for
-// show and the TUI) and values every buying customer.
-func analyzeCLV(ctx context.Context, st *store.Store, today time.Time, o clv.Options) (clv.Result, error) {
-	cs, err := st.CLVSummaries(ctx, today)
+// options are the analysis options: the notebook's clv settings, with
+// what the flags set on top.
+func (o *clvOptions) options(cmd *cobra.Command, svc *insight.Service) (*clv.Options, error) {
+	set, err := svc.Settings(cmd.Context())
 	if err != nil {
-		return clv.Result{}, err
+		return nil, err
 	}
-	ms, err := st.Metrics(ctx, today, store.MetricsOptions{Growth: true})
-	if err != nil {
-		return clv.Result{}, err
-	}
-	annual := make(map[int64]float64, len(ms))
-	prevBuyers, kept := 0, 0
-	for _, m := range ms {
-		annual[m.ID] = float64(m.Revenue12) / 100
-		if m.RevenuePrev12 > 0 {
-			prevBuyers++
-			if m.Revenue12 > 0 {
-				kept++
-			}
+	out := set.CLV
+	fs := cmd.Flags()
+	if fs.Changed("horizon") {
+		if out.HorizonMonths, err = settings.Months(o.horizon); err != nil {
+			return nil, usageErrorf("--horizon %q: %v", o.horizon, err)
 		}
 	}
-	retention := 0.0
-	if prevBuyers > 0 {
-		retention = float64(kept) / float64(prevBuyers)
-	}
-	res := clv.Analyze(cs, annual, retention, o)
-	if res.Fitted {
-		if err := st.SaveCLVModel(ctx, store.CLVModel{AsOf: today.Format(store.DateLayout), BG: res.BG, GG: res.GG}); err != nil {
-			return res, err
+	if fs.Changed("discount") {
+		if out.AnnualDiscount, err = settings.Percent(o.discount); err != nil {
+			return nil, usageErrorf("--discount %q: %v", o.discount, err)
 		}
 	}
-	return res, nil
+	if fs.Changed("margin") {
+		if out.Margin, err = settings.Percent(o.margin); err != nil {
+			return nil, usageErrorf("--margin %q: %v", o.margin, err)
+		}
+	}
+	return &out, nil
 }
 
-type clvRow struct {
-	clv.Row
+type clvRowJSON struct {
+	ID   int64        `json:"id"`
 	Name string       `json:"name"`
 	Tier tiering.Tier `json:"tier"`
+	lifetimeJSON
+}
+
+type clvJSON struct {
+	Model     clvModelJSON `json:"model"`
+	Customers []clvRowJSON `json:"customers"`
+}
+
+type clvModelJSON struct {
+	Fitted         bool            `json:"fitted"`
+	Reason         string          `json:"reason,omitempty"`
+	BG             *clv.BGNBD      `json:"bgnbd"`
+	GG             *clv.GammaGamma `json:"gamma_gamma"`
+	Retention      float64         `json:"retention"`
+	HorizonMonths  int             `json:"horizon_months"`
+	AnnualDiscount float64         `json:"annual_discount"`
+	Margin         float64         `json:"margin"`
+	AsOf           string          `json:"as_of"`
 }
 
 func newCLVCmd(a *App) *cobra.Command {
-	var f clvFlags
-	var n int
+	var o clvOptions
 	cmd := &cobra.Command{
 		Use:   "clv",
 		Short: "Customer lifetime value: who is still active and what they are worth",
@@ -104,81 +82,97 @@ their lifetime value over --horizon, discounted and times --margin.
 With fewer than 100 buying customers or 30 repeat buyers, or when the fit does
 not converge, rolo says so and uses the simple CLV m·r/(1+i−r) instead: m the
 customer's margin over the last 12 months, r the share of last year's buyers
-who bought again, i the discount rate. The fitted model is kept for rolo show
-and the account card.`,
+who bought again, i the discount rate. The model is kept, with the options it
+was valued with, for rolo show, the account card and rolo due. The options
+default to the settings clv.horizon, clv.discount and clv.margin.`,
+		Example: `  rolo clv
+  rolo clv --margin 45% --horizon 24m
+  rolo clv --json | jq '.customers[0]'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o, err := f.options()
-			if err != nil {
-				return err
-			}
-			ctx, today, st, err := a.open(cmd)
-			if err != nil {
-				return err
-			}
-			res, err := analyzeCLV(ctx, st, today, o)
-			if err != nil {
-				return err
-			}
-			tiers, err := currentTiers(ctx, a, st, today)
-			if err != nil {
-				return err
-			}
-			sort.SliceStable(res.Rows, func(i, j int) bool { return res.Rows[i].CLV > res.Rows[j].CLV })
-			ids := make([]int64, len(res.Rows))
-			for i, r := range res.Rows {
-				ids[i] = r.ID
-			}
-			cs, err := st.CustomersByID(ctx, ids)
-			if err != nil {
-				return err
-			}
-			rows := make([]clvRow, len(res.Rows))
-			for i, r := range res.Rows {
-				rows[i] = clvRow{Row: r, Name: cs[r.ID].Name, Tier: tiering.Tier(tiers[r.ID])}
-			}
-			if a.JSON {
-				res.Rows = nil
-				return writeJSON(a.Out, map[string]any{"model": res, "horizon_months": o.HorizonMonths,
-					"annual_discount": o.AnnualDiscount, "margin": o.Margin, "customers": rows})
-			}
-			num := func(v float64, prec int) string {
-				if v < 0 {
-					return ""
-				}
-				return strconv.FormatFloat(v, 'f', prec, 64)
-			}
-			if a.IsTTY {
-				if res.Fitted {
-					fmt.Fprintf(a.Out, "BG/NBD  r %.3f  α %.3f  a %.3f  b %.3f  (log-likelihood %.2f, %d customers)\n",
-						res.BG.R, res.BG.Alpha, res.BG.A, res.BG.B, res.BG.LL, res.BG.N)
-					fmt.Fprintf(a.Out, "Gamma-Gamma  p %.3f  q %.3f  γ %.3f  (%d repeat buyers)\n", res.GG.P, res.GG.Q, res.GG.V, res.GG.N)
-				} else {
-					fmt.Fprintf(a.Out, "Not fitting the models: %s.\nUsing the simple CLV m·r/(1+i−r) with retention r = %.0f%%.\n", res.Reason, 100*res.Retention)
-				}
-				fmt.Fprintf(a.Out, "Lifetime value over %d months at %.0f%% margin, discounted %.0f%% a year:\n\n", o.HorizonMonths, 100*o.Margin, 100*o.AnnualDiscount)
-			}
-			t := a.newTable(column{Name: "id", Right: true}, column{Name: "name", Min: 8}, column{Name: "tier"},
-				column{Name: "p(alive)", Right: true}, column{Name: "next 90d", Right: true}, column{Name: "spend", Right: true},
-				column{Name: "clv", Right: true})
-			shown := rows
-			if a.IsTTY && n > 0 && len(shown) > n {
-				shown = shown[:n]
-			}
-			for _, r := range shown {
-				t.add(strconv.FormatInt(r.ID, 10), r.Name, string(r.Tier), num(r.PAlive, 2), num(r.Expected90, 2),
-					num(r.ExpectedSpend, 2), a.money(int64(r.CLV*100+0.5)))
-			}
-			if err := t.print(); err != nil {
-				return err
-			}
-			if a.IsTTY && len(rows) > len(shown) {
-				fmt.Fprintf(a.Err, "top %d of %d; --limit 0 for all, --json for scripts\n", len(shown), len(rows))
-			}
-			return nil
+			return runCLV(cmd, a, o)
 		},
 	}
-	f.register(cmd)
-	cmd.Flags().IntVarP(&n, "limit", "n", 20, "on a terminal, show the top N (0 for all)")
+	cmd.Flags().StringVar(&o.horizon, "horizon", "12m", "how far ahead to value customers, in months (6m, 12m, 24m)")
+	cmd.Flags().StringVar(&o.discount, "discount", "10%", "yearly discount rate (money later is worth less)")
+	cmd.Flags().StringVar(&o.margin, "margin", "30%", "your margin on revenue")
+	cmd.Flags().IntVarP(&o.limit, "limit", "n", 20, "on a terminal, show the top N (0 for all)")
 	return cmd
+}
+
+func runCLV(cmd *cobra.Command, a *App, o clvOptions) error {
+	ctx, today, svc, err := a.open(cmd)
+	if err != nil {
+		return err
+	}
+	opts, err := o.options(cmd, svc)
+	if err != nil {
+		return err
+	}
+	lt, err := svc.Lifetime(ctx, insight.LifetimeQuery{AsOf: today, Options: opts})
+	if err != nil {
+		return err
+	}
+	tiers, err := svc.NotebookTiers(ctx, today)
+	if err != nil {
+		return err
+	}
+	rows := slices.Clone(lt.Rows)
+	slices.SortStableFunc(rows, func(x, y insight.LifetimeRow) int { return cmp.Compare(y.CLV, x.CLV) })
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	cs, err := svc.Store().CustomersByID(ctx, ids)
+	if err != nil {
+		return err
+	}
+	res := lt.Result
+	if a.JSON {
+		out := clvJSON{Model: clvModelJSON{Fitted: res.Fitted, Reason: res.Reason, Retention: res.Retention, HorizonMonths: lt.Options.HorizonMonths,
+			AnnualDiscount: lt.Options.AnnualDiscount, Margin: lt.Options.Margin, AsOf: today.Format("2006-01-02")},
+			Customers: make([]clvRowJSON, len(rows))}
+		if res.Fitted {
+			out.Model.BG, out.Model.GG = &res.BG, &res.GG
+		}
+		for i, r := range rows {
+			out.Customers[i] = clvRowJSON{ID: r.ID, Name: cs[r.ID].Name, Tier: tiers.Of(r.ID), lifetimeJSON: a.lifetimeJSON(r)}
+		}
+		return writeJSON(a.Out, out)
+	}
+	if a.IsTTY {
+		if res.Fitted {
+			fmt.Fprintf(a.Out, "BG/NBD  r %.3f  α %.3f  a %.3f  b %.3f  (log-likelihood %.2f, %d customers)\n",
+				res.BG.R, res.BG.Alpha, res.BG.A, res.BG.B, res.BG.LL, res.BG.N)
+			fmt.Fprintf(a.Out, "Gamma-Gamma  p %.3f  q %.3f  γ %.3f  (%d repeat buyers)\n", res.GG.P, res.GG.Q, res.GG.V, res.GG.N)
+		} else {
+			fmt.Fprintf(a.Out, "Not fitting the models: %s.\nUsing the simple CLV m·r/(1+i−r) with retention r = %.0f%%.\n", res.Reason, 100*res.Retention)
+		}
+		fmt.Fprintf(a.Out, "Lifetime value over %d months at %.0f%% margin, discounted %.0f%% a year:\n\n",
+			lt.Options.HorizonMonths, 100*lt.Options.Margin, 100*lt.Options.AnnualDiscount)
+	}
+	t := a.newTable(column{Name: "id", Right: true}, column{Name: "name", Min: 8}, column{Name: "tier"},
+		column{Name: "p(alive)", Right: true}, column{Name: "next 90d", Right: true}, column{Name: "spend", Right: true},
+		column{Name: "clv", Right: true})
+	shown := rows
+	if a.IsTTY && o.limit > 0 && len(shown) > o.limit {
+		shown = shown[:o.limit]
+	}
+	num := func(v float64, known bool) string {
+		if !known {
+			return ""
+		}
+		return strconv.FormatFloat(v, 'f', 2, 64)
+	}
+	for _, r := range shown {
+		t.add(strconv.FormatInt(r.ID, 10), cs[r.ID].Name, string(tiers.Of(r.ID)), num(r.PAlive, r.Known), num(r.Expected90, r.Known),
+			a.money(r.ExpectedSpend), a.money(r.CLV))
+	}
+	if err := t.print(); err != nil {
+		return err
+	}
+	if a.IsTTY && len(rows) > len(shown) {
+		fmt.Fprintf(a.Err, "top %d of %d; --limit 0 for all, --json for scripts\n", len(shown), len(rows))
+	}
+	return nil
 }

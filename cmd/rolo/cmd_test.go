@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/rolo-crm/rolo/render"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -89,7 +90,7 @@ func TestJSONOutput(t *testing.T) {
 		} `json:"customer"`
 		Tier      string `json:"tier"`
 		Purchases []struct {
-			Amount   int64  `json:"amount"`
+			Amount   string `json:"amount"`
 			NextDate string `json:"next_date"`
 		} `json:"purchases"`
 	}
@@ -98,7 +99,7 @@ func TestJSONOutput(t *testing.T) {
 		t.Fatalf("show --json is not JSON: %v\n%s", err, out)
 	}
 	if p.Customer.Name != "王小明" || p.Customer.Custom["车"] != "特斯拉" || p.Tier != "key" ||
-		len(p.Purchases) != 1 || p.Purchases[0].Amount != 9950 || p.Purchases[0].NextDate != "2027-01-01" {
+		len(p.Purchases) != 1 || p.Purchases[0].Amount != "99.50" || p.Purchases[0].NextDate != "2027-01-01" {
 		t.Errorf("show --json = %+v", p)
 	}
 	var list []map[string]any
@@ -130,7 +131,7 @@ func TestTTYTable(t *testing.T) {
 	// CJK names are two cells wide: the next column starts at the same cell in every row.
 	col := func(line, word string) int {
 		i := strings.Index(line, word)
-		return displayWidth(line[:i])
+		return render.Width(line[:i])
 	}
 	if a, b := col(lines[1], "prospect"), col(lines[2], "prospect"); a != b {
 		t.Errorf("columns misaligned (%d vs %d):\n%s", a, b, out)
@@ -148,7 +149,7 @@ func TestErrors(t *testing.T) {
 		want string
 	}{
 		{"unknown customer", []string{"show", "nobody"}, 2,
-			"rolo: no customer matches \"nobody\"; try `rolo find` or `rolo list`\n"},
+			"rolo: no customer matches \"nobody\"; try rolo find or rolo list\n"},
 		{"ambiguous name", []string{"buy", "王小明", "10"}, 2,
 			"rolo: \"王小明\" matches 2 customers; use an id or a longer name:\n  1\t王小明\n  2\t王小明\t华信\n"},
 		{"bad date", []string{"follow", "1", "2026-02-30", "call"}, 2,
@@ -156,13 +157,13 @@ func TestErrors(t *testing.T) {
 		{"negative quantity", []string{"buy", "1", "10", "--qty", "-2"}, 2,
 			"rolo: --qty \"-2\": the quantity must be a number of zero or more\n"},
 		{"bad amount", []string{"buy", "1", "12.345"}, 2,
-			"rolo: AMOUNT: \"12.345\" is not an amount (more than two decimals); write it like 1234.50\n"},
+			"rolo: AMOUNT: \"12.345\" is not an amount (more than 2 decimals); write it like 1234.50\n"},
 		{"bad kind", []string{"log", "1", "fax", "hi"}, 2,
 			"rolo: contact kind \"fax\" is not one of visit, call, message, email, meeting, gift, greeting, feedback, complaint\n"},
 		{"missing args", []string{"buy", "1"}, 2,
 			"rolo: buy needs a CUSTOMER and an AMOUNT (got 1 argument(s))\nUsage: rolo buy CUSTOMER AMOUNT [flags]\n"},
 		{"unknown follow-up", []string{"done", "77"}, 2,
-			"rolo: no follow-up with id 77; see `rolo due` for open ones\n"},
+			"rolo: no follow-up with id 77; the ids of open follow-ups are in rolo due\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -176,7 +177,7 @@ func TestErrors(t *testing.T) {
 	// A typo in --db is an error, not a new empty notebook.
 	e2 := &testEnv{t: t, db: filepath.Join(t.TempDir(), "missing.db"), env: map[string]string{}}
 	_, errs, code := e2.run(false, "list")
-	if code != 3 || !strings.Contains(errs, "no notebook at "+e2.db+"; run `rolo init`") {
+	if code != 3 || errs != "rolo: no notebook at "+e2.db+"; run rolo init to create one, or pass --db with the path of your notebook\n" {
 		t.Errorf("missing notebook: exit %d %q", code, errs)
 	}
 }

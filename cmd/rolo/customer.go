@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/rolo-crm/rolo/tiering"
 
 	"github.com/rolo-crm/rolo/store"
 	"github.com/spf13/cobra"
@@ -133,11 +135,7 @@ func (f *customerFlags) apply(cmd *cobra.Command, a *App, c *store.Customer) err
 	if fs.Changed("referred-by") {
 		c.ReferredBy = nil
 		if f.referredBy != "" {
-			st, err := a.Store(cmd.Context())
-			if err != nil {
-				return err
-			}
-			ref, err := st.ResolveCustomer(cmd.Context(), f.referredBy)
+			_, ref, err := a.customer(cmd, f.referredBy)
 			if err != nil {
 				return fmt.Errorf("--referred-by: %w", err)
 			}
@@ -156,7 +154,7 @@ func newAddCmd(a *App) *cobra.Command {
   rolo add "Anna Li" --email anna@example.com --tag vip --referred-by 王小明`,
 		Args: exactArgs(1, "the customer's NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := a.Store(cmd.Context())
+			svc, err := a.Service(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -164,7 +162,7 @@ func newAddCmd(a *App) *cobra.Command {
 			if err := f.apply(cmd, a, &c); err != nil {
 				return err
 			}
-			c, err = st.AddCustomer(cmd.Context(), c)
+			c, err = svc.AddCustomer(cmd.Context(), c)
 			if err != nil {
 				return fmt.Errorf("add customer: %w", err)
 			}
@@ -200,11 +198,11 @@ func newEditCmd(a *App) *cobra.Command {
 			if changed == 0 {
 				return usageErrorf("nothing to change; pass the fields to edit, e.g. --phone or --tag (see rolo edit --help)")
 			}
-			st, c, err := a.customer(cmd, args[0])
+			svc, c, err := a.customer(cmd, args[0])
 			if err != nil {
 				return err
 			}
-			c, err = st.UpdateCustomer(cmd.Context(), c.ID, func(c *store.Customer) error {
+			c, err = svc.UpdateCustomer(cmd.Context(), c.ID, func(c *store.Customer) error {
 				return f.apply(cmd, a, c)
 			})
 			if err != nil {
@@ -230,7 +228,7 @@ func newRmCmd(a *App) *cobra.Command {
 		Short: "Archive a customer (--purge deletes them and their history)",
 		Args:  exactArgs(1, "a CUSTOMER (id or name)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := a.Store(cmd.Context())
+			svc, err := a.Service(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -241,10 +239,10 @@ func newRmCmd(a *App) *cobra.Command {
 				if perr != nil {
 					return usageErrorf("--restore needs the customer's id (see rolo list --archived)")
 				}
-				if err := st.RestoreCustomer(ctx, id); err != nil {
+				if err := svc.RestoreCustomer(ctx, id); err != nil {
 					return err
 				}
-				c, err = st.Customer(ctx, id)
+				c, err = svc.Customer(ctx, id)
 				if err != nil {
 					return err
 				}
@@ -253,14 +251,14 @@ func newRmCmd(a *App) *cobra.Command {
 				}
 				return nil
 			}
-			c, err = st.ResolveCustomer(ctx, args[0])
+			_, c, err = a.customer(cmd, args[0])
 			if err != nil {
 				return err
 			}
 			if purge {
-				err = st.PurgeCustomer(ctx, c.ID)
+				err = svc.PurgeCustomer(ctx, c.ID)
 			} else {
-				err = st.ArchiveCustomer(ctx, c.ID)
+				err = svc.ArchiveCustomer(ctx, c.ID)
 			}
 			if err != nil {
 				return err
@@ -293,11 +291,11 @@ func newFindCmd(a *App) *cobra.Command {
   rolo find 普洱        # customers who bought Pu'er tea`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := a.Store(cmd.Context())
+			svc, err := a.Service(cmd.Context())
 			if err != nil {
 				return err
 			}
-			hits, err := st.Search(cmd.Context(), strings.Join(args, " "), store.SearchOptions{Limit: limit, IncludeArchived: archived})
+			hits, err := svc.Search(cmd.Context(), strings.Join(args, " "), store.SearchOptions{Limit: limit, IncludeArchived: archived})
 			if err != nil {
 				return err
 			}
@@ -324,79 +322,87 @@ func newFindCmd(a *App) *cobra.Command {
 	return cmd
 }
 
+type listOptions struct {
+	filter store.CustomerFilter
+	tiers  string
+}
+
 func newListCmd(a *App) *cobra.Command {
-	var f store.CustomerFilter
-	var tier string
+	var o listOptions
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List customers (filter by tag, tier, status, city)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := a.Store(cmd.Context())
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			tiers := map[int64]string{}
-			{
-				today, err := a.Today()
-				if err != nil {
-					return err
-				}
-				tiers, err = currentTiers(ctx, a, st, today)
-				if err != nil {
-					return err
-				}
-			}
-			if tier != "" {
-				want, err := parseTierList(tier)
-				if err != nil {
-					return err
-				}
-				f.IDs = []int64{}
-				for id, t := range tiers {
-					if want[t] {
-						f.IDs = append(f.IDs, id)
-					}
-				}
-				sort.Slice(f.IDs, func(i, j int) bool { return f.IDs[i] < f.IDs[j] })
-			}
-			cs, total, err := st.ListCustomers(ctx, f)
-			if err != nil {
-				return err
-			}
-			if a.JSON {
-				type row struct {
-					store.Customer
-					Tier string `json:"tier"`
-				}
-				out := make([]row, len(cs))
-				for i, c := range cs {
-					out[i] = row{c, tiers[c.ID]}
-				}
-				return writeJSONRows(a.Out, out)
-			}
-			t := a.newTable(column{Name: "id", Right: true}, column{Name: "name", Min: 8}, column{Name: "tier"},
-				column{Name: "status"}, column{Name: "company"}, column{Name: "phone"}, column{Name: "city"}, column{Name: "tags"})
-			for _, c := range cs {
-				t.add(strconv.FormatInt(c.ID, 10), c.Name, tiers[c.ID], c.Status, c.Company, c.Phone, c.City, strings.Join(c.Tags, ","))
-			}
-			if err := t.print(); err != nil {
-				return err
-			}
-			if a.IsTTY && total > len(cs) {
-				fmt.Fprintf(a.Err, "%d of %d shown; use --limit and --offset to page\n", len(cs), total)
-			}
-			return nil
-		},
+		Example: `  rolo list --tag vip
+  rolo list --tier key,major --city 杭州
+  rolo list --archived`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runList(cmd, a, o) },
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&f.Tag, "tag", "", "only customers with this tag")
-	fs.StringVar(&tier, "tier", "", "only these tiers, e.g. key,major")
-	fs.StringVar(&f.Status, "status", "", "only this status")
-	fs.StringVar(&f.City, "city", "", "only this city")
-	fs.BoolVar(&f.Archived, "archived", false, "list archived customers instead")
-	fs.IntVarP(&f.Limit, "limit", "n", 0, "show at most N customers")
-	fs.IntVar(&f.Offset, "offset", 0, "skip the first N customers")
+	fs.StringVar(&o.filter.Tag, "tag", "", "only customers with this tag")
+	fs.StringVar(&o.tiers, "tier", "", "only these tiers, e.g. key,major")
+	fs.StringVar(&o.filter.Status, "status", "", "only this status")
+	fs.StringVar(&o.filter.City, "city", "", "only this city")
+	fs.BoolVar(&o.filter.Archived, "archived", false, "list archived customers instead")
+	fs.IntVarP(&o.filter.Limit, "limit", "n", 0, "show at most N customers")
+	fs.IntVar(&o.filter.Offset, "offset", 0, "skip the first N customers")
 	return cmd
+}
+
+func runList(cmd *cobra.Command, a *App, o listOptions) error {
+	var want map[tiering.Tier]bool
+	if o.tiers != "" {
+		var err error
+		if want, err = parseTierList(o.tiers); err != nil {
+			return err
+		}
+	}
+	ctx, today, svc, err := a.open(cmd)
+	if err != nil {
+		return err
+	}
+	tiers, err := svc.NotebookTiers(ctx, today)
+	if err != nil {
+		return err
+	}
+	f := o.filter
+	if want != nil {
+		f.IDs = []int64{}
+		for id, t := range tiers {
+			if want[t] {
+				f.IDs = append(f.IDs, id)
+			}
+		}
+		if want[tiering.Prospect] {
+			f.Prospects = true
+		}
+		slices.Sort(f.IDs)
+	}
+	cs, total, err := svc.Store().ListCustomers(ctx, f)
+	if err != nil {
+		return err
+	}
+	if a.JSON {
+		type row struct {
+			store.Customer
+			Tier tiering.Tier `json:"tier"`
+		}
+		out := make([]row, len(cs))
+		for i, c := range cs {
+			out[i] = row{c, tiers.Of(c.ID)}
+		}
+		return writeJSONRows(a.Out, out)
+	}
+	t := a.newTable(column{Name: "id", Right: true}, column{Name: "name", Min: 8}, column{Name: "tier"},
+		column{Name: "status"}, column{Name: "company"}, column{Name: "phone"}, column{Name: "city"}, column{Name: "tags"})
+	for _, c := range cs {
+		t.add(strconv.FormatInt(c.ID, 10), c.Name, string(tiers.Of(c.ID)), c.Status, c.Company, c.Phone, c.City, strings.Join(c.Tags, ","))
+	}
+	if err := t.print(); err != nil {
+		return err
+	}
+	if a.IsTTY && total > len(cs) {
+		fmt.Fprintf(a.Err, "%d of %d shown; use --limit and --offset to page\n", len(cs), total)
+	}
+	return nil
 }

@@ -42,21 +42,20 @@ how the benchmarks build large notebooks:
 				}
 				path = filepath.Join(dir, "notebook.db")
 			} else if _, err := os.Stat(path); err == nil {
-				return fmt.Errorf("%w: %s already exists; choose another --out or remove it", store.ErrExists, path)
+				return store.Errorf(store.KindExists, "%s already exists; choose another --out or remove it", path)
 			}
 			st, err := store.Open(ctx, path, store.Options{Create: true, Now: func() time.Time { return today.Add(12 * time.Hour) }})
 			if err != nil {
 				return err
 			}
-			a.store = st
+			a.adopt(st)
 			if out != "" {
 				a.DBPath = out
 			}
 			started := time.Now()
 			stats, err := demo.Generate(ctx, st, o)
 			if err != nil {
-				st.Close()
-				a.store = nil
+				a.Close()
 				os.Remove(path)
 				return fmt.Errorf("demo: %w", err)
 			}
@@ -66,11 +65,10 @@ how the benchmarks build large notebooks:
 					"seconds": time.Since(started).Seconds()})
 			}
 			if !noTUI && a.IsTTY && a.InTTY && a.OpenTUI != nil {
-				err := a.OpenTUI(ctx, st, today)
+				err := a.OpenTUI(ctx, a.svc, today)
 				if out == "" {
 					// A throw-away sample: leave nothing behind in the temp folder.
-					st.Close()
-					a.store = nil
+					a.Close()
 					os.RemoveAll(filepath.Dir(path))
 				}
 				return err

@@ -1,77 +1,33 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
+	"github.com/rolo-crm/rolo/insight"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering"
 	"github.com/rolo-crm/rolo/tiering/agenda"
 	"github.com/spf13/cobra"
 )
 
-// agendaConfig reads the agenda settings of the notebook.
-func agendaConfig(ctx context.Context, st *store.Store, horizon int) (agenda.Config, error) {
-	set, err := st.Settings(ctx)
-	if err != nil {
-		return agenda.Config{}, err
-	}
-	cfg, err := agenda.ConfigFromSettings(set, horizon)
-	if err != nil {
-		return cfg, err
-	}
-	// A fitted lifetime model (rolo clv) adds low P(alive) to "slipping away".
-	if m, err := st.CLVModel(ctx); err == nil {
-		cfg.Alive = &m.BG
-	}
-	return cfg, nil
-}
-
-// agendaInputs loads customers with their current tiers, and open follow-ups.
-func agendaInputs(ctx context.Context, st *store.Store, today time.Time) ([]agenda.Customer, []agenda.Task, error) {
-	cfg, err := tierConfig(ctx, st)
-	if err != nil {
-		return nil, nil, err
-	}
-	// Tiers and the agenda's inputs are independent reads: take them side
-	// by side. Only the tiers are kept (not the metrics behind them).
-	var assign map[int64]tiering.Assignment
-	var tierErr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		var ms []tiering.Metrics
+// parseTierList reads --tier key,major.
+func parseTierList(s string) (map[tiering.Tier]bool, error) {
+	valid := []string{"key", "major", "ordinary", "small", "prospect"}
+	out := map[tiering.Tier]bool{}
+	for _, t := range strings.Split(s, ",") {
+		t = strings.TrimSpace(t)
 		ok := false
-		if cfg.Method == tiering.MethodPyramid && cfg.By == tiering.ByRevenue {
-			// The default needs only each buyer's revenue.
-			if ms, ok, tierErr = st.BuyerRevenue(ctx, today); tierErr != nil {
-				return
-			}
+		for _, v := range valid {
+			ok = ok || v == t
 		}
 		if !ok {
-			if ms, tierErr = st.Metrics(ctx, today, metricsFor(cfg)); tierErr != nil {
-				return
-			}
+			return nil, usageErrorf("unknown tier %q; use %s", t, strings.Join(valid, ", "))
 		}
-		assign = tiering.Assign(ms, cfg, today)
-	}()
-	cs, tasks, err := st.AgendaInputs(ctx, today)
-	<-done
-	if err != nil {
-		return nil, nil, err
+		out[tiering.Tier(t)] = true
 	}
-	if tierErr != nil {
-		return nil, nil, tierErr
-	}
-	for i := range cs {
-		if cs[i].Tier = assign[cs[i].ID].Tier; cs[i].Tier == "" {
-			cs[i].Tier = tiering.Prospect // no purchase: not among the buyers ranked
-		}
-	}
-	return cs, tasks, nil
+	return out, nil
 }
 
 type dueRow struct {
@@ -86,9 +42,13 @@ type dueRow struct {
 	ComplaintID int64        `json:"complaint_id,omitempty"`
 }
 
+type dueOptions struct {
+	days  int
+	tiers string
+}
+
 func newDueCmd(a *App) *cobra.Command {
-	var horizon int
-	var tiers string
+	var o dueOptions
 	cmd := &cobra.Command{
 		Use:   "due",
 		Short: "Who to contact today and why (exit 1 when something is overdue)",
@@ -107,67 +67,63 @@ lost customer is due a win-back contact.
 
 Exit status: 0 when nothing is overdue, 1 when something is — for cron and
 notification scripts, e.g.  rolo due >/dev/null || notify-send "rolo: overdue"`,
+		Example: `  rolo due
+  rolo due --tier key,major --days 14
+  rolo due --json | jq 'select(.reason == "complaint")'`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			today, err := a.Today()
-			if err != nil {
-				return err
-			}
-			if horizon < 0 || horizon > 366 {
-				return usageErrorf("--days must be 0–366, got %d", horizon)
-			}
-			var want map[string]bool
-			if tiers != "" {
-				if want, err = parseTierList(tiers); err != nil {
-					return err
-				}
-			}
-			st, err := a.Store(ctx)
-			if err != nil {
-				return err
-			}
-			cfg, err := agendaConfig(ctx, st, horizon)
-			if err != nil {
-				return err
-			}
-			cs, tasks, err := agendaInputs(ctx, st, today)
-			if err != nil {
-				return err
-			}
-			items := agenda.Build(today, cs, tasks, cfg)
-			rows := make([]dueRow, 0, len(items))
-			overdue := false
-			for _, it := range items {
-				if want != nil && !want[string(it.Tier)] {
-					continue
-				}
-				overdue = overdue || it.Overdue()
-				rows = append(rows, dueRow{Due: it.Due.Format(store.DateLayout), DaysOverdue: it.DaysOverdue,
-					CustomerID: it.CustomerID, Name: it.Name, Tier: it.Tier, Reason: string(it.Reason), Detail: it.Detail,
-					FollowUpID: it.FollowUpID, ComplaintID: it.ComplaintID})
-			}
-			if err := a.printDue(rows, today); err != nil {
-				return err
-			}
-			if overdue {
-				return errAttention
-			}
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runDue(cmd, a, o) },
 	}
-	cmd.Flags().IntVar(&horizon, "days", 7, "also show what falls due within this many days")
-	cmd.Flags().StringVar(&tiers, "tier", "", "only these tiers, e.g. key,major")
+	cmd.Flags().IntVar(&o.days, "days", 7, "also show what falls due within this many days")
+	cmd.Flags().StringVar(&o.tiers, "tier", "", "only these tiers, e.g. key,major")
 	return cmd
 }
 
-func (a *App) printDue(rows []dueRow, today time.Time) error {
+func runDue(cmd *cobra.Command, a *App, o dueOptions) error {
+	if o.days < 0 || o.days > 366 {
+		return usageErrorf("--days must be 0–366, got %d", o.days)
+	}
+	q := insight.AgendaQuery{Days: o.days}
+	if o.tiers != "" {
+		var err error
+		if q.Only, err = parseTierList(o.tiers); err != nil {
+			return err
+		}
+	}
+	ctx, today, svc, err := a.open(cmd)
+	if err != nil {
+		return err
+	}
+	q.AsOf = today
+	ag, err := svc.Agenda(ctx, q)
+	if err != nil {
+		return err
+	}
+	if err := a.printDue(ag); err != nil {
+		return err
+	}
+	if ag.Overdue() > 0 {
+		return errAttention
+	}
+	return nil
+}
+
+func dueRowOf(it agenda.Item) dueRow {
+	return dueRow{Due: it.Due.Format(store.DateLayout), DaysOverdue: it.DaysOverdue, CustomerID: it.CustomerID, Name: it.Name,
+		Tier: it.Tier, Reason: string(it.Reason), Detail: it.Detail, FollowUpID: it.FollowUpID, ComplaintID: it.ComplaintID}
+}
+
+func (a *App) printDue(ag *insight.Agenda) error {
 	if a.JSON {
+		rows := make([]dueRow, len(ag.Items))
+		for i, it := range ag.Items {
+			rows[i] = dueRowOf(it)
+		}
 		return writeJSONRows(a.Out, rows)
 	}
 	if !a.IsTTY {
 		t := a.newTable()
-		for _, r := range rows {
+		for _, it := range ag.Items {
+			r := dueRowOf(it)
 			id := ""
 			if r.FollowUpID != 0 {
 				id = strconv.FormatInt(r.FollowUpID, 10)
@@ -176,7 +132,7 @@ func (a *App) printDue(rows []dueRow, today time.Time) error {
 		}
 		return t.print()
 	}
-	if len(rows) == 0 {
+	if len(ag.Entries) == 0 {
 		fmt.Fprintln(a.Out, "Nothing due. Good time to call a key customer anyway.")
 		return nil
 	}
@@ -184,38 +140,27 @@ func (a *App) printDue(rows []dueRow, today time.Time) error {
 	t := a.newTable(column{Name: "when"}, column{Name: "customer", Min: 8}, column{Name: "tier"}, column{Name: "why"},
 		column{Name: "detail", Min: 16}, column{Name: "done", Right: true})
 	// One line per customer: the most urgent reason, and what else is due.
-	byCustomer := map[int64][]dueRow{}
-	var order []int64
-	for _, r := range rows {
-		if _, ok := byCustomer[r.CustomerID]; !ok {
-			order = append(order, r.CustomerID)
+	for _, e := range ag.Entries {
+		it := e.Top()
+		when := relDay(it.Due, ag.AsOf)
+		if it.Overdue() {
+			when = fmt.Sprintf("%dd overdue", it.DaysOverdue)
 		}
-		byCustomer[r.CustomerID] = append(byCustomer[r.CustomerID], r)
-	}
-	nOver := 0
-	for _, id := range order {
-		rs := byCustomer[id]
-		r := rs[0]
-		when := relDay(mustDay(r.Due), today)
-		if r.DaysOverdue > 0 {
-			when = fmt.Sprintf("%dd overdue", r.DaysOverdue)
-			nOver++
-		}
-		why := r.Reason
-		if len(rs) > 1 {
+		why := string(it.Reason)
+		if len(e.Items) > 1 {
 			var more []string
-			for _, x := range rs[1:] {
-				more = append(more, x.Reason)
+			for _, x := range e.Items[1:] {
+				more = append(more, string(x.Reason))
 			}
 			why += " +" + strings.Join(more, ",")
 		}
 		var ids []string
-		for _, x := range rs {
+		for _, x := range e.Items {
 			if x.FollowUpID != 0 {
 				ids = append(ids, strconv.FormatInt(x.FollowUpID, 10))
 			}
 		}
-		t.add(when, fmt.Sprintf("%s #%d", r.Name, r.CustomerID), string(r.Tier), why, r.Detail, strings.Join(ids, " "))
+		t.add(when, fmt.Sprintf("%s #%d", it.Name, it.CustomerID), string(it.Tier), why, it.Detail, strings.Join(ids, " "))
 	}
 	var b strings.Builder
 	sub := *a
@@ -224,6 +169,7 @@ func (a *App) printDue(rows []dueRow, today time.Time) error {
 	if err := t.print(); err != nil {
 		return err
 	}
+	nOver := ag.Overdue()
 	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
 	for i, l := range lines {
 		if i >= 1 && i <= nOver {
@@ -231,13 +177,9 @@ func (a *App) printDue(rows []dueRow, today time.Time) error {
 		}
 		fmt.Fprintln(a.Out, l)
 	}
-	fmt.Fprintf(a.Out, "\n%d customers overdue, %d due soon. rolo done ID marks a follow-up done; rolo log records a contact.\n", nOver, len(order)-nOver)
+	fmt.Fprintf(a.Out, "\n%s overdue, %d due soon. rolo done ID marks a follow-up done; rolo log records a contact.\n",
+		plural(nOver, "customer"), len(ag.Entries)-nOver)
 	return nil
-}
-
-func mustDay(s string) time.Time {
-	t, _ := time.Parse(store.DateLayout, s)
-	return t
 }
 
 func newGreetCmd(a *App) *cobra.Command {
@@ -252,51 +194,32 @@ already greeted. Logging the greeting (rolo log CUSTOMER greeting "...") marks i
 		Example: "  rolo greet --festival mid-autumn\n  rolo greet --festival spring --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, today, st, err := a.open(cmd)
+			ctx, today, svc, err := a.open(cmd)
 			if err != nil {
 				return err
 			}
-			cfg, err := agendaConfig(ctx, st, 7)
+			g, err := svc.Greetings(ctx, festival, today)
 			if err != nil {
 				return err
 			}
-			var fest *agenda.Festival
-			var keys []string
-			for i, f := range cfg.Festivals {
-				keys = append(keys, f.Key)
-				if f.Key == strings.ToLower(festival) {
-					fest = &cfg.Festivals[i]
-				}
-			}
-			if fest == nil {
-				return usageErrorf("unknown festival %q; use one of %s", festival, strings.Join(keys, ", "))
-			}
-			date, err := fest.Next(today)
-			if err != nil {
-				return err
-			}
-			cs, _, err := agendaInputs(ctx, st, today)
-			if err != nil {
-				return err
-			}
-			list := agenda.GreetingList(cs, date, cfg.FestivalDays)
 			if a.JSON {
 				type row struct {
 					ID   int64        `json:"id"`
 					Name string       `json:"name"`
 					Tier tiering.Tier `json:"tier"`
 				}
-				out := make([]row, len(list))
-				for i, c := range list {
+				out := make([]row, len(g.Customers))
+				for i, c := range g.Customers {
 					out[i] = row{c.ID, c.Name, c.Tier}
 				}
-				return writeJSON(a.Out, map[string]any{"festival": fest.Name, "date": date.Format(store.DateLayout), "customers": out})
+				return writeJSON(a.Out, map[string]any{"festival": g.Festival.Name, "date": g.Date.Format(store.DateLayout), "customers": out})
 			}
 			if a.IsTTY {
-				fmt.Fprintf(a.Out, "%s is on %s (%s). %d customers to greet:\n", fest.Name, date.Format(store.DateLayout), relDay(date, today), len(list))
+				fmt.Fprintf(a.Out, "%s is on %s (%s). %s to greet:\n", g.Festival.Name, g.Date.Format(store.DateLayout),
+					relDay(g.Date, today), plural(len(g.Customers), "customer"))
 			}
 			t := a.newTable(column{Name: "id", Right: true}, column{Name: "name"}, column{Name: "tier"})
-			for _, c := range list {
+			for _, c := range g.Customers {
 				t.add(strconv.FormatInt(c.ID, 10), c.Name, string(c.Tier))
 			}
 			return t.print()

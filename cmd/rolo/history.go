@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/spf13/cobra"
 )
@@ -23,8 +24,12 @@ func newBuyCmd(a *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p := store.Purchase{Item: item, Channel: channel, SpecialRequests: requests, Mood: mood, Note: note, Quantity: 1}
-			if p.Amount, err = parseAmount("AMOUNT", args[1]); err != nil {
+			svc, c, err := a.customer(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			p := store.Purchase{CustomerID: c.ID, Item: item, Channel: channel, SpecialRequests: requests, Mood: mood, Note: note, Quantity: 1}
+			if p.Amount, err = a.parseAmount("AMOUNT", args[1]); err != nil {
 				return err
 			}
 			if qty != "" {
@@ -35,14 +40,14 @@ func newBuyCmd(a *App) *cobra.Command {
 				p.Quantity = q
 			}
 			if cost != "" {
-				v, err := parseAmount("--cost", cost)
+				v, err := a.parseAmount("--cost", cost)
 				if err != nil {
 					return err
 				}
 				p.Cost = &v
 			}
 			if paid != "" {
-				v, err := parseAmount("--paid", paid)
+				v, err := a.parseAmount("--paid", paid)
 				if err != nil {
 					return err
 				}
@@ -62,16 +67,11 @@ func newBuyCmd(a *App) *cobra.Command {
 				}
 				p.NextDate = n.Format(store.DateLayout)
 			}
-			st, c, err := a.customer(cmd, args[0])
+			p, err = svc.AddPurchase(cmd.Context(), p)
 			if err != nil {
 				return err
 			}
-			p.CustomerID = c.ID
-			p, err = st.AddPurchase(cmd.Context(), p)
-			if err != nil {
-				return err
-			}
-			return a.reportAdded(p, p.ID, fmt.Sprintf("Recorded %s for %s on %s", a.money(p.Amount), clean(c.Name), p.Date))
+			return a.reportAdded(a.purchaseJSON(p), p.ID, fmt.Sprintf("Recorded %s for %s on %s", a.money(p.Amount), clean(c.Name), p.Date))
 		},
 	}
 	fs := cmd.Flags()
@@ -88,10 +88,12 @@ func newBuyCmd(a *App) *cobra.Command {
 	return cmd
 }
 
-func parseAmount(what, s string) (int64, error) {
-	v, err := store.ParseMoney(s)
+// parseAmount reads an amount of zero or more in the notebook currency
+// (the notebook must be open).
+func (a *App) parseAmount(what, s string) (money.Amount, error) {
+	v, err := a.currency().Parse(s)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %w", what, err)
+		return 0, usageErrorf("%s: %v", what, err)
 	}
 	if v < 0 {
 		return 0, usageErrorf("%s %q: must be zero or more", what, s)
@@ -140,17 +142,17 @@ func logContact(cmd *cobra.Command, a *App, ref, kind, text, when string) error 
 	if err != nil {
 		return err
 	}
-	st, c, err := a.customer(cmd, ref)
+	svc, c, err := a.customer(cmd, ref)
 	if err != nil {
 		return err
 	}
-	k, err := st.AddContact(cmd.Context(), store.Contact{CustomerID: c.ID, Kind: kind, Summary: text, At: at})
+	k, err := svc.AddContact(cmd.Context(), store.Contact{CustomerID: c.ID, Kind: kind, Summary: text, At: at})
 	if err != nil {
 		return err
 	}
 	what := "Logged " + kind + " with " + clean(c.Name)
 	if kind == "complaint" {
-		what = "Opened complaint from " + clean(c.Name) + "; rolo resolve " + strconv.FormatInt(k.ID, 10) + " when it is fixed"
+		what = fmt.Sprintf("Opened complaint %d from %s; rolo resolve %d --complaint %d when it is fixed", k.ID, clean(c.Name), c.ID, k.ID)
 	}
 	return a.reportAdded(k, k.ID, what)
 }
@@ -187,50 +189,52 @@ func newComplaintCmd(a *App) *cobra.Command {
 
 func newResolveCmd(a *App) *cobra.Command {
 	var note string
+	var complaint int64
 	cmd := &cobra.Command{
-		Use:   "resolve COMPLAINT_ID|CUSTOMER",
+		Use:   "resolve CUSTOMER [--complaint ID]",
 		Short: "Resolve a complaint and schedule a satisfaction check-in",
-		Long: `Resolve a complaint by its id, or a customer's only open complaint.
-A follow-up to check the customer is satisfied is scheduled ` + strconv.Itoa(store.CheckInDays) + ` days later.`,
-		Args: exactArgs(1, "a complaint id or a CUSTOMER"),
+		Long: `Resolve a customer's open complaint — their only one, or the one --complaint
+names (ids are in rolo show and rolo due). A follow-up to check the customer
+is satisfied is scheduled ` + strconv.Itoa(store.CheckInDays) + ` days later.`,
+		Example: `  rolo resolve 王小明 --note "replaced the damaged cakes"
+  rolo resolve 42 --complaint 317`,
+		Args: exactArgs(1, "a CUSTOMER"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			today, err := a.Today()
 			if err != nil {
 				return err
 			}
-			st, err := a.Store(cmd.Context())
+			svc, c, err := a.customer(cmd, args[0])
 			if err != nil {
 				return err
 			}
 			ctx := cmd.Context()
-			id, perr := strconv.ParseInt(args[0], 10, 64)
-			if perr != nil {
-				c, err := st.ResolveCustomer(ctx, args[0])
-				if err != nil {
-					return err
+			open, err := svc.OpenComplaints(ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			id := complaint
+			switch {
+			case id != 0:
+				found := false
+				for _, k := range open {
+					found = found || k.ID == id
 				}
-				open, err := st.OpenComplaints(ctx, c.ID)
-				if err != nil {
-					return err
+				if !found {
+					return store.Errorf(store.KindNotFound, "%s has no open complaint %d (open: %s)", c.Name, id, complaintIDs(open))
 				}
-				switch len(open) {
-				case 0:
-					return fmt.Errorf("%w: %s has no open complaint", store.ErrNotFound, c.Name)
-				case 1:
-					id = open[0].ID
-				default:
-					ids := make([]string, len(open))
-					for i, k := range open {
-						ids[i] = strconv.FormatInt(k.ID, 10)
-					}
-					return fmt.Errorf("%w: %s has %d open complaints (ids %s); resolve one by id", store.ErrAmbiguous, c.Name, len(open), strings.Join(ids, ", "))
-				}
+			case len(open) == 0:
+				return store.Errorf(store.KindNotFound, "%s has no open complaint", c.Name)
+			case len(open) == 1:
+				id = open[0].ID
+			default:
+				return store.Errorf(store.KindAmbiguous, "%s has %d open complaints (%s); say which with --complaint ID", c.Name, len(open), complaintIDs(open))
 			}
 			at := a.Now()
 			if a.AsOf != "" {
 				at = today.Add(12 * time.Hour)
 			}
-			f, err := st.ResolveComplaint(ctx, id, at, note)
+			f, err := svc.ResolveComplaint(ctx, id, at, note)
 			if err != nil {
 				return err
 			}
@@ -238,7 +242,16 @@ A follow-up to check the customer is satisfied is scheduled ` + strconv.Itoa(sto
 		},
 	}
 	cmd.Flags().StringVar(&note, "note", "", "how it was resolved (logged as feedback)")
+	cmd.Flags().Int64Var(&complaint, "complaint", 0, "the complaint's id, when the customer has several open")
 	return cmd
+}
+
+func complaintIDs(ks []store.Contact) string {
+	ids := make([]string, len(ks))
+	for i, k := range ks {
+		ids[i] = strconv.FormatInt(k.ID, 10)
+	}
+	return "ids " + strings.Join(ids, ", ")
 }
 
 func newSurveyCmd(a *App) *cobra.Command {
@@ -266,12 +279,12 @@ func newSurveyCmd(a *App) *cobra.Command {
 				}
 			}
 			v.Date = d.Format(store.DateLayout)
-			st, c, err := a.customer(cmd, args[0])
+			svc, c, err := a.customer(cmd, args[0])
 			if err != nil {
 				return err
 			}
 			v.CustomerID = c.ID
-			v, err = st.AddSurvey(cmd.Context(), v)
+			v, err = svc.AddSurvey(cmd.Context(), v)
 			if err != nil {
 				return err
 			}
@@ -305,11 +318,11 @@ func newFollowCmd(a *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, c, err := a.customer(cmd, args[0])
+			svc, c, err := a.customer(cmd, args[0])
 			if err != nil {
 				return err
 			}
-			f, err := st.AddFollowUp(cmd.Context(), store.FollowUp{CustomerID: c.ID, Due: due.Format(store.DateLayout), What: args[2]})
+			f, err := svc.AddFollowUp(cmd.Context(), store.FollowUp{CustomerID: c.ID, Due: due.Format(store.DateLayout), What: args[2]})
 			if err != nil {
 				return err
 			}
@@ -335,7 +348,7 @@ func newDoneCmd(a *App) *cobra.Command {
 					return usageErrorf("%q is not a follow-up id; see the ids in rolo due", s)
 				}
 			}
-			st, err := a.Store(cmd.Context())
+			svc, err := a.Service(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -344,8 +357,10 @@ func newDoneCmd(a *App) *cobra.Command {
 				at = today.Add(12 * time.Hour)
 			}
 			for _, id := range ids {
-				f, err := st.CompleteFollowUp(cmd.Context(), id, at)
-				if err != nil {
+				f, err := svc.CompleteFollowUp(cmd.Context(), id, at)
+				if store.KindOf(err) == store.KindNotFound {
+					return fmt.Errorf("%w; the ids of open follow-ups are in rolo due", err)
+				} else if err != nil {
 					return err
 				}
 				if a.JSON {

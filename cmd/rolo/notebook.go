@@ -21,7 +21,7 @@ func newInitCmd(a *App) *cobra.Command {
 				return err
 			}
 			if _, err := os.Stat(path); err == nil {
-				return fmt.Errorf("%w at %s; rolo is ready to use (pass --db to create another)", store.ErrExists, path)
+				return store.Errorf(store.KindExists, "a notebook already exists at %s; rolo is ready to use (pass --db to create another)", path)
 			} else if !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
@@ -96,7 +96,7 @@ func newCheckCmd(a *App) *cobra.Command {
 				}
 			}
 			if !rep.OK {
-				return fmt.Errorf("%w: %s failed its check; restore a backup (rolo backup makes one)", store.ErrDamaged, st.Path())
+				return store.Errorf(store.KindDamaged, "%s failed its check; restore a backup (rolo backup makes one)", st.Path())
 			}
 			return nil
 		},

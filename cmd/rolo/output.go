@@ -5,12 +5,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"math"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/rolo-crm/rolo/money"
+	"github.com/rolo-crm/rolo/render"
 	"github.com/rolo-crm/rolo/store"
-	"github.com/rolo-crm/rolo/tui/termtext"
 )
 
 // writeJSON is the one way commands print --json.
@@ -96,13 +98,13 @@ func (t *table) print() error {
 	clean := make([][]string, len(t.rows))
 	widths := make([]int, len(t.cols))
 	for i, c := range t.cols {
-		widths[i] = termtext.Width(c.Name)
+		widths[i] = render.Width(c.Name)
 	}
 	for i, r := range t.rows {
 		clean[i] = make([]string, len(r))
 		for j, c := range r {
-			clean[i][j] = termtext.Clean(c)
-			widths[j] = max(widths[j], termtext.Width(clean[i][j]))
+			clean[i][j] = render.Clean(c)
+			widths[j] = max(widths[j], render.Width(clean[i][j]))
 		}
 	}
 	fitWidths(widths, t.cols, t.a.Width)
@@ -116,11 +118,11 @@ func (t *table) print() error {
 				c = cells[j]
 			}
 			if t.cols[j].Right {
-				c = termtext.PadLeft(c, widths[j])
+				c = render.PadLeft(c, widths[j])
 			} else if j < len(t.cols)-1 {
-				c = termtext.PadRight(c, widths[j])
+				c = render.PadRight(c, widths[j])
 			} else {
-				c = termtext.Truncate(c, widths[j])
+				c = render.Truncate(c, widths[j])
 			}
 			if style != nil {
 				c = style.Render(c)
@@ -172,14 +174,17 @@ func fitWidths(widths []int, cols []column, total int) {
 	}
 }
 
-// money formats minor units for people: thousands separated on a TTY,
-// plain decimals in a pipe.
-func (a *App) money(v int64) string {
+// money formats an amount for people: thousands separated on a TTY, plain
+// decimals in a pipe, in the notebook currency.
+func (a *App) money(v money.Amount) string {
 	if !a.IsTTY {
-		return store.FormatMoney(v)
+		return a.currency().Format(v)
 	}
-	return store.FormatMoneyGrouped(v)
+	return a.currency().Grouped(v)
 }
+
+// dec is an amount as JSON writes it: a decimal string in the notebook currency.
+func (a *App) dec(v money.Amount) money.Decimal { return a.currency().In(v) }
 
 // date formats an ISO date: relative to today on a TTY ("3d ago", "in 2d",
 // "today"), as is in a pipe.
@@ -194,8 +199,10 @@ func (a *App) date(iso string, today time.Time) string {
 	return relDay(t, today)
 }
 
-func relDay(t, today time.Time) string { return termtext.RelDay(t, today) }
-
-func displayWidth(s string) int { return termtext.Width(s) }
+func relDay(t, today time.Time) string { return render.RelDay(t, today) }
 
 func lipglossColor(hex string) lipgloss.Color { return lipgloss.Color(hex) }
+
+// moneyOf is a sum of amounts computed as a float (tier values) back in
+// minor units; such sums are exact far beyond any notebook.
+func moneyOf(v float64) money.Amount { return money.Amount(math.Round(v)) }

@@ -7,6 +7,19 @@ import (
 	"testing"
 )
 
+// tierRow and rfmRow read the JSON rows of pyramid and rfm.
+type tierRow struct {
+	ID   int64  `json:"id"`
+	Tier string `json:"tier"`
+}
+
+type rfmRow struct {
+	ID           int64 `json:"id"`
+	R, F, M      int
+	Segment      string `json:"segment"`
+	SegmentLabel string `json:"segment_label"`
+}
+
 // sevenCustomers: c1 bought 700, c2 600 ... c7 100, all on 2026-10-01, plus a prospect.
 func sevenCustomers(t *testing.T) *testEnv {
 	e := newEnv(t)
@@ -21,14 +34,14 @@ func sevenCustomers(t *testing.T) *testEnv {
 func TestPyramidPipedAndJSON(t *testing.T) {
 	e := sevenCustomers(t)
 	got := e.ok("pyramid")
-	want := "1\t客户1\tkey\t700\t700.00\t0.00\t1\t2026-10-01\t\n" +
-		"2\t客户2\tmajor\t600\t600.00\t0.00\t1\t2026-10-01\t\n" +
-		"3\t客户3\tordinary\t500\t500.00\t0.00\t1\t2026-10-01\t\n" +
-		"4\t客户4\tordinary\t400\t400.00\t0.00\t1\t2026-10-01\t\n" +
-		"5\t客户5\tsmall\t300\t300.00\t0.00\t1\t2026-10-01\t\n" +
-		"6\t客户6\tsmall\t200\t200.00\t0.00\t1\t2026-10-01\t\n" +
-		"7\t客户7\tsmall\t100\t100.00\t0.00\t1\t2026-10-01\t\n" +
-		"8\tProspect Pat\tprospect\t0\t0.00\t0.00\t0\t\t\n"
+	want := "1\t客户1\tkey\t700.00\t700.00\t0.00\t1\t2026-10-01\t\n" +
+		"2\t客户2\tmajor\t600.00\t600.00\t0.00\t1\t2026-10-01\t\n" +
+		"3\t客户3\tordinary\t500.00\t500.00\t0.00\t1\t2026-10-01\t\n" +
+		"4\t客户4\tordinary\t400.00\t400.00\t0.00\t1\t2026-10-01\t\n" +
+		"5\t客户5\tsmall\t300.00\t300.00\t0.00\t1\t2026-10-01\t\n" +
+		"6\t客户6\tsmall\t200.00\t200.00\t0.00\t1\t2026-10-01\t\n" +
+		"7\t客户7\tsmall\t100.00\t100.00\t0.00\t1\t2026-10-01\t\n" +
+		"8\tProspect Pat\tprospect\t0.00\t0.00\t0.00\t0\t\t\n"
 	if got != want {
 		t.Errorf("pyramid piped:\n%s\nwant:\n%s", got, want)
 	}
@@ -57,7 +70,8 @@ func TestPyramidTTY(t *testing.T) {
 	if code != 0 {
 		t.Fatal(code)
 	}
-	for _, want := range []string{"关键客户", "小客户", "1 prospects (no purchase yet)", "key 关键客户", "14.3%", "25.0%"} {
+	for _, want := range []string{"重要客户", "小客户", "1 prospect (no purchase yet)", "key 重要客户", "14.3%", "25.0%",
+		"关键客户 (key + major): 2 customers, 29% of the customers, bring 46% of the revenue."} {
 		if !strings.Contains(out, want) {
 			t.Errorf("pyramid on a terminal lacks %q:\n%s", want, out)
 		}

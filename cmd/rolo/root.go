@@ -38,15 +38,11 @@ Run rolo alone on a terminal to open the interactive notebook.`,
 			if !a.IsTTY || !a.InTTY || a.OpenTUI == nil {
 				return cmd.Help()
 			}
-			st, err := a.Store(cmd.Context())
+			ctx, today, svc, err := a.open(cmd)
 			if err != nil {
 				return err
 			}
-			today, err := a.Today()
-			if err != nil {
-				return err
-			}
-			return a.OpenTUI(cmd.Context(), st, today)
+			return a.OpenTUI(ctx, svc, today)
 		},
 	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {

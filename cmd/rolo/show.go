@@ -1,112 +1,105 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/rolo-crm/rolo/tiering/clv"
-
+	"github.com/rolo-crm/rolo/insight"
+	"github.com/rolo-crm/rolo/render"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering"
-	"github.com/rolo-crm/rolo/tui/termtext"
 	"github.com/spf13/cobra"
 )
 
-func clean(s string) string { return termtext.Clean(s) }
+func clean(s string) string { return render.Clean(s) }
 
-// profile is what show prints and --json returns.
-type profile struct {
-	Customer  store.Customer     `json:"customer"`
-	Tier      tiering.Tier       `json:"tier"`
-	TierLabel string             `json:"tier_label"`
-	Treatment tiering.Treatment  `json:"treatment"`
-	Metrics   tiering.Metrics    `json:"metrics"`
-	Referrer  *store.Customer    `json:"referrer"`
-	Purchases []store.Purchase   `json:"purchases"`
-	Contacts  []store.Contact    `json:"contacts"`
-	FollowUps []store.FollowUp   `json:"followups"`
-	Surveys   []store.Survey     `json:"surveys"`
-	History   []store.TierChange `json:"tier_history"`
-	Open      []store.Contact    `json:"open_complaints"`
-	Lifetime  *lifetime          `json:"lifetime"`
+type showOptions struct {
+	ref   string
+	limit int
 }
 
 func newShowCmd(a *App) *cobra.Command {
-	var n int
+	var o showOptions
 	cmd := &cobra.Command{
 		Use:   "show CUSTOMER",
 		Short: "Show a customer's card: profile, tier, purchases, contacts, follow-ups",
-		Args:  exactArgs(1, "a CUSTOMER (id or name)"),
+		Example: `  rolo show 王小明
+  rolo show 42 --limit 0        # every purchase and contact
+  rolo show wxm --json | jq .metrics.revenue`,
+		Args: exactArgs(1, "a CUSTOMER (id or name)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, today, st, err := a.open(cmd)
-			if err != nil {
-				return err
-			}
-			c, err := st.ResolveCustomer(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			p := profile{Customer: c}
-			cfg, err := tierConfig(ctx, st)
-			if err != nil {
-				return err
-			}
-			full, err := st.Metrics(ctx, today, store.MetricsOptions{Only: c.ID})
-			if err != nil {
-				return err
-			}
-			if len(full) == 1 {
-				p.Metrics = full[0]
-			}
-			if p.Tier, err = tierOf(ctx, st, cfg, c.ID, p.Metrics, today); err != nil {
-				return err
-			}
-			p.TierLabel = tiering.Label(p.Tier)
-			p.Treatment = tiering.TreatmentFor(p.Tier)
-			if c.CadenceDays != nil {
-				p.Treatment.CadenceDays = *c.CadenceDays
-			}
-			if c.ReferredBy != nil {
-				if r, err := st.Customer(ctx, *c.ReferredBy); err == nil {
-					p.Referrer = &r
-				}
-			}
-			if p.Purchases, err = st.Purchases(ctx, c.ID, n); err != nil {
-				return err
-			}
-			if p.Contacts, err = st.Contacts(ctx, c.ID, n); err != nil {
-				return err
-			}
-			if p.FollowUps, err = st.FollowUps(ctx, c.ID, true); err != nil {
-				return err
-			}
-			if p.Surveys, err = st.Surveys(ctx, c.ID); err != nil {
-				return err
-			}
-			if p.History, err = st.TierHistory(ctx, c.ID); err != nil {
-				return err
-			}
-			if p.Open, err = st.OpenComplaints(ctx, c.ID); err != nil {
-				return err
-			}
-			if p.Lifetime, err = lifetimeOf(ctx, st, c.ID, today); err != nil {
-				return err
-			}
-			if a.JSON {
-				return writeJSON(a.Out, p)
-			}
-			if !a.IsTTY {
-				return a.showPlain(p)
-			}
-			return a.showCard(p, today)
+			o.ref = args[0]
+			return runShow(cmd, a, o)
 		},
 	}
-	cmd.Flags().IntVarP(&n, "limit", "n", 10, "recent purchases and contacts to show (0: all)")
+	cmd.Flags().IntVarP(&o.limit, "limit", "n", 10, "recent purchases and contacts to show (0: all)")
 	return cmd
+}
+
+func runShow(cmd *cobra.Command, a *App, o showOptions) error {
+	ctx, today, svc, err := a.open(cmd)
+	if err != nil {
+		return err
+	}
+	_, c, err := a.customer(cmd, o.ref)
+	if err != nil {
+		return err
+	}
+	card, err := svc.Card(ctx, c.ID, insight.CardQuery{AsOf: today, Limit: o.limit})
+	if err != nil {
+		return err
+	}
+	switch {
+	case a.JSON:
+		return writeJSON(a.Out, a.cardJSON(card))
+	case !a.IsTTY:
+		return a.showPlain(card)
+	}
+	return a.showCard(card, today)
+}
+
+type cardJSON struct {
+	Customer       store.Customer     `json:"customer"`
+	Tier           tiering.Tier       `json:"tier"`
+	TierLabel      string             `json:"tier_label"`
+	Treatment      tiering.Treatment  `json:"treatment"`
+	Metrics        metricsJSON        `json:"metrics"`
+	Referrer       *store.Customer    `json:"referrer"`
+	Purchases      []purchaseJSON     `json:"purchases"`
+	Contacts       []store.Contact    `json:"contacts"`
+	FollowUps      []store.FollowUp   `json:"followups"`
+	Surveys        []store.Survey     `json:"surveys"`
+	History        []store.TierChange `json:"tier_history"`
+	OpenComplaints []store.Contact    `json:"open_complaints"`
+	Lifetime       *cardLifetimeJSON  `json:"lifetime"`
+}
+
+type cardLifetimeJSON struct {
+	lifetimeJSON
+	ModelAsOf      string  `json:"model_as_of"`
+	Fitted         bool    `json:"fitted"`
+	Reason         string  `json:"reason,omitempty"`
+	HorizonMonths  int     `json:"horizon_months"`
+	AnnualDiscount float64 `json:"annual_discount"`
+	Margin         float64 `json:"margin"`
+}
+
+func (a *App) cardJSON(c *insight.Card) cardJSON {
+	out := cardJSON{Customer: c.Customer, Tier: c.Tier, TierLabel: tiering.Label(c.Tier), Treatment: c.Treatment,
+		Metrics: a.metricsJSON(c.Metrics), Referrer: c.Referrer, Contacts: c.Contacts, FollowUps: c.FollowUps,
+		Surveys: c.Surveys, History: c.History, OpenComplaints: c.OpenComplaints, Purchases: []purchaseJSON{}}
+	for _, p := range c.Purchases {
+		out.Purchases = append(out.Purchases, a.purchaseJSON(p))
+	}
+	if lt := c.Lifetime; lt != nil {
+		out.Lifetime = &cardLifetimeJSON{lifetimeJSON: a.lifetimeJSON(lt.LifetimeRow), ModelAsOf: lt.ModelAsOf.Format(store.DateLayout),
+			Fitted: lt.Fitted, Reason: lt.Reason, HorizonMonths: lt.Options.HorizonMonths, AnnualDiscount: lt.Options.AnnualDiscount,
+			Margin: lt.Options.Margin}
+	}
+	return out
 }
 
 func birthdayText(c store.Customer) string {
@@ -124,15 +117,24 @@ func birthdayText(c store.Customer) string {
 	return s
 }
 
-func (a *App) profileFields(p profile) [][2]string {
+func customText(c store.Customer) []string {
+	keys := make([]string, 0, len(c.Custom))
+	for k := range c.Custom {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k + "=" + c.Custom[k]
+	}
+	return out
+}
+
+func (a *App) profileFields(p *insight.Card) [][2]string {
 	c, m := p.Customer, p.Metrics
 	ref := ""
 	if p.Referrer != nil {
 		ref = fmt.Sprintf("%s (#%d)", p.Referrer.Name, p.Referrer.ID)
-	}
-	custom := make([]string, 0, len(c.Custom))
-	for _, k := range sortedKeys(c.Custom) {
-		custom = append(custom, k+"="+c.Custom[k])
 	}
 	cad := ""
 	if c.CadenceDays != nil {
@@ -144,30 +146,17 @@ func (a *App) profileFields(p profile) [][2]string {
 		{"wechat", c.WeChat}, {"address", c.Address}, {"city", c.City}, {"birthday", birthdayText(c)},
 		{"gender", c.Gender}, {"occupation", c.Occupation}, {"source", c.Source}, {"referred_by", ref},
 		{"status", c.Status}, {"lost_reason", c.LostReason}, {"attitude", c.Attitude},
-		{"tags", strings.Join(c.Tags, ",")}, {"custom", strings.Join(custom, " ")}, {"cadence", cad},
+		{"tags", strings.Join(c.Tags, ",")}, {"custom", strings.Join(customText(c), " ")}, {"cadence", cad},
 		{"preferences", c.Preferences}, {"needs", c.Needs}, {"notes", c.Notes},
-		{"tier", string(p.Tier)}, {"revenue", store.FormatMoney(m.Revenue)}, {"profit", store.FormatMoney(m.Profit)},
-		{"outstanding", store.FormatMoney(m.Outstanding)}, {"purchases", strconv.Itoa(m.Purchases)},
+		{"tier", string(p.Tier)}, {"revenue", a.money(m.Revenue)}, {"profit", a.money(m.Profit)},
+		{"outstanding", a.money(m.Outstanding)}, {"purchases", strconv.Itoa(m.Purchases)},
 		{"referrals", strconv.Itoa(m.Referrals)}, {"open_complaints", strconv.Itoa(m.OpenComplaints)},
 	}
 }
 
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
-}
-
 // showPlain prints field<TAB>value lines, then one line per purchase,
 // contact and follow-up led by its kind, for grep and cut.
-func (a *App) showPlain(p profile) error {
+func (a *App) showPlain(p *insight.Card) error {
 	t := a.newTable()
 	for _, f := range a.profileFields(p) {
 		if f[1] != "" {
@@ -175,7 +164,7 @@ func (a *App) showPlain(p profile) error {
 		}
 	}
 	for _, x := range p.Purchases {
-		t.add("purchase", strconv.FormatInt(x.ID, 10), x.Date, x.Item, strconv.FormatFloat(x.Quantity, 'f', -1, 64), store.FormatMoney(x.Amount), x.Note)
+		t.add("purchase", strconv.FormatInt(x.ID, 10), x.Date, x.Item, strconv.FormatFloat(x.Quantity, 'f', -1, 64), a.money(x.Amount), x.Note)
 	}
 	for _, x := range p.Contacts {
 		t.add("contact", strconv.FormatInt(x.ID, 10), x.At, x.Kind, x.Summary, x.ComplaintStatus)
@@ -186,7 +175,7 @@ func (a *App) showPlain(p profile) error {
 	return t.print()
 }
 
-func (a *App) showCard(p profile, today time.Time) error {
+func (a *App) showCard(p *insight.Card, today time.Time) error {
 	r := a.renderer()
 	bold := r.NewStyle().Bold(true)
 	dim := r.NewStyle().Faint(true)
@@ -225,14 +214,10 @@ func (a *App) showCard(p profile, today time.Time) error {
 		status += " — " + c.LostReason
 	}
 	line("status", status, "source", c.Source, "referred by", ref, "attitude", c.Attitude)
-	custom := make([]string, 0, len(c.Custom))
-	for _, k := range sortedKeys(c.Custom) {
-		custom = append(custom, k+"="+c.Custom[k])
-	}
-	line("tags", strings.Join(c.Tags, ", "), "custom", strings.Join(custom, " "))
+	line("tags", strings.Join(c.Tags, ", "), "custom", strings.Join(customText(c), " "))
 	for _, f := range [][2]string{{"preferences", c.Preferences}, {"needs", c.Needs}, {"notes", c.Notes}} {
 		if f[1] != "" {
-			fmt.Fprintf(w, "%s %s\n", dim.Render(f[0]), termtext.CleanText(f[1]))
+			fmt.Fprintf(w, "%s %s\n", dim.Render(f[0]), render.CleanText(f[1]))
 		}
 	}
 	fmt.Fprintln(w)
@@ -248,8 +233,7 @@ func (a *App) showCard(p profile, today time.Time) error {
 	tr := p.Treatment
 	fmt.Fprintf(w, "%s  %s — contact every %d days; %s; %s\n", bold.Render("Treatment"), tiering.Label(p.Tier), tr.CadenceDays, tr.Service, tr.Action)
 	if lt := p.Lifetime; lt != nil {
-		fmt.Fprintf(w, "%s  %.0f%% likely still buying · %.1f purchases expected in 90 days · %s per purchase · worth %s over 12 months (model of %s)\n",
-			bold.Render("Lifetime"), 100*lt.PAlive, lt.Expected90, a.money(int64(lt.ExpectedSpend*100+0.5)), a.money(int64(lt.CLV*100+0.5)), lt.ModelAsOf)
+		fmt.Fprintf(w, "%s  %s\n", bold.Render("Lifetime"), a.lifetimeText(lt))
 	}
 	if len(p.Surveys) > 0 {
 		s := p.Surveys[0]
@@ -303,51 +287,17 @@ func (a *App) showCard(p profile, today time.Time) error {
 	})
 }
 
-// lifetime is one customer's figures from the saved lifetime model.
-type lifetime struct {
-	PAlive        float64 `json:"p_alive"`
-	Expected90    float64 `json:"expected_purchases_90d"`
-	ExpectedSpend float64 `json:"expected_spend"`
-	CLV           float64 `json:"clv_12m"`
-	ModelAsOf     string  `json:"model_as_of"`
-}
-
-// lifetimeOf values one customer with the model `rolo clv` saved (12
-// months, 10% a year, 30% margin); nil when there is no model or no purchase.
-func lifetimeOf(ctx context.Context, st *store.Store, id int64, today time.Time) (*lifetime, error) {
-	m, err := st.CLVModel(ctx)
-	if errors.Is(err, store.ErrNoModel) {
-		return nil, nil
-	} else if err != nil {
-		return nil, err
-	}
-	c, ok, err := st.CLVSummary(ctx, id, today)
-	if err != nil || !ok {
-		return nil, err
-	}
-	f := clv.Figures(m.BG, m.GG, c, 12, 0.1, 0.3)
-	return &lifetime{PAlive: f.PAlive, Expected90: f.Expected90, ExpectedSpend: f.ExpectedSpend, CLV: f.CLV, ModelAsOf: m.AsOf}, nil
-}
-
-// tierOf is one customer's tier. For the default pyramid by revenue as of
-// today it ranks the customer with two index look-ups; otherwise it ranks
-// the whole notebook.
-func tierOf(ctx context.Context, st *store.Store, cfg tiering.Config, id int64, m tiering.Metrics, today time.Time) (tiering.Tier, error) {
-	if !m.Buyer() {
-		return tiering.Prospect, nil
-	}
-	if cfg.Method == tiering.MethodPyramid && cfg.By == tiering.ByRevenue {
-		rank, n, ok, err := st.RevenueRank(ctx, id, today)
-		if err != nil {
-			return "", err
+// lifetimeText says a customer's lifetime figures and how sure the model is.
+func (a *App) lifetimeText(lt *insight.CustomerLifetime) string {
+	o := lt.Options
+	worth := fmt.Sprintf("worth %s over %d months", a.money(lt.CLV), o.HorizonMonths)
+	if !lt.Known {
+		why := lt.Reason
+		if why == "" {
+			why = "the models were not fitted"
 		}
-		if ok {
-			return tiering.PyramidTierAt(rank, n, cfg.PyramidCuts), nil
-		}
+		return fmt.Sprintf("%s (simple formula: %s; model of %s)", worth, why, lt.ModelAsOf.Format(store.DateLayout))
 	}
-	ts, err := computeTiers(ctx, st, cfg, today)
-	if err != nil {
-		return "", err
-	}
-	return ts.assign[id].Tier, nil
+	return fmt.Sprintf("%.0f%% likely still buying · %.1f purchases expected in 90 days · %s per purchase · %s (fitted model of %s, %.0f%% margin)",
+		100*lt.PAlive, lt.Expected90, a.money(lt.ExpectedSpend), worth, lt.ModelAsOf.Format(store.DateLayout), 100*o.Margin)
 }

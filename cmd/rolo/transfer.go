@@ -11,12 +11,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rolo-crm/rolo/tiering/clv"
-
+	"github.com/rolo-crm/rolo/insight"
+	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/store/transfer"
-	"github.com/rolo-crm/rolo/tiering"
-	"github.com/rolo-crm/rolo/tiering/agenda"
 	"github.com/spf13/cobra"
 )
 
@@ -76,10 +74,12 @@ Columns:
 			if a.JSON && o.Format == "" {
 				o.Format = "json"
 			}
-			st, err := a.Store(ctx)
+			svc, err := a.Service(ctx)
 			if err != nil {
 				return err
 			}
+			st := svc.Store()
+			o.Currency = st.Currency()
 			return writeOutput(a, out, func(w io.Writer) (int, error) {
 				switch {
 				case o.Format == "vcard" || o.Format == "vcard3" || o.Format == "vcf":
@@ -95,11 +95,11 @@ Columns:
 					if kind != "agenda" {
 						return 0, usageErrorf("iCalendar holds the agenda: rolo export agenda --format ics")
 					}
-					return exportICS(ctx, a, st, w, today)
+					return exportICS(ctx, a, svc, w, today)
 				case kind == "tiers":
-					return exportTiers(ctx, st, w, o, today)
+					return exportTiers(ctx, svc, w, o, today)
 				case kind == "agenda":
-					return exportAgenda(ctx, st, w, o, today)
+					return exportAgenda(ctx, svc, w, o, today)
 				}
 				return transfer.Export(ctx, st, kind, w, o)
 			})
@@ -137,7 +137,7 @@ func writeOutput(a *App, path string, write func(w io.Writer) (int, error)) erro
 	}
 	if err != nil {
 		if strings.Contains(err.Error(), "no space left") {
-			return fmt.Errorf("%w: export to %s: the disk is full; nothing was written", store.ErrDiskFull, path)
+			return store.Errorf(store.KindDiskFull, "export to %s: the disk is full; nothing was written", path)
 		}
 		return fmt.Errorf("export to %s: %w (nothing was written)", path, err)
 	}
@@ -160,73 +160,46 @@ func isTerminal(w io.Writer) bool {
 }
 
 func tierExportNames() []string {
-	return []string{"customer_id", "name", "tier", "value", "revenue", "profit", "paid", "outstanding", "purchases",
-		"purchase_days", "first_purchase", "last_purchase", "recency_days", "r", "f", "m", "segment", "loss_making",
-		"p_alive", "expected_purchases_90d", "expected_spend", "clv_12m"}
+	return []string{"customer_id", "name", "tier", "value", "revenue", "profit", "revenue_without_cost", "paid", "outstanding",
+		"purchases", "purchase_days", "first_purchase", "last_purchase", "recency_days", "r", "f", "m", "segment", "loss_making",
+		"p_alive", "expected_purchases_90d", "expected_spend", "clv"}
 }
 
-func exportTiers(ctx context.Context, st *store.Store, w io.Writer, o transfer.ExportOptions, today time.Time) (int, error) {
-	cfg, err := tierConfig(ctx, st)
+func exportTiers(ctx context.Context, svc *insight.Service, w io.Writer, o transfer.ExportOptions, today time.Time) (int, error) {
+	rows, err := svc.Report(ctx, today)
 	if err != nil {
 		return 0, err
 	}
-	ts, err := computeTiers(ctx, st, cfg, today)
-	if err != nil {
-		return 0, err
-	}
-	rfm := map[int64]tiering.RFM{}
-	for _, r := range tiering.ComputeRFM(ts.metrics, today) {
-		rfm[r.ID] = r
-	}
-	ids := make([]int64, len(ts.metrics))
-	for i, m := range ts.metrics {
-		ids[i] = m.ID
-	}
-	cs, err := st.CustomersByID(ctx, ids)
-	if err != nil {
-		return 0, err
-	}
-	kinds := []transfer.ColumnKind{transfer.Int, transfer.Text, transfer.Text, transfer.Number, transfer.Money, transfer.Money,
-		transfer.Money, transfer.Money, transfer.Int, transfer.Int, transfer.Date, transfer.Date, transfer.Int, transfer.Int,
-		transfer.Int, transfer.Int, transfer.Text, transfer.Bool, transfer.Number, transfer.Number, transfer.Number, transfer.Number}
-	lt, err := analyzeCLV(ctx, st, today, clv.Options{HorizonMonths: 12, AnnualDiscount: 0.1, Margin: 0.3})
-	if err != nil {
-		return 0, err
-	}
-	life := make(map[int64]clv.Row, len(lt.Rows))
-	for _, r := range lt.Rows {
-		life[r.ID] = r
-	}
-	num := func(v float64, ok bool) string {
-		if !ok || v < 0 {
+	kinds := []transfer.ColumnKind{transfer.Int, transfer.Text, transfer.Text, transfer.Money, transfer.Money, transfer.Money,
+		transfer.Money, transfer.Money, transfer.Money, transfer.Int, transfer.Int, transfer.Date, transfer.Date, transfer.Int,
+		transfer.Int, transfer.Int, transfer.Int, transfer.Text, transfer.Bool, transfer.Number, transfer.Number, transfer.Money,
+		transfer.Money}
+	minor := func(v money.Amount) string { return strconv.FormatInt(int64(v), 10) }
+	day := func(t time.Time) string {
+		if t.IsZero() {
 			return ""
 		}
-		return strconv.FormatFloat(math.Round(v*10000)/10000, 'f', -1, 64)
+		return t.Format(store.DateLayout)
 	}
+	num := func(v float64) string { return strconv.FormatFloat(math.Round(v*10000)/10000, 'f', -1, 64) }
 	return writeTable(w, tierExportNames(), kinds, o, func(emit func([]string) error) error {
-		for _, m := range ts.metrics {
-			as, r := ts.assign[m.ID], rfm[m.ID]
-			day := func(t time.Time) string {
-				if t.IsZero() {
-					return ""
+		for _, r := range rows {
+			rec, rs, fs, ms, seg := "", "", "", "", ""
+			if r.RFM != nil {
+				rec = strconv.Itoa(r.RecencyDays(today))
+				rs, fs, ms, seg = strconv.Itoa(r.RFM.R), strconv.Itoa(r.RFM.F), strconv.Itoa(r.RFM.M), string(r.RFM.Segment)
+			}
+			palive, e90, spend, clvv := "", "", "", ""
+			if lt := r.Lifetime; lt != nil {
+				if lt.Known {
+					palive, e90 = num(lt.PAlive), num(lt.Expected90)
 				}
-				return t.Format(store.DateLayout)
+				spend, clvv = minor(lt.ExpectedSpend), minor(lt.CLV)
 			}
-			rec, score := "", func(n int) string { return "" }
-			if m.Buyer() {
-				rec = strconv.Itoa(m.RecencyDays(today))
-				score = func(n int) string { return strconv.Itoa(n) }
-			}
-			val := as.Value
-			if cfg.By != tiering.ByCount {
-				val /= 100
-			}
-			if err := emit([]string{strconv.FormatInt(m.ID, 10), cs[m.ID].Name, string(as.Tier), strconv.FormatFloat(val, 'f', -1, 64),
-				store.FormatMoney(m.Revenue), store.FormatMoney(m.Profit), store.FormatMoney(m.Paid), store.FormatMoney(m.Outstanding),
-				strconv.Itoa(m.Purchases), strconv.Itoa(m.PurchaseDays), day(m.First), day(m.Last), rec, score(r.R), score(r.F),
-				score(r.M), string(r.Segment), strconv.FormatBool(as.LossMaking),
-				num(life[m.ID].PAlive, m.Buyer()), num(life[m.ID].Expected90, m.Buyer()), num(life[m.ID].ExpectedSpend, m.Buyer()),
-				num(life[m.ID].CLV, m.Buyer())}); err != nil {
+			if err := emit([]string{strconv.FormatInt(r.ID, 10), r.Name, string(r.Tier), minor(moneyOf(r.Value)),
+				minor(r.Revenue), minor(r.Profit), minor(r.Uncosted), minor(r.Paid), minor(r.Outstanding),
+				strconv.Itoa(r.Purchases), strconv.Itoa(r.PurchaseDays), day(r.First), day(r.Last), rec, rs, fs, ms, seg,
+				strconv.FormatBool(r.LossMaking), palive, e90, spend, clvv}); err != nil {
 				return err
 			}
 		}
@@ -280,26 +253,14 @@ func agendaExportNames() []string {
 	return []string{"due", "days_overdue", "customer_id", "name", "tier", "reason", "detail", "followup_id"}
 }
 
-func buildAgenda(ctx context.Context, st *store.Store, today time.Time, days int) ([]agenda.Item, error) {
-	cfg, err := agendaConfig(ctx, st, days)
-	if err != nil {
-		return nil, err
-	}
-	cs, tasks, err := agendaInputs(ctx, st, today)
-	if err != nil {
-		return nil, err
-	}
-	return agenda.Build(today, cs, tasks, cfg), nil
-}
-
-func exportAgenda(ctx context.Context, st *store.Store, w io.Writer, o transfer.ExportOptions, today time.Time) (int, error) {
-	items, err := buildAgenda(ctx, st, today, 7)
+func exportAgenda(ctx context.Context, svc *insight.Service, w io.Writer, o transfer.ExportOptions, today time.Time) (int, error) {
+	ag, err := svc.Agenda(ctx, insight.AgendaQuery{AsOf: today, Days: 7})
 	if err != nil {
 		return 0, err
 	}
 	kinds := []transfer.ColumnKind{transfer.Date, transfer.Int, transfer.Int, transfer.Text, transfer.Text, transfer.Text, transfer.Text, transfer.Int}
 	return writeTable(w, agendaExportNames(), kinds, o, func(emit func([]string) error) error {
-		for _, it := range items {
+		for _, it := range ag.Items {
 			fid := ""
 			if it.FollowUpID != 0 {
 				fid = strconv.FormatInt(it.FollowUpID, 10)
@@ -408,56 +369,14 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 	return cmd
 }
 
-// icsYears is how many years of birthdays the calendar lists: lunar
-// birthdays move every year, so each is written as an explicit date.
-const icsYears = 5
-
-func exportICS(ctx context.Context, a *App, st *store.Store, w io.Writer, today time.Time) (int, error) {
-	var events []transfer.Event
-	fs, err := st.OpenFollowUpsDue(ctx, today.AddDate(icsYears, 0, 0))
+func exportICS(ctx context.Context, a *App, svc *insight.Service, w io.Writer, today time.Time) (int, error) {
+	evs, err := svc.Calendar(ctx, today)
 	if err != nil {
 		return 0, err
 	}
-	ids := make([]int64, len(fs))
-	for i, f := range fs {
-		ids[i] = f.CustomerID
-	}
-	names, err := st.CustomersByID(ctx, ids)
-	if err != nil {
-		return 0, err
-	}
-	for _, f := range fs {
-		d, _ := store.ParseDate(f.Due)
-		events = append(events, transfer.Event{UID: fmt.Sprintf("followup-%d@rolo", f.ID), Date: d,
-			Summary: "Follow up: " + names[f.CustomerID].Name + " — " + f.What})
-	}
-	err = st.EachCustomer(ctx, "", func(c store.Customer) error {
-		if c.ArchivedAt != nil || c.Birthday == "" {
-			return nil
-		}
-		b, err := store.ParseBirthday(c.Birthday, c.BirthdayLunar)
-		if err != nil {
-			return nil
-		}
-		bd := agenda.Birthday{Month: b.Month, Day: b.Day, Lunar: c.BirthdayLunar, Leap: c.BirthdayLeap}
-		from := today
-		for i := 0; i < icsYears; i++ {
-			d, err := bd.OnOrAfter(from)
-			if err != nil {
-				break
-			}
-			what := "birthday"
-			if c.BirthdayLunar {
-				what = fmt.Sprintf("lunar birthday (农历 %d月%d日)", b.Month, b.Day)
-			}
-			events = append(events, transfer.Event{UID: fmt.Sprintf("birthday-%d-%s@rolo", c.ID, d.Format("2006")), Date: d,
-				Summary: c.Name + " " + what})
-			from = d.AddDate(0, 0, 1)
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
+	events := make([]transfer.Event, len(evs))
+	for i, e := range evs {
+		events[i] = transfer.Event{UID: e.UID, Date: e.Date, Summary: e.Summary}
 	}
 	stamp := a.Now()
 	if a.AsOf != "" {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/store"
 )
 
@@ -230,8 +231,8 @@ func (g *gen) purchases(cs []cust) error {
 		if c.weight > 4 {
 			qty += g.rng.IntN(10)
 		}
-		amount := it.price * int64(qty)
-		cost := amount * int64(55+g.rng.IntN(20)) / 100
+		amount := money.Amount(it.price * int64(qty))
+		cost := amount * money.Amount(55+g.rng.IntN(20)) / 100 // a share of the price, in fen
 		lo, hi := c.start, c.end
 		if hi < lo {
 			hi = lo

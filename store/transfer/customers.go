@@ -20,7 +20,7 @@ type custRow struct {
 func importCustomers(ctx context.Context, st *store.Store, src *source, header []string, o ImportOptions,
 	rep Report, pr *problems, fail func() (Report, error)) (Report, error) {
 	if !has(header, "name") {
-		return rep, fmt.Errorf("%w: %s: a customers file needs a name column (姓名)", store.ErrInvalid, o.Name)
+		return rep, store.Errorf(store.KindInvalid, "%s: a customers file needs a name column (姓名)", o.Name)
 	}
 	refIdx := -1
 	for i, h := range header {

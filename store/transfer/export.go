@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/store"
 )
 
@@ -23,6 +24,9 @@ type ExportOptions struct {
 	Raw    bool     // do not neutralise spreadsheet formulas
 	Since  string   // only rows on or after this date
 	Fields []string // only these columns, in this order
+	// Currency writes Money columns (given in minor units); Export sets it
+	// from the notebook.
+	Currency money.Currency
 }
 
 // Column describes one output column for TableWriter.
@@ -32,7 +36,8 @@ type Column struct {
 }
 
 // ColumnKind says how a value is written: text is neutralised in safe CSV
-// and quoted in JSON; numbers and booleans are written as they are.
+// and quoted in JSON; numbers and booleans are written as they are; money,
+// given in minor units, is written as a decimal string in the currency.
 type ColumnKind int
 
 // Column kinds.
@@ -48,6 +53,8 @@ const (
 // TableWriter streams rows as CSV, a JSON array or NDJSON.
 type TableWriter struct {
 	cols   []Column
+	cur    money.Currency
+	buf    []string
 	format string
 	csv    *csvWriter
 	text   []bool
@@ -57,7 +64,10 @@ type TableWriter struct {
 
 // NewTableWriter starts a table; CSV gets its header row at once.
 func NewTableWriter(w io.Writer, cols []Column, o ExportOptions) (*TableWriter, error) {
-	t := &TableWriter{cols: cols, format: o.Format}
+	t := &TableWriter{cols: cols, format: o.Format, cur: o.Currency, buf: make([]string, len(cols))}
+	if t.cur.Code == "" {
+		t.cur = money.CNY
+	}
 	if t.format == "" {
 		t.format = "csv"
 	}
@@ -84,7 +94,7 @@ func NewTableWriter(w io.Writer, cols []Column, o ExportOptions) (*TableWriter, 
 			t.bw.WriteString("[")
 		}
 	default:
-		return nil, fmt.Errorf("%w: unknown format %q; use %s", store.ErrInvalid, o.Format, strings.Join(Formats, ", "))
+		return nil, store.Errorf(store.KindInvalid, "unknown format %q; use %s", o.Format, strings.Join(Formats, ", "))
 	}
 	return t, nil
 }
@@ -92,6 +102,18 @@ func NewTableWriter(w io.Writer, cols []Column, o ExportOptions) (*TableWriter, 
 // Write adds one row; values are in the columns' order.
 func (t *TableWriter) Write(values []string) error {
 	t.n++
+	for i, c := range t.cols {
+		if c.Kind == Money && values[i] != "" {
+			n, err := strconv.ParseInt(values[i], 10, 64)
+			if err != nil {
+				return fmt.Errorf("column %s: %q is not an amount in minor units", c.Name, values[i])
+			}
+			t.buf[i] = t.cur.Format(money.Amount(n))
+		} else {
+			t.buf[i] = values[i]
+		}
+	}
+	values = t.buf
 	if t.csv != nil {
 		return t.csv.Write(values, t.text)
 	}
@@ -179,7 +201,7 @@ func pick[T any](all []col[T], names []string) ([]col[T], error) {
 			for i, c := range all {
 				valid[i] = c.name
 			}
-			return nil, fmt.Errorf("%w: unknown field %q; valid fields: %s", store.ErrInvalid, n, strings.Join(valid, ","))
+			return nil, store.Errorf(store.KindInvalid, "unknown field %q; valid fields: %s", n, strings.Join(valid, ","))
 		}
 	}
 	return out, nil
@@ -227,6 +249,7 @@ var ExportKinds = []string{"customers", "purchases", "contacts", "followups"}
 
 // Export streams one kind of entity to w and returns how many rows it wrote.
 func Export(ctx context.Context, st *store.Store, kind string, w io.Writer, o ExportOptions) (int, error) {
+	o.Currency = st.Currency()
 	if o.Since != "" {
 		if _, err := store.ParseDate(o.Since); err != nil {
 			return 0, fmt.Errorf("--since: %w", err)
@@ -256,7 +279,7 @@ func Export(ctx context.Context, st *store.Store, kind string, w io.Writer, o Ex
 			})
 		})
 	}
-	return 0, fmt.Errorf("%w: cannot export %q; use %s", store.ErrInvalid, kind, strings.Join(ExportKinds, ", "))
+	return 0, store.Errorf(store.KindInvalid, "cannot export %q; use %s", kind, strings.Join(ExportKinds, ", "))
 }
 
 func exportRows[T any](w io.Writer, all []col[T], o ExportOptions, each func(emit func(*T) error) error) (int, error) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/store"
 )
 
@@ -19,7 +20,7 @@ type cellKind int
 const (
 	kText  cellKind = iota // free text: neutralised in safe CSV
 	kInt                   // integer, empty = none
-	kMoney                 // decimal string in the notebook currency
+	kMoney                 // a decimal string in the notebook currency in files; minor units (integer text) to get and set
 	kFloat                 // number
 	kBool                  // true/false
 	kDate                  // ISO date or timestamp (never starts with a formula character)
@@ -72,22 +73,27 @@ func fmtBool(b bool) string {
 	return "false"
 }
 
-func parseMoney(v string) (*int64, error) {
-	if strings.TrimSpace(v) == "" {
+// parseMinor reads a money cell, which the table layer has already turned
+// into minor units (integer text); "" is no amount.
+func parseMinor(v string) (*money.Amount, error) {
+	if v == "" {
 		return nil, nil
 	}
-	m, err := store.ParseMoney(v)
+	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return nil, fmt.Errorf("expected an amount like 1234.50, got %q", v)
+		return nil, fmt.Errorf("expected an amount, got %q", v)
 	}
-	return &m, nil
+	a := money.Amount(n)
+	return &a, nil
 }
 
-func fmtOptMoney(p *int64) string {
+func fmtMinor(a money.Amount) string { return strconv.FormatInt(int64(a), 10) }
+
+func fmtOptMinor(p *money.Amount) string {
 	if p == nil {
 		return ""
 	}
-	return store.FormatMoney(*p)
+	return fmtMinor(*p)
 }
 
 func fmtOptInt(p *int64) string {
@@ -295,8 +301,8 @@ var purchaseCols = []col[purchaseRow]{
 		p.Quantity = q
 		return nil
 	}},
-	{"amount", []string{"金额", "销售额", "总价", "价格", "total"}, kMoney, func(p *purchaseRow) string { return store.FormatMoney(p.Amount) }, func(p *purchaseRow, v string) error {
-		m, err := parseMoney(v)
+	{"amount", []string{"金额", "销售额", "总价", "价格", "total"}, kMoney, func(p *purchaseRow) string { return fmtMinor(p.Amount) }, func(p *purchaseRow, v string) error {
+		m, err := parseMinor(v)
 		if err != nil {
 			return err
 		}
@@ -309,13 +315,13 @@ var purchaseCols = []col[purchaseRow]{
 		p.Amount = *m
 		return nil
 	}},
-	{"cost", []string{"成本"}, kMoney, func(p *purchaseRow) string { return fmtOptMoney(p.Cost) }, func(p *purchaseRow, v string) error {
-		m, err := parseMoney(v)
+	{"cost", []string{"成本"}, kMoney, func(p *purchaseRow) string { return fmtOptMinor(p.Cost) }, func(p *purchaseRow, v string) error {
+		m, err := parseMinor(v)
 		p.Cost = m
 		return err
 	}},
-	{"paid", []string{"已付", "回款", "已收款", "实收"}, kMoney, func(p *purchaseRow) string { return fmtOptMoney(p.Paid) }, func(p *purchaseRow, v string) error {
-		m, err := parseMoney(v)
+	{"paid", []string{"已付", "回款", "已收款", "实收"}, kMoney, func(p *purchaseRow) string { return fmtOptMinor(p.Paid) }, func(p *purchaseRow, v string) error {
+		m, err := parseMinor(v)
 		p.Paid = m
 		return err
 	}},

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/store"
 )
 
@@ -111,6 +112,7 @@ type rawRecord struct {
 // from a file or a pipe alike.
 type source struct {
 	shown  []string // the header as written
+	cur    money.Currency
 	recs   []rawRecord
 	unit   string
 	csv    bool // text was read from CSV: undo formula neutralising
@@ -370,6 +372,17 @@ func parseRow[T any](src *source, plan []planned[T], pr *problems, post func(*T,
 			bad = true
 			continue
 		}
+		if c.kind == kMoney && strings.TrimSpace(v) != "" {
+			// Money reaches the column in minor units of the notebook currency.
+			a, err := src.cur.Parse(v)
+			if err != nil {
+				pr.add(Problem{Line: rr.line, Col: rr.cols[i], Field: c.name, Value: v,
+					Reason: fmt.Sprintf("expected an amount in %s like %s, got %q", src.cur.Code, src.cur.Example(), v)})
+				bad = true
+				continue
+			}
+			v = strconv.FormatInt(int64(a), 10)
+		}
 		if err := c.set(&row, v); err != nil {
 			pr.add(Problem{Line: rr.line, Col: rr.cols[i], Field: c.name, Value: v, Reason: err.Error()})
 			bad = true
@@ -419,10 +432,10 @@ func Import(ctx context.Context, st *store.Store, kind string, r io.Reader, o Im
 	switch o.UpsertBy {
 	case "", "external_id", "phone", "email":
 	default:
-		return rep, fmt.Errorf("%w: --upsert-by %q: use external_id, phone or email", store.ErrInvalid, o.UpsertBy)
+		return rep, store.Errorf(store.KindInvalid, "--upsert-by %q: use external_id, phone or email", o.UpsertBy)
 	}
 	if o.UpsertBy != "" && kind != "customers" {
-		return rep, fmt.Errorf("%w: --upsert-by applies to customers only", store.ErrInvalid)
+		return rep, store.Errorf(store.KindInvalid, "--upsert-by applies to customers only")
 	}
 	var src *source
 	var err error
@@ -438,19 +451,20 @@ func Import(ctx context.Context, st *store.Store, kind string, r io.Reader, o Im
 		src, err = readJSON(r, true)
 	case "vcard", "vcf":
 		if kind != "customers" {
-			return rep, fmt.Errorf("%w: vCard files hold customers; use rolo import customers", store.ErrInvalid)
+			return rep, store.Errorf(store.KindInvalid, "vCard files hold customers; use rolo import customers")
 		}
 		src, err = readVCard(r)
 	default:
-		return rep, fmt.Errorf("%w: unknown format %q; use csv, json, ndjson or vcard", store.ErrInvalid, o.Format)
+		return rep, store.Errorf(store.KindInvalid, "unknown format %q; use csv, json, ndjson or vcard", o.Format)
 	}
 	if err != nil {
 		var se *csvSyntaxError
 		if errors.As(err, &se) {
 			return rep, &ImportError{File: o.Name, Unit: "line", Problems: []Problem{{Line: se.Line, Col: se.Col, Reason: se.Msg}}}
 		}
-		return rep, fmt.Errorf("%w: %s: %v", store.ErrInvalid, o.Name, err)
+		return rep, store.Errorf(store.KindInvalid, "%s: %v", o.Name, err)
 	}
+	src.cur = st.Currency()
 	rep.Rows = len(src.recs)
 	pr := &problems{max: o.MaxErrors}
 
@@ -461,7 +475,7 @@ func Import(ctx context.Context, st *store.Store, kind string, r io.Reader, o Im
 	case "customers":
 		header, err := resolveHeader(customerCols, src.shown, o.Map)
 		if err != nil {
-			return rep, fmt.Errorf("%w: %s: %v", store.ErrInvalid, o.Name, err)
+			return rep, store.Errorf(store.KindInvalid, "%s: %v", o.Name, err)
 		}
 		return importCustomers(ctx, st, src, header, o, rep, pr, fail)
 	case "purchases":
@@ -496,7 +510,7 @@ func Import(ctx context.Context, st *store.Store, kind string, r io.Reader, o Im
 				return err
 			})
 	}
-	return rep, fmt.Errorf("%w: cannot import %q; use %s", store.ErrInvalid, kind, strings.Join(ImportKinds, ", "))
+	return rep, store.Errorf(store.KindInvalid, "cannot import %q; use %s", kind, strings.Join(ImportKinds, ", "))
 }
 
 // importHistory imports rows that belong to customers (purchases, contacts):
@@ -506,11 +520,11 @@ func importHistory[T any](ctx context.Context, st *store.Store, src *source, o I
 	check func(*T, *refIndex) error, write func(*store.Bulk, *T) error) (Report, error) {
 	header, err := resolveHeader(cols, src.shown, o.Map)
 	if err != nil {
-		return rep, fmt.Errorf("%w: %s: %v", store.ErrInvalid, o.Name, err)
+		return rep, store.Errorf(store.KindInvalid, "%s: %v", o.Name, err)
 	}
 	for _, f := range required {
 		if !has(header, f) {
-			return rep, fmt.Errorf("%w: %s: a %s file needs %s columns (%s)", store.ErrInvalid, o.Name, rep.Kind,
+			return rep, store.Errorf(store.KindInvalid, "%s: a %s file needs %s columns (%s)", o.Name, rep.Kind,
 				strings.Join(required, " and "), requiredCN)
 		}
 	}
@@ -525,7 +539,7 @@ func importHistory[T any](ctx context.Context, st *store.Store, src *source, o I
 		if errors.As(err, &se) {
 			return &ImportError{File: o.Name, Unit: "line", Problems: append(pr.list, Problem{Line: se.Line, Col: se.Col, Reason: se.Msg})}
 		}
-		return fmt.Errorf("%w: %s: %v", store.ErrInvalid, o.Name, err)
+		return store.Errorf(store.KindInvalid, "%s: %v", o.Name, err)
 	}
 	if o.DryRun {
 		n, err := src.each(func(rr rawRecord) error {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/rolo-crm/rolo/money"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -169,9 +170,9 @@ func randomData(t *testing.T, st *store.Store, strs []string, seed uint64) {
 		ids = append(ids, out.ID)
 	}
 	for i := 0; i < 300; i++ {
-		cost := int64(rng.IntN(100000))
+		cost := money.Amount(rng.IntN(100000))
 		p := store.Purchase{CustomerID: ids[rng.IntN(len(ids))], Date: fmt.Sprintf("2026-%02d-%02d", 1+rng.IntN(12), 1+rng.IntN(28)),
-			Item: pick(), Quantity: float64(rng.IntN(1000)) / 4, Amount: int64(rng.IntN(10000000)), Channel: pick(),
+			Item: pick(), Quantity: float64(rng.IntN(1000)) / 4, Amount: money.Amount(rng.IntN(10000000)), Channel: pick(),
 			SpecialRequests: pick(), Mood: pick(), Note: pick()}
 		if rng.IntN(2) == 0 {
 			p.Cost = &cost
@@ -336,7 +337,7 @@ Fix the file and import it again; rolo import --dry-run checks it without writin
 	// Purchases by phone and by exact name, Chinese headers; one bad amount fails the file.
 	pin := "客户,日期,商品,金额,数量\n李四,2026/3/1,普洱,1280.5,2\n张三,2026年3月2日,白茶,99,\n李四,2026-03-03,红茶,12.345,1\n"
 	_, err = Import(ctx, st, "purchases", strings.NewReader(pin), ImportOptions{Name: "p.csv"})
-	if err == nil || !strings.Contains(err.Error(), `line 4, column 4 (amount): expected an amount like 1234.50, got "12.345"`) {
+	if err == nil || !strings.Contains(err.Error(), `line 4, column 4 (amount): expected an amount in CNY like 1234.50, got "12.345"`) {
 		t.Errorf("bad amount: %v", err)
 	}
 	pin = strings.Replace(pin, "12.345", "12.35", 1)

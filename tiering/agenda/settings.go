@@ -46,36 +46,3 @@ func ParseSolarFestivals(s string) ([]Festival, error) {
 	}
 	return out, nil
 }
-
-// ConfigFromSettings builds the agenda config from notebook settings
-// (cadence, birthday.days, festival.days, festivals.solar) and a look-ahead.
-func ConfigFromSettings(set map[string]string, days int) (Config, error) {
-	cfg := DefaultConfig()
-	cfg.Days = days
-	if v, ok := set["cadence"]; ok {
-		cad, err := ParseCadence(v)
-		if err != nil {
-			return cfg, fmt.Errorf("setting cadence: %w", err)
-		}
-		for t, d := range cad {
-			cfg.Cadence[t] = d
-		}
-	}
-	var err error
-	if v, ok := set["birthday.days"]; ok {
-		if cfg.BirthdayDays, err = strconv.Atoi(v); err != nil {
-			return cfg, fmt.Errorf("setting birthday.days: %w", err)
-		}
-	}
-	if v, ok := set["festival.days"]; ok {
-		if cfg.FestivalDays, err = strconv.Atoi(v); err != nil {
-			return cfg, fmt.Errorf("setting festival.days: %w", err)
-		}
-	}
-	solar, err := ParseSolarFestivals(set["festivals.solar"])
-	if err != nil {
-		return cfg, fmt.Errorf("setting festivals.solar: %w", err)
-	}
-	cfg.Festivals = append(cfg.Festivals, solar...)
-	return cfg, nil
-}

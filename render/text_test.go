@@ -1,4 +1,4 @@
-package termtext
+package render
 
 import (
 	"strings"

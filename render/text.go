@@ -1,8 +1,12 @@
-// Package termtext makes notebook text safe and measurable for a terminal:
-// it turns control characters, escape sequences and bidi overrides into
-// visible, inert escapes, and truncates and pads by display width so that
-// wide (CJK) characters never break alignment. It does no I/O.
-package termtext
+// Package render is the terminal rendering both front ends share (the
+// command line and the TUI): it makes notebook text inert (control
+// characters, escape sequences and bidi overrides become visible escapes),
+// measures, pads and truncates by display width with one width engine (the
+// one lipgloss uses, so wide CJK characters never break alignment), says
+// dates relative to today, and draws the value pyramid.
+//
+// It does no I/O and knows nothing of the notebook or the use cases.
+package render
 
 import (
 	"fmt"
@@ -11,7 +15,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/mattn/go-runewidth"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // unsafe reports whether r must not reach a terminal as is.
@@ -90,29 +94,29 @@ func isPlain(s string) bool {
 }
 
 // Width is the display width of s in terminal cells.
-func Width(s string) int { return runewidth.StringWidth(s) }
+func Width(s string) int { return ansi.StringWidth(s) }
 
 // Truncate cuts s to at most w cells, ending with … when it was cut.
 func Truncate(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if runewidth.StringWidth(s) <= w {
+	if ansi.StringWidth(s) <= w {
 		return s
 	}
-	return runewidth.Truncate(s, w, "…")
+	return ansi.Truncate(s, w, "…")
 }
 
 // PadRight pads s with spaces to w cells (after truncating to w).
 func PadRight(s string, w int) string {
 	s = Truncate(s, w)
-	return s + strings.Repeat(" ", max(0, w-runewidth.StringWidth(s)))
+	return s + strings.Repeat(" ", max(0, w-ansi.StringWidth(s)))
 }
 
 // PadLeft right-aligns s in w cells (after truncating to w).
 func PadLeft(s string, w int) string {
 	s = Truncate(s, w)
-	return strings.Repeat(" ", max(0, w-runewidth.StringWidth(s))) + s
+	return strings.Repeat(" ", max(0, w-ansi.StringWidth(s))) + s
 }
 
 // RelDay says how far day t is from today for people: "today", "tomorrow",

@@ -1,0 +1,157 @@
+package insight
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/rolo-crm/rolo/settings"
+	"github.com/rolo-crm/rolo/store"
+	"github.com/rolo-crm/rolo/tiering"
+	"github.com/rolo-crm/rolo/tiering/agenda"
+)
+
+// AgendaQuery asks who to contact.
+type AgendaQuery struct {
+	AsOf time.Time
+	Days int                   // also what falls due within this many days (0: only what is due today)
+	Only map[tiering.Tier]bool // only customers of these tiers; nil for all
+}
+
+// Agenda is who to contact and why, most urgent first.
+type Agenda struct {
+	AsOf    time.Time
+	Days    int
+	Items   []agenda.Item  // every reason, most urgent first
+	Entries []agenda.Entry // one per customer, in the order of their most urgent reason
+}
+
+// Overdue counts the customers with something overdue.
+func (a *Agenda) Overdue() int {
+	n := 0
+	for _, e := range a.Entries {
+		if e.Top().Overdue() {
+			n++
+		}
+	}
+	return n
+}
+
+// agendaConfig is the notebook's agenda rules, looking days ahead; a fitted
+// lifetime model adds customers unlikely to be still buying to "slipping
+// away".
+func (s *Service) agendaConfig(ctx context.Context, set settings.Settings, days int) (agenda.Config, error) {
+	cfg := set.Agenda(days)
+	var m savedModel
+	found, err := s.st.LoadState(ctx, modelKey, &m)
+	if err != nil {
+		return cfg, err
+	}
+	if found && m.Fitted {
+		cfg.Alive = &m.BG
+	}
+	return cfg, nil
+}
+
+// agendaInputs loads every current customer with their tier, and the open
+// follow-ups. Tiers and the rest are independent reads, taken side by side.
+func (s *Service) agendaInputs(ctx context.Context, asOf time.Time) ([]agenda.Customer, []agenda.Task, error) {
+	var tiers TierMap
+	var tierErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tiers, tierErr = s.NotebookTiers(ctx, asOf)
+	}()
+	cs, tasks, err := s.st.AgendaInputs(ctx, asOf)
+	<-done
+	if err != nil {
+		return nil, nil, err
+	}
+	if tierErr != nil {
+		return nil, nil, tierErr
+	}
+	for i := range cs {
+		cs[i].Tier = tiers.Of(cs[i].ID)
+	}
+	return cs, tasks, nil
+}
+
+// Agenda is who to contact as of q.AsOf and why, by the rules of package
+// agenda and the notebook's settings.
+func (s *Service) Agenda(ctx context.Context, q AgendaQuery) (*Agenda, error) {
+	asOf := day(q.AsOf)
+	if q.Days < 0 || q.Days > 366 {
+		return nil, store.Errorf(store.KindInvalid, "look ahead 0 to 366 days, not %d", q.Days)
+	}
+	set, err := s.st.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := s.agendaConfig(ctx, set, q.Days)
+	if err != nil {
+		return nil, err
+	}
+	cs, tasks, err := s.agendaInputs(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	items := agenda.Build(asOf, cs, tasks, cfg)
+	if q.Only != nil {
+		kept := items[:0]
+		for _, it := range items {
+			if q.Only[it.Tier] {
+				kept = append(kept, it)
+			}
+		}
+		items = kept
+	}
+	return &Agenda{AsOf: asOf, Days: q.Days, Items: items, Entries: agenda.Group(items)}, nil
+}
+
+// Greetings is who to greet for a festival.
+type Greetings struct {
+	Festival  agenda.Festival
+	Date      time.Time
+	Customers []agenda.Customer // key and major first, those already greeted left out
+}
+
+// Festivals lists the festivals the notebook greets for.
+func (s *Service) Festivals(ctx context.Context) ([]agenda.Festival, error) {
+	set, err := s.st.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return set.Agenda(7).Festivals, nil
+}
+
+// Greetings lists the customers to greet for the next occurrence of the
+// festival named key (spring, mid-autumn, a configured solar festival).
+func (s *Service) Greetings(ctx context.Context, key string, asOf time.Time) (*Greetings, error) {
+	asOf = day(asOf)
+	set, err := s.st.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cfg := set.Agenda(7)
+	var fest *agenda.Festival
+	var keys []string
+	for i, f := range cfg.Festivals {
+		keys = append(keys, f.Key)
+		if f.Key == strings.ToLower(key) {
+			fest = &cfg.Festivals[i]
+		}
+	}
+	if fest == nil {
+		return nil, store.Errorf(store.KindInvalid, "unknown festival %q; use one of %s", key, strings.Join(keys, ", "))
+	}
+	date, err := fest.Next(asOf)
+	if err != nil {
+		return nil, store.Errorf(store.KindInvalid, "%s: %v", fest.Name, err)
+	}
+	cs, _, err := s.agendaInputs(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	return &Greetings{Festival: *fest, Date: date, Customers: agenda.GreetingList(cs, date, cfg.FestivalDays)}, nil
+}

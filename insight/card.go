@@ -1,0 +1,88 @@
+package insight
+
+import (
+	"context"
+	"time"
+
+	"github.com/rolo-crm/rolo/store"
+	"github.com/rolo-crm/rolo/tiering"
+)
+
+// Card is everything about one customer: profile, tier and its treatment,
+// value, lifetime value, history and what is open.
+type Card struct {
+	Customer       store.Customer
+	Tier           tiering.Tier
+	Treatment      tiering.Treatment // the tier's, with the customer's own cadence
+	Metrics        tiering.Metrics
+	Referrer       *store.Customer
+	Purchases      []store.Purchase // newest first, up to the limit asked
+	Contacts       []store.Contact  // newest first, up to the limit asked
+	FollowUps      []store.FollowUp // open ones, soonest first
+	Surveys        []store.Survey   // newest first
+	History        []store.TierChange
+	OpenComplaints []store.Contact
+	Lifetime       *CustomerLifetime // from the kept model; nil without one
+}
+
+// CardQuery shapes a card.
+type CardQuery struct {
+	AsOf  time.Time
+	Limit int // purchases and contacts to include; 0 for all
+}
+
+// Card reads one customer's card.
+func (s *Service) Card(ctx context.Context, id int64, q CardQuery) (*Card, error) {
+	asOf := day(q.AsOf)
+	c, err := s.st.Customer(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	card := &Card{Customer: c}
+	ms, err := s.st.Metrics(ctx, asOf, store.MetricsOptions{Only: id})
+	if err != nil {
+		return nil, err
+	}
+	if len(ms) == 1 {
+		card.Metrics = ms[0]
+	} else {
+		card.Metrics = tiering.Metrics{ID: id, Name: c.Name} // archived: outside the ranks
+	}
+	card.Tier = tiering.Prospect
+	if card.Metrics.Buyer() && c.ArchivedAt == nil {
+		if card.Tier, err = s.TierOf(ctx, id, asOf); err != nil {
+			return nil, err
+		}
+	}
+	card.Treatment = tiering.TreatmentFor(card.Tier)
+	if c.CadenceDays != nil {
+		card.Treatment.CadenceDays = *c.CadenceDays
+	}
+	if c.ReferredBy != nil {
+		if r, err := s.st.Customer(ctx, *c.ReferredBy); err == nil {
+			card.Referrer = &r
+		}
+	}
+	if card.Purchases, err = s.st.Purchases(ctx, id, q.Limit); err != nil {
+		return nil, err
+	}
+	if card.Contacts, err = s.st.Contacts(ctx, id, q.Limit); err != nil {
+		return nil, err
+	}
+	if card.FollowUps, err = s.st.FollowUps(ctx, id, true); err != nil {
+		return nil, err
+	}
+	if card.Surveys, err = s.st.Surveys(ctx, id); err != nil {
+		return nil, err
+	}
+	if card.History, err = s.st.TierHistory(ctx, id); err != nil {
+		return nil, err
+	}
+	if card.OpenComplaints, err = s.st.OpenComplaints(ctx, id); err != nil {
+		return nil, err
+	}
+	if card.Lifetime, err = s.CustomerLifetime(ctx, id, asOf); err != nil {
+		return nil, err
+	}
+	return card, nil
+}

@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"slices"
+)
+
+// freshSearch accumulates, as Bulk writes purchases, the purchase search
+// text of customers who had no purchase before the bulk write began: for
+// them nothing needs reading back (a million-row import spent most of its
+// rebuild doing that). The text is what indexSQL[srcPurchase] builds: each
+// distinct "item requests note" once. Customers who already had purchases
+// are re-indexed from the table.
+type freshSearch struct {
+	before map[int64]bool // customers with purchases before the bulk write
+	acc    map[int64]*searchAcc
+	n      int // purchases accumulated
+}
+
+type searchAcc struct {
+	body    []byte   // the distinct texts, space-separated
+	seen    []uint64 // hashes of the texts in body
+	seenSet map[uint64]struct{}
+}
+
+// of returns the accumulator of a customer without earlier purchases, or
+// nil for one who has them.
+func (f *freshSearch) of(b *Bulk, id int64) (*searchAcc, error) {
+	if f.before == nil {
+		f.before, f.acc = map[int64]bool{}, map[int64]*searchAcc{}
+		rows, err := b.tx.QueryContext(b.ctx, `SELECT customer_id FROM purchase_totals`)
+		if err != nil {
+			return nil, b.s.wrap("bulk", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var x int64
+			if err := rows.Scan(&x); err != nil {
+				return nil, b.s.wrap("bulk", err)
+			}
+			f.before[x] = true
+		}
+		if err := rows.Err(); err != nil {
+			return nil, b.s.wrap("bulk", err)
+		}
+	}
+	if f.before[id] {
+		return nil, nil
+	}
+	f.n++
+	a := f.acc[id]
+	if a == nil {
+		a = &searchAcc{}
+		f.acc[id] = a
+	}
+	return a, nil
+}
+
+// ids lists the customers accumulated.
+func (f *freshSearch) ids() []int64 {
+	ids := make([]int64, 0, len(f.acc))
+	for id := range f.acc {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// add keeps a purchase's text once per customer. Strings kept are copies:
+// the purchase's may share memory with a whole input line.
+func (a *searchAcc) add(p *Purchase) {
+	sum := fnv1a(fnv1a(fnv1a(fnv1a(fnv1a(fnvOffset, p.Item), " "), p.SpecialRequests), " "), p.Note)
+	// A short list for the usual few distinct texts, a set past that (a
+	// customer with 300,000 different items made the list quadratic).
+	if a.seenSet != nil {
+		if _, ok := a.seenSet[sum]; ok {
+			return
+		}
+		a.seenSet[sum] = struct{}{}
+	} else {
+		if slices.Contains(a.seen, sum) {
+			return
+		}
+		if a.seen = append(a.seen, sum); len(a.seen) > 32 {
+			a.seenSet = make(map[uint64]struct{}, 64)
+			for _, h := range a.seen {
+				a.seenSet[h] = struct{}{}
+			}
+			a.seen = nil
+		}
+	}
+	if len(a.body) > 0 {
+		a.body = append(a.body, ' ')
+	}
+	a.body = append(append(append(append(append(a.body, p.Item...), ' '), p.SpecialRequests...), ' '), p.Note...)
+}
+
+const fnvOffset = 14695981039346656037
+
+// fnv1a continues an FNV-1a hash over s.
+func fnv1a(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * 1099511628211
+	}
+	return h
+}
+
+// write stores the accumulated search rows, a statement per chunk.
+func (f *freshSearch) write(ctx context.Context, s *Store, tx *sql.Tx) error {
+	// In id order: the full-text index merges ascending rowids cheaply, and
+	// took four times as long over the map's random order. In chunks, so
+	// the JSON handed over stays a few megabytes.
+	for chunk := range slices.Chunk(f.ids(), 20000) {
+		bodies := make([][]any, 0, len(chunk))
+		for _, id := range chunk {
+			bodies = append(bodies, []any{id, string(f.acc[id].body)})
+			delete(f.acc, id) // written: let it go
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid IN (SELECT value * 4 + 1 FROM json_each(?))`, jsonIDs(chunk)); err != nil {
+			return s.wrap("index", err)
+		}
+		bj, err := json.Marshal(bodies)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO search(rowid, body, customer_id)
+			SELECT (j.value ->> 0) * 4 + 1, j.value ->> 1, j.value ->> 0 FROM json_each(?) j`, string(bj)); err != nil {
+			return s.wrap("index", err)
+		}
+	}
+	return nil
+}

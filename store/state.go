@@ -1,0 +1,91 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// The state table holds what rolo keeps for itself, apart from the user's
+// settings: the fitted lifetime-value model, the fingerprint of the tiers
+// last recorded, change counters.
+
+// purchasesVersion counts the transactions that changed purchases or which
+// customers count (archive, restore, delete): a saved lifetime-value model
+// is reused only while it is unchanged.
+const purchasesVersion = "purchases.version"
+
+func (s *Store) state(ctx context.Context, q queryer, key string) (string, bool, error) {
+	var v string
+	err := q.QueryRowContext(ctx, `SELECT value FROM state WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	return v, err == nil, s.wrap("read state", err)
+}
+
+func (s *Store) setState(ctx context.Context, tx execer, key, value string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO state(key, value) VALUES (?, ?)
+		ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
+	return s.wrap("save state", err)
+}
+
+// bumpVersion adds one to a change counter inside a write transaction.
+func (s *Store) bumpVersion(ctx context.Context, tx execer, key string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO state(key, value) VALUES (?, '1')
+		ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`, key)
+	return s.wrap("save state", err)
+}
+
+// PurchasesVersion is the change counter of the purchases: equal values
+// mean the purchases (and the customers counted) did not change between.
+func (s *Store) PurchasesVersion(ctx context.Context) (int64, error) {
+	v, _, err := s.state(ctx, s.r, purchasesVersion)
+	if err != nil || v == "" {
+		return 0, err
+	}
+	n, _ := strconv.ParseInt(v, 10, 64)
+	return n, nil
+}
+
+// SaveState keeps v, as JSON, under key in the notebook's state (a fitted
+// model, say): state for rolo itself, apart from the user's settings.
+func (s *Store) SaveState(ctx context.Context, key string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("save %s: %w", key, err)
+	}
+	return s.withTx(ctx, func(tx *sql.Tx) error { return s.setState(ctx, tx, key, string(b)) })
+}
+
+// LoadState reads what SaveState kept under key into v; found is false
+// when nothing was kept or what was kept no longer reads (an older format).
+func (s *Store) LoadState(ctx context.Context, key string, v any) (found bool, err error) {
+	raw, ok, err := s.state(ctx, s.r, key)
+	if err != nil || !ok {
+		return false, err
+	}
+	return json.Unmarshal([]byte(raw), v) == nil, nil
+}
+
+// DataVersion changes whenever anything is committed to the notebook, by
+// this process or another: callers that keep answers (the TUI's tiers)
+// know when to compute them again. It asks SQLite's data_version on a
+// connection of its own, which counts the commits of every other one.
+func (s *Store) DataVersion(ctx context.Context) (int64, error) {
+	s.versionMu.Lock()
+	defer s.versionMu.Unlock()
+	if s.versionConn == nil {
+		conn, err := s.r.Conn(ctx)
+		if err != nil {
+			return 0, s.wrap("read notebook version", err)
+		}
+		s.versionConn = conn
+	}
+	var v int64
+	err := s.versionConn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v)
+	return v, s.wrap("read notebook version", err)
+}
