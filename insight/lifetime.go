@@ -67,9 +67,19 @@ func (s *Service) options(ctx context.Context, o *clv.Options) (clv.Options, err
 // purchases, the kept fit is reused instead of fitting again.
 func (s *Service) Lifetime(ctx context.Context, q LifetimeQuery) (*Lifetime, error) {
 	asOf := day(q.AsOf)
-	opts, err := s.options(ctx, q.Options)
+	var saved savedModel
+	found, err := s.st.LoadState(ctx, modelKey, &saved)
 	if err != nil {
 		return nil, err
+	}
+	// Without options of its own, an analysis values customers the way the
+	// last one did (rolo clv --margin 50% and then rolo show agree), or by
+	// the settings when there was none.
+	opts := saved.Options
+	if q.Options != nil || !found || opts.HorizonMonths <= 0 {
+		if opts, err = s.options(ctx, q.Options); err != nil {
+			return nil, err
+		}
 	}
 	version, err := s.st.PurchasesVersion(ctx)
 	if err != nil {
@@ -96,11 +106,6 @@ func (s *Service) Lifetime(ctx context.Context, q LifetimeQuery) (*Lifetime, err
 	retention := 0.0
 	if prevBuyers > 0 {
 		retention = float64(kept) / float64(prevBuyers)
-	}
-	var saved savedModel
-	found, err := s.st.LoadState(ctx, modelKey, &saved)
-	if err != nil {
-		return nil, err
 	}
 	var res clv.Result
 	if found && saved.AsOf == asOf.Format(store.DateLayout) && saved.Version == version {

@@ -63,7 +63,7 @@ func metricsOptions(cfg tiering.Config) store.MetricsOptions {
 // `movers` read.
 func (s *Service) Tiers(ctx context.Context, q TierQuery) (*Tiers, error) {
 	q = q.resolve()
-	if t := s.tiers.get(ctx, s.st, q); t != nil {
+	if t := s.cached(ctx, q); t != nil {
 		return t, nil
 	}
 	set, err := s.st.Settings(ctx)
@@ -97,7 +97,9 @@ func (s *Service) Tiers(ctx context.Context, q TierQuery) (*Tiers, error) {
 			return nil, err
 		}
 	}
+	s.mu.Lock()
 	s.tiers.put(ctx, s.st, q, t)
+	s.mu.Unlock()
 	return t, nil
 }
 
@@ -118,7 +120,7 @@ func (m TierMap) Of(id int64) tiering.Tier {
 // as of a day: what the accounts list, the agenda and the card show.
 func (s *Service) NotebookTiers(ctx context.Context, asOf time.Time) (TierMap, error) {
 	q := TierQuery{AsOf: asOf}.resolve()
-	if t := s.tiers.get(ctx, s.st, q); t != nil {
+	if t := s.cached(ctx, q); t != nil {
 		return t.Map(), nil
 	}
 	set, err := s.st.Settings(ctx)
@@ -352,16 +354,20 @@ func (s *Service) Movers(ctx context.Context, q TierQuery, from time.Time) (*Mov
 	return out, nil
 }
 
+// cached is the ranking q computed earlier, if the notebook has not
+// changed since.
+func (s *Service) cached(ctx context.Context, q TierQuery) *Tiers {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tiers.get(ctx, s.st, q)
+}
+
 // tierCache keeps the tiers computed while the notebook is unchanged: the
 // TUI asks for the same ranking again as the rep moves between screens.
+// The Service's mutex guards it.
 type tierCache struct {
 	version int64
 	byQuery map[TierQuery]*Tiers
-}
-
-func (s *Service) cacheVersion(ctx context.Context) (int64, bool) {
-	v, err := s.st.DataVersion(ctx)
-	return v, err == nil
 }
 
 func (c *tierCache) get(ctx context.Context, st *store.Store, q TierQuery) *Tiers {

@@ -65,9 +65,3 @@ func (s *Store) unindexCustomer(ctx context.Context, tx *sql.Tx, id int64) error
 	_, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid IN (?1*4, ?1*4+1, ?1*4+2)`, id)
 	return s.wrap("index", err)
 }
-
-func maxID(ctx context.Context, tx *sql.Tx, table string) (int64, error) {
-	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM `+table).Scan(&id)
-	return id, err
-}

@@ -120,18 +120,18 @@ func (s *accountScreen) update(msg tea.Msg) tea.Cmd {
 			if s.sel > 0 {
 				s.sel--
 			} else {
-				s.vp.LineUp(1)
+				s.vp.ScrollUp(1)
 			}
 		case key.Matches(msg, k.Down):
 			if s.sel < s.openItems()-1 {
 				s.sel++
 			} else {
-				s.vp.LineDown(1)
+				s.vp.ScrollDown(1)
 			}
 		case key.Matches(msg, k.PageDown):
-			s.vp.HalfViewDown()
+			s.vp.HalfPageDown()
 		case key.Matches(msg, k.PageUp):
-			s.vp.HalfViewUp()
+			s.vp.HalfPageUp()
 		case key.Matches(msg, k.Buy):
 			s.form = s.buyForm()
 		case key.Matches(msg, k.Log):

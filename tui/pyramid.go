@@ -193,3 +193,19 @@ func nextOf[T comparable](list []T, cur T) T {
 	}
 	return list[i%len(list)]
 }
+
+// Ranking is what the Pyramid screen shows: its method and indicator and
+// every customer's tier (nil until ranked), for tests and tools that check
+// the screen against the command line.
+func (m *Model) Ranking() (tiering.Method, tiering.Indicator, map[int64]tiering.Tier) {
+	s := m.pyramid
+	if s.tiers == nil {
+		return s.method, s.by, nil
+	}
+	out := make(map[int64]tiering.Tier, len(s.tiers.Assign))
+	for id, a := range s.tiers.Assign {
+		out[id] = a.Tier
+	}
+	q := s.tiers.Query
+	return q.Method, q.By, out
+}

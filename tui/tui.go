@@ -200,9 +200,8 @@ type statusMsg struct {
 
 // savedMsg reports a write; the screens reload what it changed.
 type savedMsg struct {
-	what       string
-	customerID int64
-	err        error
+	what string
+	err  error
 }
 
 func (m *Model) layout() {

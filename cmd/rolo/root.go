@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 )
@@ -89,5 +88,3 @@ func rangeArgs(lo, hi int, names string) cobra.PositionalArgs {
 		return nil
 	}
 }
-
-func notImplemented(what string) error { return fmt.Errorf("%s is not available yet", what) }

@@ -35,12 +35,6 @@ type col[T any] struct {
 	set     func(*T, string) error // nil: export only (ignored on import)
 }
 
-func (c col[T]) isText() bool { return c.kind == kText }
-
-func str(p *string) func(string) error {
-	return func(v string) error { *p = v; return nil }
-}
-
 func optStr(p *string) string {
 	if p == nil {
 		return ""
