@@ -67,7 +67,7 @@ func (s *accountScreen) reload() tea.Cmd {
 	if s.id == 0 {
 		return nil
 	}
-	s.req = s.sh.begin()
+	s.req = s.sh.begin(scrAccount)
 	req, id, st, today, ctx := s.req, s.id, s.sh.st, s.sh.today, s.sh.ctx
 	return func() tea.Msg {
 		card, err := st.Card(ctx, id, insight.CardQuery{AsOf: today, Limit: 50})

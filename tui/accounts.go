@@ -85,7 +85,7 @@ func (s *accountsScreen) reload() tea.Cmd {
 }
 
 func (s *accountsScreen) fetch(offset int) tea.Cmd {
-	s.req = s.sh.begin()
+	s.req = s.sh.begin(scrAccounts)
 	req, st, ctx := s.req, s.sh.st, s.sh.ctx
 	q := store.AccountQuery{Sort: s.sort, Desc: s.desc, IDs: s.ids, Offset: offset, Limit: s.visible() + 150}
 	return func() tea.Msg {
@@ -95,7 +95,7 @@ func (s *accountsScreen) fetch(offset int) tea.Cmd {
 }
 
 func (s *accountsScreen) search(q string) tea.Cmd {
-	s.searchQ = s.sh.begin()
+	s.searchQ = s.sh.begin(scrAccounts)
 	req, st, ctx := s.searchQ, s.sh.st, s.sh.ctx
 	return func() tea.Msg {
 		hits, err := st.Search(ctx, q, store.SearchOptions{Limit: 1000, ProfileOnly: true, NamesOnly: true})

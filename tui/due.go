@@ -50,7 +50,7 @@ func (s *dueScreen) reload() tea.Cmd {
 	if s.sh.tiers == nil {
 		return nil // loads once the tiers are in: they come from the same reads
 	}
-	s.req = s.sh.begin()
+	s.req = s.sh.begin(scrDue)
 	req, st, today, ctx := s.req, s.sh.st, s.sh.today, s.sh.ctx
 	return func() tea.Msg {
 		ag, err := st.Agenda(ctx, insight.AgendaQuery{AsOf: today, Days: 7})

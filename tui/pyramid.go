@@ -48,7 +48,7 @@ func (s *pyramidScreen) capturing() bool { return false }
 // reload ranks everyone by the screen's method and indicator, and the
 // movers over the last 90 days with them (the scorecard has none).
 func (s *pyramidScreen) reload() tea.Cmd {
-	s.req = s.sh.begin()
+	s.req = s.sh.begin(scrPyramid)
 	req, st, ctx := s.req, s.sh.st, s.sh.ctx
 	q := insight.TierQuery{Method: s.method, By: s.by, AsOf: s.sh.today}
 	from := s.sh.today.AddDate(0, 0, -moversDays)

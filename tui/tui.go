@@ -74,15 +74,29 @@ type shared struct {
 	tiers        insight.TierMap
 	staticCursor bool
 	reqSeq       int
-	pending      map[int]bool // requests in flight, for the spinner
+	pending      map[int]int // requests in flight → the screen waiting for them, for the spinner
 }
 
-// begin numbers a request to the notebook and counts it in flight until a
-// reply carrying its number arrives, stale or not.
-func (s *shared) begin() int {
+// everyScreen owns the requests every screen waits for (the tiers).
+const everyScreen = -1
+
+// begin numbers a request to the notebook made for a screen, and counts it
+// in flight until a reply carrying its number arrives, stale or not.
+func (s *shared) begin(screen int) int {
 	s.reqSeq++
-	s.pending[s.reqSeq] = true
+	s.pending[s.reqSeq] = screen
 	return s.reqSeq
+}
+
+// waiting says the screen shown waits for the notebook: work for other
+// screens goes on quietly.
+func (s *shared) waiting(screen int) bool {
+	for _, owner := range s.pending {
+		if owner == screen || owner == everyScreen {
+			return true
+		}
+	}
+	return false
 }
 
 // reply is a message answering a request.
@@ -138,7 +152,7 @@ func New(st Notebook, today time.Time, o Options) *Model {
 		o.Context = context.Background()
 	}
 	sh := &shared{st: st, ctx: o.Context, today: today, now: o.Now, styles: DefaultStyles(), keys: DefaultKeyMap(), width: 80, height: 24,
-		staticCursor: o.StaticCursor, cur: st.Currency(), pending: map[int]bool{}}
+		staticCursor: o.StaticCursor, cur: st.Currency(), pending: map[int]int{}}
 	m := &Model{sh: sh, help: help.New(), spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
 	m.accounts = newAccountsScreen(sh)
 	m.account = newAccountScreen(sh)
@@ -184,7 +198,7 @@ type tiersMsg struct {
 func (m tiersMsg) requestID() int { return m.req }
 
 func (m *Model) loadTiers() tea.Cmd {
-	m.tiersReq = m.sh.begin()
+	m.tiersReq = m.sh.begin(everyScreen)
 	req, st, today, ctx := m.tiersReq, m.sh.st, m.sh.today, m.sh.ctx
 	return func() tea.Msg {
 		tiers, err := st.NotebookTiers(ctx, today)
@@ -359,7 +373,7 @@ func (m *Model) View() string {
 	body := lipgloss.NewStyle().Width(m.sh.width).MaxWidth(m.sh.width).Height(m.bodyHeight()).MaxHeight(m.bodyHeight()).
 		Render(m.current().View())
 	status := ""
-	if len(m.sh.pending) > 0 {
+	if m.sh.waiting(m.active) {
 		status = m.spinner.View() + " "
 	}
 	if m.isErr {
