@@ -42,6 +42,7 @@ func (a *Agenda) Overdue() int {
 // away".
 func (s *Service) agendaConfig(ctx context.Context, set settings.Settings, days int) (agenda.Config, error) {
 	cfg := set.Agenda(days)
+	cfg.Money = set.Currency.Grouped
 	var m savedModel
 	found, err := s.st.LoadState(ctx, modelKey, &m)
 	if err != nil {

@@ -22,6 +22,8 @@ type Card struct {
 	Surveys        []store.Survey   // newest first
 	History        []store.TierChange
 	OpenComplaints []store.Contact
+	Payments       []store.Payment   // after the sale, newest first
+	Debts          []store.Debt      // purchases not paid in full, oldest first
 	Lifetime       *CustomerLifetime // from the kept model; nil without one
 }
 
@@ -79,6 +81,12 @@ func (s *Service) Card(ctx context.Context, id int64, q CardQuery) (*Card, error
 		return nil, err
 	}
 	if card.OpenComplaints, err = s.st.OpenComplaints(ctx, id); err != nil {
+		return nil, err
+	}
+	if card.Payments, err = s.st.Payments(ctx, id); err != nil {
+		return nil, err
+	}
+	if card.Debts, err = s.st.Debts(ctx, id); err != nil {
 		return nil, err
 	}
 	if card.Lifetime, err = s.CustomerLifetime(ctx, id, asOf); err != nil {

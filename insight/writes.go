@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/rolo-crm/rolo/money"
+
 	"github.com/rolo-crm/rolo/store"
 )
 
@@ -100,4 +102,91 @@ func (s *Service) ResolveComplaint(ctx context.Context, id int64, at time.Time, 
 // AddSurvey records a loyalty survey.
 func (s *Service) AddSurvey(ctx context.Context, v store.Survey) (store.Survey, error) {
 	return s.st.AddSurvey(ctx, v)
+}
+
+// Purchase reads one purchase.
+func (s *Service) Purchase(ctx context.Context, id int64) (store.Purchase, error) {
+	return s.st.Purchase(ctx, id)
+}
+
+// UpdatePurchase corrects a purchase with fn; totals, rhythm, tiers and
+// search follow at once.
+func (s *Service) UpdatePurchase(ctx context.Context, id int64, fn func(p *store.Purchase) error) (store.Purchase, error) {
+	return s.st.UpdatePurchase(ctx, id, fn)
+}
+
+// DeletePurchase removes a purchase and its payments, returning them (for undo).
+func (s *Service) DeletePurchase(ctx context.Context, id int64) (store.Purchase, []store.Payment, error) {
+	return s.st.DeletePurchase(ctx, id)
+}
+
+// RestorePurchase puts back a deleted purchase with its payments.
+func (s *Service) RestorePurchase(ctx context.Context, p store.Purchase, pays []store.Payment) error {
+	return s.st.RestorePurchase(ctx, p, pays)
+}
+
+// Contact reads one contact.
+func (s *Service) Contact(ctx context.Context, id int64) (store.Contact, error) {
+	return s.st.Contact(ctx, id)
+}
+
+// UpdateContact corrects a contact with fn.
+func (s *Service) UpdateContact(ctx context.Context, id int64, fn func(c *store.Contact) error) (store.Contact, error) {
+	return s.st.UpdateContact(ctx, id, fn)
+}
+
+// DeleteContact removes a contact, returning it (for undo).
+func (s *Service) DeleteContact(ctx context.Context, id int64) (store.Contact, error) {
+	return s.st.DeleteContact(ctx, id)
+}
+
+// RestoreContact puts back a deleted contact.
+func (s *Service) RestoreContact(ctx context.Context, c store.Contact) error {
+	return s.st.RestoreContact(ctx, c)
+}
+
+// FollowUp reads one follow-up.
+func (s *Service) FollowUp(ctx context.Context, id int64) (store.FollowUp, error) {
+	return s.st.FollowUp(ctx, id)
+}
+
+// UpdateFollowUp corrects a follow-up with fn.
+func (s *Service) UpdateFollowUp(ctx context.Context, id int64, fn func(f *store.FollowUp) error) (store.FollowUp, error) {
+	return s.st.UpdateFollowUp(ctx, id, fn)
+}
+
+// DeleteFollowUp removes a follow-up, returning it (for undo).
+func (s *Service) DeleteFollowUp(ctx context.Context, id int64) (store.FollowUp, error) {
+	return s.st.DeleteFollowUp(ctx, id)
+}
+
+// RestoreFollowUp puts back a deleted follow-up.
+func (s *Service) RestoreFollowUp(ctx context.Context, f store.FollowUp) error {
+	return s.st.RestoreFollowUp(ctx, f)
+}
+
+// Pay records a payment by a customer: on one purchase, or spread over
+// their oldest unpaid purchases; never more than is owed.
+func (s *Service) Pay(ctx context.Context, customerID int64, amount money.Amount, date time.Time, purchaseID int64, note string) ([]store.Payment, error) {
+	return s.st.Pay(ctx, customerID, amount, date, purchaseID, note)
+}
+
+// Payment reads one payment.
+func (s *Service) Payment(ctx context.Context, id int64) (store.Payment, error) {
+	return s.st.Payment(ctx, id)
+}
+
+// DeletePayment removes a payment recorded by mistake.
+func (s *Service) DeletePayment(ctx context.Context, id int64) error {
+	return s.st.DeletePayment(ctx, id)
+}
+
+// RestorePayment puts back a deleted payment.
+func (s *Service) RestorePayment(ctx context.Context, p store.Payment) error {
+	return s.st.RestorePayment(ctx, p)
+}
+
+// Duplicates lists the customers who already have this phone or email.
+func (s *Service) Duplicates(ctx context.Context, phone, email string) ([]store.Customer, error) {
+	return s.st.Duplicates(ctx, phone, email)
 }

@@ -67,6 +67,15 @@ var Defs = []Def{
 			s.SolarFestivals, err = agenda.ParseSolarFestivals(v)
 			return err
 		}},
+	{"payment.terms", "days (0-366)", "30", "days a customer has to pay what they owe before the agenda reminds you", "45",
+		func(v string, s *Settings) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 0 || n > 366 {
+				return fmt.Errorf("write a number of days from 0 to 366")
+			}
+			s.PaymentTerms = n
+			return nil
+		}},
 	{"clv.horizon", "months", "12m", "how far ahead lifetime value looks", "24m",
 		func(v string, s *Settings) (err error) { s.CLV.HorizonMonths, err = Months(v); return err }},
 	{"clv.discount", "percent a year", "10%", "yearly discount rate of lifetime value (money later is worth less)", "8%",
@@ -123,6 +132,7 @@ type Settings struct {
 	BirthdayDays   int
 	FestivalDays   int
 	SolarFestivals []agenda.Festival
+	PaymentTerms   int // days
 	CLV            clv.Options
 }
 
@@ -162,7 +172,7 @@ func (s Settings) Agenda(days int) agenda.Config {
 	for t, d := range s.Cadence {
 		cfg.Cadence[t] = d
 	}
-	cfg.BirthdayDays, cfg.FestivalDays = s.BirthdayDays, s.FestivalDays
+	cfg.BirthdayDays, cfg.FestivalDays, cfg.PaymentTerms = s.BirthdayDays, s.FestivalDays, s.PaymentTerms
 	cfg.Festivals = append(cfg.Festivals, s.SolarFestivals...)
 	return cfg
 }

@@ -25,7 +25,7 @@ func (s *Store) AgendaInputs(ctx context.Context, asOf time.Time) ([]agenda.Cust
 	if err != nil {
 		return nil, nil, err
 	}
-	// Four independent reads on their own connections, side by side.
+	// Independent reads on their own connections, side by side.
 	cs := make([]agenda.Customer, 0, size)
 	lastBuy := make([]string, 0, size) // each customer's last purchase day, for counting win-back attempts
 	type contact struct {
@@ -40,6 +40,7 @@ func (s *Store) AgendaInputs(ctx context.Context, asOf time.Time) ([]agenda.Cust
 	}
 	var complaints []complaint
 	var fs []FollowUp
+	var owed []Debt
 	err = parallel(func() error {
 		return s.eachRow(ctx, "agenda", `
 SELECT c.id, c.name, c.status, c.lost_reason, c.birthday, c.birthday_lunar, c.birthday_leap,
@@ -78,6 +79,9 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 	}, func() (err error) {
 		fs, err = s.followUpsWhere(ctx, `done_at IS NULL AND customer_id NOT IN (SELECT id FROM customers WHERE archived_at IS NOT NULL) ORDER BY due, id`)
 		return err
+	}, func() (err error) {
+		owed, err = debts(ctx, s.r, s, `p.paid IS NOT NULL AND p.date <= ?`, day)
+		return err
 	})
 	if err != nil {
 		return nil, nil, err
@@ -114,6 +118,11 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 	for _, k := range complaints {
 		if i, ok := idx[k.id]; ok {
 			cs[i].Complaints = append(cs[i].Complaints, k.k)
+		}
+	}
+	for _, d := range owed {
+		if i, ok := idx[d.CustomerID]; ok {
+			cs[i].Debts = append(cs[i].Debts, agenda.Debt{PurchaseID: d.PurchaseID, Date: parseDay(d.Date), Item: d.Item, Outstanding: d.Outstanding})
 		}
 	}
 	tasks := make([]agenda.Task, len(fs))

@@ -94,9 +94,9 @@ func (s *Store) Bulk(ctx context.Context, fn func(b *Bulk) error) error {
 func (b *Bulk) finishPurchases() error {
 	ctx, tx, s := b.ctx, b.tx, b.s
 	if b.fresh.n > 0 {
-		fresh := `id > ?1 AND customer_id NOT IN (SELECT customer_id FROM purchase_totals)`
+		fresh := `p.id > ?1 AND p.customer_id NOT IN (SELECT customer_id FROM purchase_totals)`
 		if _, err := tx.ExecContext(ctx, `INSERT INTO purchase_totals(`+totalsCols+`)
-			SELECT t.*, `+latestNext+` FROM (`+totalsQuery("purchases", fresh)+`) t`, b.firstID); err != nil {
+			SELECT t.*, `+latestNext+` FROM (`+totalsQuery("purchases p", fresh, "")+`) t`, b.firstID); err != nil {
 			return s.wrap("bulk totals", err)
 		}
 		if err := s.regap(ctx, tx, `id > ?1 AND customer_id IN (SELECT value FROM json_each(?2))`, b.firstID, jsonIDs(b.fresh.ids())); err != nil {

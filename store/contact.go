@@ -84,11 +84,14 @@ func (s *Store) insertContact(ctx context.Context, tx execer, c *Contact) (int64
 	if c.ResolvedAt != nil {
 		res = *c.ResolvedAt
 	}
-	r, err := tx.ExecContext(ctx, `INSERT INTO contacts(customer_id, at, kind, summary, complaint_status, resolved_at, created_at)
-		VALUES (?,?,?,?,?,?,?)`, c.CustomerID, c.At, c.Kind, c.Summary, c.ComplaintStatus, res, c.CreatedAt)
+	r, err := tx.ExecContext(ctx, `INSERT INTO contacts(id, customer_id, at, kind, summary, complaint_status, resolved_at, created_at)
+		VALUES (?,?,?,?,?,?,?,?)`, nullID(c.ID), c.CustomerID, c.At, c.Kind, c.Summary, c.ComplaintStatus, res, c.CreatedAt)
 	if err != nil {
-		if sqliteCode(err) == sqliteConstraintForeignKey {
+		switch sqliteCode(err) {
+		case sqliteConstraintForeignKey:
 			return 0, Errorf(KindNotFound, "no customer with id %d", c.CustomerID)
+		case sqliteConstraintPrimaryKey:
+			return 0, Errorf(KindConflict, "contact id %d is already used", c.ID)
 		}
 		return 0, s.wrap("log contact", err)
 	}

@@ -173,7 +173,7 @@ func TestPurchaseRhythmIsKept(t *testing.T) {
 		}
 	}
 	for _, id := range added[:80] {
-		if err := s.DeletePurchase(ctx, id); err != nil {
+		if _, _, err := s.DeletePurchase(ctx, id); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -71,11 +71,14 @@ func (s *Store) insertFollowUp(ctx context.Context, tx execer, f *FollowUp) (int
 	if f.DoneAt != nil {
 		done = *f.DoneAt
 	}
-	r, err := tx.ExecContext(ctx, `INSERT INTO followups(customer_id, due, what, source, done_at, created_at)
-		VALUES (?,?,?,?,?,?)`, f.CustomerID, f.Due, f.What, f.Source, done, f.CreatedAt)
+	r, err := tx.ExecContext(ctx, `INSERT INTO followups(id, customer_id, due, what, source, done_at, created_at)
+		VALUES (?,?,?,?,?,?,?)`, nullID(f.ID), f.CustomerID, f.Due, f.What, f.Source, done, f.CreatedAt)
 	if err != nil {
-		if sqliteCode(err) == sqliteConstraintForeignKey {
+		switch sqliteCode(err) {
+		case sqliteConstraintForeignKey:
 			return 0, Errorf(KindNotFound, "no customer with id %d", f.CustomerID)
+		case sqliteConstraintPrimaryKey:
+			return 0, Errorf(KindConflict, "follow-up id %d is already used", f.ID)
 		}
 		return 0, s.wrap("add follow-up", err)
 	}

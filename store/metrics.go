@@ -53,14 +53,14 @@ func (s *Store) Metrics(ctx context.Context, asOf time.Time, opts MetricsOptions
 	// Everything up to a day is most of the table: reading it in order and
 	// sorting is faster than a date-index range that fetches each row
 	// (1 s instead of 2.4 in SQLite's shell); a --since window uses the index.
-	scan := `purchases NOT INDEXED`
+	scan := `purchases p NOT INDEXED`
 	if since != "" {
-		scan = `purchases`
+		scan = `purchases p`
 	}
 	var ctes []string
 	if latest > day || since != "" {
 		totals = `p`
-		ctes = append(ctes, `p AS (`+totalsQuery(scan, `date <= ?1 AND date >= ?5`)+`)`)
+		ctes = append(ctes, `p AS (`+totalsQuery(scan, `p.date <= ?1 AND p.date >= ?5`, `?1`)+`)`)
 	}
 	if opts.Growth {
 		// The last two years in one grouped pass, not two look-ups per customer.

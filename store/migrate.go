@@ -60,8 +60,9 @@ var migrationFills = map[int]func(ctx context.Context, s *Store, tx *sql.Tx) err
 		}
 		return s.regap(ctx, tx, `1`)
 	},
-	// Schema 4 keeps the revenue without a cost too, and the totals are
-	// the store's from now on: rebuild them all from the one definition.
+	// Schema 4 keeps the revenue without a cost and counts payments after
+	// the sale, and the totals are the store's from now on: rebuild them all
+	// from the one definition.
 	4: func(ctx context.Context, s *Store, tx *sql.Tx) error {
 		return s.retotal(ctx, tx, `1`)
 	},

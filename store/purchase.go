@@ -51,6 +51,9 @@ func (p *Purchase) Validate() error {
 	if p.Paid != nil && *p.Paid < 0 {
 		return Errorf(KindInvalid, "the amount paid must be zero or more")
 	}
+	if p.Paid != nil && *p.Paid > p.Amount {
+		return Errorf(KindInvalid, "the amount paid is more than the amount of the purchase")
+	}
 	for _, f := range [...]struct{ name, v string }{{"item", p.Item}, {"channel", p.Channel},
 		{"special requests", p.SpecialRequests}, {"mood", p.Mood}, {"note", p.Note}} {
 		if !utf8.ValidString(f.v) {
@@ -147,17 +150,30 @@ func (s *Store) insertPurchase(ctx context.Context, tx execer, p *Purchase) (int
 	if p.CreatedAt == "" {
 		p.CreatedAt = s.stamp()
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO purchases(customer_id, date, item, quantity, amount, cost, paid,
-		channel, special_requests, mood, next_date, note, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		p.CustomerID, p.Date, p.Item, p.Quantity, int64(p.Amount), optAmount(p.Cost), optAmount(p.Paid), p.Channel,
+	// An id is kept when given: a purchase brought back (undo, a whole
+	// notebook imported) keeps the id its payments and people know it by.
+	res, err := tx.ExecContext(ctx, `INSERT INTO purchases(id, customer_id, date, item, quantity, amount, cost, paid,
+		channel, special_requests, mood, next_date, note, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		nullID(p.ID), p.CustomerID, p.Date, p.Item, p.Quantity, int64(p.Amount), optAmount(p.Cost), optAmount(p.Paid), p.Channel,
 		p.SpecialRequests, p.Mood, p.NextDate, p.Note, p.CreatedAt)
 	if err != nil {
-		if sqliteCode(err) == sqliteConstraintForeignKey {
+		switch sqliteCode(err) {
+		case sqliteConstraintForeignKey:
 			return 0, Errorf(KindNotFound, "no customer with id %d", p.CustomerID)
+		case sqliteConstraintPrimaryKey:
+			return 0, Errorf(KindConflict, "purchase id %d is already used", p.ID)
 		}
 		return 0, s.wrap("add purchase", err)
 	}
 	return res.LastInsertId()
+}
+
+// nullID is an id to insert: NULL (the next free one) when 0.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
 }
 
 // Purchases lists a customer's purchases, newest first; limit <= 0 means all.
@@ -169,18 +185,39 @@ func (s *Store) Purchases(ctx context.Context, customerID int64, limit int) ([]P
 		ORDER BY date DESC, id DESC LIMIT ?`, customerID, limit)
 }
 
-// DeletePurchase removes one purchase note.
-func (s *Store) DeletePurchase(ctx context.Context, id int64) error {
-	return s.withTx(ctx, func(tx *sql.Tx) error {
-		var cust int64
-		err := tx.QueryRowContext(ctx, `DELETE FROM purchases WHERE id = ? RETURNING customer_id`, id).Scan(&cust)
+// DeletePurchase removes one purchase note and its payments, and returns
+// them as they were (to put back with RestorePurchase).
+func (s *Store) DeletePurchase(ctx context.Context, id int64) (Purchase, []Payment, error) {
+	var p Purchase
+	var pays []Payment
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		p, err = scanPurchase(tx.QueryRowContext(ctx, `SELECT `+purchaseCols+` FROM purchases WHERE id = ?`, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return Errorf(KindNotFound, "no purchase with id %d", id)
 		} else if err != nil {
 			return s.wrap("delete purchase", err)
 		}
-		return s.purchasesChanged(ctx, tx, cust)
+		rows, err := tx.QueryContext(ctx, `SELECT `+paymentCols+` FROM payments y JOIN purchases p ON p.id = y.purchase_id
+			WHERE y.purchase_id = ? ORDER BY y.id`, id)
+		if err != nil {
+			return s.wrap("delete purchase", err)
+		}
+		for rows.Next() {
+			y, err := scanPayment(rows)
+			if err != nil {
+				rows.Close()
+				return s.wrap("delete purchase", err)
+			}
+			pays = append(pays, y)
+		}
+		rows.Close()
+		if _, err := tx.ExecContext(ctx, `DELETE FROM purchases WHERE id = ?`, id); err != nil {
+			return s.wrap("delete purchase", err)
+		}
+		return s.purchasesChanged(ctx, tx, p.CustomerID)
 	})
+	return p, pays, err
 }
 
 // Purchase reads one purchase.
@@ -223,6 +260,15 @@ func (s *Store) UpdatePurchase(ctx context.Context, id int64, fn func(p *Purchas
 			}
 			return s.wrap("edit purchase", err)
 		}
+		var over int64
+		if err := tx.QueryRowContext(ctx, `SELECT -(`+owing+`) FROM purchases p WHERE p.id = ?`, id).Scan(&over); err != nil {
+			return s.wrap("edit purchase", err)
+		}
+		if over > 0 {
+			cur := s.Currency()
+			return Errorf(KindInvalid, "purchase %d has been paid %s more than its new amount %s; delete a payment first",
+				id, cur.Format(money.Amount(over)), cur.Format(p.Amount))
+		}
 		if err := s.purchasesChanged(ctx, tx, p.CustomerID); err != nil {
 			return err
 		}
@@ -232,4 +278,21 @@ func (s *Store) UpdatePurchase(ctx context.Context, id int64, fn func(p *Purchas
 		return nil
 	})
 	return p, err
+}
+
+// RestorePurchase puts back a deleted purchase with its id and payments
+// (undo).
+func (s *Store) RestorePurchase(ctx context.Context, p Purchase, payments []Payment) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.insertPurchase(ctx, tx, &p); err != nil {
+			return err
+		}
+		for _, y := range payments {
+			y.PurchaseID = p.ID
+			if _, err := s.insertPayment(ctx, tx, &y); err != nil {
+				return err
+			}
+		}
+		return s.purchasesChanged(ctx, tx, p.CustomerID)
+	})
 }

@@ -16,17 +16,25 @@ import (
 // that definition: single writes (retotal), bulk writes, metrics as of an
 // earlier day (totalsQuery with a date filter) and `check`.
 
-// totalsAgg aggregates one customer's purchases.
-const totalsAgg = `sum(amount) AS revenue,
-	sum(CASE WHEN cost IS NOT NULL THEN amount - cost ELSE 0 END) AS profit,
-	sum(coalesce(paid, amount)) AS paid,
-	count(*) AS n, count(DISTINCT date) AS days, min(date) AS first, max(date) AS last,
-	sum(CASE WHEN cost IS NULL THEN amount ELSE 0 END) AS uncosted`
+// totalsAgg aggregates one customer's purchases (p) and the payments made
+// on them after the sale (y).
+const totalsAgg = `sum(p.amount) AS revenue,
+	sum(CASE WHEN p.cost IS NOT NULL THEN p.amount - p.cost ELSE 0 END) AS profit,
+	sum(coalesce(p.paid, p.amount) + coalesce(y.paid, 0)) AS paid,
+	count(*) AS n, count(DISTINCT p.date) AS days, min(p.date) AS first, max(p.date) AS last,
+	sum(CASE WHEN p.cost IS NULL THEN p.amount ELSE 0 END) AS uncosted`
 
-// totalsQuery is the totals of the purchases in from that where selects,
-// per customer.
-func totalsQuery(from, where string) string {
-	return `SELECT customer_id, ` + totalsAgg + ` FROM ` + from + ` WHERE ` + where + ` GROUP BY customer_id`
+// totalsQuery is the totals of the purchases that where selects, per
+// customer. from names the purchases table as p (with NOT INDEXED, say);
+// paidUntil, when not empty, is an expression for the last day whose
+// payments count (metrics as of an earlier day).
+func totalsQuery(from, where, paidUntil string) string {
+	pay := `SELECT purchase_id, sum(amount) AS paid FROM payments GROUP BY purchase_id`
+	if paidUntil != "" {
+		pay = `SELECT purchase_id, sum(amount) AS paid FROM payments WHERE date <= ` + paidUntil + ` GROUP BY purchase_id`
+	}
+	return `SELECT p.customer_id AS customer_id, ` + totalsAgg + ` FROM ` + from + ` LEFT JOIN (` + pay + `) y ON y.purchase_id = p.id
+	WHERE ` + where + ` GROUP BY p.customer_id`
 }
 
 // latestNext is the expected next purchase recorded on a customer's latest
@@ -45,7 +53,7 @@ func (s *Store) retotal(ctx context.Context, tx *sql.Tx, where string, args ...a
 		return s.wrap("update totals", err)
 	}
 	q := `INSERT INTO purchase_totals(` + totalsCols + `)
-		SELECT t.*, ` + latestNext + ` FROM (` + totalsQuery("purchases", where) + `) t`
+		SELECT t.*, ` + latestNext + ` FROM (` + totalsQuery("purchases p", where, "") + `) t`
 	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 		return s.wrap("update totals", err)
 	}
@@ -125,7 +133,7 @@ func (s *Store) totalsMismatches(ctx context.Context, q queryer) (int, error) {
 		return 0, err
 	}
 	kept := `SELECT ` + totalsCols + ` FROM purchase_totals`
-	want := `SELECT t.*, ` + latestNext + ` AS next_date FROM (` + totalsQuery("purchases", "1") + `) t`
+	want := `SELECT t.*, ` + latestNext + ` AS next_date FROM (` + totalsQuery("purchases p", "1", "") + `) t`
 	rows, err := q.QueryContext(ctx, `SELECT customer_id FROM (`+kept+` EXCEPT `+want+`)
 		UNION SELECT customer_id FROM (`+want+` EXCEPT `+kept+`)`)
 	if err != nil {

@@ -41,7 +41,7 @@ func (e *testEnv) exec(tty bool, stdin string, args ...string) (stdout, stderr s
 		In: strings.NewReader(stdin), Out: &out, Err: &errb,
 		Getenv: func(k string) string { return e.env[k] },
 		Now:    func() time.Time { return time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC) },
-		IsTTY:  tty, Width: 100,
+		IsTTY:  tty, InTTY: tty, Width: 100,
 	}
 	full := append([]string{"--db", e.db, "--as-of", "2026-11-22"}, args...)
 	code = run(full, a)
@@ -155,7 +155,7 @@ func TestErrors(t *testing.T) {
 		{"bad date", []string{"follow", "1", "2026-02-30", "call"}, 2,
 			"rolo: \"2026-02-30\" is not a date; use YYYY-MM-DD, +3d, +2w, tomorrow or next monday\n"},
 		{"negative quantity", []string{"buy", "1", "10", "--qty", "-2"}, 2,
-			"rolo: --qty \"-2\": the quantity must be a number of zero or more\n"},
+			"rolo: --qty \"-2\": the quantity must be a number more than zero\n"},
 		{"bad amount", []string{"buy", "1", "12.345"}, 2,
 			"rolo: AMOUNT: \"12.345\" is not an amount (more than 2 decimals); write it like 1234.50\n"},
 		{"bad kind", []string{"log", "1", "fax", "hi"}, 2,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"slices"
 	"strconv"
@@ -147,6 +148,7 @@ func (f *customerFlags) apply(cmd *cobra.Command, a *App, c *store.Customer) err
 
 func newAddCmd(a *App) *cobra.Command {
 	var f customerFlags
+	var allowDuplicates bool
 	cmd := &cobra.Command{
 		Use:   "add NAME",
 		Short: "Add a customer",
@@ -161,6 +163,11 @@ func newAddCmd(a *App) *cobra.Command {
 			c := store.Customer{Name: args[0]}
 			if err := f.apply(cmd, a, &c); err != nil {
 				return err
+			}
+			if !allowDuplicates {
+				if err := a.checkDuplicates(cmd, c); err != nil {
+					return err
+				}
 			}
 			c, err = svc.AddCustomer(cmd.Context(), c)
 			if err != nil {
@@ -178,7 +185,40 @@ func newAddCmd(a *App) *cobra.Command {
 		},
 	}
 	f.register(cmd.Flags(), false)
+	cmd.Flags().BoolVar(&allowDuplicates, "allow-duplicates", false, "add the customer even when their phone or email is already in the notebook")
 	return cmd
+}
+
+// checkDuplicates stops a second customer with the same phone or email:
+// on a terminal it asks, elsewhere it is an error.
+func (a *App) checkDuplicates(cmd *cobra.Command, c store.Customer) error {
+	svc, err := a.Service(cmd.Context())
+	if err != nil {
+		return err
+	}
+	dups, err := svc.Duplicates(cmd.Context(), c.Phone, c.Email)
+	if err != nil || len(dups) == 0 {
+		return err
+	}
+	d := dups[0]
+	what, val := "phone", c.Phone
+	if c.Phone == "" || d.Phone != c.Phone {
+		what, val = "email", c.Email
+	}
+	who := fmt.Sprintf("%s (#%d)", d.Name, d.ID)
+	if d.ArchivedAt != nil {
+		who += ", archived"
+	}
+	if a.IsTTY && a.InTTY {
+		fmt.Fprintf(a.Err, "%s is already the %s of %s. Add %s anyway? [y/N] ", clean(val), what, clean(who), clean(c.Name))
+		answer, _ := bufio.NewReader(a.In).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(answer)); a == "y" || a == "yes" || a == "是" {
+			return nil
+		}
+		return usageErrorf("not added")
+	}
+	return store.Errorf(store.KindConflict, "%s is already the %s of %s; rolo edit %d changes them, or add --allow-duplicates to add another customer",
+		val, what, who, d.ID)
 }
 
 func newEditCmd(a *App) *cobra.Command {

@@ -79,7 +79,7 @@ func TestGreet(t *testing.T) {
 func TestGreetingLoggedMarksDone(t *testing.T) {
 	e := newEnv(t)
 	e.ok("add", "王小明")
-	e.ok("buy", "1", "900", "--date", "2027-01-20")
+	e.ok("--as-of", "2027-01-20", "buy", "1", "900")
 	// A week before Spring Festival 2027 (2027-02-06) the key customer is to be greeted.
 	run := func(args ...string) (string, int) {
 		out, _, code := e.run(false, append([]string{"--as-of", "2027-02-01"}, args...)...)

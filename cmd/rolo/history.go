@@ -12,12 +12,13 @@ import (
 )
 
 func newBuyCmd(a *App) *cobra.Command {
-	var item, qty, cost, paid, date, next, channel, requests, mood, note string
+	var f purchaseFlags
 	cmd := &cobra.Command{
 		Use:   "buy CUSTOMER AMOUNT",
 		Short: "Record a purchase note",
 		Example: `  rolo buy 王小明 1280 --item 普洱茶饼 --qty 4 --next +3m
-  rolo buy 42 99.50 --date 2026-11-01 --paid 50 --requests "gift wrap"`,
+  rolo buy 42 99.50 --date 2026-11-01 --paid 50 --requests "gift wrap"
+  rolo buy 42 3000 --date 2027-01-15 --planned      # agreed for that day`,
 		Args: exactArgs(2, "a CUSTOMER and an AMOUNT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			today, err := a.Today()
@@ -28,44 +29,12 @@ func newBuyCmd(a *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p := store.Purchase{CustomerID: c.ID, Item: item, Channel: channel, SpecialRequests: requests, Mood: mood, Note: note, Quantity: 1}
+			p := store.Purchase{CustomerID: c.ID, Quantity: 1}
 			if p.Amount, err = a.parseAmount("AMOUNT", args[1]); err != nil {
 				return err
 			}
-			if qty != "" {
-				q, err := strconv.ParseFloat(qty, 64)
-				if err != nil || q < 0 {
-					return usageErrorf("--qty %q: the quantity must be a number of zero or more", qty)
-				}
-				p.Quantity = q
-			}
-			if cost != "" {
-				v, err := a.parseAmount("--cost", cost)
-				if err != nil {
-					return err
-				}
-				p.Cost = &v
-			}
-			if paid != "" {
-				v, err := a.parseAmount("--paid", paid)
-				if err != nil {
-					return err
-				}
-				p.Paid = &v
-			}
-			d := today
-			if date != "" {
-				if d, err = store.ParseWhen(date, today); err != nil {
-					return fmt.Errorf("--date: %w", err)
-				}
-			}
-			p.Date = d.Format(store.DateLayout)
-			if next != "" {
-				n, err := store.ParseWhen(next, d)
-				if err != nil {
-					return fmt.Errorf("--next: %w", err)
-				}
-				p.NextDate = n.Format(store.DateLayout)
+			if err := f.apply(cmd, a, &p, today); err != nil {
+				return err
 			}
 			p, err = svc.AddPurchase(cmd.Context(), p)
 			if err != nil {
@@ -74,17 +43,7 @@ func newBuyCmd(a *App) *cobra.Command {
 			return a.reportAdded(a.purchaseJSON(p), p.ID, fmt.Sprintf("Recorded %s for %s on %s", a.money(p.Amount), clean(c.Name), p.Date))
 		},
 	}
-	fs := cmd.Flags()
-	fs.StringVar(&item, "item", "", "what they bought")
-	fs.StringVar(&qty, "qty", "", "quantity (default 1)")
-	fs.StringVar(&cost, "cost", "", "your cost, for profit")
-	fs.StringVar(&paid, "paid", "", "amount collected so far (default: paid in full)")
-	fs.StringVar(&date, "date", "", "purchase date (default today)")
-	fs.StringVar(&next, "next", "", "when they will buy next: a date or +3m, +6w... from the purchase date")
-	fs.StringVar(&channel, "channel", "", "where they bought (shop, online, wechat...)")
-	fs.StringVar(&requests, "requests", "", "special requests")
-	fs.StringVar(&mood, "mood", "", "their mood or expression")
-	fs.StringVar(&note, "note", "", "a note")
+	f.register(cmd.Flags(), false)
 	return cmd
 }
 

@@ -61,11 +61,13 @@ Run rolo alone on a terminal to open the interactive notebook.`,
 			root.AddCommand(c)
 		}
 	}
-	add("customers", newAddCmd(a), newEditCmd(a), newRmCmd(a), newShowCmd(a), newFindCmd(a), newListCmd(a))
-	add("history", newBuyCmd(a), newLogCmd(a), newComplaintCmd(a), newResolveCmd(a), newSurveyCmd(a),
+	edit, rm := newEditCmd(a), newRmCmd(a)
+	addRecordCommands(a, edit, rm)
+	add("customers", newAddCmd(a), edit, rm, newShowCmd(a), newFindCmd(a), newListCmd(a))
+	add("history", newBuyCmd(a), newPayCmd(a), newLogCmd(a), newComplaintCmd(a), newResolveCmd(a), newSurveyCmd(a),
 		newFollowCmd(a), newDoneCmd(a))
 	root.AddGroup(&cobra.Group{ID: "insight", Title: "Who matters and who to contact:"})
-	add("insight", newDueCmd(a), newGreetCmd(a), newPyramidCmd(a), newRFMCmd(a), newMoversCmd(a), newCLVCmd(a))
+	add("insight", newDueCmd(a), newGreetCmd(a), newOwedCmd(a), newPyramidCmd(a), newRFMCmd(a), newMoversCmd(a), newCLVCmd(a))
 	add("notebook", newInitCmd(a), newDemoCmd(a), newImportCmd(a), newExportCmd(a), newConfigCmd(a), newBackupCmd(a), newCheckCmd(a))
 	return root
 }

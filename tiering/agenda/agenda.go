@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/tiering"
 	"github.com/rolo-crm/rolo/tiering/clv"
 )
@@ -31,10 +32,11 @@ const (
 	WinBack   Reason = "win-back"
 	BirthdayR Reason = "birthday"
 	FestivalR Reason = "festival"
+	Payment   Reason = "payment"
 )
 
 // reasonOrder breaks ties between one customer's items due the same day.
-var reasonOrder = map[Reason]int{FollowUp: 0, Complaint: 1, Cadence: 2, Reorder: 3, Slipping: 4, WinBack: 5, BirthdayR: 6, FestivalR: 7}
+var reasonOrder = map[Reason]int{FollowUp: 0, Complaint: 1, Payment: 2, Cadence: 3, Reorder: 4, Slipping: 5, WinBack: 6, BirthdayR: 7, FestivalR: 8}
 
 // ComplaintDays is how long a complaint may stay open before it is overdue.
 const ComplaintDays = 2
@@ -63,6 +65,15 @@ type Customer struct {
 	Complaints   []OpenComplaint
 	Greeted      time.Time // the latest greeting logged; zero when never
 	WinBacks     int       // contacts since the last purchase (win-back attempts)
+	Debts        []Debt    // purchases not paid in full, oldest first
+}
+
+// Debt is a purchase not yet paid in full.
+type Debt struct {
+	PurchaseID  int64
+	Date        time.Time
+	Item        string
+	Outstanding money.Amount
 }
 
 // OpenComplaint is an unresolved complaint.
@@ -91,6 +102,12 @@ type Config struct {
 	// Alive, when set, adds customers whose BG/NBD P(alive) is below
 	// MinPAlive to the slipping-away list.
 	Alive *clv.BGNBD
+	// PaymentTerms is how many days after a purchase what is still owed
+	// is due.
+	PaymentTerms int
+	// Money writes an amount in the detail of an item ("owes 320.00");
+	// minor units as a number when nil.
+	Money func(money.Amount) string
 }
 
 // MinPAlive is the P(alive) under which a customer counts as slipping away.
@@ -105,6 +122,7 @@ func DefaultConfig() Config {
 		FestivalDays: 7,
 		Festivals:    append([]Festival(nil), LunarFestivals...),
 		GreetTiers:   map[tiering.Tier]bool{tiering.Key: true, tiering.Major: true},
+		PaymentTerms: 30,
 	}
 }
 
@@ -120,6 +138,7 @@ type Item struct {
 	Priority    float64      `json:"priority"`
 	FollowUpID  int64        `json:"followup_id,omitempty"`
 	ComplaintID int64        `json:"complaint_id,omitempty"`
+	PurchaseID  int64        `json:"purchase_id,omitempty"` // the purchase a payment is owed for
 }
 
 // Overdue reports whether the item's date has passed.
@@ -139,6 +158,13 @@ func TierWeight(t tiering.Tier) float64 {
 }
 
 func days(a, b time.Time) int { return int(math.Round(b.Sub(a).Hours() / 24)) }
+
+func (cfg Config) money(a money.Amount) string {
+	if cfg.Money == nil {
+		return fmt.Sprint(int64(a))
+	}
+	return cfg.Money(a)
+}
 
 // Rhythm is a customer's purchase days in brief: enough for the reorder,
 // slipping-away and P(alive) rules without the days themselves.
@@ -207,6 +233,16 @@ func Build(today time.Time, cs []Customer, tasks []Task, cfg Config) []Item {
 		for _, k := range c.Complaints {
 			due := day(k.At.Year(), k.At.Month(), k.At.Day()).AddDate(0, 0, ComplaintDays)
 			add(c, Complaint, due, "open complaint: "+k.Summary).ComplaintID = k.ID
+		}
+		for _, d := range c.Debts {
+			if due := d.Date.AddDate(0, 0, cfg.PaymentTerms); !due.After(horizon) {
+				what := ""
+				if d.Item != "" {
+					what = " for " + d.Item
+				}
+				add(c, Payment, due, fmt.Sprintf("owes %s%s bought %s (%d-day terms) — ask for payment",
+					cfg.money(d.Outstanding), what, d.Date.Format("2006-01-02"), cfg.PaymentTerms)).PurchaseID = d.PurchaseID
+			}
 		}
 		lastBuy, gap := c.Bought.Last, c.Bought.Gap
 		lost := c.Status == "lost" || c.Status == "lapsed"
@@ -314,7 +350,7 @@ func Sort(items []Item) {
 		}
 		// A total order, so a fast unstable sort is still deterministic.
 		return cmp.Or(cmp.Compare(a.FollowUpID, b.FollowUpID), cmp.Compare(a.ComplaintID, b.ComplaintID),
-			strings.Compare(a.Detail, b.Detail))
+			cmp.Compare(a.PurchaseID, b.PurchaseID), strings.Compare(a.Detail, b.Detail))
 	})
 }
 

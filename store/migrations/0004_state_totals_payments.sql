@@ -22,5 +22,22 @@ DROP VIEW purchase_totals_check;
 -- purchases with a known cost, and says how much revenue it leaves out.
 ALTER TABLE purchase_totals ADD COLUMN uncosted INTEGER NOT NULL DEFAULT 0;
 
--- Every customer's totals are rebuilt from their purchases right after
--- this script (store/migrate.go).
+-- Payments after the sale (回款). Each belongs to one purchase: a payment
+-- for a customer is spread over their oldest unpaid purchases by the store.
+-- What a purchase still owes is amount − paid at the sale − its payments.
+CREATE TABLE payments (
+    id          INTEGER PRIMARY KEY,
+    purchase_id INTEGER NOT NULL REFERENCES purchases(id) ON DELETE CASCADE,
+    date        TEXT NOT NULL,              -- YYYY-MM-DD
+    amount      INTEGER NOT NULL CHECK (amount > 0),
+    note        TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX payments_purchase ON payments(purchase_id, date);
+
+-- Purchases not paid in full at the sale: the only ones that can owe.
+CREATE INDEX purchases_unpaid ON purchases(customer_id, date) WHERE paid IS NOT NULL;
+
+-- Every customer's totals are rebuilt from their purchases and payments
+-- right after this script (store/migrate.go).

@@ -1,0 +1,189 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+	"unicode/utf8"
+
+	"github.com/rolo-crm/rolo/money"
+)
+
+// Payment is money collected for a purchase after the sale (回款).
+type Payment struct {
+	ID         int64        `json:"id"`
+	PurchaseID int64        `json:"purchase_id"`
+	CustomerID int64        `json:"customer_id"` // the purchase's customer (not stored)
+	Date       string       `json:"date"`
+	Amount     money.Amount `json:"amount"`
+	Note       string       `json:"note"`
+	CreatedAt  string       `json:"created_at"`
+}
+
+// Validate checks a payment before it is written.
+func (p *Payment) Validate() error {
+	if _, err := parseDate(p.Date); err != nil {
+		return Errorf(KindInvalid, "payment date: %v", err)
+	}
+	if p.Amount <= 0 {
+		return Errorf(KindInvalid, "a payment must be more than zero")
+	}
+	if !utf8.ValidString(p.Note) {
+		return Errorf(KindInvalid, "the note is not valid UTF-8 text")
+	}
+	return nil
+}
+
+const paymentCols = `y.id, y.purchase_id, p.customer_id, y.date, y.amount, y.note, y.created_at`
+
+func scanPayment(sc scanner) (Payment, error) {
+	var x Payment
+	err := sc.Scan(&x.ID, &x.PurchaseID, &x.CustomerID, &x.Date, &x.Amount, &x.Note, &x.CreatedAt)
+	return x, err
+}
+
+// owing is what one purchase still owes: amount − paid at the sale − its payments.
+const owing = `p.amount - coalesce(p.paid, p.amount) - coalesce((SELECT sum(amount) FROM payments WHERE purchase_id = p.id), 0)`
+
+// Debt is one purchase not yet paid in full.
+type Debt struct {
+	PurchaseID  int64        `json:"purchase_id"`
+	CustomerID  int64        `json:"customer_id"`
+	Date        string       `json:"date"`
+	Item        string       `json:"item"`
+	Amount      money.Amount `json:"amount"`
+	Outstanding money.Amount `json:"outstanding"`
+}
+
+// Debts lists the purchases not paid in full, of one customer (or of every
+// current customer when customerID is 0), oldest first.
+func (s *Store) Debts(ctx context.Context, customerID int64) ([]Debt, error) {
+	where := `p.paid IS NOT NULL AND p.customer_id IN (SELECT id FROM customers WHERE archived_at IS NULL)`
+	args := []any{}
+	if customerID != 0 {
+		where = `p.paid IS NOT NULL AND p.customer_id = ?`
+		args = append(args, customerID)
+	}
+	return debts(ctx, s.r, s, where, args...)
+}
+
+func debts(ctx context.Context, q queryer, s *Store, where string, args ...any) ([]Debt, error) {
+	rows, err := q.QueryContext(ctx, `SELECT * FROM (SELECT p.id AS purchase_id, p.customer_id, p.date, p.item, p.amount, `+owing+` AS outstanding
+		FROM purchases p WHERE `+where+`) WHERE outstanding > 0 ORDER BY date, purchase_id`, args...)
+	if err != nil {
+		return nil, s.wrap("read debts", err)
+	}
+	defer rows.Close()
+	out := []Debt{}
+	for rows.Next() {
+		var d Debt
+		if err := rows.Scan(&d.PurchaseID, &d.CustomerID, &d.Date, &d.Item, &d.Amount, &d.Outstanding); err != nil {
+			return nil, s.wrap("read debts", err)
+		}
+		out = append(out, d)
+	}
+	return out, s.wrap("read debts", rows.Err())
+}
+
+// Pay records a payment of amount by a customer on date: on purchase
+// purchaseID when it is not 0, else spread over their oldest unpaid
+// purchases first. Paying more than is owed is refused. It returns the
+// payments written, one per purchase paid.
+func (s *Store) Pay(ctx context.Context, customerID int64, amount money.Amount, date time.Time, purchaseID int64, note string) ([]Payment, error) {
+	if amount <= 0 {
+		return nil, Errorf(KindInvalid, "a payment must be more than zero")
+	}
+	var out []Payment
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		where, args := `p.paid IS NOT NULL AND p.customer_id = ?`, []any{customerID}
+		if purchaseID != 0 {
+			var owner int64
+			err := tx.QueryRowContext(ctx, `SELECT customer_id FROM purchases WHERE id = ?`, purchaseID).Scan(&owner)
+			if errors.Is(err, sql.ErrNoRows) || (err == nil && owner != customerID) {
+				return Errorf(KindNotFound, "customer %d has no purchase %d", customerID, purchaseID)
+			} else if err != nil {
+				return s.wrap("record payment", err)
+			}
+			where, args = `p.id = ?`, []any{purchaseID}
+		}
+		open, err := debts(ctx, tx, s, where, args...)
+		if err != nil {
+			return err
+		}
+		var owed money.Amount
+		for _, d := range open {
+			owed += d.Outstanding
+		}
+		cur := s.Currency()
+		switch {
+		case owed == 0 && purchaseID != 0:
+			return Errorf(KindConflict, "purchase %d is paid in full", purchaseID)
+		case owed == 0:
+			return Errorf(KindConflict, "customer %d owes nothing", customerID)
+		case amount > owed:
+			return Errorf(KindInvalid, "a payment of %s is more than the %s owed", cur.Format(amount), cur.Format(owed))
+		}
+		left := amount
+		for _, d := range open {
+			if left == 0 {
+				break
+			}
+			part := min(left, d.Outstanding)
+			p := Payment{PurchaseID: d.PurchaseID, CustomerID: customerID, Date: date.Format(DateLayout), Amount: part, Note: note}
+			if p.ID, err = s.insertPayment(ctx, tx, &p); err != nil {
+				return err
+			}
+			out = append(out, p)
+			left -= part
+		}
+		return s.purchasesChanged(ctx, tx, customerID)
+	})
+	return out, err
+}
+
+// insertPayment validates and inserts one payment (keeping its id when given).
+func (s *Store) insertPayment(ctx context.Context, tx execer, p *Payment) (int64, error) {
+	if err := p.Validate(); err != nil {
+		return 0, err
+	}
+	if p.CreatedAt == "" {
+		p.CreatedAt = s.stamp()
+	}
+	r, err := tx.ExecContext(ctx, `INSERT INTO payments(id, purchase_id, date, amount, note, created_at) VALUES (?,?,?,?,?,?)`,
+		nullID(p.ID), p.PurchaseID, p.Date, int64(p.Amount), p.Note, p.CreatedAt)
+	if err != nil {
+		switch sqliteCode(err) {
+		case sqliteConstraintForeignKey:
+			return 0, Errorf(KindNotFound, "no purchase with id %d", p.PurchaseID)
+		case sqliteConstraintPrimaryKey:
+			return 0, Errorf(KindConflict, "payment id %d is already used", p.ID)
+		}
+		return 0, s.wrap("record payment", err)
+	}
+	return r.LastInsertId()
+}
+
+// Payments lists a customer's payments, newest first.
+func (s *Store) Payments(ctx context.Context, customerID int64) ([]Payment, error) {
+	return queryAll(ctx, s, "read payments", scanPayment, `SELECT `+paymentCols+` FROM payments y
+		JOIN purchases p ON p.id = y.purchase_id WHERE p.customer_id = ? ORDER BY y.date DESC, y.id DESC`, customerID)
+}
+
+// DeletePayment removes a payment recorded by mistake; what the purchase
+// owes goes up again.
+func (s *Store) DeletePayment(ctx context.Context, id int64) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		var cust int64
+		err := tx.QueryRowContext(ctx, `SELECT p.customer_id FROM payments y JOIN purchases p ON p.id = y.purchase_id WHERE y.id = ?`, id).Scan(&cust)
+		if errors.Is(err, sql.ErrNoRows) {
+			return Errorf(KindNotFound, "no payment with id %d", id)
+		} else if err != nil {
+			return s.wrap("delete payment", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM payments WHERE id = ?`, id); err != nil {
+			return s.wrap("delete payment", err)
+		}
+		return s.purchasesChanged(ctx, tx, cust)
+	})
+}
