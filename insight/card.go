@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering"
 )
@@ -25,6 +26,13 @@ type Card struct {
 	Payments       []store.Payment   // after the sale, newest first
 	Debts          []store.Debt      // purchases not paid in full, oldest first
 	Lifetime       *CustomerLifetime // from the kept model; nil without one
+	Monthly        []MonthRevenue    // revenue of each of the last 12 months, oldest first
+}
+
+// MonthRevenue is what a customer bought in one calendar month.
+type MonthRevenue struct {
+	Month   time.Time // the first of the month
+	Revenue money.Amount
 }
 
 // CardQuery shapes a card.
@@ -91,6 +99,14 @@ func (s *Service) Card(ctx context.Context, id int64, q CardQuery) (*Card, error
 	}
 	if card.Lifetime, err = s.CustomerLifetime(ctx, id, asOf); err != nil {
 		return nil, err
+	}
+	first := time.Date(asOf.Year(), asOf.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -11, 0)
+	byMonth, err := s.st.MonthlyRevenue(ctx, id, first)
+	if err != nil {
+		return nil, err
+	}
+	for m := first; !m.After(asOf); m = m.AddDate(0, 1, 0) {
+		card.Monthly = append(card.Monthly, MonthRevenue{Month: m, Revenue: byMonth[m.Format("2006-01")]})
 	}
 	return card, nil
 }

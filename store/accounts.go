@@ -16,7 +16,7 @@ type AccountRow struct {
 	City        string       `json:"city"`
 	Status      string       `json:"status"`
 	Revenue     money.Amount `json:"revenue"`
-	LastContact string       `json:"last_contact"` // RFC 3339, "" when never
+	LastContact string       `json:"last_touch"` // the later of the last contact and the last purchase (YYYY-MM-DD), "" when never
 	NextDue     string       `json:"next_due"`     // YYYY-MM-DD of the earliest open follow-up
 }
 
@@ -32,9 +32,10 @@ const (
 type AccountQuery struct {
 	Sort   string  // name (default), value, last_contact, next_due
 	Desc   bool    // reverse the order
-	IDs    []int64 // only these customers, in this order when Sort is ""
-	Offset int
-	Limit  int
+	IDs      []int64 // only these customers, in this order when Sort is ""
+	Archived bool    // the archived customers instead of the current ones
+	Offset   int
+	Limit    int
 }
 
 var accountOrder = map[string]string{
@@ -47,6 +48,9 @@ var accountOrder = map[string]string{
 // Accounts returns one page of the accounts table and the number of rows in all.
 func (s *Store) Accounts(ctx context.Context, q AccountQuery) ([]AccountRow, int, error) {
 	where := "c.archived_at IS NULL"
+	if q.Archived {
+		where = "c.archived_at IS NOT NULL"
+	}
 	var args []any
 	order, ok := accountOrder[q.Sort]
 	if q.Sort == "" {
@@ -91,7 +95,7 @@ func (s *Store) Accounts(ctx context.Context, q AccountQuery) ([]AccountRow, int
 	case SortValue:
 		totals = ` LEFT JOIN purchase_totals t ON t.customer_id = c.id`
 	case SortLastContact:
-		sel += `, ` + lastContactCol
+		sel += `, ` + lastTouchCol
 	case SortNextDue:
 		sel += `, ` + nextDueCol
 	}
@@ -116,14 +120,16 @@ func (s *Store) Accounts(ctx context.Context, q AccountQuery) ([]AccountRow, int
 			r.NextDue = *next
 		}
 		return r, err
-	}, `SELECT c.id, c.name, c.company, c.city, c.status, coalesce(t.revenue, 0), `+lastContactCol+`, `+nextDueCol+`
+	}, `SELECT c.id, c.name, c.company, c.city, c.status, coalesce(t.revenue, 0), `+lastTouchCol+`, `+nextDueCol+`
 		FROM json_each(?) j JOIN customers c ON c.id = j.value LEFT JOIN purchase_totals t ON t.customer_id = c.id
 		ORDER BY j.key`, jsonIDs(ids))
 	return out, total, err
 }
 
-// The accounts table's look-up columns.
+// The accounts table's look-up columns. The last touch is what the agenda's
+// clocks run from: the later of the last contact and the last purchase.
 const (
-	lastContactCol = `coalesce((SELECT max(at) FROM contacts WHERE customer_id = c.id), '') AS last_contact`
+	lastTouchCol = `max(coalesce((SELECT substr(max(at), 1, 10) FROM contacts WHERE customer_id = c.id), ''),
+		coalesce((SELECT last FROM purchase_totals WHERE customer_id = c.id), '')) AS last_contact`
 	nextDueCol     = `(SELECT min(due) FROM followups WHERE customer_id = c.id AND done_at IS NULL) AS next_due`
 )

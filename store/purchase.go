@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"math"
+	"time"
 	"unicode/utf8"
 
 	"github.com/rolo-crm/rolo/money"
@@ -295,4 +296,25 @@ func (s *Store) RestorePurchase(ctx context.Context, p Purchase, payments []Paym
 		}
 		return s.purchasesChanged(ctx, tx, p.CustomerID)
 	})
+}
+
+// MonthlyRevenue is a customer's revenue per calendar month ("2026-11") of
+// the purchases on or after from.
+func (s *Store) MonthlyRevenue(ctx context.Context, customerID int64, from time.Time) (map[string]money.Amount, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT substr(date, 1, 7), sum(amount) FROM purchases
+		WHERE customer_id = ? AND date >= ? GROUP BY 1`, customerID, from.Format(DateLayout))
+	if err != nil {
+		return nil, s.wrap("read purchases", err)
+	}
+	defer rows.Close()
+	out := map[string]money.Amount{}
+	for rows.Next() {
+		var m string
+		var v money.Amount
+		if err := rows.Scan(&m, &v); err != nil {
+			return nil, s.wrap("read purchases", err)
+		}
+		out[m] = v
+	}
+	return out, s.wrap("read purchases", rows.Err())
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -29,6 +30,8 @@ type accountsScreen struct {
 	query    string
 	ids      []int64 // a filtered list (search hits or a tier), nil for everyone
 	title    string
+	archived bool  // the archived customers instead
+	form     *form // adding a customer
 	req      int
 	searchQ  int
 }
@@ -45,16 +48,19 @@ func newAccountsScreen(sh *shared) *accountsScreen {
 
 func (s *accountsScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
+	if s.form != nil {
+		s.form.setWidth(w)
+	}
 	s.filter.Width = max(10, w-4)
 	s.clamp()
 }
 
-func (s *accountsScreen) capturing() bool { return s.typing }
+func (s *accountsScreen) capturing() bool { return s.typing || s.form != nil }
 
 // visible rows: the body minus the header line (and the filter line).
 func (s *accountsScreen) visible() int {
 	n := s.h - 2
-	if s.typing || s.query != "" || s.title != "" {
+	if s.typing || s.query != "" || s.title != "" || s.archived {
 		n--
 	}
 	return max(n, 1)
@@ -87,7 +93,7 @@ func (s *accountsScreen) reload() tea.Cmd {
 func (s *accountsScreen) fetch(offset int) tea.Cmd {
 	s.req = s.sh.begin(scrAccounts)
 	req, st, ctx := s.req, s.sh.st, s.sh.ctx
-	q := store.AccountQuery{Sort: s.sort, Desc: s.desc, IDs: s.ids, Offset: offset, Limit: s.visible() + 150}
+	q := store.AccountQuery{Sort: s.sort, Desc: s.desc, IDs: s.ids, Archived: s.archived, Offset: offset, Limit: s.visible() + 150}
 	return func() tea.Msg {
 		rows, total, err := st.Accounts(ctx, q)
 		return accountsMsg{req: req, offset: offset, rows: rows, total: total, err: err}
@@ -183,6 +189,13 @@ func (s *accountsScreen) update(msg tea.Msg) tea.Cmd {
 		s.clamp()
 		return s.ensureWindow()
 	case tea.KeyMsg:
+		if s.form != nil {
+			cmd, done := s.form.update(msg, s.sh.keys)
+			if done {
+				s.form = nil
+			}
+			return cmd
+		}
 		if s.typing {
 			switch msg.String() {
 			case "esc":
@@ -234,6 +247,33 @@ func (s *accountsScreen) update(msg tea.Msg) tea.Cmd {
 			if r, ok := s.selected(); ok {
 				return open(r.ID)
 			}
+		case key.Matches(msg, k.Add):
+			s.form = customerForm(s.sh, "Add a customer", nil)
+			s.form.setWidth(s.w)
+			return s.form.fields[0].focus()
+		case key.Matches(msg, k.Edit):
+			if r, ok := s.selected(); ok {
+				return func() tea.Msg { return openAccountMsg{id: r.ID, edit: true} }
+			}
+		case key.Matches(msg, k.Archive):
+			r, ok := s.selected()
+			if !ok {
+				return nil
+			}
+			st, id := s.sh.st, r.ID
+			if s.archived {
+				return s.sh.write(clean(r.Name)+" restored", func(ctx context.Context) (func(context.Context) error, error) {
+					return func(ctx context.Context) error { return st.ArchiveCustomer(ctx, id) }, st.RestoreCustomer(ctx, id)
+				})
+			}
+			return ask(fmt.Sprintf("Archive %s? (history kept; A lists the archived, x restores)", clean(r.Name)),
+				s.sh.write(clean(r.Name)+" archived", func(ctx context.Context) (func(context.Context) error, error) {
+					return func(ctx context.Context) error { return st.RestoreCustomer(ctx, id) }, st.ArchiveCustomer(ctx, id)
+				}))
+		case key.Matches(msg, k.ShowArchived):
+			s.archived = !s.archived
+			s.cursor, s.top = 0, 0
+			return s.fetch(0)
 		case key.Matches(msg, k.Sort):
 			i := 0
 			for j, x := range sortCycle {
@@ -263,6 +303,9 @@ func (s *accountsScreen) update(msg tea.Msg) tea.Cmd {
 
 func (s *accountsScreen) View() string {
 	st := s.sh.styles
+	if s.form != nil {
+		return s.form.view(st, s.w)
+	}
 	var b strings.Builder
 	switch {
 	case s.typing:
@@ -271,16 +314,19 @@ func (s *accountsScreen) View() string {
 		b.WriteString(st.Dim.Render(fmt.Sprintf("filter: %s  (%d found; / to change, esc to clear)", clean(s.query), s.total)) + "\n")
 	case s.title != "":
 		b.WriteString(st.Title.Render(clean(s.title)) + st.Dim.Render(fmt.Sprintf("  %d customers; esc for everyone", s.total)) + "\n")
+	case s.archived:
+		b.WriteString(st.Title.Render("Archived customers") + st.Dim.Render(fmt.Sprintf("  %d; x restores · A for current customers", s.total)) + "\n")
 	}
 	w := s.w
 	// Column widths: name takes what is left after the fixed columns.
 	const tierW, lastW, dueW, valW = 5, 10, 10, 13
-	showCompany := w >= 100
+	// Company (or the city without one) tells two people of one name apart.
+	showCompany := w >= 66
 	fixed := 2 + tierW + 1 + lastW + 1 + dueW + 1 + valW
 	nameW := w - fixed - 1
 	compW := 0
 	if showCompany {
-		compW = min(30, nameW/2)
+		compW = min(30, nameW*2/5)
 		nameW -= compW + 1
 	}
 	nameW = max(nameW, 6)
@@ -295,9 +341,9 @@ func (s *accountsScreen) View() string {
 	}
 	head := "  " + render.PadRight("NAME"+arrow(store.SortName), nameW) + " "
 	if showCompany {
-		head += render.PadRight("COMPANY", compW) + " "
+		head += render.PadRight("COMPANY/CITY", compW) + " "
 	}
-	head += render.PadRight("TIER", tierW) + " " + render.PadRight("CONTACT"+arrow(store.SortLastContact), lastW) + " " +
+	head += render.PadRight("TIER", tierW) + " " + render.PadRight("TOUCHED"+arrow(store.SortLastContact), lastW) + " " +
 		render.PadRight("NEXT DUE"+arrow(store.SortNextDue), dueW) + " " + render.PadLeft("VALUE"+arrow(store.SortValue), valW)
 	b.WriteString(st.Bold.Render(render.Truncate(head, w)) + "\n")
 	if s.total == 0 {
@@ -333,7 +379,11 @@ func (s *accountsScreen) View() string {
 		}
 		line := render.PadRight(clean(r.Name), nameW) + " "
 		if showCompany {
-			line += render.PadRight(clean(r.Company), compW) + " "
+			where := r.Company
+			if where == "" {
+				where = r.City
+			}
+			line += render.PadRight(clean(where), compW) + " "
 		}
 		rest := " " + render.PadRight(relDay(r.LastContact, s.sh.today), lastW) + " " + due + " " + render.PadLeft(s.sh.money(r.Revenue), valW)
 		if i == s.cursor {
@@ -353,13 +403,17 @@ func (s *accountsScreen) View() string {
 
 func (s *accountsScreen) shortHelp() []key.Binding {
 	k := s.sh.keys
+	if s.form != nil {
+		return []key.Binding{k.NextField, k.Submit, k.Cancel}
+	}
 	if s.typing {
 		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")), key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear"))}
 	}
-	return []key.Binding{k.Open, k.Filter, k.Sort, k.NextTab}
+	return []key.Binding{k.Open, k.Filter, k.Add, k.Sort, k.NextTab}
 }
 
 func (s *accountsScreen) fullHelp() [][]key.Binding {
 	k := s.sh.keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Filter, k.Sort, k.Reverse, k.Back}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Open, k.Filter, k.Sort, k.Reverse, k.Back}, {k.Add, k.Edit, k.Archive, k.ShowArchived, k.Undo}}
 }

@@ -127,9 +127,12 @@ func (s *dueScreen) update(msg tea.Msg) tea.Cmd {
 				return status("only follow-ups are marked done; log a contact (l) to clear " + string(it.Reason))
 			}
 			st, id, at := s.sh.st, follow.FollowUpID, s.at()
-			return s.sh.saved("follow-up done", func(ctx context.Context) error {
+			return s.sh.write("follow-up done: "+follow.Detail, func(ctx context.Context) (func(context.Context) error, error) {
 				_, err := st.CompleteFollowUp(ctx, id, at)
-				return err
+				return func(ctx context.Context) error {
+					_, err := st.UpdateFollowUp(ctx, id, func(f *store.FollowUp) error { f.DoneAt = nil; return nil })
+					return err
+				}, err
 			})
 		case key.Matches(msg, k.Snooze):
 			if it == nil {
@@ -138,9 +141,9 @@ func (s *dueScreen) update(msg tea.Msg) tea.Cmd {
 			if follow == nil {
 				return status("only follow-ups can be snoozed; log a contact (l) to clear " + string(it.Reason))
 			}
-			st, id, due := s.sh.st, follow.FollowUpID, s.sh.today.AddDate(0, 0, 3)
-			return s.sh.saved("snoozed to "+due.Format("2006-01-02"), func(ctx context.Context) error {
-				return st.RescheduleFollowUp(ctx, id, due)
+			st, id, due, was := s.sh.st, follow.FollowUpID, s.sh.today.AddDate(0, 0, 3), follow.Due
+			return s.sh.write("snoozed to "+due.Format("2006-01-02"), func(ctx context.Context) (func(context.Context) error, error) {
+				return func(ctx context.Context) error { return st.RescheduleFollowUp(ctx, id, was) }, st.RescheduleFollowUp(ctx, id, due)
 			})
 		case key.Matches(msg, k.Log):
 			if it == nil {
@@ -152,39 +155,27 @@ func (s *dueScreen) update(msg tea.Msg) tea.Cmd {
 			}
 			cid, name := it.CustomerID, it.Name
 			s.form = newForm(s.sh, "Log a contact with "+clean(name), []field{
-				{"Kind", kind, strings.Join(store.ContactKinds, " ")}, {"Summary", "", "what happened"},
+				{label: "Kind", value: kind, choices: contactKinds}, {label: "Summary", placeholder: "what happened"},
 			}, func(v []string) (tea.Cmd, error) {
-				c := store.Contact{CustomerID: cid, Kind: strings.ToLower(strings.TrimSpace(v[0])), Summary: v[1], At: s.at().UTC().Format(time.RFC3339)}
+				c := store.Contact{CustomerID: cid, Kind: v[0], Summary: v[1], At: s.at().UTC().Format(time.RFC3339)}
 				if err := c.Validate(); err != nil {
 					return nil, err
 				}
 				st := s.sh.st
-				return s.sh.saved(c.Kind+" with "+name+" logged", func(ctx context.Context) error {
-					_, err := st.AddContact(ctx, c)
-					return err
+				return s.sh.write(c.Kind+" with "+name+" logged", func(ctx context.Context) (func(context.Context) error, error) {
+					added, err := st.AddContact(ctx, c)
+					return func(ctx context.Context) error { _, err := st.DeleteContact(ctx, added.ID); return err }, err
 				}), nil
 			})
 			s.form.setWidth(s.w)
-			return s.form.inputs[0].Focus()
+			return s.form.fields[0].focus()
 		}
 		s.clamp()
 	}
 	return nil
 }
 
-func (s *dueScreen) at() time.Time {
-	now := s.sh.now()
-	if store.Today(now).Equal(s.sh.today) {
-		return now
-	}
-	return s.sh.today.Add(12 * time.Hour)
-}
-
-// saved runs a write and reports it; the screens then reload what it changed.
-func (sh *shared) saved(what string, fn func(ctx context.Context) error) tea.Cmd {
-	ctx := sh.ctx
-	return func() tea.Msg { return savedMsg{what: what, err: fn(ctx)} }
-}
+func (s *dueScreen) at() time.Time { return s.sh.at() }
 
 func (s *dueScreen) View() string {
 	st := s.sh.styles

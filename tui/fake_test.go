@@ -17,6 +17,7 @@ import (
 // fakeNotebook answers the TUI with fixed data and chosen failures, so
 // screens can be tested without a notebook file.
 type fakeNotebook struct {
+	Notebook  // what a test does not use panics when called
 	accounts  []store.AccountRow
 	tiersErr  error
 	agendaErr error

@@ -9,38 +9,93 @@ import (
 	"github.com/rolo-crm/rolo/render"
 )
 
-// form is a small stack of labelled text inputs with a submit function.
+// form is a small stack of labelled fields with a submit function. A new
+// record's fields start empty, with what an empty field means shown in
+// grey; an edited record's fields hold their values, and the first key
+// typed into a field replaces its value (as in a selected text box) unless
+// the rep moves the cursor first.
 type form struct {
 	title  string
-	labels []string
-	inputs []textinput.Model
+	fields []*formField
 	focus  int
 	err    string
+	hint   string // a second save goes through (after a warning)
 	submit func(values []string) (tea.Cmd, error)
 }
 
+type fieldKind int
+
+const (
+	textField   fieldKind = iota
+	choiceField           // one of a few options, ←/→ to change
+)
+
+// field describes a form field.
 type field struct {
 	label, value, placeholder string
+	choices                   []choice // for a choice field
+}
+
+// choice is one option of a choice field: the value saved and its label.
+type choice struct{ value, label string }
+
+type formField struct {
+	label   string
+	kind    fieldKind
+	input   textinput.Model
+	choices []choice
+	picked  int
+	fresh   bool // holds an old value that the first keystroke replaces
+}
+
+func (f *formField) value() string {
+	if f.kind == choiceField {
+		return f.choices[f.picked].value
+	}
+	return f.input.Value()
 }
 
 func newForm(sh *shared, title string, fields []field, submit func([]string) (tea.Cmd, error)) *form {
 	f := &form{title: title, submit: submit}
 	for _, fl := range fields {
-		ti := sh.input()
-		ti.Prompt = ""
-		ti.Placeholder = fl.placeholder
-		ti.SetValue(fl.value)
-		ti.CharLimit = 2000
-		f.labels = append(f.labels, fl.label)
-		f.inputs = append(f.inputs, ti)
+		ff := &formField{label: fl.label}
+		if len(fl.choices) > 0 {
+			ff.kind, ff.choices = choiceField, fl.choices
+			for i, c := range fl.choices {
+				if c.value == fl.value {
+					ff.picked = i
+				}
+			}
+		} else {
+			ti := sh.input()
+			ti.Prompt = ""
+			ti.Placeholder = fl.placeholder
+			ti.SetValue(fl.value)
+			ti.CharLimit = 2000
+			ff.input, ff.fresh = ti, fl.value != ""
+		}
+		f.fields = append(f.fields, ff)
 	}
-	f.inputs[0].Focus()
+	f.fields[0].focus()
 	return f
 }
 
+func (f *formField) focus() tea.Cmd {
+	if f.kind == textField {
+		return f.input.Focus()
+	}
+	return nil
+}
+
+func (f *formField) blur() {
+	if f.kind == textField {
+		f.input.Blur()
+	}
+}
+
 func (f *form) setWidth(w int) {
-	for i := range f.inputs {
-		f.inputs[i].Width = max(10, w-20)
+	for _, fl := range f.fields {
+		fl.input.Width = max(10, min(w, 92)-24)
 	}
 }
 
@@ -50,13 +105,14 @@ func (f *form) update(msg tea.Msg, k KeyMap) (tea.Cmd, bool) {
 	if !ok {
 		return nil, false
 	}
+	cur := f.fields[f.focus]
 	switch {
 	case key.Matches(km, k.Cancel):
 		return nil, true
-	case km.String() == "ctrl+s" || (km.String() == "enter" && f.focus == len(f.inputs)-1):
-		vals := make([]string, len(f.inputs))
-		for i, in := range f.inputs {
-			vals[i] = in.Value()
+	case km.String() == "ctrl+s" || (km.String() == "enter" && f.focus == len(f.fields)-1):
+		vals := make([]string, len(f.fields))
+		for i, fl := range f.fields {
+			vals[i] = fl.value()
 		}
 		cmd, err := f.submit(vals)
 		if err != nil {
@@ -71,37 +127,73 @@ func (f *form) update(msg tea.Msg, k KeyMap) (tea.Cmd, bool) {
 		f.move(-1)
 		return nil, false
 	}
+	f.err, f.hint = "", ""
+	if cur.kind == choiceField {
+		switch km.String() {
+		case "left", "h":
+			cur.picked = (cur.picked + len(cur.choices) - 1) % len(cur.choices)
+		case "right", "l", " ":
+			cur.picked = (cur.picked + 1) % len(cur.choices)
+		default:
+			// A letter picks the next option that starts with it.
+			if r := km.Runes; len(r) == 1 {
+				for i := 1; i <= len(cur.choices); i++ {
+					j := (cur.picked + i) % len(cur.choices)
+					if strings.HasPrefix(cur.choices[j].value, string(r)) || strings.HasPrefix(cur.choices[j].label, string(r)) {
+						cur.picked = j
+						break
+					}
+				}
+			}
+		}
+		return nil, false
+	}
+	if cur.fresh {
+		cur.fresh = false
+		if km.Type == tea.KeyRunes || km.Type == tea.KeySpace {
+			cur.input.SetValue("") // typing replaces the old value
+		}
+	}
 	var cmd tea.Cmd
-	f.inputs[f.focus], cmd = f.inputs[f.focus].Update(km)
-	f.err = ""
+	cur.input, cmd = cur.input.Update(km)
 	return cmd, false
 }
 
 func (f *form) move(d int) {
-	f.inputs[f.focus].Blur()
-	f.focus = (f.focus + d + len(f.inputs)) % len(f.inputs)
-	f.inputs[f.focus].Focus()
+	f.fields[f.focus].blur()
+	f.focus = (f.focus + d + len(f.fields)) % len(f.fields)
+	f.fields[f.focus].focus()
 }
 
 func (f *form) view(st Styles, w int) string {
 	var b strings.Builder
 	b.WriteString(st.Title.Render(f.title) + "\n\n")
 	lw := 0
-	for _, l := range f.labels {
-		lw = max(lw, render.Width(l))
+	for _, fl := range f.fields {
+		lw = max(lw, render.Width(fl.label))
 	}
-	for i, in := range f.inputs {
-		label := render.PadRight(f.labels[i], lw)
+	for i, fl := range f.fields {
+		label := render.PadRight(fl.label, lw)
 		if i == f.focus {
 			label = st.Bold.Render(label)
 		} else {
 			label = st.Dim.Render(label)
 		}
-		b.WriteString(label + "  " + in.View() + "\n")
+		var val string
+		if fl.kind == choiceField {
+			c := fl.choices[fl.picked]
+			val = "‹ " + c.label + " ›"
+			if i == f.focus {
+				val = st.Selected.Render(val) + st.Dim.Render("  ←/→")
+			}
+		} else {
+			val = fl.input.View()
+		}
+		b.WriteString(label + "  " + val + "\n")
 	}
 	if f.err != "" {
 		b.WriteString("\n" + st.StatusErr.Render(render.Clean(f.err)))
 	}
-	b.WriteString("\n" + st.Dim.Render("tab/↓ next field · enter on the last field or ctrl+s saves · esc cancels"))
-	return st.Box.Width(max(20, min(w-2, 90))).Render(b.String())
+	b.WriteString("\n" + st.Dim.Render("tab/↓ next · enter on the last field or ctrl+s saves · esc cancels"))
+	return st.Box.Width(max(20, min(w-2, 92))).Render(b.String())
 }

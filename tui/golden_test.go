@@ -28,10 +28,15 @@ func TestGolden(t *testing.T) {
 		ready string // text that shows the screen has all its data
 	}{
 		{"accounts", nil, ""},
-		{"account", []string{"enter"}, "Treatment"},
+		{"account", []string{"enter"}, ""}, // enter waits for the card
 		{"due", []string{"3"}, "customers overdue"},
 		{"pyramid", []string{"4"}, "moved up"},
 		{"help", []string{"?"}, "next screen"},
+		{"add_customer", []string{"a"}, "Add a customer"},
+		{"purchase_form", []string{"enter", "b"}, "Add a purchase"},
+		{"contact_form", []string{"enter", "l"}, "Log a contact"},
+		{"delete_asks", []string{"enter", "down", "D"}, "y/n"},
+		{"archived", []string{"A"}, "Archived customers"},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for _, sc := range screens {
@@ -40,9 +45,13 @@ func TestGolden(t *testing.T) {
 				tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(size[0], size[1]))
 				waitFor(t, tm, "MAJ")
 				for _, k := range sc.keys {
-					if k == "enter" {
+					switch k {
+					case "enter":
 						tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-					} else {
+						waitFor(t, tm, "Treatment") // the card is in
+					case "down":
+						tm.Send(tea.KeyMsg{Type: tea.KeyDown})
+					default:
 						tm.Type(k)
 					}
 				}

@@ -87,6 +87,10 @@ func (s *pyramidScreen) update(msg tea.Msg) tea.Cmd {
 			s.sel = max(0, s.sel-1)
 		case key.Matches(msg, k.Down):
 			s.sel = min(len(order)-1, s.sel+1)
+		case key.Matches(msg, k.Top):
+			s.sel = 0
+		case key.Matches(msg, k.Bottom):
+			s.sel = len(order) - 1
 		case key.Matches(msg, k.Method):
 			s.method, s.sel = nextOf(tiering.Methods, s.method), 0
 			return s.reload()

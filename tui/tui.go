@@ -44,6 +44,23 @@ type Notebook interface {
 	RescheduleFollowUp(ctx context.Context, id int64, due time.Time) error
 	ResolveComplaint(ctx context.Context, id int64, at time.Time, note string) (store.FollowUp, error)
 	UpdateCustomer(ctx context.Context, id int64, fn func(c *store.Customer) error) (store.Customer, error)
+	AddCustomer(ctx context.Context, c store.Customer) (store.Customer, error)
+	Duplicates(ctx context.Context, phone, email string) ([]store.Customer, error)
+	ArchiveCustomer(ctx context.Context, id int64) error
+	RestoreCustomer(ctx context.Context, id int64) error
+	PurgeCustomer(ctx context.Context, id int64) error
+	UpdatePurchase(ctx context.Context, id int64, fn func(p *store.Purchase) error) (store.Purchase, error)
+	DeletePurchase(ctx context.Context, id int64) (store.Purchase, []store.Payment, error)
+	RestorePurchase(ctx context.Context, p store.Purchase, pays []store.Payment) error
+	UpdateContact(ctx context.Context, id int64, fn func(c *store.Contact) error) (store.Contact, error)
+	DeleteContact(ctx context.Context, id int64) (store.Contact, error)
+	RestoreContact(ctx context.Context, c store.Contact) error
+	UpdateFollowUp(ctx context.Context, id int64, fn func(f *store.FollowUp) error) (store.FollowUp, error)
+	DeleteFollowUp(ctx context.Context, id int64) (store.FollowUp, error)
+	RestoreFollowUp(ctx context.Context, f store.FollowUp) error
+	Pay(ctx context.Context, customerID int64, amount money.Amount, date time.Time, purchaseID int64, note string) ([]store.Payment, error)
+	DeletePayment(ctx context.Context, id int64) error
+	RestorePayment(ctx context.Context, p store.Payment) error
 }
 
 var _ Notebook = (*insight.Service)(nil)
@@ -75,6 +92,33 @@ type shared struct {
 	staticCursor bool
 	reqSeq       int
 	pending      map[int]int // requests in flight → the screen waiting for them, for the spinner
+	undo         []undoStep  // the session's writes that can be undone, newest last
+}
+
+// undoStep puts back what one write changed.
+type undoStep struct {
+	what string
+	do   func(ctx context.Context) error
+}
+
+// write runs a write that can be undone: fn does it and returns how to
+// put things back (nil when it cannot be undone).
+func (sh *shared) write(what string, fn func(ctx context.Context) (undo func(ctx context.Context) error, err error)) tea.Cmd {
+	ctx := sh.ctx
+	return func() tea.Msg {
+		u, err := fn(ctx)
+		return savedMsg{what: what, undo: u, err: err}
+	}
+}
+
+// askMsg asks the rep to confirm a destructive key once: y does it.
+type askMsg struct {
+	question string
+	yes      tea.Cmd
+}
+
+func ask(question string, yes tea.Cmd) tea.Cmd {
+	return func() tea.Msg { return askMsg{question, yes} }
 }
 
 // everyScreen owns the requests every screen waits for (the tiers).
@@ -131,6 +175,7 @@ type Model struct {
 	status   string
 	isErr    bool
 	tiersReq int
+	asking   *askMsg // a destructive key waiting for y
 }
 
 // Options configure New.
@@ -215,6 +260,8 @@ type statusMsg struct {
 // savedMsg reports a write; the screens reload what it changed.
 type savedMsg struct {
 	what string
+	undo func(ctx context.Context) error // how to put it back; nil when it cannot be
+	open int64                           // a customer to show (one just added)
 	err  error
 }
 
@@ -254,11 +301,26 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.String() == "ctrl+c" {
 			return m, tea.Quit
 		}
+		if q := m.asking; q != nil {
+			m.asking = nil
+			if s := strings.ToLower(msg.String()); s == "y" || s == "enter" {
+				m.status = "working…"
+				return m, q.yes
+			}
+			m.status, m.isErr = "cancelled", false
+			return m, nil
+		}
 		if m.current().capturing() {
 			return m, m.current().update(msg)
 		}
 		k := m.sh.keys
 		switch {
+		case key.Matches(msg, k.Undo):
+			return m, m.undoLast()
+		case key.Matches(msg, k.Filter) && m.active != scrAccounts:
+			// Search from any screen: the accounts list with its filter open.
+			m.active = scrAccounts
+			return m, m.accounts.update(msg)
 		case key.Matches(msg, k.Quit):
 			return m, tea.Quit
 		case key.Matches(msg, k.Help):
@@ -298,6 +360,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.pyramid.reload(), m.due.reload())
 	case openAccountMsg:
 		m.active = scrAccount
+		m.account.editOnLoad = msg.edit
 		return m, m.account.open(msg.id)
 	case showAccountsMsg:
 		m.active = scrAccounts
@@ -311,14 +374,29 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.status, m.isErr = msg.text, false
 		}
 		return m, nil
+	case askMsg:
+		m.asking = &msg
+		m.status, m.isErr = msg.question+"  y/n", false
+		return m, nil
 	case savedMsg:
 		if msg.err != nil {
 			m.setErr(msg.err)
 			return m, nil
 		}
+		if msg.undo != nil {
+			m.sh.undo = append(m.sh.undo, undoStep{msg.what, msg.undo})
+			msg.what += " · u undoes"
+		}
 		m.status, m.isErr = msg.what, false
 		// Writes change tiers, the agenda and the lists: reload what is visible.
-		return m, tea.Batch(m.loadTiers(), m.account.reload(), m.accounts.reload(), m.due.reload())
+		cmds := []tea.Cmd{m.loadTiers(), m.accounts.reload(), m.due.reload()}
+		if msg.open != 0 {
+			m.active = scrAccount
+			cmds = append(cmds, m.account.open(msg.open))
+		} else {
+			cmds = append(cmds, m.account.reload())
+		}
+		return m, tea.Batch(cmds...)
 	case tea.MouseMsg:
 		return m, m.current().update(msg)
 	}
@@ -328,6 +406,20 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, s.update(msg))
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// undoLast puts back what the session's last write changed.
+func (m *Model) undoLast() tea.Cmd {
+	n := len(m.sh.undo)
+	if n == 0 {
+		m.status, m.isErr = "nothing to undo in this session", false
+		return nil
+	}
+	step := m.sh.undo[n-1]
+	m.sh.undo = m.sh.undo[:n-1]
+	return m.sh.write("undone: "+step.what, func(ctx context.Context) (func(context.Context) error, error) {
+		return nil, step.do(ctx)
+	})
 }
 
 func (m *Model) setErr(err error) {
@@ -408,8 +500,12 @@ func (m *Model) globalHelp() []key.Binding {
 	return []key.Binding{k.NextTab, k.Accounts, k.Account, k.Due, k.Pyramid, k.Refresh, k.Help, k.Quit}
 }
 
-// openAccountMsg asks the root to show one customer.
-type openAccountMsg struct{ id int64 }
+// openAccountMsg asks the root to show one customer (with the profile
+// form open when edit is set).
+type openAccountMsg struct {
+	id   int64
+	edit bool
+}
 
 // showAccountsMsg asks the root to list these customers on Accounts.
 type showAccountsMsg struct {
@@ -420,7 +516,7 @@ type showAccountsMsg struct {
 // backMsg returns from the account card.
 type backMsg struct{}
 
-func open(id int64) tea.Cmd { return func() tea.Msg { return openAccountMsg{id} } }
+func open(id int64) tea.Cmd { return func() tea.Msg { return openAccountMsg{id: id} } }
 
 // relDay formats an ISO date or timestamp relative to today; "—" when empty.
 func relDay(iso string, today time.Time) string {

@@ -43,7 +43,7 @@ func TestComplaintOnAgenda(t *testing.T) {
 	e.ok("add", "李四")
 	e.ok("complaint", "1", "送货晚了", "--at", "2026-11-18")
 	out, _, code := e.run(false, "due")
-	if code != 1 || !strings.HasPrefix(out, "2026-11-20\t2\t1\t李四\tprospect\tcomplaint\topen complaint: 送货晚了\t\n") {
+	if code != 1 || !strings.HasPrefix(out, "2026-11-20\t2\t1\t李四\tprospect\tcomplaint\topen complaint 1: 送货晚了\t\n") {
 		t.Errorf("complaint ageing: exit %d, %q", code, out)
 	}
 	e.ok("resolve", "1")

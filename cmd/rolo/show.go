@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rolo-crm/rolo/insight"
+	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/render"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering"
@@ -74,7 +75,17 @@ type cardJSON struct {
 	Surveys        []store.Survey     `json:"surveys"`
 	History        []store.TierChange `json:"tier_history"`
 	OpenComplaints []store.Contact    `json:"open_complaints"`
+	Payments       []paymentJSON      `json:"payments"`
+	Debts          []debtJSON         `json:"debts"`
 	Lifetime       *cardLifetimeJSON  `json:"lifetime"`
+}
+
+type debtJSON struct {
+	PurchaseID  int64         `json:"purchase_id"`
+	Date        string        `json:"date"`
+	Item        string        `json:"item"`
+	Amount      money.Decimal `json:"amount"`
+	Outstanding money.Decimal `json:"outstanding"`
 }
 
 type cardLifetimeJSON struct {
@@ -93,6 +104,14 @@ func (a *App) cardJSON(c *insight.Card) cardJSON {
 		Surveys: c.Surveys, History: c.History, OpenComplaints: c.OpenComplaints, Purchases: []purchaseJSON{}}
 	for _, p := range c.Purchases {
 		out.Purchases = append(out.Purchases, a.purchaseJSON(p))
+	}
+	out.Payments = make([]paymentJSON, len(c.Payments))
+	for i, p := range c.Payments {
+		out.Payments[i] = a.paymentJSON(p)
+	}
+	out.Debts = make([]debtJSON, len(c.Debts))
+	for i, d := range c.Debts {
+		out.Debts[i] = debtJSON{PurchaseID: d.PurchaseID, Date: d.Date, Item: d.Item, Amount: a.dec(d.Amount), Outstanding: a.dec(d.Outstanding)}
 	}
 	if lt := c.Lifetime; lt != nil {
 		out.Lifetime = &cardLifetimeJSON{lifetimeJSON: a.lifetimeJSON(lt.LifetimeRow), ModelAsOf: lt.ModelAsOf.Format(store.DateLayout),
@@ -171,6 +190,9 @@ func (a *App) showPlain(p *insight.Card) error {
 	}
 	for _, x := range p.FollowUps {
 		t.add("followup", strconv.FormatInt(x.ID, 10), x.Due, x.What)
+	}
+	for _, x := range p.Payments {
+		t.add("payment", strconv.FormatInt(x.ID, 10), x.Date, a.money(x.Amount), strconv.FormatInt(x.PurchaseID, 10), x.Note)
 	}
 	return t.print()
 }
@@ -263,12 +285,36 @@ func (a *App) showCard(p *insight.Card, today time.Time) error {
 	}); err != nil {
 		return err
 	}
+	owes := map[int64]money.Amount{}
+	for _, d := range p.Debts {
+		owes[d.PurchaseID] = d.Outstanding
+	}
 	if err := section("Recent purchases", len(p.Purchases), func() error {
-		t := a.newTable(column{Name: "date"}, column{Name: "item", Min: 8}, column{Name: "qty", Right: true},
-			column{Name: "amount", Right: true}, column{Name: "next"}, column{Name: "note"})
+		t := a.newTable(column{Name: "id", Right: true}, column{Name: "date"}, column{Name: "item", Min: 8}, column{Name: "qty", Right: true},
+			column{Name: "amount", Right: true}, column{Name: "owes", Right: true}, column{Name: "next"}, column{Name: "note"})
 		for _, x := range p.Purchases {
-			t.add(x.Date, x.Item, strconv.FormatFloat(x.Quantity, 'f', -1, 64), a.money(x.Amount), x.NextDate,
-				strings.TrimSpace(x.SpecialRequests+" "+x.Note))
+			owe := ""
+			if o := owes[x.ID]; o > 0 {
+				owe = a.money(o)
+			}
+			var note []string
+			for _, v := range []string{x.Mood, x.SpecialRequests, x.Note} {
+				if v = strings.TrimSpace(v); v != "" {
+					note = append(note, v)
+				}
+			}
+			t.add(strconv.FormatInt(x.ID, 10), x.Date, x.Item, strconv.FormatFloat(x.Quantity, 'f', -1, 64), a.money(x.Amount), owe,
+				x.NextDate, strings.Join(note, " · "))
+		}
+		return t.print()
+	}); err != nil {
+		return err
+	}
+	if err := section("Payments", len(p.Payments), func() error {
+		t := a.newTable(column{Name: "id", Right: true}, column{Name: "date"}, column{Name: "amount", Right: true},
+			column{Name: "purchase", Right: true}, column{Name: "note"})
+		for _, x := range p.Payments {
+			t.add(strconv.FormatInt(x.ID, 10), x.Date, a.money(x.Amount), strconv.FormatInt(x.PurchaseID, 10), x.Note)
 		}
 		return t.print()
 	}); err != nil {

@@ -232,7 +232,7 @@ func Build(today time.Time, cs []Customer, tasks []Task, cfg Config) []Item {
 		}
 		for _, k := range c.Complaints {
 			due := day(k.At.Year(), k.At.Month(), k.At.Day()).AddDate(0, 0, ComplaintDays)
-			add(c, Complaint, due, "open complaint: "+k.Summary).ComplaintID = k.ID
+			add(c, Complaint, due, fmt.Sprintf("open complaint %d: %s", k.ID, k.Summary)).ComplaintID = k.ID
 		}
 		for _, d := range c.Debts {
 			if due := d.Date.AddDate(0, 0, cfg.PaymentTerms); !due.After(horizon) {

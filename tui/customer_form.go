@@ -1,0 +1,108 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/rolo-crm/rolo/store"
+)
+
+var birthdayKinds = []choice{{"solar", "solar 公历"}, {"lunar", "lunar 农历"}, {"leap", "lunar, leap month 闰月"}}
+
+func statusChoices() []choice {
+	out := make([]choice, len(store.Statuses))
+	for i, s := range store.Statuses {
+		out[i] = choice{s, s}
+	}
+	return out
+}
+
+// customerForm adds a customer (was nil) or edits one's profile. Adding
+// someone whose phone or email is already in the notebook asks first.
+func customerForm(sh *shared, title string, was *store.Customer) *form {
+	var c store.Customer
+	if was != nil {
+		c = *was
+	}
+	bkind := "solar"
+	switch {
+	case c.BirthdayLeap:
+		bkind = "leap"
+	case c.BirthdayLunar:
+		bkind = "lunar"
+	}
+	status := c.Status
+	if status == "" {
+		status = "prospect"
+	}
+	return newForm(sh, title, []field{
+		{label: "Name", value: c.Name, placeholder: "王小明"},
+		{label: "Company", value: c.Company, placeholder: "(optional)"},
+		{label: "Phone", value: c.Phone, placeholder: "13800138000"},
+		{label: "Email", value: c.Email, placeholder: "(optional)"},
+		{label: "WeChat", value: c.WeChat, placeholder: "(optional)"},
+		{label: "City", value: c.City, placeholder: "杭州"},
+		{label: "Birthday", value: c.Birthday, placeholder: "1980-08-15, or --08-15 without the year"},
+		{label: "Calendar", value: bkind, choices: birthdayKinds},
+		{label: "Status", value: status, choices: statusChoices()},
+		{label: "Tags", value: strings.Join(c.Tags, ","), placeholder: "vip,茶友"},
+		{label: "Preferences", value: c.Preferences, placeholder: "what they like"},
+		{label: "Needs", value: c.Needs, placeholder: "what they need"},
+		{label: "Notes", value: c.Notes, placeholder: "(optional)"},
+	}, func(v []string) (tea.Cmd, error) {
+		apply := func(c *store.Customer) error {
+			c.Name, c.Company, c.Phone, c.Email, c.WeChat, c.City = strings.TrimSpace(v[0]), v[1], v[2], v[3], v[4], v[5]
+			c.Birthday = strings.TrimSpace(v[6])
+			c.BirthdayLunar, c.BirthdayLeap = v[7] != "solar" && c.Birthday != "", v[7] == "leap" && c.Birthday != ""
+			c.Status = v[8]
+			c.Tags = nil
+			if strings.TrimSpace(v[9]) != "" {
+				c.Tags = strings.Split(v[9], ",")
+			}
+			c.Preferences, c.Needs, c.Notes = v[10], v[11], v[12]
+			return nil
+		}
+		probe := c
+		apply(&probe)
+		if err := probe.Validate(); err != nil {
+			return nil, err
+		}
+		st := sh.st
+		if was != nil {
+			old := *was
+			return sh.write("profile saved", func(ctx context.Context) (func(context.Context) error, error) {
+				_, err := st.UpdateCustomer(ctx, old.ID, apply)
+				return func(ctx context.Context) error {
+					_, err := st.UpdateCustomer(ctx, old.ID, func(x *store.Customer) error { *x = old; return nil })
+					return err
+				}, err
+			}), nil
+		}
+		ctx := sh.ctx
+		add := func() tea.Msg {
+			added, err := st.AddCustomer(ctx, probe)
+			if err != nil {
+				return savedMsg{err: err}
+			}
+			return savedMsg{what: clean(added.Name) + " added", open: added.ID,
+				undo: func(ctx context.Context) error { return st.PurgeCustomer(ctx, added.ID) }}
+		}
+		return func() tea.Msg {
+			dups, err := st.Duplicates(ctx, probe.Phone, probe.Email)
+			if err != nil {
+				return statusMsg{err: err}
+			}
+			if len(dups) > 0 {
+				d := dups[0]
+				what, val := "phone", probe.Phone
+				if probe.Phone == "" || d.Phone != probe.Phone {
+					what, val = "email", probe.Email
+				}
+				return askMsg{fmt.Sprintf("%s is already the %s of %s (#%d). Add %s anyway?", clean(val), what, clean(d.Name), d.ID, clean(probe.Name)), add}
+			}
+			return add()
+		}, nil
+	})
+}
