@@ -51,7 +51,7 @@ func (s *accountsScreen) SetSize(w, h int) {
 	if s.form != nil {
 		s.form.setWidth(w)
 	}
-	s.filter.Width = max(10, w-4)
+	s.filter.Width = max(10, w-20)
 	s.clamp()
 }
 
@@ -309,7 +309,11 @@ func (s *accountsScreen) View() string {
 	var b strings.Builder
 	switch {
 	case s.typing:
-		b.WriteString(s.filter.View() + "\n")
+		line := s.filter.View()
+		if s.query != "" {
+			line += st.Dim.Render(fmt.Sprintf("  %d found", s.total))
+		}
+		b.WriteString(line + "\n")
 	case s.query != "":
 		b.WriteString(st.Dim.Render(fmt.Sprintf("filter: %s  (%d found; / to change, esc to clear)", clean(s.query), s.total)) + "\n")
 	case s.title != "":

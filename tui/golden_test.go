@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/rolo-crm/rolo/insight"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,6 +38,9 @@ func TestGolden(t *testing.T) {
 		{"contact_form", []string{"enter", "l"}, "Log a contact"},
 		{"delete_asks", []string{"enter", "down", "D"}, "y/n"},
 		{"archived", []string{"A"}, "Archived customers"},
+		{"profile_form", []string{"enter", "e"}, "Edit "},
+		{"followup_form", []string{"enter", "f"}, "Schedule a follow-up"},
+		{"payment_form", []string{"/", "Emma Kim", "wait:  1 found", "enter", "p"}, "Record a payment"},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for _, sc := range screens {
@@ -52,7 +56,11 @@ func TestGolden(t *testing.T) {
 					case "down":
 						tm.Send(tea.KeyMsg{Type: tea.KeyDown})
 					default:
-						tm.Type(k)
+						if text, ok := strings.CutPrefix(k, "wait:"); ok {
+							waitFor(t, tm, text)
+						} else {
+							tm.Type(k)
+						}
 					}
 				}
 				if sc.ready != "" {
