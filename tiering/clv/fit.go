@@ -291,16 +291,17 @@ func FitBGNBD(cs []Customer, o FitOptions) (BGNBD, error) {
 		la = bound(math.Log(sT / sx))
 	}
 	th, f, ok := minimize(obj(false), []float64{0, la, 0, 0})
-	m := BGNBD{R: math.Exp(th[0]), Alpha: math.Exp(th[1]), A: math.Exp(th[2]), B: math.Exp(th[3]), N: len(cs)}
+	ex := func(v float64) float64 { return math.Exp(bound(v)) } // as the objective saw it
+	m := BGNBD{R: ex(th[0]), Alpha: ex(th[1]), A: ex(th[2]), B: ex(th[3]), N: len(cs)}
 	if !ok || m.A+m.B > 100 || math.Abs(th[2]) > degenerateLog || math.Abs(th[3]) > degenerateLog {
 		start := []float64{0, la, 0}
 		if ok {
-			start = []float64{th[0], th[1], math.Log(m.A) - math.Log(m.B)}
+			start = []float64{bound(th[0]), bound(th[1]), math.Log(m.A) - math.Log(m.B)}
 		}
 		thl, fl, okl := minimize(obj(true), start)
 		if okl && (!ok || fl <= f+0.05/h.n) {
 			th, f, ok = thl, fl, true
-			m = BGNBD{R: math.Exp(th[0]), Alpha: math.Exp(th[1]), SameDropout: true, P: 1 / (1 + math.Exp(-th[2])), N: len(cs)}
+			m = BGNBD{R: ex(th[0]), Alpha: ex(th[1]), SameDropout: true, P: 1 / (1 + math.Exp(-bound(th[2]))), N: len(cs)}
 		}
 	}
 	if !ok {

@@ -182,7 +182,7 @@ func FitGammaGamma(cs []Customer, o FitOptions) (GammaGamma, error) {
 	if !ok {
 		return GammaGamma{}, ErrNotConverged
 	}
-	g := GammaGamma{P: math.Exp(th[0]), Q: math.Exp(th[1]), V: math.Exp(th[2]), N: int(s.n)}
+	g := GammaGamma{P: math.Exp(bound(th[0])), Q: math.Exp(bound(th[1])), V: math.Exp(bound(th[2])), N: int(s.n)}
 	g.LL = -s.objective(th, nil, 0) * s.n
 	switch {
 	case g.Q > pooledQ || th[1] >= maxLog:

@@ -9,12 +9,16 @@ import "math"
 //	c/(a−1) · [1 − (1−w)^n 2F1(n, b; c; w)]                       (1)
 //	c/(a−1) · [1 − (1−w)^(a−1) 2F1(c−n, a−1; c; w)]  (Euler's transformation)
 //
-// We sum whichever series has only positive terms and is shorter, in log
-// space so nothing overflows: (1) when c > 0 (always when x > 0); the Euler
-// form, whose parameters do not grow with x, when a > 1 and c > n. When
-// c ≤ 0 (x = 0 and a+b ≤ 1) c·2F1 is summed instead, whose terms after the
-// first share one sign. 1 − f is taken with expm1, and a ≈ 1 (where both
-// factors vanish) is interpolated from a = 1 ± 1e-5.
+// Far ahead (s large) it is summed as an expansion in 1/s (bgAliveFar)
+// when that is accurate. Otherwise we sum whichever series in w has only
+// positive terms and is shorter, in log space so nothing overflows: (1)
+// when c > 0 (always when x > 0); the Euler form, whose parameters do not
+// grow with x, when a > 1 and c > n. When c ≤ 0 (x = 0 and a+b ≤ 1) c·2F1
+// is summed instead, whose terms after the first share one sign. 1 − f is
+// taken with expm1, and a ≈ 1 (where both factors vanish) is interpolated
+// from a = 1 ± 1e-5. Checked against mpmath at 150 digits (hyp_test.go):
+// relative error below 1e-6 over r 0.05–30, α 0.2–50, a 0.05–300,
+// b 0.1–500, x 0–200, T 0–100 and t up to 520 weeks.
 func bgAlive(a, b, n, s float64) float64 {
 	const h = 1e-5
 	if math.Abs(a-1) < h {
@@ -68,8 +72,9 @@ func meanField(a, b, n, s float64) float64 {
 	return -math.Expm1(-n*math.Log1p(p*s)) / p
 }
 
-// maxTerms bounds a series: it is reached only when t is tens of
-// thousands of times α+T, or for hundreds of thousands of purchases.
+// maxTerms bounds a series (and the time a call takes): it is reached only
+// for horizons hundreds of times α+T where the 1/s form is not accurate
+// either, or for tens of thousands of purchases; meanField stands in.
 const maxTerms = 20_000
 
 // logSeries is log Σ_k t_k with t_0 = 1 and t_{k+1}/t_k =
