@@ -96,9 +96,25 @@ func Analyze(cs []Customer, annual map[int64]float64, retention float64, o Optio
 	}
 	res.Fitted = res.Status == StatusFitted
 	res.Rows = make([]Row, len(cs))
+	// Customers with the same x and T share the costly part of their
+	// figures (the expected purchases of a customer still alive).
+	type xT struct {
+		x int
+		T float64
+	}
+	type alive struct{ e90, total float64 }
+	curves := map[xT]alive{}
+	d := MonthlyRate(o.AnnualDiscount)
 	for i, c := range cs {
 		if res.Fitted {
-			res.Rows[i] = Figures(res.BG, res.GG, c, o.HorizonMonths, o.AnnualDiscount, o.Margin)
+			cc := clean(c)
+			k := xT{cc.X, cc.T}
+			a, ok := curves[k]
+			if !ok {
+				a = alive{res.BG.expectedAlive(90.0/7, cc.X, cc.T), res.BG.discountedAlive(cc.X, cc.T, o.HorizonMonths, d)}
+				curves[k] = a
+			}
+			res.Rows[i] = figures(res.BG, res.GG, c, a.e90, a.total, o.Margin)
 			continue
 		}
 		res.Rows[i] = Row{ID: c.ID, PAlive: -1, Expected90: -1, ExpectedSpend: -1,
@@ -170,7 +186,21 @@ func Figures(bg BGNBD, gg GammaGamma, c Customer, months int, annualDiscount, ma
 	if !bg.valid() || !gg.valid() {
 		return Row{ID: c.ID, PAlive: -1, Expected90: -1, ExpectedSpend: -1}
 	}
+	cc := clean(c)
+	months = min(max(months, 0), maxMonths)
+	return figures(bg, gg, c, bg.expectedAlive(90.0/7, cc.X, cc.T),
+		bg.discountedAlive(cc.X, cc.T, months, MonthlyRate(annualDiscount)), margin)
+}
+
+// figures is Figures given the alive customer's expected purchases in 90
+// days and discounted over the horizon (the same arithmetic as Expected
+// and Value).
+func figures(bg BGNBD, gg GammaGamma, c Customer, e90, total, margin float64) Row {
 	c = clean(c)
-	return Row{ID: c.ID, PAlive: bg.PAlive(c.X, c.Tx, c.T), Expected90: bg.Expected(90.0/7, c.X, c.Tx, c.T),
-		ExpectedSpend: gg.ExpectedSpend(c.X, c.Mx), CLV: Value(bg, gg, c, months, MonthlyRate(annualDiscount), margin)}
+	pa, spend := bg.PAlive(c.X, c.Tx, c.T), gg.ExpectedSpend(c.X, c.Mx)
+	v := 0.0
+	if finite(margin) {
+		v = clampMoney(spend * pa * total * margin)
+	}
+	return Row{ID: c.ID, PAlive: pa, Expected90: pa * e90, ExpectedSpend: spend, CLV: v}
 }

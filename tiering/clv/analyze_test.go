@@ -97,3 +97,23 @@ func TestJSON(t *testing.T) {
 		t.Errorf("round trip %s → %+v (%v)", b, gg, err)
 	}
 }
+
+// Analyze shares work between customers with the same x and T; its rows
+// are exactly Figures', whose figures are exactly Expected's and Value's.
+func TestAnalyzeRowsAreFigures(t *testing.T) {
+	cs := cdnow(t)
+	o := Options{HorizonMonths: 24, AnnualDiscount: 0.08, Margin: 0.4}
+	res := Analyze(cs, nil, 0, o)
+	if !res.Fitted {
+		t.Fatal(res.Reason)
+	}
+	for i, c := range cs {
+		f := Figures(res.BG, res.GG, c, 24, 0.08, 0.4)
+		if res.Rows[i] != f {
+			t.Fatalf("row %+v, Figures %+v", res.Rows[i], f)
+		}
+		if f.Expected90 != res.BG.Expected(90.0/7, c.X, c.Tx, c.T) || f.CLV != Value(res.BG, res.GG, c, 24, MonthlyRate(0.08), 0.4) {
+			t.Fatalf("Figures %+v, Expected %v, Value %v", f, res.BG.Expected(90.0/7, c.X, c.Tx, c.T), Value(res.BG, res.GG, c, 24, MonthlyRate(0.08), 0.4))
+		}
+	}
+}

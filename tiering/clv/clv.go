@@ -102,16 +102,21 @@ func Value(bg BGNBD, gg GammaGamma, c Customer, months int, monthlyDiscount, mar
 	}
 	months = min(max(months, 0), maxMonths)
 	d := nonNeg(monthlyDiscount)
-	spend := gg.ExpectedSpend(c.X, c.Mx)
-	// E[Y(t)] = P(alive) · E[Y(t) | alive]: P(alive) once, not every month.
+	return clampMoney(gg.ExpectedSpend(c.X, c.Mx) * bg.PAlive(c.X, c.Tx, c.T) * bg.discountedAlive(c.X, c.T, months, d) * margin)
+}
+
+// discountedAlive is Σ_k (E[Y(k) | alive] − E[Y(k−1) | alive]) / (1+d)^k
+// over months k: E[Y(t)] = P(alive) · E[Y(t) | alive], so P(alive) is
+// worked out once, not every month, and this part depends on x and T only.
+func (bg BGNBD) discountedAlive(x int, T float64, months int, d float64) float64 {
 	total, prev, disc := 0.0, 0.0, 1.0
 	for k := 1; k <= months; k++ {
-		e := bg.expectedAlive(float64(k)*WeeksPerMonth, c.X, c.T)
+		e := bg.expectedAlive(float64(k)*WeeksPerMonth, x, T)
 		disc /= 1 + d
 		total += (e - prev) * disc
 		prev = e
 	}
-	return clampMoney(spend * bg.PAlive(c.X, c.Tx, c.T) * total * margin)
+	return total
 }
 
 // maxMonths bounds the horizon (a century) so a caller's typo cannot loop for long.
