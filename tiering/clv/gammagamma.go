@@ -54,7 +54,7 @@ func (g GammaGamma) valid() bool {
 
 // ExpectedSpend is the expected spend per purchase of a customer with x
 // repeat purchases of mean mx: p(γ + x·mx)/(px + q − 1); with none, the
-// population mean pγ/(q−1) (0 when q ≤ 1, where it does not exist). It is
+// population mean pγ/(q−1) (0 where the mean does not exist). It is
 // 0 for a model that is not valid, and within [0, MaxValue].
 func (g GammaGamma) ExpectedSpend(x int, mx float64) float64 {
 	c := clean(Customer{X: x, Mx: mx})
@@ -70,6 +70,9 @@ func (g GammaGamma) ExpectedSpend(x int, mx float64) float64 {
 		return clampMoney(g.P * g.V / (g.Q - 1))
 	}
 	xf := float64(c.X)
+	if g.P*xf+g.Q <= 1 { // no posterior mean (q ≤ 1 and few purchases)
+		return 0
+	}
 	return clampMoney(g.P * (g.V + xf*c.Mx) / (g.P*xf + g.Q - 1))
 }
 
