@@ -119,3 +119,29 @@ func TestFitsAreReproducible(t *testing.T) {
 		}
 	}
 }
+
+// Customers whose purchases all share one mean spend: the Gamma-Gamma fit
+// runs off to q → ∞ and the model is the pooled limit, whose maximum-
+// likelihood expected spend is Σ x·m / Σ x for everyone.
+func TestGammaGammaPooled(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 9))
+	var cs []Customer
+	sum, n := 0.0, 0.0
+	for i := range 400 {
+		x := 1 + rng.IntN(5)
+		s := 0.0
+		for range x {
+			s += gammaRand(rng, 4) / 0.2 // mean 20 for everyone
+		}
+		cs = append(cs, Customer{ID: int64(i + 1), X: x, Tx: 10, T: 20, Mx: s / float64(x)})
+		sum, n = sum+s, n+float64(x)
+	}
+	gg, err := FitGammaGamma(cs, FitOptions{})
+	if err != nil || !gg.Pooled || gg.N != 400 {
+		t.Fatalf("%+v %v", gg, err)
+	}
+	near(t, "pooled mean", gg.Mean, sum/n, 1e-9)
+	for _, c := range []Customer{{}, {X: 3, Mx: 100}, {X: 1, Mx: 2}} {
+		near(t, "expected spend", gg.ExpectedSpend(c.X, c.Mx), sum/n, 1e-9)
+	}
+}

@@ -189,13 +189,13 @@ func FitGammaGamma(cs []Customer, o FitOptions) (GammaGamma, error) {
 	g.LL = -s.objective(th, nil, 0) * s.n
 	switch {
 	case g.Q > pooledQ || th[1] >= maxLog:
-		return GammaGamma{Pooled: true, Mean: s.total / s.xsum, LL: g.LL, N: g.N}, nil
+		return GammaGamma{Pooled: true, Mean: clampMoney(s.total / s.xsum), LL: g.LL, N: g.N}, nil
 	case g.Q <= 1:
 		return g, fitError(fmt.Sprintf("q = %.3g ≤ 1: the mean spend per purchase does not exist", g.Q))
 	case math.Abs(th[0]) > degenerateLog || math.Abs(th[2]) > degenerateLog:
 		return g, fitError(fmt.Sprintf("p = %.3g, γ = %.3g at the edge", g.P, g.V))
 	}
-	g.Mean = g.P * g.V / (g.Q - 1)
+	g.Mean = clampMoney(g.P * g.V / (g.Q - 1))
 	return g, nil
 }
 
