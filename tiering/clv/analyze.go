@@ -1,6 +1,7 @@
 package clv
 
 import (
+	"errors"
 	"fmt"
 	"math"
 )
@@ -13,14 +14,15 @@ const (
 
 // Options shape an analysis.
 type Options struct {
-	HorizonMonths  int     // default 12
-	AnnualDiscount float64 // e.g. 0.10
-	Margin         float64 // e.g. 0.30; 0 means 1 (value in revenue)
-	Penalty        float64 // L2 penalty for the fits
+	HorizonMonths  int     `json:"horizon_months"`    // default 12
+	AnnualDiscount float64 `json:"annual_discount"`   // e.g. 0.10
+	Margin         float64 `json:"margin"`            // e.g. 0.30; 0 means 1 (value in revenue)
+	Penalty        float64 `json:"penalty,omitempty"` // L2 penalty for the fits
 }
 
-// Row is one customer's lifetime figures. PAlive and Expected90 are NaN-free;
-// when the models were not fitted they are -1 (unknown).
+// Row is one customer's lifetime figures. No field is ever NaN or
+// infinite; PAlive, Expected90 and ExpectedSpend are -1 (unknown) when the
+// models were not used.
 type Row struct {
 	ID            int64   `json:"id"`
 	PAlive        float64 `json:"p_alive"`
@@ -29,87 +31,176 @@ type Row struct {
 	CLV           float64 `json:"clv"`
 }
 
+// Status says how the lifetime values were worked out, so a reader knows
+// how far to trust them.
+type Status string
+
+const (
+	// StatusFitted: both models were fitted; Reason notes a simplified
+	// (limiting) model when one was used.
+	StatusFitted Status = "fitted"
+	// StatusFallback: the fit failed or ran off; Reason says why, and the
+	// values are the simple CLV.
+	StatusFallback Status = "fallback"
+	// StatusTooLittleData: too few customers or repeat buyers to fit; the
+	// values are the simple CLV.
+	StatusTooLittleData Status = "too_little_data"
+)
+
 // Result is the analysis: fitted models, or why the simple CLV was used.
 type Result struct {
-	Fitted    bool       `json:"fitted"`
-	Reason    string     `json:"reason,omitempty"`
+	Status    Status     `json:"status"`
+	Fitted    bool       `json:"fitted"`           // Status == StatusFitted
+	Reason    string     `json:"reason,omitempty"` // plain English, a clause without a full stop
 	BG        BGNBD      `json:"bgnbd"`
 	GG        GammaGamma `json:"gamma_gamma"`
 	Retention float64    `json:"retention"`
 	Rows      []Row      `json:"customers"`
 }
 
-// MonthlyRate turns an annual discount rate into a monthly one.
-func MonthlyRate(annual float64) float64 { return math.Pow(1+annual, 1.0/12) - 1 }
+// Reasons, as clauses a salesperson can read (the command line prints
+// "Not fitting the models: <reason>.").
+const (
+	reasonSameDropout = "customers seem equally likely to stop buying after any purchase, so the model uses one shared chance of leaving"
+	reasonPooled      = "customers' average spend per purchase differs no more than chance would make it, so everyone's expected spend is the average repeat purchase"
+	reasonRates       = "customers' buying rates could not be estimated from this history (too few purchases, or too alike to tell apart)"
+	reasonDropout     = "how likely customers are to stop buying could not be estimated from this history"
+	reasonSpendTail   = "spend per purchase varies too wildly between customers to estimate a typical amount"
+	reasonSpend       = "spend per purchase could not be estimated from this history"
+	reasonNoFit       = "the model fit did not converge"
+)
 
 // Analyze fits BG/NBD and Gamma-Gamma on cs and values every customer. With
-// too little data or no convergence it says why and falls back to the
-// simple CLV m·r/(1+i−r), where m is the customer's margin over the last
-// year (annual, in currency units) and r the notebook's retention.
+// too little data, or a fit that fails or runs off to the edge of its
+// parameters, it says why and falls back to the simple CLV m·r/(1+i−r),
+// where m is the customer's margin over the last year (annual, in currency
+// units) and r the notebook's retention.
 func Analyze(cs []Customer, annual map[int64]float64, retention float64, o Options) Result {
-	if o.HorizonMonths <= 0 {
-		o.HorizonMonths = 12
-	}
-	if o.Margin <= 0 {
-		o.Margin = 1
-	}
-	res := Result{Retention: retention}
+	o = o.normalized()
+	res := Result{Retention: math.Min(nonNeg(retention), 1)}
 	repeat := 0
 	for _, c := range cs {
-		if c.X > 0 && c.Mx > 0 {
+		if c = clean(c); c.X > 0 && c.Mx > 0 {
 			repeat++
 		}
 	}
 	switch {
 	case len(cs) < MinCustomers:
+		res.Status = StatusTooLittleData
 		res.Reason = fmt.Sprintf("only %d buying customers (the models need at least %d)", len(cs), MinCustomers)
 	case repeat < MinRepeatBuyers:
+		res.Status = StatusTooLittleData
 		res.Reason = fmt.Sprintf("only %d repeat buyers (the models need at least %d)", repeat, MinRepeatBuyers)
 	default:
-		bg, err := FitBGNBD(cs, FitOptions{Penalty: o.Penalty})
-		if err == nil {
-			var gg GammaGamma
-			gg, err = FitGammaGamma(cs, FitOptions{Penalty: o.Penalty})
-			if err == nil && (gg.Q <= 1 || !finite(bg.R, bg.Alpha, bg.A, bg.B, gg.P, gg.Q, gg.V)) {
-				err = ErrNotConverged
-			}
-			res.BG, res.GG = bg, gg
-		}
-		if err != nil {
-			res.Reason = "the model fit did not converge"
-		} else {
-			res.Fitted = true
-		}
+		res.fit(cs, o)
 	}
+	res.Fitted = res.Status == StatusFitted
 	res.Rows = make([]Row, len(cs))
+	// Customers with the same x and T share the costly part of their
+	// figures (the expected purchases of a customer still alive).
+	type xT struct {
+		x int
+		T float64
+	}
+	type alive struct{ e90, total float64 }
+	curves := map[xT]alive{}
+	d := MonthlyRate(o.AnnualDiscount)
 	for i, c := range cs {
-		r := Row{ID: c.ID, PAlive: -1, Expected90: -1, ExpectedSpend: -1}
 		if res.Fitted {
-			r = Figures(res.BG, res.GG, c, o.HorizonMonths, o.AnnualDiscount, o.Margin)
-		} else {
-			r.CLV = SimpleValue(annual[c.ID]*o.Margin, retention, o.AnnualDiscount)
+			cc := clean(c)
+			k := xT{cc.X, cc.T}
+			a, ok := curves[k]
+			if !ok {
+				a = alive{res.BG.expectedAlive(90.0/7, cc.X, cc.T), res.BG.discountedAlive(cc.X, cc.T, o.HorizonMonths, d)}
+				curves[k] = a
+			}
+			res.Rows[i] = figures(res.BG, res.GG, c, a.e90, a.total, o.Margin)
+			continue
 		}
-		if !finite(r.PAlive, r.Expected90, r.ExpectedSpend, r.CLV) {
-			r = Row{ID: c.ID, PAlive: -1, Expected90: -1, ExpectedSpend: -1}
-		}
-		res.Rows[i] = r
+		res.Rows[i] = Row{ID: c.ID, PAlive: -1, Expected90: -1, ExpectedSpend: -1,
+			CLV: SimpleValue(annual[c.ID]*o.Margin, res.Retention, o.AnnualDiscount)}
 	}
 	return res
 }
 
-func finite(vs ...float64) bool {
-	for _, v := range vs {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return false
-		}
+// normalized fills the defaults and keeps options in range.
+func (o Options) normalized() Options {
+	if o.HorizonMonths <= 0 {
+		o.HorizonMonths = 12
 	}
-	return true
+	o.HorizonMonths = min(o.HorizonMonths, maxMonths)
+	if !(o.Margin > 0) || !finite(o.Margin) {
+		o.Margin = 1
+	}
+	o.AnnualDiscount = nonNeg(o.AnnualDiscount)
+	o.Penalty = nonNeg(o.Penalty)
+	return o
+}
+
+// fit fits both models and sets Status, Reason, BG and GG.
+func (res *Result) fit(cs []Customer, o Options) {
+	res.Status = StatusFallback
+	bg, err := FitBGNBD(cs, FitOptions{Penalty: o.Penalty})
+	if err != nil {
+		res.Reason = reasonNoFit
+		if errors.Is(err, ErrDegenerate) {
+			res.Reason = reasonRates
+			if !bg.SameDropout && (bg.A > math.Exp(degenerateLog) || bg.B > math.Exp(degenerateLog) ||
+				bg.A < math.Exp(-degenerateLog) || bg.B < math.Exp(-degenerateLog)) {
+				res.Reason = reasonDropout
+			}
+		}
+		return
+	}
+	gg, err := FitGammaGamma(cs, FitOptions{Penalty: o.Penalty})
+	if err != nil {
+		res.Reason = reasonSpend
+		if errors.Is(err, ErrDegenerate) && gg.Q <= 1 {
+			res.Reason = reasonSpendTail
+		}
+		return
+	}
+	res.Status, res.BG, res.GG = StatusFitted, bg, gg
+	res.Reason = ""
+	if bg.SameDropout {
+		res.Reason = reasonSameDropout
+	}
+	if gg.Pooled {
+		res.Reason = joinSentences(res.Reason, reasonPooled)
+	}
+}
+
+func joinSentences(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
 }
 
 // Figures values one customer with fitted models: P(alive), purchases
 // expected in the next 90 days, expected spend per purchase and the
 // lifetime value over months, discounted at annualDiscount, times margin.
+// With models that are not valid the model figures are -1 (unknown) and
+// the value 0.
 func Figures(bg BGNBD, gg GammaGamma, c Customer, months int, annualDiscount, margin float64) Row {
-	return Row{ID: c.ID, PAlive: bg.PAlive(c.X, c.Tx, c.T), Expected90: bg.Expected(90.0/7, c.X, c.Tx, c.T),
-		ExpectedSpend: gg.ExpectedSpend(c.X, c.Mx), CLV: Value(bg, gg, c, months, MonthlyRate(annualDiscount), margin)}
+	if !bg.valid() || !gg.valid() {
+		return Row{ID: c.ID, PAlive: -1, Expected90: -1, ExpectedSpend: -1}
+	}
+	cc := clean(c)
+	months = min(max(months, 0), maxMonths)
+	return figures(bg, gg, c, bg.expectedAlive(90.0/7, cc.X, cc.T),
+		bg.discountedAlive(cc.X, cc.T, months, MonthlyRate(annualDiscount)), margin)
+}
+
+// figures is Figures given the alive customer's expected purchases in 90
+// days and discounted over the horizon (the same arithmetic as Expected
+// and Value).
+func figures(bg BGNBD, gg GammaGamma, c Customer, e90, total, margin float64) Row {
+	c = clean(c)
+	pa, spend := bg.PAlive(c.X, c.Tx, c.T), gg.ExpectedSpend(c.X, c.Mx)
+	v := 0.0
+	if finite(margin) {
+		v = clampMoney(spend * pa * total * margin)
+	}
+	return Row{ID: c.ID, PAlive: pa, Expected90: pa * e90, ExpectedSpend: spend, CLV: v}
 }

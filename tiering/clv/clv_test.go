@@ -16,9 +16,9 @@ import (
 // cdnow loads the public CDNOW sample as calibration summaries ending
 // 1997-09-30: repeat purchase days, recency and age in weeks, mean repeat spend.
 func cdnow(t testing.TB) []Customer {
-	f, err := os.Open(filepath.Join("..", "..", "..", "shared", "data", "cdnow", "CDNOW_sample.txt"))
+	f, err := os.Open(filepath.Join("testdata", "cdnow", "CDNOW_sample.txt"))
 	if err != nil {
-		t.Skipf("CDNOW sample not found beside the repository (%v)", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	end := time.Date(1997, 9, 30, 0, 0, 0, 0, time.UTC)
@@ -119,17 +119,17 @@ func TestFormulas(t *testing.T) {
 	}
 	// The Euler-transformed 2F1 equals the direct series where both converge.
 	a, b, c, z := 2.243, 4.426, 5.219, 0.3
-	direct := hyp2f1(a, b, c, z)
-	euler := math.Pow(1-z, c-a-b) * hyp2f1(c-a, c-b, c, z)
+	direct := refHyp2f1(a, b, c, z)
+	euler := math.Pow(1-z, c-a-b) * refHyp2f1(c-a, c-b, c, z)
 	near(t, "2F1 Euler", euler, direct, 1e-10)
 	// E[X(t)] of a new customer at t=39 weeks by the untransformed closed form.
 	z39 := 39 / (4.414 + 39)
-	direct39 := (0.793 + 2.426 - 1) / (0.793 - 1) * (1 - math.Pow(4.414/(4.414+39), 0.243)*hyp2f1(0.243, 2.426, 0.793+2.426-1, z39))
+	direct39 := (0.793 + 2.426 - 1) / (0.793 - 1) * (1 - math.Pow(4.414/(4.414+39), 0.243)*refHyp2f1(0.243, 2.426, 0.793+2.426-1, z39))
 	near(t, "E[X(39)]", m.ExpectedNew(39), direct39, 1e-9)
 	// The same for a customer with history, where the direct series still converges.
 	zc := 52 / (4.414 + 38.86 + 52)
 	num := (0.793 + 2.426 + 2 - 1) / (0.793 - 1) * (1 - math.Pow((4.414+38.86)/(4.414+38.86+52), 0.243+2)*
-		hyp2f1(0.243+2, 2.426+2, 0.793+2.426+2-1, zc))
+		refHyp2f1(0.243+2, 2.426+2, 0.793+2.426+2-1, zc))
 	den := 1 + 0.793/(2.426+2-1)*math.Pow((4.414+38.86)/(4.414+30.43), 0.243+2)
 	near(t, "E[Y(52)|x=2]", m.Expected(52, 2, 30.43, 38.86), num/den, 1e-9)
 	// Large x does not overflow and stays finite and positive.
@@ -226,7 +226,7 @@ func BenchmarkFitBGNBD(b *testing.B) {
 func TestAnalyzeGuardrails(t *testing.T) {
 	few := []Customer{{ID: 1, X: 2, Tx: 10, T: 20, Mx: 50}, {ID: 2, X: 0, T: 5}}
 	res := Analyze(few, map[int64]float64{1: 1000, 2: 100}, 0.6, Options{AnnualDiscount: 0.1, Margin: 0.3})
-	if res.Fitted || res.Reason != "only 2 buying customers (the models need at least 100)" {
+	if res.Fitted || res.Status != StatusTooLittleData || res.Reason != "only 2 buying customers (the models need at least 100)" {
 		t.Errorf("guardrail: %+v", res)
 	}
 	// Simple CLV: m·r/(1+i−r) with m = 1000·0.3, r = 0.6, i = 0.1.
@@ -234,11 +234,25 @@ func TestAnalyzeGuardrails(t *testing.T) {
 	if res.Rows[0].PAlive != -1 {
 		t.Errorf("unfitted P(alive) should be unknown (-1), got %v", res.Rows[0].PAlive)
 	}
+	// 120 customers, 20 of them repeat buyers.
+	var some []Customer
+	for i := range 120 {
+		c := Customer{ID: int64(i + 1), T: 30}
+		if i < 20 {
+			c.X, c.Tx, c.Mx = 2, 10, 40
+		}
+		some = append(some, c)
+	}
+	res = Analyze(some, nil, 0.6, Options{})
+	if res.Fitted || res.Status != StatusTooLittleData || res.Reason != "only 20 repeat buyers (the models need at least 30)" {
+		t.Errorf("guardrail: %s %q", res.Status, res.Reason)
+	}
 	cs := cdnow(t)
 	res = Analyze(cs, nil, 0, Options{HorizonMonths: 12, AnnualDiscount: 0.1, Margin: 0.3})
-	if !res.Fitted {
-		t.Fatalf("CDNOW not fitted: %s", res.Reason)
+	if !res.Fitted || res.Status != StatusFitted || res.Reason != "" || res.BG.SameDropout || res.GG.Pooled {
+		t.Fatalf("CDNOW not fitted plainly: %s %q", res.Status, res.Reason)
 	}
+	near(t, "mean spend", res.GG.Mean, res.GG.P*res.GG.V/(res.GG.Q-1), 1e-9)
 	for _, r := range res.Rows {
 		if r.PAlive < 0 || r.PAlive > 1 || r.CLV < 0 || r.Expected90 < 0 {
 			t.Fatalf("row %+v out of range", r)
