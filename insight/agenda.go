@@ -16,14 +16,19 @@ type AgendaQuery struct {
 	AsOf time.Time
 	Days int                   // also what falls due within this many days (0: only what is due today)
 	Only map[tiering.Tier]bool // only customers of these tiers; nil for all
+	// Lapse marks the active customers found slipping away as lapsed, as
+	// of AsOf (the lifecycle moves on). Set it for today's agenda only: a
+	// look at another day changes nothing.
+	Lapse bool
 }
 
 // Agenda is who to contact and why, most urgent first.
 type Agenda struct {
 	AsOf    time.Time
 	Days    int
-	Items   []agenda.Item  // every reason, most urgent first
-	Entries []agenda.Entry // one per customer, in the order of their most urgent reason
+	Items   []agenda.Item        // every reason, most urgent first
+	Entries []agenda.Entry       // one per customer, in the order of their most urgent reason
+	Lapsed  []store.StatusChange // customers this agenda found slipping away and marked lapsed
 }
 
 // Overdue counts the customers with something overdue.
@@ -98,6 +103,12 @@ func (s *Service) Agenda(ctx context.Context, q AgendaQuery) (*Agenda, error) {
 		return nil, err
 	}
 	items := agenda.Build(asOf, cs, tasks, cfg)
+	var lapsed []store.StatusChange
+	if q.Lapse {
+		if lapsed, err = s.lapse(ctx, asOf, cs, items); err != nil {
+			return nil, err
+		}
+	}
 	if q.Only != nil {
 		kept := items[:0]
 		for _, it := range items {
@@ -107,7 +118,7 @@ func (s *Service) Agenda(ctx context.Context, q AgendaQuery) (*Agenda, error) {
 		}
 		items = kept
 	}
-	return &Agenda{AsOf: asOf, Days: q.Days, Items: items, Entries: agenda.Group(items)}, nil
+	return &Agenda{AsOf: asOf, Days: q.Days, Items: items, Entries: agenda.Group(items), Lapsed: lapsed}, nil
 }
 
 // Greetings is who to greet for a festival.
@@ -139,7 +150,7 @@ func (s *Service) Greetings(ctx context.Context, key string, asOf time.Time) (*G
 	var keys []string
 	for i, f := range cfg.Festivals {
 		keys = append(keys, f.Key)
-		if f.Key == strings.ToLower(key) {
+		if fest == nil && f.Is(key) {
 			fest = &cfg.Festivals[i]
 		}
 	}

@@ -22,6 +22,8 @@ type Card struct {
 	FollowUps      []store.FollowUp // open ones, soonest first
 	Surveys        []store.Survey   // newest first
 	History        []store.TierChange
+	Movements      []Movement // the tier history by method, real changes only
+	Events         []store.Event
 	OpenComplaints []store.Contact
 	Payments       []store.Payment   // after the sale, newest first
 	Debts          []store.Debt      // purchases not paid in full, oldest first
@@ -59,12 +61,15 @@ func (s *Service) Card(ctx context.Context, id int64, q CardQuery) (*Card, error
 		card.Metrics = tiering.Metrics{ID: id, Name: c.Name} // archived: outside the ranks
 	}
 	card.Tier = tiering.Prospect
-	if card.Metrics.Buyer() && c.ArchivedAt == nil {
+	switch {
+	case c.Status == "dropped":
+		card.Tier = tiering.Dropped
+	case card.Metrics.Buyer() && c.ArchivedAt == nil:
 		if card.Tier, err = s.TierOf(ctx, id, asOf); err != nil {
 			return nil, err
 		}
 	}
-	card.Treatment = tiering.TreatmentFor(card.Tier)
+	card.Treatment = tiering.TreatmentOf(card.Tier, c.Status, c.Attitude)
 	if c.CadenceDays != nil {
 		card.Treatment.CadenceDays = *c.CadenceDays
 	}
@@ -86,6 +91,10 @@ func (s *Service) Card(ctx context.Context, id int64, q CardQuery) (*Card, error
 		return nil, err
 	}
 	if card.History, err = s.st.TierHistory(ctx, id); err != nil {
+		return nil, err
+	}
+	card.Movements = movements(card.History)
+	if card.Events, err = s.st.Events(ctx, id); err != nil {
 		return nil, err
 	}
 	if card.OpenComplaints, err = s.st.OpenComplaints(ctx, id); err != nil {

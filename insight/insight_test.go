@@ -179,7 +179,7 @@ func TestYenNotebook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.AddPurchase(ctx, store.Purchase{CustomerID: c.ID, Date: "2026-11-01", Amount: a}); err != nil {
+	if _, _, err := svc.AddPurchase(ctx, store.Purchase{CustomerID: c.ID, Date: "2026-11-01", Amount: a}); err != nil {
 		t.Fatal(err)
 	}
 	card, err := svc.Card(ctx, c.ID, CardQuery{AsOf: today})

@@ -41,6 +41,7 @@ type Tiers struct {
 	Metrics  []tiering.Metrics // every current customer, by id
 	Assign   map[int64]tiering.Assignment
 	Lifetime *Lifetime // the lifetime values ranked, when ranking by them
+	Dropped  int       // customers the rep stopped serving: outside the ranks, listed on their own
 }
 
 // metricsOptions asks the store for only what a method looks at: the
@@ -78,7 +79,11 @@ func (s *Service) Tiers(ctx context.Context, q TierQuery) (*Tiers, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Tiers{Query: q, Config: cfg, Currency: s.st.Currency(), Metrics: ms}
+	counts, err := s.st.StatusCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t := &Tiers{Query: q, Config: cfg, Currency: s.st.Currency(), Metrics: ms, Dropped: counts["dropped"]}
 	if cfg.By == tiering.ByCLV {
 		if t.Lifetime, err = s.Lifetime(ctx, LifetimeQuery{AsOf: q.AsOf}); err != nil {
 			return nil, err
@@ -203,6 +208,16 @@ func (t *Tiers) Summary() []tiering.TierSummary {
 	return tiering.Summarize(t.Metrics, t.Assign, t.Order(), t.ValueBy())
 }
 
+// Uncosted is the revenue of purchases without a recorded cost: the
+// profit figures leave it out (cost unknown is not zero profit).
+func (t *Tiers) Uncosted() money.Amount {
+	var sum money.Amount
+	for i := range t.Metrics {
+		sum += t.Metrics[i].Uncosted
+	}
+	return sum
+}
+
 // Prospects counts the customers without a purchase, outside the ranks.
 func (t *Tiers) Prospects() int {
 	n := 0
@@ -245,13 +260,18 @@ type TierRow struct {
 	Tier       tiering.Tier
 	Value      float64 // the ranking value: money in minor units when ValueIsMoney, else a count or a score
 	Revenue    money.Amount
-	Profit     money.Amount
+	Profit     money.Amount // of the purchases with a recorded cost
+	Uncosted   money.Amount // revenue without a recorded cost
 	Purchases  int
 	Last       time.Time
 	Current    float64 // scorecard parts, 0–100
 	Potential  float64
 	LossMaking bool
 }
+
+// ProfitKnown says some of the customer's revenue has a recorded cost:
+// without any, their profit is unknown rather than zero.
+func (r TierRow) ProfitKnown() bool { return r.Revenue == 0 || r.Uncosted < r.Revenue }
 
 // Rows lists every customer, best tier first, then by value (highest
 // first), then by id.
@@ -261,7 +281,7 @@ func (t *Tiers) Rows() []TierRow {
 		m := &t.Metrics[i]
 		a := t.Assign[m.ID]
 		rows = append(rows, TierRow{ID: m.ID, Name: m.Name, Tier: a.Tier, Value: a.Value, Revenue: m.Revenue,
-			Profit: m.Profit, Purchases: m.Purchases, Last: m.Last, Current: a.Current, Potential: a.Potential,
+			Profit: m.Profit, Uncosted: m.Uncosted, Purchases: m.Purchases, Last: m.Last, Current: a.Current, Potential: a.Potential,
 			LossMaking: a.LossMaking})
 	}
 	slices.SortFunc(rows, func(a, b TierRow) int {

@@ -64,11 +64,6 @@ func (s *Service) PurgeCustomer(ctx context.Context, id int64) error {
 	return s.st.PurgeCustomer(ctx, id)
 }
 
-// AddPurchase records a purchase note.
-func (s *Service) AddPurchase(ctx context.Context, p store.Purchase) (store.Purchase, error) {
-	return s.st.AddPurchase(ctx, p)
-}
-
 // AddContact records a contact.
 func (s *Service) AddContact(ctx context.Context, c store.Contact) (store.Contact, error) {
 	return s.st.AddContact(ctx, c)

@@ -141,3 +141,11 @@ func RelDay(t, today time.Time) string {
 	}
 	return a.Format("2006-01-02")
 }
+
+// Plural says how many of a noun there are: "1 customer", "3 customers".
+func Plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -67,6 +67,31 @@ var Defs = []Def{
 			s.SolarFestivals, err = agenda.ParseSolarFestivals(v)
 			return err
 		}},
+	{"festivals.lunar", "MM-DD name; ...", "", "extra lunar festivals (the months and days of the lunar calendar)", "07-07 七夕; 09-09 重阳",
+		func(v string, s *Settings) (err error) {
+			s.LunarFestivals, err = agenda.ParseLunarFestivals(v)
+			return err
+		}},
+	{"winback.attempts", "count (0-10)", "3", "win-back contacts a lapsed or lost customer gets before the reminders stop", "5",
+		func(v string, s *Settings) (err error) { s.WinBackAttempts, err = count(v, 10); return err }},
+	{"winback.days", "days (1-366)", "30", "the wait before the first win-back contact; it doubles for each attempt after", "45",
+		func(v string, s *Settings) (err error) { s.WinBackDays, err = dayCount(v, 1, 366); return err }},
+	{"slipping.pause", "days (0-366)", "30", "a contact pauses \"slipping away\" this long: you are on it", "14",
+		func(v string, s *Settings) (err error) { s.SlippingPause, err = dayCount(v, 0, 366); return err }},
+	{"slipping.palive", "percent", "30%", "a customer less likely than this to be still buying (lifetime model) is slipping away and lapses", "20%",
+		func(v string, s *Settings) (err error) {
+			s.MinPAlive, err = Percent(v)
+			if err == nil && s.MinPAlive > 1 {
+				err = fmt.Errorf("write a percentage up to 100%%")
+			}
+			return err
+		}},
+	{"survey.months", "months (0-60)", "6", "how often key customers are asked the loyalty survey (0: never)", "12",
+		func(v string, s *Settings) (err error) { s.SurveyMonths, err = count(v, 60); return err }},
+	{"thanks.days", "days (0-60)", "3", "after a purchase of a key or major customer, a thank-you follow-up this many days later", "1",
+		func(v string, s *Settings) (err error) { s.ThanksDays, err = dayCount(v, 0, 60); return err }},
+	{"thanks.tiers", "tiers", "key,major", "whose purchases get a thank-you follow-up (\"\" for nobody)", "key",
+		func(v string, s *Settings) (err error) { s.ThanksTiers, err = tierSet(v); return err }},
 	{"payment.terms", "days (0-366)", "30", "days a customer has to pay what they owe before the agenda reminds you", "45",
 		func(v string, s *Settings) error {
 			n, err := strconv.Atoi(strings.TrimSpace(v))
@@ -126,14 +151,21 @@ func Check(key, value string) error {
 
 // Settings are the notebook settings, parsed.
 type Settings struct {
-	Currency       money.Currency
-	Tiering        tiering.Config // the notebook's tiering (method pyramid by revenue, cuts, weights)
-	Cadence        map[tiering.Tier]int
-	BirthdayDays   int
-	FestivalDays   int
-	SolarFestivals []agenda.Festival
-	PaymentTerms   int // days
-	CLV            clv.Options
+	Currency                     money.Currency
+	Tiering                      tiering.Config // the notebook's tiering (method pyramid by revenue, cuts, weights)
+	Cadence                      map[tiering.Tier]int
+	BirthdayDays                 int
+	FestivalDays                 int
+	SolarFestivals               []agenda.Festival
+	LunarFestivals               []agenda.Festival
+	PaymentTerms                 int // days
+	WinBackAttempts, WinBackDays int
+	SlippingPause                int
+	MinPAlive                    float64
+	SurveyMonths                 int
+	ThanksDays                   int
+	ThanksTiers                  map[tiering.Tier]bool
+	CLV                          clv.Options
 }
 
 func defaults() Settings {
@@ -173,8 +205,44 @@ func (s Settings) Agenda(days int) agenda.Config {
 		cfg.Cadence[t] = d
 	}
 	cfg.BirthdayDays, cfg.FestivalDays, cfg.PaymentTerms = s.BirthdayDays, s.FestivalDays, s.PaymentTerms
-	cfg.Festivals = append(cfg.Festivals, s.SolarFestivals...)
+	cfg.WinBackAttempts, cfg.WinBackDays, cfg.SlippingPause = s.WinBackAttempts, s.WinBackDays, s.SlippingPause
+	cfg.MinPAlive, cfg.SurveyMonths = s.MinPAlive, s.SurveyMonths
+	cfg.Festivals = append(append(cfg.Festivals, s.LunarFestivals...), s.SolarFestivals...)
 	return cfg
+}
+
+func count(v string, most int) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 0 || n > most {
+		return 0, fmt.Errorf("write a number from 0 to %d", most)
+	}
+	return n, nil
+}
+
+func dayCount(v string, least, most int) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < least || n > most {
+		return 0, fmt.Errorf("write a number of days from %d to %d", least, most)
+	}
+	return n, nil
+}
+
+// tierSet reads "key,major" ("" is none).
+func tierSet(v string) (map[tiering.Tier]bool, error) {
+	out := map[tiering.Tier]bool{}
+	for _, t := range strings.Split(v, ",") {
+		t = strings.TrimSpace(t)
+		if t == "" {
+			continue
+		}
+		switch tiering.Tier(t) {
+		case tiering.Key, tiering.Major, tiering.Ordinary, tiering.Small:
+			out[tiering.Tier(t)] = true
+		default:
+			return nil, fmt.Errorf("unknown tier %q; use key, major, ordinary, small", t)
+		}
+	}
+	return out, nil
 }
 
 func days(v string) (int, error) {

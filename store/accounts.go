@@ -17,7 +17,7 @@ type AccountRow struct {
 	Status      string       `json:"status"`
 	Revenue     money.Amount `json:"revenue"`
 	LastContact string       `json:"last_touch"` // the later of the last contact and the last purchase (YYYY-MM-DD), "" when never
-	NextDue     string       `json:"next_due"`     // YYYY-MM-DD of the earliest open follow-up
+	NextDue     string       `json:"next_due"`   // YYYY-MM-DD of the earliest open follow-up
 }
 
 // Account sort orders.
@@ -30,8 +30,8 @@ const (
 
 // AccountQuery pages through current customers.
 type AccountQuery struct {
-	Sort   string  // name (default), value, last_contact, next_due
-	Desc   bool    // reverse the order
+	Sort     string  // name (default), value, last_contact, next_due
+	Desc     bool    // reverse the order
 	IDs      []int64 // only these customers, in this order when Sort is ""
 	Archived bool    // the archived customers instead of the current ones
 	Offset   int
@@ -131,5 +131,5 @@ func (s *Store) Accounts(ctx context.Context, q AccountQuery) ([]AccountRow, int
 const (
 	lastTouchCol = `max(coalesce((SELECT substr(max(at), 1, 10) FROM contacts WHERE customer_id = c.id), ''),
 		coalesce((SELECT last FROM purchase_totals WHERE customer_id = c.id), '')) AS last_contact`
-	nextDueCol     = `(SELECT min(due) FROM followups WHERE customer_id = c.id AND done_at IS NULL) AS next_due`
+	nextDueCol = `(SELECT min(due) FROM followups WHERE customer_id = c.id AND done_at IS NULL) AS next_due`
 )

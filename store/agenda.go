@@ -41,6 +41,9 @@ func (s *Store) AgendaInputs(ctx context.Context, asOf time.Time) ([]agenda.Cust
 	var complaints []complaint
 	var fs []FollowUp
 	var owed []Debt
+	var events []Event
+	var actions []AgendaAction
+	surveyed := map[int64]string{}
 	err = parallel(func() error {
 		return s.eachRow(ctx, "agenda", `
 SELECT c.id, c.name, c.status, c.lost_reason, c.birthday, c.birthday_lunar, c.birthday_leap,
@@ -63,7 +66,8 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 			return nil
 		})
 	}, func() error {
-		return s.eachRow(ctx, "agenda", `SELECT customer_id, at, kind = 'greeting' FROM contacts WHERE at < ?`, []any{next},
+		// A gift or a visit greets as well as a greeting does.
+		return s.eachRow(ctx, "agenda", `SELECT customer_id, at, kind IN ('greeting', 'gift', 'visit') FROM contacts WHERE at < ?`, []any{next},
 			func(v []driver.Value) error {
 				contacts = append(contacts, contact{vInt(v[0]), vStr(v[1]), vInt(v[2]) != 0})
 				return nil
@@ -82,6 +86,23 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 	}, func() (err error) {
 		owed, err = debts(ctx, s.r, s, `p.paid IS NOT NULL AND p.date <= ?`, day)
 		return err
+	}, func() (err error) {
+		if events, err = s.Events(ctx, 0); err != nil {
+			return err
+		}
+		actions, err = queryAll(ctx, s, "agenda", func(sc scanner) (AgendaAction, error) {
+			var a AgendaAction
+			err := sc.Scan(&a.ID, &a.CustomerID, &a.Reason, &a.Ref, &a.Due, &a.Until, &a.Note, &a.CreatedAt)
+			return a, err
+		}, `SELECT id, customer_id, reason, ref, due, until, note, created_at FROM agenda_actions`)
+		if err != nil {
+			return err
+		}
+		return s.eachRow(ctx, "agenda", `SELECT customer_id, max(date) FROM surveys WHERE date <= ? GROUP BY customer_id`, []any{day},
+			func(v []driver.Value) error {
+				surveyed[vInt(v[0])] = vStr(v[1])
+				return nil
+			})
 	})
 	if err != nil {
 		return nil, nil, err
@@ -123,6 +144,29 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 	for _, d := range owed {
 		if i, ok := idx[d.CustomerID]; ok {
 			cs[i].Debts = append(cs[i].Debts, agenda.Debt{PurchaseID: d.PurchaseID, Date: parseDay(d.Date), Item: d.Item, Outstanding: d.Outstanding})
+		}
+	}
+	for _, e := range events {
+		i, ok := idx[e.CustomerID]
+		if !ok {
+			continue
+		}
+		b, err := ParseBirthday(e.Date, e.Lunar)
+		if err != nil {
+			continue
+		}
+		cs[i].Events = append(cs[i].Events, agenda.Event{ID: e.ID, What: e.What, Year: b.Year, Once: e.Once,
+			Date: agenda.Birthday{Month: b.Month, Day: b.Day, Lunar: e.Lunar, Leap: e.Leap}})
+	}
+	for _, a := range actions {
+		if i, ok := idx[a.CustomerID]; ok {
+			cs[i].Actions = append(cs[i].Actions, agenda.Action{Reason: agenda.Reason(a.Reason), Ref: a.Ref, Due: parseDay(a.Due),
+				Until: parseDay(a.Until), Dismissed: a.Until == ""})
+		}
+	}
+	for id, d := range surveyed {
+		if i, ok := idx[id]; ok {
+			cs[i].LastSurvey = parseDay(d)
 		}
 	}
 	tasks := make([]agenda.Task, len(fs))

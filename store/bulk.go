@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"strings"
+	"time"
 )
 
 // Bulk writes many rows in one transaction with prepared statements. It is
@@ -118,7 +119,18 @@ func (b *Bulk) finishPurchases() error {
 			b.touched[srcPurchase][id] = true
 		}
 	}
-	return nil
+	if b.fresh.n == 0 && len(b.bought) == 0 {
+		return nil
+	}
+	// A prospect who bought is an active customer, since their first purchase.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO status_history(customer_id, status, reason, date, auto)
+		SELECT c.id, 'active', '', t.first, 1 FROM customers c JOIN purchase_totals t ON t.customer_id = c.id
+		WHERE c.status = 'prospect'`); err != nil {
+		return s.wrap("bulk status", err)
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE customers SET status = 'active'
+		WHERE status = 'prospect' AND id IN (SELECT customer_id FROM purchase_totals)`)
+	return s.wrap("bulk status", err)
 }
 
 // stepAside drops the schema objects (indexes) that where selects from
@@ -232,10 +244,47 @@ func (b *Bulk) AddSurvey(v *Survey) (int64, error) {
 	return b.s.insertSurvey(b.ctx, b, v)
 }
 
-// SetStatus sets a customer's status and lost reason.
-func (b *Bulk) SetStatus(id int64, status, reason string) error {
-	_, err := b.ExecContext(b.ctx, `UPDATE customers SET status = ?, lost_reason = ? WHERE id = ?`, status, reason, id)
-	return b.s.wrap("set status", err)
+// AddPayment inserts a validated payment after the sale and returns its id.
+func (b *Bulk) AddPayment(p *Payment) (int64, error) {
+	var cust int64
+	if err := b.tx.QueryRowContext(b.ctx, `SELECT customer_id FROM purchases WHERE id = ?`, p.PurchaseID).Scan(&cust); err != nil {
+		return 0, Errorf(KindNotFound, "no purchase with id %d", p.PurchaseID)
+	}
+	id, err := b.s.insertPayment(b.ctx, b, p)
+	if err == nil && b.fresh.before[cust] {
+		b.bought[cust] = true // totals of an earlier buyer are rebuilt at the end
+	}
+	return id, err
+}
+
+// AddEvent inserts a validated event and returns its id.
+func (b *Bulk) AddEvent(e *Event) (int64, error) {
+	if err := e.Validate(); err != nil {
+		return 0, err
+	}
+	if e.CreatedAt == "" {
+		e.CreatedAt = b.s.stamp()
+	}
+	r, err := b.ExecContext(b.ctx, `INSERT INTO events(id, customer_id, what, date, lunar, leap, once, created_at) VALUES (?,?,?,?,?,?,?,?)`,
+		nullID(e.ID), e.CustomerID, e.What, e.Date, e.Lunar, e.Leap, e.Once, e.CreatedAt)
+	if err != nil {
+		return 0, b.s.wrap("add event", err)
+	}
+	return r.LastInsertId()
+}
+
+// SetAttitude sets a customer's attitude (price_driven, harmful...).
+func (b *Bulk) SetAttitude(id int64, attitude string) error {
+	_, err := b.ExecContext(b.ctx, `UPDATE customers SET attitude = ? WHERE id = ?`, attitude, id)
+	return b.s.wrap("set attitude", err)
+}
+
+// SetStatus sets a customer's status and lost reason, as of a day.
+func (b *Bulk) SetStatus(id int64, status, reason string, on time.Time) error {
+	if _, err := b.ExecContext(b.ctx, `UPDATE customers SET status = ?, lost_reason = ? WHERE id = ?`, status, reason, id); err != nil {
+		return b.s.wrap("set status", err)
+	}
+	return b.s.recordStatus(b.ctx, b, id, status, reason, on, false)
 }
 
 // ReplaceCustomer overwrites every profile field of customer c.ID (an

@@ -58,7 +58,7 @@ func (s *Store) clvInputs(ctx context.Context, asOf time.Time, one int64) ([]CLV
 		out = append(out, c)
 	}
 	err := s.eachRow(ctx, "summarise purchases", `SELECT p.customer_id, p.date, sum(p.amount) FROM purchases p
-		JOIN customers c ON c.id = p.customer_id AND c.archived_at IS NULL
+		JOIN customers c ON c.id = p.customer_id AND c.archived_at IS NULL AND c.status <> 'dropped'
 		WHERE p.date <= ?1 AND ?2 = ?2`+only+`
 		GROUP BY p.customer_id, p.date ORDER BY p.customer_id, p.date`, []any{asOf.Format(DateLayout), one},
 		func(v []driver.Value) error {

@@ -11,8 +11,12 @@ import (
 	"unicode/utf8"
 )
 
-// Customer statuses.
+// Customer statuses: the lifecycle prospect → active → lapsed → (lost |
+// won_back), and dropped for customers the rep stopped serving.
 var Statuses = []string{"prospect", "active", "lapsed", "lost", "won_back", "dropped"}
+
+// LostReasons are why a customer was lost; a lost customer needs one.
+var LostReasons = []string{"moved", "price", "service", "quality", "competitor", "closed", "other"}
 
 // Customer is one profile in the notebook.
 type Customer struct {
@@ -115,6 +119,12 @@ func (c *Customer) Validate() error {
 	if !contains(Statuses, c.Status) {
 		return Errorf(KindInvalid, "status %q is not one of %s", c.Status, strings.Join(Statuses, ", "))
 	}
+	if c.Status == "lost" && !contains(LostReasons, c.LostReason) {
+		if c.LostReason == "" {
+			return Errorf(KindInvalid, "a lost customer needs a reason: %s", strings.Join(LostReasons, ", "))
+		}
+		return Errorf(KindInvalid, "lost reason %q is not one of %s", c.LostReason, strings.Join(LostReasons, ", "))
+	}
 	if c.Birthday != "" {
 		b, err := ParseBirthday(c.Birthday, c.BirthdayLunar)
 		if err != nil {
@@ -206,6 +216,11 @@ func (s *Store) AddCustomer(ctx context.Context, c Customer) (Customer, error) {
 		if err := s.reindexCustomer(ctx, tx, srcCustomer, id); err != nil {
 			return err
 		}
+		if c.Status != "prospect" {
+			if err := s.recordStatus(ctx, tx, id, c.Status, c.LostReason, s.now(), false); err != nil {
+				return err
+			}
+		}
 		out, err = getCustomer(ctx, tx, id)
 		return err
 	})
@@ -276,6 +291,7 @@ func (s *Store) UpdateCustomer(ctx context.Context, id int64, fn func(c *Custome
 		if err != nil {
 			return err
 		}
+		was := c
 		if err := fn(&c); err != nil {
 			return err
 		}
@@ -299,6 +315,17 @@ func (s *Store) UpdateCustomer(ctx context.Context, id int64, fn func(c *Custome
 		}
 		if err := s.reindexCustomer(ctx, tx, srcCustomer, id); err != nil {
 			return err
+		}
+		if c.Status != was.Status || c.LostReason != was.LostReason {
+			if err := s.recordStatus(ctx, tx, id, c.Status, c.LostReason, s.now(), false); err != nil {
+				return err
+			}
+		}
+		if c.Status == "dropped" || was.Status == "dropped" {
+			// Who counts among the buyers changed.
+			if err := s.bumpVersion(ctx, tx, purchasesVersion); err != nil {
+				return err
+			}
 		}
 		out, err = getCustomer(ctx, tx, id)
 		return err

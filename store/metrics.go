@@ -98,7 +98,9 @@ LEFT JOIN surveys v ON v.id = (SELECT id FROM surveys WHERE customer_id = c.id A
 	}
 	// A literal condition, not "?6 = 0 OR c.id = ?6": SQLite plans the
 	// statement before it sees the value, and the OR would scan everyone.
-	only := ``
+	// Dropped customers (the rep stopped serving them) are outside the
+	// ranks, but their own card still shows their figures.
+	only := ` AND c.status <> 'dropped'`
 	size, err := 1, error(nil)
 	if opts.Only != 0 {
 		only = ` AND c.id = ?6`
@@ -153,6 +155,13 @@ func parseStampDay(s string) time.Time {
 	return Today(t)
 }
 
+// outside selects the customers outside the ranks (archived or dropped),
+// exactly as the partial index customers_outside holds them.
+const (
+	outside  = `archived_at IS NOT NULL OR status = 'dropped'`
+	outsideC = `c.archived_at IS NOT NULL OR c.status = 'dropped'`
+)
+
 // BuyerRevenue is the lean end of Metrics for a pyramid by revenue as of
 // today: every current buyer with only ID, Revenue, Purchases and
 // PurchaseDays filled, straight from the kept totals (no join, four
@@ -172,7 +181,7 @@ func (s *Store) BuyerRevenue(ctx context.Context, asOf time.Time) (ms []tiering.
 	}
 	ms = make([]tiering.Metrics, 0, size)
 	err = s.eachRow(ctx, "compute metrics", `SELECT customer_id, revenue, n, days FROM purchase_totals
-		WHERE customer_id NOT IN (SELECT id FROM customers WHERE archived_at IS NOT NULL)`, nil, func(v []driver.Value) error {
+		WHERE customer_id NOT IN (SELECT id FROM customers WHERE `+outside+`)`, nil, func(v []driver.Value) error {
 		ms = append(ms, tiering.Metrics{ID: vInt(v[0]), Revenue: vMoney(v[1]), Purchases: int(vInt(v[2])), PurchaseDays: int(vInt(v[3]))})
 		return nil
 	})
@@ -327,7 +336,7 @@ func (s *Store) RevenueRank(ctx context.Context, id int64, asOf time.Time) (rank
 	}
 	var rev int64
 	err = s.r.QueryRowContext(ctx, `SELECT t.revenue FROM purchase_totals t JOIN customers c ON c.id = t.customer_id
-		WHERE t.customer_id = ? AND c.archived_at IS NULL`, id).Scan(&rev)
+		WHERE t.customer_id = ? AND NOT (`+outsideC+`)`, id).Scan(&rev)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, false, nil
 	} else if err != nil {
@@ -337,9 +346,9 @@ func (s *Store) RevenueRank(ctx context.Context, id int64, asOf time.Time) (rank
 	err = s.r.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM purchase_totals WHERE revenue > ?1),
 		(SELECT count(*) FROM customers c CROSS JOIN purchase_totals t ON t.customer_id = c.id
-			WHERE c.archived_at IS NOT NULL AND t.revenue > ?1),
+			WHERE (`+outsideC+`) AND t.revenue > ?1),
 		(SELECT count(*) FROM purchase_totals),
-		(SELECT count(*) FROM customers c CROSS JOIN purchase_totals t ON t.customer_id = c.id WHERE c.archived_at IS NOT NULL)`,
+		(SELECT count(*) FROM customers c CROSS JOIN purchase_totals t ON t.customer_id = c.id WHERE `+outsideC+`)`,
 		rev).Scan(&above, &archivedAbove, &all, &archived)
 	if err != nil {
 		return 0, 0, false, s.wrap("rank", err)

@@ -45,8 +45,10 @@ func TestQueryPlans(t *testing.T) {
 			nil, []string{"customers_current_name"}, []string{"TEMP B-TREE"}},
 		{"current customers count", `SELECT count(*) FROM customers c WHERE c.archived_at IS NULL`, nil,
 			[]string{"customers_current_name"}, nil},
-		{"archived buyers above a revenue", `SELECT count(*) FROM customers c CROSS JOIN purchase_totals t ON t.customer_id = c.id
-			WHERE c.archived_at IS NOT NULL AND t.revenue > ?`, []any{100}, []string{"customers_archived"}, []string{"SCAN t"}},
+		{"buyers outside the ranks above a revenue", `SELECT count(*) FROM customers c CROSS JOIN purchase_totals t ON t.customer_id = c.id
+			WHERE (` + outsideC + `) AND t.revenue > ?`, []any{100}, []string{"customers_outside"}, []string{"SCAN t"}},
+		{"buyers outside the ranks", `SELECT customer_id FROM purchase_totals WHERE customer_id NOT IN (SELECT id FROM customers WHERE ` + outside + `)`,
+			nil, []string{"customers_outside"}, nil},
 		{"one customer's metrics", `SELECT c.id FROM customers c LEFT JOIN purchase_totals p ON p.customer_id = c.id
 			WHERE c.archived_at IS NULL AND c.id = ?`, []any{1}, []string{"INTEGER PRIMARY KEY"}, []string{"SCAN c"}},
 		{"revenue rank", `SELECT count(*) FROM purchase_totals WHERE revenue > ?`, []any{100}, []string{"purchase_totals_revenue"}, nil},

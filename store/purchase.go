@@ -102,13 +102,40 @@ func (s *Store) AddPurchase(ctx context.Context, p Purchase) (Purchase, error) {
 		if err := s.purchasesChanged(ctx, tx, p.CustomerID); err != nil {
 			return err
 		}
-		if _, err = tx.ExecContext(ctx, `UPDATE customers SET status = 'active', updated_at = ?
-			WHERE id = ? AND status = 'prospect'`, s.stamp(), p.CustomerID); err != nil {
-			return s.wrap("add purchase", err)
+		if err := s.purchaseMovesStatus(ctx, tx, p); err != nil {
+			return err
 		}
 		return s.thankReferrer(ctx, tx, p)
 	})
 	return p, err
+}
+
+// purchaseMovesStatus moves a customer along the lifecycle when they buy:
+// a prospect becomes active, a lapsed or lost customer is won back.
+func (s *Store) purchaseMovesStatus(ctx context.Context, tx *sql.Tx, p Purchase) error {
+	var status string
+	if err := tx.QueryRowContext(ctx, `SELECT status FROM customers WHERE id = ?`, p.CustomerID).Scan(&status); err != nil {
+		return s.wrap("add purchase", err)
+	}
+	next := map[string]string{"prospect": "active", "lapsed": "won_back", "lost": "won_back"}[status]
+	if next == "" {
+		return nil
+	}
+	// A purchase written down late, from before the customer lapsed or was
+	// lost, wins nobody back.
+	var since sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT max(date) FROM status_history WHERE customer_id = ?`, p.CustomerID).Scan(&since); err != nil {
+		return s.wrap("add purchase", err)
+	}
+	if next == "won_back" && since.Valid && p.Date < since.String {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE customers SET status = ?, lost_reason = '', updated_at = ? WHERE id = ?`,
+		next, s.stamp(), p.CustomerID); err != nil {
+		return s.wrap("add purchase", err)
+	}
+	d, _ := parseDate(p.Date)
+	return s.recordStatus(ctx, tx, p.CustomerID, next, "", d, next == "won_back")
 }
 
 // purchasesChanged brings a customer's kept totals and purchase search

@@ -77,6 +77,8 @@ func Label(t Tier) string {
 		return "小客户"
 	case Prospect:
 		return "潜在客户"
+	case Dropped:
+		return "不再服务"
 	case A:
 		return "A类"
 	case B:
@@ -121,6 +123,27 @@ func TreatmentFor(t Tier) Treatment {
 		return tr
 	}
 	return Treatments[PyramidTiers[min(Rank(t), 3)]]
+}
+
+// Dropped marks customers the rep stopped serving: outside the tiers.
+const Dropped Tier = "dropped"
+
+// TreatmentOf is how to serve one customer: their tier's treatment, unless
+// they were dropped or their attitude says otherwise (a harmful customer
+// is not given the best service whatever they buy).
+func TreatmentOf(t Tier, status, attitude string) Treatment {
+	tr := TreatmentFor(t)
+	switch {
+	case status == "dropped" || t == Dropped:
+		return Treatment{0, "no longer served", "do not contact; listed on their own (rolo list --status dropped)"}
+	case attitude == "harmful":
+		tr.Service = "formal, minimal service"
+		tr.Action = "keep contact short and on record; no special offers; consider dropping them"
+	case attitude == "price_driven":
+		tr.Service = "efficient service, no special prices"
+		tr.Action = "offer value lines; do not compete on discounts"
+	}
+	return tr
 }
 
 // Item is one customer's value on the ranking indicator.

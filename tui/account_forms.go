@@ -132,10 +132,26 @@ func (s *accountScreen) purchaseForm(was *store.Purchase) *form {
 		}
 		st := s.sh.st
 		if was == nil {
-			return s.sh.write("purchase recorded: "+cur.Grouped(p.Amount), func(ctx context.Context) (func(context.Context) error, error) {
-				added, err := st.AddPurchase(ctx, p)
-				return func(ctx context.Context) error { _, _, err := st.DeletePurchase(ctx, added.ID); return err }, err
-			}), nil
+			ctx := s.sh.ctx
+			return func() tea.Msg {
+				added, thanks, err := st.AddPurchase(ctx, p)
+				if err != nil {
+					return savedMsg{err: err}
+				}
+				what := "purchase recorded: " + cur.Grouped(p.Amount)
+				if thanks != nil {
+					what += "; thank-you follow-up " + thanks.Due
+				}
+				return savedMsg{what: what, undo: func(ctx context.Context) error {
+					if thanks != nil {
+						if _, err := st.DeleteFollowUp(ctx, thanks.ID); err != nil {
+							return err
+						}
+					}
+					_, _, err := st.DeletePurchase(ctx, added.ID)
+					return err
+				}}
+			}, nil
 		}
 		old := *was
 		return s.sh.write(fmt.Sprintf("purchase %d corrected", p.ID), func(ctx context.Context) (func(context.Context) error, error) {

@@ -8,18 +8,22 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/rolo-crm/rolo/insight"
 	"github.com/rolo-crm/rolo/render"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering/agenda"
 )
 
-// dueScreen is the agenda: who to contact today and why, overdue first.
+// dueScreen is the agenda: who to contact today and why, one line per
+// customer, overdue first; every reason of the selected customer in full
+// in a pane below. Any item can be done, snoozed or dismissed in place.
 type dueScreen struct {
 	sh     *shared
 	w, h   int
 	req    int
 	items  []agenda.Entry // one per customer, most urgent first
+	lapsed int            // customers this agenda marked lapsed
 	loaded bool
 	cursor int
 	top    int
@@ -52,13 +56,20 @@ func (s *dueScreen) reload() tea.Cmd {
 	}
 	s.req = s.sh.begin(scrDue)
 	req, st, today, ctx := s.req, s.sh.st, s.sh.today, s.sh.ctx
+	// Only today's agenda moves the lifecycle on (not a look at another day).
+	lapse := today.Equal(store.Today(s.sh.now()))
 	return func() tea.Msg {
-		ag, err := st.Agenda(ctx, insight.AgendaQuery{AsOf: today, Days: 7})
+		ag, err := st.Agenda(ctx, insight.AgendaQuery{AsOf: today, Days: 7, Lapse: lapse})
 		return dueMsg{req: req, agenda: ag, err: err}
 	}
 }
 
-func (s *dueScreen) visible() int { return max(1, s.h-2) }
+// paneLines is how many lines the detail pane takes.
+func (s *dueScreen) paneLines() int { return min(5, max(2, s.h/5)) }
+
+// visible is how many customer lines fit: the body minus the summary, the
+// column headings and the detail pane.
+func (s *dueScreen) visible() int { return max(1, s.h-2-1-s.paneLines()) }
 
 func (s *dueScreen) clamp() {
 	s.cursor = max(0, min(s.cursor, len(s.items)-1))
@@ -71,6 +82,13 @@ func (s *dueScreen) clamp() {
 	s.top = max(0, s.top)
 }
 
+func (s *dueScreen) selected() *agenda.Entry {
+	if s.cursor < len(s.items) {
+		return &s.items[s.cursor]
+	}
+	return nil
+}
+
 func (s *dueScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case dueMsg:
@@ -80,7 +98,7 @@ func (s *dueScreen) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return func() tea.Msg { return statusMsg{err: msg.err} }
 		}
-		s.items, s.loaded = msg.agenda.Entries, true
+		s.items, s.lapsed, s.loaded = msg.agenda.Entries, len(msg.agenda.Lapsed), true
 		s.clamp()
 		return nil
 	case tea.MouseMsg:
@@ -96,86 +114,101 @@ func (s *dueScreen) update(msg tea.Msg) tea.Cmd {
 			}
 			return cmd
 		}
-		k := s.sh.keys
-		var it *agenda.Item
-		var follow *agenda.Item // the entry's first follow-up, if any
-		if s.cursor < len(s.items) {
-			e := s.items[s.cursor]
-			it = &e.Items[0]
-			for i := range e.Items {
-				if e.Items[i].FollowUpID != 0 {
-					follow = &e.Items[i]
-					break
-				}
-			}
-		}
-		if c, ok := moveCursor(k, msg, s.cursor, len(s.items), s.visible()); ok {
-			s.cursor = c
-			s.clamp()
-			return nil
-		}
-		switch {
-		case key.Matches(msg, k.Open):
-			if it != nil {
-				return open(it.CustomerID)
-			}
-		case key.Matches(msg, k.Done):
-			if it == nil {
-				return nil
-			}
-			if follow == nil {
-				return status("only follow-ups are marked done; log a contact (l) to clear " + string(it.Reason))
-			}
-			st, id, at := s.sh.st, follow.FollowUpID, s.at()
-			return s.sh.write("follow-up done: "+follow.Detail, func(ctx context.Context) (func(context.Context) error, error) {
-				_, err := st.CompleteFollowUp(ctx, id, at)
-				return func(ctx context.Context) error {
-					_, err := st.UpdateFollowUp(ctx, id, func(f *store.FollowUp) error { f.DoneAt = nil; return nil })
-					return err
-				}, err
-			})
-		case key.Matches(msg, k.Snooze):
-			if it == nil {
-				return nil
-			}
-			if follow == nil {
-				return status("only follow-ups can be snoozed; log a contact (l) to clear " + string(it.Reason))
-			}
-			st, id, due, was := s.sh.st, follow.FollowUpID, s.sh.today.AddDate(0, 0, 3), follow.Due
-			return s.sh.write("snoozed to "+due.Format("2006-01-02"), func(ctx context.Context) (func(context.Context) error, error) {
-				return func(ctx context.Context) error { return st.RescheduleFollowUp(ctx, id, was) }, st.RescheduleFollowUp(ctx, id, due)
-			})
-		case key.Matches(msg, k.Log):
-			if it == nil {
-				return nil
-			}
-			kind := "call"
-			if it.Reason == agenda.FestivalR || it.Reason == agenda.BirthdayR {
-				kind = "greeting"
-			}
-			cid, name := it.CustomerID, it.Name
-			s.form = newForm(s.sh, "Log a contact with "+clean(name), []field{
-				{label: "Kind", value: kind, choices: contactKinds}, {label: "Summary", placeholder: "what happened"},
-			}, func(v []string) (tea.Cmd, error) {
-				c := store.Contact{CustomerID: cid, Kind: v[0], Summary: v[1], At: s.at().UTC().Format(time.RFC3339)}
-				if err := c.Validate(); err != nil {
-					return nil, err
-				}
-				st := s.sh.st
-				return s.sh.write(c.Kind+" with "+name+" logged", func(ctx context.Context) (func(context.Context) error, error) {
-					added, err := st.AddContact(ctx, c)
-					return func(ctx context.Context) error { _, err := st.DeleteContact(ctx, added.ID); return err }, err
-				}), nil
-			})
-			s.form.setWidth(s.w)
-			return s.form.fields[0].focus()
-		}
-		s.clamp()
+		return s.key(msg)
 	}
 	return nil
 }
 
-func (s *dueScreen) at() time.Time { return s.sh.at() }
+func (s *dueScreen) key(msg tea.KeyMsg) tea.Cmd {
+	k := s.sh.keys
+	if c, ok := moveCursor(k, msg, s.cursor, len(s.items), s.visible()); ok {
+		s.cursor = c
+		s.clamp()
+		return nil
+	}
+	e := s.selected()
+	if e == nil {
+		return nil
+	}
+	top := e.Top()
+	st, sh := s.sh.st, s.sh
+	switch {
+	case key.Matches(msg, k.Open):
+		return open(top.CustomerID)
+	case key.Matches(msg, k.Done):
+		// The entry's follow-up that is due; one due later is left alone.
+		var next *agenda.Item
+		for i := range e.Items {
+			it := &e.Items[i]
+			if it.FollowUpID == 0 {
+				continue
+			}
+			if !it.Due.After(sh.today) {
+				id, at, what := it.FollowUpID, sh.at(), it.Detail
+				return sh.write("follow-up done: "+what, func(ctx context.Context) (func(context.Context) error, error) {
+					_, err := st.CompleteFollowUp(ctx, id, at)
+					return func(ctx context.Context) error {
+						_, err := st.UpdateFollowUp(ctx, id, func(f *store.FollowUp) error { f.DoneAt = nil; return nil })
+						return err
+					}, err
+				})
+			}
+			next = it
+		}
+		if next != nil {
+			return status(fmt.Sprintf("the follow-up %q is due %s, not yet: z snoozes it, e on the card changes it", next.Detail, relDay(next.Due.Format("2006-01-02"), sh.today)))
+		}
+		return status("no follow-up here: log a contact (l) to clear " + string(top.Reason) + ", or snooze (z) or dismiss (x) it")
+	case key.Matches(msg, k.Snooze):
+		until := sh.today.AddDate(0, 0, 3)
+		it := top
+		return sh.write(fmt.Sprintf("%s of %s snoozed to %s", it.Reason, it.Name, until.Format("2006-01-02")),
+			func(ctx context.Context) (func(context.Context) error, error) { return st.Snooze(ctx, it, until, "") })
+	case key.Matches(msg, k.Dismiss):
+		it := top
+		if it.Reason == agenda.Complaint {
+			return status("an open complaint is resolved, not dismissed: enter opens the card, x there resolves it")
+		}
+		s.form = newForm(sh, fmt.Sprintf("Dismiss the %s of %s", it.Reason, clean(it.Name)), []field{
+			{label: "Why", placeholder: "on holiday until March; called from the shop; ..."},
+		}, func(v []string) (tea.Cmd, error) {
+			if strings.TrimSpace(v[0]) == "" {
+				return nil, fmt.Errorf("say why, for the record")
+			}
+			at := sh.at()
+			return sh.write(fmt.Sprintf("%s of %s dismissed", it.Reason, it.Name), func(ctx context.Context) (func(context.Context) error, error) {
+				return st.Dismiss(ctx, it, v[0], at)
+			}), nil
+		})
+		s.form.setWidth(s.w)
+		return s.form.fields[0].focus()
+	case key.Matches(msg, k.Log):
+		kind := "call"
+		switch top.Reason {
+		case agenda.FestivalR, agenda.BirthdayR, agenda.EventR:
+			kind = "greeting"
+		}
+		cid, name := top.CustomerID, top.Name
+		s.form = newForm(sh, "Log a contact with "+clean(name), []field{
+			{label: "Kind", value: kind, choices: contactKinds}, {label: "Summary", placeholder: "what happened"},
+		}, func(v []string) (tea.Cmd, error) {
+			c := store.Contact{CustomerID: cid, Kind: v[0], Summary: v[1], At: sh.at().UTC().Format(time.RFC3339)}
+			if err := c.Validate(); err != nil {
+				return nil, err
+			}
+			return sh.write(c.Kind+" with "+name+" logged", func(ctx context.Context) (func(context.Context) error, error) {
+				added, err := st.AddContact(ctx, c)
+				return func(ctx context.Context) error { _, err := st.DeleteContact(ctx, added.ID); return err }, err
+			}), nil
+		})
+		s.form.setWidth(s.w)
+		return s.form.fields[0].focus()
+	}
+	return nil
+}
+
+// Column widths of the agenda lines.
+const dueWhenW, dueTierW, dueWhyW = 11, 5, 16
 
 func (s *dueScreen) View() string {
 	st := s.sh.styles
@@ -192,14 +225,29 @@ func (s *dueScreen) View() string {
 		}
 	}
 	var b strings.Builder
-	b.WriteString(st.Bold.Render(fmt.Sprintf("%d customers overdue", over)) + st.Dim.Render(fmt.Sprintf(" · %d due within 7 days · one line per customer", len(s.items)-over)) + "\n")
+	summary := fmt.Sprintf("%s overdue", render.Plural(over, "customer"))
+	rest := fmt.Sprintf(" · %d due within 7 days", len(s.items)-over)
+	if s.lapsed > 0 {
+		rest += fmt.Sprintf(" · %d lapsed today", s.lapsed)
+	}
+	b.WriteString(render.Truncate(st.Bold.Render(summary)+st.Dim.Render(rest), s.w) + "\n")
 	if len(s.items) == 0 {
 		b.WriteString(st.Dim.Render("  nothing due — a good day to call a key customer anyway"))
 		return b.String()
 	}
-	const whenW, tierW, whyW = 12, 5, 16
-	nameW := min(22, max(8, s.w/5))
-	detW := max(10, s.w-2-whenW-1-nameW-1-tierW-1-whyW-1)
+	w := max(s.w, 40)
+	nameW := min(22, max(8, w/5))
+	whyW := dueWhyW
+	detW := w - 2 - dueWhenW - 1 - nameW - 1 - dueTierW - 1 - whyW - 1
+	if detW < 8 { // narrow: the detail lives in the pane below
+		detW, whyW = 0, max(8, w-2-dueWhenW-1-nameW-1-dueTierW-1)
+	}
+	head := "  " + render.PadRight("WHEN", dueWhenW) + " " + render.PadRight("CUSTOMER", nameW) + " " +
+		render.PadRight("TIER", dueTierW) + " " + render.PadRight("WHY", whyW)
+	if detW > 0 {
+		head += " " + "DETAIL"
+	}
+	b.WriteString(st.Bold.Render(render.Truncate(head, w)) + "\n")
 	end := min(s.top+s.visible(), len(s.items))
 	for i := s.top; i < end; i++ {
 		e := s.items[i]
@@ -210,14 +258,14 @@ func (s *dueScreen) View() string {
 		}
 		when := relDay(it.Due.Format("2006-01-02"), s.sh.today)
 		if it.Overdue() {
-			when = fmt.Sprintf("%dd overdue", it.DaysOverdue)
+			when = fmt.Sprintf("%dd late", it.DaysOverdue)
 		}
-		badge := render.PadRight("", tierW)
-		if it.Tier != "" {
-			badge = st.badge(it.Tier)
+		badge := st.badge(it.Tier)
+		left := render.PadRight(when, dueWhenW) + " " + render.PadRight(clean(it.Name), nameW) + " "
+		right := " " + render.PadRight(why, whyW)
+		if detW > 0 {
+			right += " " + render.Truncate(clean(it.Detail), detW)
 		}
-		left := render.PadRight(when, whenW) + " " + render.PadRight(clean(it.Name), nameW) + " "
-		right := " " + render.PadRight(why, whyW) + " " + render.Truncate(clean(it.Detail), detW)
 		switch {
 		case i == s.cursor:
 			b.WriteString(st.Selected.Render("▸ "+left) + badge + st.Selected.Render(right))
@@ -226,11 +274,39 @@ func (s *dueScreen) View() string {
 		default:
 			b.WriteString("  " + left + badge + right)
 		}
-		if i < end-1 {
-			b.WriteByte('\n')
-		}
+		b.WriteByte('\n')
 	}
+	for i := end - s.top; i < s.visible(); i++ {
+		b.WriteByte('\n')
+	}
+	b.WriteString(s.pane(w))
 	return b.String()
+}
+
+// pane is every reason of the selected customer, in full.
+func (s *dueScreen) pane(w int) string {
+	st := s.sh.styles
+	e := s.selected()
+	if e == nil {
+		return ""
+	}
+	var lines []string
+	for _, it := range e.Items {
+		when := it.Due.Format("01-02")
+		if it.Overdue() {
+			when = fmt.Sprintf("%dd late", it.DaysOverdue)
+		}
+		text := st.Bold.Render(string(it.Reason)) + st.Dim.Render(" "+when+" ") + clean(it.Detail)
+		lines = append(lines, strings.Split(lipgloss.NewStyle().Width(w-2).Render(text), "\n")...)
+	}
+	n := s.paneLines()
+	if len(lines) > n {
+		lines = append(lines[:n-1], st.Dim.Render(fmt.Sprintf("… %d more lines: enter opens the card", len(lines)-n+1)))
+	}
+	for i := range lines {
+		lines[i] = "  " + lines[i]
+	}
+	return st.Dim.Render(strings.Repeat("─", max(10, w))) + "\n" + strings.Join(lines, "\n")
 }
 
 func (s *dueScreen) shortHelp() []key.Binding {
@@ -238,10 +314,10 @@ func (s *dueScreen) shortHelp() []key.Binding {
 	if s.form != nil {
 		return []key.Binding{k.NextField, k.Submit, k.Cancel}
 	}
-	return []key.Binding{k.Open, k.Done, k.Snooze, k.Log}
+	return []key.Binding{k.Open, k.Done, k.Snooze, k.Dismiss, k.Log}
 }
 
 func (s *dueScreen) fullHelp() [][]key.Binding {
 	k := s.sh.keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Done, k.Snooze, k.Log}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Done, k.Snooze, k.Dismiss, k.Log, k.Undo}}
 }

@@ -58,8 +58,8 @@ func (f *fakeNotebook) Agenda(ctx context.Context, q insight.AgendaQuery) (*insi
 func (f *fakeNotebook) Card(ctx context.Context, id int64, q insight.CardQuery) (*insight.Card, error) {
 	return &insight.Card{Customer: store.Customer{ID: id, Name: "山田"}, Tier: tiering.Key}, nil
 }
-func (f *fakeNotebook) AddPurchase(ctx context.Context, p store.Purchase) (store.Purchase, error) {
-	return p, nil
+func (f *fakeNotebook) AddPurchase(ctx context.Context, p store.Purchase) (store.Purchase, *store.FollowUp, error) {
+	return p, nil, nil
 }
 func (f *fakeNotebook) AddContact(ctx context.Context, c store.Contact) (store.Contact, error) {
 	return c, nil

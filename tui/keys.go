@@ -15,7 +15,7 @@ type KeyMap struct {
 	Buy, Log, Follow, Edit, Done         key.Binding
 	Resolve, Snooze, Method, Indicator   key.Binding
 	Pay, Delete, Undo, Add, Archive      key.Binding
-	ShowArchived, More                   key.Binding
+	ShowArchived, More, Dismiss          key.Binding
 	Submit, Cancel, NextField, PrevField key.Binding
 }
 
@@ -76,6 +76,7 @@ func DefaultKeyMap() KeyMap {
 		Archive:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "archive/restore")),
 		ShowArchived: key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "archived")),
 		More:         key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "all purchases")),
+		Dismiss:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "dismiss")),
 		Method:       key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "method")),
 		Indicator:    key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "indicator")),
 		Submit:       key.NewBinding(key.WithKeys("ctrl+s", "enter"), key.WithHelp("enter", "save")),

@@ -123,6 +123,9 @@ func (s *pyramidScreen) View() string {
 	}
 	prospects := t.Prospects()
 	head += st.Dim.Render(fmt.Sprintf(" · %d ranked, %d prospects", len(t.Assign)-prospects, prospects))
+	if t.Dropped > 0 {
+		head += st.Dim.Render(fmt.Sprintf(", %d dropped", t.Dropped))
+	}
 	if q.Method != s.method || q.By != s.by {
 		head += st.Dim.Render(" · ranking…")
 	}
@@ -157,6 +160,9 @@ func (s *pyramidScreen) View() string {
 	tr := tiering.TreatmentFor(sel)
 	tb.WriteString(st.Dim.Render(render.Truncate(fmt.Sprintf("  %s: every %d days · %s", tiering.Label(sel), tr.CadenceDays, tr.Action), max(10, s.w-2))))
 	movers := s.moversText()
+	if u := t.Uncosted(); u > 0 && t.ValueBy() == tiering.ByProfit {
+		movers = st.Dim.Render(render.Truncate(fmt.Sprintf("  profit leaves out %s of revenue with no recorded cost", s.sh.cur.Format(u)), max(10, s.w))) + "\n" + movers
+	}
 	if lipgloss.Width(pyr)+4+lipgloss.Width(tb.String()) <= s.w {
 		return head + "\n\n" + lipgloss.JoinHorizontal(lipgloss.Top, pyr, "    ", tb.String()) + "\n\n" + movers
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/render"
 	"github.com/rolo-crm/rolo/store"
+	"github.com/rolo-crm/rolo/tiering/agenda"
 )
 
 // Notebook is what the TUI needs of the notebook: the use cases and writes
@@ -37,7 +38,7 @@ type Notebook interface {
 	Movers(ctx context.Context, q insight.TierQuery, from time.Time) (*insight.Moves, error)
 	Agenda(ctx context.Context, q insight.AgendaQuery) (*insight.Agenda, error)
 	Card(ctx context.Context, id int64, q insight.CardQuery) (*insight.Card, error)
-	AddPurchase(ctx context.Context, p store.Purchase) (store.Purchase, error)
+	AddPurchase(ctx context.Context, p store.Purchase) (store.Purchase, *store.FollowUp, error)
 	AddContact(ctx context.Context, c store.Contact) (store.Contact, error)
 	AddFollowUp(ctx context.Context, f store.FollowUp) (store.FollowUp, error)
 	CompleteFollowUp(ctx context.Context, id int64, at time.Time) (store.FollowUp, error)
@@ -61,6 +62,10 @@ type Notebook interface {
 	Pay(ctx context.Context, customerID int64, amount money.Amount, date time.Time, purchaseID int64, note string) ([]store.Payment, error)
 	DeletePayment(ctx context.Context, id int64) error
 	RestorePayment(ctx context.Context, p store.Payment) error
+	Snooze(ctx context.Context, it agenda.Item, until time.Time, note string) (func(context.Context) error, error)
+	Dismiss(ctx context.Context, it agenda.Item, note string, at time.Time) (func(context.Context) error, error)
+	AddEvent(ctx context.Context, e store.Event) (store.Event, error)
+	DeleteEvent(ctx context.Context, id int64) (store.Event, error)
 }
 
 var _ Notebook = (*insight.Service)(nil)

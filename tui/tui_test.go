@@ -211,14 +211,21 @@ func TestAccountCardForms(t *testing.T) {
 	if len(open) != 1 {
 		t.Fatalf("complaint not logged: %+v", open)
 	}
-	press(t, m, "down") // the complaint, first on the to-do list
+	for m.account.selected().kind != itemComplaint {
+		press(t, m, "down")
+	}
 	press(t, m, "x")
 	if open, _ := st.OpenComplaints(context.Background(), 1); len(open) != 0 {
 		t.Errorf("x did not resolve the complaint")
 	}
 	fs, _ := st.FollowUps(context.Background(), 1, true)
-	if len(fs) != 1 || fs[0].Source != "complaint" {
-		t.Errorf("no check-in follow-up: %+v", fs)
+	var sources []string
+	for _, f := range fs {
+		sources = append(sources, f.Source)
+	}
+	// 王小明 is the key customer: the purchase scheduled a thank-you too.
+	if strings.Join(sources, " ") != "thanks complaint" {
+		t.Errorf("follow-ups after the purchase and the complaint: %+v", fs)
 	}
 }
 
@@ -226,8 +233,11 @@ func TestDueActInPlace(t *testing.T) {
 	st := sample(t)
 	m := start(t, st, 100, 30)
 	press(t, m, "3")
+	for m.due.selected() != nil && m.due.selected().Top().Name != "王晓红" {
+		press(t, m, "down")
+	}
 	v := m.View()
-	if !strings.Contains(v, "王晓红") || !strings.Contains(v, "2d overdue") || !strings.Contains(v, "送样品") {
+	if !strings.Contains(v, "王晓红") || !strings.Contains(v, "2d late") || !strings.Contains(v, "送样品") {
 		t.Fatalf("due screen:\n%s", v)
 	}
 	press(t, m, "z")
@@ -235,11 +245,24 @@ func TestDueActInPlace(t *testing.T) {
 	if f.Due != "2026-11-25" {
 		t.Errorf("snooze: due %s, want 2026-11-25", f.Due)
 	}
+	// Snoozed to the 25th, the follow-up is not due yet: d leaves it.
+	for m.due.selected().Top().Name != "王晓红" {
+		press(t, m, "down")
+	}
+	press(t, m, "d")
+	if f, _ := st.FollowUp(context.Background(), 1); f.DoneAt != nil || !strings.Contains(m.status, "is due in 3d, not yet") {
+		t.Errorf("d closed a follow-up not due: %q", m.status)
+	}
+	// Put back (undo the snooze), then done.
+	press(t, m, "u")
+	for m.due.selected().Top().Name != "王晓红" {
+		press(t, m, "down")
+	}
 	press(t, m, "d")
 	if f, _ := st.FollowUp(context.Background(), 1); f.DoneAt == nil {
 		t.Errorf("d did not mark the follow-up done")
 	}
-	if v := m.due.View(); strings.Contains(v, "送样品") || !strings.Contains(v, "nothing due") {
+	if v := m.due.View(); strings.Contains(v, "送样品") {
 		t.Errorf("done follow-up still listed:\n%s", v)
 	}
 	if !strings.Contains(m.status, "follow-up done: 送样品") {

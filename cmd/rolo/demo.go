@@ -73,8 +73,8 @@ how the benchmarks build large notebooks:
 				}
 				return err
 			}
-			fmt.Fprintf(a.Out, "Sample notebook %s: %d customers, %d purchases, %d contacts, %d follow-ups (%.1fs)\n",
-				path, stats.Customers, stats.Purchases, stats.Contacts, stats.FollowUps, time.Since(started).Seconds())
+			fmt.Fprintf(a.Out, "Sample notebook %s: %d customers, %d purchases, %d payments, %d contacts, %d follow-ups, %d family events (%.1fs)\n",
+				path, stats.Customers, stats.Purchases, stats.Payments, stats.Contacts, stats.FollowUps, stats.Events, time.Since(started).Seconds())
 			fmt.Fprintf(a.Out, "Try: rolo --db %s due\n", path)
 			return nil
 		},

@@ -93,7 +93,7 @@ func runDue(cmd *cobra.Command, a *App, o dueOptions) error {
 	if err != nil {
 		return err
 	}
-	q.AsOf = today
+	q.AsOf, q.Lapse = today, a.AsOf == ""
 	ag, err := svc.Agenda(ctx, q)
 	if err != nil {
 		return err

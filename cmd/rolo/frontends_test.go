@@ -100,7 +100,8 @@ func TestCLIAndTUIAgreeOnTiers(t *testing.T) {
 		} else {
 			a, b = cli(method, by), screen(method, by)
 		}
-		if len(a) < 150 || !reflect.DeepEqual(a, b) {
+		// Of the 150, the few the demo marks dropped are outside every ranking.
+		if len(a) < 140 || len(a) == 150 || !reflect.DeepEqual(a, b) {
 			diff := 0
 			for id := range a {
 				if a[id] != b[id] {

@@ -36,11 +36,15 @@ func newBuyCmd(a *App) *cobra.Command {
 			if err := f.apply(cmd, a, &p, today); err != nil {
 				return err
 			}
-			p, err = svc.AddPurchase(cmd.Context(), p)
+			p, thanks, err := svc.AddPurchase(cmd.Context(), p)
 			if err != nil {
 				return err
 			}
-			return a.reportAdded(a.purchaseJSON(p), p.ID, fmt.Sprintf("Recorded %s for %s on %s", a.money(p.Amount), clean(c.Name), p.Date))
+			sentence := fmt.Sprintf("Recorded %s for %s on %s", a.money(p.Amount), clean(c.Name), p.Date)
+			if thanks != nil {
+				sentence += fmt.Sprintf("; a thank-you follow-up (%d) is due %s", thanks.ID, a.date(thanks.Due, today))
+			}
+			return a.reportAdded(a.purchaseJSON(p), p.ID, sentence)
 		},
 	}
 	f.register(cmd.Flags(), false)

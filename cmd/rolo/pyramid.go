@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rolo-crm/rolo/insight"
+	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/render"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering"
@@ -96,7 +97,7 @@ type tierRowJSON struct {
 	Tier       tiering.Tier    `json:"tier"`
 	Value      json.RawMessage `json:"value"` // a decimal string for money indicators, else a number
 	Revenue    string          `json:"revenue"`
-	Profit     string          `json:"profit"`
+	Profit     *string         `json:"profit"` // null when no purchase has a recorded cost
 	Purchases  int             `json:"purchases"`
 	Last       *string         `json:"last_purchase"`
 	Current    *float64        `json:"current,omitempty"`
@@ -124,7 +125,11 @@ func (a *App) printTierRows(t *insight.Tiers) error {
 				val = strconv.Quote(val)
 			}
 			out[i] = tierRowJSON{ID: r.ID, Name: r.Name, Tier: r.Tier, Value: json.RawMessage(val), Revenue: cur.Format(r.Revenue),
-				Profit: cur.Format(r.Profit), Purchases: r.Purchases, Last: optDay(r.Last), LossMaking: r.LossMaking}
+				Purchases: r.Purchases, Last: optDay(r.Last), LossMaking: r.LossMaking}
+			if r.ProfitKnown() {
+				p := cur.Format(r.Profit)
+				out[i].Profit = &p
+			}
 			if t.Config.Method == tiering.MethodScorecard && r.Tier != tiering.Prospect {
 				c, p := r.Current, r.Potential
 				out[i].Current, out[i].Potential = &c, &p
@@ -142,8 +147,12 @@ func (a *App) printTierRows(t *insight.Tiers) error {
 		if !r.Last.IsZero() {
 			last = r.Last.Format(store.DateLayout)
 		}
+		profit := ""
+		if r.ProfitKnown() {
+			profit = a.money(r.Profit)
+		}
 		tb.add(strconv.FormatInt(r.ID, 10), r.Name, string(r.Tier), a.tierValue(t, r.Value),
-			a.money(r.Revenue), a.money(r.Profit), strconv.Itoa(r.Purchases), last, loss)
+			a.money(r.Revenue), profit, strconv.Itoa(r.Purchases), last, loss)
 	}
 	return tb.print()
 }
@@ -181,16 +190,28 @@ func (a *App) drawPyramid(t *insight.Tiers) error {
 	if err := tb.print(); err != nil {
 		return err
 	}
-	if n := t.Prospects(); n > 0 {
-		fmt.Fprintf(a.Out, "\n%s (no purchase yet) outside the pyramid.\n", plural(n, "prospect"))
+	if lines := outsideLines(t, a.money); len(lines) > 0 {
+		fmt.Fprintf(a.Out, "\n%s\n", strings.Join(lines, "\n"))
 	}
 	return nil
 }
 
-// plural says "1 customer", "3 customers".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
+func plural(n int, noun string) string { return render.Plural(n, noun) }
+
+// outsideLines say who is outside the pyramid and, ranked by profit, how
+// much revenue has no recorded cost.
+func outsideLines(t *insight.Tiers, cash func(money.Amount) string) []string {
+	var out []string
+	if t.ValueBy() == tiering.ByProfit {
+		if u := t.Uncosted(); u > 0 {
+			out = append(out, fmt.Sprintf("%s of revenue has no recorded cost and is left out of profit (rolo edit purchase ID --cost).", cash(u)))
+		}
 	}
-	return strconv.Itoa(n) + " " + noun + "s"
+	if n := t.Prospects(); n > 0 {
+		out = append(out, fmt.Sprintf("%s (no purchase yet) outside the pyramid.", plural(n, "prospect")))
+	}
+	if t.Dropped > 0 {
+		out = append(out, fmt.Sprintf("%s outside the pyramid (rolo list --status dropped).", plural(t.Dropped, "dropped customer")))
+	}
+	return out
 }

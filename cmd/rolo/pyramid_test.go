@@ -34,13 +34,14 @@ func sevenCustomers(t *testing.T) *testEnv {
 func TestPyramidPipedAndJSON(t *testing.T) {
 	e := sevenCustomers(t)
 	got := e.ok("pyramid")
-	want := "1\t客户1\tkey\t700.00\t700.00\t0.00\t1\t2026-10-01\t\n" +
-		"2\t客户2\tmajor\t600.00\t600.00\t0.00\t1\t2026-10-01\t\n" +
-		"3\t客户3\tordinary\t500.00\t500.00\t0.00\t1\t2026-10-01\t\n" +
-		"4\t客户4\tordinary\t400.00\t400.00\t0.00\t1\t2026-10-01\t\n" +
-		"5\t客户5\tsmall\t300.00\t300.00\t0.00\t1\t2026-10-01\t\n" +
-		"6\t客户6\tsmall\t200.00\t200.00\t0.00\t1\t2026-10-01\t\n" +
-		"7\t客户7\tsmall\t100.00\t100.00\t0.00\t1\t2026-10-01\t\n" +
+	// No purchase has a cost: profit is unknown (blank), not zero.
+	want := "1\t客户1\tkey\t700.00\t700.00\t\t1\t2026-10-01\t\n" +
+		"2\t客户2\tmajor\t600.00\t600.00\t\t1\t2026-10-01\t\n" +
+		"3\t客户3\tordinary\t500.00\t500.00\t\t1\t2026-10-01\t\n" +
+		"4\t客户4\tordinary\t400.00\t400.00\t\t1\t2026-10-01\t\n" +
+		"5\t客户5\tsmall\t300.00\t300.00\t\t1\t2026-10-01\t\n" +
+		"6\t客户6\tsmall\t200.00\t200.00\t\t1\t2026-10-01\t\n" +
+		"7\t客户7\tsmall\t100.00\t100.00\t\t1\t2026-10-01\t\n" +
 		"8\tProspect Pat\tprospect\t0.00\t0.00\t0.00\t0\t\t\n"
 	if got != want {
 		t.Errorf("pyramid piped:\n%s\nwant:\n%s", got, want)
@@ -147,5 +148,46 @@ func TestShowTierMatchesPyramid(t *testing.T) {
 		if p.Tier != string(r.Tier) {
 			t.Errorf("customer %d: show says %s, pyramid says %s", r.ID, p.Tier, r.Tier)
 		}
+	}
+}
+
+// Profit is ranked on the purchases with a recorded cost; a customer with
+// no cost recorded has an unknown profit (null, blank), and the pyramid
+// says how much revenue has no cost.
+func TestProfitPyramidCostUnknown(t *testing.T) {
+	e := newEnv(t)
+	e.ok("add", "甲")
+	e.ok("buy", "1", "1000", "--cost", "600", "--date", "2026-10-01")
+	e.ok("add", "乙")
+	e.ok("buy", "2", "2000", "--date", "2026-10-01")
+	e.ok("add", "丙")
+	e.ok("buy", "3", "300", "--cost", "100", "--date", "2026-10-01")
+	e.ok("buy", "3", "500", "--date", "2026-10-02")
+	var rows []struct {
+		ID     int64   `json:"id"`
+		Value  string  `json:"value"`
+		Profit *string `json:"profit"`
+	}
+	if err := json.Unmarshal([]byte(e.ok("pyramid", "--by", "profit", "--json")), &rows); err != nil {
+		t.Fatal(err)
+	}
+	got := ""
+	for _, r := range rows {
+		p := "null"
+		if r.Profit != nil {
+			p = *r.Profit
+		}
+		got += fmt.Sprintf("%d:%s:%s ", r.ID, r.Value, p)
+	}
+	if got != "1:400.00:400.00 3:200.00:200.00 2:0.00:null " {
+		t.Errorf("profit ranking = %q", got)
+	}
+	e.env["NO_COLOR"] = "1"
+	out, _, _ := e.run(true, "pyramid", "--by", "profit")
+	if !strings.Contains(out, "2,500.00 of revenue has no recorded cost") {
+		t.Errorf("the profit pyramid does not say how much revenue has no cost:\n%s", out)
+	}
+	if out, _, _ := e.run(true, "pyramid", "--by", "revenue"); strings.Contains(out, "no recorded cost") {
+		t.Errorf("the revenue pyramid talks about cost:\n%s", out)
 	}
 }

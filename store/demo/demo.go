@@ -29,7 +29,7 @@ type Options struct {
 
 // Stats says what was generated.
 type Stats struct {
-	Customers, Purchases, Contacts, FollowUps, Surveys int
+	Customers, Purchases, Payments, Contacts, FollowUps, Surveys, Events int
 }
 
 var (
@@ -56,7 +56,7 @@ var (
 	tags     = []string{"vip", "礼品", "企业客户", "老客户", "茶友", "wholesale", "微信群"}
 	prefs    = []string{"喜欢普洱", "只喝绿茶", "偏好礼盒装", "prefers WeChat", "不喝浓茶", "喜欢紫砂", ""}
 	needs    = []string{"春节员工福利", "中秋客户礼品", "办公室日常用茶", "开新店需要茶具", "", ""}
-	reasons  = []string{"moved", "money", "dissatisfied", "competitor"}
+	reasons  = []string{"moved", "price", "service", "quality", "competitor", "closed"}
 	contacts = []struct{ kind, text string }{
 		{"call", "电话问候，询问新茶"}, {"visit", "上门拜访，带了样品"}, {"message", "微信发了新品介绍"},
 		{"greeting", "节日问候"}, {"meeting", "商谈年度采购"}, {"gift", "送了茶点小礼"}, {"email", "sent the autumn catalogue"},
@@ -241,15 +241,28 @@ func (g *gen) purchases(cs []cust) error {
 		p := store.Purchase{CustomerID: c.id, Date: g.day(d), Item: it.name, Quantity: float64(qty), Amount: amount,
 			Cost: &cost, Channel: g.pick(channels), SpecialRequests: g.pick(requests), Mood: g.pick(moods),
 			CreatedAt: g.stamp(d, 15)}
-		if g.rng.Float64() < 0.08 {
+		if g.rng.Float64() < 0.12 { // the cost was not written down
+			p.Cost = nil
+		}
+		partly := g.rng.Float64() < 0.08
+		if partly {
 			paid := amount / 2
 			p.Paid = &paid
 		}
 		if g.rng.Float64() < 0.2 {
 			p.NextDate = g.day(d + 30 + g.rng.IntN(150))
 		}
-		if _, err := g.b.AddPurchase(&p); err != nil {
+		pid, err := g.b.AddPurchase(&p)
+		if err != nil {
 			return err
+		}
+		// Most of what was owed was paid a few weeks later; a few still owe.
+		if partly && d < -45 && g.rng.Float64() < 0.85 {
+			if _, err := g.b.AddPayment(&store.Payment{PurchaseID: pid, Date: g.day(d + 15 + g.rng.IntN(30)),
+				Amount: amount - *p.Paid, Note: g.pick([]string{"转账", "现金", "bank transfer", "微信支付"}), CreatedAt: g.stamp(d+45, 10)}); err != nil {
+				return err
+			}
+			g.st.Payments++
 		}
 		bought[i]++
 		g.st.Purchases++
@@ -264,12 +277,35 @@ func (g *gen) purchases(cs []cust) error {
 			status, reason = "lost", g.pick(reasons)
 		case c.end < 0:
 			status = "lapsed"
+		case i%41 == 7:
+			// Stopped serving: harmful or only ever after the lowest price.
+			status = "dropped"
+			if err := g.b.SetAttitude(c.id, g.pick([]string{"harmful", "price_driven"})); err != nil {
+				return err
+			}
+		case i%23 == 3 && c.start < -500:
+			status = "won_back" // came back after a long silence
 		}
-		if err := g.b.SetStatus(c.id, status, reason); err != nil {
+		// Lost or lapsed some months after the last purchase.
+		if err := g.b.SetStatus(c.id, status, reason, g.o.Today.AddDate(0, 0, min(0, c.end+120))); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// event is a dated personal event: a yearly anniversary (solar or lunar)
+// or a one-off occasion in the coming months.
+func (g *gen) event() store.Event {
+	switch g.rng.IntN(4) {
+	case 0:
+		return store.Event{What: "结婚纪念日", Date: fmt.Sprintf("--%02d-%02d", 1+g.rng.IntN(12), 1+g.rng.IntN(28))}
+	case 1:
+		return store.Event{What: "婚庆喜事", Date: fmt.Sprintf("--%02d-%02d", 1+g.rng.IntN(12), 1+g.rng.IntN(29)), Lunar: true}
+	case 2:
+		return store.Event{What: "公司周年庆", Date: fmt.Sprintf("%04d-%02d-%02d", 2005+g.rng.IntN(18), 1+g.rng.IntN(12), 1+g.rng.IntN(28))}
+	}
+	return store.Event{What: "孩子高考", Date: g.day(g.rng.IntN(200)), Once: true}
 }
 
 func (g *gen) history(cs []cust) error {
@@ -309,6 +345,14 @@ func (g *gen) history(cs []cust) error {
 				return err
 			}
 			g.st.FollowUps++
+		}
+		if g.rng.Float64() < 0.08 {
+			e := g.event()
+			e.CustomerID, e.CreatedAt = c.id, g.stamp(c.start+10, 12)
+			if _, err := g.b.AddEvent(&e); err != nil {
+				return err
+			}
+			g.st.Events++
 		}
 		if i%13 == 0 {
 			v := store.Survey{CustomerID: c.id, Date: g.day(-g.rng.IntN(300)), Satisfaction: 2 + g.rng.IntN(4), Initiative: 1 + g.rng.IntN(5),

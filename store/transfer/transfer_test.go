@@ -140,6 +140,9 @@ func randomData(t *testing.T, st *store.Store, strs []string, seed uint64) {
 		if strings.Contains(c.ExternalID, ",") {
 			c.ExternalID = fmt.Sprintf("X%d", i) // keep ids simple where tags and lists use commas
 		}
+		if c.Status == "lost" { // a lost customer's reason is one of the practice's
+			c.LostReason = store.LostReasons[rng.IntN(len(store.LostReasons))]
+		}
 		if rng.IntN(3) == 0 {
 			c.CadenceDays = &cad
 		}
@@ -179,7 +182,8 @@ func randomData(t *testing.T, st *store.Store, strs []string, seed uint64) {
 			p.NextDate = "2027-03-01"
 		}
 		if rng.IntN(3) == 0 {
-			p.Paid = &cost
+			paid := min(cost, p.Amount) // at most the amount
+			p.Paid = &paid
 		}
 		if _, err := st.AddPurchase(ctx, p); err != nil {
 			t.Fatal(err)

@@ -26,17 +26,29 @@ type Reason string
 const (
 	FollowUp  Reason = "follow-up"
 	Complaint Reason = "complaint"
+	Payment   Reason = "payment"
 	Cadence   Reason = "cadence"
 	Reorder   Reason = "reorder"
 	Slipping  Reason = "slipping"
 	WinBack   Reason = "win-back"
 	BirthdayR Reason = "birthday"
+	EventR    Reason = "event"
 	FestivalR Reason = "festival"
-	Payment   Reason = "payment"
+	SurveyR   Reason = "survey"
 )
 
-// reasonOrder breaks ties between one customer's items due the same day.
-var reasonOrder = map[Reason]int{FollowUp: 0, Complaint: 1, Payment: 2, Cadence: 3, Reorder: 4, Slipping: 5, WinBack: 6, BirthdayR: 7, FestivalR: 8}
+// Reasons lists every reason, in the order one customer's items due the
+// same day are shown.
+var Reasons = []Reason{FollowUp, Complaint, Payment, Cadence, Reorder, Slipping, WinBack, BirthdayR, EventR, FestivalR, SurveyR}
+
+func reasonOrder(r Reason) int {
+	for i, x := range Reasons {
+		if x == r {
+			return i
+		}
+	}
+	return len(Reasons)
+}
 
 // ComplaintDays is how long a complaint may stay open before it is overdue.
 const ComplaintDays = 2
@@ -45,9 +57,9 @@ const ComplaintDays = 2
 // without a purchase rhythm of their own counts as slipping away.
 const SlippingAfter = 60
 
-// MaxOverdueWeight caps the days overdue that count towards priority, so a
-// key customer two weeks late comes before a small one gone quiet for years.
-const MaxOverdueWeight = 60
+// MaxOverdueDays caps the days overdue that order items within a tier: a
+// customer two months late and one two years late are equally late.
+const MaxOverdueDays = 60
 
 // Customer is what the agenda needs to know about one customer.
 type Customer struct {
@@ -63,9 +75,12 @@ type Customer struct {
 	Bought       Rhythm    // their purchase days in brief
 	NextExpected time.Time // recorded on the latest purchase; zero when none
 	Complaints   []OpenComplaint
-	Greeted      time.Time // the latest greeting logged; zero when never
+	Greeted      time.Time // the latest greeting, gift or visit; zero when never
 	WinBacks     int       // contacts since the last purchase (win-back attempts)
 	Debts        []Debt    // purchases not paid in full, oldest first
+	Events       []Event   // dated personal events: anniversaries, a child's exam...
+	LastSurvey   time.Time // the latest loyalty survey; zero when never
+	Actions      []Action  // items snoozed or dismissed by the rep
 }
 
 // Debt is a purchase not yet paid in full.
@@ -83,6 +98,54 @@ type OpenComplaint struct {
 	Summary string
 }
 
+// Event is a dated personal event: yearly (an anniversary) or once (a
+// child's exam), solar or lunar.
+type Event struct {
+	ID   int64
+	What string
+	Date Birthday // month and day, lunar or not
+	Year int      // the year of a one-off event (lunar year when lunar)
+	Once bool
+}
+
+// Next is the event's first occurrence on or after t; ok is false for a
+// one-off event already past.
+func (e Event) Next(t time.Time) (time.Time, bool) {
+	if !e.Once {
+		d, err := e.Date.OnOrAfter(t)
+		return d, err == nil
+	}
+	var d time.Time
+	var err error
+	if e.Date.Lunar {
+		d, err = SolarOfLunar(e.Year, e.Date.Month, e.Date.Day, e.Date.Leap)
+	} else {
+		d = solarInYear(e.Year, e.Date.Month, e.Date.Day)
+	}
+	return d, err == nil && !d.Before(day(t.Year(), t.Month(), t.Day()))
+}
+
+// Action is an item the rep snoozed (until a day) or dismissed (this
+// occurrence, and any earlier one).
+type Action struct {
+	Reason    Reason
+	Ref       int64     // the follow-up, complaint, purchase or event it is about; 0 otherwise
+	Due       time.Time // the due day of the item acted on
+	Until     time.Time // snoozed until this day (exclusive); zero for a dismissal
+	Dismissed bool
+}
+
+// hides reports whether the action hides an item today.
+func (a Action) hides(it Item, today time.Time) bool {
+	if a.Reason != it.Reason || a.Ref != it.Ref() {
+		return false
+	}
+	if a.Dismissed {
+		return !it.Due.After(a.Due)
+	}
+	return today.Before(a.Until)
+}
+
 // Task is an open follow-up from the notebook.
 type Task struct {
 	ID         int64
@@ -95,34 +158,54 @@ type Task struct {
 type Config struct {
 	Cadence      map[tiering.Tier]int // days between contacts per tier
 	Days         int                  // how far ahead "due soon" looks
-	BirthdayDays int
+	BirthdayDays int                  // how far ahead birthdays and events show
 	FestivalDays int
-	Festivals    []Festival // lunar festivals plus configured solar ones
+	Festivals    []Festival // lunar festivals plus configured ones
 	GreetTiers   map[tiering.Tier]bool
 	// Alive, when set, adds customers whose BG/NBD P(alive) is below
 	// MinPAlive to the slipping-away list.
 	Alive *clv.BGNBD
-	// PaymentTerms is how many days after a purchase what is still owed
-	// is due.
+	// MinPAlive is the P(alive) under which a customer counts as slipping away.
+	MinPAlive float64
+	// PaymentTerms is how many days after a purchase what is still owed is due.
 	PaymentTerms int
+	// WinBackAttempts is how many win-back contacts a lapsed or lost
+	// customer gets before the reminders stop; WinBackDays is the wait
+	// before the first, doubling for each attempt after it.
+	WinBackAttempts, WinBackDays int
+	// SlippingPause is how many days a contact pauses "slipping away": the
+	// rep is already on it.
+	SlippingPause int
+	// SurveyMonths is how often the customers of SurveyTiers are asked the
+	// loyalty survey; 0 never.
+	SurveyMonths int
+	SurveyTiers  map[tiering.Tier]bool
 	// Money writes an amount in the detail of an item ("owes 320.00");
 	// minor units as a number when nil.
 	Money func(money.Amount) string
 }
 
-// MinPAlive is the P(alive) under which a customer counts as slipping away.
+// MinPAlive is the default P(alive) under which a customer counts as
+// slipping away.
 const MinPAlive = 0.3
 
-// DefaultConfig: key 14 days, major 30, ordinary 90, small 180; look 7 days ahead.
+// DefaultConfig: key 14 days, major 30, ordinary 90, small 180; look 7 days
+// ahead; three win-back attempts after 30, 60 and 120 days.
 func DefaultConfig() Config {
 	return Config{
-		Cadence:      map[tiering.Tier]int{tiering.Key: 14, tiering.Major: 30, tiering.Ordinary: 90, tiering.Small: 180, tiering.Prospect: 30},
-		Days:         7,
-		BirthdayDays: 7,
-		FestivalDays: 7,
-		Festivals:    append([]Festival(nil), LunarFestivals...),
-		GreetTiers:   map[tiering.Tier]bool{tiering.Key: true, tiering.Major: true},
-		PaymentTerms: 30,
+		Cadence:         map[tiering.Tier]int{tiering.Key: 14, tiering.Major: 30, tiering.Ordinary: 90, tiering.Small: 180, tiering.Prospect: 30},
+		Days:            7,
+		BirthdayDays:    7,
+		FestivalDays:    7,
+		Festivals:       append([]Festival(nil), LunarFestivals...),
+		GreetTiers:      map[tiering.Tier]bool{tiering.Key: true, tiering.Major: true},
+		MinPAlive:       MinPAlive,
+		PaymentTerms:    30,
+		WinBackAttempts: 3,
+		WinBackDays:     30,
+		SlippingPause:   30,
+		SurveyMonths:    6,
+		SurveyTiers:     map[tiering.Tier]bool{tiering.Key: true},
 	}
 }
 
@@ -135,26 +218,34 @@ type Item struct {
 	Detail      string       `json:"detail"`
 	Due         time.Time    `json:"due"`
 	DaysOverdue int          `json:"days_overdue"`
-	Priority    float64      `json:"priority"`
 	FollowUpID  int64        `json:"followup_id,omitempty"`
 	ComplaintID int64        `json:"complaint_id,omitempty"`
 	PurchaseID  int64        `json:"purchase_id,omitempty"` // the purchase a payment is owed for
+	EventID     int64        `json:"event_id,omitempty"`
 }
 
 // Overdue reports whether the item's date has passed.
 func (it Item) Overdue() bool { return it.DaysOverdue > 0 }
 
-// TierWeight ranks tiers for ordering: key customers first.
-func TierWeight(t tiering.Tier) float64 {
+// Ref is the record the item is about: its follow-up, complaint, purchase
+// or event; 0 for items about the customer as a whole.
+func (it Item) Ref() int64 {
+	return max(it.FollowUpID, it.ComplaintID, it.PurchaseID, it.EventID)
+}
+
+// TierRank orders tiers for the agenda: key customers first, prospects last.
+func TierRank(t tiering.Tier) int {
 	switch t {
 	case tiering.Key:
-		return 4
+		return 0
 	case tiering.Major:
-		return 3
+		return 1
 	case tiering.Ordinary:
 		return 2
+	case tiering.Small:
+		return 3
 	}
-	return 1
+	return 4
 }
 
 func days(a, b time.Time) int { return int(math.Round(b.Sub(a).Hours() / 24)) }
@@ -201,8 +292,8 @@ func MedianGap(ds []time.Time) int {
 }
 
 // Build makes the agenda as of today: every item due on or before
-// today + cfg.Days (birthdays and festivals within their own windows),
-// overdue first (by tier weight × days overdue), then by date and tier.
+// today + cfg.Days (birthdays, events and festivals within their own
+// windows), ordered by Sort. Items the rep snoozed or dismissed are left out.
 func Build(today time.Time, cs []Customer, tasks []Task, cfg Config) []Item {
 	today = day(today.Year(), today.Month(), today.Day())
 	horizon := today.AddDate(0, 0, cfg.Days)
@@ -219,7 +310,7 @@ func Build(today time.Time, cs []Customer, tasks []Task, cfg Config) []Item {
 	}
 	for _, t := range tasks {
 		c, ok := byID[t.CustomerID]
-		if !ok || t.Due.After(horizon) {
+		if !ok || t.Due.After(horizon) || c.Status == "dropped" {
 			continue
 		}
 		add(c, FollowUp, t.Due, t.What).FollowUpID = t.ID
@@ -244,64 +335,43 @@ func Build(today time.Time, cs []Customer, tasks []Task, cfg Config) []Item {
 					cfg.money(d.Outstanding), what, d.Date.Format("2006-01-02"), cfg.PaymentTerms)).PurchaseID = d.PurchaseID
 			}
 		}
-		lastBuy, gap := c.Bought.Last, c.Bought.Gap
-		lost := c.Status == "lost" || c.Status == "lapsed"
-		switch {
-		case lost:
-			// Win back: keep in touch with lapsed and lost customers at the ordinary pace.
-			last := latest(c.LastContact, lastBuy, c.Created)
-			cad := cfg.Cadence[tiering.Ordinary]
-			if c.CadenceDays > 0 {
-				cad = c.CadenceDays
-			}
-			if due := last.AddDate(0, 0, cad); !due.After(horizon) {
-				detail := fmt.Sprintf("%s customer", c.Status)
-				if c.LostReason != "" {
-					detail += " (" + c.LostReason + ")"
-				}
-				detail += fmt.Sprintf("; %d win-back attempts so far — try again", c.WinBacks)
-				add(c, WinBack, due, detail)
-			}
+		// Every clock runs from the last contact or purchase; from the day
+		// the customer was added only when there is neither.
+		lastBuy := c.Bought.Last
+		touch := latest(c.LastContact, lastBuy)
+		if touch.IsZero() {
+			touch = c.Created
+		}
+		switch c.Status {
+		case "lapsed", "lost":
+			winBack(c, touch, cfg, horizon, add)
 		default:
 			cad := cfg.Cadence[c.Tier]
 			if c.CadenceDays > 0 {
 				cad = c.CadenceDays
 			}
-			last := latest(c.LastContact, lastBuy, c.Created)
-			if cad > 0 && !last.IsZero() {
-				if due := last.AddDate(0, 0, cad); !due.After(horizon) {
-					add(c, Cadence, due, fmt.Sprintf("no contact for %d days; %s customers every %d days", days(last, today), c.Tier, cad))
+			if cad > 0 && !touch.IsZero() {
+				if due := touch.AddDate(0, 0, cad); !due.After(horizon) {
+					add(c, Cadence, due, fmt.Sprintf("no contact for %d days; %s customers every %d days", days(touch, today), c.Tier, cad))
 				}
 			}
 			if !lastBuy.IsZero() {
-				expected, how := c.NextExpected, "expected"
-				if expected.IsZero() || !expected.After(lastBuy) {
-					expected, how = time.Time{}, ""
-					if gap > 0 {
-						expected, how = lastBuy.AddDate(0, 0, gap), fmt.Sprintf("usually buys every %d days; expected", gap)
-					}
-				}
-				switch {
-				case gap > 0 && days(lastBuy, today) > 2*gap:
-					// Long past their own rhythm: a missed reorder has become a customer slipping away.
-					add(c, Slipping, lastBuy.AddDate(0, 0, 2*gap), fmt.Sprintf("slipping away: no purchase for %d days, usually every %d — suggest a win-back contact", days(lastBuy, today), gap))
-				case gap == 0 && !expected.IsZero() && days(expected, today) > SlippingAfter:
-					add(c, Slipping, expected.AddDate(0, 0, SlippingAfter), fmt.Sprintf("slipping away: expected to reorder by %s, no purchase since %s — suggest a win-back contact", expected.Format("2006-01-02"), lastBuy.Format("2006-01-02")))
-				case cfg.Alive != nil && c.Bought.Days > 1 && pAlive(cfg.Alive, c.Bought, today) < MinPAlive:
-					p := pAlive(cfg.Alive, c.Bought, today)
-					add(c, Slipping, today, fmt.Sprintf("slipping away: only a %.0f%% chance they are still buying (last bought %s) — suggest a win-back contact", 100*p, lastBuy.Format("2006-01-02")))
-				case !expected.IsZero() && !expected.After(horizon):
-					add(c, Reorder, expected, fmt.Sprintf("%s to reorder by %s; last bought %s", how, expected.Format("2006-01-02"), lastBuy.Format("2006-01-02")))
-				}
+				rhythm(c, today, horizon, cfg, add)
 			}
 		}
 		if c.Birthday != nil {
-			if bd, err := c.Birthday.OnOrAfter(today); err == nil && days(today, bd) <= cfg.BirthdayDays {
+			if bd, err := c.Birthday.OnOrAfter(today); err == nil && days(today, bd) <= cfg.BirthdayDays &&
+				!greetedFor(c.Greeted, bd, cfg.BirthdayDays) {
 				kind := "birthday"
 				if c.Birthday.Lunar {
 					kind = "lunar birthday"
 				}
 				add(c, BirthdayR, bd, fmt.Sprintf("%s on %s — send wishes", kind, bd.Format("2006-01-02")))
+			}
+		}
+		for _, e := range c.Events {
+			if d, ok := e.Next(today); ok && days(today, d) <= cfg.BirthdayDays && !greetedFor(c.Greeted, d, cfg.BirthdayDays) {
+				add(c, EventR, d, fmt.Sprintf("%s on %s — send wishes", e.What, d.Format("2006-01-02"))).EventID = e.ID
 			}
 		}
 		if cfg.GreetTiers[c.Tier] && c.Status != "lost" {
@@ -312,45 +382,144 @@ func Build(today time.Time, cs []Customer, tasks []Task, cfg Config) []Item {
 				add(c, FestivalR, f.date, fmt.Sprintf("%s on %s — send greetings", f.Name, f.date.Format("2006-01-02")))
 			}
 		}
-	}
-	for i := range out {
-		it := &out[i]
-		w := TierWeight(it.Tier)
-		if it.Overdue() {
-			it.Priority = w * float64(min(it.DaysOverdue, MaxOverdueWeight))
-		} else {
-			it.Priority = w / float64(1+days(today, it.Due))
+		if cfg.SurveyMonths > 0 && cfg.SurveyTiers[c.Tier] && !lastBuy.IsZero() {
+			from, what := c.LastSurvey, fmt.Sprintf("last loyalty survey %s", c.LastSurvey.Format("2006-01-02"))
+			if from.IsZero() {
+				from, what = c.Bought.First, "no loyalty survey yet"
+			}
+			if due := from.AddDate(0, cfg.SurveyMonths, 0); !due.After(horizon) {
+				add(c, SurveyR, due, fmt.Sprintf("%s; ask the five loyalty questions every %d months (rolo survey)", what, cfg.SurveyMonths))
+			}
 		}
 	}
-	Sort(out)
-	return out
+	kept := out[:0]
+	for _, it := range out {
+		if !hidden(byID[it.CustomerID], it, today) {
+			kept = append(kept, it)
+		}
+	}
+	Sort(kept)
+	return kept
 }
 
-// Sort orders items: overdue first by tier weight × days overdue, then the
-// rest by date, then tier, then name.
+func hidden(c *Customer, it Item, today time.Time) bool {
+	if c == nil {
+		return false
+	}
+	for _, a := range c.Actions {
+		if a.hides(it, today) {
+			return true
+		}
+	}
+	return false
+}
+
+// rhythm adds what the customer's own buying says: slipping away (long past
+// their usual gap, or a recorded expected purchase long past, or unlikely
+// to be still buying), else a reorder expected.
+func rhythm(c *Customer, today, horizon time.Time, cfg Config, add func(*Customer, Reason, time.Time, string) *Item) {
+	lastBuy, gap := c.Bought.Last, c.Bought.Gap
+	expected, how := c.NextExpected, "expected"
+	if expected.IsZero() || !expected.After(lastBuy) {
+		expected, how = time.Time{}, ""
+		if gap > 0 {
+			expected, how = lastBuy.AddDate(0, 0, gap), fmt.Sprintf("usually buys every %d days; expected", gap)
+		}
+	}
+	// A recent contact pauses slipping away: the rep is already on it.
+	paused := !c.LastContact.IsZero() && c.LastContact.After(lastBuy) && days(c.LastContact, today) < cfg.SlippingPause
+	minP := cfg.MinPAlive
+	if minP == 0 {
+		minP = MinPAlive
+	}
+	// Long past their own rhythm (or a recorded expected purchase long
+	// past), a missed reorder has become a customer slipping away; while
+	// paused, that customer gets neither reminder.
+	switch {
+	case gap > 0 && days(lastBuy, today) > 2*gap:
+		if !paused {
+			add(c, Slipping, lastBuy.AddDate(0, 0, 2*gap), fmt.Sprintf("slipping away: no purchase for %d days, usually every %d — suggest a win-back contact", days(lastBuy, today), gap))
+		}
+	case gap == 0 && !expected.IsZero() && days(expected, today) > SlippingAfter:
+		if !paused {
+			add(c, Slipping, expected.AddDate(0, 0, SlippingAfter), fmt.Sprintf("slipping away: expected to reorder by %s, no purchase since %s — suggest a win-back contact", expected.Format("2006-01-02"), lastBuy.Format("2006-01-02")))
+		}
+	case cfg.Alive != nil && c.Bought.Days > 1 && pAlive(cfg.Alive, c.Bought, today) < minP:
+		if !paused {
+			p := pAlive(cfg.Alive, c.Bought, today)
+			add(c, Slipping, today, fmt.Sprintf("slipping away: only a %.0f%% chance they are still buying (last bought %s) — suggest a win-back contact", 100*p, lastBuy.Format("2006-01-02")))
+		}
+	case !expected.IsZero() && !expected.After(horizon):
+		add(c, Reorder, expected, fmt.Sprintf("%s to reorder by %s; last bought %s", how, expected.Format("2006-01-02"), lastBuy.Format("2006-01-02")))
+	}
+}
+
+// Lost reasons that are worth no win-back: the customer moved away, or the
+// business closed.
+var unrecoverable = map[string]bool{"moved": true, "closed": true}
+
+// winBackHint is what to try, by why a customer was lost.
+var winBackHint = map[string]string{
+	"price":      "offer better value or a cheaper line",
+	"service":    "apologise and show what changed",
+	"quality":    "show what is better now",
+	"competitor": "ask what they get elsewhere and match it",
+}
+
+// winBack adds the next win-back attempt of a lapsed or lost customer: a
+// few at growing intervals (WinBackDays, then doubling), none for a
+// customer who moved away or closed.
+func winBack(c *Customer, touch time.Time, cfg Config, horizon time.Time, add func(*Customer, Reason, time.Time, string) *Item) {
+	if unrecoverable[c.LostReason] || c.WinBacks >= cfg.WinBackAttempts || touch.IsZero() {
+		return
+	}
+	wait := cfg.WinBackDays << c.WinBacks
+	due := touch.AddDate(0, 0, wait)
+	if due.After(horizon) {
+		return
+	}
+	who := c.Status + " customer"
+	if c.LostReason != "" {
+		who += " (" + c.LostReason + ")"
+	}
+	hint := winBackHint[c.LostReason]
+	if hint == "" {
+		hint = "ask how they are and remind them of what they liked"
+	}
+	add(c, WinBack, due, fmt.Sprintf("%s; win-back attempt %d of %d — %s", who, c.WinBacks+1, cfg.WinBackAttempts, hint))
+}
+
+// Sort orders the agenda by one rule: open complaints first, oldest first;
+// then what is overdue, by tier (key first, prospects last), then by days
+// overdue (counting at most MaxOverdueDays), most first; then what is due
+// soon, by date, then tier. Ties go by name and customer.
 func Sort(items []Item) {
 	slices.SortFunc(items, func(a, b Item) int {
+		ac, bc := a.Reason == Complaint, b.Reason == Complaint
 		switch {
+		case ac != bc:
+			return boolFirst(ac)
+		case ac && !a.Due.Equal(b.Due):
+			return a.Due.Compare(b.Due)
 		case a.Overdue() != b.Overdue():
 			return boolFirst(a.Overdue())
-		case a.Overdue() && a.Priority != b.Priority:
-			return cmp.Compare(b.Priority, a.Priority)
-		case a.Overdue() && a.DaysOverdue != b.DaysOverdue:
-			return cmp.Compare(b.DaysOverdue, a.DaysOverdue)
-		case !a.Due.Equal(b.Due):
+		case a.Overdue() && TierRank(a.Tier) != TierRank(b.Tier):
+			return cmp.Compare(TierRank(a.Tier), TierRank(b.Tier))
+		case a.Overdue() && min(a.DaysOverdue, MaxOverdueDays) != min(b.DaysOverdue, MaxOverdueDays):
+			return cmp.Compare(min(b.DaysOverdue, MaxOverdueDays), min(a.DaysOverdue, MaxOverdueDays))
+		case !a.Overdue() && !a.Due.Equal(b.Due):
 			return a.Due.Compare(b.Due)
-		case TierWeight(a.Tier) != TierWeight(b.Tier):
-			return cmp.Compare(TierWeight(b.Tier), TierWeight(a.Tier))
+		case TierRank(a.Tier) != TierRank(b.Tier):
+			return cmp.Compare(TierRank(a.Tier), TierRank(b.Tier))
 		case a.Name != b.Name:
 			return strings.Compare(a.Name, b.Name)
 		case a.CustomerID != b.CustomerID:
 			return cmp.Compare(a.CustomerID, b.CustomerID)
 		case a.Reason != b.Reason:
-			return cmp.Compare(reasonOrder[a.Reason], reasonOrder[b.Reason])
+			return cmp.Compare(reasonOrder(a.Reason), reasonOrder(b.Reason))
 		}
 		// A total order, so a fast unstable sort is still deterministic.
-		return cmp.Or(cmp.Compare(a.FollowUpID, b.FollowUpID), cmp.Compare(a.ComplaintID, b.ComplaintID),
-			cmp.Compare(a.PurchaseID, b.PurchaseID), strings.Compare(a.Detail, b.Detail))
+		return cmp.Or(cmp.Compare(b.DaysOverdue, a.DaysOverdue), cmp.Compare(a.Ref(), b.Ref()), strings.Compare(a.Detail, b.Detail))
 	})
 }
 
@@ -409,8 +578,8 @@ func GreetingList(cs []Customer, date time.Time, window int) []Customer {
 		out = append(out, c)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
-		if wi, wj := TierWeight(out[i].Tier), TierWeight(out[j].Tier); wi != wj {
-			return wi > wj
+		if ri, rj := TierRank(out[i].Tier), TierRank(out[j].Tier); ri != rj {
+			return ri < rj
 		}
 		return out[i].ID < out[j].ID
 	})

@@ -1,6 +1,7 @@
 package agenda
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -109,18 +110,21 @@ func TestReorder(t *testing.T) {
 	if it := find(Build(today, []Customer{c}, nil, quiet()), 1, Reorder); it == nil || it.DaysOverdue != 2 {
 		t.Errorf("recorded reorder = %+v, want 2 days overdue", it)
 	}
-	// Far past the recorded date it becomes slipping away.
+	// Far past the recorded date it becomes slipping away (unless a recent
+	// contact pauses it: see TestContactPausesSlipping).
 	c.NextExpected = d("2026-08-01")
 	c.Bought = RhythmOf([]time.Time{d("2026-05-01")})
+	c.LastContact = d("2026-04-01")
 	got := reasons(Build(today, []Customer{c}, nil, quiet()), 1)
-	if !reflect.DeepEqual(got, []Reason{Slipping}) {
-		t.Errorf("reasons = %v, want [slipping]", got)
+	// (and the small customer's cadence: 180 days after the last purchase)
+	if !reflect.DeepEqual(got, []Reason{Slipping, Cadence}) {
+		t.Errorf("reasons = %v, want [slipping cadence]", got)
 	}
 }
 
 func TestSlippingAway(t *testing.T) {
 	// Buys every 10 days; last purchase 25 days ago > 2×10.
-	c := Customer{ID: 1, Tier: tiering.Ordinary, Status: "active", LastContact: today,
+	c := Customer{ID: 1, Tier: tiering.Ordinary, Status: "active",
 		Bought: RhythmOf([]time.Time{d("2026-10-08"), d("2026-10-18"), d("2026-10-28")})}
 	it := find(Build(today, []Customer{c}, nil, quiet()), 1, Slipping)
 	if it == nil || it.Due != d("2026-11-17") || it.DaysOverdue != 5 {
@@ -132,16 +136,40 @@ func TestSlippingAway(t *testing.T) {
 }
 
 func TestWinBack(t *testing.T) {
+	// Lost to a competitor, last touched 100 days ago, two attempts made:
+	// the third waits 30·2² = 120 days, due 2026-12-04 — not yet.
 	c := Customer{ID: 1, Tier: tiering.Small, Status: "lost", LostReason: "competitor", WinBacks: 2,
 		LastContact: today.AddDate(0, 0, -100), Bought: RhythmOf([]time.Time{d("2025-01-01")})}
+	if items := Build(today, []Customer{c}, nil, quiet()); len(items) != 0 {
+		t.Errorf("third attempt before its day: %+v", items)
+	}
+	// 130 days: due 2026-11-12, ten days overdue.
+	c.LastContact = today.AddDate(0, 0, -130)
 	items := Build(today, []Customer{c}, nil, quiet())
 	if got := reasons(items, 1); !reflect.DeepEqual(got, []Reason{WinBack}) {
 		t.Fatalf("reasons = %v, want [win-back]", got)
 	}
-	if items[0].Detail != "lost customer (competitor); 2 win-back attempts so far — try again" || items[0].DaysOverdue != 10 {
+	if items[0].Detail != "lost customer (competitor); win-back attempt 3 of 3 — ask what they get elsewhere and match it" ||
+		items[0].Due != d("2026-11-12") || items[0].DaysOverdue != 10 {
 		t.Errorf("win-back = %+v", items[0])
 	}
-	c.Status = "dropped"
+	// The first attempt of a lapsed customer comes 30 days after the last touch.
+	lapsed := Customer{ID: 2, Tier: tiering.Major, Status: "lapsed", Bought: RhythmOf([]time.Time{d("2026-09-01")}),
+		LastContact: d("2026-10-20")}
+	if it := find(Build(today, []Customer{lapsed}, nil, quiet()), 2, WinBack); it == nil || it.Due != d("2026-11-19") ||
+		!strings.Contains(it.Detail, "lapsed customer; win-back attempt 1 of 3") {
+		t.Errorf("lapsed: %+v", it)
+	}
+	// After three attempts, or when the customer moved or closed, no more.
+	c.WinBacks = 3
+	if items := Build(today, []Customer{c}, nil, quiet()); len(items) != 0 {
+		t.Errorf("after the last attempt: %+v", items)
+	}
+	c.WinBacks, c.LostReason = 0, "moved"
+	if items := Build(today, []Customer{c}, nil, quiet()); len(items) != 0 {
+		t.Errorf("a customer who moved away: %+v", items)
+	}
+	c.Status, c.LostReason = "dropped", ""
 	if items := Build(today, []Customer{c}, nil, quiet()); len(items) != 0 {
 		t.Errorf("dropped customers are never on the agenda: %+v", items)
 	}
@@ -212,17 +240,151 @@ func TestOrdering(t *testing.T) {
 		{ID: 3, Name: "major late", Tier: tiering.Major, Status: "active", LastContact: today.AddDate(0, 0, -30-10)},
 		{ID: 4, Name: "ordinary soon", Tier: tiering.Ordinary, Status: "active", LastContact: today.AddDate(0, 0, -88)},
 		{ID: 5, Name: "key soon", Tier: tiering.Key, Status: "active", LastContact: today.AddDate(0, 0, -12)},
+		{ID: 6, Name: "prospect silent", Tier: tiering.Prospect, Status: "prospect", Created: today.AddDate(0, 0, -658)},
+		{ID: 7, Name: "small complains", Tier: tiering.Small, Status: "active", LastContact: today,
+			Complaints: []OpenComplaint{{ID: 1, At: today.AddDate(0, 0, -1), Summary: "late"}}},
+		{ID: 8, Name: "major later", Tier: tiering.Major, Status: "active", LastContact: today.AddDate(0, 0, -30-200)},
 	}
 	tasks := []Task{{ID: 9, CustomerID: 4, Due: today.AddDate(0, 0, 1), What: "call"}}
 	var got []int64
 	for _, it := range Build(today, cs, tasks, quiet()) {
 		got = append(got, it.CustomerID)
 	}
-	// Overdue by weight×days (capped at 60): key 4×20=80 > small 1×60 ... > major 3×10=30.
-	// Then due soon by date: ordinary's follow-up tomorrow, then on the 24th key's cadence before ordinary's.
-	want := []int64{2, 1, 3, 4, 5, 4}
+	// The open complaint first, though not overdue; then what is overdue by
+	// tier: key (2), major (8: 200 days, counted as 60, before 3: 10 days),
+	// small (1), prospect (6, silent 658 days); then due soon by date:
+	// ordinary's follow-up tomorrow, then on the 24th key's cadence before
+	// ordinary's.
+	want := []int64{7, 2, 8, 3, 1, 6, 4, 5, 4}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("order = %v, want %v", got, want)
+	}
+}
+
+// Every clock runs from the last contact or purchase; from the day the
+// customer was added only when there is neither (an imported history gets
+// its reminders at once).
+func TestClocksRunFromTheLastTouch(t *testing.T) {
+	imported := Customer{ID: 1, Tier: tiering.Small, Status: "active", Created: today,
+		Bought: RhythmOf([]time.Time{d("2025-01-10")})}
+	it := find(Build(today, []Customer{imported}, nil, quiet()), 1, Cadence)
+	if it == nil || it.Due != d("2025-07-09") {
+		t.Errorf("imported history: cadence %+v, want due 180 days after the purchase, 2025-07-09", it)
+	}
+	newcomer := Customer{ID: 2, Tier: tiering.Prospect, Status: "prospect", Created: d("2026-10-01")}
+	if it := find(Build(today, []Customer{newcomer}, nil, quiet()), 2, Cadence); it == nil || it.Due != d("2026-10-31") {
+		t.Errorf("never contacted, never bought: %+v, want 30 days after being added", it)
+	}
+	lapsed := Customer{ID: 3, Status: "lapsed", Created: today, Bought: RhythmOf([]time.Time{d("2025-01-10")})}
+	if it := find(Build(today, []Customer{lapsed}, nil, quiet()), 3, WinBack); it == nil || it.Due != d("2025-02-09") {
+		t.Errorf("win-back clock: %+v", it)
+	}
+}
+
+// A contact pauses "slipping away" for a while: the rep is on it.
+func TestContactPausesSlipping(t *testing.T) {
+	c := Customer{ID: 1, Tier: tiering.Ordinary, Status: "active",
+		Bought: RhythmOf([]time.Time{d("2026-10-08"), d("2026-10-18"), d("2026-10-28")}), LastContact: d("2026-11-10")}
+	if it := find(Build(today, []Customer{c}, nil, quiet()), 1, Slipping); it != nil {
+		t.Errorf("a contact 12 days ago should pause slipping: %+v", it)
+	}
+	// Paused, a customer long past their rhythm is not "due to reorder"
+	// either (nor one long past a recorded expected date).
+	if it := find(Build(today, []Customer{c}, nil, quiet()), 1, Reorder); it != nil {
+		t.Errorf("a paused slipping customer got a reorder item: %+v", it)
+	}
+	late := Customer{ID: 2, Tier: tiering.Small, Status: "active", Bought: RhythmOf([]time.Time{d("2025-05-17")}),
+		NextExpected: d("2025-07-05"), LastContact: d("2026-11-04")}
+	if got := reasons(Build(today, []Customer{late}, nil, quiet()), 2); len(got) != 0 {
+		t.Errorf("a customer 505 days past a recorded reorder, contacted 18 days ago: %v, want nothing", got)
+	}
+	c.LastContact = d("2026-10-01") // before the last purchase: no pause
+	if it := find(Build(today, []Customer{c}, nil, quiet()), 1, Slipping); it == nil {
+		t.Error("no slipping without a recent contact")
+	}
+	cfg := quiet()
+	cfg.SlippingPause = 5
+	c.LastContact = d("2026-11-10")
+	if it := find(Build(today, []Customer{c}, nil, cfg), 1, Slipping); it == nil {
+		t.Error("a 5-day pause is over after 12 days")
+	}
+}
+
+// Dated events reach the agenda like birthdays, yearly or once, solar or
+// lunar; a greeting (or a gift, or a visit) logged before one clears it.
+func TestEvents(t *testing.T) {
+	c := Customer{ID: 1, Status: "active", LastContact: today, Events: []Event{
+		{ID: 1, What: "wedding anniversary", Date: Birthday{Month: 11, Day: 25}},
+		{ID: 2, What: "daughter's exam", Date: Birthday{Month: 11, Day: 27}, Year: 2026, Once: true},
+		{ID: 3, What: "company anniversary", Date: Birthday{Month: 11, Day: 23}, Year: 2025, Once: true}, // past
+		{ID: 4, What: "婚庆喜事", Date: Birthday{Month: 10, Day: 16, Lunar: true}},                           // 农历十月十六 = 2026-11-25
+	}}
+	items := Build(today, []Customer{c}, nil, quiet())
+	var got []string
+	for _, it := range items {
+		if it.Reason == EventR {
+			got = append(got, fmt.Sprintf("%d %s", it.EventID, it.Due.Format("2006-01-02")))
+		}
+	}
+	want := []string{"4 2026-11-24", "1 2026-11-25", "2 2026-11-27"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("events = %v, want %v", got, want)
+	}
+	c.Greeted = d("2026-11-21")
+	c.Birthday = &Birthday{Month: 11, Day: 26}
+	for _, it := range Build(today, []Customer{c}, nil, quiet()) {
+		if it.Reason == EventR || it.Reason == BirthdayR {
+			t.Errorf("greeted yesterday, still reminded: %+v", it)
+		}
+	}
+}
+
+// Key customers are asked the loyalty survey every six months.
+func TestSurveyReminder(t *testing.T) {
+	c := Customer{ID: 1, Tier: tiering.Key, Status: "active", LastContact: today,
+		Bought: RhythmOf([]time.Time{d("2025-03-01")}), LastSurvey: d("2026-05-20")}
+	it := find(Build(today, []Customer{c}, nil, quiet()), 1, SurveyR)
+	if it == nil || it.Due != d("2026-11-20") || it.DaysOverdue != 2 {
+		t.Errorf("survey = %+v, want due 2026-11-20", it)
+	}
+	c.LastSurvey = time.Time{}
+	if it := find(Build(today, []Customer{c}, nil, quiet()), 1, SurveyR); it == nil || it.Due != d("2025-09-01") {
+		t.Errorf("never surveyed = %+v, want six months after the first purchase", it)
+	}
+	c.Tier = tiering.Major
+	if it := find(Build(today, []Customer{c}, nil, quiet()), 1, SurveyR); it != nil {
+		t.Errorf("major customers are not surveyed by default: %+v", it)
+	}
+}
+
+// Any item can be snoozed until a day, or dismissed: that occurrence goes,
+// a later one comes back.
+func TestSnoozeAndDismiss(t *testing.T) {
+	c := Customer{ID: 1, Tier: tiering.Major, Status: "active", LastContact: d("2026-10-01")} // cadence due 10-31
+	snoozed := c
+	snoozed.Actions = []Action{{Reason: Cadence, Due: d("2026-10-31"), Until: d("2026-11-25")}}
+	if it := find(Build(today, []Customer{snoozed}, nil, quiet()), 1, Cadence); it != nil {
+		t.Errorf("snoozed until the 25th: %+v", it)
+	}
+	if it := find(Build(d("2026-11-25"), []Customer{snoozed}, nil, quiet()), 1, Cadence); it == nil {
+		t.Error("the snooze is over on the 25th")
+	}
+	dismissed := c
+	dismissed.Actions = []Action{{Reason: Cadence, Due: d("2026-10-31"), Dismissed: true}}
+	if it := find(Build(today, []Customer{dismissed}, nil, quiet()), 1, Cadence); it != nil {
+		t.Errorf("dismissed: %+v", it)
+	}
+	dismissed.LastContact = d("2026-10-20") // a later occurrence: due 11-19
+	if it := find(Build(today, []Customer{dismissed}, nil, quiet()), 1, Cadence); it == nil {
+		t.Error("a dismissal hides that occurrence, not the next")
+	}
+	// An action is about its own record: complaint 7 snoozed, not 8.
+	k := Customer{ID: 2, Status: "active", LastContact: today, Complaints: []OpenComplaint{
+		{ID: 7, At: d("2026-11-10"), Summary: "a"}, {ID: 8, At: d("2026-11-10"), Summary: "b"}},
+		Actions: []Action{{Reason: Complaint, Ref: 7, Until: d("2026-11-30")}}}
+	items := Build(today, []Customer{k}, nil, quiet())
+	if len(items) != 1 || items[0].ComplaintID != 8 {
+		t.Errorf("complaints after snoozing 7: %+v", items)
 	}
 }
 
@@ -231,7 +393,7 @@ func TestSlippingByPAlive(t *testing.T) {
 	// first (more than twice the usual gap). With a two-purchase history there is
 	// no rhythm, but P(alive) says they are gone.
 	m := clv.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}
-	c := Customer{ID: 1, Tier: tiering.Small, Status: "active", LastContact: today,
+	c := Customer{ID: 1, Tier: tiering.Small, Status: "active",
 		Bought: RhythmOf([]time.Time{d("2025-01-01"), d("2025-01-08")})}
 	cfg := quiet()
 	if it := find(Build(today, []Customer{c}, nil, cfg), 1, Slipping); it != nil {

@@ -4,6 +4,7 @@ package agenda
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -156,19 +157,38 @@ func isLeap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
 
 // Festival is a yearly greeting occasion.
 type Festival struct {
-	Key   string // spring, lantern, dragon-boat, mid-autumn, or a solar festival's name
-	Name  string // 春节 ...
-	Month int
-	Day   int
-	Lunar bool
+	Key     string // spring, lantern, dragon-boat, mid-autumn, or a configured festival's name
+	Name    string // 春节 ...
+	Month   int
+	Day     int
+	Lunar   bool
+	Aliases []string // other names it is asked for by: 春节, 过年, chinese new year...
 }
 
 // LunarFestivals are the traditional festivals reps greet customers for.
 var LunarFestivals = []Festival{
-	{"spring", "春节 Spring Festival", 1, 1, true},
-	{"lantern", "元宵节 Lantern Festival", 1, 15, true},
-	{"dragon-boat", "端午节 Dragon Boat Festival", 5, 5, true},
-	{"mid-autumn", "中秋节 Mid-Autumn Festival", 8, 15, true},
+	{"spring", "春节 Spring Festival", 1, 1, true, []string{"春节", "过年", "新春", "chinese new year", "lunar new year", "spring festival"}},
+	{"lantern", "元宵节 Lantern Festival", 1, 15, true, []string{"元宵", "元宵节", "lantern festival"}},
+	{"dragon-boat", "端午节 Dragon Boat Festival", 5, 5, true, []string{"端午", "端午节", "dragon boat", "dragon boat festival", "dragonboat"}},
+	{"mid-autumn", "中秋节 Mid-Autumn Festival", 8, 15, true, []string{"中秋", "中秋节", "mid autumn", "midautumn", "mid-autumn festival", "moon festival"}},
+}
+
+// Is reports whether the festival goes by the name q: its key, its name or
+// one of its aliases, in any letter case.
+func (f Festival) Is(q string) bool {
+	q = strings.ToLower(strings.TrimSpace(q))
+	if q == "" {
+		return false
+	}
+	if q == f.Key || q == strings.ToLower(f.Name) {
+		return true
+	}
+	for _, a := range f.Aliases {
+		if q == strings.ToLower(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // Next returns the first date of the festival on or after t.

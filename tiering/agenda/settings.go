@@ -28,7 +28,12 @@ func ParseCadence(s string) (map[tiering.Tier]int, error) {
 }
 
 // ParseSolarFestivals reads "MM-DD name; MM-DD name", e.g. "03-08 妇女节; 12-25 Christmas".
-func ParseSolarFestivals(s string) ([]Festival, error) {
+func ParseSolarFestivals(s string) ([]Festival, error) { return parseFestivals(s, false) }
+
+// ParseLunarFestivals reads lunar festivals the same way: "07-07 七夕; 09-09 重阳".
+func ParseLunarFestivals(s string) ([]Festival, error) { return parseFestivals(s, true) }
+
+func parseFestivals(s string, lunar bool) ([]Festival, error) {
 	var out []Festival
 	for _, part := range strings.Split(s, ";") {
 		part = strings.TrimSpace(part)
@@ -39,10 +44,11 @@ func ParseSolarFestivals(s string) ([]Festival, error) {
 		name = strings.TrimSpace(name)
 		var m, d int
 		_, err := fmt.Sscanf(md, "%d-%d", &m, &d)
-		if !ok || err != nil || name == "" || m < 1 || m > 12 || d < 1 || d > 31 || day(2000, time.Month(m), d).Day() != d {
+		valid := m >= 1 && m <= 12 && d >= 1 && (lunar && d <= 30 || !lunar && d <= 31 && day(2000, time.Month(m), d).Day() == d)
+		if !ok || err != nil || name == "" || !valid {
 			return nil, fmt.Errorf("festival %q: write MM-DD and a name, several separated by ;", part)
 		}
-		out = append(out, Festival{Key: strings.ToLower(name), Name: name, Month: m, Day: d})
+		out = append(out, Festival{Key: strings.ToLower(name), Name: name, Month: m, Day: d, Lunar: lunar})
 	}
 	return out, nil
 }

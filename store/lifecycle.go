@@ -1,0 +1,246 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// recordStatus adds a row to the status history.
+func (s *Store) recordStatus(ctx context.Context, tx execer, id int64, status, reason string, on time.Time, auto bool) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO status_history(customer_id, status, reason, date, auto) VALUES (?,?,?,?,?)`,
+		id, status, reason, on.Format(DateLayout), auto)
+	return s.wrap("record status", err)
+}
+
+// StatusChange is one customer moving along the lifecycle.
+type StatusChange struct {
+	CustomerID int64  `json:"customer_id"`
+	Name       string `json:"name"`
+	Status     string `json:"status"`
+	Reason     string `json:"reason"`
+	Date       string `json:"date"`
+	Auto       bool   `json:"auto"` // set by rolo's rules, not by the rep
+}
+
+// SetStatuses moves customers along the lifecycle by rolo's rules (lapsed
+// when they slip away), in one transaction.
+func (s *Store) SetStatuses(ctx context.Context, changes []StatusChange) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		for _, c := range changes {
+			if _, err := tx.ExecContext(ctx, `UPDATE customers SET status = ?, lost_reason = ?, updated_at = ? WHERE id = ?`,
+				c.Status, c.Reason, s.stamp(), c.CustomerID); err != nil {
+				return s.wrap("set status", err)
+			}
+			d, err := parseDate(c.Date)
+			if err != nil {
+				return err
+			}
+			if err := s.recordStatus(ctx, tx, c.CustomerID, c.Status, c.Reason, d, c.Auto); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// StatusChanges lists the status changes dated from..to (inclusive), oldest first.
+func (s *Store) StatusChanges(ctx context.Context, from, to time.Time) ([]StatusChange, error) {
+	return queryAll(ctx, s, "read status history", func(sc scanner) (StatusChange, error) {
+		var c StatusChange
+		err := sc.Scan(&c.CustomerID, &c.Name, &c.Status, &c.Reason, &c.Date, &c.Auto)
+		return c, err
+	}, `SELECT h.customer_id, c.name, h.status, h.reason, h.date, h.auto FROM status_history h
+		JOIN customers c ON c.id = h.customer_id WHERE h.date >= ? AND h.date <= ? ORDER BY h.date, h.id`,
+		from.Format(DateLayout), to.Format(DateLayout))
+}
+
+// FirstPurchases counts the customers whose first purchase fell in each
+// month ("2026-11") from..to: the customers gained.
+func (s *Store) FirstPurchases(ctx context.Context, from, to time.Time) (map[string]int, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT substr(first, 1, 7), count(*) FROM purchase_totals
+		WHERE first >= ? AND first <= ? GROUP BY 1`, from.Format(DateLayout), to.Format(DateLayout))
+	if err != nil {
+		return nil, s.wrap("read purchases", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var m string
+		var n int
+		if err := rows.Scan(&m, &n); err != nil {
+			return nil, s.wrap("read purchases", err)
+		}
+		out[m] = n
+	}
+	return out, s.wrap("read purchases", rows.Err())
+}
+
+// Event is a dated personal event of a customer: a wedding anniversary, a
+// child's exam, the company's anniversary, 婚庆喜事.
+type Event struct {
+	ID         int64  `json:"id"`
+	CustomerID int64  `json:"customer_id"`
+	What       string `json:"what"`
+	Date       string `json:"date"` // YYYY-MM-DD, or --MM-DD for a yearly event without a year
+	Lunar      bool   `json:"lunar"`
+	Leap       bool   `json:"leap_month"`
+	Once       bool   `json:"once"`
+	CreatedAt  string `json:"created_at"`
+}
+
+// Validate checks an event before it is written.
+func (e *Event) Validate() error {
+	if strings.TrimSpace(e.What) == "" {
+		return Errorf(KindInvalid, "say what the event is")
+	}
+	if !utf8.ValidString(e.What) {
+		return Errorf(KindInvalid, "the event is not valid UTF-8 text")
+	}
+	b, err := ParseBirthday(e.Date, e.Lunar)
+	if err != nil {
+		return Errorf(KindInvalid, "event date: %v", strings.Replace(err.Error(), "birthday", "date", 1))
+	}
+	if e.Once && b.Year == 0 {
+		return Errorf(KindInvalid, "a one-off event needs its year: write YYYY-MM-DD")
+	}
+	if e.Leap && !e.Lunar {
+		return Errorf(KindInvalid, "a leap month is a lunar month (add --lunar)")
+	}
+	e.Date = b.String()
+	return nil
+}
+
+const eventCols = `id, customer_id, what, date, lunar, leap, once, created_at`
+
+func scanEvent(sc scanner) (Event, error) {
+	var e Event
+	err := sc.Scan(&e.ID, &e.CustomerID, &e.What, &e.Date, &e.Lunar, &e.Leap, &e.Once, &e.CreatedAt)
+	return e, err
+}
+
+// AddEvent records a dated event (keeping its id when given: undo).
+func (s *Store) AddEvent(ctx context.Context, e Event) (Event, error) {
+	if err := e.Validate(); err != nil {
+		return e, err
+	}
+	if e.CreatedAt == "" {
+		e.CreatedAt = s.stamp()
+	}
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `INSERT INTO events(id, customer_id, what, date, lunar, leap, once, created_at) VALUES (?,?,?,?,?,?,?,?)`,
+			nullID(e.ID), e.CustomerID, e.What, e.Date, e.Lunar, e.Leap, e.Once, e.CreatedAt)
+		if err != nil {
+			switch sqliteCode(err) {
+			case sqliteConstraintForeignKey:
+				return Errorf(KindNotFound, "no customer with id %d", e.CustomerID)
+			case sqliteConstraintPrimaryKey:
+				return Errorf(KindConflict, "event id %d is already used", e.ID)
+			}
+			return s.wrap("add event", err)
+		}
+		e.ID, err = r.LastInsertId()
+		return err
+	})
+	return e, err
+}
+
+// Events lists a customer's events (every customer's when id is 0), by date.
+func (s *Store) Events(ctx context.Context, customerID int64) ([]Event, error) {
+	if customerID == 0 {
+		return queryAll(ctx, s, "read events", scanEvent, `SELECT `+eventCols+` FROM events
+			WHERE customer_id IN (SELECT id FROM customers WHERE archived_at IS NULL) ORDER BY customer_id, id`)
+	}
+	return queryAll(ctx, s, "read events", scanEvent, `SELECT `+eventCols+` FROM events WHERE customer_id = ? ORDER BY id`, customerID)
+}
+
+// DeleteEvent removes an event and returns it as it was.
+func (s *Store) DeleteEvent(ctx context.Context, id int64) (Event, error) {
+	var e Event
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		e, err = scanEvent(tx.QueryRowContext(ctx, `DELETE FROM events WHERE id = ? RETURNING `+eventCols, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return Errorf(KindNotFound, "no event with id %d", id)
+		}
+		return s.wrap("delete event", err)
+	})
+	return e, err
+}
+
+// AgendaAction is an agenda item the rep snoozed or dismissed.
+type AgendaAction struct {
+	ID         int64  `json:"id"`
+	CustomerID int64  `json:"customer_id"`
+	Reason     string `json:"reason"`
+	Ref        int64  `json:"ref"`   // the follow-up, complaint, purchase or event it is about
+	Due        string `json:"due"`   // the due day of the item acted on
+	Until      string `json:"until"` // snoozed until this day; "" for a dismissal
+	Note       string `json:"note"`
+	CreatedAt  string `json:"created_at"`
+}
+
+// AddAgendaAction records a snooze or a dismissal.
+func (s *Store) AddAgendaAction(ctx context.Context, a AgendaAction) (AgendaAction, error) {
+	if _, err := parseDate(a.Due); err != nil {
+		return a, err
+	}
+	if a.Until != "" {
+		if _, err := parseDate(a.Until); err != nil {
+			return a, err
+		}
+	}
+	if !utf8.ValidString(a.Note) {
+		return a, Errorf(KindInvalid, "the note is not valid UTF-8 text")
+	}
+	a.CreatedAt = s.stamp()
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `INSERT INTO agenda_actions(customer_id, reason, ref, due, until, note, created_at) VALUES (?,?,?,?,?,?,?)`,
+			a.CustomerID, a.Reason, a.Ref, a.Due, a.Until, a.Note, a.CreatedAt)
+		if err != nil {
+			if sqliteCode(err) == sqliteConstraintForeignKey {
+				return Errorf(KindNotFound, "no customer with id %d", a.CustomerID)
+			}
+			return s.wrap("snooze", err)
+		}
+		a.ID, err = r.LastInsertId()
+		return err
+	})
+	return a, err
+}
+
+// DeleteAgendaAction takes a snooze or dismissal back.
+func (s *Store) DeleteAgendaAction(ctx context.Context, id int64) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM agenda_actions WHERE id = ?`, id)
+		if err != nil {
+			return s.wrap("undo snooze", err)
+		}
+		return expectOne(res, "snooze or dismissal", id)
+	})
+}
+
+// StatusCounts counts the current (not archived) customers by status.
+func (s *Store) StatusCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT status, count(*) FROM customers WHERE archived_at IS NULL GROUP BY status`)
+	if err != nil {
+		return nil, s.wrap("count customers", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, s.wrap("count customers", err)
+		}
+		out[st] = n
+	}
+	return out, s.wrap("count customers", rows.Err())
+}
