@@ -110,5 +110,36 @@ func (s *Service) Calendar(ctx context.Context, asOf time.Time) ([]Event, error)
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	// Dated events (anniversaries, 婚庆喜事), yearly ones every year of the window.
+	evs, err := s.st.Events(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	owners := make([]int64, len(evs))
+	for i, e := range evs {
+		owners[i] = e.CustomerID
+	}
+	if names, err = s.st.CustomersByID(ctx, owners); err != nil {
+		return nil, err
+	}
+	for _, e := range evs {
+		c := names[e.CustomerID]
+		ae, err := e.Agenda()
+		if err != nil || c.Status == "dropped" {
+			continue
+		}
+		for from := asOf; from.Before(until); {
+			d, ok := ae.Next(from)
+			if !ok || !d.Before(until) {
+				break
+			}
+			out = append(out, Event{UID: fmt.Sprintf("event-%d-%s@rolo", e.ID, d.Format("20060102")), Date: d,
+				CustomerID: c.ID, Summary: c.Name + " " + e.What})
+			from = d.AddDate(0, 0, 1)
+		}
+	}
+	return out, nil
 }

@@ -151,12 +151,9 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 		if !ok {
 			continue
 		}
-		b, err := ParseBirthday(e.Date, e.Lunar)
-		if err != nil {
-			continue
+		if ae, err := e.Agenda(); err == nil {
+			cs[i].Events = append(cs[i].Events, ae)
 		}
-		cs[i].Events = append(cs[i].Events, agenda.Event{ID: e.ID, What: e.What, Year: b.Year, Once: e.Once,
-			Date: agenda.Birthday{Month: b.Month, Day: b.Day, Lunar: e.Lunar, Leap: e.Leap}})
 	}
 	for _, a := range actions {
 		if i, ok := idx[a.CustomerID]; ok {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/rolo-crm/rolo/tiering/agenda"
 )
 
 // recordStatus adds a row to the status history.
@@ -115,6 +117,16 @@ func (e *Event) Validate() error {
 	}
 	e.Date = b.String()
 	return nil
+}
+
+// Agenda is the event as the agenda sees it.
+func (e Event) Agenda() (agenda.Event, error) {
+	b, err := ParseBirthday(e.Date, e.Lunar)
+	if err != nil {
+		return agenda.Event{}, err
+	}
+	return agenda.Event{ID: e.ID, What: e.What, Year: b.Year, Once: e.Once,
+		Date: agenda.Birthday{Month: b.Month, Day: b.Day, Lunar: e.Lunar, Leap: e.Leap}}, nil
 }
 
 const eventCols = `id, customer_id, what, date, lunar, leap, once, created_at`

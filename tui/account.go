@@ -47,6 +47,7 @@ const (
 	itemPurchase
 	itemPayment
 	itemContact
+	itemEvent
 )
 
 // recent is how many purchases and contacts the card shows until o.
@@ -169,6 +170,8 @@ func (s *accountScreen) key(msg tea.KeyMsg) tea.Cmd {
 		s.form = s.contactForm(nil, "call")
 	case key.Matches(msg, k.Follow):
 		s.form = s.followForm(nil)
+	case key.Matches(msg, k.Event):
+		s.form = s.eventForm()
 	case key.Matches(msg, k.Pay):
 		if len(d.Debts) == 0 {
 			return status(d.Customer.Name + " owes nothing")
@@ -192,6 +195,8 @@ func (s *accountScreen) key(msg tea.KeyMsg) tea.Cmd {
 			s.form = s.followForm(&d.FollowUps[it.idx])
 		case itemPayment:
 			return status("a payment cannot be edited: delete it (D) and record it again (p)")
+		case itemEvent:
+			return status("an event cannot be edited: delete it (D) and add it again (v)")
 		}
 	case key.Matches(msg, k.Delete):
 		return s.delete(it)
@@ -300,8 +305,15 @@ func (s *accountScreen) delete(it cardItem) tea.Cmd {
 				err := st.DeletePayment(ctx, p.ID)
 				return func(ctx context.Context) error { return st.RestorePayment(ctx, p) }, err
 			}))
+	case itemEvent:
+		e := d.Events[it.idx]
+		return ask(fmt.Sprintf("Delete the event %q (%s)?", firstWords(e.What, 30), e.Date), s.sh.write("event deleted",
+			func(ctx context.Context) (func(context.Context) error, error) {
+				was, err := st.DeleteEvent(ctx, e.ID)
+				return func(ctx context.Context) error { _, err := st.AddEvent(ctx, was); return err }, err
+			}))
 	}
-	return status("select a purchase, payment, contact or follow-up (↑/↓) to delete it; x on Accounts archives a customer")
+	return status("select a purchase, payment, contact, follow-up or event (↑/↓) to delete it; x on Accounts archives a customer")
 }
 
 // firstWords is s cut to n characters.
@@ -358,5 +370,5 @@ func (s *accountScreen) shortHelp() []key.Binding {
 func (s *accountScreen) fullHelp() [][]key.Binding {
 	k := s.sh.keys
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Back},
-		{k.Buy, k.Pay, k.Log, k.Follow, k.Edit, k.Delete, k.Done, k.Resolve, k.More, k.Undo}}
+		{k.Buy, k.Pay, k.Log, k.Follow, k.Event, k.Edit, k.Delete, k.Done, k.Resolve, k.More, k.Undo}}
 }

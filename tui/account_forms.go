@@ -318,3 +318,28 @@ func (s *accountScreen) profileForm() *form {
 	c := s.data.Customer
 	return customerForm(s.sh, "Edit "+clean(c.Name), &c)
 }
+
+// eventKinds are how an event repeats and which calendar its date is in.
+var eventKinds = []choice{{"yearly", "every year 每年"}, {"lunar", "every year, lunar date 农历"}, {"once", "once 一次"},
+	{"lunar-once", "once, lunar date 农历一次"}}
+
+// eventForm records a dated personal event: an anniversary, a child's
+// exam, 婚庆喜事.
+func (s *accountScreen) eventForm() *form {
+	return newForm(s.sh, "Add an event for "+clean(s.data.Customer.Name), []field{
+		{label: "What", placeholder: "wedding anniversary, 女儿高考, 公司周年"},
+		{label: "Date", placeholder: "2015-10-01, or 10-01 when the year does not matter"},
+		{label: "Repeats", value: "yearly", choices: eventKinds},
+	}, func(v []string) (tea.Cmd, error) {
+		e := store.Event{CustomerID: s.id, What: v[0], Date: v[1], Lunar: strings.HasPrefix(v[2], "lunar"),
+			Once: strings.HasSuffix(v[2], "once")}
+		if err := e.Validate(); err != nil {
+			return nil, err
+		}
+		st := s.sh.st
+		return s.sh.write("event added: "+e.What, func(ctx context.Context) (func(context.Context) error, error) {
+			added, err := st.AddEvent(ctx, e)
+			return func(ctx context.Context) error { _, err := st.DeleteEvent(ctx, added.ID); return err }, err
+		}), nil
+	})
+}

@@ -89,10 +89,14 @@ func (s *accountScreen) content() string {
 		emit(st.Dim.Render("notes ") + lipgloss.NewStyle().Width(max(10, s.w-6)).Render(render.CleanText(c.Notes)))
 	}
 	m, cash := d.Metrics, s.sh.money
-	value := fmt.Sprintf("revenue %s · profit %s · %d purchases", cash(m.Revenue), cash(m.Profit), m.Purchases)
-	if m.Uncosted > 0 && m.Uncosted < m.Revenue {
-		value += " (" + cash(m.Uncosted) + " without a cost)"
+	profit := cash(m.Profit)
+	switch {
+	case m.Uncosted > 0 && m.Uncosted >= m.Revenue:
+		profit = "unknown (no cost recorded)"
+	case m.Uncosted > 0:
+		profit += " (" + cash(m.Uncosted) + " without a cost)"
 	}
+	value := fmt.Sprintf("revenue %s · profit %s · %s", cash(m.Revenue), profit, render.Plural(m.Purchases, "purchase"))
 	if m.Outstanding > 0 {
 		value += " · owes " + cash(m.Outstanding)
 	}
@@ -112,7 +116,23 @@ func (s *accountScreen) content() string {
 		emit(wrap(st.Bold.Render("Lifetime ") + text))
 	}
 	tr := d.Treatment
-	emit(wrap(st.Bold.Render("Treatment ") + fmt.Sprintf("every %d days · %s · %s", tr.CadenceDays, tr.Service, tr.Action)))
+	if tr.CadenceDays > 0 {
+		emit(wrap(st.Bold.Render("Treatment ") + fmt.Sprintf("every %d days · %s · %s", tr.CadenceDays, tr.Service, tr.Action)))
+	} else {
+		emit(wrap(st.Bold.Render("Treatment ") + fmt.Sprintf("%s · %s", tr.Service, tr.Action)))
+	}
+	// One line per ranking method: its real tier changes, the last four.
+	for _, mv := range d.Movements {
+		var steps []string
+		for _, h := range mv.Steps[max(0, len(mv.Steps)-4):] {
+			steps = append(steps, h.Tier+" "+st.Dim.Render(h.Date))
+		}
+		text := strings.Join(steps, " → ")
+		if len(mv.Steps) == 1 {
+			text = mv.Steps[0].Tier + st.Dim.Render(" since "+mv.Steps[0].Date)
+		}
+		emit(wrap(st.Bold.Render("Movement ") + st.Dim.Render(string(mv.Method)+": ") + text))
+	}
 
 	emit("")
 	emit(st.Bold.Render("To do") + st.Dim.Render("  (d done · x resolve · f new follow-up)"))
@@ -125,6 +145,26 @@ func (s *accountScreen) content() string {
 	}
 	for i, k := range d.OpenComplaints {
 		item(itemComplaint, i, fmt.Sprintf("complaint  %s — %s", relDay(k.At, s.sh.today), clean(k.Summary)), true)
+	}
+	if len(d.Events) > 0 {
+		emit("")
+		emit(st.Bold.Render("Events") + st.Dim.Render("  (v add · D delete)"))
+		for i, e := range d.Events {
+			when := ""
+			if ae, err := e.Agenda(); err == nil {
+				if next, ok := ae.Next(s.sh.today); ok {
+					when = relDay(next.Format("2006-01-02"), s.sh.today)
+				}
+			}
+			date := e.Date
+			if e.Lunar {
+				date += " 农历"
+			}
+			if e.Once {
+				date += " once"
+			}
+			item(itemEvent, i, fmt.Sprintf("%-10s %s %s", when, clean(e.What), st.Dim.Render(date)), false)
+		}
 	}
 	if chart := monthChart(d.Monthly, s.sh.cur, st); chart != "" {
 		emit("")

@@ -153,3 +153,48 @@ func TestUndoAddAndArchive(t *testing.T) {
 		t.Errorf("still on the card of a customer who is gone")
 	}
 }
+
+// A dated event added on the card (v): lunar and yearly, shown on the card
+// with how far it is, deleted with D y and brought back with u.
+func TestEventOnTheCard(t *testing.T) {
+	st := sample(t)
+	ctx := context.Background()
+	m := start(t, st, 80, 24)
+	press(t, m, "enter")
+	id := m.account.id
+	press(t, m, "v")
+	typeText(t, m, "公司周年")
+	press(t, m, "tab")
+	typeText(t, m, "11-15")
+	press(t, m, "tab", "right") // every year, lunar date
+	press(t, m, "ctrl+s")
+	es, err := st.Events(ctx, id)
+	if err != nil || len(es) != 1 || es[0].What != "公司周年" || !es[0].Lunar || es[0].Once || es[0].Date != "--11-15" {
+		t.Fatalf("events = %+v, %v", es, err)
+	}
+	// Lunar 11-15 of 2026 is 2026-12-23: 31 days after 2026-11-22.
+	for m.account.selected().kind != itemEvent {
+		press(t, m, "down")
+	}
+	if v := m.View(); !strings.Contains(v, "in 31d") || !strings.Contains(v, "公司周年") {
+		t.Errorf("the card does not show the event and when:\n%s", v)
+	}
+	press(t, m, "D", "y")
+	if es, _ := st.Events(ctx, id); len(es) != 0 {
+		t.Fatalf("D y left %+v", es)
+	}
+	press(t, m, "u")
+	if es, _ := st.Events(ctx, id); len(es) != 1 || es[0].What != "公司周年" {
+		t.Errorf("undo did not bring the event back: %+v", es)
+	}
+	// A one-off event needs its year: the form says so and keeps what was typed.
+	press(t, m, "v")
+	typeText(t, m, "高考")
+	press(t, m, "tab")
+	typeText(t, m, "06-07")
+	press(t, m, "tab", "right", "right")
+	press(t, m, "ctrl+s")
+	if v := m.View(); !strings.Contains(v, "needs its year") || !strings.Contains(v, "高考") {
+		t.Errorf("a one-off event without a year:\n%s", v)
+	}
+}

@@ -15,7 +15,7 @@ type KeyMap struct {
 	Buy, Log, Follow, Edit, Done         key.Binding
 	Resolve, Snooze, Method, Indicator   key.Binding
 	Pay, Delete, Undo, Add, Archive      key.Binding
-	ShowArchived, More, Dismiss          key.Binding
+	ShowArchived, More, Dismiss, Event   key.Binding
 	Submit, Cancel, NextField, PrevField key.Binding
 }
 
@@ -77,6 +77,7 @@ func DefaultKeyMap() KeyMap {
 		ShowArchived: key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "archived")),
 		More:         key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "all purchases")),
 		Dismiss:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "dismiss")),
+		Event:        key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "add event")),
 		Method:       key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "method")),
 		Indicator:    key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "indicator")),
 		Submit:       key.NewBinding(key.WithKeys("ctrl+s", "enter"), key.WithHelp("enter", "save")),

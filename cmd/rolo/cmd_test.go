@@ -14,6 +14,9 @@ type testEnv struct {
 	t   *testing.T
 	db  string
 	env map[string]string
+	// live runs without --as-of, as a rep would today (still 2026-11-22):
+	// today's agenda moves the lifecycle on.
+	live bool
 }
 
 func newEnv(t *testing.T) *testEnv {
@@ -44,6 +47,9 @@ func (e *testEnv) exec(tty bool, stdin string, args ...string) (stdout, stderr s
 		IsTTY:  tty, InTTY: tty, Width: 100,
 	}
 	full := append([]string{"--db", e.db, "--as-of", "2026-11-22"}, args...)
+	if e.live {
+		full = append([]string{"--db", e.db}, args...)
+	}
 	code = run(full, a)
 	return out.String(), errb.String(), code
 }

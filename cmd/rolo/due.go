@@ -40,6 +40,8 @@ type dueRow struct {
 	Detail      string       `json:"detail"`
 	FollowUpID  int64        `json:"followup_id,omitempty"`
 	ComplaintID int64        `json:"complaint_id,omitempty"`
+	PurchaseID  int64        `json:"purchase_id,omitempty"` // the purchase a payment is owed for
+	EventID     int64        `json:"event_id,omitempty"`
 }
 
 type dueOptions struct {
@@ -52,18 +54,27 @@ func newDueCmd(a *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "due",
 		Short: "Who to contact today and why (exit 1 when something is overdue)",
-		Long: `The agenda: who to contact today and why, overdue first.
+		Long: `The agenda: who to contact today and why.
 
-A customer is on it when a follow-up is due; the tier's contact cadence has
-passed since the last contact or purchase (key 14 days, major 30, ordinary 90,
-small 180; rolo config cadence, or --cadence per customer); the expected next
-purchase has passed (recorded with rolo buy --next, else the customer's own
-median gap between purchases once they have three purchase days); a birthday,
-solar or lunar, is within 7 days; a festival (Spring Festival, Lantern, Dragon
-Boat, Mid-Autumn and rolo config festivals.solar) is within 7 days — key and
-major customers not yet greeted; a complaint is open (overdue after 2 days); a
-customer is slipping away (no purchase for twice their usual gap); a lapsed or
-lost customer is due a win-back contact.
+A customer is on it when a follow-up is due; a complaint is open (overdue
+after 2 days); a payment is past payment.terms; the tier's contact cadence
+has passed since the last contact or purchase (from the day they were added
+only when there is neither); a reorder is expected (rolo buy --next, else
+their own median gap once they have three purchase days); they are slipping
+away (no purchase for twice their usual gap, 60 days past a recorded expected
+date, or a low chance of still buying) — a contact pauses this for
+slipping.pause days; a lapsed or lost customer is due a win-back attempt
+(none for moved or closed; winback.attempts at growing intervals); a
+birthday, a dated event (rolo event) or a festival is within 7 days (a
+greeting, gift or visit logged near it clears it); a key customer is due
+the loyalty survey (survey.months). Dropped customers are never on it.
+
+Order: open complaints first (oldest first); then what is overdue, by tier
+(key, major, ordinary, small, prospects last), then by days overdue counting
+at most 60, most first; then what is due soon, by date, then tier.
+
+Today's agenda (without --as-of) also marks the active customers it finds
+slipping away as lapsed. rolo snooze and rolo dismiss act on any item.
 
 Exit status: 0 when nothing is overdue, 1 when something is — for cron and
 notification scripts, e.g.  rolo due >/dev/null || notify-send "rolo: overdue"`,
@@ -109,7 +120,8 @@ func runDue(cmd *cobra.Command, a *App, o dueOptions) error {
 
 func dueRowOf(it agenda.Item) dueRow {
 	return dueRow{Due: it.Due.Format(store.DateLayout), DaysOverdue: it.DaysOverdue, CustomerID: it.CustomerID, Name: it.Name,
-		Tier: it.Tier, Reason: string(it.Reason), Detail: it.Detail, FollowUpID: it.FollowUpID, ComplaintID: it.ComplaintID}
+		Tier: it.Tier, Reason: string(it.Reason), Detail: it.Detail, FollowUpID: it.FollowUpID, ComplaintID: it.ComplaintID,
+		PurchaseID: it.PurchaseID, EventID: it.EventID}
 }
 
 func (a *App) printDue(ag *insight.Agenda) error {

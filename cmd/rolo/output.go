@@ -201,6 +201,16 @@ func (a *App) date(iso string, today time.Time) string {
 
 func relDay(t, today time.Time) string { return render.RelDay(t, today) }
 
+// dayAndRel is a date with how far it is, when that says more: "2026-12-05
+// (in 3d)", "2027-10-01".
+func dayAndRel(t, today time.Time) string {
+	d, rel := t.Format(store.DateLayout), relDay(t, today)
+	if rel == d {
+		return d
+	}
+	return d + " (" + rel + ")"
+}
+
 func lipglossColor(hex string) lipgloss.Color { return lipgloss.Color(hex) }
 
 // moneyOf is a sum of amounts computed as a float (tier values) back in

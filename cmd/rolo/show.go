@@ -74,10 +74,18 @@ type cardJSON struct {
 	FollowUps      []store.FollowUp   `json:"followups"`
 	Surveys        []store.Survey     `json:"surveys"`
 	History        []store.TierChange `json:"tier_history"`
+	Movements      []movementJSON     `json:"movements"`
+	Events         []store.Event      `json:"events"`
 	OpenComplaints []store.Contact    `json:"open_complaints"`
 	Payments       []paymentJSON      `json:"payments"`
 	Debts          []debtJSON         `json:"debts"`
 	Lifetime       *cardLifetimeJSON  `json:"lifetime"`
+}
+
+// movementJSON is one ranking method's real tier changes, oldest first.
+type movementJSON struct {
+	Method tiering.Method     `json:"method"`
+	Steps  []store.TierChange `json:"steps"`
 }
 
 type debtJSON struct {
@@ -105,6 +113,14 @@ func (a *App) cardJSON(c *insight.Card) cardJSON {
 	for _, p := range c.Purchases {
 		out.Purchases = append(out.Purchases, a.purchaseJSON(p))
 	}
+	out.Movements = make([]movementJSON, len(c.Movements))
+	for i, m := range c.Movements {
+		out.Movements[i] = movementJSON{Method: m.Method, Steps: m.Steps}
+	}
+	out.Events = c.Events
+	if out.Events == nil {
+		out.Events = []store.Event{}
+	}
 	out.Payments = make([]paymentJSON, len(c.Payments))
 	for i, p := range c.Payments {
 		out.Payments[i] = a.paymentJSON(p)
@@ -119,6 +135,25 @@ func (a *App) cardJSON(c *insight.Card) cardJSON {
 			Margin: lt.Options.Margin}
 	}
 	return out
+}
+
+// eventDateText is an event's date as the rep wrote it: lunar, leap
+// month, yearly or once.
+func eventDateText(e store.Event) string {
+	s := e.Date
+	var notes []string
+	if e.Lunar {
+		notes = append(notes, "lunar")
+	}
+	if e.Leap {
+		notes = append(notes, "leap month")
+	}
+	if e.Once {
+		notes = append(notes, "once")
+	} else {
+		notes = append(notes, "yearly")
+	}
+	return s + " (" + strings.Join(notes, ", ") + ")"
 }
 
 func birthdayText(c store.Customer) string {
@@ -194,6 +229,9 @@ func (a *App) showPlain(p *insight.Card) error {
 	for _, x := range p.Payments {
 		t.add("payment", strconv.FormatInt(x.ID, 10), x.Date, a.money(x.Amount), strconv.FormatInt(x.PurchaseID, 10), x.Note)
 	}
+	for _, x := range p.Events {
+		t.add("event", strconv.FormatInt(x.ID, 10), x.Date, x.What, eventDateText(x))
+	}
 	return t.print()
 }
 
@@ -243,8 +281,15 @@ func (a *App) showCard(p *insight.Card, today time.Time) error {
 		}
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "%s  revenue %s · profit %s · outstanding %s · %d purchases on %d days",
-		bold.Render("Value"), a.money(m.Revenue), a.money(m.Profit), a.money(m.Outstanding), m.Purchases, m.PurchaseDays)
+	profit := a.money(m.Profit)
+	switch {
+	case m.Uncosted > 0 && m.Uncosted >= m.Revenue:
+		profit = "unknown (no cost recorded)"
+	case m.Uncosted > 0:
+		profit += fmt.Sprintf(" (%s of revenue without a cost)", a.money(m.Uncosted))
+	}
+	fmt.Fprintf(w, "%s  revenue %s · profit %s · outstanding %s · %s on %s",
+		bold.Render("Value"), a.money(m.Revenue), profit, a.money(m.Outstanding), plural(m.Purchases, "purchase"), plural(m.PurchaseDays, "day"))
 	if !m.Last.IsZero() {
 		fmt.Fprintf(w, " · last %s", relDay(m.Last, today))
 	}
@@ -262,12 +307,17 @@ func (a *App) showCard(p *insight.Card, today time.Time) error {
 		fmt.Fprintf(w, "%s  loyalty %.0f/100 (survey %s: satisfaction %d, initiative %d, repurchase %d, recommend %d, resistance %d)\n",
 			bold.Render("Loyalty"), m.Loyalty, s.Date, s.Satisfaction, s.Initiative, s.Repurchase, s.Recommend, s.Resistance)
 	}
-	if len(p.History) > 0 {
+	// One line per ranking method, its real changes only (the last four).
+	for _, mv := range p.Movements {
 		var moves []string
-		for _, h := range p.History {
+		for _, h := range mv.Steps {
 			moves = append(moves, h.Date+" "+h.Tier)
 		}
-		fmt.Fprintf(w, "%s  %s\n", bold.Render("Movement"), strings.Join(moves[max(0, len(moves)-4):], " → "))
+		text := strings.Join(moves[max(0, len(moves)-4):], " → ")
+		if len(mv.Steps) == 1 {
+			text = mv.Steps[0].Tier + " since " + mv.Steps[0].Date
+		}
+		fmt.Fprintf(w, "%s  %s: %s\n", bold.Render("Movement"), mv.Method, text)
 	}
 	section := func(name string, n int, print func() error) error {
 		if n == 0 {
@@ -280,6 +330,21 @@ func (a *App) showCard(p *insight.Card, today time.Time) error {
 		t := a.newTable(column{Name: "id", Right: true}, column{Name: "due"}, column{Name: "what"})
 		for _, f := range p.FollowUps {
 			t.add(strconv.FormatInt(f.ID, 10), a.date(f.Due, today), f.What)
+		}
+		return t.print()
+	}); err != nil {
+		return err
+	}
+	if err := section("Events", len(p.Events), func() error {
+		t := a.newTable(column{Name: "id", Right: true}, column{Name: "what"}, column{Name: "date"}, column{Name: "next"})
+		for _, e := range p.Events {
+			next := ""
+			if ae, err := e.Agenda(); err == nil {
+				if d, ok := ae.Next(today); ok {
+					next = relDay(d, today)
+				}
+			}
+			t.add(strconv.FormatInt(e.ID, 10), e.What, eventDateText(e), next)
 		}
 		return t.print()
 	}); err != nil {
