@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/store/transfer"
+	"github.com/rolo-crm/rolo/tiering/agenda"
 	"github.com/spf13/cobra"
 )
 
@@ -325,18 +328,107 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 	return cmd
 }
 
+// exportICS writes the calendar a rep's phone shows: the open follow-ups
+// and five years of birthdays (insight's Calendar) and every other reason
+// on today's agenda (insight's Agenda over the next 7 days, as rolo due
+// shows it) as all-day events. Whatever is overdue is placed on today, so
+// today's page of the calendar lists what rolo due lists.
 func exportICS(ctx context.Context, a *App, svc *insight.Service, w io.Writer, today time.Time) (int, error) {
-	evs, err := svc.Calendar(ctx, today)
+	cal, err := svc.Calendar(ctx, today)
 	if err != nil {
 		return 0, err
 	}
-	events := make([]transfer.Event, len(evs))
-	for i, e := range evs {
-		events[i] = transfer.Event{UID: e.UID, Date: e.Date, Summary: e.Summary}
+	ag, err := svc.Agenda(ctx, insight.AgendaQuery{AsOf: today, Days: 7})
+	if err != nil {
+		return 0, err
 	}
+	events := make([]transfer.Event, 0, len(cal)+len(ag.Items))
+	for _, e := range cal {
+		ev := transfer.Event{UID: e.UID, Date: e.Date, Summary: e.Summary, Category: "birthday"}
+		if strings.HasPrefix(e.UID, "followup-") {
+			ev.Category = "follow-up"
+		}
+		if e.Date.Before(today) {
+			// Only open follow-ups lie in the past: overdue, so today.
+			ev.Date = today
+			ev.Note = fmt.Sprintf("due %s, %d days overdue", e.Date.Format(store.DateLayout), int(today.Sub(e.Date).Hours()/24))
+		}
+		events = append(events, ev)
+	}
+	uids := make(map[string]bool, len(events))
+	for _, e := range events {
+		uids[e.UID] = true
+	}
+	for _, it := range ag.Items {
+		// Follow-ups and birthdays are in the calendar already, with the same dates.
+		if it.FollowUpID != 0 || it.Reason == agenda.BirthdayR {
+			continue
+		}
+		ev := transfer.Event{Date: it.Due, Category: string(it.Reason), Summary: reasonTitle(it.Reason) + ": " + it.Name}
+		if it.Detail != "" {
+			ev.Summary += " — " + it.Detail
+			if strings.HasPrefix(strings.ToLower(it.Detail), strings.ToLower(reasonTitle(it.Reason))) {
+				ev.Summary = it.Name + " — " + it.Detail // the detail names the reason already
+			}
+		}
+		if it.Tier != "" {
+			ev.Note = joinLines(ev.Note, "tier: "+string(it.Tier))
+		}
+		if it.Due.Before(today) {
+			ev.Date = today
+			ev.Note = joinLines(ev.Note, fmt.Sprintf("due %s, %d days overdue", it.Due.Format(store.DateLayout), it.DaysOverdue))
+		}
+		// Stable per occurrence: the reason, the customer and the day it fell due.
+		ev.UID = fmt.Sprintf("%s-%d-%s@rolo", it.Reason, it.CustomerID, it.Due.Format("20060102"))
+		if it.ComplaintID != 0 {
+			ev.UID = fmt.Sprintf("complaint-%d@rolo", it.ComplaintID)
+		}
+		if uids[ev.UID] {
+			// Two festivals on one day: the detail tells them apart.
+			h := fnv.New32a()
+			h.Write([]byte(it.Detail))
+			ev.UID = strings.TrimSuffix(ev.UID, "@rolo") + fmt.Sprintf("-%08x@rolo", h.Sum32())
+		}
+		for base, n := ev.UID, 2; uids[ev.UID]; n++ {
+			ev.UID = strings.TrimSuffix(base, "@rolo") + fmt.Sprintf("-%d@rolo", n)
+		}
+		uids[ev.UID] = true
+		events = append(events, ev)
+	}
+	sort.SliceStable(events, func(i, j int) bool { return events[i].Date.Before(events[j].Date) })
 	stamp := a.Now()
 	if a.AsOf != "" {
 		stamp = today
 	}
 	return len(events), transfer.WriteICS(w, events, stamp)
+}
+
+// reasonTitle names an agenda reason in a calendar entry's title.
+func reasonTitle(r agenda.Reason) string {
+	switch r {
+	case agenda.FollowUp:
+		return "Follow up"
+	case agenda.Complaint:
+		return "Complaint"
+	case agenda.Cadence:
+		return "Keep in touch"
+	case agenda.Reorder:
+		return "Reorder due"
+	case agenda.Slipping:
+		return "Slipping away"
+	case agenda.WinBack:
+		return "Win back"
+	case agenda.BirthdayR:
+		return "Birthday"
+	case agenda.FestivalR:
+		return "Festival greeting"
+	}
+	return string(r)
+}
+
+func joinLines(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "\n" + b
 }
