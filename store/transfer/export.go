@@ -8,7 +8,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/store"
@@ -302,58 +301,4 @@ func exportRows[T any](w io.Writer, all []col[T], o ExportOptions, each func(emi
 		return tw.Rows(), err
 	}
 	return tw.Rows(), tw.Close()
-}
-
-// parseDay accepts 2026-03-01, 2026/3/1, 2026.3.1, 20260301 and 2026年3月1日.
-var daySeparators = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-")
-
-// isISODay reports whether s is a valid YYYY-MM-DD date from 1900 to 2200.
-func isISODay(s string) bool {
-	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
-		return false
-	}
-	for i := 0; i < 10; i++ {
-		if i != 4 && i != 7 && (s[i] < '0' || s[i] > '9') {
-			return false
-		}
-	}
-	t, err := time.Parse(store.DateLayout, s)
-	return err == nil && t.Year() >= 1900 && t.Year() <= 2200
-}
-
-func parseDay(v string) (string, error) {
-	in := strings.TrimSpace(v)
-	if isISODay(in) {
-		return in, nil // the usual case, a million times in a large import
-	}
-	if len(in) == 8 && strings.Trim(in, "0123456789") == "" {
-		in = in[:4] + "-" + in[4:6] + "-" + in[6:]
-	}
-	in = daySeparators.Replace(in)
-	parts := strings.Split(in, "-")
-	if len(parts) == 3 {
-		y, e1 := strconv.Atoi(parts[0])
-		m, e2 := strconv.Atoi(parts[1])
-		d, e3 := strconv.Atoi(parts[2])
-		if e1 == nil && e2 == nil && e3 == nil && y >= 1900 && y <= 2200 {
-			t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-			if t.Year() == y && int(t.Month()) == m && t.Day() == d {
-				return t.Format(store.DateLayout), nil
-			}
-		}
-	}
-	return "", fmt.Errorf("expected a date such as 2026-03-01, got %q", v)
-}
-
-// parseStamp accepts an RFC 3339 timestamp (kept as written) or a date
-// (taken as midday UTC).
-func parseStamp(v string) (string, error) {
-	in := strings.TrimSpace(v)
-	if _, err := time.Parse(time.RFC3339, in); err == nil {
-		return in, nil
-	}
-	if d, err := parseDay(in); err == nil {
-		return d + "T12:00:00Z", nil
-	}
-	return "", fmt.Errorf("expected a time such as 2026-03-01T09:30:00Z or a date, got %q", v)
 }

@@ -192,11 +192,9 @@ var customerCols = []col[store.Customer]{
 			c.ArchivedAt = nil
 			return nil
 		}
-		if _, err := parseStamp(v); err != nil {
-			return err
-		}
-		setOptStr(&c.ArchivedAt, v)
-		return nil
+		t, err := parseStamp(v)
+		setOptStr(&c.ArchivedAt, t)
+		return err
 	}},
 }
 
@@ -223,11 +221,9 @@ func setStamp(dst *string, v string) error {
 		*dst = ""
 		return nil
 	}
-	if _, err := parseStamp(v); err != nil {
-		return err
-	}
-	*dst = v
-	return nil
+	t, err := parseStamp(v)
+	*dst = t
+	return err
 }
 
 // setBirthday accepts YYYY-MM-DD, --MM-DD, MM-DD, 1980/5/3, 1980年5月3日,
@@ -242,6 +238,11 @@ func setBirthday(c *store.Customer, v string) error {
 		if strings.HasPrefix(strings.ToLower(v), p) {
 			v = strings.TrimSpace(v[len(p):])
 			c.BirthdayLunar = true
+		}
+	}
+	if !strings.HasPrefix(v, "--") {
+		if d, err := parseDay(v); err == nil {
+			v = d // 1980/8/15, 1980年8月15日, a spreadsheet's 1980/08/15 00:00:00
 		}
 	}
 	v = strings.NewReplacer("年", "-", "月", "-", "日", "").Replace(v)
