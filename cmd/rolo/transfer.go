@@ -29,14 +29,20 @@ func newExportCmd(a *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "export KIND",
 		Short: "Export customers, purchases, contacts, followups, tiers or the agenda",
-		Long: `Export one kind of record as CSV (default), JSON, NDJSON — or customers as vCard
-(--format vcard, vcard3) and the agenda as iCalendar (--format ics).
+		Long: `Export one kind of record as CSV (default), JSON, NDJSON or an xlsx workbook —
+or customers as vCard (--format vcard, vcard3) and the agenda as iCalendar
+(--format ics: follow-ups, birthdays and every other reason of rolo due).
+
+For Excel and WPS take xlsx: cells are typed (text stays text, so 000123 and
+07551234567 keep their zeros; amounts are numbers; dates are dates) and are
+values, never formulas. For scripts take CSV, JSON or NDJSON.
 
 CSV is RFC 4180, UTF-8, with a header row; --bom adds a byte order mark for
 Excel. Amounts are decimal strings in the notebook currency. Text cells that
 begin with = + - @, a tab or a carriage return get a leading apostrophe so a
 spreadsheet cannot run them as formulas; numbers are never altered, and
-rolo import removes the apostrophe again. --raw writes exact values.
+rolo import removes the apostrophe again. --raw writes exact values (import
+such a file with rolo import --raw).
 
 Columns:
   customers  ` + strings.Join(transfer.FieldNames("customers"), ",") + `
@@ -77,6 +83,12 @@ Columns:
 			if a.JSON && o.Format == "" {
 				o.Format = "json"
 			}
+			if o.Format == "xlsx" && (out == "" || out == "-") && a.IsTTY {
+				return usageErrorf("an xlsx workbook is a binary file: write it with -o FILE.xlsx")
+			}
+			if o.Sheet == "" {
+				o.Sheet = kind
+			}
 			svc, err := a.Service(ctx)
 			if err != nil {
 				return err
@@ -109,7 +121,7 @@ Columns:
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&o.Format, "format", "", "csv, json, ndjson; vcard or vcard3 for customers; ics for the agenda")
+	fs.StringVar(&o.Format, "format", "", "csv, json, ndjson, xlsx; vcard or vcard3 for customers; ics for the agenda")
 	fs.StringVarP(&out, "output", "o", "", "write to FILE instead of standard output (written whole or not at all)")
 	fs.BoolVar(&o.BOM, "bom", false, "start CSV with a UTF-8 byte order mark (for Excel)")
 	fs.BoolVar(&o.Raw, "raw", false, "write text cells exactly, without formula protection")
@@ -241,7 +253,9 @@ func newImportCmd(a *App) *cobra.Command {
 		Short: "Import customers, purchases or contacts from CSV, JSON, NDJSON or vCard (all or nothing)",
 		Long: `Import customers, purchases or contacts. FILE may be - for standard input.
 
-The format follows the file name (.csv, .json, .ndjson/.jsonl, .vcf) or --format.
+The format follows the file name (.csv, .json, .ndjson/.jsonl, .xlsx, .vcf) or
+--format. An xlsx workbook is read from the sheet named after KIND, else its
+first sheet.
 CSV needs a header row; columns are matched by name in English or Chinese
 (姓名 name, 电话/手机 phone, 公司 company, 生日 birthday, 金额 amount, 日期 date,
 商品 item, 数量 quantity, 备注 notes ...) and --map 'column=field' names the
@@ -281,6 +295,8 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 					o.Format = "ndjson"
 				case ".vcf", ".vcard":
 					o.Format = "vcard"
+				case ".xlsx":
+					o.Format = "xlsx"
 				default:
 					o.Format = "csv"
 				}
@@ -323,7 +339,7 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 	fs.BoolVar(&o.DryRun, "dry-run", false, "check the file and report, without writing")
 	fs.StringVar(&o.UpsertBy, "upsert-by", "", "update customers that match by external_id, phone or email")
 	fs.StringVar(&mapping, "map", "", "name columns: 'file column=field,...' ('column=-' skips it)")
-	fs.StringVar(&o.Format, "format", "", "csv, json, ndjson or vcard (default: from the file name)")
+	fs.StringVar(&o.Format, "format", "", "csv, json, ndjson, xlsx or vcard (default: from the file name)")
 	fs.BoolVar(&o.AllowDuplicates, "allow-duplicates", false, "add customers even when their phone or email is already in the notebook")
 	return cmd
 }

@@ -14,11 +14,11 @@ import (
 )
 
 // Formats every table export supports.
-var Formats = []string{"csv", "json", "ndjson"}
+var Formats = []string{"csv", "json", "ndjson", "xlsx"}
 
 // ExportOptions shape an export.
 type ExportOptions struct {
-	Format string   // csv (default), json or ndjson
+	Format string   // csv (default), json, ndjson or xlsx
 	BOM    bool     // start CSV with a UTF-8 byte order mark (for Excel)
 	Raw    bool     // do not neutralise spreadsheet formulas
 	Since  string   // only rows on or after this date
@@ -26,6 +26,8 @@ type ExportOptions struct {
 	// Currency writes Money columns (given in minor units); Export sets it
 	// from the notebook.
 	Currency money.Currency
+	Sheet    string           // xlsx: the sheet's name (Export uses the kind)
+	Warn     func(msg string) // told what a format could not hold (xlsx: control characters); may be nil
 }
 
 // Column describes one output column for TableWriter.
@@ -58,6 +60,7 @@ type TableWriter struct {
 	csv    *csvWriter
 	text   []bool
 	bw     *bufio.Writer
+	xl     *xlsxTable
 	n      int
 }
 
@@ -85,6 +88,11 @@ func NewTableWriter(w io.Writer, cols []Column, o ExportOptions) (*TableWriter, 
 			names[i] = c.Name
 		}
 		if err := t.csv.Write(names, make([]bool, len(cols))); err != nil {
+			return nil, err
+		}
+	case "xlsx":
+		var err error
+		if t.xl, err = newXLSXTable(w, cols, t.cur, o.Sheet); err != nil {
 			return nil, err
 		}
 	case "json", "ndjson":
@@ -115,6 +123,9 @@ func (t *TableWriter) Write(values []string) error {
 	values = t.buf
 	if t.csv != nil {
 		return t.csv.Write(values, t.text)
+	}
+	if t.xl != nil {
+		return t.xl.write(values)
 	}
 	if t.format == "json" {
 		if t.n > 1 {
@@ -152,6 +163,9 @@ func (t *TableWriter) Write(values []string) error {
 func (t *TableWriter) Close() error {
 	if t.csv != nil {
 		return t.csv.Flush()
+	}
+	if t.xl != nil {
+		return t.xl.close()
 	}
 	if t.format == "json" {
 		if t.n > 0 {
@@ -249,6 +263,9 @@ var ExportKinds = []string{"customers", "purchases", "contacts", "followups"}
 // Export streams one kind of entity to w and returns how many rows it wrote.
 func Export(ctx context.Context, st *store.Store, kind string, w io.Writer, o ExportOptions) (int, error) {
 	o.Currency = st.Currency()
+	if o.Sheet == "" {
+		o.Sheet = kind
+	}
 	if o.Since != "" {
 		if _, err := store.ParseDate(o.Since); err != nil {
 			return 0, fmt.Errorf("--since: %w", err)

@@ -21,7 +21,7 @@ var ImportKinds = []string{"customers", "purchases", "contacts"}
 
 // ImportOptions shape an import.
 type ImportOptions struct {
-	Format          string            // csv (default), json, ndjson or vcard
+	Format          string            // csv (default), json, ndjson, xlsx or vcard
 	Name            string            // the file name, for messages
 	DryRun          bool              // validate only
 	UpsertBy        string            // "", external_id, phone or email: update matching customers
@@ -116,6 +116,7 @@ type source struct {
 	recs   []rawRecord
 	unit   string
 	csv    bool // text was read from CSV: undo formula neutralising
+	xlsx   bool // values are a workbook's cells: date serials, 1E-2 numbers
 	stream func() (rawRecord, error)
 }
 
@@ -367,6 +368,14 @@ func parseRow[T any](src *source, plan []planned[T], pr *problems, post func(*T,
 		if src.csv && c.kind == kText {
 			v = Unneutralise(v)
 		}
+		if src.xlsx {
+			switch c.kind {
+			case kDate:
+				v = fromSerial(v)
+			case kMoney, kFloat, kInt:
+				v = plainNumber(v)
+			}
+		}
 		if err := validText(v); err != nil {
 			pr.add(Problem{Line: rr.line, Col: rr.cols[i], Field: c.name, Reason: err.Error()})
 			bad = true
@@ -449,13 +458,15 @@ func Import(ctx context.Context, st *store.Store, kind string, r io.Reader, o Im
 		src, err = readJSON(r, false)
 	case "ndjson":
 		src, err = readJSON(r, true)
+	case "xlsx":
+		src, err = readXLSX(r, kind)
 	case "vcard", "vcf":
 		if kind != "customers" {
 			return rep, store.Errorf(store.KindInvalid, "vCard files hold customers; use rolo import customers")
 		}
 		src, err = readVCard(r)
 	default:
-		return rep, store.Errorf(store.KindInvalid, "unknown format %q; use csv, json, ndjson or vcard", o.Format)
+		return rep, store.Errorf(store.KindInvalid, "unknown format %q; use csv, json, ndjson, xlsx or vcard", o.Format)
 	}
 	if err != nil {
 		var se *csvSyntaxError
