@@ -341,6 +341,7 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 	fs.StringVar(&mapping, "map", "", "name columns: 'file column=field,...' ('column=-' skips it)")
 	fs.StringVar(&o.Format, "format", "", "csv, json, ndjson, xlsx or vcard (default: from the file name)")
 	fs.BoolVar(&o.AllowDuplicates, "allow-duplicates", false, "add customers even when their phone or email is already in the notebook")
+	fs.BoolVar(&o.Raw, "raw", false, "the CSV was exported with --raw: take text cells exactly (a leading ' is data)")
 	return cmd
 }
 

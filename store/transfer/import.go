@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -27,6 +28,7 @@ type ImportOptions struct {
 	UpsertBy        string            // "", external_id, phone or email: update matching customers
 	Map             map[string]string // header → field ("-" skips the column)
 	AllowDuplicates bool              // import customers that look like existing ones
+	Raw             bool              // CSV written with --raw: take text cells exactly (no apostrophe removed)
 	MaxErrors       int               // problems listed before giving up (default 20)
 }
 
@@ -314,6 +316,9 @@ func readJSON(r io.Reader, ndjson bool) (*source, error) {
 		line := 0
 		for sc.Scan() {
 			line++
+			if e := jsonTextError(sc.Bytes(), line); e != nil {
+				return nil, e
+			}
 			text := strings.TrimSpace(sc.Text())
 			if text == "" {
 				continue
@@ -330,7 +335,14 @@ func readJSON(r io.Reader, ndjson bool) (*source, error) {
 		}
 		return src, sc.Err()
 	}
-	dec := json.NewDecoder(r)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if e := jsonTextError(data, 1); e != nil {
+		return nil, e
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var arr []map[string]any
 	if err := dec.Decode(&arr); err != nil {
@@ -428,6 +440,21 @@ func cleanErr(err error) string {
 	return strings.Replace(err.Error(), store.ErrInvalid.Error()+": ", "", 1)
 }
 
+// readError reports a file that could not be read: a problem at a place
+// in it (a CSV, vCard or JSON syntax error, invalid UTF-8) as an
+// ImportError, anything else as invalid input.
+func readError(name string, err error) error {
+	var se *csvSyntaxError
+	if errors.As(err, &se) {
+		return &ImportError{File: name, Unit: "line", Problems: []Problem{{Line: se.Line, Col: se.Col, Reason: se.Msg}}}
+	}
+	var le *lineError
+	if errors.As(err, &le) {
+		return &ImportError{File: name, Unit: "line", Problems: []Problem{{Line: le.Line, Col: le.Col, Reason: le.Msg}}}
+	}
+	return store.Errorf(store.KindInvalid, "%s: %v", name, err)
+}
+
 // Import reads one kind of entity from r and writes it in one transaction.
 // Any problem means nothing is written; the error lists the problems.
 func Import(ctx context.Context, st *store.Store, kind string, r io.Reader, o ImportOptions) (Report, error) {
@@ -469,11 +496,10 @@ func Import(ctx context.Context, st *store.Store, kind string, r io.Reader, o Im
 		return rep, store.Errorf(store.KindInvalid, "unknown format %q; use csv, json, ndjson, xlsx or vcard", o.Format)
 	}
 	if err != nil {
-		var se *csvSyntaxError
-		if errors.As(err, &se) {
-			return rep, &ImportError{File: o.Name, Unit: "line", Problems: []Problem{{Line: se.Line, Col: se.Col, Reason: se.Msg}}}
-		}
-		return rep, store.Errorf(store.KindInvalid, "%s: %v", o.Name, err)
+		return rep, readError(o.Name, err)
+	}
+	if o.Raw {
+		src.csv = false // the file was written with --raw: text cells are exact
 	}
 	src.cur = st.Currency()
 	rep.Rows = len(src.recs)

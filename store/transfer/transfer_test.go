@@ -118,7 +118,7 @@ func naughty(t testing.TB) []string {
 		"\x01\x1f\x7f", "\u0085\u009b\u009d", "\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\", "\x1b]52;c;aGk=\x07",
 		"\x1b[2J\x1b[H", strings.Repeat("长", 5000), "\ufeffbom", " leading space", "trailing space ", "'quoted'", `"dq"`,
 		"=cmd|' /C calc'!A0", "+86 138 0013 8000", "-2", "@SUM(1)", "王小明", "👩\u200d💻", "\u202eevil", ",", ";", "\\",
-		"_x0041_", "_x001B_", "_x005F_x0001_", "a_x001b_\x1b", "\ufffe\uffff", "%2C%5C", `\n`, "00123", "07551234567")
+		"'=x", "''=x", "'+86 138", "'", "'-", "_x0041_", "_x001B_", "_x005F_x0001_", "a_x001b_\x1b", "\ufffe\uffff", "%2C%5C", `\n`, "00123", "07551234567")
 	return list
 }
 
@@ -246,7 +246,8 @@ func TestRoundTrip(t *testing.T) {
 					t.Fatal(err)
 				}
 				// The corpus repeats phones and emails on purpose: the notebook allows that.
-				if _, err := Import(ctx, dst, kind, &buf, ImportOptions{Format: format.o.Format, Name: kind, AllowDuplicates: true}); err != nil {
+				// A --raw file is imported with --raw; a safe one without.
+				if _, err := Import(ctx, dst, kind, &buf, ImportOptions{Format: format.o.Format, Name: kind, AllowDuplicates: true, Raw: format.o.Raw}); err != nil {
 					t.Fatalf("import %s: %v", kind, err)
 				}
 			}
