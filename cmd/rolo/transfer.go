@@ -21,14 +21,15 @@ import (
 	"github.com/spf13/cobra"
 )
 
-var exportKinds = []string{"customers", "purchases", "contacts", "followups", "tiers", "agenda"}
+// exportKinds are the notebook's kinds, the reports, and all of it.
+var exportKinds = append(append([]string{}, transfer.ExportKinds...), "tiers", "agenda", "all")
 
 func newExportCmd(a *App) *cobra.Command {
 	var o transfer.ExportOptions
 	var out, fields, since string
 	cmd := &cobra.Command{
 		Use:   "export KIND",
-		Short: "Export customers, purchases, contacts, followups, tiers or the agenda",
+		Short: "Export customers, purchases, contacts, followups, surveys, tiers, the agenda, or all of the notebook",
 		Long: `Export one kind of record as CSV (default), JSON, NDJSON or an xlsx workbook —
 or customers as vCard (--format vcard, vcard3) and the agenda as iCalendar
 (--format ics: follow-ups, birthdays and every other reason of rolo due).
@@ -44,14 +45,21 @@ spreadsheet cannot run them as formulas; numbers are never altered, and
 rolo import removes the apostrophe again. --raw writes exact values (import
 such a file with rolo import --raw).
 
+rolo export all -o FILE.json writes the whole notebook — every customer,
+purchase, contact, follow-up and survey with its id — as one JSON document
+that rolo import all restores into an empty notebook.
+
 Columns:
   customers  ` + strings.Join(transfer.FieldNames("customers"), ",") + `
   purchases  ` + strings.Join(transfer.FieldNames("purchases"), ",") + `
   contacts   ` + strings.Join(transfer.FieldNames("contacts"), ",") + `
   followups  ` + strings.Join(transfer.FieldNames("followups"), ",") + `
+  surveys    ` + strings.Join(transfer.FieldNames("surveys"), ",") + `
   tiers      ` + strings.Join(tierExportNames(), ",") + `
   agenda     ` + strings.Join(agendaExportNames(), ","),
 		Example: `  rolo export purchases --format csv -o purchases.csv
+  rolo export customers --format xlsx -o 客户.xlsx
+  rolo export all -o notebook.json
   rolo export customers --format vcard -o contacts.vcf
   rolo export agenda --format ics -o rolo.ics
   rolo export customers --fields name,phone,birthday --bom -o 生日.csv`,
@@ -97,6 +105,11 @@ Columns:
 			o.Currency = st.Currency()
 			return writeOutput(a, out, func(w io.Writer) (int, error) {
 				switch {
+				case kind == "all":
+					if o.Format != "" && o.Format != "json" || len(o.Fields) > 0 || o.Since != "" {
+						return 0, usageErrorf("rolo export all writes the whole notebook as JSON: no --format, --fields or --since")
+					}
+					return transfer.ExportAll(ctx, st, w, a.Now())
 				case o.Format == "vcard" || o.Format == "vcard3" || o.Format == "vcf":
 					if kind != "customers" {
 						return 0, usageErrorf("vCard holds customers: rolo export customers --format vcard")
@@ -250,19 +263,25 @@ func newImportCmd(a *App) *cobra.Command {
 	var mapping string
 	cmd := &cobra.Command{
 		Use:   "import KIND FILE",
-		Short: "Import customers, purchases or contacts from CSV, JSON, NDJSON or vCard (all or nothing)",
-		Long: `Import customers, purchases or contacts. FILE may be - for standard input.
+		Short: "Import customers, purchases, contacts, follow-ups or surveys (all or nothing), or restore a whole notebook",
+		Long: `Import customers, purchases, contacts, followups or surveys from CSV, JSON,
+NDJSON, xlsx or vCard (customers). FILE may be - for standard input.
+
+rolo import all FILE.json restores a file written by rolo export all into an
+empty notebook — every row with its id, the notebook currency — in one
+transaction; a notebook that already holds customers is refused.
 
 The format follows the file name (.csv, .json, .ndjson/.jsonl, .xlsx, .vcf) or
 --format. An xlsx workbook is read from the sheet named after KIND, else its
 first sheet.
+
 CSV needs a header row; columns are matched by name in English or Chinese
 (姓名 name, 电话/手机 phone, 公司 company, 生日 birthday, 金额 amount, 日期 date,
 商品 item, 数量 quantity, 备注 notes ...) and --map 'column=field' names the
 rest (--map 'column=-' skips one). A byte order mark is fine.
 
-Purchases and contacts name their customer by customer_id, customer_external_id,
-customer_phone or an exact customer_name.
+Purchases, contacts, follow-ups and surveys name their customer by
+customer_id, customer_external_id, customer_phone or an exact customer_name.
 
 The whole file is checked first: any bad row is an error naming the line,
 column, value and what was expected, every problem is listed (up to 20), and
@@ -273,7 +292,7 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
   rolo import customers phone.vcf
   rolo import purchases orders.csv --map 'Order total=amount,Client=customer_name'
   rolo import customers crm.csv --upsert-by phone`,
-		Args: exactArgs(2, "a KIND (customers, purchases, contacts) and a FILE"),
+		Args: exactArgs(2, "a KIND ("+strings.Join(transfer.ImportKinds, ", ")+", all) and a FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			kind, path := args[0], args[1]
@@ -316,7 +335,15 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 			if err != nil {
 				return err
 			}
-			rep, err := transfer.Import(ctx, st, kind, r, o)
+			if kind == "all" && (o.UpsertBy != "" || o.Map != nil || o.AllowDuplicates) {
+				return usageErrorf("rolo import all restores a notebook file as it is: no --upsert-by, --map or --allow-duplicates")
+			}
+			var rep transfer.Report
+			if kind == "all" {
+				rep, err = transfer.ImportAll(ctx, st, r, o)
+			} else {
+				rep, err = transfer.Import(ctx, st, kind, r, o)
+			}
 			if err != nil {
 				return err
 			}
@@ -328,6 +355,13 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 				verb = "Checked: would import"
 			}
 			msg := fmt.Sprintf("%s %d %s", verb, rep.Inserted, kind)
+			if kind == "all" {
+				var parts []string
+				for _, k := range transfer.ImportKinds {
+					parts = append(parts, fmt.Sprintf("%d %s", rep.Counts[k], k))
+				}
+				msg = verb + " " + strings.Join(parts, ", ")
+			}
 			if rep.Updated > 0 {
 				msg += fmt.Sprintf(" and update %d", rep.Updated)
 			}

@@ -230,35 +230,14 @@ func columnsOf[T any](cs []col[T]) []Column {
 
 // FieldNames lists the columns of an entity kind, for help and errors.
 func FieldNames(kind string) []string {
-	var names []string
-	add := func(n string) { names = append(names, n) }
-	switch kind {
-	case "customers":
-		for _, c := range customerCols {
-			add(c.name)
-		}
-	case "purchases":
-		for _, c := range purchaseCols {
-			if c.get != nil {
-				add(c.name)
-			}
-		}
-	case "contacts":
-		for _, c := range contactCols {
-			if c.get != nil {
-				add(c.name)
-			}
-		}
-	case "followups":
-		for _, c := range followUpCols {
-			add(c.name)
-		}
+	if k := findKind(kind); k != nil {
+		return k.fields
 	}
-	return names
+	return nil
 }
 
 // ExportKinds are the entities Export writes.
-var ExportKinds = []string{"customers", "purchases", "contacts", "followups"}
+var ExportKinds = kindNames()
 
 // Export streams one kind of entity to w and returns how many rows it wrote.
 func Export(ctx context.Context, st *store.Store, kind string, w io.Writer, o ExportOptions) (int, error) {
@@ -271,31 +250,11 @@ func Export(ctx context.Context, st *store.Store, kind string, w io.Writer, o Ex
 			return 0, fmt.Errorf("--since: %w", err)
 		}
 	}
-	switch kind {
-	case "customers":
-		return exportRows(w, customerCols, o, func(emit func(*store.Customer) error) error {
-			return st.EachCustomer(ctx, o.Since, func(c store.Customer) error { return emit(&c) })
-		})
-	case "purchases":
-		return exportRows(w, purchaseCols, o, func(emit func(*purchaseRow) error) error {
-			return st.EachPurchase(ctx, o.Since, func(p store.Purchase, c store.CustomerRef) error {
-				return emit(&purchaseRow{Purchase: p, Ref: c})
-			})
-		})
-	case "contacts":
-		return exportRows(w, contactCols, o, func(emit func(*contactRow) error) error {
-			return st.EachContact(ctx, o.Since, func(k store.Contact, c store.CustomerRef) error {
-				return emit(&contactRow{Contact: k, Ref: c})
-			})
-		})
-	case "followups":
-		return exportRows(w, followUpCols, o, func(emit func(*followUpRow) error) error {
-			return st.EachFollowUp(ctx, o.Since, func(f store.FollowUp, c store.CustomerRef) error {
-				return emit(&followUpRow{FollowUp: f, Ref: c})
-			})
-		})
+	k := findKind(kind)
+	if k == nil {
+		return 0, store.Errorf(store.KindInvalid, "cannot export %q; use %s", kind, strings.Join(ExportKinds, ", "))
 	}
-	return 0, store.Errorf(store.KindInvalid, "cannot export %q; use %s", kind, strings.Join(ExportKinds, ", "))
+	return k.export(ctx, st, w, o)
 }
 
 func exportRows[T any](w io.Writer, all []col[T], o ExportOptions, each func(emit func(*T) error) error) (int, error) {

@@ -411,24 +411,6 @@ func purchaseRefCol[T any](name string, ref func(*T) *store.CustomerRef) col[T] 
 	}}
 }
 
-// followUpRow is a follow-up with its customer.
-type followUpRow struct {
-	store.FollowUp
-	Ref store.CustomerRef
-}
-
-var followUpCols = []col[followUpRow]{
-	{"id", nil, kInt, func(f *followUpRow) string { return strconv.FormatInt(f.ID, 10) }, nil},
-	{"customer_id", nil, kInt, func(f *followUpRow) string { return strconv.FormatInt(f.Ref.ID, 10) }, nil},
-	{"customer_external_id", nil, kText, func(f *followUpRow) string { return f.Ref.ExternalID }, nil},
-	{"customer_name", nil, kText, func(f *followUpRow) string { return f.Ref.Name }, nil},
-	{"due", nil, kDate, func(f *followUpRow) string { return f.Due }, nil},
-	{"what", nil, kText, func(f *followUpRow) string { return f.What }, nil},
-	{"source", nil, kText, func(f *followUpRow) string { return f.Source }, nil},
-	{"done_at", nil, kDate, func(f *followUpRow) string { return optStr(f.DoneAt) }, nil},
-	{"created_at", nil, kDate, func(f *followUpRow) string { return f.CreatedAt }, nil},
-}
-
 // validText rejects invalid UTF-8 so exports stay byte-exact.
 func validText(v string) error {
 	if !utf8.ValidString(v) {
