@@ -10,10 +10,12 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/rolo-crm/rolo/internal/thirdparty"
 	"github.com/rolo-crm/rolo/store"
+	"github.com/rolo-crm/rolo/store/demo"
 )
 
 func TestSplitName(t *testing.T) {
@@ -201,10 +203,14 @@ func inCard(s string) string {
 	return regexp.MustCompile(`[\x00-\x08\x0B-\x1F\x7F-\x{9F}]`).ReplaceAllString(s, "")
 }
 
-// naughtyCustomers is a notebook whose every text field comes from the
-// naughty strings, and the customers that a vCard export holds.
+// naughtyCustomers is a demo notebook plus customers whose every text
+// field comes from the naughty strings, and the customers that a vCard
+// export holds.
 func naughtyCustomers(t *testing.T) (*store.Store, []store.Customer) {
 	st := newStore(t)
+	if _, err := demo.Generate(ctx, st, demo.Options{Seed: 11, Customers: 100, Today: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
 	randomData(t, st, naughty(t), 3)
 	var cs []store.Customer
 	st.EachCustomer(ctx, "", func(c store.Customer) error {
