@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"os"
@@ -413,4 +414,41 @@ func TestVCardRoundTrip(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Whatever the text of a customer, the card rolo writes reads back (by
+// rolo's own reader) to the same fields, cleaned of control characters.
+func FuzzVCardCard(f *testing.F) {
+	f.Add("王小明", "华信; 深圳", "a\\b,c;d\r\ne", "--08-15")
+	f.Add("Smith, John", "", "\x1b]52;c;aGk=\x07", "1980-02-29")
+	f.Fuzz(func(t *testing.T, name, company, notes, birthday string) {
+		if !utf8.ValidString(name) || !utf8.ValidString(company) || !utf8.ValidString(notes) || strings.TrimSpace(inCard(name)) == "" {
+			return
+		}
+		c := store.Customer{ID: 7, Name: name, Company: company, Notes: notes, Address: notes, City: company}
+		if b, err := store.ParseBirthday(birthday, false); err == nil {
+			c.Birthday = b.String()
+		}
+		for _, version := range []string{"3.0", "4.0"} {
+			var buf bytes.Buffer
+			bw := bufio.NewWriter(&buf)
+			writeCard(bw, &c, version)
+			bw.Flush()
+			src, err := readVCard(&buf)
+			if err != nil || len(src.recs) != 1 {
+				t.Fatalf("%s card of %+v does not read back: %v\n%q", version, c, err, buf.String())
+			}
+			got := map[string]string{}
+			for i, col := range src.shown {
+				got[col] = src.recs[0].values[i]
+			}
+			want := map[string]string{"name": inCard(name), "company": inCard(company), "notes": inCard(notes),
+				"address": inCard(notes), "city": inCard(company), "birthday": c.Birthday}
+			for k, w := range want {
+				if got[k] != w {
+					t.Fatalf("%s %s: %q, want %q\n%q", version, k, got[k], w, buf.String())
+				}
+			}
+		}
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/rolo-crm/rolo/money"
 )
@@ -58,15 +59,28 @@ func escapeAt(s string) (rune, bool) {
 	return rune(n), true
 }
 
+// literalEscape reports whether the underscore at the start of s must be
+// written as _x005F_: it starts "_xHHHH_", or "_xHHHH" before a control
+// character, whose escape would supply the closing underscore.
+func literalEscape(s string) bool {
+	if _, ok := escapeAt(s); ok {
+		return true
+	}
+	if len(s) < 7 {
+		return false
+	}
+	if _, ok := escapeAt(s[:6] + "_"); !ok {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[6:])
+	return xlsxControl(r)
+}
+
 // xlsxEscape writes what a cell cannot hold as _xHHHH_ (see above).
 func xlsxEscape(s string) string {
 	need := false
 	for i, r := range s {
-		if xlsxControl(r) {
-			need = true
-			break
-		}
-		if _, ok := escapeAt(s[i:]); ok {
+		if xlsxControl(r) || (r == '_' && literalEscape(s[i:])) {
 			need = true
 			break
 		}
@@ -76,8 +90,8 @@ func xlsxEscape(s string) string {
 	}
 	var b strings.Builder
 	for i, r := range s {
-		switch _, ok := escapeAt(s[i:]); {
-		case ok:
+		switch {
+		case r == '_' && literalEscape(s[i:]):
 			b.WriteString("_x005F_") // a literal escape: its underscore escaped
 		case xlsxControl(r):
 			fmt.Fprintf(&b, "_x%04X_", r)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/store"
@@ -29,6 +30,7 @@ func TestXLSXEscape(t *testing.T) {
 		{"_x005F_", "_x005F_x005F_"},           // the escaped underscore too
 		{"_X0041_ _x00G1_", "_X0041_ _x00G1_"}, // not escapes
 		{"__x0000_\x00", "__x005F_x0000__x0000_"},
+		{"_x0000\x180", "_x005F_x0000_x0018_0"}, // the control's escape would close the literal one (a fuzz finding)
 	} {
 		if got := xlsxEscape(tt.in); got != tt.cell {
 			t.Errorf("xlsxEscape(%q) = %q, want %q", tt.in, got, tt.cell)
@@ -251,4 +253,25 @@ func TestXLSXReadByExcelize(t *testing.T) {
 	if len(byID) < len(cs) {
 		t.Errorf("%d rows for %d customers", len(byID), len(cs))
 	}
+}
+
+// Whatever the text, its cell form is valid XML text and comes back exactly.
+func FuzzXLSXText(f *testing.F) {
+	for _, s := range []string{"plain", "\x1b[2J", "_x0041_", "_x005F_x0001_", "__x0000_\x00", "\r\n\ufffe"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		cell := xlsxEscape(s)
+		for _, r := range cell {
+			if xlsxControl(r) {
+				t.Fatalf("xlsxEscape(%q) = %q holds %U", s, cell, r)
+			}
+		}
+		if back := xlsxUnescape(cell); back != s {
+			t.Fatalf("%q -> %q -> %q", s, cell, back)
+		}
+	})
 }
