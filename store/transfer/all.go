@@ -82,38 +82,16 @@ func ImportAll(ctx context.Context, st *store.Store, r io.Reader, o ImportOption
 	if e := jsonTextError(data, 1); e != nil {
 		return rep, readError(o.Name, e)
 	}
-	var doc map[string]json.RawMessage
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return rep, store.Errorf(store.KindInvalid, "%s: not a rolo notebook file (rolo export all writes one): %v", o.Name, err)
+	head, sections, err := readNotebookFile(data)
+	if err != nil {
+		return rep, store.Errorf(store.KindInvalid, "%s: %v", o.Name, err)
 	}
-	var head struct {
-		Format   string      `json:"format"`
-		Version  json.Number `json:"version"`
-		Currency string      `json:"currency"`
-	}
-	json.Unmarshal(data, &head)
-	if head.Format != NotebookFormat {
-		return rep, store.Errorf(store.KindInvalid, "%s: not a rolo notebook file: its \"format\" is %q, not %q (rolo export all writes one)",
-			o.Name, head.Format, NotebookFormat)
-	}
-	if v, err := head.Version.Int64(); err != nil || v < 1 {
-		return rep, store.Errorf(store.KindInvalid, "%s: version %q is not a version number", o.Name, head.Version)
-	} else if v > NotebookVersion {
-		return rep, store.Errorf(store.KindInvalid, "%s: written by a newer rolo (version %d); this rolo reads version %d: update rolo",
-			o.Name, v, NotebookVersion)
+	if err := head.check(); err != nil {
+		return rep, store.Errorf(store.KindInvalid, "%s: %v", o.Name, err)
 	}
 	cur, err := money.Lookup(head.Currency)
 	if err != nil {
 		return rep, store.Errorf(store.KindInvalid, "%s: %v", o.Name, err)
-	}
-	for key := range doc {
-		switch key {
-		case "format", "version", "currency", "exported_at":
-			continue
-		}
-		if findKind(key) == nil {
-			return rep, store.Errorf(store.KindInvalid, "%s: unknown section %q; this rolo knows %s", o.Name, key, strings.Join(kindNames(), ", "))
-		}
 	}
 	keys, err := st.CustomerKeys(ctx)
 	if err != nil {
@@ -128,23 +106,13 @@ func ImportAll(ctx context.Context, st *store.Store, r io.Reader, o ImportOption
 	rs := &restorer{pr: pr, customers: map[int64]bool{}, counts: rep.Counts}
 	for _, k := range notebookKinds {
 		pr.kind = k.name
-		objs := newObjectSource("record")
-		if raw, ok := doc[k.name]; ok && string(raw) != "null" {
-			dec := json.NewDecoder(bytes.NewReader(raw))
-			dec.UseNumber()
-			var arr []map[string]any
-			if err := dec.Decode(&arr); err != nil {
-				return rep, store.Errorf(store.KindInvalid, "%s: %s: expected an array of objects: %v", o.Name, k.name, err)
-			}
-			for i, obj := range arr {
-				if err := objs.add(i+1, obj); err != nil {
-					return rep, store.Errorf(store.KindInvalid, "%s: %s record %d: %v", o.Name, k.name, i+1, err)
-				}
-			}
+		src := sections[k.name]
+		if src == nil {
+			src = &source{unit: "record"}
 		}
-		objs.src.cur = cur
-		k.restore(rs, objs.src)
-		rep.Rows += len(objs.src.recs)
+		src.cur = cur
+		k.restore(rs, src)
+		rep.Rows += len(src.recs)
 		if pr.full() {
 			break
 		}
@@ -179,6 +147,91 @@ func ImportAll(ctx context.Context, st *store.Store, r io.Reader, o ImportOption
 		return rep, err
 	}
 	return rep, nil
+}
+
+// notebookHead is what a whole-notebook file says about itself.
+type notebookHead struct {
+	Format, Currency string
+	Version          json.Number
+}
+
+// check says whether this rolo reads the file.
+func (h notebookHead) check() error {
+	if h.Format != NotebookFormat {
+		return fmt.Errorf("not a rolo notebook file: its \"format\" is %q, not %q (rolo export all writes one)", h.Format, NotebookFormat)
+	}
+	v, err := h.Version.Int64()
+	if err != nil || v < 1 {
+		return fmt.Errorf("version %q is not a version number", h.Version)
+	}
+	if v > NotebookVersion {
+		return fmt.Errorf("written by a newer rolo (version %d); this rolo reads version %d: update rolo", v, NotebookVersion)
+	}
+	return nil
+}
+
+// readNotebookFile decodes a whole-notebook file one row at a time (a
+// large notebook is never held as JSON values all at once): its head, and
+// each kind's rows as records.
+func readNotebookFile(data []byte) (notebookHead, map[string]*source, error) {
+	var head notebookHead
+	sections := map[string]*source{}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	notOurs := errors.New("not a rolo notebook file (rolo export all writes one)")
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return head, nil, notOurs
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return head, nil, fmt.Errorf("%w: %v", notOurs, err)
+		}
+		key, _ := t.(string)
+		var dst any
+		switch key {
+		case "format":
+			dst = &head.Format
+		case "version":
+			dst = &head.Version
+		case "currency":
+			dst = &head.Currency
+		case "exported_at":
+			dst = new(any)
+		}
+		if dst != nil {
+			if err := dec.Decode(dst); err != nil {
+				return head, nil, fmt.Errorf("%s: %v", key, err)
+			}
+			continue
+		}
+		if err := head.check(); err != nil {
+			return head, nil, err // the head comes first
+		}
+		if findKind(key) == nil {
+			return head, nil, fmt.Errorf("unknown section %q; this rolo knows %s", key, strings.Join(kindNames(), ", "))
+		}
+		if t, err := dec.Token(); err != nil || t == nil {
+			continue // null: no rows
+		} else if t != json.Delim('[') {
+			return head, nil, fmt.Errorf("%s: expected an array of objects", key)
+		}
+		objs := newObjectSource("record")
+		for n := 1; dec.More(); n++ {
+			var obj map[string]any
+			if err := dec.Decode(&obj); err != nil {
+				return head, nil, fmt.Errorf("%s record %d: expected an object: %v", key, n, err)
+			}
+			if err := objs.add(n, obj); err != nil {
+				return head, nil, fmt.Errorf("%s record %d: %v", key, n, err)
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			return head, nil, fmt.Errorf("%s: %v", key, err)
+		}
+		sections[key] = objs.src
+	}
+	return head, sections, nil
 }
 
 // rowID reads the id column of a record: every row of a notebook file
