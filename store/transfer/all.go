@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -55,14 +54,29 @@ func ExportAll(ctx context.Context, st *store.Store, w io.Writer, now time.Time)
 	return total, bw.Flush()
 }
 
-// restorer gathers the checked rows of a whole-notebook file and the
-// steps that write them.
-type restorer struct {
+// restoring is one whole-notebook restore under way: rows are checked
+// and written one at a time inside one transaction, which is rolled back
+// if any row has a problem, so a large notebook is never held in memory.
+type restoring struct {
 	pr        *problems
+	b         *store.Bulk // nil in a dry run: check only
+	cur       money.Currency
 	customers map[int64]bool // the customer ids of the file
 	counts    map[string]int
-	steps     []func(b *store.Bulk) error
 }
+
+// write reports whether rows are to be written: not in a dry run, and not
+// once a row had a problem (the transaction will be rolled back).
+func (r *restoring) write() bool { return r.b != nil && len(r.pr.list) == 0 }
+
+// restoreSink takes the rows of one kind, then is told the kind ended.
+type restoreSink struct {
+	row    func(header []string, rr rawRecord) error // an error other than a problem stops the restore
+	finish func() error
+}
+
+// errRolledBack rolls back a restore whose file has problems.
+var errRolledBack = errors.New("the file has problems")
 
 // ImportAll restores a whole notebook written by ExportAll into an empty
 // notebook, in one transaction: any problem in the file means nothing is
@@ -82,16 +96,16 @@ func ImportAll(ctx context.Context, st *store.Store, r io.Reader, o ImportOption
 	if e := jsonTextError(data, 1); e != nil {
 		return rep, readError(o.Name, e)
 	}
-	head, sections, err := readNotebookFile(data)
+	bad := func(err error) error { return store.Errorf(store.KindInvalid, "%s: %v", o.Name, err) }
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	head, next, err := readNotebookHead(dec)
 	if err != nil {
-		return rep, store.Errorf(store.KindInvalid, "%s: %v", o.Name, err)
-	}
-	if err := head.check(); err != nil {
-		return rep, store.Errorf(store.KindInvalid, "%s: %v", o.Name, err)
+		return rep, bad(err)
 	}
 	cur, err := money.Lookup(head.Currency)
 	if err != nil {
-		return rep, store.Errorf(store.KindInvalid, "%s: %v", o.Name, err)
+		return rep, bad(err)
 	}
 	keys, err := st.CustomerKeys(ctx)
 	if err != nil {
@@ -101,53 +115,55 @@ func ImportAll(ctx context.Context, st *store.Store, r io.Reader, o ImportOption
 		return rep, store.Errorf(store.KindConflict, "rolo import all restores a whole notebook into an empty one, and %s holds %d customer(s); "+
 			"make a new notebook (rolo --db NEW.db init) and import into it", st.Path(), len(keys))
 	}
-
 	pr := &problems{max: o.MaxErrors}
-	rs := &restorer{pr: pr, customers: map[int64]bool{}, counts: rep.Counts}
-	for _, k := range notebookKinds {
-		pr.kind = k.name
-		src := sections[k.name]
-		if src == nil {
-			src = &source{unit: "record"}
+	rs := &restoring{pr: pr, cur: cur, customers: map[int64]bool{}, counts: rep.Counts}
+	restore := func(b *store.Bulk) error {
+		rs.b = b
+		if err := restoreSections(dec, next, rs); err != nil {
+			return err
 		}
-		src.cur = cur
-		k.restore(rs, src)
-		rep.Rows += len(src.recs)
-		if pr.full() {
-			break
-		}
-	}
-	if len(pr.list) > 0 {
-		return rep, &ImportError{File: o.Name, Unit: "record", Problems: pr.list, More: pr.more}
-	}
-	rep.Inserted = rep.Rows
-	if o.DryRun {
-		return rep, nil
-	}
-	old := st.Currency()
-	if cur != old {
-		// The notebook is empty, so its currency may change; back again if the restore fails.
-		if err := st.SetSetting(ctx, "currency", cur.Code); err != nil {
-			return rep, err
-		}
-	}
-	err = st.Bulk(ctx, func(b *store.Bulk) error {
-		for _, step := range rs.steps {
-			if err := step(b); err != nil {
-				return err
-			}
+		if len(pr.list) > 0 {
+			return errRolledBack
 		}
 		return nil
-	})
-	if err != nil {
+	}
+	old := st.Currency()
+	switch {
+	case o.DryRun:
+		err = restore(nil)
+	default:
 		if cur != old {
+			// The notebook is empty, so its currency may change; back again if the restore fails.
+			if err := st.SetSetting(ctx, "currency", cur.Code); err != nil {
+				return rep, err
+			}
+		}
+		err = st.Bulk(ctx, restore)
+		if err != nil && cur != old {
 			st.SetSetting(ctx, "currency", old.Code)
 		}
-		rep.Inserted = 0
+	}
+	for _, n := range rep.Counts {
+		rep.Rows += n
+	}
+	switch {
+	case errors.Is(err, errRolledBack):
+		return rep, &ImportError{File: o.Name, Unit: "record", Problems: pr.list, More: pr.more}
+	case err != nil:
+		var se *syntaxInFile
+		if errors.As(err, &se) {
+			return rep, bad(se)
+		}
 		return rep, err
 	}
+	rep.Inserted = rep.Rows
 	return rep, nil
 }
+
+// syntaxInFile is a notebook file that is not the JSON it should be.
+type syntaxInFile struct{ err error }
+
+func (e *syntaxInFile) Error() string { return e.err.Error() }
 
 // notebookHead is what a whole-notebook file says about itself.
 type notebookHead struct {
@@ -158,7 +174,7 @@ type notebookHead struct {
 // check says whether this rolo reads the file.
 func (h notebookHead) check() error {
 	if h.Format != NotebookFormat {
-		return fmt.Errorf("not a rolo notebook file: its \"format\" is %q, not %q (rolo export all writes one)", h.Format, NotebookFormat)
+		return fmt.Errorf("not a rolo notebook file: its "+`"format"`+" is %q, not %q (rolo export all writes one)", h.Format, NotebookFormat)
 	}
 	v, err := h.Version.Int64()
 	if err != nil || v < 1 {
@@ -170,22 +186,18 @@ func (h notebookHead) check() error {
 	return nil
 }
 
-// readNotebookFile decodes a whole-notebook file one row at a time (a
-// large notebook is never held as JSON values all at once): its head, and
-// each kind's rows as records.
-func readNotebookFile(data []byte) (notebookHead, map[string]*source, error) {
+// readNotebookHead reads the file's head, which comes before the rows,
+// and returns the first section's name ("" when there is none).
+func readNotebookHead(dec *json.Decoder) (notebookHead, string, error) {
 	var head notebookHead
-	sections := map[string]*source{}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
 	notOurs := errors.New("not a rolo notebook file (rolo export all writes one)")
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return head, nil, notOurs
+		return head, "", notOurs
 	}
 	for dec.More() {
 		t, err := dec.Token()
 		if err != nil {
-			return head, nil, fmt.Errorf("%w: %v", notOurs, err)
+			return head, "", fmt.Errorf("%w: %v", notOurs, err)
 		}
 		key, _ := t.(string)
 		var dst any
@@ -198,46 +210,116 @@ func readNotebookFile(data []byte) (notebookHead, map[string]*source, error) {
 			dst = &head.Currency
 		case "exported_at":
 			dst = new(any)
+		default:
+			return head, key, head.check()
 		}
-		if dst != nil {
-			if err := dec.Decode(dst); err != nil {
-				return head, nil, fmt.Errorf("%s: %v", key, err)
+		if err := dec.Decode(dst); err != nil {
+			return head, "", fmt.Errorf("%s: %v", key, err)
+		}
+	}
+	return head, "", head.check()
+}
+
+// restoreSections reads the sections from the one named first on, in
+// notebookKinds' order, each a row at a time.
+func restoreSections(dec *json.Decoder, first string, r *restoring) error {
+	at := 0 // the next kind a section may be
+	for key := first; key != ""; {
+		k := -1
+		for i := range notebookKinds {
+			if notebookKinds[i].name == key {
+				k = i
 			}
-			continue
 		}
-		if err := head.check(); err != nil {
-			return head, nil, err // the head comes first
+		switch {
+		case k < 0:
+			return &syntaxInFile{fmt.Errorf("unknown section %q; this rolo knows %s", key, strings.Join(kindNames(), ", "))}
+		case k < at:
+			return &syntaxInFile{fmt.Errorf("section %q comes too late: the sections go in the order %s", key, strings.Join(kindNames(), ", "))}
 		}
-		if findKind(key) == nil {
-			return head, nil, fmt.Errorf("unknown section %q; this rolo knows %s", key, strings.Join(kindNames(), ", "))
+		at = k + 1
+		kind := notebookKinds[k]
+		r.pr.kind = kind.name
+		if err := restoreSection(dec, kind, r); err != nil {
+			return err
 		}
-		if t, err := dec.Token(); err != nil || t == nil {
-			continue // null: no rows
-		} else if t != json.Delim('[') {
-			return head, nil, fmt.Errorf("%s: expected an array of objects", key)
+		if !dec.More() {
+			break
 		}
-		objs := newObjectSource("record")
+		t, err := dec.Token()
+		if err != nil {
+			return &syntaxInFile{err}
+		}
+		key, _ = t.(string)
+		if key == "" {
+			return &syntaxInFile{fmt.Errorf("expected a section name, got %v", t)}
+		}
+	}
+	return nil
+}
+
+// restoreSection streams one section's array through its kind's sink.
+func restoreSection(dec *json.Decoder, kind notebookKind, r *restoring) error {
+	sink := kind.restore(r)
+	t, err := dec.Token()
+	if err != nil {
+		return &syntaxInFile{fmt.Errorf("%s: %v", kind.name, err)}
+	}
+	if t != nil { // null: no rows
+		if t != json.Delim('[') {
+			return &syntaxInFile{fmt.Errorf("%s: expected an array of objects", kind.name)}
+		}
 		for n := 1; dec.More(); n++ {
 			var obj map[string]any
 			if err := dec.Decode(&obj); err != nil {
-				return head, nil, fmt.Errorf("%s record %d: expected an object: %v", key, n, err)
+				return &syntaxInFile{fmt.Errorf("%s record %d: expected an object: %v", kind.name, n, err)}
 			}
-			if err := objs.add(n, obj); err != nil {
-				return head, nil, fmt.Errorf("%s record %d: %v", key, n, err)
+			one := newObjectSource("record")
+			if err := one.add(n, obj); err != nil {
+				return &syntaxInFile{fmt.Errorf("%s record %d: %v", kind.name, n, err)}
+			}
+			r.counts[kind.name]++
+			if err := sink.row(one.src.shown, one.src.recs[0]); err != nil {
+				return err
+			}
+			if r.pr.full() {
+				return nil
 			}
 		}
 		if _, err := dec.Token(); err != nil {
-			return head, nil, fmt.Errorf("%s: %v", key, err)
+			return &syntaxInFile{fmt.Errorf("%s: %v", kind.name, err)}
 		}
-		sections[key] = objs.src
 	}
-	return head, sections, nil
+	return sink.finish()
+}
+
+// rowPlans resolves each distinct header once (rolo writes the same keys
+// in every row).
+type rowPlans[T any] struct {
+	cols  []col[T]
+	plans map[string][]planned[T]
+}
+
+func (p *rowPlans[T]) plan(header []string) ([]planned[T], error) {
+	key := strings.Join(header, "\x00")
+	if pl, ok := p.plans[key]; ok {
+		return pl, nil
+	}
+	h, err := resolveHeader(p.cols, header, nil)
+	if err != nil {
+		return nil, err
+	}
+	if p.plans == nil {
+		p.plans = map[string][]planned[T]{}
+	}
+	p.plans[key] = planColumns(p.cols, h)
+	return p.plans[key], nil
 }
 
 // rowID reads the id column of a record: every row of a notebook file
 // has one.
-func rowID(src *source, rr rawRecord) (int64, *Problem) {
-	for i, h := range src.shown {
+func rowID(header []string, rr rawRecord) (int64, *Problem) {
+	for i, h := range header {
 		if h == "id" {
 			n, err := strconv.ParseInt(strings.TrimSpace(rr.values[i]), 10, 64)
 			if err != nil || n <= 0 {
@@ -249,129 +331,132 @@ func rowID(src *source, rr rawRecord) (int64, *Problem) {
 	return 0, &Problem{Line: rr.line, Field: "id", Reason: "no id: a notebook file keeps every row's id"}
 }
 
-// restoreCustomers checks the customers of a notebook file — ids kept,
-// external ids unique, referrers among them — and adds the step that
-// writes them, referrals last.
-func restoreCustomers(r *restorer, src *source) {
-	header, err := resolveHeader(customerCols, src.shown, nil)
-	if err != nil {
-		r.pr.add(Problem{Line: 1, Reason: err.Error()})
-		return
+// restoreCustomers checks and writes the customers of a notebook file —
+// ids kept, external ids unique — and, when they have all been read,
+// their referrals, which must name customers of the file.
+func restoreCustomers(r *restoring) restoreSink {
+	plans := rowPlans[store.Customer]{cols: customerCols}
+	ext := map[string]int{}
+	type referral struct {
+		line     int
+		id, from int64
 	}
-	rows := parse(src, customerCols, header, r.pr, func(c *store.Customer, rr rawRecord) error {
-		if err := c.Validate(); err != nil {
+	var refs []referral
+	return restoreSink{
+		row: func(header []string, rr rawRecord) error {
+			plan, err := plans.plan(header)
+			if err != nil {
+				r.pr.add(Problem{Line: rr.line, Reason: err.Error()})
+				return nil
+			}
+			src := &source{shown: header, cur: r.cur, unit: "record"}
+			c, ok := parseRow(src, plan, r.pr, func(c *store.Customer, _ rawRecord) error {
+				if err := c.Validate(); err != nil {
+					return errors.New(cleanErr(err))
+				}
+				return nil
+			}, rr)
+			if !ok {
+				return nil
+			}
+			switch {
+			case c.ID == 0:
+				r.pr.add(Problem{Line: rr.line, Field: "id", Reason: "no id: a notebook file keeps every customer's id"})
+				return nil
+			case r.customers[c.ID]:
+				r.pr.add(Problem{Line: rr.line, Field: "id", Value: strconv.FormatInt(c.ID, 10), Reason: "a second customer with this id"})
+				return nil
+			}
+			r.customers[c.ID] = true
+			if c.ExternalID != "" {
+				if line, dup := ext[c.ExternalID]; dup {
+					r.pr.add(Problem{Line: rr.line, Field: "external_id", Value: c.ExternalID, Reason: fmt.Sprintf("same external id as record %d", line)})
+					return nil
+				}
+				ext[c.ExternalID] = rr.line
+			}
+			for j, h := range header {
+				if v := strings.TrimSpace(rr.values[j]); h == "referred_by" && v != "" {
+					n, err := strconv.ParseInt(v, 10, 64)
+					if err != nil || n <= 0 {
+						r.pr.add(Problem{Line: rr.line, Field: "referred_by", Value: v, Reason: "expected the id of the referring customer"})
+						return nil
+					}
+					refs = append(refs, referral{rr.line, c.ID, n})
+				}
+			}
+			if r.write() {
+				c.ReferredBy = nil
+				if _, err := r.b.AddCustomer(&c); err != nil {
+					return fmt.Errorf("customer %d: %w", c.ID, err)
+				}
+			}
+			return nil
+		},
+		finish: func() error {
+			for _, ref := range refs {
+				if !r.customers[ref.from] {
+					r.pr.add(Problem{Line: ref.line, Field: "referred_by", Value: strconv.FormatInt(ref.from, 10), Reason: "no customer with that id in the file"})
+				}
+			}
+			for _, ref := range refs {
+				if r.write() {
+					from := ref.from
+					if err := r.b.SetReferredBy(ref.id, &from); err != nil {
+						return fmt.Errorf("customer %d: %w", ref.id, err)
+					}
+				}
+			}
+			return nil
+		},
+	}
+}
+
+// restoreRows checks and writes the rows of a kind that belongs to
+// customers, with their ids; check validates a row and says its customer.
+// Rows come in id order, as rolo export all writes them, so an id a row
+// keeps is never taken.
+func restoreRows[T any](r *restoring, kind string, cols []col[T],
+	check func(*T) error, add func(*store.Bulk, *T) (int64, error)) restoreSink {
+	plans := rowPlans[T]{cols: cols}
+	var last int64
+	post := func(x *T, _ rawRecord) error {
+		if err := check(x); err != nil {
 			return errors.New(cleanErr(err))
 		}
 		return nil
-	})
-	refs := make([]int64, len(rows))
-	ext := map[string]int{}
-	for i := range rows {
-		rr := src.recs[i]
-		c := &rows[i]
-		if c.ID == 0 {
-			r.pr.add(Problem{Line: rr.line, Field: "id", Reason: "no id: a notebook file keeps every customer's id"})
-			continue
-		}
-		if r.customers[c.ID] {
-			r.pr.add(Problem{Line: rr.line, Field: "id", Value: strconv.FormatInt(c.ID, 10), Reason: "a second customer with this id"})
-		}
-		r.customers[c.ID] = true
-		if c.ExternalID != "" {
-			if line, dup := ext[c.ExternalID]; dup {
-				r.pr.add(Problem{Line: rr.line, Field: "external_id", Value: c.ExternalID, Reason: fmt.Sprintf("same external id as record %d", line)})
-			}
-			ext[c.ExternalID] = rr.line
-		}
-		for j, h := range src.shown {
-			if h == "referred_by" && strings.TrimSpace(rr.values[j]) != "" {
-				n, err := strconv.ParseInt(strings.TrimSpace(rr.values[j]), 10, 64)
-				if err != nil || n <= 0 {
-					r.pr.add(Problem{Line: rr.line, Field: "referred_by", Value: rr.values[j], Reason: "expected the id of the referring customer"})
-				}
-				refs[i] = n
-			}
-		}
 	}
-	for i, ref := range refs {
-		if ref != 0 && !r.customers[ref] {
-			r.pr.add(Problem{Line: src.recs[i].line, Field: "referred_by", Value: strconv.FormatInt(ref, 10), Reason: "no customer with that id in the file"})
-		}
-	}
-	r.counts["customers"] = len(rows)
-	r.steps = append(r.steps, func(b *store.Bulk) error {
-		for i := range rows {
-			c := rows[i]
-			c.ReferredBy = nil
-			if _, err := b.AddCustomer(&c); err != nil {
-				return fmt.Errorf("customer %d: %w", c.ID, err)
-			}
-		}
-		for i, ref := range refs {
-			if ref != 0 {
-				v := ref
-				if err := b.SetReferredBy(rows[i].ID, &v); err != nil {
-					return fmt.Errorf("customer %d: %w", rows[i].ID, err)
-				}
-			}
-		}
-		return nil
-	})
-}
-
-// restoreRows checks the rows of one kind that belongs to customers and
-// adds the step that writes them with their ids, in id order. check
-// validates a row and says its customer.
-func restoreRows[T any](r *restorer, kind string, src *source, cols []col[T],
-	check func(*T) (int64, error), add func(*store.Bulk, *T) (int64, error)) {
-	header, err := resolveHeader(cols, src.shown, nil)
-	if err != nil {
-		r.pr.add(Problem{Line: 1, Reason: err.Error()})
-		return
-	}
-	plan := planColumns(cols, header)
-	type row struct {
-		id int64
-		v  T
-	}
-	var rows []row
-	seen := map[int64]int{}
-	for _, rr := range src.recs {
-		id, p := rowID(src, rr)
-		if p != nil {
-			r.pr.add(*p)
-			continue
-		}
-		if line, dup := seen[id]; dup {
-			r.pr.add(Problem{Line: rr.line, Field: "id", Value: strconv.FormatInt(id, 10), Reason: fmt.Sprintf("same id as record %d", line)})
-		}
-		seen[id] = rr.line
-		v, ok := parseRow(src, plan, r.pr, func(x *T, _ rawRecord) error {
-			_, err := check(x)
+	return restoreSink{
+		row: func(header []string, rr rawRecord) error {
+			plan, err := plans.plan(header)
 			if err != nil {
-				return errors.New(cleanErr(err))
+				r.pr.add(Problem{Line: rr.line, Reason: err.Error()})
+				return nil
+			}
+			id, p := rowID(header, rr)
+			if p != nil {
+				r.pr.add(*p)
+				return nil
+			}
+			if id <= last {
+				r.pr.add(Problem{Line: rr.line, Field: "id", Value: strconv.FormatInt(id, 10),
+					Reason: fmt.Sprintf("ids go up from row to row, and this one follows %d", last)})
+				return nil
+			}
+			last = id
+			src := &source{shown: header, cur: r.cur, unit: "record"}
+			row, ok := parseRow(src, plan, r.pr, post, rr)
+			if ok && r.write() {
+				got, err := add(r.b, &row)
+				if err == nil {
+					err = r.b.KeepID(kind, got, id)
+				}
+				if err != nil {
+					return fmt.Errorf("%s %d: %w", kind, id, err)
+				}
 			}
 			return nil
-		}, rr)
-		if ok {
-			rows = append(rows, row{id, v})
-		}
-		if r.pr.full() {
-			return
-		}
+		},
+		finish: func() error { return nil },
 	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i].id < rows[j].id })
-	r.counts[kind] = len(rows)
-	r.steps = append(r.steps, func(b *store.Bulk) error {
-		for i := range rows {
-			got, err := add(b, &rows[i].v)
-			if err == nil {
-				err = b.KeepID(kind, got, rows[i].id)
-			}
-			if err != nil {
-				return fmt.Errorf("%s %d: %w", kind, rows[i].id, err)
-			}
-		}
-		return nil
-	})
 }

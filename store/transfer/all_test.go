@@ -129,6 +129,10 @@ func TestWholeNotebookRoundTrip(t *testing.T) {
 	}
 
 	dst := newStore(t)
+	dry, err := ImportAll(ctx, dst, strings.NewReader(file), ImportOptions{Name: "all.json", DryRun: true})
+	if keys, _ := dst.CustomerKeys(ctx); err != nil || dry.Inserted != total || !dry.DryRun || len(keys) != 0 {
+		t.Fatalf("dry run: %+v %v, %d customers written", dry, err, len(keys))
+	}
 	rep, err := ImportAll(ctx, dst, strings.NewReader(file), ImportOptions{Name: "all.json"})
 	if err != nil {
 		t.Fatal(err)
@@ -214,16 +218,20 @@ func TestImportAllRefusesBadFiles(t *testing.T) {
 		{`{"customers":[],"format":"rolo-notebook"}`, `not a rolo notebook file: its "format" is ""`},
 		{`{"format":"rolo-notebook","version":1,"currency":"XX"}`, `currency "XX"`},
 		{`{"format":"rolo-notebook","version":1,"currency":"CNY","surveys":{}}`, "surveys: expected an array of objects"},
+		{`{"format":"rolo-notebook","version":1,"currency":"CNY","purchases":[],"customers":[]}`, `section "customers" comes too late`},
+		{`{"format":"rolo-notebook","version":1,"currency":"CNY","customers":[{"id":1,"name":"a"}],
+"purchases":[{"id":2,"customer_id":1,"date":"2026-01-01","amount":"1"},{"id":2,"customer_id":1,"date":"2026-01-01","amount":"1"}]}`,
+			"purchases record 2 (id): ids go up from row to row, and this one follows 2"},
 		{`{"format":"rolo-notebook","version":1,"currency":"CNY","customers":[{"id":1,"name":"a\udc00"}]}`, `line 1, column 86: a \u escape`},
 		{`{"format":"rolo-notebook","version":1,"currency":"CNY",
-"customers":[{"id":1,"name":"a"},{"id":1,"name":"b","referred_by":7}],
+"customers":[{"id":1,"name":"a","referred_by":7},{"id":1,"name":"b"}],
 "purchases":[{"id":1,"customer_id":2,"date":"2026-01-01","amount":"1.00"},{"customer_id":1,"date":"2026-01-01","amount":"x"}],
 "followups":[{"id":4,"customer_id":1,"due":"2026-13-01","what":"call"}]}`,
 			`all.json: 5 problem(s); nothing was imported:
   customers record 2 (id): a second customer with this id
-  customers record 2 (referred_by): no customer with that id in the file
+  customers record 1 (referred_by): no customer with that id in the file
   purchases record 1: customer_id 2 is not a customer of the file
-  purchases record 2 (id): expected the row's id, a positive whole number
+  purchases record 2 (id): no id: a notebook file keeps every row's id
   followups record 1 (due): expected a date such as 2026-03-01, got "2026-13-01"`},
 	} {
 		_, err := ImportAll(ctx, st, strings.NewReader(tt.in), ImportOptions{Name: "all.json"})

@@ -21,7 +21,7 @@ type notebookKind struct {
 	fields  []string // the exported columns
 	export  func(ctx context.Context, st *store.Store, w io.Writer, o ExportOptions) (int, error)
 	imp     func(ctx context.Context, st *store.Store, src *source, o ImportOptions, rep Report, pr *problems, fail func() (Report, error)) (Report, error)
-	restore func(r *restorer, src *source)
+	restore func(r *restoring) restoreSink
 }
 
 var notebookKinds = []notebookKind{
@@ -140,14 +140,14 @@ func historyKind[T any](name string, cols []col[T], required []string, requiredC
 					return err
 				})
 		},
-		restore: func(r *restorer, src *source) {
-			restoreRows(r, name, src, cols, func(row *T) (int64, error) {
+		restore: func(r *restoring) restoreSink {
+			return restoreRows(r, name, cols, func(row *T) error {
 				ref, _, id := ref(row)
 				if !r.customers[ref.ID] {
-					return 0, fmt.Errorf("customer_id %d is not a customer of the file", ref.ID)
+					return fmt.Errorf("customer_id %d is not a customer of the file", ref.ID)
 				}
 				*id = ref.ID
-				return ref.ID, check(row)
+				return check(row)
 			}, add)
 		},
 	}
