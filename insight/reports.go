@@ -55,6 +55,7 @@ type Event struct {
 	Date       time.Time
 	Summary    string
 	CustomerID int64
+	Kind       agenda.Reason // follow-up, birthday or event
 }
 
 // CalendarYears is how many years of birthdays the calendar lists: lunar
@@ -82,7 +83,7 @@ func (s *Service) Calendar(ctx context.Context, asOf time.Time) ([]Event, error)
 	for _, f := range fs {
 		d, _ := store.ParseDate(f.Due)
 		out = append(out, Event{UID: fmt.Sprintf("followup-%d@rolo", f.ID), Date: d, CustomerID: f.CustomerID,
-			Summary: "Follow up: " + names[f.CustomerID].Name + " — " + f.What})
+			Summary: "Follow up: " + names[f.CustomerID].Name + " — " + f.What, Kind: agenda.FollowUp})
 	}
 	err = s.st.EachCustomer(ctx, "", func(c store.Customer) error {
 		if c.ArchivedAt != nil || c.Birthday == "" {
@@ -105,7 +106,7 @@ func (s *Service) Calendar(ctx context.Context, asOf time.Time) ([]Event, error)
 			// A lunar birthday can fall twice in one solar year: the date,
 			// not the year, names the occurrence.
 			out = append(out, Event{UID: fmt.Sprintf("birthday-%d-%s@rolo", c.ID, d.Format("20060102")), Date: d,
-				CustomerID: c.ID, Summary: c.Name + " " + what})
+				CustomerID: c.ID, Summary: c.Name + " " + what, Kind: agenda.BirthdayR})
 			from = d.AddDate(0, 0, 1)
 		}
 		return nil
@@ -137,7 +138,7 @@ func (s *Service) Calendar(ctx context.Context, asOf time.Time) ([]Event, error)
 				break
 			}
 			out = append(out, Event{UID: fmt.Sprintf("event-%d-%s@rolo", e.ID, d.Format("20060102")), Date: d,
-				CustomerID: c.ID, Summary: c.Name + " " + e.What})
+				CustomerID: c.ID, Summary: c.Name + " " + e.What, Kind: agenda.EventR})
 			from = d.AddDate(0, 0, 1)
 		}
 	}

@@ -20,6 +20,7 @@ func (s *Store) recordStatus(ctx context.Context, tx execer, id int64, status, r
 
 // StatusChange is one customer moving along the lifecycle.
 type StatusChange struct {
+	ID         int64  `json:"id,omitempty"`
 	CustomerID int64  `json:"customer_id"`
 	Name       string `json:"name"`
 	Status     string `json:"status"`

@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -15,34 +17,49 @@ import (
 	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/store/transfer"
+	"github.com/rolo-crm/rolo/tiering/agenda"
 	"github.com/spf13/cobra"
 )
 
-var exportKinds = []string{"customers", "purchases", "contacts", "followups", "tiers", "agenda"}
+// exportKinds are the notebook's kinds, the reports, and all of it.
+var exportKinds = append(append([]string{}, transfer.ExportKinds...), "tiers", "agenda", "all")
 
 func newExportCmd(a *App) *cobra.Command {
 	var o transfer.ExportOptions
 	var out, fields, since string
 	cmd := &cobra.Command{
 		Use:   "export KIND",
-		Short: "Export customers, purchases, contacts, followups, tiers or the agenda",
-		Long: `Export one kind of record as CSV (default), JSON, NDJSON — or customers as vCard
-(--format vcard, vcard3) and the agenda as iCalendar (--format ics).
+		Short: "Export customers, purchases, contacts, followups, surveys, tiers, the agenda, or all of the notebook",
+		Long: `Export one kind of record as CSV (default), JSON, NDJSON or an xlsx workbook —
+or customers as vCard (--format vcard, vcard3) and the agenda as iCalendar
+(--format ics: follow-ups, birthdays and every other reason of rolo due).
+
+For Excel and WPS take xlsx: cells are typed (text stays text, so 000123 and
+07551234567 keep their zeros; amounts are numbers; dates are dates) and are
+values, never formulas. For scripts take CSV, JSON or NDJSON.
 
 CSV is RFC 4180, UTF-8, with a header row; --bom adds a byte order mark for
 Excel. Amounts are decimal strings in the notebook currency. Text cells that
 begin with = + - @, a tab or a carriage return get a leading apostrophe so a
 spreadsheet cannot run them as formulas; numbers are never altered, and
-rolo import removes the apostrophe again. --raw writes exact values.
+rolo import removes the apostrophe again. --raw writes exact values (import
+such a file with rolo import --raw).
+
+rolo export all -o FILE.json writes the whole notebook — every customer,
+purchase, contact, follow-up and survey with its id — as one JSON document
+that rolo import all restores into an empty notebook.
 
 Columns:
   customers  ` + strings.Join(transfer.FieldNames("customers"), ",") + `
   purchases  ` + strings.Join(transfer.FieldNames("purchases"), ",") + `
   contacts   ` + strings.Join(transfer.FieldNames("contacts"), ",") + `
   followups  ` + strings.Join(transfer.FieldNames("followups"), ",") + `
+  surveys    ` + strings.Join(transfer.FieldNames("surveys"), ",") + `
   tiers      ` + strings.Join(tierExportNames(), ",") + `
   agenda     ` + strings.Join(agendaExportNames(), ","),
 		Example: `  rolo export purchases --format csv -o purchases.csv
+  rolo export customers --format xlsx -o 客户.xlsx
+  rolo export all -o notebook.json
   rolo export customers --format vcard -o contacts.vcf
   rolo export agenda --format ics -o rolo.ics
   rolo export customers --fields name,phone,birthday --bom -o 生日.csv`,
@@ -74,6 +91,12 @@ Columns:
 			if a.JSON && o.Format == "" {
 				o.Format = "json"
 			}
+			if o.Format == "xlsx" && (out == "" || out == "-") && a.IsTTY {
+				return usageErrorf("an xlsx workbook is a binary file: write it with -o FILE.xlsx")
+			}
+			if o.Sheet == "" {
+				o.Sheet = kind
+			}
 			svc, err := a.Service(ctx)
 			if err != nil {
 				return err
@@ -82,6 +105,11 @@ Columns:
 			o.Currency = st.Currency()
 			return writeOutput(a, out, func(w io.Writer) (int, error) {
 				switch {
+				case kind == "all":
+					if o.Format != "" && o.Format != "json" || len(o.Fields) > 0 || o.Since != "" {
+						return 0, usageErrorf("rolo export all writes the whole notebook as JSON: no --format, --fields or --since")
+					}
+					return transfer.ExportAll(ctx, st, w, a.Now())
 				case o.Format == "vcard" || o.Format == "vcard3" || o.Format == "vcf":
 					if kind != "customers" {
 						return 0, usageErrorf("vCard holds customers: rolo export customers --format vcard")
@@ -106,7 +134,7 @@ Columns:
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&o.Format, "format", "", "csv, json, ndjson; vcard or vcard3 for customers; ics for the agenda")
+	fs.StringVar(&o.Format, "format", "", "csv, json, ndjson, xlsx; vcard or vcard3 for customers; ics for the agenda")
 	fs.StringVarP(&out, "output", "o", "", "write to FILE instead of standard output (written whole or not at all)")
 	fs.BoolVar(&o.BOM, "bom", false, "start CSV with a UTF-8 byte order mark (for Excel)")
 	fs.BoolVar(&o.Raw, "raw", false, "write text cells exactly, without formula protection")
@@ -235,17 +263,25 @@ func newImportCmd(a *App) *cobra.Command {
 	var mapping string
 	cmd := &cobra.Command{
 		Use:   "import KIND FILE",
-		Short: "Import customers, purchases or contacts from CSV, JSON, NDJSON or vCard (all or nothing)",
-		Long: `Import customers, purchases or contacts. FILE may be - for standard input.
+		Short: "Import customers, purchases, contacts, follow-ups or surveys (all or nothing), or restore a whole notebook",
+		Long: `Import customers, purchases, contacts, followups or surveys from CSV, JSON,
+NDJSON, xlsx or vCard (customers). FILE may be - for standard input.
 
-The format follows the file name (.csv, .json, .ndjson/.jsonl, .vcf) or --format.
+rolo import all FILE.json restores a file written by rolo export all into an
+empty notebook — every row with its id, the notebook currency — in one
+transaction; a notebook that already holds customers is refused.
+
+The format follows the file name (.csv, .json, .ndjson/.jsonl, .xlsx, .vcf) or
+--format. An xlsx workbook is read from the sheet named after KIND, else its
+first sheet.
+
 CSV needs a header row; columns are matched by name in English or Chinese
 (姓名 name, 电话/手机 phone, 公司 company, 生日 birthday, 金额 amount, 日期 date,
 商品 item, 数量 quantity, 备注 notes ...) and --map 'column=field' names the
 rest (--map 'column=-' skips one). A byte order mark is fine.
 
-Purchases and contacts name their customer by customer_id, customer_external_id,
-customer_phone or an exact customer_name.
+Purchases, contacts, follow-ups and surveys name their customer by
+customer_id, customer_external_id, customer_phone or an exact customer_name.
 
 The whole file is checked first: any bad row is an error naming the line,
 column, value and what was expected, every problem is listed (up to 20), and
@@ -256,7 +292,7 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
   rolo import customers phone.vcf
   rolo import purchases orders.csv --map 'Order total=amount,Client=customer_name'
   rolo import customers crm.csv --upsert-by phone`,
-		Args: exactArgs(2, "a KIND (customers, purchases, contacts) and a FILE"),
+		Args: exactArgs(2, "a KIND ("+strings.Join(transfer.ImportKinds, ", ")+", all) and a FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			kind, path := args[0], args[1]
@@ -278,6 +314,8 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 					o.Format = "ndjson"
 				case ".vcf", ".vcard":
 					o.Format = "vcard"
+				case ".xlsx":
+					o.Format = "xlsx"
 				default:
 					o.Format = "csv"
 				}
@@ -297,7 +335,15 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 			if err != nil {
 				return err
 			}
-			rep, err := transfer.Import(ctx, st, kind, r, o)
+			if kind == "all" && (o.UpsertBy != "" || o.Map != nil || o.AllowDuplicates) {
+				return usageErrorf("rolo import all restores a notebook file as it is: no --upsert-by, --map or --allow-duplicates")
+			}
+			var rep transfer.Report
+			if kind == "all" {
+				rep, err = transfer.ImportAll(ctx, st, r, o)
+			} else {
+				rep, err = transfer.Import(ctx, st, kind, r, o)
+			}
 			if err != nil {
 				return err
 			}
@@ -309,6 +355,13 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 				verb = "Checked: would import"
 			}
 			msg := fmt.Sprintf("%s %d %s", verb, rep.Inserted, kind)
+			if kind == "all" {
+				var parts []string
+				for _, k := range transfer.ImportKinds {
+					parts = append(parts, fmt.Sprintf("%d %s", rep.Counts[k], k))
+				}
+				msg = verb + " " + strings.Join(parts, ", ")
+			}
 			if rep.Updated > 0 {
 				msg += fmt.Sprintf(" and update %d", rep.Updated)
 			}
@@ -320,23 +373,116 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 	fs.BoolVar(&o.DryRun, "dry-run", false, "check the file and report, without writing")
 	fs.StringVar(&o.UpsertBy, "upsert-by", "", "update customers that match by external_id, phone or email")
 	fs.StringVar(&mapping, "map", "", "name columns: 'file column=field,...' ('column=-' skips it)")
-	fs.StringVar(&o.Format, "format", "", "csv, json, ndjson or vcard (default: from the file name)")
+	fs.StringVar(&o.Format, "format", "", "csv, json, ndjson, xlsx or vcard (default: from the file name)")
 	fs.BoolVar(&o.AllowDuplicates, "allow-duplicates", false, "add customers even when their phone or email is already in the notebook")
+	fs.BoolVar(&o.Raw, "raw", false, "the CSV was exported with --raw: take text cells exactly (a leading ' is data)")
 	return cmd
 }
 
+// exportICS writes the calendar a rep's phone shows: the open follow-ups
+// and five years of birthdays (insight's Calendar) and every other reason
+// on today's agenda (insight's Agenda over the next 7 days, as rolo due
+// shows it) as all-day events. Whatever is overdue is placed on today, so
+// today's page of the calendar lists what rolo due lists.
 func exportICS(ctx context.Context, a *App, svc *insight.Service, w io.Writer, today time.Time) (int, error) {
-	evs, err := svc.Calendar(ctx, today)
+	cal, err := svc.Calendar(ctx, today)
 	if err != nil {
 		return 0, err
 	}
-	events := make([]transfer.Event, len(evs))
-	for i, e := range evs {
-		events[i] = transfer.Event{UID: e.UID, Date: e.Date, Summary: e.Summary}
+	ag, err := svc.Agenda(ctx, insight.AgendaQuery{AsOf: today, Days: 7})
+	if err != nil {
+		return 0, err
 	}
+	events := make([]transfer.Event, 0, len(cal)+len(ag.Items))
+	for _, e := range cal {
+		ev := transfer.Event{UID: e.UID, Date: e.Date, Summary: e.Summary, Category: string(e.Kind)}
+		if e.Date.Before(today) {
+			// Only open follow-ups lie in the past: overdue, so today.
+			ev.Date = today
+			ev.Note = fmt.Sprintf("due %s, %d days overdue", e.Date.Format(store.DateLayout), int(today.Sub(e.Date).Hours()/24))
+		}
+		events = append(events, ev)
+	}
+	uids := make(map[string]bool, len(events))
+	for _, e := range events {
+		uids[e.UID] = true
+	}
+	for _, it := range ag.Items {
+		// Follow-ups, birthdays and dated events are in the calendar already, with the same dates.
+		if it.FollowUpID != 0 || it.Reason == agenda.BirthdayR || it.Reason == agenda.EventR {
+			continue
+		}
+		ev := transfer.Event{Date: it.Due, Category: string(it.Reason), Summary: reasonTitle(it.Reason) + ": " + it.Name}
+		if it.Detail != "" {
+			ev.Summary += " — " + it.Detail
+			if strings.HasPrefix(strings.ToLower(it.Detail), strings.ToLower(reasonTitle(it.Reason))) {
+				ev.Summary = it.Name + " — " + it.Detail // the detail names the reason already
+			}
+		}
+		if it.Tier != "" {
+			ev.Note = joinLines(ev.Note, "tier: "+string(it.Tier))
+		}
+		if it.Due.Before(today) {
+			ev.Date = today
+			ev.Note = joinLines(ev.Note, fmt.Sprintf("due %s, %d days overdue", it.Due.Format(store.DateLayout), it.DaysOverdue))
+		}
+		// Stable per occurrence: the reason, the customer and the day it fell due.
+		ev.UID = fmt.Sprintf("%s-%d-%s@rolo", it.Reason, it.CustomerID, it.Due.Format("20060102"))
+		if it.ComplaintID != 0 {
+			ev.UID = fmt.Sprintf("complaint-%d@rolo", it.ComplaintID)
+		}
+		if uids[ev.UID] {
+			// Two festivals on one day: the detail tells them apart.
+			h := fnv.New32a()
+			h.Write([]byte(it.Detail))
+			ev.UID = strings.TrimSuffix(ev.UID, "@rolo") + fmt.Sprintf("-%08x@rolo", h.Sum32())
+		}
+		for base, n := ev.UID, 2; uids[ev.UID]; n++ {
+			ev.UID = strings.TrimSuffix(base, "@rolo") + fmt.Sprintf("-%d@rolo", n)
+		}
+		uids[ev.UID] = true
+		events = append(events, ev)
+	}
+	sort.SliceStable(events, func(i, j int) bool { return events[i].Date.Before(events[j].Date) })
 	stamp := a.Now()
 	if a.AsOf != "" {
 		stamp = today
 	}
 	return len(events), transfer.WriteICS(w, events, stamp)
+}
+
+// reasonTitle names an agenda reason in a calendar entry's title.
+func reasonTitle(r agenda.Reason) string {
+	switch r {
+	case agenda.FollowUp:
+		return "Follow up"
+	case agenda.Complaint:
+		return "Complaint"
+	case agenda.Cadence:
+		return "Keep in touch"
+	case agenda.Reorder:
+		return "Reorder due"
+	case agenda.Slipping:
+		return "Slipping away"
+	case agenda.WinBack:
+		return "Win back"
+	case agenda.BirthdayR:
+		return "Birthday"
+	case agenda.FestivalR:
+		return "Festival greeting"
+	case agenda.Payment:
+		return "Payment due"
+	case agenda.SurveyR:
+		return "Loyalty survey"
+	case agenda.EventR:
+		return "Event"
+	}
+	return string(r)
+}
+
+func joinLines(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "\n" + b
 }

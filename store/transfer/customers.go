@@ -38,6 +38,9 @@ func importCustomers(ctx context.Context, st *store.Store, src *source, header [
 		if c.ExternalID != "" {
 			byExt[c.ExternalID] = c.ID
 		}
+		if c.ArchivedAt != nil {
+			return nil // an archived customer is not a duplicate of a current one
+		}
 		if p := normPhone(c.Phone); p != "" {
 			byPhone[p] = c.ID
 		}
@@ -106,7 +109,9 @@ func importCustomers(ctx context.Context, st *store.Store, src *source, header [
 			}
 		}
 		dup("external_id", c.ExternalID)
-		if !o.AllowDuplicates {
+		// An archived customer and a current one may share a phone or an
+		// email: that is how a notebook keeps someone who came back.
+		if !o.AllowDuplicates && c.ArchivedAt == nil {
 			dup("phone", normPhone(c.Phone))
 			dup("email", strings.ToLower(strings.TrimSpace(c.Email)))
 		}
@@ -138,7 +143,7 @@ func importCustomers(ctx context.Context, st *store.Store, src *source, header [
 				Reason: fmt.Sprintf("already used by customer #%d %q; use --upsert-by external_id to update it", id, byID[id].Name)})
 			continue
 		}
-		if !o.AllowDuplicates {
+		if !o.AllowDuplicates && c.ArchivedAt == nil {
 			if id, ok := byPhone[normPhone(c.Phone)]; ok && normPhone(c.Phone) != "" {
 				pr.add(Problem{Line: r.line, Field: "phone", Value: c.Phone, Reason: fmt.Sprintf(
 					"looks like existing customer #%d %q (same phone); use --upsert-by phone to update, or --allow-duplicates", id, byID[id].Name)})

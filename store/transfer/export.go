@@ -8,18 +8,17 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/store"
 )
 
 // Formats every table export supports.
-var Formats = []string{"csv", "json", "ndjson"}
+var Formats = []string{"csv", "json", "ndjson", "xlsx"}
 
 // ExportOptions shape an export.
 type ExportOptions struct {
-	Format string   // csv (default), json or ndjson
+	Format string   // csv (default), json, ndjson or xlsx
 	BOM    bool     // start CSV with a UTF-8 byte order mark (for Excel)
 	Raw    bool     // do not neutralise spreadsheet formulas
 	Since  string   // only rows on or after this date
@@ -27,6 +26,8 @@ type ExportOptions struct {
 	// Currency writes Money columns (given in minor units); Export sets it
 	// from the notebook.
 	Currency money.Currency
+	Sheet    string           // xlsx: the sheet's name (Export uses the kind)
+	Warn     func(msg string) // told what a format could not hold (xlsx: control characters); may be nil
 }
 
 // Column describes one output column for TableWriter.
@@ -59,6 +60,7 @@ type TableWriter struct {
 	csv    *csvWriter
 	text   []bool
 	bw     *bufio.Writer
+	xl     *xlsxTable
 	n      int
 }
 
@@ -86,6 +88,11 @@ func NewTableWriter(w io.Writer, cols []Column, o ExportOptions) (*TableWriter, 
 			names[i] = c.Name
 		}
 		if err := t.csv.Write(names, make([]bool, len(cols))); err != nil {
+			return nil, err
+		}
+	case "xlsx":
+		var err error
+		if t.xl, err = newXLSXTable(w, cols, t.cur, o.Sheet); err != nil {
 			return nil, err
 		}
 	case "json", "ndjson":
@@ -116,6 +123,9 @@ func (t *TableWriter) Write(values []string) error {
 	values = t.buf
 	if t.csv != nil {
 		return t.csv.Write(values, t.text)
+	}
+	if t.xl != nil {
+		return t.xl.write(values)
 	}
 	if t.format == "json" {
 		if t.n > 1 {
@@ -153,6 +163,9 @@ func (t *TableWriter) Write(values []string) error {
 func (t *TableWriter) Close() error {
 	if t.csv != nil {
 		return t.csv.Flush()
+	}
+	if t.xl != nil {
+		return t.xl.close()
 	}
 	if t.format == "json" {
 		if t.n > 0 {
@@ -217,69 +230,31 @@ func columnsOf[T any](cs []col[T]) []Column {
 
 // FieldNames lists the columns of an entity kind, for help and errors.
 func FieldNames(kind string) []string {
-	var names []string
-	add := func(n string) { names = append(names, n) }
-	switch kind {
-	case "customers":
-		for _, c := range customerCols {
-			add(c.name)
-		}
-	case "purchases":
-		for _, c := range purchaseCols {
-			if c.get != nil {
-				add(c.name)
-			}
-		}
-	case "contacts":
-		for _, c := range contactCols {
-			if c.get != nil {
-				add(c.name)
-			}
-		}
-	case "followups":
-		for _, c := range followUpCols {
-			add(c.name)
-		}
+	if k := findKind(kind); k != nil {
+		return k.fields
 	}
-	return names
+	return nil
 }
 
 // ExportKinds are the entities Export writes.
-var ExportKinds = []string{"customers", "purchases", "contacts", "followups"}
+var ExportKinds = kindNames(false)
 
 // Export streams one kind of entity to w and returns how many rows it wrote.
 func Export(ctx context.Context, st *store.Store, kind string, w io.Writer, o ExportOptions) (int, error) {
 	o.Currency = st.Currency()
+	if o.Sheet == "" {
+		o.Sheet = kind
+	}
 	if o.Since != "" {
 		if _, err := store.ParseDate(o.Since); err != nil {
 			return 0, fmt.Errorf("--since: %w", err)
 		}
 	}
-	switch kind {
-	case "customers":
-		return exportRows(w, customerCols, o, func(emit func(*store.Customer) error) error {
-			return st.EachCustomer(ctx, o.Since, func(c store.Customer) error { return emit(&c) })
-		})
-	case "purchases":
-		return exportRows(w, purchaseCols, o, func(emit func(*purchaseRow) error) error {
-			return st.EachPurchase(ctx, o.Since, func(p store.Purchase, c store.CustomerRef) error {
-				return emit(&purchaseRow{Purchase: p, Ref: c})
-			})
-		})
-	case "contacts":
-		return exportRows(w, contactCols, o, func(emit func(*contactRow) error) error {
-			return st.EachContact(ctx, o.Since, func(k store.Contact, c store.CustomerRef) error {
-				return emit(&contactRow{Contact: k, Ref: c})
-			})
-		})
-	case "followups":
-		return exportRows(w, followUpCols, o, func(emit func(*followUpRow) error) error {
-			return st.EachFollowUp(ctx, o.Since, func(f store.FollowUp, c store.CustomerRef) error {
-				return emit(&followUpRow{FollowUp: f, Ref: c})
-			})
-		})
+	k := findKind(kind)
+	if k == nil {
+		return 0, store.Errorf(store.KindInvalid, "cannot export %q; use %s", kind, strings.Join(ExportKinds, ", "))
 	}
-	return 0, store.Errorf(store.KindInvalid, "cannot export %q; use %s", kind, strings.Join(ExportKinds, ", "))
+	return k.export(ctx, st, w, o)
 }
 
 func exportRows[T any](w io.Writer, all []col[T], o ExportOptions, each func(emit func(*T) error) error) (int, error) {
@@ -302,58 +277,4 @@ func exportRows[T any](w io.Writer, all []col[T], o ExportOptions, each func(emi
 		return tw.Rows(), err
 	}
 	return tw.Rows(), tw.Close()
-}
-
-// parseDay accepts 2026-03-01, 2026/3/1, 2026.3.1, 20260301 and 2026年3月1日.
-var daySeparators = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-")
-
-// isISODay reports whether s is a valid YYYY-MM-DD date from 1900 to 2200.
-func isISODay(s string) bool {
-	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
-		return false
-	}
-	for i := 0; i < 10; i++ {
-		if i != 4 && i != 7 && (s[i] < '0' || s[i] > '9') {
-			return false
-		}
-	}
-	t, err := time.Parse(store.DateLayout, s)
-	return err == nil && t.Year() >= 1900 && t.Year() <= 2200
-}
-
-func parseDay(v string) (string, error) {
-	in := strings.TrimSpace(v)
-	if isISODay(in) {
-		return in, nil // the usual case, a million times in a large import
-	}
-	if len(in) == 8 && strings.Trim(in, "0123456789") == "" {
-		in = in[:4] + "-" + in[4:6] + "-" + in[6:]
-	}
-	in = daySeparators.Replace(in)
-	parts := strings.Split(in, "-")
-	if len(parts) == 3 {
-		y, e1 := strconv.Atoi(parts[0])
-		m, e2 := strconv.Atoi(parts[1])
-		d, e3 := strconv.Atoi(parts[2])
-		if e1 == nil && e2 == nil && e3 == nil && y >= 1900 && y <= 2200 {
-			t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-			if t.Year() == y && int(t.Month()) == m && t.Day() == d {
-				return t.Format(store.DateLayout), nil
-			}
-		}
-	}
-	return "", fmt.Errorf("expected a date such as 2026-03-01, got %q", v)
-}
-
-// parseStamp accepts an RFC 3339 timestamp (kept as written) or a date
-// (taken as midday UTC).
-func parseStamp(v string) (string, error) {
-	in := strings.TrimSpace(v)
-	if _, err := time.Parse(time.RFC3339, in); err == nil {
-		return in, nil
-	}
-	if d, err := parseDay(in); err == nil {
-		return d + "T12:00:00Z", nil
-	}
-	return "", fmt.Errorf("expected a time such as 2026-03-01T09:30:00Z or a date, got %q", v)
 }

@@ -192,11 +192,9 @@ var customerCols = []col[store.Customer]{
 			c.ArchivedAt = nil
 			return nil
 		}
-		if _, err := parseStamp(v); err != nil {
-			return err
-		}
-		setOptStr(&c.ArchivedAt, v)
-		return nil
+		t, err := parseStamp(v)
+		setOptStr(&c.ArchivedAt, t)
+		return err
 	}},
 }
 
@@ -223,11 +221,9 @@ func setStamp(dst *string, v string) error {
 		*dst = ""
 		return nil
 	}
-	if _, err := parseStamp(v); err != nil {
-		return err
-	}
-	*dst = v
-	return nil
+	t, err := parseStamp(v)
+	*dst = t
+	return err
 }
 
 // setBirthday accepts YYYY-MM-DD, --MM-DD, MM-DD, 1980/5/3, 1980年5月3日,
@@ -242,6 +238,11 @@ func setBirthday(c *store.Customer, v string) error {
 		if strings.HasPrefix(strings.ToLower(v), p) {
 			v = strings.TrimSpace(v[len(p):])
 			c.BirthdayLunar = true
+		}
+	}
+	if !strings.HasPrefix(v, "--") {
+		if d, err := parseDay(v); err == nil {
+			v = d // 1980/8/15, 1980年8月15日, a spreadsheet's 1980/08/15 00:00:00
 		}
 	}
 	v = strings.NewReplacer("年", "-", "月", "-", "日", "").Replace(v)
@@ -408,24 +409,6 @@ func purchaseRefCol[T any](name string, ref func(*T) *store.CustomerRef) col[T] 
 		ref(r).ID = n
 		return nil
 	}}
-}
-
-// followUpRow is a follow-up with its customer.
-type followUpRow struct {
-	store.FollowUp
-	Ref store.CustomerRef
-}
-
-var followUpCols = []col[followUpRow]{
-	{"id", nil, kInt, func(f *followUpRow) string { return strconv.FormatInt(f.ID, 10) }, nil},
-	{"customer_id", nil, kInt, func(f *followUpRow) string { return strconv.FormatInt(f.Ref.ID, 10) }, nil},
-	{"customer_external_id", nil, kText, func(f *followUpRow) string { return f.Ref.ExternalID }, nil},
-	{"customer_name", nil, kText, func(f *followUpRow) string { return f.Ref.Name }, nil},
-	{"due", nil, kDate, func(f *followUpRow) string { return f.Due }, nil},
-	{"what", nil, kText, func(f *followUpRow) string { return f.What }, nil},
-	{"source", nil, kText, func(f *followUpRow) string { return f.Source }, nil},
-	{"done_at", nil, kDate, func(f *followUpRow) string { return optStr(f.DoneAt) }, nil},
-	{"created_at", nil, kDate, func(f *followUpRow) string { return f.CreatedAt }, nil},
 }
 
 // validText rejects invalid UTF-8 so exports stay byte-exact.

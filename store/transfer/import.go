@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,31 +18,34 @@ import (
 )
 
 // ImportKinds are the entities Import reads.
-var ImportKinds = []string{"customers", "purchases", "contacts"}
+var ImportKinds = kindNames(true)
 
 // ImportOptions shape an import.
 type ImportOptions struct {
-	Format          string            // csv (default), json, ndjson or vcard
+	Format          string            // csv (default), json, ndjson, xlsx or vcard
 	Name            string            // the file name, for messages
 	DryRun          bool              // validate only
 	UpsertBy        string            // "", external_id, phone or email: update matching customers
 	Map             map[string]string // header → field ("-" skips the column)
 	AllowDuplicates bool              // import customers that look like existing ones
+	Raw             bool              // CSV written with --raw: take text cells exactly (no apostrophe removed)
 	MaxErrors       int               // problems listed before giving up (default 20)
 }
 
 // Report says what an import did (or, dry, would do).
 type Report struct {
-	Kind     string   `json:"kind"`
-	Rows     int      `json:"rows"`
-	Inserted int      `json:"inserted"`
-	Updated  int      `json:"updated"`
-	DryRun   bool     `json:"dry_run"`
-	Warnings []string `json:"warnings,omitempty"`
+	Kind     string         `json:"kind"`
+	Rows     int            `json:"rows"`
+	Counts   map[string]int `json:"counts,omitempty"` // rolo import all: rows of each kind
+	Inserted int            `json:"inserted"`
+	Updated  int            `json:"updated"`
+	DryRun   bool           `json:"dry_run"`
+	Warnings []string       `json:"warnings,omitempty"`
 }
 
 // Problem is one thing wrong with an input file.
 type Problem struct {
+	Kind   string `json:"kind,omitempty"`   // the kind of row, in a whole-notebook file
 	Line   int    `json:"line"`             // 1-based line (CSV, NDJSON) or record number (JSON, vCard)
 	Col    int    `json:"column,omitempty"` // 1-based column, 0 for the whole row
 	Field  string `json:"field,omitempty"`
@@ -66,7 +70,11 @@ func (e *ImportError) Error() string {
 	}
 	fmt.Fprintf(&b, "%s: %d problem(s)%s; nothing was imported:", e.File, n, more)
 	for _, p := range e.Problems {
-		fmt.Fprintf(&b, "\n  %s %d", e.Unit, p.Line)
+		b.WriteString("\n  ")
+		if p.Kind != "" {
+			b.WriteString(p.Kind + " ")
+		}
+		fmt.Fprintf(&b, "%s %d", e.Unit, p.Line)
 		if p.Col > 0 {
 			fmt.Fprintf(&b, ", column %d", p.Col)
 		}
@@ -87,12 +95,16 @@ type problems struct {
 	list []Problem
 	max  int
 	more bool
+	kind string // stamped on every problem (a whole-notebook file's sections)
 }
 
 func (p *problems) add(pr Problem) {
 	if len(p.list) >= p.max {
 		p.more = true
 		return
+	}
+	if pr.Kind == "" {
+		pr.Kind = p.kind
 	}
 	p.list = append(p.list, pr)
 }
@@ -116,6 +128,7 @@ type source struct {
 	recs   []rawRecord
 	unit   string
 	csv    bool // text was read from CSV: undo formula neutralising
+	xlsx   bool // values are a workbook's cells: date serials, 1E-2 numbers
 	stream func() (rawRecord, error)
 }
 
@@ -264,48 +277,61 @@ func streamCSV(r io.Reader) (*source, error) {
 	return src, nil
 }
 
+// objectSource gathers JSON objects as records: every key seen becomes a
+// column.
+type objectSource struct {
+	src  *source
+	keys map[string]int
+}
+
+func newObjectSource(unit string) *objectSource {
+	return &objectSource{src: &source{unit: unit}, keys: map[string]int{}}
+}
+
+func (o *objectSource) add(line int, obj map[string]any) error {
+	src := o.src
+	rr := rawRecord{line: line, values: make([]string, len(src.shown)), cols: make([]int, len(src.shown))}
+	names := make([]string, 0, len(obj))
+	for k := range obj {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		i, ok := o.keys[k]
+		if !ok {
+			i = len(src.shown)
+			o.keys[k] = i
+			src.shown = append(src.shown, k)
+			for j := range src.recs {
+				src.recs[j].values = append(src.recs[j].values, "")
+				src.recs[j].cols = append(src.recs[j].cols, 0)
+			}
+			rr.values = append(rr.values, "")
+			rr.cols = append(rr.cols, 0)
+		}
+		switch v := obj[k].(type) {
+		case nil:
+		case string:
+			rr.values[i] = v
+		case bool:
+			rr.values[i] = strconv.FormatBool(v)
+		case json.Number:
+			rr.values[i] = v.String()
+		case map[string]any:
+			b, _ := json.Marshal(v)
+			rr.values[i] = string(b)
+		default:
+			return fmt.Errorf("field %q: expected text, a number or true/false", k)
+		}
+	}
+	src.recs = append(src.recs, rr)
+	return nil
+}
+
 // readJSON reads a JSON array of objects, or NDJSON (one object per line).
 func readJSON(r io.Reader, ndjson bool) (*source, error) {
-	src := &source{unit: "record"}
-	keys := map[string]int{}
-	addObj := func(line int, obj map[string]any) error {
-		rr := rawRecord{line: line, values: make([]string, len(src.shown)), cols: make([]int, len(src.shown))}
-		names := make([]string, 0, len(obj))
-		for k := range obj {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for _, k := range names {
-			i, ok := keys[k]
-			if !ok {
-				i = len(src.shown)
-				keys[k] = i
-				src.shown = append(src.shown, k)
-				for j := range src.recs {
-					src.recs[j].values = append(src.recs[j].values, "")
-					src.recs[j].cols = append(src.recs[j].cols, 0)
-				}
-				rr.values = append(rr.values, "")
-				rr.cols = append(rr.cols, 0)
-			}
-			switch v := obj[k].(type) {
-			case nil:
-			case string:
-				rr.values[i] = v
-			case bool:
-				rr.values[i] = strconv.FormatBool(v)
-			case json.Number:
-				rr.values[i] = v.String()
-			case map[string]any:
-				b, _ := json.Marshal(v)
-				rr.values[i] = string(b)
-			default:
-				return fmt.Errorf("field %q: expected text, a number or true/false", k)
-			}
-		}
-		src.recs = append(src.recs, rr)
-		return nil
-	}
+	objs := newObjectSource("record")
+	src, addObj := objs.src, objs.add
 	if ndjson {
 		src.unit = "line"
 		sc := bufio.NewScanner(r)
@@ -313,6 +339,9 @@ func readJSON(r io.Reader, ndjson bool) (*source, error) {
 		line := 0
 		for sc.Scan() {
 			line++
+			if e := jsonTextError(sc.Bytes(), line); e != nil {
+				return nil, e
+			}
 			text := strings.TrimSpace(sc.Text())
 			if text == "" {
 				continue
@@ -329,7 +358,14 @@ func readJSON(r io.Reader, ndjson bool) (*source, error) {
 		}
 		return src, sc.Err()
 	}
-	dec := json.NewDecoder(r)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if e := jsonTextError(data, 1); e != nil {
+		return nil, e
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var arr []map[string]any
 	if err := dec.Decode(&arr); err != nil {
@@ -366,6 +402,14 @@ func parseRow[T any](src *source, plan []planned[T], pr *problems, post func(*T,
 		v := rr.values[i]
 		if src.csv && c.kind == kText {
 			v = Unneutralise(v)
+		}
+		if src.xlsx {
+			switch c.kind {
+			case kDate:
+				v = fromSerial(v)
+			case kMoney, kFloat, kInt:
+				v = plainNumber(v)
+			}
 		}
 		if err := validText(v); err != nil {
 			pr.add(Problem{Line: rr.line, Col: rr.cols[i], Field: c.name, Reason: err.Error()})
@@ -419,6 +463,21 @@ func cleanErr(err error) string {
 	return strings.Replace(err.Error(), store.ErrInvalid.Error()+": ", "", 1)
 }
 
+// readError reports a file that could not be read: a problem at a place
+// in it (a CSV, vCard or JSON syntax error, invalid UTF-8) as an
+// ImportError, anything else as invalid input.
+func readError(name string, err error) error {
+	var se *csvSyntaxError
+	if errors.As(err, &se) {
+		return &ImportError{File: name, Unit: "line", Problems: []Problem{{Line: se.Line, Col: se.Col, Reason: se.Msg}}}
+	}
+	var le *lineError
+	if errors.As(err, &le) {
+		return &ImportError{File: name, Unit: "line", Problems: []Problem{{Line: le.Line, Col: le.Col, Reason: le.Msg}}}
+	}
+	return store.Errorf(store.KindInvalid, "%s: %v", name, err)
+}
+
 // Import reads one kind of entity from r and writes it in one transaction.
 // Any problem means nothing is written; the error lists the problems.
 func Import(ctx context.Context, st *store.Store, kind string, r io.Reader, o ImportOptions) (Report, error) {
@@ -449,20 +508,21 @@ func Import(ctx context.Context, st *store.Store, kind string, r io.Reader, o Im
 		src, err = readJSON(r, false)
 	case "ndjson":
 		src, err = readJSON(r, true)
+	case "xlsx":
+		src, err = readXLSX(r, kind)
 	case "vcard", "vcf":
 		if kind != "customers" {
 			return rep, store.Errorf(store.KindInvalid, "vCard files hold customers; use rolo import customers")
 		}
 		src, err = readVCard(r)
 	default:
-		return rep, store.Errorf(store.KindInvalid, "unknown format %q; use csv, json, ndjson or vcard", o.Format)
+		return rep, store.Errorf(store.KindInvalid, "unknown format %q; use csv, json, ndjson, xlsx or vcard", o.Format)
 	}
 	if err != nil {
-		var se *csvSyntaxError
-		if errors.As(err, &se) {
-			return rep, &ImportError{File: o.Name, Unit: "line", Problems: []Problem{{Line: se.Line, Col: se.Col, Reason: se.Msg}}}
-		}
-		return rep, store.Errorf(store.KindInvalid, "%s: %v", o.Name, err)
+		return rep, readError(o.Name, err)
+	}
+	if o.Raw {
+		src.csv = false // the file was written with --raw: text cells are exact
 	}
 	src.cur = st.Currency()
 	rep.Rows = len(src.recs)
@@ -471,44 +531,8 @@ func Import(ctx context.Context, st *store.Store, kind string, r io.Reader, o Im
 	fail := func() (Report, error) {
 		return rep, &ImportError{File: o.Name, Unit: src.unit, Problems: pr.list, More: pr.more}
 	}
-	switch kind {
-	case "customers":
-		header, err := resolveHeader(customerCols, src.shown, o.Map)
-		if err != nil {
-			return rep, store.Errorf(store.KindInvalid, "%s: %v", o.Name, err)
-		}
-		return importCustomers(ctx, st, src, header, o, rep, pr, fail)
-	case "purchases":
-		return importHistory(ctx, st, src, o, rep, pr, fail, purchaseCols, []string{"date", "amount"}, "日期, 金额",
-			func(p *purchaseRow, refs *refIndex) error {
-				id, err := refs.resolve(p.Ref, p.Phone)
-				if err != nil {
-					return err
-				}
-				p.CustomerID = id
-				return p.Validate()
-			},
-			func(b *store.Bulk, p *purchaseRow) error {
-				_, err := b.AddPurchase(&p.Purchase)
-				return err
-			})
-	case "contacts":
-		return importHistory(ctx, st, src, o, rep, pr, fail, contactCols, []string{"at", "kind"}, "时间, 类型",
-			func(k *contactRow, refs *refIndex) error {
-				id, err := refs.resolve(k.Ref, k.Phone)
-				if err != nil {
-					return err
-				}
-				k.CustomerID = id
-				if err := k.Validate(); err != nil {
-					return errors.New(cleanErr(err))
-				}
-				return nil
-			},
-			func(b *store.Bulk, k *contactRow) error {
-				_, err := b.AddContact(&k.Contact)
-				return err
-			})
+	if k := findKind(kind); k != nil && k.imp != nil {
+		return k.imp(ctx, st, src, o, rep, pr, fail)
 	}
 	return rep, store.Errorf(store.KindInvalid, "cannot import %q; use %s", kind, strings.Join(ImportKinds, ", "))
 }

@@ -117,7 +117,8 @@ func naughty(t testing.TB) []string {
 	list = append(list, "a\rb", "a\nb", "a\r\nb", "\r\n", "\t=1+1", "\r=1+1", "\n=1", "a\x00b", "\x00", "\u2028\u2029",
 		"\x01\x1f\x7f", "\u0085\u009b\u009d", "\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\", "\x1b]52;c;aGk=\x07",
 		"\x1b[2J\x1b[H", strings.Repeat("长", 5000), "\ufeffbom", " leading space", "trailing space ", "'quoted'", `"dq"`,
-		"=cmd|' /C calc'!A0", "+86 138 0013 8000", "-2", "@SUM(1)", "王小明", "👩\u200d💻", "\u202eevil", ",", ";", "\\")
+		"=cmd|' /C calc'!A0", "+86 138 0013 8000", "-2", "@SUM(1)", "王小明", "👩\u200d💻", "\u202eevil", ",", ";", "\\",
+		"'=x", "''=x", "'+86 138", "'", "'-", "_x0041_", "_x001B_", "_x005F_x0001_", "a_x001b_\x1b", "\ufffe\uffff", "%2C%5C", `\n`, "00123", "07551234567")
 	return list
 }
 
@@ -240,7 +241,7 @@ func TestRoundTrip(t *testing.T) {
 		name string
 		o    ExportOptions
 	}{{"csv safe", ExportOptions{Format: "csv"}}, {"csv raw bom", ExportOptions{Format: "csv", Raw: true, BOM: true}},
-		{"json", ExportOptions{Format: "json"}}, {"ndjson", ExportOptions{Format: "ndjson"}}} {
+		{"json", ExportOptions{Format: "json"}}, {"ndjson", ExportOptions{Format: "ndjson"}}, {"xlsx", ExportOptions{Format: "xlsx"}}} {
 		t.Run(format.name, func(t *testing.T) {
 			dst := newStore(t)
 			for _, kind := range []string{"customers", "purchases", "contacts"} {
@@ -249,7 +250,8 @@ func TestRoundTrip(t *testing.T) {
 					t.Fatal(err)
 				}
 				// The corpus repeats phones and emails on purpose: the notebook allows that.
-				if _, err := Import(ctx, dst, kind, &buf, ImportOptions{Format: format.o.Format, Name: kind, AllowDuplicates: true}); err != nil {
+				// A --raw file is imported with --raw; a safe one without.
+				if _, err := Import(ctx, dst, kind, &buf, ImportOptions{Format: format.o.Format, Name: kind, AllowDuplicates: true, Raw: format.o.Raw}); err != nil {
 					t.Fatalf("import %s: %v", kind, err)
 				}
 			}

@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"strings"
+)
+
+// What whole-notebook export and restore (store/transfer) need beyond the
+// entity files: surveys read in a stream, and rows written with the ids
+// they had.
+
+// EachSurvey calls fn for every survey dated on or after since ("" for
+// all), in id order, with its customer.
+func (s *Store) EachSurvey(ctx context.Context, since string, fn func(v Survey, c CustomerRef) error) error {
+	return eachHistory(ctx, s, "export surveys", `SELECT id, customer_id, date, satisfaction, initiative, repurchase,
+		recommend, resistance, note, created_at FROM surveys WHERE ?1 = '' OR date >= ?1 ORDER BY id`, since,
+		func(sc scanner) (Survey, error) {
+			var v Survey
+			err := sc.Scan(&v.ID, &v.CustomerID, &v.Date, &v.Satisfaction, &v.Initiative, &v.Repurchase,
+				&v.Recommend, &v.Resistance, &v.Note, &v.CreatedAt)
+			return v, err
+		}, func(v Survey) int64 { return v.CustomerID }, fn)
+}
+
+// restoreTables are the tables whose rows KeepID may renumber.
+var restoreTables = map[string]bool{"purchases": true, "contacts": true, "followups": true, "surveys": true,
+	"payments": true, "events": true, "status_history": true, "agenda_actions": true}
+
+// KeepID gives the row just inserted into table (purchases, contacts,
+// followups, surveys, payments, events, status_history or agenda_actions) as id got the id want it had where it came from,
+// so a restored notebook keeps every id (rolo done 12, rolo resolve
+// --complaint 7 mean the same rows). Rows are restored in id order into
+// empty tables, so want is never taken.
+func (b *Bulk) KeepID(table string, got, want int64) error {
+	if got == want || want == 0 {
+		return nil
+	}
+	if !restoreTables[table] {
+		return Errorf(KindInvalid, "cannot keep ids of %q", table)
+	}
+	_, err := b.ExecContext(b.ctx, `UPDATE `+table+` SET id = ? WHERE id = ?`, want, got)
+	if err != nil {
+		if sqliteCode(err) == sqliteConstraintPrimaryKey {
+			return Errorf(KindConflict, "%s id %d is already used", table, want)
+		}
+		return b.s.wrap("keep id", err)
+	}
+	return nil
+}
+
+// EachPayment calls fn for every payment dated on or after since ("" for
+// all), in id order, with the customer of its purchase.
+func (s *Store) EachPayment(ctx context.Context, since string, fn func(p Payment, c CustomerRef) error) error {
+	return eachHistory(ctx, s, "export payments", `SELECT y.id, y.purchase_id, p.customer_id, y.date, y.amount, y.note, y.created_at
+		FROM payments y JOIN purchases p ON p.id = y.purchase_id WHERE ?1 = '' OR y.date >= ?1 ORDER BY y.id`, since,
+		func(sc scanner) (Payment, error) {
+			var p Payment
+			err := sc.Scan(&p.ID, &p.PurchaseID, &p.CustomerID, &p.Date, &p.Amount, &p.Note, &p.CreatedAt)
+			return p, err
+		}, func(p Payment) int64 { return p.CustomerID }, fn)
+}
+
+// EachEvent calls fn for every dated event, in id order, with its customer.
+func (s *Store) EachEvent(ctx context.Context, fn func(e Event, c CustomerRef) error) error {
+	return eachHistory(ctx, s, "export events", `SELECT `+eventCols+` FROM events WHERE ?1 = '' ORDER BY id`, "",
+		scanEvent, func(e Event) int64 { return e.CustomerID }, fn)
+}
+
+// EachStatusChange calls fn for every row of the status history dated on
+// or after since ("" for all), in id order, with its customer.
+func (s *Store) EachStatusChange(ctx context.Context, since string, fn func(h StatusChange, c CustomerRef) error) error {
+	return eachHistory(ctx, s, "export status history", `SELECT h.id, h.customer_id, c.name, h.status, h.reason, h.date, h.auto
+		FROM status_history h JOIN customers c ON c.id = h.customer_id WHERE ?1 = '' OR h.date >= ?1 ORDER BY h.id`, since,
+		func(sc scanner) (StatusChange, error) {
+			var h StatusChange
+			err := sc.Scan(&h.ID, &h.CustomerID, &h.Name, &h.Status, &h.Reason, &h.Date, &h.Auto)
+			return h, err
+		}, func(h StatusChange) int64 { return h.CustomerID }, fn)
+}
+
+// EachAgendaAction calls fn for every snooze and dismissal, in id order,
+// with its customer.
+func (s *Store) EachAgendaAction(ctx context.Context, fn func(a AgendaAction, c CustomerRef) error) error {
+	return eachHistory(ctx, s, "export agenda actions", `SELECT id, customer_id, reason, ref, due, until, note, created_at
+		FROM agenda_actions WHERE ?1 = '' ORDER BY id`, "",
+		func(sc scanner) (AgendaAction, error) {
+			var a AgendaAction
+			err := sc.Scan(&a.ID, &a.CustomerID, &a.Reason, &a.Ref, &a.Due, &a.Until, &a.Note, &a.CreatedAt)
+			return a, err
+		}, func(a AgendaAction) int64 { return a.CustomerID }, fn)
+}
+
+// ClearStatusHistory empties the status history, for a restore that
+// brings its own (adding customers wrote rows of their own).
+func (b *Bulk) ClearStatusHistory() error {
+	_, err := b.ExecContext(b.ctx, `DELETE FROM status_history`)
+	return b.s.wrap("restore status history", err)
+}
+
+// AddStatusChange inserts a row of the status history as it was.
+func (b *Bulk) AddStatusChange(h *StatusChange) (int64, error) {
+	if !contains(Statuses, h.Status) {
+		return 0, Errorf(KindInvalid, "status %q is not one of %s", h.Status, strings.Join(Statuses, ", "))
+	}
+	if _, err := parseDate(h.Date); err != nil {
+		return 0, err
+	}
+	r, err := b.ExecContext(b.ctx, `INSERT INTO status_history(customer_id, status, reason, date, auto) VALUES (?,?,?,?,?)`,
+		h.CustomerID, h.Status, h.Reason, h.Date, h.Auto)
+	if err != nil {
+		return 0, b.s.wrap("restore status history", err)
+	}
+	return r.LastInsertId()
+}
+
+// AddAgendaAction inserts a snooze or dismissal as it was.
+func (b *Bulk) AddAgendaAction(a *AgendaAction) (int64, error) {
+	if _, err := parseDate(a.Due); err != nil {
+		return 0, err
+	}
+	if a.Until != "" {
+		if _, err := parseDate(a.Until); err != nil {
+			return 0, err
+		}
+	}
+	r, err := b.ExecContext(b.ctx, `INSERT INTO agenda_actions(customer_id, reason, ref, due, until, note, created_at) VALUES (?,?,?,?,?,?,?)`,
+		a.CustomerID, a.Reason, a.Ref, a.Due, a.Until, a.Note, a.CreatedAt)
+	if err != nil {
+		return 0, b.s.wrap("restore agenda actions", err)
+	}
+	return r.LastInsertId()
+}
