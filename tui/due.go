@@ -252,10 +252,7 @@ func (s *dueScreen) View() string {
 	for i := s.top; i < end; i++ {
 		e := s.items[i]
 		it := e.Top()
-		why := string(it.Reason)
-		for _, x := range e.Items[1:] {
-			why += "+" + string(x.Reason)
-		}
+		why := e.Why()
 		when := relDay(it.Due.Format("2006-01-02"), s.sh.today)
 		if it.Overdue() {
 			when = fmt.Sprintf("%dd late", it.DaysOverdue)

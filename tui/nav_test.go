@@ -37,3 +37,18 @@ func TestNavigationEverywhere(t *testing.T) {
 		t.Errorf("G on the pyramid: tier %d", m.pyramid.sel)
 	}
 }
+
+// Keys that arrive together in one read (a held j, fast typing) each
+// count; once one opens a field, the rest is typed into it.
+func TestKeyBursts(t *testing.T) {
+	st := sample(t)
+	m := start(t, st, 80, 24)
+	press(t, m, "jjj")
+	if m.accounts.cursor != 3 {
+		t.Errorf("after the burst jjj the cursor is on row %d, want 3", m.accounts.cursor)
+	}
+	press(t, m, "/wx")
+	if m.active != scrAccounts || m.accounts.filter.Value() != "wx" {
+		t.Errorf("burst /wx: screen %d, filter %q; want the accounts filter holding wx", m.active, m.accounts.filter.Value())
+	}
+}

@@ -293,6 +293,22 @@ func (m *Model) current() screenModel { return m.screens()[m.active] }
 
 // Update routes messages: window size, ctrl+c, a focused input, global
 // keys, data messages to their owner, then the active screen.
+// burst handles keys that arrived together (a held j, fast typing) as
+// one message: each is a key of its own, until one opens a field, which
+// then gets the rest as text.
+func (m *Model) burst(runes []rune) tea.Cmd {
+	var cmds []tea.Cmd
+	for i, r := range runes {
+		if m.asking == nil && m.current().capturing() {
+			cmds = append(cmds, m.current().update(tea.KeyMsg{Type: tea.KeyRunes, Runes: runes[i:]}))
+			break
+		}
+		_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
+}
+
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if r, ok := msg.(reply); ok {
 		delete(m.sh.pending, r.requestID()) // answered, even if stale
@@ -317,6 +333,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if m.current().capturing() {
 			return m, m.current().update(msg)
+		}
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			return m, m.burst(msg.Runes)
 		}
 		k := m.sh.keys
 		switch {

@@ -158,14 +158,7 @@ func (a *App) printDue(ag *insight.Agenda) error {
 		if it.Overdue() {
 			when = fmt.Sprintf("%dd overdue", it.DaysOverdue)
 		}
-		why := string(it.Reason)
-		if len(e.Items) > 1 {
-			var more []string
-			for _, x := range e.Items[1:] {
-				more = append(more, string(x.Reason))
-			}
-			why += " +" + strings.Join(more, ",")
-		}
+		why := e.Why()
 		var ids []string
 		for _, x := range e.Items {
 			if x.FollowUpID != 0 {

@@ -594,6 +594,27 @@ type Entry struct {
 // Top is the entry's most urgent item.
 func (e Entry) Top() Item { return e.Items[0] }
 
+// Why names the entry's reasons, most urgent first, each once with how
+// many items it has: "complaint+payment×2".
+func (e Entry) Why() string {
+	var order []Reason
+	count := map[Reason]int{}
+	for _, it := range e.Items {
+		if count[it.Reason] == 0 {
+			order = append(order, it.Reason)
+		}
+		count[it.Reason]++
+	}
+	parts := make([]string, len(order))
+	for i, r := range order {
+		parts[i] = string(r)
+		if n := count[r]; n > 1 {
+			parts[i] += fmt.Sprintf("×%d", n)
+		}
+	}
+	return strings.Join(parts, "+")
+}
+
 // Group gathers sorted items per customer, keeping the order of each
 // customer's most urgent item.
 func Group(items []Item) []Entry {

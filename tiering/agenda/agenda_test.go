@@ -409,3 +409,10 @@ func TestSlippingByPAlive(t *testing.T) {
 		t.Errorf("test premise: P(alive) %.2f should be below %.2f", p, MinPAlive)
 	}
 }
+
+func TestEntryWhy(t *testing.T) {
+	e := Entry{Items: []Item{{Reason: Complaint}, {Reason: Payment}, {Reason: Cadence}, {Reason: Payment}}}
+	if got := e.Why(); got != "complaint+payment×2+cadence" {
+		t.Errorf("Why = %q", got)
+	}
+}
