@@ -167,7 +167,7 @@ func (s *dueScreen) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Dismiss):
 		it := top
 		if it.Reason == agenda.Complaint {
-			return status("an open complaint is resolved, not dismissed: enter opens the card, x there resolves it")
+			return status("resolve a complaint, not dismiss it: enter, then x on the card")
 		}
 		s.form = newForm(sh, fmt.Sprintf("Dismiss the %s of %s", it.Reason, clean(it.Name)), []field{
 			{label: "Why", placeholder: "on holiday until March; called from the shop; ..."},

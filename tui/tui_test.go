@@ -4,6 +4,7 @@ import (
 	"context"
 	"github.com/rolo-crm/rolo/insight"
 	"github.com/rolo-crm/rolo/money"
+	"github.com/rolo-crm/rolo/tiering/agenda"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -267,6 +268,69 @@ func TestDueActInPlace(t *testing.T) {
 	}
 	if !strings.Contains(m.status, "follow-up done: 送样品") {
 		t.Errorf("status %q does not say which follow-up was closed", m.status)
+	}
+}
+
+// Any item, not only a follow-up, is snoozed with z and dismissed with x
+// and a reason; both leave the Due screen and can be undone.
+func TestDueSnoozeAndDismissAnyItem(t *testing.T) {
+	st := sample(t)
+	ctx := context.Background()
+	m := start(t, st, 80, 24)
+	press(t, m, "3")
+	pick := func() *agenda.Item {
+		for _, e := range m.due.items {
+			for _, it := range e.Items {
+				if it.FollowUpID == 0 && it.Reason != agenda.Complaint {
+					return &it
+				}
+			}
+		}
+		return nil
+	}
+	first := pick()
+	if first == nil {
+		t.Fatal("the sample agenda has no item other than follow-ups and complaints")
+	}
+	count := func() int {
+		ag, err := insight.New(st).Agenda(ctx, insight.AgendaQuery{AsOf: today, Days: 7})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, it := range ag.Items {
+			if it.CustomerID == first.CustomerID && it.Reason == first.Reason {
+				n++
+			}
+		}
+		return n
+	}
+	if count() == 0 {
+		t.Fatal("the item is not on the agenda")
+	}
+	for m.due.selected().Top().CustomerID != first.CustomerID || m.due.selected().Top().Reason != first.Reason {
+		press(t, m, "down")
+	}
+	press(t, m, "z")
+	if count() != 0 || !strings.Contains(m.status, "snoozed") {
+		t.Errorf("z left %s of customer %d on the agenda (status %q)", first.Reason, first.CustomerID, m.status)
+	}
+	press(t, m, "u")
+	if count() == 0 {
+		t.Fatal("u did not bring the snoozed item back")
+	}
+	for m.due.selected().Top().CustomerID != first.CustomerID || m.due.selected().Top().Reason != first.Reason {
+		press(t, m, "down")
+	}
+	press(t, m, "x")
+	press(t, m, "enter") // no reason given: refused, the form stays
+	if count() == 0 || m.due.form == nil {
+		t.Errorf("a dismissal without a reason went through")
+	}
+	typeText(t, m, "见过面了")
+	press(t, m, "enter")
+	if count() != 0 {
+		t.Errorf("x with a reason left the item on the agenda")
 	}
 }
 
