@@ -2,6 +2,7 @@ package insight
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/rolo-crm/rolo/money"
@@ -44,6 +45,7 @@ type savedModel struct {
 	Version   int64          `json:"purchases_version"` // the purchases it was fitted on
 	Options   clv.Options    `json:"options"`
 	Fitted    bool           `json:"fitted"`
+	Status    clv.Status     `json:"status"`
 	Reason    string         `json:"reason,omitempty"`
 	Retention float64        `json:"retention"`
 	BG        clv.BGNBD      `json:"bgnbd"`
@@ -109,13 +111,13 @@ func (s *Service) Lifetime(ctx context.Context, q LifetimeQuery) (*Lifetime, err
 	}
 	var res clv.Result
 	if found && saved.AsOf == asOf.Format(store.DateLayout) && saved.Version == version {
-		res = clv.Result{Fitted: saved.Fitted, Reason: saved.Reason, BG: saved.BG, GG: saved.GG, Retention: retention}
+		res = clv.Result{Status: saved.Status, Fitted: saved.Fitted, Reason: saved.Reason, BG: saved.BG, GG: saved.GG, Retention: retention}
 		res.Rows = valueAll(res, cs, annual, opts)
 	} else {
 		res = clv.Analyze(cs, annual, retention, opts)
 	}
 	saved = savedModel{AsOf: asOf.Format(store.DateLayout), Version: version, Options: opts, Fitted: res.Fitted,
-		Reason: res.Reason, Retention: res.Retention, BG: res.BG, GG: res.GG}
+		Status: res.Status, Reason: res.Reason, Retention: res.Retention, BG: res.BG, GG: res.GG}
 	if err := s.st.SaveState(ctx, modelKey, saved); err != nil {
 		return nil, err
 	}
@@ -162,7 +164,8 @@ type CustomerLifetime struct {
 	ModelAsOf time.Time
 	Options   clv.Options
 	Fitted    bool
-	Reason    string // why the models were not fitted, when they were not
+	Status    clv.Status // fitted, fallback or too_little_data
+	Reason    string     // why the models were not fitted, or a note on the fit
 }
 
 // CustomerLifetime values one customer with the model the last analysis
@@ -183,5 +186,88 @@ func (s *Service) CustomerLifetime(ctx context.Context, id int64, asOf time.Time
 	rows := valueAll(res, []clv.Customer{in.Customer}, map[int64]float64{id: cur.Float(in.Revenue12)}, m.Options)
 	at, _ := store.ParseDate(m.AsOf)
 	return &CustomerLifetime{LifetimeRow: lifetimeRow(rows[0], m.Fitted, cur), ModelAsOf: at, Options: m.Options,
-		Fitted: m.Fitted, Reason: m.Reason}, nil
+		Fitted: m.Fitted, Status: m.status(), Reason: m.Reason}, nil
+}
+
+// HoldoutQuery asks how well the model foresaw what customers did after
+// a day: fitted on the purchases up to Calibration, compared with those
+// after it up to AsOf.
+type HoldoutQuery struct {
+	Calibration, AsOf time.Time
+}
+
+// Holdout is the model fitted on the calibration period and its forecast
+// of the hold-out period against what happened.
+type Holdout struct {
+	Calibration, AsOf time.Time
+	Model             clv.BGNBD
+	Report            clv.HoldoutReport
+}
+
+// Holdout fits BG/NBD on the purchases up to q.Calibration and compares
+// the repeat purchases it expects until q.AsOf with the actual ones, per
+// number of calibration repeat purchases (Fader, Hardie & Lee 2005,
+// figure 4). The notebook's kept model is left alone.
+func (s *Service) Holdout(ctx context.Context, q HoldoutQuery) (*Holdout, error) {
+	cal, asOf := day(q.Calibration), day(q.AsOf)
+	if !cal.Before(asOf) {
+		return nil, store.Errorf(store.KindInvalid, "the hold-out period needs a calibration end (%s) before today (%s)",
+			cal.Format(store.DateLayout), asOf.Format(store.DateLayout))
+	}
+	in, err := s.st.CLVInputs(ctx, cal)
+	if err != nil {
+		return nil, err
+	}
+	cs := make([]clv.Customer, len(in))
+	for i, c := range in {
+		cs[i] = c.Customer
+	}
+	opts, err := s.options(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	res := clv.Analyze(cs, nil, 0, opts)
+	if !res.Fitted {
+		return nil, store.Errorf(store.KindInvalid, "the model cannot be checked: on the purchases up to %s, %s",
+			cal.Format(store.DateLayout), res.Reason)
+	}
+	actual, err := s.st.PurchaseDaysBetween(ctx, cal, asOf)
+	if err != nil {
+		return nil, err
+	}
+	weeks := asOf.Sub(cal).Hours() / 24 / 7
+	return &Holdout{Calibration: cal, AsOf: asOf, Model: res.BG, Report: clv.Holdout(cs, actual, weeks, res.BG)}, nil
+}
+
+// status is the kept model's status; models kept before it was recorded
+// say only whether they were fitted.
+func (m savedModel) status() clv.Status {
+	switch {
+	case m.Status != "":
+		return m.Status
+	case m.Fitted:
+		return clv.StatusFitted
+	}
+	return clv.StatusFallback
+}
+
+// HowSure says where the figures come from and how far to trust them: the
+// fitted model (and any note on the fit), or the simple formula and why.
+func (lt *CustomerLifetime) HowSure() string {
+	at := lt.ModelAsOf.Format(store.DateLayout)
+	switch lt.Status {
+	case clv.StatusFitted:
+		s := fmt.Sprintf("fitted model of %s, %.0f%% margin", at, 100*lt.Options.Margin)
+		if lt.Reason != "" {
+			s += "; " + lt.Reason
+		}
+		return s
+	case clv.StatusTooLittleData:
+		return fmt.Sprintf("simple formula m·r/(1+i−r), too little data for the model (%s) as of %s", lt.Reason, at)
+	}
+	why := lt.Reason
+	if why == "" {
+		why = "the models were not fitted"
+	}
+	return fmt.Sprintf("simple formula m·r/(1+i−r), the model could not be fitted (%s) as of %s", why, at)
 }

@@ -86,3 +86,17 @@ func (s *Store) clvInputs(ctx context.Context, asOf time.Time, one int64) ([]CLV
 	flush()
 	return out, nil
 }
+
+// PurchaseDaysBetween counts each ranked customer's purchase days after
+// from, up to and including to: the repeat purchases of a hold-out period.
+func (s *Store) PurchaseDaysBetween(ctx context.Context, from, to time.Time) (map[int64]int, error) {
+	out := map[int64]int{}
+	err := s.eachRow(ctx, "count purchase days", `SELECT p.customer_id, count(DISTINCT p.date) FROM purchases p
+		JOIN customers c ON c.id = p.customer_id AND c.archived_at IS NULL AND c.status <> 'dropped'
+		WHERE p.date > ?1 AND p.date <= ?2 GROUP BY p.customer_id`, []any{from.Format(DateLayout), to.Format(DateLayout)},
+		func(v []driver.Value) error {
+			out[vInt(v[0])] = int(vInt(v[1]))
+			return nil
+		})
+	return out, err
+}

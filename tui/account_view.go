@@ -108,12 +108,12 @@ func (s *accountScreen) content() string {
 	}
 	emit(wrap(st.Bold.Render("Value ") + value))
 	if lt := d.Lifetime; lt != nil {
-		text := fmt.Sprintf("worth %s over %d months (simple formula: %s)", cash(lt.CLV), lt.Options.HorizonMonths, lt.Reason)
+		text := fmt.Sprintf("worth %s over %d months", cash(lt.CLV), lt.Options.HorizonMonths)
 		if lt.Known {
 			text = fmt.Sprintf("%.0f%% likely still buying · %.1f purchases in 90 days · worth %s over %d months",
 				100*lt.PAlive, lt.Expected90, cash(lt.CLV), lt.Options.HorizonMonths)
 		}
-		emit(wrap(st.Bold.Render("Lifetime ") + text))
+		emit(wrap(st.Bold.Render("Lifetime ") + text + st.Dim.Render(" — "+lt.HowSure())))
 	}
 	tr := d.Treatment
 	if tr.CadenceDays > 0 {

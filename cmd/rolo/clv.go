@@ -3,19 +3,22 @@ package main
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/rolo-crm/rolo/insight"
 	"github.com/rolo-crm/rolo/settings"
+	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering"
 	"github.com/rolo-crm/rolo/tiering/clv"
 	"github.com/spf13/cobra"
 )
 
 type clvOptions struct {
-	horizon, discount, margin string
-	limit                     int
+	horizon, discount, margin, holdout string
+	limit                              int
 }
 
 // options are the analysis options: the notebook's clv settings, with
@@ -59,6 +62,7 @@ type clvJSON struct {
 
 type clvModelJSON struct {
 	Fitted         bool            `json:"fitted"`
+	Status         clv.Status      `json:"status"`
 	Reason         string          `json:"reason,omitempty"`
 	BG             *clv.BGNBD      `json:"bgnbd"`
 	GG             *clv.GammaGamma `json:"gamma_gamma"`
@@ -84,12 +88,22 @@ not converge, rolo says so and uses the simple CLV m·r/(1+i−r) instead: m the
 customer's margin over the last 12 months, r the share of last year's buyers
 who bought again, i the discount rate. The model is kept, with the options it
 was valued with, for rolo show, the account card and rolo due. The options
-default to the settings clv.horizon, clv.discount and clv.margin.`,
+default to the settings clv.horizon, clv.discount and clv.margin.
+
+--holdout DATE checks the model against the future: it is fitted on the
+purchases up to DATE only and its forecast of repeat purchases after DATE
+(to today, or --as-of) is compared with what customers really did, by how
+many repeat purchases they had made by DATE (Fader, Hardie & Lee 2005,
+figure 4). The kept model is left alone.`,
 		Example: `  rolo clv
   rolo clv --margin 45% --horizon 24m
-  rolo clv --json | jq '.customers[0]'`,
+  rolo clv --json | jq '.customers[0]'
+  rolo clv --holdout 2026-05-31          # fit to May, compare with June to today`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.holdout != "" {
+				return runHoldout(cmd, a, o.holdout)
+			}
 			return runCLV(cmd, a, o)
 		},
 	}
@@ -97,6 +111,7 @@ default to the settings clv.horizon, clv.discount and clv.margin.`,
 	cmd.Flags().StringVar(&o.discount, "discount", "10%", "yearly discount rate (money later is worth less)")
 	cmd.Flags().StringVar(&o.margin, "margin", "30%", "your margin on revenue")
 	cmd.Flags().IntVarP(&o.limit, "limit", "n", 20, "on a terminal, show the top N (0 for all)")
+	cmd.Flags().StringVar(&o.holdout, "holdout", "", "check the model: fit on the purchases up to this date, compare with what came after")
 	return cmd
 }
 
@@ -129,7 +144,7 @@ func runCLV(cmd *cobra.Command, a *App, o clvOptions) error {
 	}
 	res := lt.Result
 	if a.JSON {
-		out := clvJSON{Model: clvModelJSON{Fitted: res.Fitted, Reason: res.Reason, Retention: res.Retention, HorizonMonths: lt.Options.HorizonMonths,
+		out := clvJSON{Model: clvModelJSON{Fitted: res.Fitted, Status: res.Status, Reason: res.Reason, Retention: res.Retention, HorizonMonths: lt.Options.HorizonMonths,
 			AnnualDiscount: lt.Options.AnnualDiscount, Margin: lt.Options.Margin, AsOf: today.Format("2006-01-02")},
 			Customers: make([]clvRowJSON, len(rows))}
 		if res.Fitted {
@@ -142,9 +157,22 @@ func runCLV(cmd *cobra.Command, a *App, o clvOptions) error {
 	}
 	if a.IsTTY {
 		if res.Fitted {
-			fmt.Fprintf(a.Out, "BG/NBD  r %.3f  α %.3f  a %.3f  b %.3f  (log-likelihood %.2f, %d customers)\n",
-				res.BG.R, res.BG.Alpha, res.BG.A, res.BG.B, res.BG.LL, res.BG.N)
-			fmt.Fprintf(a.Out, "Gamma-Gamma  p %.3f  q %.3f  γ %.3f  (%d repeat buyers)\n", res.GG.P, res.GG.Q, res.GG.V, res.GG.N)
+			if res.BG.SameDropout {
+				fmt.Fprintf(a.Out, "BG/NBD  r %.3f  α %.3f  one chance of leaving after each purchase p %.3f  (log-likelihood %.2f, %d customers)\n",
+					res.BG.R, res.BG.Alpha, res.BG.P, res.BG.LL, res.BG.N)
+			} else {
+				fmt.Fprintf(a.Out, "BG/NBD  r %.3f  α %.3f  a %.3f  b %.3f  (log-likelihood %.2f, %d customers)\n",
+					res.BG.R, res.BG.Alpha, res.BG.A, res.BG.B, res.BG.LL, res.BG.N)
+			}
+			if res.GG.Pooled {
+				fmt.Fprintf(a.Out, "Gamma-Gamma  pooled: everyone's expected spend is the average repeat purchase, %s  (%d repeat buyers)\n",
+					a.moneyFloat(res.GG.Mean), res.GG.N)
+			} else {
+				fmt.Fprintf(a.Out, "Gamma-Gamma  p %.3f  q %.3f  γ %.3f  (%d repeat buyers)\n", res.GG.P, res.GG.Q, res.GG.V, res.GG.N)
+			}
+			if res.Reason != "" {
+				fmt.Fprintf(a.Out, "Note: %s.\n", res.Reason)
+			}
 		} else {
 			fmt.Fprintf(a.Out, "Not fitting the models: %s.\nUsing the simple CLV m·r/(1+i−r) with retention r = %.0f%%.\n", res.Reason, 100*res.Retention)
 		}
@@ -175,4 +203,96 @@ func runCLV(cmd *cobra.Command, a *App, o clvOptions) error {
 		fmt.Fprintf(a.Err, "top %d of %d; --limit 0 for all, --json for scripts\n", len(shown), len(rows))
 	}
 	return nil
+}
+
+type holdoutJSON struct {
+	Calibration string            `json:"calibration_end"`
+	AsOf        string            `json:"as_of"`
+	Model       clv.BGNBD         `json:"bgnbd"`
+	Report      clv.HoldoutReport `json:"holdout"`
+}
+
+func runHoldout(cmd *cobra.Command, a *App, date string) error {
+	ctx, today, svc, err := a.open(cmd)
+	if err != nil {
+		return err
+	}
+	cal, err := store.ParseWhen(date, today)
+	if err != nil {
+		return fmt.Errorf("--holdout: %w", err)
+	}
+	h, err := svc.Holdout(ctx, insight.HoldoutQuery{Calibration: cal, AsOf: today})
+	if err != nil {
+		return err
+	}
+	rep := h.Report
+	if a.JSON {
+		return writeJSON(a.Out, holdoutJSON{Calibration: h.Calibration.Format(store.DateLayout), AsOf: h.AsOf.Format(store.DateLayout),
+			Model: h.Model, Report: rep})
+	}
+	group := func(g clv.HoldoutGroup) string {
+		if g.OrMore {
+			return strconv.Itoa(g.X) + "+"
+		}
+		return strconv.Itoa(g.X)
+	}
+	if !a.IsTTY {
+		t := a.newTable()
+		for _, g := range rep.Groups {
+			t.add(group(g), strconv.Itoa(g.Customers), strconv.FormatFloat(g.Predicted, 'f', 4, 64), strconv.FormatFloat(g.Actual, 'f', 4, 64))
+		}
+		return t.print()
+	}
+	r := a.renderer()
+	bold := r.NewStyle().Bold(true)
+	exp := r.NewStyle().Foreground(lipglossColor("#87afd7"))
+	act := r.NewStyle().Foreground(lipglossColor("#d7875f"))
+	off := 0.0
+	if rep.Actual > 0 {
+		off = 100 * (rep.Predicted - float64(rep.Actual)) / float64(rep.Actual)
+	}
+	fmt.Fprintf(a.Out, "%s fitted on the purchases up to %s, compared with the %.1f weeks after (to %s).\n",
+		bold.Render("Checked against the future:"), h.Calibration.Format(store.DateLayout), rep.Weeks, h.AsOf.Format(store.DateLayout))
+	fmt.Fprintf(a.Out, "%s: %.1f repeat purchases expected, %d made (%+.1f%%).\n\n",
+		plural(rep.Customers, "customer"), rep.Predicted, rep.Actual, off)
+	most := 0.0
+	for _, g := range rep.Groups {
+		most = max(most, g.Predicted, g.Actual)
+	}
+	bar := func(v float64, block string) string {
+		if most <= 0 {
+			return ""
+		}
+		return strings.Repeat(block, int(math.Round(24*v/most)))
+	}
+	t := a.newTable(column{Name: "repeat buys by then", Right: true}, column{Name: "customers", Right: true},
+		column{Name: "expected each", Right: true}, column{Name: "made each", Right: true})
+	for _, g := range rep.Groups {
+		if g.Customers > 0 {
+			t.add(group(g), strconv.Itoa(g.Customers), fmt.Sprintf("%.2f", g.Predicted), fmt.Sprintf("%.2f", g.Actual))
+		}
+	}
+	if err := t.print(); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Out, "\nRepeat purchases per customer after %s, %s and %s:\n", h.Calibration.Format(store.DateLayout),
+		exp.Render("▒ expected"), act.Render("█ made"))
+	for _, g := range rep.Groups {
+		if g.Customers == 0 {
+			continue
+		}
+		fmt.Fprintf(a.Out, "%4s  %s %.2f\n      %s %.2f\n", group(g), exp.Render(bar(g.Predicted, "▒")), g.Predicted,
+			act.Render(bar(g.Actual, "█")), g.Actual)
+	}
+	return nil
+}
+
+// moneyFloat writes a model's amount in currency units; one out of range
+// (which the model never gives) is written as unknown.
+func (a *App) moneyFloat(v float64) string {
+	m, ok := a.currency().FromFloat(v)
+	if !ok {
+		return "unknown"
+	}
+	return a.money(m)
 }

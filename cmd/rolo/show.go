@@ -400,15 +400,10 @@ func (a *App) showCard(p *insight.Card, today time.Time) error {
 
 // lifetimeText says a customer's lifetime figures and how sure the model is.
 func (a *App) lifetimeText(lt *insight.CustomerLifetime) string {
-	o := lt.Options
-	worth := fmt.Sprintf("worth %s over %d months", a.money(lt.CLV), o.HorizonMonths)
-	if !lt.Known {
-		why := lt.Reason
-		if why == "" {
-			why = "the models were not fitted"
-		}
-		return fmt.Sprintf("%s (simple formula: %s; model of %s)", worth, why, lt.ModelAsOf.Format(store.DateLayout))
+	worth := fmt.Sprintf("worth %s over %d months", a.money(lt.CLV), lt.Options.HorizonMonths)
+	if lt.Known {
+		worth = fmt.Sprintf("%.0f%% likely still buying · %.1f purchases expected in 90 days · %s per purchase · %s",
+			100*lt.PAlive, lt.Expected90, a.money(lt.ExpectedSpend), worth)
 	}
-	return fmt.Sprintf("%.0f%% likely still buying · %.1f purchases expected in 90 days · %s per purchase · %s (fitted model of %s, %.0f%% margin)",
-		100*lt.PAlive, lt.Expected90, a.money(lt.ExpectedSpend), worth, lt.ModelAsOf.Format(store.DateLayout), 100*o.Margin)
+	return worth + " — " + lt.HowSure()
 }
