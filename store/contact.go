@@ -8,10 +8,45 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/rolo-crm/rolo/internal/suggest"
 )
 
 // ContactKinds are the kinds of entries in the contact log.
 var ContactKinds = []string{"visit", "call", "message", "email", "meeting", "gift", "greeting", "feedback", "complaint"}
+
+// ChineseContactKinds are the Chinese words a rep may write for the kinds,
+// in the order help lists them.
+var ChineseContactKinds = [][2]string{
+	{"拜访", "visit"}, {"电话", "call"}, {"微信", "message"}, {"短信", "message"}, {"邮件", "email"},
+	{"会议", "meeting"}, {"礼物", "gift"}, {"问候", "greeting"}, {"反馈", "feedback"}, {"投诉", "complaint"},
+}
+
+// ParseContactKind reads a contact kind in English (any case) or Chinese
+// (电话 is call, 微信 and 短信 are message...); an unknown one is an error
+// that suggests the kind probably meant.
+func ParseContactKind(s string) (string, error) {
+	in := strings.ToLower(strings.TrimSpace(s))
+	if contains(ContactKinds, in) {
+		return in, nil
+	}
+	words := make([]string, 0, len(ContactKinds)+len(ChineseContactKinds))
+	words = append(words, ContactKinds...)
+	for _, zh := range ChineseContactKinds {
+		if zh[0] == in {
+			return zh[1], nil
+		}
+		words = append(words, zh[0])
+	}
+	if near := suggest.Closest(in, words); len(near) > 0 {
+		return "", Errorf(KindInvalid, "contact kind %q is not known; did you mean %s?", s, suggest.Phrase(near))
+	}
+	var zh []string
+	for _, k := range ChineseContactKinds {
+		zh = append(zh, k[0]+" "+k[1])
+	}
+	return "", Errorf(KindInvalid, "contact kind %q is not one of %s (or in Chinese: %s)", s, strings.Join(ContactKinds, ", "), strings.Join(zh, ", "))
+}
 
 // Contact is one entry of the contact log.
 type Contact struct {
@@ -27,9 +62,11 @@ type Contact struct {
 
 // Validate checks a contact before it is written.
 func (c *Contact) Validate() error {
-	if !contains(ContactKinds, c.Kind) {
-		return Errorf(KindInvalid, "contact kind %q is not one of %s", c.Kind, strings.Join(ContactKinds, ", "))
+	kind, err := ParseContactKind(c.Kind)
+	if err != nil {
+		return err
 	}
+	c.Kind = kind
 	if _, err := time.Parse(time.RFC3339, c.At); err != nil {
 		return Errorf(KindInvalid, "contact time %q is not an RFC 3339 timestamp", c.At)
 	}

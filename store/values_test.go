@@ -77,10 +77,22 @@ func FuzzParseWhen(f *testing.F) {
 		f.Add(s)
 	}
 	today := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	for _, s := range []string{"12月25日", "3 days ago", "昨天下午3点半", "12/25 9:05 pm", "二十天后", "上上周五"} {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		d, err := ParseWhen(s, today)
 		if err == nil && (d.Hour() != 0 || d.Location() != time.UTC) {
 			t.Fatalf("ParseWhen(%q) = %v is not a UTC date", s, d)
+		}
+		for _, lean := range []Lean{Back, Ahead} {
+			if d, err := ParseDay(s, today, lean); err == nil && (d.Hour() != 0 || d.Location() != time.UTC) {
+				t.Fatalf("ParseDay(%q, %d) = %v is not a UTC date", s, lean, d)
+			}
+		}
+		m, clock, err := ParseMoment(s, today, time.Local, Back)
+		if err == nil && !clock && (m.Hour() != 0 || m.Location() != time.UTC) {
+			t.Fatalf("ParseMoment(%q) = %v without a time is not a UTC date", s, m)
 		}
 	})
 }

@@ -141,12 +141,13 @@ func (a *App) currency() money.Currency {
 	return a.store.Currency()
 }
 
-// Today is --as-of, or the local date now.
+// Today is --as-of, or the local date now. --as-of takes every date form
+// (2026-11-22, yesterday, 上周五), relative to the clock's date.
 func (a *App) Today() (time.Time, error) {
 	if a.AsOf != "" {
-		t, err := store.ParseDate(a.AsOf)
+		t, err := store.ParseWhen(a.AsOf, store.Today(a.Now()))
 		if err != nil {
-			return t, fmt.Errorf("--as-of: %w", err)
+			return t, usageErrorf("--as-of: %w", err)
 		}
 		return t, nil
 	}

@@ -217,7 +217,7 @@ func runHoldout(cmd *cobra.Command, a *App, date string) error {
 	if err != nil {
 		return err
 	}
-	cal, err := store.ParseWhen(date, today)
+	cal, err := store.ParseDay(date, today, store.Back)
 	if err != nil {
 		return fmt.Errorf("--holdout: %w", err)
 	}

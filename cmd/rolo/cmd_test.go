@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/rolo-crm/rolo/render"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rolo-crm/rolo/render"
+	"github.com/rolo-crm/rolo/store"
 )
 
 type testEnv struct {
@@ -159,13 +161,18 @@ func TestErrors(t *testing.T) {
 		{"ambiguous name", []string{"buy", "王小明", "10"}, 2,
 			"rolo: \"王小明\" matches 2 customers; use an id or a longer name:\n  1\t王小明\n  2\t王小明\t华信\n"},
 		{"bad date", []string{"follow", "1", "2026-02-30", "call"}, 2,
-			"rolo: \"2026-02-30\" is not a date; use YYYY-MM-DD, +3d, +2w, tomorrow or next monday\n"},
+			"rolo: WHEN: \"2026-02-30\" is not a date: February 2026 has no day 30\n"},
+		{"not a date", []string{"follow", "1", "soon", "call"}, 2,
+			"rolo: WHEN: \"soon\" is not a date; write e.g. " + store.DateWords + "\n"},
 		{"negative quantity", []string{"buy", "1", "10", "--qty", "-2"}, 2,
 			"rolo: --qty \"-2\": the quantity must be a number more than zero\n"},
 		{"bad amount", []string{"buy", "1", "12.345"}, 2,
 			"rolo: AMOUNT: \"12.345\" is not an amount (more than 2 decimals); write it like 1234.50\n"},
 		{"bad kind", []string{"log", "1", "fax", "hi"}, 2,
-			"rolo: contact kind \"fax\" is not one of visit, call, message, email, meeting, gift, greeting, feedback, complaint\n"},
+			"rolo: contact kind \"fax\" is not one of visit, call, message, email, meeting, gift, greeting, feedback, complaint " +
+				"(or in Chinese: 拜访 visit, 电话 call, 微信 message, 短信 message, 邮件 email, 会议 meeting, 礼物 gift, 问候 greeting, 反馈 feedback, 投诉 complaint)\n"},
+		{"kind typo", []string{"log", "1", "vist", "hi"}, 2, "rolo: contact kind \"vist\" is not known; did you mean visit?\n"},
+		{"Chinese kind typo", []string{"log", "1", "电活", "hi"}, 2, "rolo: contact kind \"电活\" is not known; did you mean 电话?\n"},
 		{"missing args", []string{"buy", "1"}, 2,
 			"rolo: buy needs a CUSTOMER and an AMOUNT (got 1 argument(s))\nUsage: rolo buy CUSTOMER AMOUNT [flags]\n"},
 		{"unknown follow-up", []string{"done", "77"}, 2,

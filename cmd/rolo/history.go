@@ -85,14 +85,14 @@ func contactTime(a *App, when string, today time.Time) (string, error) {
 		}
 		return a.Now().UTC().Format(time.RFC3339), nil
 	}
-	if t, err := time.Parse(time.RFC3339, when); err == nil {
-		return t.UTC().Format(time.RFC3339), nil
-	}
-	d, err := store.ParseWhen(when, today)
+	t, clock, err := store.ParseMoment(when, today, a.Now().Location(), store.Back)
 	if err != nil {
 		return "", fmt.Errorf("--at: %w", err)
 	}
-	return d.Add(12 * time.Hour).Format(time.RFC3339), nil
+	if !clock {
+		t = t.Add(12 * time.Hour) // a day without a time: midday, so every time zone keeps the day
+	}
+	return t.UTC().Format(time.RFC3339), nil
 }
 
 func logContact(cmd *cobra.Command, a *App, ref, kind, text, when string) error {
@@ -100,7 +100,9 @@ func logContact(cmd *cobra.Command, a *App, ref, kind, text, when string) error 
 	if err != nil {
 		return err
 	}
-	kind = strings.ToLower(kind)
+	if kind, err = store.ParseContactKind(kind); err != nil {
+		return err
+	}
 	at, err := contactTime(a, when, today)
 	if err != nil {
 		return err
@@ -237,7 +239,7 @@ func newSurveyCmd(a *App) *cobra.Command {
 			}
 			d := today
 			if date != "" {
-				if d, err = store.ParseWhen(date, today); err != nil {
+				if d, err = store.ParseDay(date, today, store.Back); err != nil {
 					return fmt.Errorf("--date: %w", err)
 				}
 			}
@@ -277,9 +279,9 @@ func newFollowCmd(a *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			due, err := store.ParseWhen(args[1], today)
+			due, err := store.ParseDay(args[1], today, store.Ahead)
 			if err != nil {
-				return err
+				return fmt.Errorf("WHEN: %w", err)
 			}
 			svc, c, err := a.customer(cmd, args[0])
 			if err != nil {

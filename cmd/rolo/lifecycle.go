@@ -82,15 +82,12 @@ func parseItemSelector(s string) (itemSelector, error) {
 	if s == "" {
 		return itemSelector{}, nil
 	}
-	name, ref, hasRef := strings.Cut(s, ":")
-	sel := itemSelector{reason: agenda.Reason(strings.ToLower(strings.TrimSpace(name)))}
-	known := false
-	for _, r := range agenda.Reasons {
-		known = known || r == sel.reason
+	name, ref, hasRef := strings.Cut(strings.NewReplacer("：", ":", "＃", "#").Replace(s), ":")
+	reason, err := parseReason(name)
+	if err != nil {
+		return itemSelector{}, err
 	}
-	if !known {
-		return sel, usageErrorf("%q is not an agenda reason; use one of %s", name, reasonList())
-	}
+	sel := itemSelector{reason: reason}
 	if hasRef {
 		n, err := strconv.ParseInt(strings.TrimPrefix(ref, "#"), 10, 64)
 		if err != nil || n <= 0 {
@@ -184,7 +181,7 @@ that is not enough, the id of its record (follow-up:12, payment:74).`,
 			if err != nil {
 				return err
 			}
-			day, err := store.ParseWhen(until, today)
+			day, err := store.ParseDay(until, today, store.Ahead)
 			if err != nil {
 				return fmt.Errorf("--until: %w", err)
 			}
@@ -290,13 +287,13 @@ gained (first purchase) against those lost.`,
 			}
 			end := today
 			if to != "" {
-				if end, err = store.ParseWhen(to, today); err != nil {
+				if end, err = store.ParseDay(to, today, store.Back); err != nil {
 					return fmt.Errorf("--to: %w", err)
 				}
 			}
 			start := time.Date(end.Year(), end.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 1-months, 0)
 			if from != "" {
-				if start, err = store.ParseWhen(from, today); err != nil {
+				if start, err = store.ParseDay(from, today, store.Back); err != nil {
 					return fmt.Errorf("--from: %w", err)
 				}
 			}

@@ -53,7 +53,7 @@ of what is unpaid after the payment terms (rolo config payment.terms, 30 days).`
 			}
 			d := today
 			if date != "" {
-				if d, err = store.ParseWhen(date, today); err != nil {
+				if d, err = store.ParseDay(date, today, store.Back); err != nil {
 					return fmt.Errorf("--date: %w", err)
 				}
 				if d.After(today) {

@@ -109,7 +109,7 @@ func (f *purchaseFlags) apply(cmd *cobra.Command, a *App, p *store.Purchase, tod
 	if fs.Changed("date") || p.Date == "" {
 		d := today
 		if f.date != "" {
-			if d, err = store.ParseWhen(f.date, today); err != nil {
+			if d, err = store.ParseDay(f.date, today, store.Back); err != nil {
 				return fmt.Errorf("--date: %w", err)
 			}
 		}
@@ -122,7 +122,7 @@ func (f *purchaseFlags) apply(cmd *cobra.Command, a *App, p *store.Purchase, tod
 		p.NextDate = ""
 		if f.next != "" {
 			base, _ := store.ParseDate(p.Date)
-			n, err := store.ParseWhen(f.next, base)
+			n, err := store.ParseDay(f.next, base, store.Ahead)
 			if err != nil {
 				return fmt.Errorf("--next: %w", err)
 			}
@@ -253,7 +253,7 @@ func newEditFollowUpCmd(a *App) *cobra.Command {
 			fs := cmd.Flags()
 			f, err := svc.UpdateFollowUp(ctx, id, func(f *store.FollowUp) error {
 				if fs.Changed("due") {
-					d, err := store.ParseWhen(due, today)
+					d, err := store.ParseDay(due, today, store.Ahead)
 					if err != nil {
 						return fmt.Errorf("--due: %w", err)
 					}
