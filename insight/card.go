@@ -51,7 +51,7 @@ func (s *Service) Card(ctx context.Context, id int64, q CardQuery) (*Card, error
 		return nil, err
 	}
 	card := &Card{Customer: c}
-	ms, err := s.st.Metrics(ctx, asOf, store.MetricsOptions{Only: id})
+	ms, err := s.st.Metrics(ctx, asOf, store.MetricsOptions{Only: id, Growth: true})
 	if err != nil {
 		return nil, err
 	}

@@ -529,8 +529,10 @@ func (s *Store) ResolveCustomer(ctx context.Context, ref string) (Customer, erro
 		return Customer{}, Errorf(KindNotFound, "no customer matches %q", ref)
 	case len(hits) == 1:
 		return hits[0].Customer, nil
-	case hits[0].Rank < hits[1].Rank && hits[0].Rank <= rankNamePrefix:
-		// One clearly better match: the only name that starts with ref.
+	case hits[0].Rank < hits[1].Rank && (hits[0].Rank <= rankNamePrefix || hits[0].Rank == rankPinyinExact):
+		// One clearly better match: the only name that starts with ref, or
+		// (no name matching) the only one whose pinyin or initials are ref:
+		// zj is 张军 even when 郑静秀's zjx starts with it.
 		return hits[0].Customer, nil
 	}
 	cands := make([]Customer, 0, len(hits))

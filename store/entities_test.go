@@ -279,6 +279,8 @@ func TestResolveCustomer(t *testing.T) {
 	a, _ := s.AddCustomer(ctx, Customer{Name: "王小明", ExternalID: "C-9", Phone: "138"})
 	b, _ := s.AddCustomer(ctx, Customer{Name: "王小明", Company: "华信"})
 	c, _ := s.AddCustomer(ctx, Customer{Name: "Anna Li"})
+	zj, _ := s.AddCustomer(ctx, Customer{Name: "张军"})
+	s.AddCustomer(ctx, Customer{Name: "郑静秀"})
 	tests := []struct {
 		ref     string
 		want    int64
@@ -290,6 +292,10 @@ func TestResolveCustomer(t *testing.T) {
 		{"anna", c.ID, nil},
 		{"Anna Li", c.ID, nil},
 		{"王小明", 0, ErrAmbiguous},
+		{"zj", zj.ID, nil},       // initials exactly: 郑静秀's zjx only starts with them
+		{"zhangjun", zj.ID, nil}, // the whole pinyin
+		{"z", 0, ErrAmbiguous},   // the start of both
+		{"wxm", 0, ErrAmbiguous}, // both 王小明
 		{"nobody", 0, ErrNotFound},
 		{"#99", 0, ErrNotFound},
 		{"", 0, ErrInvalid},

@@ -63,11 +63,16 @@ func (s *Store) Metrics(ctx context.Context, asOf time.Time, opts MetricsOptions
 		ctes = append(ctes, `p AS (`+totalsQuery(scan, `p.date <= ?1 AND p.date >= ?5`, `?1`)+`)`)
 	}
 	if opts.Growth {
-		// The last two years in one grouped pass, not two look-ups per customer.
+		// The last two years in one grouped pass, not two look-ups per
+		// customer; for one customer, that customer's index range.
+		from := `purchases NOT INDEXED WHERE`
+		if opts.Only != 0 {
+			from = `purchases WHERE customer_id = ?6 AND`
+		}
 		ctes = append(ctes, `g AS (SELECT customer_id,
            sum(CASE WHEN date > ?2 THEN amount ELSE 0 END) AS r12,
            sum(CASE WHEN date <= ?2 THEN amount ELSE 0 END) AS p12
-    FROM purchases NOT INDEXED WHERE date > ?3 AND date <= ?1 GROUP BY customer_id)`)
+    FROM `+from+` date > ?3 AND date <= ?1 GROUP BY customer_id)`)
 	}
 	if len(ctes) > 0 {
 		with = `WITH ` + strings.Join(ctes, `, `)

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +37,11 @@ type App struct {
 	InTTY bool
 	// Width is the terminal width in cells, 0 when unknown.
 	Width int
+	// forced says stdout is not a terminal but CLICOLOR_FORCE asks for
+	// what a terminal gets (a pager): tables and colour, never the TUI.
+	forced bool
+	// BuildInfo reads how the binary was built (debug.ReadBuildInfo when nil).
+	BuildInfo func() (*debug.BuildInfo, bool)
 
 	// Global flags.
 	DBPath string
@@ -58,17 +66,33 @@ func newSystemApp() *App {
 		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
 			a.Width = w
 		}
+	} else if w, _, err := term.GetSize(int(os.Stderr.Fd())); err == nil {
+		a.Width = w // a pager's terminal, for CLICOLOR_FORCE
 	}
 	a.OpenTUI = runTUI
 	return a
 }
 
-// dbPath is the notebook path from --db, ROLO_DB or the default.
+// dbPath is the notebook path from --db, ROLO_DB or the default. A folder
+// is refused here, naming where it came from (SQLite would say only
+// "permission denied" or "unable to open").
 func (a *App) dbPath() (string, error) {
-	if a.DBPath != "" {
-		return a.DBPath, nil
+	path, from, example := a.DBPath, "--db ", "--db "
+	if path == "" {
+		var err error
+		if path, err = store.DefaultPath(a.Getenv); err != nil {
+			return "", err
+		}
+		from, example = "the default notebook path ", "--db "
+		if a.Getenv("ROLO_DB") != "" {
+			from, example = "ROLO_DB=", "ROLO_DB="
+		}
 	}
-	return store.DefaultPath(a.Getenv)
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return "", usageErrorf("%s%s is a folder, not a notebook file; give the file, e.g. %s%s",
+			from, path, example, filepath.Join(path, "notebook.db"))
+	}
+	return path, nil
 }
 
 // Store opens the existing notebook on first use.
@@ -154,12 +178,35 @@ func (a *App) Today() (time.Time, error) {
 	return store.Today(a.Now()), nil
 }
 
-// renderer styles output for stdout, honouring NO_COLOR and pipes.
+// applyColourEnv follows CLICOLOR_FORCE (https://bixense.com/clicolors/):
+// set to anything but 0, output into a pipe (rolo due | less -R) is what a
+// terminal gets, tables and colour, as wide as $COLUMNS or the terminal
+// rolo's errors go to, else 80. NO_COLOR wins over it.
+func (a *App) applyColourEnv() {
+	force := a.Getenv("CLICOLOR_FORCE")
+	if a.IsTTY || force == "" || force == "0" || a.Getenv("NO_COLOR") != "" {
+		return
+	}
+	a.IsTTY, a.forced = true, true
+	if n, err := strconv.Atoi(a.Getenv("COLUMNS")); err == nil && n > 0 {
+		a.Width = n
+	} else if a.Width <= 0 {
+		a.Width = 80
+	}
+}
+
+// renderer styles output for stdout, honouring NO_COLOR, CLICOLOR_FORCE
+// and pipes.
 func (a *App) renderer() *lipgloss.Renderer {
 	r := lipgloss.NewRenderer(a.Out)
-	if !a.IsTTY || a.Getenv("NO_COLOR") != "" || a.Getenv("TERM") == "dumb" {
+	switch {
+	case a.Getenv("NO_COLOR") != "":
 		r.SetColorProfile(termenv.Ascii)
-	} else {
+	case a.forced:
+		r.SetColorProfile(termenv.ANSI256)
+	case !a.IsTTY || a.Getenv("TERM") == "dumb":
+		r.SetColorProfile(termenv.Ascii)
+	default:
 		r.SetColorProfile(termenv.ANSI256)
 	}
 	return r

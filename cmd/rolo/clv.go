@@ -19,6 +19,7 @@ import (
 type clvOptions struct {
 	horizon, discount, margin, holdout string
 	limit                              int
+	model                              bool
 }
 
 // options are the analysis options: the notebook's clv settings, with
@@ -53,11 +54,6 @@ type clvRowJSON struct {
 	Name string       `json:"name"`
 	Tier tiering.Tier `json:"tier"`
 	lifetimeJSON
-}
-
-type clvJSON struct {
-	Model     clvModelJSON `json:"model"`
-	Customers []clvRowJSON `json:"customers"`
 }
 
 type clvModelJSON struct {
@@ -97,7 +93,8 @@ many repeat purchases they had made by DATE (Fader, Hardie & Lee 2005,
 figure 4). The kept model is left alone.`,
 		Example: `  rolo clv
   rolo clv --margin 45% --horizon 24m
-  rolo clv --json | jq '.customers[0]'
+  rolo clv --json | jq 'select(.p_alive < 0.3)'
+  rolo clv --model --json                # the fitted parameters and the options
   rolo clv --holdout 2026-05-31          # fit to May, compare with June to today`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -112,6 +109,7 @@ figure 4). The kept model is left alone.`,
 	cmd.Flags().StringVar(&o.margin, "margin", "30%", "your margin on revenue")
 	cmd.Flags().IntVarP(&o.limit, "limit", "n", 20, "on a terminal, show the top N (0 for all)")
 	cmd.Flags().StringVar(&o.holdout, "holdout", "", "check the model: fit on the purchases up to this date, compare with what came after")
+	cmd.Flags().BoolVar(&o.model, "model", false, "print the model instead of the customers: its parameters, how sure it is, the options")
 	return cmd
 }
 
@@ -143,19 +141,22 @@ func runCLV(cmd *cobra.Command, a *App, o clvOptions) error {
 		return err
 	}
 	res := lt.Result
-	if a.JSON {
-		out := clvJSON{Model: clvModelJSON{Fitted: res.Fitted, Status: res.Status, Reason: res.Reason, Retention: res.Retention, HorizonMonths: lt.Options.HorizonMonths,
-			AnnualDiscount: lt.Options.AnnualDiscount, Margin: lt.Options.Margin, AsOf: today.Format("2006-01-02")},
-			Customers: make([]clvRowJSON, len(rows))}
+	if o.model && a.JSON {
+		out := clvModelJSON{Fitted: res.Fitted, Status: res.Status, Reason: res.Reason, Retention: res.Retention, HorizonMonths: lt.Options.HorizonMonths,
+			AnnualDiscount: lt.Options.AnnualDiscount, Margin: lt.Options.Margin, AsOf: today.Format("2006-01-02")}
 		if res.Fitted {
-			out.Model.BG, out.Model.GG = &res.BG, &res.GG
-		}
-		for i, r := range rows {
-			out.Customers[i] = clvRowJSON{ID: r.ID, Name: cs[r.ID].Name, Tier: tiers.Of(r.ID), lifetimeJSON: a.lifetimeJSON(r)}
+			out.BG, out.GG = &res.BG, &res.GG
 		}
 		return writeJSON(a.Out, out)
 	}
-	if a.IsTTY {
+	if a.JSON {
+		out := make([]clvRowJSON, len(rows))
+		for i, r := range rows {
+			out[i] = clvRowJSON{ID: r.ID, Name: cs[r.ID].Name, Tier: tiers.Of(r.ID), lifetimeJSON: a.lifetimeJSON(r)}
+		}
+		return writeJSONRows(a.Out, out)
+	}
+	if a.IsTTY || o.model {
 		if res.Fitted {
 			if res.BG.SameDropout {
 				fmt.Fprintf(a.Out, "BG/NBD  r %.3f  α %.3f  one chance of leaving after each purchase p %.3f  (log-likelihood %.2f, %d customers)\n",
@@ -176,8 +177,13 @@ func runCLV(cmd *cobra.Command, a *App, o clvOptions) error {
 		} else {
 			fmt.Fprintf(a.Out, "Not fitting the models: %s.\nUsing the simple CLV m·r/(1+i−r) with retention r = %.0f%%.\n", res.Reason, 100*res.Retention)
 		}
-		fmt.Fprintf(a.Out, "Lifetime value over %d months at %.0f%% margin, discounted %.0f%% a year:\n\n",
+		fmt.Fprintf(a.Out, "Lifetime value over %d months at %.0f%% margin, discounted %.0f%% a year",
 			lt.Options.HorizonMonths, 100*lt.Options.Margin, 100*lt.Options.AnnualDiscount)
+		if o.model {
+			fmt.Fprintln(a.Out, ".")
+			return nil
+		}
+		fmt.Fprint(a.Out, ":\n\n")
 	}
 	t := a.newTable(column{Name: "id", Right: true}, column{Name: "name", Min: 8}, column{Name: "tier"},
 		column{Name: "p(alive)", Right: true}, column{Name: "next 90d", Right: true}, column{Name: "spend", Right: true},

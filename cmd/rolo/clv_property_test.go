@@ -130,11 +130,11 @@ func TestLifetimeValueIsAlwaysFinite(t *testing.T) {
 			e := b.make(t)
 			doc := e.ok("clv", "--json")
 			checkFinite(t, "clv --json", doc)
-			var m struct {
-				Model struct{ Status, Reason string } `json:"model"`
-			}
-			json.Unmarshal([]byte(doc), &m)
-			t.Logf("%s: %s", m.Model.Status, m.Model.Reason)
+			model := e.ok("clv", "--model", "--json")
+			checkFinite(t, "clv --model --json", model)
+			var m struct{ Status, Reason string }
+			json.Unmarshal([]byte(model), &m)
+			t.Logf("%s: %s", m.Status, m.Reason)
 			checkFinite(t, "pyramid --by clv --json", e.ok("pyramid", "--by", "clv", "--json"))
 			checkFinite(t, "export tiers --format json", e.ok("export", "tiers", "--format", "json"))
 			var rows []struct {

@@ -18,19 +18,27 @@ func TestCLVCommand(t *testing.T) {
 			Fitted    bool    `json:"fitted"`
 			Reason    string  `json:"reason"`
 			Retention float64 `json:"retention"`
-		} `json:"model"`
+		}
 		Customers []struct {
 			ID     int64    `json:"id"`
 			PAlive *float64 `json:"p_alive"`
+			Spend  *string  `json:"expected_spend"`
 			CLV    string   `json:"clv"`
-		} `json:"customers"`
+		}
 	}
-	if err := json.Unmarshal([]byte(e.ok("clv", "--json")), &out); err != nil {
-		t.Fatal(err)
+	clv := func(e *testEnv) {
+		t.Helper()
+		if err := json.Unmarshal([]byte(e.ok("clv", "--json")), &out.Customers); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(e.ok("clv", "--model", "--json")), &out.Model); err != nil {
+			t.Fatal(err)
+		}
 	}
+	clv(e)
 	// Retention 1 (bought in both years), m = 500 × 30%, i = 10%: 150·1/(1+0.1−1) = 1500.
 	if out.Model.Fitted || !strings.Contains(out.Model.Reason, "only 1 buying customers") || out.Model.Retention != 1 ||
-		len(out.Customers) != 1 || out.Customers[0].PAlive != nil || out.Customers[0].CLV != "1500.00" {
+		len(out.Customers) != 1 || out.Customers[0].PAlive != nil || out.Customers[0].Spend != nil || out.Customers[0].CLV != "1500.00" {
 		t.Errorf("fallback = %+v", out)
 	}
 	// show says the value came from the simple formula, and why; it has no P(alive).
@@ -52,14 +60,12 @@ func TestCLVCommand(t *testing.T) {
 	// Enough data: the demo notebook fits, and show uses the saved model.
 	d := &testEnv{t: t, db: filepath.Join(t.TempDir(), "demo.db"), env: map[string]string{}}
 	d.ok("demo", "--customers", "300", "--out", d.db, "--no-tui")
-	if err := json.Unmarshal([]byte(d.ok("clv", "--json")), &out); err != nil {
-		t.Fatal(err)
-	}
+	clv(d)
 	if !out.Model.Fitted {
 		t.Fatalf("demo notebook not fitted: %s", out.Model.Reason)
 	}
 	for _, c := range out.Customers {
-		if c.PAlive == nil || *c.PAlive < 0 || *c.PAlive > 1 || strings.HasPrefix(c.CLV, "-") {
+		if c.PAlive == nil || *c.PAlive < 0 || *c.PAlive > 1 || c.Spend == nil || strings.HasPrefix(c.CLV, "-") {
 			t.Fatalf("customer %+v out of range", c)
 		}
 	}

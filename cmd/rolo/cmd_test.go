@@ -99,7 +99,7 @@ func TestJSONOutput(t *testing.T) {
 		Tier      string `json:"tier"`
 		Purchases []struct {
 			Amount   string `json:"amount"`
-			NextDate string `json:"next_date"`
+			NextDate *string `json:"next_date"`
 		} `json:"purchases"`
 	}
 	out := e.ok("show", "1", "--json")
@@ -107,7 +107,7 @@ func TestJSONOutput(t *testing.T) {
 		t.Fatalf("show --json is not JSON: %v\n%s", err, out)
 	}
 	if p.Customer.Name != "王小明" || p.Customer.Custom["车"] != "特斯拉" || p.Tier != "key" ||
-		len(p.Purchases) != 1 || p.Purchases[0].Amount != "99.50" || p.Purchases[0].NextDate != "2027-01-01" {
+		len(p.Purchases) != 1 || p.Purchases[0].Amount != "99.50" || p.Purchases[0].NextDate == nil || *p.Purchases[0].NextDate != "2027-01-01" {
 		t.Errorf("show --json = %+v", p)
 	}
 	var list []map[string]any
@@ -174,7 +174,7 @@ func TestErrors(t *testing.T) {
 		{"kind typo", []string{"log", "1", "vist", "hi"}, 2, "rolo: contact kind \"vist\" is not known; did you mean visit?\n"},
 		{"Chinese kind typo", []string{"log", "1", "电活", "hi"}, 2, "rolo: contact kind \"电活\" is not known; did you mean 电话?\n"},
 		{"missing args", []string{"buy", "1"}, 2,
-			"rolo: buy needs a CUSTOMER and an AMOUNT (got 1 argument(s))\nUsage: rolo buy CUSTOMER AMOUNT [flags]\n"},
+			"rolo: buy needs a CUSTOMER and an AMOUNT (got 1 argument)\nUsage: rolo buy CUSTOMER AMOUNT [flags]\n"},
 		{"unknown follow-up", []string{"done", "77"}, 2,
 			"rolo: no follow-up with id 77; the ids of open follow-ups are in rolo due\n"},
 	}

@@ -274,6 +274,9 @@ func newRmCmd(a *App) *cobra.Command {
 			}
 			ctx := cmd.Context()
 			var c store.Customer
+			if purge && restore {
+				return usageErrorf("--purge and --restore cannot go together: --purge deletes for good, --restore brings an archived customer back")
+			}
 			if restore {
 				id, perr := strconv.ParseInt(strings.TrimPrefix(args[0], "#"), 10, 64)
 				if perr != nil {
@@ -315,7 +318,6 @@ func newRmCmd(a *App) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&purge, "purge", false, "delete the customer and all their purchases, contacts and follow-ups for good")
 	cmd.Flags().BoolVar(&restore, "restore", false, "bring an archived customer back (by id)")
-	cmd.MarkFlagsMutuallyExclusive("purge", "restore")
 	return cmd
 }
 
@@ -340,7 +342,15 @@ func newFindCmd(a *App) *cobra.Command {
 				return err
 			}
 			if a.JSON {
-				return writeJSON(a.Out, hits)
+				type row struct {
+					store.Customer
+					Matched string `json:"matched"` // where the query matched: name, pinyin, profile or history
+				}
+				rows := make([]row, len(hits))
+				for i, h := range hits {
+					rows[i] = row{h.Customer, h.Matched}
+				}
+				return writeJSONRows(a.Out, rows)
 			}
 			if len(hits) == 0 {
 				if a.IsTTY {

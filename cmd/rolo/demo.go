@@ -64,7 +64,7 @@ how the benchmarks build large notebooks:
 					"contacts": stats.Contacts, "followups": stats.FollowUps, "surveys": stats.Surveys,
 					"seconds": time.Since(started).Seconds()})
 			}
-			if !noTUI && a.IsTTY && a.InTTY && a.OpenTUI != nil {
+			if !noTUI && a.IsTTY && a.InTTY && a.OpenTUI != nil && !a.forced {
 				err := a.OpenTUI(ctx, a.svc, today)
 				if out == "" {
 					// A throw-away sample: leave nothing behind in the temp folder.

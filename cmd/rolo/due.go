@@ -209,19 +209,22 @@ already greeted. Logging the greeting (rolo log CUSTOMER greeting "...") marks i
 			}
 			if a.JSON {
 				type row struct {
-					ID   int64        `json:"id"`
-					Name string       `json:"name"`
-					Tier tiering.Tier `json:"tier"`
+					ID           int64        `json:"id"`
+					Name         string       `json:"name"`
+					Tier         tiering.Tier `json:"tier"`
+					Festival     string       `json:"festival"`
+					FestivalName string       `json:"festival_name"`
+					Date         string       `json:"date"`
 				}
 				out := make([]row, len(g.Customers))
 				for i, c := range g.Customers {
-					out[i] = row{c.ID, c.Name, c.Tier}
+					out[i] = row{c.ID, c.Name, c.Tier, g.Festival.Key, g.Festival.Name, g.Date.Format(store.DateLayout)}
 				}
-				return writeJSON(a.Out, map[string]any{"festival": g.Festival.Name, "date": g.Date.Format(store.DateLayout), "customers": out})
+				return writeJSONRows(a.Out, out)
 			}
 			if a.IsTTY {
-				fmt.Fprintf(a.Out, "%s is on %s (%s). %s to greet:\n", g.Festival.Name, g.Date.Format(store.DateLayout),
-					relDay(g.Date, today), plural(len(g.Customers), "customer"))
+				fmt.Fprintf(a.Out, "%s is on %s. %s to greet:\n", g.Festival.Name, dayAndRel(g.Date, today),
+					plural(len(g.Customers), "customer"))
 			}
 			t := a.newTable(column{Name: "id", Right: true}, column{Name: "name"}, column{Name: "tier"})
 			for _, c := range g.Customers {

@@ -62,13 +62,14 @@ func TestGreet(t *testing.T) {
 	if got := e.ok("greet", "--festival", "mid-autumn"); got != "1\t王小明\tkey\n2\tAnna Li\tsmall\n" {
 		t.Errorf("greet list = %q", got)
 	}
-	var g struct {
-		Festival string `json:"festival"`
-		Date     string `json:"date"`
-	}
-	json.Unmarshal([]byte(e.ok("greet", "--festival", "mid-autumn", "--json")), &g)
-	if g.Date != "2027-09-15" || !strings.Contains(g.Festival, "中秋") {
-		t.Errorf("next mid-autumn = %+v, want 2027-09-15", g)
+	// One row per customer, the festival and its date on each.
+	want := `[
+{"id":1,"name":"王小明","tier":"key","festival":"mid-autumn","festival_name":"中秋节 Mid-Autumn Festival","date":"2027-09-15"},
+{"id":2,"name":"Anna Li","tier":"small","festival":"mid-autumn","festival_name":"中秋节 Mid-Autumn Festival","date":"2027-09-15"}
+]
+`
+	if got := e.ok("greet", "--festival", "mid-autumn", "--json"); got != want {
+		t.Errorf("greet --json =\n%s\nwant\n%s", got, want)
 	}
 	_, errs, code := e.run(false, "greet", "--festival", "halloween")
 	if code != 2 || !strings.Contains(errs, "unknown festival") {

@@ -321,6 +321,7 @@ func newDoneCmd(a *App) *cobra.Command {
 			if a.AsOf != "" {
 				at = today.Add(12 * time.Hour)
 			}
+			var done []store.FollowUp
 			for _, id := range ids {
 				f, err := svc.CompleteFollowUp(cmd.Context(), id, at)
 				if store.KindOf(err) == store.KindNotFound {
@@ -328,13 +329,13 @@ func newDoneCmd(a *App) *cobra.Command {
 				} else if err != nil {
 					return err
 				}
-				if a.JSON {
-					if err := writeJSON(a.Out, f); err != nil {
-						return err
-					}
-				} else if a.IsTTY {
+				done = append(done, f)
+				if a.IsTTY && !a.JSON {
 					fmt.Fprintf(a.Out, "Done: %s\n", clean(f.What))
 				}
+			}
+			if a.JSON {
+				return writeJSONRows(a.Out, done)
 			}
 			return nil
 		},

@@ -115,7 +115,7 @@ func TestCustomerNamedLikeARecord(t *testing.T) {
 		t.Errorf("show purchase:\n%s", out)
 	}
 	if _, stderr, code := e.run(false, "edit", "purchase"); code != 2 ||
-		stderr != "rolo: purchase needs the purchase ID (see rolo show CUSTOMER) (got 0 argument(s))\nUsage: rolo edit purchase ID [flags]\n" {
+		stderr != "rolo: purchase needs the purchase ID (see rolo show CUSTOMER) (got no arguments)\nUsage: rolo edit purchase ID [flags]\n" {
 		t.Errorf("edit purchase without an id: %d %q", code, stderr)
 	}
 }

@@ -10,6 +10,7 @@ import (
 // run executes rolo with args and returns the process exit code.
 func run(args []string, a *App) int {
 	defer a.Close()
+	a.applyColourEnv()
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	root.SetIn(a.In)
@@ -23,6 +24,7 @@ func run(args []string, a *App) int {
 }
 
 func newRootCmd(a *App) *cobra.Command {
+	var version bool
 	root := &cobra.Command{
 		Use:   "rolo",
 		Short: "A terminal CRM for one salesperson",
@@ -30,11 +32,18 @@ func newRootCmd(a *App) *cobra.Command {
 tells you who to contact today and why, and shows the value pyramid.
 
 Run rolo alone on a terminal to open the interactive notebook.`,
+		Example: `  rolo                  # the interactive notebook
+  rolo demo             # a sample notebook to try it on
+  rolo due              # who to contact today and why
+  rolo help due         # what a command does, with examples`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Args:          rootArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !a.IsTTY || !a.InTTY || a.OpenTUI == nil {
+			if version {
+				return a.printVersion(a.Out)
+			}
+			if !a.IsTTY || !a.InTTY || a.OpenTUI == nil || a.forced {
 				return cmd.Help()
 			}
 			ctx, today, svc, err := a.open(cmd)
@@ -44,12 +53,12 @@ Run rolo alone on a terminal to open the interactive notebook.`,
 			return a.OpenTUI(ctx, svc, today)
 		},
 	}
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return usageErrorf("%v\nSee '%s --help'.", err, cmd.CommandPath())
-	})
+	root.SetFlagErrorFunc(plainFlagError)
+	root.SetHelpCommand(newHelpCmd())
+	root.Flags().BoolVar(&version, "version", false, "print the version and how rolo was built")
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.DBPath, "db", "", "notebook file (default $ROLO_DB or $XDG_DATA_HOME/rolo/notebook.db)")
-	pf.StringVar(&a.AsOf, "as-of", "", "treat this date (YYYY-MM-DD) as today")
+	pf.StringVar(&a.AsOf, "as-of", "", "treat this date as today (2026-11-22, yesterday, last friday, 上周五)")
 	pf.BoolVar(&a.JSON, "json", false, "print JSON for scripts")
 
 	root.AddGroup(&cobra.Group{ID: "customers", Title: "Customers:"},
@@ -70,6 +79,8 @@ Run rolo alone on a terminal to open the interactive notebook.`,
 	root.AddGroup(&cobra.Group{ID: "insight", Title: "Who matters and who to contact:"})
 	add("insight", newDueCmd(a), newGreetCmd(a), newOwedCmd(a), newPyramidCmd(a), newRFMCmd(a), newMoversCmd(a), newChurnCmd(a), newCLVCmd(a))
 	add("notebook", newInitCmd(a), newDemoCmd(a), newImportCmd(a), newExportCmd(a), newConfigCmd(a), newBackupCmd(a), newCheckCmd(a))
+	root.AddCommand(newCompletionCmd(a), newManCmd(a))
+	addCompletions(a, root)
 	return root
 }
 
@@ -77,7 +88,7 @@ Run rolo alone on a terminal to open the interactive notebook.`,
 func exactArgs(n int, names string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usageErrorf("%s needs %s (got %d argument(s))\nUsage: %s", cmd.Name(), names, len(args), cmd.UseLine())
+			return wrongArgs(cmd, args, names)
 		}
 		return nil
 	}
@@ -86,7 +97,7 @@ func exactArgs(n int, names string) cobra.PositionalArgs {
 func rangeArgs(lo, hi int, names string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < lo || len(args) > hi {
-			return usageErrorf("%s needs %s (got %d argument(s))\nUsage: %s", cmd.Name(), names, len(args), cmd.UseLine())
+			return wrongArgs(cmd, args, names)
 		}
 		return nil
 	}

@@ -24,6 +24,7 @@ func Closest(word string, candidates []string) []string {
 			d = min(d, 1)
 		}
 		switch {
+		case d > limit:
 		case d < best:
 			best, out = d, []string{c}
 		case d == best:

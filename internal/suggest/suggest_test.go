@@ -30,6 +30,8 @@ func TestClosest(t *testing.T) {
 		{"Greting", []string{"greeting"}},
 		{"meet", []string{"meeting"}}, // the start of it
 		{"fax", nil},
+		{"foo", nil}, // two letters off a three-letter word is not a typo
+		{"emial", []string{"email"}},
 		{"", nil},
 		{"complain", []string{"complaint"}},
 	} {
