@@ -149,3 +149,74 @@ func Plural(n int, noun string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
 }
+
+// Wrap breaks s into lines of at most w cells: at spaces, and between two
+// wide (CJK) characters, which need no space to break; a word longer than
+// a line is cut where the line ends. Nothing is dropped but the spaces a
+// line breaks at.
+func Wrap(s string, w int) []string {
+	if w <= 0 || Width(s) <= w {
+		return []string{s}
+	}
+	var lines []string
+	var line strings.Builder
+	lineW := 0
+	flush := func() {
+		lines = append(lines, strings.TrimRight(line.String(), " "))
+		line.Reset()
+		lineW = 0
+	}
+	add := func(atom string, aw int, space bool) {
+		if lineW > 0 && lineW+btoi(space)+aw > w {
+			flush()
+		} else if space && lineW > 0 {
+			line.WriteByte(' ')
+			lineW++
+		}
+		for aw > w { // a word longer than a line: cut it
+			head := ansi.Truncate(atom, w, "")
+			if head == "" {
+				break
+			}
+			lines = append(lines, head)
+			atom = atom[len(head):]
+			aw = Width(atom)
+		}
+		line.WriteString(atom)
+		lineW += aw
+	}
+	for i, word := range strings.Split(s, " ") {
+		space := i > 0
+		var atom strings.Builder
+		for _, r := range word {
+			if isWide(r) {
+				if atom.Len() > 0 {
+					add(atom.String(), Width(atom.String()), space)
+					atom.Reset()
+					space = false
+				}
+				add(string(r), Width(string(r)), space)
+				space = false
+				continue
+			}
+			atom.WriteRune(r)
+		}
+		if atom.Len() > 0 || space && word == "" {
+			add(atom.String(), Width(atom.String()), space)
+		}
+	}
+	if line.Len() > 0 {
+		flush()
+	}
+	return lines
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// isWide says r takes two cells and may be broken before or after (CJK).
+func isWide(r rune) bool { return r >= 0x1100 && ansi.StringWidth(string(r)) == 2 }

@@ -69,3 +69,28 @@ func FuzzClean(f *testing.F) {
 		}
 	})
 }
+
+func TestWrap(t *testing.T) {
+	tests := []struct {
+		s    string
+		w    int
+		want []string
+	}{
+		{"short", 10, []string{"short"}},
+		{"owes 380.00 for 普洱茶饼 bought 2025-01-27", 16, []string{"owes 380.00 for", "普洱茶饼 bought", "2025-01-27"}},
+		{"送货晚了三天客户很不满意", 10, []string{"送货晚了三", "天客户很不", "满意"}},
+		{"supercalifragilistic word", 8, []string{"supercal", "ifragili", "stic", "word"}},
+		{"a  b", 2, []string{"a", "b"}}, // the spaces a line breaks at go
+	}
+	for _, tt := range tests {
+		got := Wrap(tt.s, tt.w)
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("Wrap(%q, %d) = %q, want %q", tt.s, tt.w, got, tt.want)
+		}
+		for _, l := range got {
+			if Width(l) > tt.w {
+				t.Errorf("Wrap(%q, %d): line %q is %d cells", tt.s, tt.w, l, Width(l))
+			}
+		}
+	}
+}

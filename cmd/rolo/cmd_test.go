@@ -19,6 +19,8 @@ type testEnv struct {
 	// live runs without --as-of, as a rep would today (still 2026-11-22):
 	// today's agenda moves the lifecycle on.
 	live bool
+	// width is the terminal's width for run(true, ...); 0 means 100.
+	width int
 }
 
 func newEnv(t *testing.T) *testEnv {
@@ -47,6 +49,9 @@ func (e *testEnv) exec(tty bool, stdin string, args ...string) (stdout, stderr s
 		Getenv: func(k string) string { return e.env[k] },
 		Now:    func() time.Time { return time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC) },
 		IsTTY:  tty, InTTY: tty, Width: 100,
+	}
+	if e.width > 0 {
+		a.Width = e.width
 	}
 	full := append([]string{"--db", e.db, "--as-of", "2026-11-22"}, args...)
 	if e.live {
@@ -98,7 +103,7 @@ func TestJSONOutput(t *testing.T) {
 		} `json:"customer"`
 		Tier      string `json:"tier"`
 		Purchases []struct {
-			Amount   string `json:"amount"`
+			Amount   string  `json:"amount"`
 			NextDate *string `json:"next_date"`
 		} `json:"purchases"`
 	}
@@ -255,4 +260,11 @@ func TestEditRmList(t *testing.T) {
 	if code != 2 || !strings.Contains(errs, "nothing to change") {
 		t.Errorf("edit without flags: %d %q", code, errs)
 	}
+}
+
+// runW runs rolo on a terminal width cells wide.
+func (e *testEnv) runW(width int, args ...string) (stdout, stderr string, code int) {
+	e.width = width
+	defer func() { e.width = 0 }()
+	return e.exec(true, "", args...)
 }

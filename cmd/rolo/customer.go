@@ -152,8 +152,9 @@ func newAddCmd(a *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "add NAME",
 		Short: "Add a customer",
-		Example: `  rolo add 王小明 --phone 13800138000 --company 明达贸易 --birthday 1980-08-15 --lunar
-  rolo add "Anna Li" --email anna@example.com --tag vip --referred-by 王小明`,
+		Example: `  rolo add 王小明 --phone 13800138000 --company 明达贸易 --birthday 1980-08-15 --lunar --tag vip
+  rolo add "Anna Li" --email anna@example.com --referred-by 王小明
+  rolo add 李娜 --birthday --03-18 --city 杭州 --set 车=特斯拉`,
 		Args: exactArgs(1, "the customer's NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			svc, err := a.Service(cmd.Context())
@@ -266,7 +267,15 @@ func newRmCmd(a *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "rm CUSTOMER",
 		Short: "Archive a customer (--purge deletes them and their history)",
-		Args:  exactArgs(1, "a CUSTOMER (id or name)"),
+		Long: `Archive a customer: they leave the lists, the pyramid and the agenda, and their
+history stays (rolo list --archived shows them; rm --restore brings them back).
+--purge deletes them and all their purchases, contacts and follow-ups for good.
+rm purchase|contact|followup|payment|event ID deletes one record instead.`,
+		Example: `  rolo rm 王小明
+  rolo rm --restore 42
+  rolo rm 42 --purge
+  rolo rm contact 17`,
+		Args: exactArgs(1, "a CUSTOMER (id or name)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			svc, err := a.Service(cmd.Context())
 			if err != nil {
@@ -384,6 +393,8 @@ func newListCmd(a *App) *cobra.Command {
 		Short: "List customers (filter by tag, tier, status, city)",
 		Example: `  rolo list --tag vip
   rolo list --tier key,major --city 杭州
+  rolo list --json | jq -r '.[].phone'
+  rolo list --status dropped
   rolo list --archived`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runList(cmd, a, o) },

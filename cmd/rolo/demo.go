@@ -26,6 +26,9 @@ Without --out the notebook is a temporary file. With --out it is kept, which is
 how the benchmarks build large notebooks:
 
   rolo demo --customers 100000 --purchases 1000000 --out big.db --no-tui`,
+		Example: `  rolo demo
+  rolo demo --seed 7 --customers 500 --out sample.db --no-tui
+  rolo --db sample.db due`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()

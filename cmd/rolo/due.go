@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/rolo-crm/rolo/insight"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering"
@@ -149,8 +150,8 @@ func (a *App) printDue(ag *insight.Agenda) error {
 		return nil
 	}
 	red := a.renderer().NewStyle().Foreground(lipglossColor("#d75f5f")).Bold(true)
-	t := a.newTable(column{Name: "when"}, column{Name: "customer", Min: 8}, column{Name: "tier"}, column{Name: "why"},
-		column{Name: "detail", Min: 16}, column{Name: "done", Right: true})
+	t := a.newTable(column{Name: "when"}, column{Name: "customer", Min: 8}, column{Name: "tier"}, column{Name: "why", Wrap: true},
+		column{Name: "detail", Min: 16, Wrap: true, Below: true}, column{Name: "done", Right: true})
 	// One line per customer: the most urgent reason, and what else is due.
 	for _, e := range ag.Entries {
 		it := e.Top()
@@ -167,20 +168,15 @@ func (a *App) printDue(ag *insight.Agenda) error {
 		}
 		t.add(when, fmt.Sprintf("%s #%d", it.Name, it.CustomerID), string(it.Tier), why, it.Detail, strings.Join(ids, " "))
 	}
-	var b strings.Builder
-	sub := *a
-	sub.Out = &b
-	t.a = &sub
+	nOver := ag.Overdue()
+	t.rowStyle = func(i int) *lipgloss.Style {
+		if i < nOver {
+			return &red
+		}
+		return nil
+	}
 	if err := t.print(); err != nil {
 		return err
-	}
-	nOver := ag.Overdue()
-	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
-	for i, l := range lines {
-		if i >= 1 && i <= nOver {
-			l = red.Render(l)
-		}
-		fmt.Fprintln(a.Out, l)
 	}
 	fmt.Fprintf(a.Out, "\n%s overdue, %d due soon. rolo done ID marks a follow-up done; rolo log records a contact.\n",
 		plural(nOver, "customer"), len(ag.Entries)-nOver)
@@ -196,7 +192,7 @@ func newGreetCmd(a *App) *cobra.Command {
 spring (春节), lantern (元宵), dragon-boat (端午), mid-autumn (中秋) or one of
 rolo config festivals.solar — key and major customers first, leaving out those
 already greeted. Logging the greeting (rolo log CUSTOMER greeting "...") marks it done.`,
-		Example: "  rolo greet --festival mid-autumn\n  rolo greet --festival spring --json",
+		Example: "  rolo greet --festival mid-autumn\n  rolo greet --festival 中秋\n  rolo greet --festival spring --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, today, svc, err := a.open(cmd)
@@ -233,6 +229,6 @@ already greeted. Logging the greeting (rolo log CUSTOMER greeting "...") marks i
 			return t.print()
 		},
 	}
-	cmd.Flags().StringVar(&festival, "festival", "spring", "spring, lantern, dragon-boat, mid-autumn, or a configured solar festival")
+	cmd.Flags().StringVar(&festival, "festival", "spring", "spring (春节), lantern (元宵), dragon-boat (端午), mid-autumn (中秋), or a configured festival")
 	return cmd
 }

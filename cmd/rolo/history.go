@@ -16,8 +16,9 @@ func newBuyCmd(a *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "buy CUSTOMER AMOUNT",
 		Short: "Record a purchase note",
-		Example: `  rolo buy 王小明 1280 --item 普洱茶饼 --qty 4 --next +3m
+		Example: `  rolo buy 王小明 1280 --item 普洱茶饼 --qty 4 --next +3m --paid 500
   rolo buy 42 99.50 --date 2026-11-01 --paid 50 --requests "gift wrap"
+  rolo buy 42 360 --date "last friday" --cost 210
   rolo buy 42 3000 --date 2027-01-15 --planned      # agreed for that day`,
 		Args: exactArgs(2, "a CUSTOMER and an AMOUNT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -127,14 +128,23 @@ func newLogCmd(a *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "log CUSTOMER KIND TEXT",
 		Short: "Log a contact: " + strings.Join(store.ContactKinds, ", "),
-		Example: `  rolo log 王小明 call "asked about the new tea; call back in spring"
-  rolo log 42 greeting "中秋快乐" --at 2026-09-25`,
+		Long: `Log a contact with a customer: what kind, and what happened. KIND is one of
+` + strings.Join(store.ContactKinds, ", ") + `, or in Chinese
+` + chineseKindList() + `.
+It resets the tier's contact cadence; a greeting, gift or visit clears a
+birthday, event or festival item near its day. --at takes a date, a time of
+day or both: yesterday, 2026-11-20, 15:30, "yesterday 15:30", 下午3点,
+昨天下午3点 (in your time zone; a date alone is taken as midday).`,
+		Example: `  rolo log anna call "asked about the autumn catalogue"
+  rolo log 王小明 电话 "约了下周拜访" --at 昨天下午3点
+  rolo log 42 greeting "中秋快乐" --at 2026-09-25
+  rolo log 42 visit "brought samples" --at "yesterday 15:30"`,
 		Args: exactArgs(3, "a CUSTOMER, a KIND and a TEXT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return logContact(cmd, a, args[0], args[1], args[2], at)
 		},
 	}
-	cmd.Flags().StringVar(&at, "at", "", "when it happened (default now)")
+	cmd.Flags().StringVar(&at, "at", "", "when it happened: a date, a time or both, e.g. \"yesterday 15:30\" (default now)")
 	return cmd
 }
 
@@ -143,12 +153,16 @@ func newComplaintCmd(a *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "complaint CUSTOMER TEXT",
 		Short: "Record a complaint (open until rolo resolve)",
-		Args:  exactArgs(2, "a CUSTOMER and a TEXT"),
+		Long: `Record a customer's complaint. It stays open, first on the agenda (overdue
+after 2 days), until rolo resolve closes it.`,
+		Example: `  rolo complaint 王小明 "茶饼有破损"
+  rolo complaint 42 "delivery three days late" --at yesterday`,
+		Args: exactArgs(2, "a CUSTOMER and a TEXT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return logContact(cmd, a, args[0], "complaint", args[1], at)
 		},
 	}
-	cmd.Flags().StringVar(&at, "at", "", "when it was made (default now)")
+	cmd.Flags().StringVar(&at, "at", "", "when it was made: a date, a time or both (default now)")
 	return cmd
 }
 
@@ -263,7 +277,7 @@ func newSurveyCmd(a *App) *cobra.Command {
 	fs.IntVar(&v.Recommend, "recommend", 0, "intent to recommend 1–5")
 	fs.IntVar(&v.Resistance, "resistance", 0, "resistance to switching 1–5")
 	fs.StringVar(&v.Note, "note", "", "a note")
-	fs.StringVar(&date, "date", "", "survey date (default today)")
+	fs.StringVar(&date, "date", "", "survey date (default today; 2026-11-20, yesterday, 上周五)")
 	return cmd
 }
 
@@ -271,8 +285,14 @@ func newFollowCmd(a *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "follow CUSTOMER WHEN WHAT",
 		Short: "Schedule a follow-up (WHEN: a date, +3d, +2w, tomorrow, next monday, 下周一)",
-		Example: `  rolo follow 王小明 +2w "send the new catalogue"
-  rolo follow 42 "next monday" "call about the order"`,
+		Long: `Schedule a follow-up with a customer. WHEN is a day: 2026-12-25, 12/25,
+12月25日 (a date without its year is the coming one), +3d, +2w, +1m,
+tomorrow, 后天, monday, next monday, 周五, 下周一, next week, 下周 (its Monday),
+in 3 days, 3天后. It is on rolo due from that day; rolo done ID marks it done.`,
+		Example: `  rolo follow wxm "next monday" "send tea samples"
+  rolo follow 王小明 +2w "send the new catalogue"
+  rolo follow 42 下周五 "回访"
+  rolo follow 42 12月25日 "圣诞礼物"`,
 		Args: exactArgs(3, "a CUSTOMER, WHEN and WHAT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			today, err := a.Today()
@@ -301,7 +321,15 @@ func newDoneCmd(a *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "done FOLLOWUP_ID...",
 		Short: "Mark follow-ups done",
-		Args:  cobra.MinimumNArgs(1),
+		Long:  "Mark follow-ups done by their ids (rolo due and rolo show list them).",
+		Example: `  rolo done 12
+  rolo done 12 15 17`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return wrongArgs(cmd, args, "one or more FOLLOWUP_IDs (rolo due lists them)")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			today, err := a.Today()
 			if err != nil {

@@ -50,19 +50,19 @@ type metricsJSON struct {
 	RevenuePrev12      money.Decimal  `json:"revenue_prev_12m"` // the 365 days before those
 	Profit             *money.Decimal `json:"profit"`           // null when no purchase has a recorded cost
 	RevenueWithoutCost money.Decimal  `json:"revenue_without_cost"`
-	Paid               money.Decimal `json:"paid"`
-	Outstanding        money.Decimal `json:"outstanding"`
-	Purchases          int           `json:"purchases"`
-	PurchaseDays       int           `json:"purchase_days"`
-	FirstPurchase      *string       `json:"first_purchase"`
-	LastPurchase       *string       `json:"last_purchase"`
-	LastContact        *string       `json:"last_contact"`
-	Referrals          int           `json:"referrals"`
-	ReferredRevenue    money.Decimal `json:"referred_revenue"`
-	Satisfaction       *float64      `json:"satisfaction"` // latest survey, 1–5; null without one
-	Loyalty            *float64      `json:"loyalty"`      // latest loyalty index, 0–100; null without one
-	OpenComplaints     int           `json:"open_complaints"`
-	ResolvedComplaints int           `json:"resolved_complaints"`
+	Paid               money.Decimal  `json:"paid"`
+	Outstanding        money.Decimal  `json:"outstanding"`
+	Purchases          int            `json:"purchases"`
+	PurchaseDays       int            `json:"purchase_days"`
+	FirstPurchase      *string        `json:"first_purchase"`
+	LastPurchase       *string        `json:"last_purchase"`
+	LastContact        *string        `json:"last_contact"`
+	Referrals          int            `json:"referrals"`
+	ReferredRevenue    money.Decimal  `json:"referred_revenue"`
+	Satisfaction       *float64       `json:"satisfaction"` // latest survey, 1–5; null without one
+	Loyalty            *float64       `json:"loyalty"`      // latest loyalty index, 0–100; null without one
+	OpenComplaints     int            `json:"open_complaints"`
+	ResolvedComplaints int            `json:"resolved_complaints"`
 }
 
 func optDay(t time.Time) *string {

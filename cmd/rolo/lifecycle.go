@@ -174,6 +174,7 @@ agenda, say which by its reason (cadence, reorder, birthday...) and, when
 that is not enough, the id of its record (follow-up:12, payment:74).`,
 		Example: `  rolo snooze 王小明                       # the only item, 3 days
   rolo snooze 王小明 cadence --until +2w
+  rolo snooze 王小明 生日 --until 下周一
   rolo snooze 王小明 payment:74 --until 2026-12-15 --note "pays after the holidays"`,
 		Args: rangeArgs(1, 2, "a CUSTOMER and optionally which item (REASON or REASON:ID)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -212,7 +213,8 @@ func newDismissCmd(a *App) *cobra.Command {
 marked done instead. An open complaint is not dismissed: rolo resolve it.
 Pick the item as for rolo snooze.`,
 		Example: `  rolo dismiss 王小明 --note "met at the trade fair"
-  rolo dismiss 李娜 festival --note "greeted in person"`,
+  rolo dismiss 李娜 festival --note "greeted in person"
+  rolo dismiss 李娜 调查 --note "展会上问过了"`,
 		Args: rangeArgs(1, 2, "a CUSTOMER and optionally which item (REASON or REASON:ID)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if strings.TrimSpace(note) == "" {

@@ -14,7 +14,12 @@ func newInitCmd(a *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "init",
 		Short: "Create a new, empty notebook",
-		Args:  cobra.NoArgs,
+		Long: `Create a new, empty notebook: the file --db names, else $ROLO_DB, else
+$XDG_DATA_HOME/rolo/notebook.db (~/.local/share/rolo/notebook.db), private
+to you (mode 0600 in a 0700 folder). An existing notebook is never touched.`,
+		Example: `  rolo init
+  rolo init --db ~/work.db               # a second notebook; rolo --db ~/work.db due`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path, err := a.dbPath()
 			if err != nil {
@@ -43,7 +48,13 @@ func newBackupCmd(a *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "backup FILE",
 		Short: "Write a consistent copy of the notebook (safe while rolo runs)",
-		Args:  exactArgs(1, "the backup FILE to write"),
+		Long: `Write a consistent copy of the notebook to FILE, safe while rolo runs in another
+terminal: SQLite's VACUUM INTO a private temporary file, checked, then renamed
+into place, so FILE is complete or not there at all. Restore by using the copy
+as the notebook (rolo --db FILE, or copy it over the notebook while rolo is closed).`,
+		Example: `  rolo backup ~/rolo-backup.db
+  rolo backup "rolo-$(date +%F).db"`,
+		Args: exactArgs(1, "the backup FILE to write"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := a.Store(cmd.Context())
 			if err != nil {
@@ -64,7 +75,12 @@ func newCheckCmd(a *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "check",
 		Short: "Check the notebook for damage (integrity, foreign keys, search index)",
-		Args:  cobra.NoArgs,
+		Long: `Check the notebook: SQLite's integrity and foreign-key checks, the search index,
+and the kept purchase totals against the purchases. Exit status 3 when
+something is damaged (restore a backup).`,
+		Example: `  rolo check
+  rolo check --json`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := a.Store(cmd.Context())
 			if err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/render"
 	"github.com/rolo-crm/rolo/store"
@@ -55,6 +56,13 @@ type column struct {
 	Name  string
 	Right bool // numbers are right-aligned
 	Min   int  // the narrowest it may be squeezed to on a TTY
+	// Wrap: text too wide for the column goes on to more lines (at word
+	// boundaries) instead of being cut with "…".
+	Wrap bool
+	// Below: when the terminal is too narrow for every column, this one
+	// goes on lines of its own under its row, wrapped, instead of being
+	// squeezed into a narrow column (the agenda's detail at 80 columns).
+	Below bool
 }
 
 // table prints rows as an aligned, styled table on a terminal and as
@@ -64,6 +72,8 @@ type table struct {
 	cols []column
 	rows [][]string
 	tsv  *bufio.Writer // in a pipe rows stream out as they are added
+	// rowStyle, when set, styles a row on a terminal (by its index).
+	rowStyle func(i int) *lipgloss.Style
 }
 
 func (a *App) newTable(cols ...column) *table {
@@ -96,52 +106,136 @@ func (t *table) print() error {
 		return t.tsv.Flush()
 	}
 	clean := make([][]string, len(t.rows))
-	widths := make([]int, len(t.cols))
+	natural := make([]int, len(t.cols))
 	for i, c := range t.cols {
-		widths[i] = render.Width(c.Name)
+		natural[i] = render.Width(c.Name)
 	}
 	for i, r := range t.rows {
 		clean[i] = make([]string, len(r))
 		for j, c := range r {
 			clean[i][j] = render.Clean(c)
-			widths[j] = max(widths[j], render.Width(clean[i][j]))
+			natural[j] = max(natural[j], render.Width(clean[i][j]))
 		}
 	}
-	fitWidths(widths, t.cols, t.a.Width)
+	// On a terminal too narrow for every column, Below columns leave the
+	// row for lines of their own under it.
+	var inline, below []int
+	total := 2 * (len(t.cols) - 1)
+	for _, n := range natural {
+		total += n
+	}
+	for j, c := range t.cols {
+		if c.Below && t.a.Width > 0 && total > t.a.Width {
+			below = append(below, j)
+		} else {
+			inline = append(inline, j)
+		}
+	}
+	cols := make([]column, len(inline))
+	widths := make([]int, len(inline))
+	for k, j := range inline {
+		cols[k], widths[k] = t.cols[j], natural[j]
+	}
+	fitWidths(widths, cols, t.a.Width)
 	header := t.a.renderer().NewStyle().Bold(true)
 	var b strings.Builder
 	line := func(cells []string, style *lipgloss.Style) {
-		parts := make([]string, len(t.cols))
-		for j := range t.cols {
-			c := ""
-			if j < len(cells) {
-				c = cells[j]
-			}
-			if t.cols[j].Right {
-				c = render.PadLeft(c, widths[j])
-			} else if j < len(t.cols)-1 {
-				c = render.PadRight(c, widths[j])
+		parts := make([]string, len(cols))
+		for k := range cols {
+			c := cells[k]
+			if cols[k].Right {
+				c = render.PadLeft(c, widths[k])
+			} else if k < len(cols)-1 {
+				c = render.PadRight(c, widths[k])
 			} else {
-				c = render.Truncate(c, widths[j])
+				c = render.Truncate(c, widths[k])
 			}
 			if style != nil {
 				c = style.Render(c)
 			}
-			parts[j] = c
+			parts[k] = c
 		}
 		b.WriteString(strings.TrimRight(strings.Join(parts, "  "), " "))
 		b.WriteByte('\n')
 	}
-	names := make([]string, len(t.cols))
-	for i, c := range t.cols {
-		names[i] = strings.ToUpper(c.Name)
+	names := make([]string, len(cols))
+	for k, c := range cols {
+		names[k] = strings.ToUpper(c.Name)
 	}
 	line(names, &header)
-	for _, r := range clean {
-		line(r, nil)
+	// Lines below a row start under its second column.
+	indent := 0
+	if len(widths) > 1 {
+		indent = widths[0] + 2
+	}
+	for i, r := range clean {
+		var style *lipgloss.Style
+		if t.rowStyle != nil {
+			style = t.rowStyle(i)
+		}
+		cell := func(j int) string {
+			if j < len(r) {
+				return r[j]
+			}
+			return ""
+		}
+		// Wrapped columns give the row more lines; the other columns
+		// stay on its first.
+		parts := make([][]string, len(cols))
+		n := 1
+		for k, j := range inline {
+			parts[k] = []string{cell(j)}
+			if cols[k].Wrap {
+				parts[k] = render.Wrap(cell(j), widths[k])
+			}
+			n = max(n, len(parts[k]))
+		}
+		for l := range n {
+			cells := make([]string, len(cols))
+			for k := range cols {
+				if l < len(parts[k]) {
+					cells[k] = parts[k][l]
+				}
+			}
+			line(cells, style)
+		}
+		for _, j := range below {
+			if cell(j) == "" {
+				continue
+			}
+			for _, l := range render.Wrap(cell(j), max(20, t.a.Width-indent)) {
+				if style != nil {
+					l = style.Render(l)
+				}
+				b.WriteString(strings.Repeat(" ", indent) + l + "\n")
+			}
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// wrapLines breaks each line of text wider than width at word boundaries
+// (styles kept), the lines it goes on to indented by two cells.
+func wrapLines(text string, width int) string {
+	if width <= 0 {
+		return text
+	}
+	var b strings.Builder
+	for _, l := range strings.SplitAfter(text, "\n") {
+		body := strings.TrimSuffix(l, "\n")
+		if ansi.StringWidth(body) <= width {
+			b.WriteString(l)
+			continue
+		}
+		for i, part := range strings.Split(ansi.Wrap(body, width-2, ""), "\n") {
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			b.WriteString(strings.TrimRight(part, " ") + "\n")
+		}
+	}
+	return b.String()
 }
 
 // fitWidths squeezes the widest left-aligned columns until the row fits.

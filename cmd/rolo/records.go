@@ -47,7 +47,7 @@ func (f *purchaseFlags) register(fs *pflag.FlagSet, editing bool) {
 	fs.StringVar(&f.qty, "qty", "", "quantity, more than zero (default 1)")
 	fs.StringVar(&f.cost, "cost", "", "your cost, for profit (empty: not known)")
 	fs.StringVar(&f.paid, "paid", "", "amount collected at the sale (default: paid in full; later payments: rolo pay)")
-	fs.StringVar(&f.date, "date", "", "purchase date (default today)")
+	fs.StringVar(&f.date, "date", "", "purchase date (default today; 2026-11-01, yesterday, last friday, 上周五)")
 	fs.StringVar(&f.next, "next", "", "when they will buy next: a date or +3m, +6w... from the purchase date")
 	fs.StringVar(&f.channel, "channel", "", "where they bought (shop, online, wechat...)")
 	fs.StringVar(&f.requests, "requests", "", "special requests")
@@ -225,7 +225,7 @@ func newEditContactCmd(a *App) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&kind, "kind", "", "visit, call, message, email, meeting, gift, greeting, feedback or complaint")
 	cmd.Flags().StringVar(&summary, "summary", "", "what happened")
-	cmd.Flags().StringVar(&at, "at", "", "when it happened")
+	cmd.Flags().StringVar(&at, "at", "", "when it happened: a date, a time or both, e.g. \"yesterday 15:30\"")
 	cmd.Flags().StringVar(&customer, "customer", "", "move it to another customer (id or name)")
 	return cmd
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,7 +60,16 @@ func runShow(cmd *cobra.Command, a *App, o showOptions) error {
 	case !a.IsTTY:
 		return a.showPlain(card)
 	}
-	return a.showCard(card, today)
+	// The card's long lines (value, treatment, notes) wrap at word
+	// boundaries to the terminal's width; its tables fit already.
+	var b strings.Builder
+	sub := *a
+	sub.Out = &b
+	if err := sub.showCard(card, today); err != nil {
+		return err
+	}
+	_, err = io.WriteString(a.Out, wrapLines(b.String(), a.Width))
+	return err
 }
 
 type cardJSON struct {
@@ -327,7 +337,7 @@ func (a *App) showCard(p *insight.Card, today time.Time) error {
 		return print()
 	}
 	if err := section("Open follow-ups", len(p.FollowUps), func() error {
-		t := a.newTable(column{Name: "id", Right: true}, column{Name: "due"}, column{Name: "what"})
+		t := a.newTable(column{Name: "id", Right: true}, column{Name: "due"}, column{Name: "what", Wrap: true})
 		for _, f := range p.FollowUps {
 			t.add(strconv.FormatInt(f.ID, 10), a.date(f.Due, today), f.What)
 		}
@@ -356,7 +366,7 @@ func (a *App) showCard(p *insight.Card, today time.Time) error {
 	}
 	if err := section("Recent purchases", len(p.Purchases), func() error {
 		t := a.newTable(column{Name: "id", Right: true}, column{Name: "date"}, column{Name: "item", Min: 8}, column{Name: "qty", Right: true},
-			column{Name: "amount", Right: true}, column{Name: "owes", Right: true}, column{Name: "next"}, column{Name: "note"})
+			column{Name: "amount", Right: true}, column{Name: "owes", Right: true}, column{Name: "next"}, column{Name: "note", Wrap: true})
 		for _, x := range p.Purchases {
 			owe := ""
 			if o := owes[x.ID]; o > 0 {
@@ -386,7 +396,7 @@ func (a *App) showCard(p *insight.Card, today time.Time) error {
 		return err
 	}
 	return section("Recent contacts", len(p.Contacts), func() error {
-		t := a.newTable(column{Name: "id", Right: true}, column{Name: "when"}, column{Name: "kind"}, column{Name: "summary"})
+		t := a.newTable(column{Name: "id", Right: true}, column{Name: "when"}, column{Name: "kind"}, column{Name: "summary", Wrap: true})
 		for _, x := range p.Contacts {
 			kind := x.Kind
 			if x.ComplaintStatus != "" {

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/rolo-crm/rolo/internal/suggest"
+	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering/agenda"
 )
 
@@ -43,6 +44,15 @@ func chineseReasonList() string {
 	var out []string
 	for _, zh := range chineseReasons {
 		out = append(out, zh[0]+" "+zh[1])
+	}
+	return strings.Join(out, ", ")
+}
+
+// chineseKindList is "拜访 visit, 电话 call, ..." for help.
+func chineseKindList() string {
+	var out []string
+	for _, k := range store.ChineseContactKinds {
+		out = append(out, k[0]+" "+k[1])
 	}
 	return strings.Join(out, ", ")
 }
