@@ -177,8 +177,8 @@ func runCLV(cmd *cobra.Command, a *App, o clvOptions) error {
 		} else {
 			fmt.Fprintf(a.Out, "Not fitting the models: %s.\nUsing the simple CLV m·r/(1+i−r) with retention r = %.0f%%.\n", res.Reason, 100*res.Retention)
 		}
-		fmt.Fprintf(a.Out, "Lifetime value over %d months at %.0f%% margin, discounted %.0f%% a year",
-			lt.Options.HorizonMonths, 100*lt.Options.Margin, 100*lt.Options.AnnualDiscount)
+		fmt.Fprintf(a.Out, "Lifetime value over %s at %.0f%% margin, discounted %.0f%% a year",
+			plural(lt.Options.HorizonMonths, "month"), 100*lt.Options.Margin, 100*lt.Options.AnnualDiscount)
 		if o.model {
 			fmt.Fprintln(a.Out, ".")
 			return nil

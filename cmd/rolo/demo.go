@@ -76,8 +76,9 @@ how the benchmarks build large notebooks:
 				}
 				return err
 			}
-			fmt.Fprintf(a.Out, "Sample notebook %s: %d customers, %d purchases, %d payments, %d contacts, %d follow-ups, %d family events (%.1fs)\n",
-				path, stats.Customers, stats.Purchases, stats.Payments, stats.Contacts, stats.FollowUps, stats.Events, time.Since(started).Seconds())
+			fmt.Fprintf(a.Out, "Sample notebook %s: %s, %s, %s, %s, %s, %s (%.1fs)\n", path, plural(stats.Customers, "customer"),
+				plural(stats.Purchases, "purchase"), plural(stats.Payments, "payment"), plural(stats.Contacts, "contact"),
+				plural(stats.FollowUps, "follow-up"), plural(stats.Events, "family event"), time.Since(started).Seconds())
 			fmt.Fprintf(a.Out, "Try: rolo --db %s due\n", path)
 			return nil
 		},

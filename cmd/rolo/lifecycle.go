@@ -193,8 +193,7 @@ that is not enough, the id of its record (follow-up:12, payment:74).`,
 				return err
 			}
 			out := itemJSON{dueRow: dueRowOf(it), Action: "snoozed", Until: day.Format(store.DateLayout), Note: note}
-			return a.reportChanged(out, fmt.Sprintf("Snoozed %s's %s until %s (%s)", clean(it.Name), it.Reason,
-				day.Format(store.DateLayout), relDay(day, today)))
+			return a.reportChanged(out, fmt.Sprintf("Snoozed %s's %s until %s", clean(it.Name), it.Reason, dayAndRel(day, today)))
 		},
 	}
 	cmd.Flags().StringVar(&until, "until", "+3d", "when it comes back (a date, +3d, +2w, next monday)")

@@ -102,7 +102,7 @@ something is damaged (restore a backup).`,
 					fmt.Fprintln(a.Out, "foreign key: "+clean(l))
 				}
 				if rep.Totals > 0 {
-					fmt.Fprintf(a.Out, "purchase totals: %d customers disagree with their purchases\n", rep.Totals)
+					fmt.Fprintf(a.Out, "purchase totals: %s disagree with their purchases\n", plural(rep.Totals, "customer"))
 				}
 				if rep.Search != "ok" {
 					fmt.Fprintln(a.Out, "search index: "+clean(rep.Search))

@@ -165,8 +165,12 @@ and whether it is past the payment terms (rolo config payment.terms).`,
 				return err
 			}
 			if a.IsTTY {
-				fmt.Fprintf(a.Out, "\n%s owe %s in all; %d past the %d-day terms. rolo pay CUSTOMER AMOUNT records a payment.\n",
-					plural(len(owed), "customer"), a.money(total), over, terms)
+				verb := "owe"
+				if len(owed) == 1 {
+					verb = "owes"
+				}
+				fmt.Fprintf(a.Out, "\n%s %s %s in all; %d past the %d-day terms. rolo pay CUSTOMER AMOUNT records a payment.\n",
+					plural(len(owed), "customer"), verb, a.money(total), over, terms)
 			}
 			return nil
 		},

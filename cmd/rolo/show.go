@@ -305,10 +305,10 @@ func (a *App) showCard(p *insight.Card, today time.Time) error {
 	}
 	fmt.Fprintln(w)
 	if m.Referrals > 0 {
-		fmt.Fprintf(w, "%s  referred %d customers who bought %s\n", bold.Render("Referrals"), m.Referrals, a.money(m.ReferredRevenue))
+		fmt.Fprintf(w, "%s  referred %s who bought %s\n", bold.Render("Referrals"), plural(m.Referrals, "customer"), a.money(m.ReferredRevenue))
 	}
 	tr := p.Treatment
-	fmt.Fprintf(w, "%s  %s — contact every %d days; %s; %s\n", bold.Render("Treatment"), tiering.Label(p.Tier), tr.CadenceDays, tr.Service, tr.Action)
+	fmt.Fprintf(w, "%s  %s — contact every %s; %s; %s\n", bold.Render("Treatment"), tiering.Label(p.Tier), plural(tr.CadenceDays, "day"), tr.Service, tr.Action)
 	if lt := p.Lifetime; lt != nil {
 		fmt.Fprintf(w, "%s  %s\n", bold.Render("Lifetime"), a.lifetimeText(lt))
 	}
@@ -410,7 +410,7 @@ func (a *App) showCard(p *insight.Card, today time.Time) error {
 
 // lifetimeText says a customer's lifetime figures and how sure the model is.
 func (a *App) lifetimeText(lt *insight.CustomerLifetime) string {
-	worth := fmt.Sprintf("worth %s over %d months", a.money(lt.CLV), lt.Options.HorizonMonths)
+	worth := fmt.Sprintf("worth %s over %s", a.money(lt.CLV), plural(lt.Options.HorizonMonths, "month"))
 	if lt.Known {
 		worth = fmt.Sprintf("%.0f%% likely still buying · %.1f purchases expected in 90 days · %s per purchase · %s",
 			100*lt.PAlive, lt.Expected90, a.money(lt.ExpectedSpend), worth)

@@ -354,11 +354,11 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 			if rep.DryRun {
 				verb = "Checked: would import"
 			}
-			msg := fmt.Sprintf("%s %d %s", verb, rep.Inserted, kind)
+			msg := fmt.Sprintf("%s %s", verb, kindCount(rep.Inserted, kind))
 			if kind == "all" {
 				var parts []string
 				for _, k := range transfer.ImportKinds {
-					parts = append(parts, fmt.Sprintf("%d %s", rep.Counts[k], k))
+					parts = append(parts, kindCount(rep.Counts[k], k))
 				}
 				msg = verb + " " + strings.Join(parts, ", ")
 			}
@@ -399,7 +399,7 @@ func exportICS(ctx context.Context, a *App, svc *insight.Service, w io.Writer, t
 		if e.Date.Before(today) {
 			// Only open follow-ups lie in the past: overdue, so today.
 			ev.Date = today
-			ev.Note = fmt.Sprintf("due %s, %d days overdue", e.Date.Format(store.DateLayout), int(today.Sub(e.Date).Hours()/24))
+			ev.Note = fmt.Sprintf("due %s, %s overdue", e.Date.Format(store.DateLayout), plural(int(today.Sub(e.Date).Hours()/24), "day"))
 		}
 		events = append(events, ev)
 	}
@@ -424,7 +424,7 @@ func exportICS(ctx context.Context, a *App, svc *insight.Service, w io.Writer, t
 		}
 		if it.Due.Before(today) {
 			ev.Date = today
-			ev.Note = joinLines(ev.Note, fmt.Sprintf("due %s, %d days overdue", it.Due.Format(store.DateLayout), it.DaysOverdue))
+			ev.Note = joinLines(ev.Note, fmt.Sprintf("due %s, %s overdue", it.Due.Format(store.DateLayout), plural(it.DaysOverdue, "day")))
 		}
 		// Stable per occurrence: the reason, the customer and the day it fell due.
 		ev.UID = fmt.Sprintf("%s-%d-%s@rolo", it.Reason, it.CustomerID, it.Due.Format("20060102"))
@@ -449,6 +449,17 @@ func exportICS(ctx context.Context, a *App, svc *insight.Service, w io.Writer, t
 		stamp = today
 	}
 	return len(events), transfer.WriteICS(w, events, stamp)
+}
+
+// kindCount is n rows of a kind: "1 customer", "3 customers", "1 status".
+func kindCount(n int, kind string) string {
+	if n != 1 {
+		return strconv.Itoa(n) + " " + kind
+	}
+	if kind == "statuses" {
+		return "1 status"
+	}
+	return "1 " + strings.TrimSuffix(kind, "s")
 }
 
 // reasonTitle names an agenda reason in a calendar entry's title.

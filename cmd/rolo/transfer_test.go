@@ -33,7 +33,7 @@ func TestExportImportCommands(t *testing.T) {
 	// Into a second notebook: customers then purchases, from a file and from stdin.
 	e2 := newEnv(t)
 	_, errs, code := e2.run(false, "import", "customers", out)
-	if code != 0 || errs != "Imported 1 customers from "+out+".\n" {
+	if code != 0 || errs != "Imported 1 customer from "+out+".\n" {
 		t.Fatalf("import: %d %q", code, errs)
 	}
 	show := e2.ok("show", "W1")
@@ -43,7 +43,7 @@ func TestExportImportCommands(t *testing.T) {
 	var stdin strings.Builder
 	stdin.WriteString(e.ok("export", "purchases"))
 	out2, errs, code := e2.runIn(stdin.String(), "import", "purchases", "-")
-	if code != 0 || !strings.Contains(errs, "Imported 1 purchases from standard input.") || out2 != "" {
+	if code != 0 || !strings.Contains(errs, "Imported 1 purchase from standard input.") || out2 != "" {
 		t.Errorf("import from stdin: %d %q %q", code, errs, out2)
 	}
 	if got := e2.ok("export", "purchases", "--fields", "item", "--raw"); got != "item\r\n=普洱\r\n" {

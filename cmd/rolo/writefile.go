@@ -40,7 +40,7 @@ func writeOutput(a *App, path string, write func(w io.Writer) (int, error)) erro
 		return fmt.Errorf("export: %w", err)
 	}
 	if a.IsTTY || isTerminal(a.Err) {
-		fmt.Fprintf(a.Err, "Wrote %d records to %s\n", n, clean(path))
+		fmt.Fprintf(a.Err, "Wrote %s to %s\n", plural(n, "record"), clean(path))
 	}
 	return nil
 }
