@@ -121,6 +121,7 @@ func newHelpCmd() *cobra.Command {
 			if len(rest) > 0 {
 				return unknownCommand(target, rest[0])
 			}
+			target.InitDefaultHelpFlag() // as COMMAND --help shows it
 			return target.Help()
 		},
 	}
@@ -149,18 +150,22 @@ func plainFlagError(cmd *cobra.Command, err error) error {
 			}
 			return usageErrorf("unknown flag -%s for %s; %s --help lists its flags", unknown.GetSpecifiedName(), cmd.CommandPath(), cmd.CommandPath())
 		}
+		// rolo edit purchse 3 --amount 5: the flag is unknown because the
+		// command is; say so.
+		if args := cmd.Flags().Args(); cmd.HasAvailableSubCommands() && len(args) > 0 && len(commandSuggestions(cmd, args[0])) > 0 {
+			return unknownCommand(cmd, args[0])
+		}
 		name := unknown.GetSpecifiedName()
 		var names []string
-		cmd.Flags().VisitAll(func(f *pflag.Flag) {
-			if !f.Hidden {
-				names = append(names, f.Name)
-			}
-		})
-		cmd.InheritedFlags().VisitAll(func(f *pflag.Flag) {
-			if !f.Hidden {
-				names = append(names, f.Name)
-			}
-		})
+		seen := map[string]bool{}
+		for _, fs := range []*pflag.FlagSet{cmd.Flags(), cmd.InheritedFlags()} {
+			fs.VisitAll(func(f *pflag.Flag) {
+				if !f.Hidden && !seen[f.Name] {
+					seen[f.Name] = true
+					names = append(names, f.Name)
+				}
+			})
+		}
 		if near := suggest.Closest(name, names); len(near) > 0 {
 			for i := range near {
 				near[i] = "--" + near[i]

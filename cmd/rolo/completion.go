@@ -70,11 +70,23 @@ type completeFunc = func(cmd *cobra.Command, args []string, toComplete string) (
 
 const noFiles = cobra.ShellCompDirectiveNoFileComp
 
-// fixed completes from a list of words with descriptions ("word\tdesc").
+// fixed completes from a list of words with descriptions ("word\tdesc"):
+// those that start with what is typed, as the shells keep them.
 func fixed(words ...cobra.Completion) completeFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		return words, noFiles
+		return startingWith(words, toComplete), noFiles
 	}
+}
+
+// startingWith are the completions whose word starts with prefix.
+func startingWith(words []cobra.Completion, prefix string) []cobra.Completion {
+	var out []cobra.Completion
+	for _, w := range words {
+		if word, _, _ := strings.Cut(w, "\t"); strings.HasPrefix(word, prefix) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // commaList completes a comma-separated list (--tier key,major): the words
@@ -92,7 +104,7 @@ func commaList(words ...string) completeFunc {
 				out = append(out, done+w)
 			}
 		}
-		return out, noFiles | cobra.ShellCompDirectiveNoSpace
+		return startingWith(out, toComplete), noFiles | cobra.ShellCompDirectiveNoSpace
 	}
 }
 
@@ -169,9 +181,6 @@ func (a *App) completeCustomer(cmd *cobra.Command, args []string, toComplete str
 			desc += " · " + render1(m.City)
 		}
 		desc += " · #" + id
-		if value == m.Name && m.SameName > 1 {
-			desc += fmt.Sprintf(" (%d customers have this name: use the id)", m.SameName)
-		}
 		if _, ok := descs[value]; !ok {
 			order = append(order, value)
 		}
@@ -181,7 +190,7 @@ func (a *App) completeCustomer(cmd *cobra.Command, args []string, toComplete str
 	for i, v := range order {
 		d := descs[v]
 		if len(d) > 1 {
-			out[i] = cobra.CompletionWithDesc(v, fmt.Sprintf("%d customers: %s", len(d), strings.Join(d, "; ")))
+			out[i] = cobra.CompletionWithDesc(v, fmt.Sprintf("%d customers, use the id: %s", len(d), strings.Join(d, "; ")))
 			continue
 		}
 		out[i] = cobra.CompletionWithDesc(v, d[0])
@@ -247,7 +256,7 @@ func (a *App) completeFollowUp(cmd *cobra.Command, args []string, toComplete str
 }
 
 // completeSettingValue offers a setting's current value, default and example.
-func (a *App) completeSettingValue(cmd *cobra.Command, args []string) ([]cobra.Completion, cobra.ShellCompDirective) {
+func (a *App) completeSettingValue(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 	d, ok := settings.Lookup(args[0])
 	if !ok {
 		return nil, noFiles
@@ -267,7 +276,7 @@ func (a *App) completeSettingValue(cmd *cobra.Command, args []string) ([]cobra.C
 	}
 	offer(d.Default, "default")
 	offer(d.Example, "example")
-	return out, noFiles | cobra.ShellCompDirectiveKeepOrder
+	return startingWith(out, toComplete), noFiles | cobra.ShellCompDirectiveKeepOrder
 }
 
 // Words with descriptions.
@@ -288,8 +297,12 @@ func contactKindWords() []cobra.Completion {
 
 func reasonWords() []cobra.Completion {
 	var out []cobra.Completion
+	zh := map[string][]string{}
+	for _, k := range chineseReasons {
+		zh[k[1]] = append(zh[k[1]], k[0])
+	}
 	for _, r := range agenda.Reasons {
-		out = append(out, cobra.CompletionWithDesc(string(r), "agenda reason"))
+		out = append(out, cobra.CompletionWithDesc(string(r), strings.Join(zh[string(r)], ", ")))
 	}
 	for _, zh := range chineseReasons {
 		out = append(out, cobra.CompletionWithDesc(zh[0], zh[1]))
@@ -307,14 +320,17 @@ func festivalWords(a *App) completeFunc {
 			}
 		}
 		for _, f := range fs {
+			if strings.ContainsAny(f.Key, " \t\n") {
+				continue
+			}
 			out = append(out, cobra.CompletionWithDesc(f.Key, f.Name))
 			for _, al := range f.Aliases {
-				if !strings.ContainsAny(al, " ") && al != f.Key {
+				if !strings.ContainsAny(al, " ") && al != f.Key && al != strings.ReplaceAll(f.Key, "-", "") {
 					out = append(out, cobra.CompletionWithDesc(al, f.Name))
 				}
 			}
 		}
-		return out, noFiles
+		return startingWith(out, toComplete), noFiles
 	}
 }
 
@@ -388,16 +404,16 @@ func addCompletions(a *App, root *cobra.Command) {
 		"config": func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 			switch len(args) {
 			case 0:
-				return settingWords(), noFiles
+				return startingWith(settingWords(), toComplete), noFiles
 			case 1:
-				return a.completeSettingValue(cmd, args)
+				return a.completeSettingValue(cmd, args, toComplete)
 			}
 			return nil, noFiles
 		},
 		"export": positional(fixed(exportKinds...)),
 		"import": func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 			if len(args) == 0 {
-				return append(append([]cobra.Completion{}, transfer.ImportKinds...), "all"), noFiles
+				return startingWith(append(append([]cobra.Completion{}, transfer.ImportKinds...), "all"), toComplete), noFiles
 			}
 			if len(args) == 1 {
 				return nil, cobra.ShellCompDirectiveDefault // the FILE

@@ -129,8 +129,10 @@ func newLogCmd(a *App) *cobra.Command {
 		Use:   "log CUSTOMER KIND TEXT",
 		Short: "Log a contact: " + strings.Join(store.ContactKinds, ", "),
 		Long: `Log a contact with a customer: what kind, and what happened. KIND is one of
-` + strings.Join(store.ContactKinds, ", ") + `, or in Chinese
-` + chineseKindList() + `.
+  ` + strings.Join(store.ContactKinds, ", ") + `
+or in Chinese
+  ` + chineseKindList() + `.
+
 It resets the tier's contact cadence; a greeting, gift or visit clears a
 birthday, event or festival item near its day. --at takes a date, a time of
 day or both: yesterday, 2026-11-20, 15:30, "yesterday 15:30", 下午3点,

@@ -48,11 +48,17 @@ func chineseReasonList() string {
 	return strings.Join(out, ", ")
 }
 
-// chineseKindList is "拜访 visit, 电话 call, ..." for help.
+// chineseKindList is "拜访 visit, 电话 call, ..." for help, five to a line.
 func chineseKindList() string {
-	var out []string
-	for _, k := range store.ChineseContactKinds {
-		out = append(out, k[0]+" "+k[1])
+	var b strings.Builder
+	for i, k := range store.ChineseContactKinds {
+		switch {
+		case i > 0 && i%5 == 0:
+			b.WriteString(",\n  ")
+		case i > 0:
+			b.WriteString(", ")
+		}
+		b.WriteString(k[0] + " " + k[1])
 	}
-	return strings.Join(out, ", ")
+	return b.String()
 }
