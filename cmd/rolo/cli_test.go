@@ -423,7 +423,7 @@ func TestREADMETourMatchesExamples(t *testing.T) {
 			t.Errorf("README tour %q: %v", l, err)
 			continue
 		}
-		seen[strings.Fields(cmd.CommandPath()+" x")[1]] = true
+		seen[strings.Fields(cmd.CommandPath() + " x")[1]] = true
 		found := false
 		for _, ex := range strings.Split(cmd.Example, "\n") {
 			found = found || normalLine(ex) == normalLine(l)
