@@ -178,8 +178,8 @@ func (a *App) printDue(ag *insight.Agenda) error {
 	if err := t.print(); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.Out, "\n%s overdue, %d due soon. rolo done ID marks a follow-up done; rolo log records a contact.\n",
-		plural(nOver, "customer"), len(ag.Entries)-nOver)
+	fmt.Fprint(a.Out, wrapLines(fmt.Sprintf("\n%s overdue, %d due soon. rolo done ID marks a follow-up done; rolo log records a contact.\n",
+		plural(nOver, "customer"), len(ag.Entries)-nOver), a.Width))
 	return nil
 }
 

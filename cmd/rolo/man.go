@@ -44,6 +44,11 @@ Then: man rolo, man rolo-due. Without installing: man -l DIR/rolo-due.1.`,
 				return usageErrorf("cannot create %s: %v", dir, err)
 			}
 			pages := manPages(cmd.Root())
+			type row struct {
+				Command string `json:"command"`
+				Path    string `json:"path"`
+			}
+			rows := make([]row, 0, len(pages))
 			names := make([]string, 0, len(pages))
 			for _, p := range pages {
 				path := filepath.Join(dir, p.file)
@@ -51,10 +56,11 @@ Then: man rolo, man rolo-due. Without installing: man -l DIR/rolo-due.1.`,
 					return fmt.Errorf("write %s: %w", path, err)
 				}
 				names = append(names, path)
+				rows = append(rows, row{p.command, path})
 			}
 			switch {
 			case a.JSON:
-				return writeJSONRows(a.Out, names)
+				return writeJSONRows(a.Out, rows)
 			case a.IsTTY:
 				fmt.Fprintf(a.Out, "Wrote %s to %s. Read one with man -l %s, or see rolo man --help to install them.\n",
 					plural(len(names), "manual page"), clean(dir), clean(filepath.Join(dir, "rolo.1")))
@@ -69,8 +75,8 @@ Then: man rolo, man rolo-due. Without installing: man -l DIR/rolo-due.1.`,
 }
 
 type manPage struct {
-	file string
-	text []byte
+	command, file string
+	text          []byte
 }
 
 // manPages are the pages of root and every command under it that help
@@ -82,7 +88,7 @@ func manPages(root *cobra.Command) []manPage {
 		if c != root && !c.IsAvailableCommand() {
 			return
 		}
-		out = append(out, manPage{file: manName(c) + ".1", text: manPage1(c)})
+		out = append(out, manPage{command: c.CommandPath(), file: manName(c) + ".1", text: manPage1(c)})
 		for _, sub := range c.Commands() {
 			walk(sub)
 		}
