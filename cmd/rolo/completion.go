@@ -31,20 +31,21 @@ tiers, methods, festivals, settings, export kinds and formats.
 
 Install it once:
 
-  bash   rolo completion bash > ~/.local/share/bash-completion/completions/rolo
-         (needs the bash-completion package; or add
-          source <(rolo completion bash)  to ~/.bashrc)
-  zsh    rolo completion zsh > "${fpath[1]}/_rolo"
-         (or any folder on $fpath; compinit must run in ~/.zshrc)
+  bash   mkdir -p ~/.local/share/bash-completion/completions
+         rolo completion bash > ~/.local/share/bash-completion/completions/rolo
+         (needs the bash-completion package)
+  zsh    mkdir -p ~/.zsh/completions
+         rolo completion zsh > ~/.zsh/completions/_rolo
+         and in ~/.zshrc, before compinit:  fpath=(~/.zsh/completions $fpath)
   fish   rolo completion fish > ~/.config/fish/completions/rolo.fish
   PowerShell
          rolo completion powershell | Out-String | Invoke-Expression
-         (add it to $PROFILE to keep it)
+         (add that line to $PROFILE to keep it)
 
 Open a new shell afterwards. Completion reads the notebook that --db,
 ROLO_DB or the default path names.`,
 		Example: `  rolo completion bash > ~/.local/share/bash-completion/completions/rolo
-  rolo completion zsh > "${fpath[1]}/_rolo"
+  rolo completion zsh > ~/.zsh/completions/_rolo
   rolo completion fish > ~/.config/fish/completions/rolo.fish`,
 		ValidArgs: []cobra.Completion{"bash", "zsh", "fish", "powershell"},
 		Args:      exactArgs(1, "a shell: bash, zsh, fish or powershell"),
