@@ -37,6 +37,9 @@ var (
 // others have two decimals, JPY and KRW none, BHD and KWD three.
 func Lookup(code string) (Currency, error) {
 	if len(code) != 3 || strings.ToUpper(code) != code || strings.IndexFunc(code, func(r rune) bool { return r < 'A' || r > 'Z' }) >= 0 {
+		if up := strings.ToUpper(code); len(up) == 3 && strings.IndexFunc(up, func(r rune) bool { return r < 'A' || r > 'Z' }) < 0 {
+			return Currency{}, fmt.Errorf("currency %q: write the code in capitals: %s", code, up)
+		}
 		return Currency{}, fmt.Errorf("currency %q: write a three-letter code such as CNY, USD or JPY", code)
 	}
 	c := Currency{Code: code, Decimals: 2}

@@ -10,6 +10,7 @@ package settings
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -144,10 +145,27 @@ func Check(key, value string) error {
 	}
 	s := defaults()
 	if err := d.check(value, &s); err != nil {
-		return fmt.Errorf("%s %q: %w", key, value, err)
+		return valueError{key: key, value: value, err: err}
 	}
 	return nil
 }
+
+// valueError says which setting and value are wrong, then why: the
+// parsers name what they parse themselves (`cuts "1,2": want 4 ...`,
+// `weights: unknown indicator`), which after the key would say it twice.
+type valueError struct {
+	key, value string
+	err        error
+}
+
+var parserPrefix = regexp.MustCompile(`^[a-z]+( "(?:[^"\\]|\\.)*")?: `)
+
+func (e valueError) Error() string {
+	why := parserPrefix.ReplaceAllString(e.err.Error(), "")
+	return fmt.Sprintf("%s %q: %s", e.key, e.value, why)
+}
+
+func (e valueError) Unwrap() error { return e.err }
 
 // Settings are the notebook settings, parsed.
 type Settings struct {

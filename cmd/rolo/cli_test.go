@@ -438,3 +438,34 @@ func TestREADMETourMatchesExamples(t *testing.T) {
 		}
 	}
 }
+
+// Bad values beyond flags: settings, kinds and files, said once and plainly.
+func TestPlainErrors(t *testing.T) {
+	e := newEnv(t)
+	dir := t.TempDir()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"config", "cadence", "key=x"}, "rolo: cadence \"key=x\": write tier=days pairs, e.g. key=14,major=30,ordinary=90,small=180\n"},
+		{[]string{"config", "pyramid.cuts", "1,2"}, "rolo: pyramid.cuts \"1,2\": want 4 comma-separated percentages\n"},
+		{[]string{"config", "score.weights", "foo=1"}, "rolo: score.weights \"foo=1\": unknown indicator \"foo\"; use revenue, profit, paid, count, frequency, recency, referrals, satisfaction\n"},
+		{[]string{"config", "currency", "usd"}, "rolo: currency \"usd\": write the code in capitals: USD\n"},
+		{[]string{"config", "festivals.solar", "12-25"}, "rolo: festivals.solar \"12-25\": write MM-DD and a name, several separated by ;\n"},
+		{[]string{"import", "customer", "x.csv"}, "rolo: cannot import \"customer\"; did you mean customers?\n"},
+		{[]string{"import", "customers", filepath.Join(dir, "x.csv")}, "rolo: cannot read " + filepath.Join(dir, "x.csv") + ": there is no such file\n"},
+		{[]string{"import", "customers", dir}, "rolo: cannot read " + dir + ": it is a folder; give the file to import\n"},
+		{[]string{"export", "custmers"}, "rolo: cannot export \"custmers\"; did you mean customers?\n"},
+	}
+	for _, tt := range tests {
+		out, errs, code := e.run(false, tt.args...)
+		if code != 2 || errs != tt.want || out != "" {
+			t.Errorf("rolo %s: exit %d, stderr:\n%q\nwant exit 2:\n%q", strings.Join(tt.args, " "), code, errs, tt.want)
+		}
+	}
+	// A list of tiers may have an empty entry; an unknown one is named.
+	e.ok("due", "--tier", "key,,major,")
+	if _, errs, _ := e.run(false, "due", "--tier", "key,vip"); errs != "rolo: unknown tier \"vip\"; use key, major, ordinary, small, prospect\n" {
+		t.Errorf("due --tier key,vip: %q", errs)
+	}
+}

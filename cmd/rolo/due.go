@@ -19,6 +19,9 @@ func parseTierList(s string) (map[tiering.Tier]bool, error) {
 	out := map[tiering.Tier]bool{}
 	for _, t := range strings.Split(s, ",") {
 		t = strings.TrimSpace(t)
+		if t == "" && strings.TrimSpace(s) != "" {
+			continue // key,,major or a trailing comma
+		}
 		ok := false
 		for _, v := range valid {
 			ok = ok || v == t

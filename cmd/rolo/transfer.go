@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/rolo-crm/rolo/insight"
+	"github.com/rolo-crm/rolo/internal/suggest"
 	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/store/transfer"
@@ -67,12 +70,8 @@ Columns:
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			kind := args[0]
-			known := false
-			for _, k := range exportKinds {
-				known = known || k == kind
-			}
-			if !known {
-				return usageErrorf("cannot export %q; use one of %s", kind, strings.Join(exportKinds, ", "))
+			if err := checkKind("export", kind, exportKinds); err != nil {
+				return err
 			}
 			today, err := a.Today()
 			if err != nil {
@@ -296,6 +295,9 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			kind, path := args[0], args[1]
+			if err := checkKind("import", kind, append(append([]string{}, transfer.ImportKinds...), "all")); err != nil {
+				return err
+			}
 			if mapping != "" {
 				o.Map = map[string]string{}
 				for _, pair := range strings.Split(mapping, ",") {
@@ -323,9 +325,9 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 			var r io.Reader = a.In
 			o.Name = "standard input"
 			if path != "-" {
-				f, err := os.Open(path)
+				f, err := openInput(path)
 				if err != nil {
-					return usageErrorf("cannot read %s: %v", path, err)
+					return err
 				}
 				defer f.Close()
 				r = f
@@ -449,6 +451,42 @@ func exportICS(ctx context.Context, a *App, svc *insight.Service, w io.Writer, t
 		stamp = today
 	}
 	return len(events), transfer.WriteICS(w, events, stamp)
+}
+
+// checkKind refuses a kind rolo cannot import or export, saying which it
+// probably meant.
+func checkKind(verb, kind string, kinds []string) error {
+	for _, k := range kinds {
+		if k == kind {
+			return nil
+		}
+	}
+	if near := suggest.Closest(kind, kinds); len(near) > 0 {
+		return usageErrorf("cannot %s %q; did you mean %s?", verb, kind, suggest.Phrase(near))
+	}
+	return usageErrorf("cannot %s %q; use one of %s", verb, kind, strings.Join(kinds, ", "))
+}
+
+// openInput opens a file to import, saying in plain words why it cannot.
+func openInput(path string) (*os.File, error) {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, usageErrorf("cannot read %s: there is no such file", path)
+	case errors.Is(err, fs.ErrPermission):
+		return nil, usageErrorf("cannot read %s: permission denied (check the file's and its folder's permissions)", path)
+	case err != nil:
+		return nil, usageErrorf("cannot read %s: %v", path, err)
+	case fi.IsDir():
+		return nil, usageErrorf("cannot read %s: it is a folder; give the file to import", path)
+	}
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrPermission) {
+		return nil, usageErrorf("cannot read %s: permission denied (check the file's permissions)", path)
+	} else if err != nil {
+		return nil, usageErrorf("cannot read %s: %v", path, err)
+	}
+	return f, nil
 }
 
 // kindCount is n rows of a kind: "1 customer", "3 customers", "1 status".
