@@ -34,7 +34,7 @@ frequency (number of purchase days) and monetary value (revenue), by quintile:
 score = floor(5·(rank−1)/N)+1 with tied customers sharing the rank of the first,
 and name the segment from R and F (Champions, Loyal, At Risk, Can't Lose Them,
 Hibernating, Lost...). On a terminal: the 5×5 R×F grid and the segment table.`,
-		Example: "  rolo rfm\n  rolo rfm --json | jq 'select(.segment == \"At Risk\")'",
+		Example: "  rolo rfm\n  rolo rfm --json | jq '.[] | select(.segment == \"At Risk\")'",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, today, svc, err := a.open(cmd)

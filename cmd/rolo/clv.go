@@ -93,7 +93,7 @@ many repeat purchases they had made by DATE (Fader, Hardie & Lee 2005,
 figure 4). The kept model is left alone.`,
 		Example: `  rolo clv
   rolo clv --margin 45% --horizon 24m
-  rolo clv --json | jq 'select(.p_alive < 0.3)'
+  rolo clv --json | jq '.[] | select(.p_alive < 0.3)'
   rolo clv --model --json                # the fitted parameters and the options
   rolo clv --holdout 2026-05-31          # fit to May, compare with June to today`,
 		Args: cobra.NoArgs,

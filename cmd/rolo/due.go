@@ -84,7 +84,7 @@ Exit status: 0 when nothing is overdue, 1 when something is — for cron and
 notification scripts, e.g.  rolo due >/dev/null || notify-send "rolo: overdue"`,
 		Example: `  rolo due
   rolo due --tier key,major --days 14
-  rolo due --json | jq 'select(.reason == "complaint")'`,
+  rolo due --json | jq '.[] | select(.reason == "complaint")'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runDue(cmd, a, o) },
 	}
