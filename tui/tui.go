@@ -36,7 +36,6 @@ type Notebook interface {
 	NotebookTiers(ctx context.Context, asOf time.Time) (insight.TierMap, error)
 	Tiers(ctx context.Context, q insight.TierQuery) (*insight.Tiers, error)
 	Movers(ctx context.Context, q insight.TierQuery, from time.Time) (*insight.Moves, error)
-	Agenda(ctx context.Context, q insight.AgendaQuery) (*insight.Agenda, error)
 	Card(ctx context.Context, id int64, q insight.CardQuery) (*insight.Card, error)
 	AddPurchase(ctx context.Context, p store.Purchase) (store.Purchase, *store.FollowUp, error)
 	AddContact(ctx context.Context, c store.Contact) (store.Contact, error)
@@ -62,6 +61,7 @@ type Notebook interface {
 	Pay(ctx context.Context, customerID int64, amount money.Amount, date time.Time, purchaseID int64, note string) ([]store.Payment, error)
 	DeletePayment(ctx context.Context, id int64) error
 	RestorePayment(ctx context.Context, p store.Payment) error
+	Plan(ctx context.Context, q insight.PlanQuery) (*insight.Plan, error)
 	Snooze(ctx context.Context, it agenda.Item, until time.Time, note string) (func(context.Context) error, error)
 	Dismiss(ctx context.Context, it agenda.Item, note string, at time.Time) (func(context.Context) error, error)
 	AddEvent(ctx context.Context, e store.Event) (store.Event, error)

@@ -68,7 +68,7 @@ Run rolo alone on a terminal to open the interactive notebook.`,
 	add("history", newBuyCmd(a), newPayCmd(a), newLogCmd(a), newComplaintCmd(a), newResolveCmd(a), newSurveyCmd(a),
 		newFollowCmd(a), newDoneCmd(a), newSnoozeCmd(a), newDismissCmd(a))
 	root.AddGroup(&cobra.Group{ID: "insight", Title: "Who matters and who to contact:"})
-	add("insight", newDueCmd(a), newGreetCmd(a), newOwedCmd(a), newPyramidCmd(a), newRFMCmd(a), newMoversCmd(a), newChurnCmd(a), newCLVCmd(a))
+	add("insight", newTodayCmd(a), newDueCmd(a), newGreetCmd(a), newOwedCmd(a), newPyramidCmd(a), newRFMCmd(a), newMoversCmd(a), newChurnCmd(a), newCLVCmd(a))
 	add("notebook", newInitCmd(a), newDemoCmd(a), newImportCmd(a), newExportCmd(a), newConfigCmd(a), newBackupCmd(a), newCheckCmd(a))
 	return root
 }

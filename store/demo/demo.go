@@ -327,7 +327,7 @@ func (g *gen) history(cs []cust) error {
 		if g.rng.Float64() < 0.04 {
 			d := -g.rng.IntN(40)
 			k := store.Contact{CustomerID: c.id, At: g.stamp(d, 11), Kind: "complaint", Summary: g.pick(complaints), CreatedAt: g.stamp(d, 11)}
-			if d < -20 {
+			if d < -7 { // most complaints were dealt with; the last week's are open
 				k.ComplaintStatus = "resolved"
 				r := g.stamp(d+3, 16)
 				k.ResolvedAt = &r
