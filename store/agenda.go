@@ -85,7 +85,8 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 		fs, err = s.followUpsWhere(ctx, `done_at IS NULL AND customer_id NOT IN (SELECT id FROM customers WHERE archived_at IS NOT NULL) ORDER BY due, id`)
 		return err
 	}, func() (err error) {
-		owed, err = debts(ctx, s.r, s, `p.paid IS NOT NULL AND p.date <= ?`, day)
+		// Only customers who owe (by the kept totals) have debts worth reading.
+		owed, err = debts(ctx, s.r, s, `p.paid IS NOT NULL AND p.date <= ? AND p.customer_id IN (SELECT customer_id FROM purchase_totals WHERE revenue > paid)`, day)
 		return err
 	}, func() (err error) {
 		if events, err = s.Events(ctx, 0); err != nil {
