@@ -71,12 +71,20 @@ func (s *Store) clvInputs(ctx context.Context, asOf time.Time, one int64, ids []
 		}
 		out = append(out, c)
 	}
-	err := s.eachRow(ctx, "summarise purchases", `SELECT p.customer_id, p.date, sum(p.amount) FROM purchases p
-		JOIN customers c ON c.id = p.customer_id AND c.archived_at IS NULL AND c.status <> 'dropped'
+	// Customers outside the ranks (archived, dropped) are few: left out
+	// here rather than looked up for each of the purchases.
+	out0, err := s.outsideIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = s.eachRow(ctx, "summarise purchases", `SELECT p.customer_id, p.date, sum(p.amount) FROM purchases p
 		WHERE p.date <= ?1 AND ?2 = ?2 AND ?3 = ?3`+only+`
 		GROUP BY p.customer_id, p.date ORDER BY p.customer_id, p.date`, []any{asOf.Format(DateLayout), one, list},
 		func(v []driver.Value) error {
 			id, day, amount := vInt(v[0]), vStr(v[1]), vMoney(v[2])
+			if out0[id] {
+				return nil
+			}
 			d := parseDay(day)
 			if id != c.ID {
 				flush()
@@ -112,5 +120,15 @@ func (s *Store) PurchaseDaysBetween(ctx context.Context, from, to time.Time) (ma
 			out[vInt(v[0])] = int(vInt(v[1]))
 			return nil
 		})
+	return out, err
+}
+
+// outsideIDs are the customers outside the ranks: archived or dropped.
+func (s *Store) outsideIDs(ctx context.Context) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	err := s.eachRow(ctx, "read customers", `SELECT id FROM customers WHERE `+outside, nil, func(v []driver.Value) error {
+		out[vInt(v[0])] = true
+		return nil
+	})
 	return out, err
 }

@@ -138,7 +138,7 @@ func runCLV(cmd *cobra.Command, a *App, o clvOptions) error {
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	cs, err := svc.Store().CustomersByID(ctx, ids)
+	names, err := svc.Store().Names(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func runCLV(cmd *cobra.Command, a *App, o clvOptions) error {
 			out.Model.BG, out.Model.GG = &res.BG, &res.GG
 		}
 		for i, r := range rows {
-			out.Customers[i] = clvRowJSON{ID: r.ID, Name: cs[r.ID].Name, Tier: tiers.Of(r.ID), lifetimeJSON: a.lifetimeJSON(r)}
+			out.Customers[i] = clvRowJSON{ID: r.ID, Name: names[r.ID], Tier: tiers.Of(r.ID), lifetimeJSON: a.lifetimeJSON(r)}
 		}
 		return writeJSON(a.Out, out)
 	}
@@ -193,7 +193,7 @@ func runCLV(cmd *cobra.Command, a *App, o clvOptions) error {
 		return strconv.FormatFloat(v, 'f', 2, 64)
 	}
 	for _, r := range shown {
-		t.add(strconv.FormatInt(r.ID, 10), cs[r.ID].Name, string(tiers.Of(r.ID)), num(r.PAlive, r.Known), num(r.Expected90, r.Known),
+		t.add(strconv.FormatInt(r.ID, 10), names[r.ID], string(tiers.Of(r.ID)), num(r.PAlive, r.Known), num(r.Expected90, r.Known),
 			a.money(r.ExpectedSpend), a.money(r.CLV))
 	}
 	if err := t.print(); err != nil {
