@@ -2,6 +2,7 @@ package insight
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/rolo-crm/rolo/store"
@@ -70,6 +71,23 @@ func (p *Plan) Done() int {
 type keptPlan struct {
 	Date string  `json:"date"`
 	IDs  []int64 `json:"customer_ids"`
+	// MustDos are the complaints and follow-ups already due when the plan
+	// was made ("complaint-7", "follow-up-12"): only others join it later.
+	MustDos []string `json:"must_dos"`
+}
+
+// mustDoKeys names the complaints and follow-ups due by day among items.
+func mustDoKeys(items []agenda.Item, day time.Time) []string {
+	var out []string
+	for _, it := range items {
+		switch {
+		case it.Reason == agenda.Complaint:
+			out = append(out, fmt.Sprintf("complaint-%d", it.ComplaintID))
+		case it.Reason == agenda.FollowUp && !it.Due.After(day):
+			out = append(out, fmt.Sprintf("follow-up-%d", it.FollowUpID))
+		}
+	}
+	return out
 }
 
 const planKey = "plan.today"
@@ -139,13 +157,21 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 			row.Done = row.Done || contacted(id)
 			plan.Today = append(plan.Today, row)
 		}
+		known := make(map[string]bool, len(kept.MustDos))
+		for _, k := range kept.MustDos {
+			known[k] = true
+		}
 		rest := make([]agenda.Entry, 0, len(entries))
 		for _, e := range entries {
 			id := e.Top().CustomerID
 			if onPlan[id] {
 				continue
 			}
-			if p, ok := agenda.PriorityOn(e, asOf, info[id]); ok && p.MustDo && !contacted(id) {
+			fresh := false
+			for _, k := range mustDoKeys(e.Items, asOf) {
+				fresh = fresh || !known[k]
+			}
+			if p, ok := agenda.PriorityOn(e, asOf, info[id]); ok && fresh && !contacted(id) {
 				plan.Today = append(plan.Today, PlanRow{Planned: agenda.Planned{Entry: e, Priority: p, Day: asOf}, Added: true})
 				continue
 			}
@@ -176,7 +202,11 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 	}
 	plan.Backlog = dueBy(rest, asOf, info)
 	if q.Keep {
-		if err := s.st.SaveState(ctx, planKey, keptPlan{Date: asOf.Format(store.DateLayout), IDs: ids}); err != nil {
+		var mustDos []string
+		for _, e := range entries {
+			mustDos = append(mustDos, mustDoKeys(e.Items, asOf)...)
+		}
+		if err := s.st.SaveState(ctx, planKey, keptPlan{Date: asOf.Format(store.DateLayout), IDs: ids, MustDos: mustDos}); err != nil {
 			return nil, err
 		}
 	}

@@ -152,3 +152,23 @@ func TestPlanStableForTheDay(t *testing.T) {
 		t.Logf("fresh plan: %v (big %d)", todayIDs(fresh), big)
 	}
 }
+
+// Must-dos already due when the plan was made but beyond its capacity stay
+// in the backlog; only new ones join during the day.
+func TestPlanKeptDoesNotGrowWithOldMustDos(t *testing.T) {
+	b, small, _ := overdueBook(t, 8)
+	set(t, b.st, "plan.capacity", "2")
+	for _, i := range []int{1, 2, 3, 4} {
+		if _, err := b.st.AddFollowUp(b.ctx, store.FollowUp{CustomerID: small[i], Due: "2026-11-21", What: "回电"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := b.plan(today, 1, true)
+	again := b.plan(today, 1, true)
+	if len(first.Today) != 2 || len(again.Today) != 2 {
+		t.Errorf("four follow-ups due, capacity 2: plan of %d, then %d", len(first.Today), len(again.Today))
+	}
+	if again.Backlog != first.Backlog {
+		t.Errorf("backlog %d then %d", first.Backlog, again.Backlog)
+	}
+}

@@ -354,7 +354,7 @@ func (s *accountsScreen) View() string {
 		if s.query != "" {
 			b.WriteString(st.Dim.Render("  no customer matches; try pinyin initials (wxm) or part of a phone number"))
 		} else if s.rows != nil {
-			b.WriteString(st.Dim.Render("  no customers yet — add one with: rolo add NAME"))
+			b.WriteString(st.Dim.Render("  no customers yet — press a to add one (or rolo add NAME, rolo import customers FILE)"))
 		} else {
 			b.WriteString(st.Dim.Render("  loading…"))
 		}

@@ -244,6 +244,9 @@ func (s *dueScreen) View() string {
 		}
 	}
 	summary := fmt.Sprintf("Today: done %d of %d", nDone, s.planN)
+	if s.planN == 0 {
+		summary = "Nothing planned today"
+	}
 	rest := fmt.Sprintf(" · %d overdue in all · %d more due today", s.overdue, s.backlog)
 	if s.lapsed > 0 {
 		rest += fmt.Sprintf(" · %d lapsed today", s.lapsed)
