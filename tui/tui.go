@@ -9,6 +9,7 @@ package tui
 
 import (
 	"context"
+	"os"
 	"strings"
 	"time"
 
@@ -217,9 +218,28 @@ func New(st Notebook, today time.Time, o Options) *Model {
 func Run(ctx context.Context, st Notebook, today time.Time) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	setBackground(os.Getenv)
 	p := tea.NewProgram(New(st, today, Options{Context: ctx}), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
 	_, err := p.Run()
 	return err
+}
+
+// setBackground tells lipgloss whether the terminal's background is dark,
+// from COLORFGBG ("15;0": light text on black) when the terminal sets it,
+// else dark. rolo never queries the terminal (OSC 11): a terminal or pty
+// that does not answer would stall the start for seconds, and the query
+// bytes can end up in logs. (bubbletea's own start-up query is removed, see
+// third_party/bubbletea.)
+func setBackground(getenv func(string) string) {
+	dark := true
+	if fgbg := getenv("COLORFGBG"); strings.Contains(fgbg, ";") {
+		parts := strings.Split(fgbg, ";")
+		switch strings.TrimSpace(parts[len(parts)-1]) {
+		case "7", "15":
+			dark = false
+		}
+	}
+	lipgloss.SetHasDarkBackground(dark)
 }
 
 // Init loads the first screen and the tiers.
