@@ -32,6 +32,8 @@ type App struct {
 	IsTTY bool
 	// InTTY says stdin is a terminal (the TUI needs both).
 	InTTY bool
+	// ErrTTY says stderr is a terminal: long work shows its progress there.
+	ErrTTY bool
 	// Width is the terminal width in cells, 0 when unknown.
 	Width int
 
@@ -39,6 +41,7 @@ type App struct {
 	DBPath string
 	AsOf   string
 	JSON   bool
+	Quiet  bool // no progress display
 
 	store *store.Store
 	svc   *insight.Service
@@ -53,6 +56,7 @@ func newSystemApp() *App {
 		Now:    time.Now,
 		IsTTY:  term.IsTerminal(int(os.Stdout.Fd())),
 		InTTY:  term.IsTerminal(int(os.Stdin.Fd())),
+		ErrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 	}
 	if a.IsTTY {
 		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/rolo-crm/rolo/insight"
+	"github.com/rolo-crm/rolo/progress"
 	"github.com/rolo-crm/rolo/settings"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering"
@@ -124,14 +125,18 @@ func runCLV(cmd *cobra.Command, a *App, o clvOptions) error {
 	if err != nil {
 		return err
 	}
-	lt, err := svc.Lifetime(ctx, insight.LifetimeQuery{AsOf: today, Options: opts})
+	pctx, done := a.showProgress(ctx, "lifetime value")
+	defer done()
+	lt, err := svc.Lifetime(pctx, insight.LifetimeQuery{AsOf: today, Options: opts})
 	if err != nil {
 		return err
 	}
+	progress.From(pctx).Stage("ranking customers", 0, "")
 	tiers, err := svc.NotebookTiers(ctx, today)
 	if err != nil {
 		return err
 	}
+	done()
 	rows := slices.Clone(lt.Rows)
 	slices.SortStableFunc(rows, func(x, y insight.LifetimeRow) int { return cmp.Compare(y.CLV, x.CLV) })
 	ids := make([]int64, len(rows))

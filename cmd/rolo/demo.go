@@ -53,7 +53,9 @@ how the benchmarks build large notebooks:
 				a.DBPath = out
 			}
 			started := time.Now()
-			stats, err := demo.Generate(ctx, st, o)
+			gctx, done := a.showProgress(ctx, "building the sample notebook")
+			stats, err := demo.Generate(gctx, st, o)
+			done()
 			if err != nil {
 				a.Close()
 				os.Remove(path)

@@ -49,7 +49,10 @@ func newBackupCmd(a *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := st.Backup(cmd.Context(), args[0]); err != nil {
+			ctx, done := a.showProgress(cmd.Context(), "backing up")
+			err = st.Backup(ctx, args[0])
+			done()
+			if err != nil {
 				return err
 			}
 			if a.IsTTY {
@@ -70,7 +73,9 @@ func newCheckCmd(a *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rep, err := st.Check(cmd.Context())
+			ctx, done := a.showProgress(cmd.Context(), "checking the notebook")
+			rep, err := st.Check(ctx)
+			done()
 			if err != nil {
 				return err
 			}

@@ -112,3 +112,56 @@ func TestNoTerminalQueries(t *testing.T) {
 		}
 	}
 }
+
+// purchasesCSV writes n purchases of one customer (external id c1).
+func purchasesCSV(t testing.TB, dir string, n int) (customers, purchases string) {
+	customers, purchases = filepath.Join(dir, "c.csv"), filepath.Join(dir, "p.csv")
+	os.WriteFile(customers, []byte("external_id,name\nc1,王小明\n"), 0o600)
+	var b strings.Builder
+	b.WriteString("customer_external_id,date,amount,item\n")
+	for i := range n {
+		fmt.Fprintf(&b, "c1,2025-%02d-%02d,%d.50,普洱茶饼 %d\n", 1+i%12, 1+i%28, 10+i%90, i)
+	}
+	os.WriteFile(purchases, []byte(b.String()), 0o600)
+	return customers, purchases
+}
+
+// Long work shows its progress on a terminal's stderr, cleared at the end
+// and followed by the summary; piped, or with --quiet, only the summary.
+func TestProgressOnATerminalOnly(t *testing.T) {
+	bin := buildRolo(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "nb.db")
+	customers, purchases := purchasesCSV(t, dir, 60000)
+	if out, err := exec.Command(bin, "--db", db, "init").CombinedOutput(); err != nil {
+		t.Fatalf("init: %v %s", err, out)
+	}
+	if out, err := exec.Command(bin, "--db", db, "import", "customers", customers).CombinedOutput(); err != nil {
+		t.Fatalf("import customers: %v %s", err, out)
+	}
+	out := onTerminal(t, bin, []string{"ROLO_PROGRESS_AFTER_MS=0"}, "--db", db, "import", "purchases", purchases)
+	if !strings.Contains(out, "importing purchases ▕") || !strings.Contains(out, "%") || !strings.Contains(out, "\r\x1b[K") {
+		t.Errorf("no progress bar on the terminal:\n%q", out)
+	}
+	// The last redraw is cleared and the summary follows on a line of its own.
+	tail := out[strings.LastIndex(out, "\r\x1b[K")+len("\r\x1b[K"):]
+	if strings.TrimSpace(tail) != "Imported 60000 purchases from "+purchases+"." {
+		t.Errorf("after the progress: %q", tail)
+	}
+
+	// Piped: only the summary.
+	cmd := exec.Command(bin, "--db", db, "export", "purchases", "-o", filepath.Join(dir, "out.csv"))
+	cmd.Env = append(os.Environ(), "ROLO_PROGRESS_AFTER_MS=0")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(stderr.String(), "\r") || strings.Contains(stderr.String(), "exporting") {
+		t.Errorf("progress on a pipe: %q", stderr.String())
+	}
+	// --quiet on a terminal: no progress either.
+	if out := onTerminal(t, bin, []string{"ROLO_PROGRESS_AFTER_MS=0"}, "--db", db, "--quiet", "export", "purchases", "-o", filepath.Join(dir, "out2.csv")); strings.Contains(out, "exporting") {
+		t.Errorf("--quiet drew progress: %q", out)
+	}
+}

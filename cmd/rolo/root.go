@@ -51,6 +51,7 @@ Run rolo alone on a terminal to open the interactive notebook.`,
 	pf.StringVar(&a.DBPath, "db", "", "notebook file (default $ROLO_DB or $XDG_DATA_HOME/rolo/notebook.db)")
 	pf.StringVar(&a.AsOf, "as-of", "", "treat this date (YYYY-MM-DD) as today")
 	pf.BoolVar(&a.JSON, "json", false, "print JSON for scripts")
+	pf.BoolVarP(&a.Quiet, "quiet", "q", false, "no progress display for long work")
 
 	root.AddGroup(&cobra.Group{ID: "customers", Title: "Customers:"},
 		&cobra.Group{ID: "history", Title: "Purchases, contacts and follow-ups:"},

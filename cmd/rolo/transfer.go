@@ -15,6 +15,7 @@ import (
 
 	"github.com/rolo-crm/rolo/insight"
 	"github.com/rolo-crm/rolo/money"
+	"github.com/rolo-crm/rolo/progress"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/store/transfer"
 	"github.com/rolo-crm/rolo/tiering/agenda"
@@ -103,7 +104,12 @@ Columns:
 			}
 			st := svc.Store()
 			o.Currency = st.Currency()
+			ctx, done := a.showProgress(ctx, "exporting "+kind)
+			defer done()
+			m := progress.From(ctx)
+			m.Stage("exporting "+kind, 0, "bytes")
 			return writeOutput(a, out, func(w io.Writer) (int, error) {
+				w = progress.Writer(w, m)
 				switch {
 				case kind == "all":
 					if o.Format != "" && o.Format != "json" || len(o.Fields) > 0 || o.Since != "" {
@@ -322,6 +328,7 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 			}
 			var r io.Reader = a.In
 			o.Name = "standard input"
+			var size int64
 			if path != "-" {
 				f, err := os.Open(path)
 				if err != nil {
@@ -330,7 +337,15 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 				defer f.Close()
 				r = f
 				o.Name = path
+				if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+					size = fi.Size()
+				}
 			}
+			ctx, done := a.showProgress(ctx, "importing "+kind)
+			defer done()
+			m := progress.From(ctx)
+			m.Stage("importing "+kind, size, "bytes")
+			r = progress.Reader(r, m)
 			st, err := a.Store(ctx)
 			if err != nil {
 				return err
@@ -344,6 +359,7 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 			} else {
 				rep, err = transfer.Import(ctx, st, kind, r, o)
 			}
+			done()
 			if err != nil {
 				return err
 			}
