@@ -169,7 +169,7 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 			}
 			fresh := false
 			for _, k := range mustDoKeys(e.Items, asOf) {
-				fresh = fresh || !known[k]
+				fresh = fresh || (kept.MustDos != nil && !known[k])
 			}
 			if p, ok := agenda.PriorityOn(e, asOf, info[id]); ok && fresh && !contacted(id) {
 				plan.Today = append(plan.Today, PlanRow{Planned: agenda.Planned{Entry: e, Priority: p, Day: asOf}, Added: true})
@@ -202,7 +202,7 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 	}
 	plan.Backlog = dueBy(rest, asOf, info)
 	if q.Keep {
-		var mustDos []string
+		mustDos := []string{} // [] not null: null marks a plan kept before must-dos were
 		for _, e := range entries {
 			mustDos = append(mustDos, mustDoKeys(e.Items, asOf)...)
 		}
