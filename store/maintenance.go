@@ -5,56 +5,58 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
+
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// Backup writes a consistent copy of the notebook to dest with VACUUM INTO:
-// into a private temporary file first, checked, synced, then renamed, so
-// dest is never a partial file.
+// BackupOptions tune BackupTo.
+type BackupOptions struct {
+	// Force replaces an existing file (keeping its mode), never the
+	// notebook itself or its -wal and -shm files.
+	Force bool
+}
+
+// Backup writes a consistent copy of the notebook to dest, which must not
+// exist.
 func (s *Store) Backup(ctx context.Context, dest string) error {
-	if _, err := os.Stat(dest); err == nil {
-		return Errorf(KindExists, "%s already exists; choose another name or remove it first", dest)
-	}
-	dir := filepath.Dir(dest)
-	tmp, err := os.CreateTemp(dir, ".rolo-backup-*")
-	if err != nil {
-		return fmt.Errorf("backup: %w", mapOSErr(err))
-	}
-	tmpName := tmp.Name()
-	tmp.Close()
-	// VACUUM INTO needs an empty or missing target; an empty 0600 file keeps the mode.
-	defer os.Remove(tmpName)
-	if err := s.vacuumInto(ctx, tmpName); err != nil {
-		return s.wrap("backup", err)
-	}
-	if err := checkFile(ctx, tmpName); err != nil {
-		return fmt.Errorf("backup: the copy failed its check: %w", err)
-	}
-	f, err := os.OpenFile(tmpName, os.O_RDWR, 0)
-	if err != nil {
-		return fmt.Errorf("backup: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("backup: %w", err)
-	}
-	f.Close()
-	if err := os.Link(tmpName, dest); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return Errorf(KindExists, "%s already exists", dest)
+	return s.BackupTo(ctx, dest, BackupOptions{})
+}
+
+// BackupTo writes a consistent copy of the notebook to dest with VACUUM
+// INTO: into a private temporary file next to dest first, checked, synced,
+// then moved into place (see WriteFile), so dest is never a partial file
+// and a full disk leaves nothing behind. A device or pipe (/dev/stdout)
+// gets the checked copy written into it.
+func (s *Store) BackupTo(ctx context.Context, dest string, o BackupOptions) error {
+	wo := WriteOptions{Kind: "backup", Force: o.Force, Notebook: s.path, NeedFile: true, Temps: s.temps, Before: s.started}
+	return WriteFile(ctx, dest, wo, func(f *os.File) error {
+		// VACUUM INTO needs an empty or missing target; the empty 0600
+		// temporary file keeps the copy private.
+		if err := s.vacuumInto(ctx, f.Name()); err != nil {
+			return s.backupErr(dest, err)
 		}
-		if err := os.Rename(tmpName, dest); err != nil {
-			return fmt.Errorf("backup: %w", mapOSErr(err))
+		if err := checkFile(ctx, f.Name()); err != nil {
+			return fmt.Errorf("the copy failed its check: %w", err)
 		}
+		return nil
+	})
+}
+
+// backupErr names the destination when writing the copy failed: a full
+// disk there is not a problem of the notebook.
+func (s *Store) backupErr(dest string, err error) error {
+	code := sqliteCode(err)
+	switch {
+	case code&0xff == sqlite3.SQLITE_FULL:
+		return &Error{KindDiskFull, fmt.Sprintf("no space left on the disk of %s", dest), err}
+	case code == sqlite3.SQLITE_IOERR_WRITE, code == sqlite3.SQLITE_IOERR_FSYNC, code == sqlite3.SQLITE_IOERR_TRUNCATE:
+		return &Error{KindDiskFull, fmt.Sprintf("could not write %s; its disk may be full", dest), err}
+	case errors.Is(err, context.Canceled):
+		return &Error{KindOther, "backup: stopped", err}
 	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return s.wrap("backup", err)
 }
 
 // vacuumInto copies the notebook with a small cache: with the writer's large
