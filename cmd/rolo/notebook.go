@@ -14,22 +14,23 @@ func newInitCmd(a *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "init",
 		Short: "Create a new, empty notebook",
-		Args:  cobra.NoArgs,
+		Long: `Create a new, empty notebook at --db, $ROLO_DB or the default path.
+
+The notebook is built aside in a private temporary file in the same folder
+and takes its name only when complete, with mode 0600 (its folder 0700 if
+new). init never replaces a file.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path, err := a.dbPath()
 			if err != nil {
 				return err
 			}
-			if _, err := os.Stat(path); err == nil {
-				return store.Errorf(store.KindExists, "a notebook already exists at %s; rolo is ready to use (pass --db to create another)", path)
-			} else if !errors.Is(err, fs.ErrNotExist) {
+			if err := initTarget(path); err != nil {
 				return err
 			}
-			st, err := store.Open(cmd.Context(), path, store.Options{Create: true, Now: a.Now})
-			if err != nil {
+			if err := store.Create(cmd.Context(), path, a.storeOptions(), nil); err != nil {
 				return err
 			}
-			st.Close()
 			if a.JSON {
 				return writeJSON(a.Out, map[string]any{"path": path, "schema_version": store.SchemaVersion()})
 			}
@@ -39,17 +40,50 @@ func newInitCmd(a *App) *cobra.Command {
 	}
 }
 
+// initTarget says why init cannot create a notebook at path, if it cannot.
+func initTarget(path string) error {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Lstat(path); err == nil {
+			return store.Errorf(store.KindExists, "%s is a symbolic link to a file that does not exist; pass --db with the file's own path", path)
+		}
+		return nil
+	}
+	switch {
+	case err != nil:
+		return err
+	case fi.Mode().IsRegular() && fi.Size() > 0:
+		return store.Errorf(store.KindExists, "a notebook already exists at %s; rolo is ready to use (pass --db to create another)", path)
+	case fi.Mode().IsRegular():
+		return store.Errorf(store.KindExists, "%s exists and is empty; rolo init never replaces a file: remove it, or pass --db with another path", path)
+	}
+	return store.Errorf(store.KindExists, "%s already exists and is not a notebook file; pass --db with another path", path)
+}
+
 func newBackupCmd(a *App) *cobra.Command {
-	return &cobra.Command{
+	var force bool
+	cmd := &cobra.Command{
 		Use:   "backup FILE",
 		Short: "Write a consistent copy of the notebook (safe while rolo runs)",
-		Args:  exactArgs(1, "the backup FILE to write"),
+		Long: `Write a consistent copy of the notebook to FILE, safe while rolo runs.
+
+The copy is made with SQLite's VACUUM INTO in a private temporary file next
+to FILE, checked, synced and only then given FILE's name, so FILE is never
+a partial copy and an interrupted or failed backup leaves nothing behind.
+An existing FILE is replaced only with --force (and keeps its mode); the
+notebook itself and its -wal and -shm files never are. A pipe or device
+(rolo backup /dev/stdout | gzip) gets the checked copy written into it.`,
+		Args: exactArgs(1, "the backup FILE to write"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := a.Store(cmd.Context())
 			if err != nil {
 				return err
 			}
-			if err := st.Backup(cmd.Context(), args[0]); err != nil {
+			err = st.BackupTo(cmd.Context(), args[0], store.BackupOptions{Force: force})
+			if errors.Is(err, store.ErrExists) {
+				return fmt.Errorf("%w; pass --force to replace it", err)
+			}
+			if err != nil {
 				return err
 			}
 			if a.IsTTY {
@@ -58,6 +92,8 @@ func newBackupCmd(a *App) *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&force, "force", false, "replace an existing FILE (keeping its mode); never the notebook itself")
+	return cmd
 }
 
 func newCheckCmd(a *App) *cobra.Command {

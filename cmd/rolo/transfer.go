@@ -23,6 +23,7 @@ var exportKinds = []string{"customers", "purchases", "contacts", "followups", "t
 func newExportCmd(a *App) *cobra.Command {
 	var o transfer.ExportOptions
 	var out, fields, since string
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "export KIND",
 		Short: "Export customers, purchases, contacts, followups, tiers or the agenda",
@@ -80,7 +81,7 @@ Columns:
 			}
 			st := svc.Store()
 			o.Currency = st.Currency()
-			return writeOutput(a, out, func(w io.Writer) (int, error) {
+			return writeOutput(ctx, a, out, force, func(w io.Writer) (int, error) {
 				switch {
 				case o.Format == "vcard" || o.Format == "vcard3" || o.Format == "vcf":
 					if kind != "customers" {
@@ -107,7 +108,8 @@ Columns:
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&o.Format, "format", "", "csv, json, ndjson; vcard or vcard3 for customers; ics for the agenda")
-	fs.StringVarP(&out, "output", "o", "", "write to FILE instead of standard output (written whole or not at all)")
+	fs.StringVarP(&out, "output", "o", "", "write to FILE instead of standard output (written whole or not at all; an existing file needs --force)")
+	fs.BoolVar(&force, "force", false, "replace an existing -o FILE (keeping its mode); never the notebook or a folder")
 	fs.BoolVar(&o.BOM, "bom", false, "start CSV with a UTF-8 byte order mark (for Excel)")
 	fs.BoolVar(&o.Raw, "raw", false, "write text cells exactly, without formula protection")
 	fs.StringVar(&since, "since", "", "only rows on or after a date or span back (2026-01-01, 90d)")
