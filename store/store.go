@@ -9,8 +9,10 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -109,6 +111,9 @@ func dsn(path string, mode connMode) string {
 		"_pragma=foreign_keys(1)",
 		"_pragma=synchronous(NORMAL)",
 		"_pragma=secure_delete(1)",
+		// SQLite checks the cells of every page it reads, so more damage
+		// is noticed by the command that reads it (and nothing written).
+		"_pragma=cell_size_check(1)",
 		"_txlock=immediate",
 	}
 	switch mode {
@@ -279,6 +284,11 @@ func mapOSErr(err error) error {
 }
 
 func (s *Store) init(ctx context.Context, created, noMigrate bool) error {
+	// Before SQLite reads it: a file cut short may have lost the pages
+	// that tell SQLite what is in it.
+	if err := s.headerCheck(); err != nil {
+		return err
+	}
 	if created {
 		if _, err := s.w.ExecContext(ctx, "PRAGMA journal_mode=WAL"); err != nil {
 			return s.wrap("open", err)
@@ -308,6 +318,11 @@ func (s *Store) init(ctx context.Context, created, noMigrate bool) error {
 			return Errorf(KindNotNotebook, "%s is a SQLite file of another program, not a rolo notebook", s.path)
 		}
 	}
+	if !created {
+		if err := s.openCheck(ctx, conn); err != nil {
+			return err
+		}
+	}
 	var mode string
 	if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
 		return s.wrap("open", err)
@@ -324,6 +339,99 @@ func (s *Store) init(ctx context.Context, created, noMigrate bool) error {
 		return err
 	}
 	return s.loadCurrency(ctx, s.r)
+}
+
+// openCheckPages is the largest notebook (in 4 KiB pages: 512 KiB, about
+// 130 customers with their history) whose every table and index is
+// structure-checked each time it is opened. Measured here: 1–3.5 ms at
+// 80–170 pages, growing with the rows (8.8 s for the whole file at a
+// million purchases), so larger notebooks rely on their header being sane
+// (20–70 µs at any size) and on SQLite noticing damage in the pages a
+// command reads (cell_size_check).
+const openCheckPages = 128
+
+// openCheck refuses a small notebook whose tables or indexes fail SQLite's
+// quick check, before anything is written to it (see also headerCheck).
+func (s *Store) openCheck(ctx context.Context, conn *sql.Conn) error {
+	var pages int
+	if err := conn.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
+		return s.wrap("open", err)
+	}
+	if pages > openCheckPages {
+		return nil
+	}
+	// Table by table: the whole-file quick_check also checks the search
+	// index against its texts, ten times the cost of the rest here.
+	var tables []string
+	rows, err := conn.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'`)
+	if err != nil {
+		return s.wrap("open", err)
+	}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return s.wrap("open", err)
+		}
+		tables = append(tables, name)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return s.wrap("open", err)
+	}
+	for _, t := range tables {
+		var res string
+		if err := conn.QueryRowContext(ctx, `SELECT * FROM pragma_quick_check(?)`, t).Scan(&res); err != nil {
+			return s.wrap("open", err)
+		}
+		if res != "ok" {
+			return Errorf(KindDamaged, "%s is damaged (table %s: %s); nothing was changed", s.path, t, firstFinding(res))
+		}
+	}
+	return nil
+}
+
+// firstFinding is the first finding in a result of quick_check.
+func firstFinding(res string) string {
+	for _, line := range strings.Split(res, "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "*** in database") {
+			return line
+		}
+	}
+	return res
+}
+
+// headerCheck compares the notebook's size with the size its header
+// gives: a file cut short (a failed copy, a full disk) has lost pages.
+func (s *Store) headerCheck() error {
+	f, err := os.Open(s.path)
+	if err != nil {
+		return nil // SQLite says what is wrong
+	}
+	defer f.Close()
+	var h [100]byte
+	if _, err := io.ReadFull(f, h[:]); err != nil {
+		return nil
+	}
+	fi, err := f.Stat()
+	if err != nil || string(h[:16]) != "SQLite format 3\x00" {
+		return nil
+	}
+	pageSize := int64(binary.BigEndian.Uint16(h[16:18]))
+	if pageSize == 1 {
+		pageSize = 65536
+	}
+	counter, pages, validFor := binary.BigEndian.Uint32(h[24:28]), int64(binary.BigEndian.Uint32(h[28:32])), binary.BigEndian.Uint32(h[92:96])
+	if counter != validFor || pages == 0 {
+		return nil // an old header: SQLite goes by the file's size
+	}
+	if wi, err := os.Stat(s.path + "-wal"); err == nil && wi.Size() > 0 {
+		return nil // pages may still be in the log
+	}
+	if have := fi.Size() / pageSize; have < pages {
+		return Errorf(KindDamaged, "%s is damaged: it has %d of the %d pages its header gives (the rest is missing); nothing was changed", s.path, have, pages)
+	}
+	return nil
 }
 
 // Path is the notebook file.

@@ -283,7 +283,8 @@ var hints = map[store.Kind]string{
 // printError writes err to stderr as inert text, with what to do about it.
 func (a *App) printError(err error) {
 	msg := err.Error()
-	if h := hints[store.KindOf(err)]; h != "" && !strings.Contains(msg, h) {
+	var nh noHint
+	if h := hints[store.KindOf(err)]; h != "" && !strings.Contains(msg, h) && !errors.As(err, &nh) {
 		msg += "; " + h
 	}
 	fmt.Fprintln(a.Err, "rolo: "+render.CleanText(msg))
