@@ -115,6 +115,18 @@ func TestOpenRefusesDamagedNotebook(t *testing.T) {
 		t.Error("the damaged notebook was changed")
 	}
 
+	// A row that no longer matches its index entries (a flipped byte in
+	// a name): a notebook this small gets integrity_check, which sees it.
+	path = damagedNotebook(t, 60)
+	replaceBytes(t, path, "客户0042", "客户0043")
+	s, err = Open(ctx, path, Options{})
+	if err == nil {
+		s.Close()
+	}
+	if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "table customers") {
+		t.Errorf("Open of a notebook whose index disagrees with a row: %v", err)
+	}
+
 	// Cut short: found from the header whatever the size.
 	path = damagedNotebook(t, 60)
 	fi, _ := os.Stat(path)
@@ -132,7 +144,7 @@ func TestOpenRefusesDamagedNotebook(t *testing.T) {
 // ErrDamaged and changes nothing.
 func TestWriteIntoDamagedPageStops(t *testing.T) {
 	ctx := context.Background()
-	path := damagedNotebook(t, 3000) // above openCheckPages: not checked at open
+	path := damagedNotebook(t, 3000) // above quickCheckPages: not checked at open
 	leaves := leafPages(t, path, "customers")
 	breakPage(t, path, leaves[len(leaves)-1])
 	s, err := Open(ctx, path, Options{})
