@@ -156,6 +156,100 @@ func TestWriteIntoDamagedPageStops(t *testing.T) {
 	if !errors.Is(err, ErrDamaged) {
 		t.Errorf("adding a customer after the damaged last page: %v", err)
 	}
+	// Known from now on: a write elsewhere is refused too, in this
+	// process and the next.
+	if _, err := s.AddPurchase(ctx, Purchase{CustomerID: 1, Date: "2026-02-01", Amount: 1}); !errors.Is(err, ErrDamaged) {
+		t.Errorf("a purchase after the damage was seen: %v", err)
+	}
+	s2, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if s2.Damaged() == "" {
+		t.Error("the next process does not know the notebook is damaged")
+	}
+}
+
+// Once a check has found a large notebook damaged, nothing more is written
+// to it — though the damage is in pages a write does not read — until it
+// passes a check again or another file takes its name.
+func TestDamageNoteRefusesWrites(t *testing.T) {
+	ctx := context.Background()
+	path := damagedNotebook(t, 3000)
+	good, _ := os.ReadFile(path)
+	breakPage(t, path, leafPages(t, path, "purchases")[3])
+	s, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddCustomer(ctx, Customer{Name: "新客户"}); err != nil {
+		t.Fatalf("before any check, a write that does not read the damaged page goes through: %v", err)
+	}
+	s.Close()
+	if rep, err := CheckFile(ctx, path, CheckOptions{}); err != nil || rep.OK {
+		t.Fatalf("check: %+v %v", rep, err)
+	}
+	if _, err := os.Stat(DamageNotePath(path)); err != nil {
+		t.Fatalf("no note beside the damaged notebook: %v", err)
+	}
+	s, err = Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := s.Damaged(); !strings.Contains(d, "table purchases") {
+		t.Errorf("Damaged() = %q", d)
+	}
+	if _, err := s.AddCustomer(ctx, Customer{Name: "又一个"}); !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "nothing is written to it until it passes a check") {
+		t.Errorf("a write after the check: %v", err)
+	}
+	if cs, _, err := s.ListCustomers(ctx, CustomerFilter{}); err != nil || len(cs) == 0 {
+		t.Errorf("reading a damaged notebook: %d customers, %v", len(cs), err)
+	}
+	s.Close()
+
+	// Restored in place (the same file): the note holds until a check passes.
+	if err := os.WriteFile(path, good, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(path + "-wal")
+	os.Remove(path + "-shm")
+	s, err = Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Damaged() == "" {
+		t.Error("a notebook restored in place lost its note before a check")
+	}
+	if rep, err := s.Check(ctx); err != nil || !rep.OK {
+		t.Fatalf("check of the restored notebook: %+v %v", rep, err)
+	}
+	if _, err := s.AddCustomer(ctx, Customer{Name: "又一个"}); err != nil {
+		t.Errorf("a write after a passing check: %v", err)
+	}
+	s.Close()
+	if _, err := os.Stat(DamageNotePath(path)); err == nil {
+		t.Error("the note outlived a passing check")
+	}
+
+	// Another file takes the name: the note is about a file that is gone.
+	noteDamage(path, "quick_check", "table purchases", fixedNow())
+	other := filepath.Join(t.TempDir(), "other.db")
+	os.WriteFile(other, good, 0o600)
+	if err := os.Rename(other, path); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if d := s.Damaged(); d != "" {
+		t.Errorf("a new file at the path is taken for damaged: %q", d)
+	}
+	if _, err := os.Stat(DamageNotePath(path)); err == nil {
+		t.Error("the stale note was kept")
+	}
 }
 
 // check names what is damaged: the table and page of a broken page, the

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -170,7 +172,13 @@ func (r CheckReport) Objects() []string {
 
 // Check runs the full check of the notebook (see CheckFile).
 func (s *Store) Check(ctx context.Context) (CheckReport, error) {
-	return CheckFile(ctx, s.path, CheckOptions{Full: true})
+	rep, err := CheckFile(ctx, s.path, CheckOptions{Full: true})
+	if n, ok := readDamageNote(s.path); ok {
+		s.damage.Store(&n)
+	} else {
+		s.damage.Store(nil)
+	}
+	return rep, err
 }
 
 // CheckFile checks the notebook at path without changing it, even when it
@@ -207,7 +215,11 @@ func CheckFile(ctx context.Context, path string, o CheckOptions) (CheckReport, e
 	}
 	schema, err := s.readSchema(ctx, db)
 	if err != nil {
-		return rep, s.firstPageErr(err)
+		err = s.firstPageErr(err)
+		if KindOf(err) == KindDamaged {
+			noteDamage(path, "reading", "its table of contents", time.Now())
+		}
+		return rep, err
 	}
 	var integrity []string
 	var integrityErr error
@@ -254,6 +266,23 @@ func CheckFile(ctx context.Context, path string, o CheckOptions) (CheckReport, e
 		}
 	}
 	rep.OK = len(rep.Integrity) == 0 && len(rep.ForeignKeys) == 0 && rep.Totals == 0
+	// Remember SQLite's findings beside the notebook, so that no command
+	// writes into it meanwhile; forget them once it passes.
+	if len(rep.Integrity) > 0 {
+		by := "quick_check"
+		if o.Full {
+			by = "integrity_check"
+		}
+		var objs []string
+		for _, d := range rep.Damage {
+			if !slices.Contains(objs, d.Object) {
+				objs = append(objs, d.Object)
+			}
+		}
+		noteDamage(path, by, strings.Join(objs, ", "), time.Now())
+	} else {
+		clearDamageNote(path, o.Full)
+	}
 	return rep, nil
 }
 

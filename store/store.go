@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -48,6 +49,9 @@ type Store struct {
 
 	temps   *Temps    // temporary files of backups, for a command stopped by a signal
 	started time.Time // when the process started: older temporary files of rolo's are stale
+
+	opened bool                       // the file is known to be a rolo notebook (or a new one)
+	damage atomic.Pointer[damageNote] // what was found damaged; writes are refused while set
 }
 
 // Options tune Open.
@@ -318,6 +322,12 @@ func (s *Store) init(ctx context.Context, created, noMigrate bool) error {
 			return Errorf(KindNotNotebook, "%s is a SQLite file of another program, not a rolo notebook", s.path)
 		}
 	}
+	s.opened = true
+	if !created {
+		if n, ok := readDamageNote(s.path); ok {
+			s.damage.Store(&n)
+		}
+	}
 	if !created {
 		if err := s.openCheck(ctx, conn); err != nil {
 			return err
@@ -395,6 +405,7 @@ func (s *Store) openCheck(ctx context.Context, conn *sql.Conn) error {
 			return s.wrap("open", err)
 		}
 		if res != "ok" {
+			noteDamage(s.path, check, "table "+t+": "+firstFinding(res), s.now())
 			return Errorf(KindDamaged, "%s is damaged (table %s: %s); nothing was changed", s.path, t, firstFinding(res))
 		}
 	}
@@ -439,6 +450,9 @@ func (s *Store) headerCheck() error {
 		return nil // pages may still be in the log
 	}
 	if have := fi.Size() / pageSize; have < pages {
+		if binary.BigEndian.Uint32(h[68:72]) == ApplicationID {
+			noteDamage(s.path, "reading", fmt.Sprintf("the file is cut short: %d of %d pages", have, pages), s.now())
+		}
 		return Errorf(KindDamaged, "%s is damaged: it has %d of the %d pages its header gives (the rest is missing); nothing was changed", s.path, have, pages)
 	}
 	return nil
@@ -464,6 +478,9 @@ func (s *Store) Close() error {
 // withTx runs fn in one BEGIN IMMEDIATE transaction, committing when fn
 // returns nil and rolling back otherwise.
 func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.damage.Load() != nil {
+		return Errorf(KindDamaged, "%s was found damaged (%s): nothing is written to it until it passes a check", s.path, s.Damaged())
+	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return s.wrap("begin", err)
@@ -494,6 +511,11 @@ func (s *Store) wrap(op string, err error) error {
 			return &Error{KindConflict, fmt.Sprintf("%s: %s", op, constraintText(code)), err}
 		}
 		if kind, msg := describeCode(code, s.path); kind != KindOther {
+			if code&0xff == sqlite3.SQLITE_CORRUPT && s.opened {
+				// Known from now on, whatever the next command reads.
+				n := noteDamage(s.path, "reading", sqliteMessage(err), s.now())
+				s.damage.Store(&n)
+			}
 			return &Error{kind, op + ": " + msg, err}
 		}
 	}

@@ -97,6 +97,10 @@ func (a *App) Store(ctx context.Context) (*store.Store, error) {
 		return nil, err
 	}
 	a.warnIfShared(path)
+	if d := st.Damaged(); d != "" {
+		fmt.Fprintf(a.Err, "rolo: warning: %s was found damaged (%s): what it shows may be incomplete, and nothing is written to it until it passes a check; rolo check --repair copies every readable row into a new notebook beside it\n",
+			render.Clean(path), render.Clean(d))
+	}
 	a.adopt(st)
 	return st, nil
 }

@@ -194,8 +194,12 @@ func runCheck(ctx context.Context, a *App, full, repair bool) error {
 	if len(rep.Integrity) == 0 {
 		what = "failed its check"
 	}
-	return noHint{store.Errorf(store.KindDamaged, "%s %s: %s; rolo check --repair copies every readable row into a new notebook beside it, or restore a backup",
-		path, what, strings.Join(rep.Objects(), ", "))}
+	until := ""
+	if len(rep.Integrity) > 0 {
+		until = "; rolo writes nothing to it until it passes a check"
+	}
+	return noHint{store.Errorf(store.KindDamaged, "%s %s: %s%s; rolo check --repair copies every readable row into a new notebook beside it, or restore a backup",
+		path, what, strings.Join(rep.Objects(), ", "), until)}
 }
 
 func printCheck(a *App, rep store.CheckReport, took time.Duration) {
