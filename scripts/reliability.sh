@@ -148,25 +148,37 @@ for size in 60 "$CUSTOMERS"; do
   pages=$(( $(stat -c %s "$src") / 4096 ))
   customers=$(( $("$work/rolo" --db "$src" export customers --fields id | wc -l) - 1 ))
   purchases=$(( $("$work/rolo" --db "$src" export purchases --fields id | wc -l) - 1 ))
-  damaged=0 harmless=0 quick_found=0 named=0 repaired=0 copies_ok=0 saved_c=0 saved_p=0
-  declare -A refused=() wrote=()
-  for i in $(seq "$FLIPS"); do
-    d="$work/dmg.db"; rm -f "$d"* "$work"/dmg.recovered*
-    flip "$src" "$d" >/dev/null
-    if "$work/rolo" --db "$d" check --full >"$work/full.out" 2>&1; then harmless=$((harmless + 1)); continue; fi
-    damaged=$((damaged + 1))
-    if ! "$work/rolo" --db "$d" check >/dev/null 2>&1; then quick_found=$((quick_found + 1)); fi
-    # Named: a table, an index, the search index or the free-page list, not just "page N".
-    if grep -q "^damaged: \(table\|index\|the search index\|the list of free pages\)" "$work/full.out"; then named=$((named + 1)); fi
-    # Writes and a read on a copy of the damaged copy: refused means exit 3.
-    cp "$d" "$work/w.db"
+  damaged=0 inconsistent=0 harmless=0 quick_found=0 named=0 repaired=0 copies_ok=0 saved_c=0 saved_p=0
+  declare -A before=() after=()
+  # tryWrites DB TALLY: add, log and list on DB; counts in TALLY the ones
+  # refused with exit 3 (a notebook problem).
+  tryWrites() {
+    local -n tally=$2
+    local c code
     for c in add log list; do
       case $c in add) args=(add "新客户") ;; log) args=(log 2 call hello) ;; list) args=(list) ;; esac
-      code=0; "$work/rolo" --db "$work/w.db" "${args[@]}" >/dev/null 2>&1 || code=$?
-      if (( code == 3 )); then refused[$c]=$(( ${refused[$c]:-0} + 1 )); fi
-      if (( code == 0 )); then wrote[$c]=$(( ${wrote[$c]:-0} + 1 )); fi
+      code=0; "$work/rolo" --db "$1" "${args[@]}" >/dev/null 2>&1 || code=$?
+      if (( code == 3 )); then tally[$c]=$(( ${tally[$c]:-0} + 1 )); fi
     done
-    rm -f "$work/w.db"*
+  }
+  for i in $(seq "$FLIPS"); do
+    d="$work/dmg.db"; rm -f "$work"/dmg.* "$work"/probe.*
+    flip "$src" "$d" >/dev/null
+    # Is it damaged at all? (Asked of a copy: a check leaves a note.)
+    cp "$d" "$work/probe.db"
+    if "$work/rolo" --db "$work/probe.db" check --full >"$work/full.out" 2>&1; then harmless=$((harmless + 1)); continue; fi
+    damaged=$((damaged + 1))
+    # SQLite's findings ("damaged: ...") or only rolo's own (a changed
+    # value: kept totals or foreign keys that no longer agree).
+    if ! grep -q "^damaged: " "$work/full.out"; then inconsistent=$((inconsistent + 1)); fi
+    # Named: a table, an index, the search index or the free-page list, not just "page N".
+    if grep -q "^damaged: \(table\|index\|the search index\|the list of free pages\)" "$work/full.out"; then named=$((named + 1)); fi
+    # Writes before any check: only what rolo sees when it opens the
+    # notebook, and what the command itself reads.
+    cp "$d" "$work/w.db"; tryWrites "$work/w.db" before; rm -f "$work"/w.*
+    if ! "$work/rolo" --db "$d" check >/dev/null 2>&1; then quick_found=$((quick_found + 1)); fi
+    # The full check finds it, and the repair saves what it can (before the
+    # writes below, which would add to what it saves).
     if "$work/rolo" --db "$d" check --full --repair >"$work/repair.out" 2>&1; then
       repaired=$((repaired + 1))
       if "$work/rolo" --db "$work/dmg.recovered.db" check --full >/dev/null 2>&1; then copies_ok=$((copies_ok + 1)); fi
@@ -175,10 +187,14 @@ for size in 60 "$CUSTOMERS"; do
     else
       echo "repair failed: $(tail -1 "$work/repair.out")"
     fi
+    # After the full check has found it: refused whatever they read.
+    tryWrites "$d" after
   done
-  echo "$pages pages, $customers customers, $purchases purchases; flips $FLIPS: damaged (check --full) $damaged, harmless $harmless"
-  echo "of the $damaged damaged: found by the quick check $quick_found, damage named (table, index, search index) $named;" \
-    "refused (exit 3) / succeeded: add ${refused[add]:-0}/${wrote[add]:-0}, log ${refused[log]:-0}/${wrote[log]:-0}, list ${refused[list]:-0}/${wrote[list]:-0};" \
+  echo "$pages pages, $customers customers, $purchases purchases; flips $FLIPS: failing check --full $damaged" \
+    "($((damaged - inconsistent)) damaged per SQLite, $inconsistent only a changed value: totals or foreign keys disagree), harmless $harmless"
+  echo "of the $damaged: found by the quick check $quick_found; SQLite's damage named (table, index, search index) $named of $((damaged - inconsistent));" \
+    "refused (exit 3) before any check: add ${before[add]:-0}, log ${before[log]:-0}, list ${before[list]:-0};" \
+    "after check --full found it: add ${after[add]:-0}, log ${after[log]:-0}, list ${after[list]:-0};" \
     "repaired $repaired (copies passing check --full $copies_ok), rows saved: customers $saved_c of $((damaged * customers)), purchases $saved_p of $((damaged * purchases))"
 done
 fi
