@@ -196,6 +196,7 @@ func CheckFile(ctx context.Context, path string, o CheckOptions) (CheckReport, e
 		return rep, err
 	}
 	s := &Store{path: path} // for its error wording and queries; no handles
+	schemaErr := schemaProblem(ctx, path)
 	db, err := sql.Open("sqlite", checkDSN(path))
 	if err != nil {
 		return rep, s.wrap("check", err)
@@ -221,6 +222,16 @@ func CheckFile(ctx context.Context, path string, o CheckOptions) (CheckReport, e
 		}
 		return rep, err
 	}
+	c1, err := checkConn(ctx, db)
+	if err != nil {
+		return rep, s.wrap("check", err)
+	}
+	defer c1.Close()
+	c2, err := checkConn(ctx, db)
+	if err != nil {
+		return rep, s.wrap("check", err)
+	}
+	defer c2.Close()
 	var integrity []string
 	var integrityErr error
 	done := make(chan struct{})
@@ -230,19 +241,22 @@ func CheckFile(ctx context.Context, path string, o CheckOptions) (CheckReport, e
 		if o.Full {
 			pragma = "integrity_check"
 		}
-		integrity, integrityErr = s.checkLines(ctx, db, "PRAGMA "+pragma)
+		integrity, integrityErr = s.checkLines(ctx, c1, "PRAGMA "+pragma)
 	}()
 	// Meanwhile, on the other connection: foreign keys and totals. Damage
 	// may stop them; what it is, the integrity check says.
-	fks, fkErr := s.foreignKeyProblems(ctx, db)
+	fks, fkErr := s.foreignKeyProblems(ctx, c2)
 	rep.ForeignKeys = append(rep.ForeignKeys, fks...)
 	var totalsErr error
 	if fkErr == nil && version == SchemaVersion() {
-		rep.Totals, totalsErr = s.totalsMismatches(ctx, db)
+		rep.Totals, totalsErr = s.totalsMismatches(ctx, c2)
 	}
 	<-done
 	if err := firstErr(integrityErr, fkErr, totalsErr); err != nil && KindOf(err) != KindDamaged {
 		return rep, s.wrap("check", err)
+	}
+	if schemaErr != "" {
+		rep.Integrity = append(rep.Integrity, schemaErr)
 	}
 	// A row of the check may hold several findings, one a line.
 	for _, row := range integrity {
@@ -287,10 +301,46 @@ func CheckFile(ctx context.Context, path string, o CheckOptions) (CheckReport, e
 }
 
 // checkDSN opens a notebook for checking or rescuing it: read-only, and
-// with a page cache large enough that the foreign-key check's look-ups of
-// 100,000 customers stay in memory (with 2 MiB they took 14 s).
+// with writable_schema, under which SQLite passes over a damaged entry of
+// the table of contents instead of refusing to read anything
+// (schemaProblem reports it). No pragma in it may read the table of
+// contents before writable_schema is on, and the driver applies them in
+// alphabetical order: the page cache is set by checkConn.
 func checkDSN(path string) string {
-	return strings.Replace(dsn(path, connCheck), "mode=rw", "mode=ro", 1) + "&_pragma=cache_size(-65536)"
+	file, _, _ := strings.Cut(dsn(path, connCheck), "?")
+	return file + "?mode=ro&_pragma=busy_timeout(10000)&_pragma=cell_size_check(1)&_pragma=query_only(1)&_pragma=writable_schema(1)"
+}
+
+// checkConn is a connection for checking or rescuing, with a page cache
+// large enough that the foreign-key check's look-ups of 100,000 customers
+// stay in memory (with 2 MiB they took 14 s).
+func checkConn(ctx context.Context, db *sql.DB) (*sql.Conn, error) {
+	c, err := db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.ExecContext(ctx, "PRAGMA cache_size = -65536"); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// schemaProblem is what SQLite says when it cannot read the notebook's
+// table of contents as it stands, "" when it can (or fails otherwise:
+// the checks say why).
+func schemaProblem(ctx context.Context, path string) string {
+	db, err := sql.Open("sqlite", strings.Replace(dsn(path, connCheck), "mode=rw", "mode=ro", 1))
+	if err != nil {
+		return ""
+	}
+	defer db.Close()
+	var n int
+	err = db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema`).Scan(&n)
+	if err == nil || sqliteCode(err)&0xff != sqlite3.SQLITE_CORRUPT {
+		return ""
+	}
+	return strings.TrimSuffix(strings.TrimSpace(sqliteMessage(err)), " (11)")
 }
 
 // firstPageErr explains a failure to read even the notebook's header and
@@ -322,7 +372,7 @@ func firstErr(errs ...error) error {
 
 // checkLines runs a check pragma and returns its lines; an error that
 // stops it comes back as a store error.
-func (s *Store) checkLines(ctx context.Context, db *sql.DB, q string) ([]string, error) {
+func (s *Store) checkLines(ctx context.Context, db querier, q string) ([]string, error) {
 	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
 		return nil, s.wrap("check", err)
@@ -339,7 +389,7 @@ func (s *Store) checkLines(ctx context.Context, db *sql.DB, q string) ([]string,
 	return out, s.wrap("check", rows.Err())
 }
 
-func (s *Store) foreignKeyProblems(ctx context.Context, db *sql.DB) ([]string, error) {
+func (s *Store) foreignKeyProblems(ctx context.Context, db querier) ([]string, error) {
 	rows, err := db.QueryContext(ctx, `PRAGMA foreign_key_check`)
 	if err != nil {
 		return nil, s.wrap("check", err)
@@ -385,6 +435,7 @@ var (
 	reTreePage = regexp.MustCompile(`(?i)\btree (\d+) page (\d+)`)
 	rePage     = regexp.MustCompile(`(?i)\bpage (\d+)`)
 	reIndex    = regexp.MustCompile(`\bindex ([A-Za-z0-9_]+)`)
+	reSchema   = regexp.MustCompile(`malformed database schema \(([^)]*)\)`)
 	reColumn   = regexp.MustCompile(`(?:NULL value|non-unique entry|constraint failed) in ([A-Za-z0-9_]+)`)
 )
 
@@ -415,6 +466,10 @@ func describeDamage(ctx context.Context, db *sql.DB, schema []schemaObject, line
 		switch {
 		case strings.Contains(line, "fts5") || strings.Contains(line, "FTS5"):
 			d.Object = "the search index"
+			out = append(out, d)
+			continue
+		case reSchema.MatchString(line):
+			d.Object = "the table of contents (its entry " + reSchema.FindStringSubmatch(line)[1] + ")"
 			out = append(out, d)
 			continue
 		case strings.HasPrefix(line, "Freelist") || strings.Contains(line, "freelist"):

@@ -91,9 +91,14 @@ func Recover(ctx context.Context, src, dest string, opts Options) (RecoverReport
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
+	rd, err := checkConn(ctx, db)
+	if err != nil {
+		return rep, from.firstPageErr(err)
+	}
+	defer rd.Close()
 	srcCols := map[string][]string{}
 	for _, t := range recoverTables {
-		cols, err := columns(ctx, db, t)
+		cols, err := columns(ctx, rd, t)
 		if err != nil {
 			return rep, from.firstPageErr(err)
 		}
@@ -102,16 +107,16 @@ func Recover(ctx context.Context, src, dest string, opts Options) (RecoverReport
 	err = Create(ctx, dest, opts, func(s *Store) error {
 		// One connection, foreign keys off while rows arrive in any order
 		// (and some never do); placeholders make them whole again.
-		conn, err := s.w.Conn(ctx)
+		w, err := s.w.Conn(ctx)
 		if err != nil {
 			return s.wrap("recover", err)
 		}
-		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+		defer w.Close()
+		if _, err := w.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
 			return s.wrap("recover", err)
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON")
-		tx, err := conn.BeginTx(ctx, nil)
+		defer w.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON")
+		tx, err := w.BeginTx(ctx, nil)
 		if err != nil {
 			return s.wrap("recover", err)
 		}
@@ -126,7 +131,7 @@ func Recover(ctx context.Context, src, dest string, opts Options) (RecoverReport
 				rep.Tables = append(rep.Tables, TableRescued{Table: t, Unreadable: "not in the damaged notebook", Lost: []RowRange{}})
 				continue
 			}
-			tr, err := copyRows(ctx, db, tx, t, cols)
+			tr, err := copyRows(ctx, rd, tx, t, cols)
 			if err != nil {
 				return err
 			}
@@ -208,7 +213,7 @@ var errOutOfOrder = errors.New("row ids out of order")
 
 // rowCopier copies the rows of one table from a damaged notebook.
 type rowCopier struct {
-	src      *sql.DB
+	src      querier
 	ins      *sql.Stmt
 	read     string // the query reading the rows from a rowid on
 	readFrom string // the first row from a rowid on
@@ -219,7 +224,7 @@ type rowCopier struct {
 
 // copyRows copies every readable row of table t from src into tx, in rowid
 // order, stepping over what cannot be read.
-func copyRows(ctx context.Context, src *sql.DB, tx *sql.Tx, t string, cols []string) (TableRescued, error) {
+func copyRows(ctx context.Context, src querier, tx *sql.Tx, t string, cols []string) (TableRescued, error) {
 	quoted := make([]string, len(cols))
 	for i, c := range cols {
 		quoted[i] = `"` + c + `"`

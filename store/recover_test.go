@@ -91,3 +91,29 @@ func TestRecover(t *testing.T) {
 		t.Errorf("the next RecoveredPath is %s", next)
 	}
 }
+
+// A damaged entry in the table of contents stops SQLite reading anything;
+// the check names it, and the rescue reads past it (writable_schema).
+func TestRecoverPastDamagedSchema(t *testing.T) {
+	ctx := context.Background()
+	path := damagedNotebook(t, 50)
+	replaceBytes(t, path, "ON followups(due)", "ON followqps(due)")
+	rep, err := CheckFile(ctx, path, CheckOptions{})
+	if err != nil || rep.OK || len(rep.Damage) == 0 || rep.Damage[0].Object != "the table of contents (its entry followups_open)" {
+		t.Fatalf("check: %+v %v", rep, err)
+	}
+	dest := RecoveredPath(path)
+	res, err := Recover(ctx, path, dest, Options{Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rescued(res, "customers"); got.Saved != 50 || len(got.Lost) != 0 {
+		t.Errorf("customers: %+v", got)
+	}
+	if got := rescued(res, "purchases"); got.Saved != 50 {
+		t.Errorf("purchases: %+v", got)
+	}
+	if !res.OK {
+		t.Error("the copy fails its check")
+	}
+}
