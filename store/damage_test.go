@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // damagedNotebook makes a notebook of n customers with a purchase each and
@@ -282,5 +284,74 @@ func TestCheckNamesDamage(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("full check damage %+v, want an index of customers named", rep.Damage)
+	}
+}
+
+// Each of SQLite's findings is placed: by the b-tree it names, the index
+// or table, or the b-tree a page belongs to (walked on the connection it
+// is given: the check holds every other one).
+func TestDescribeDamage(t *testing.T) {
+	ctx := context.Background()
+	path := damagedNotebook(t, 200)
+	leaf := leafPages(t, path, "purchases")[1]
+	db, err := sql.Open("sqlite", checkDSN(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	conn, err := checkConn(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	s := &Store{path: path}
+	schema, err := s.readSchema(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := 0
+	for _, o := range schema {
+		if o.name == "customers" {
+			root = o.root
+		}
+	}
+	for _, tt := range []struct{ line, want string }{
+		{fmt.Sprintf("Page %d: never used", leaf), "table purchases"},
+		{fmt.Sprintf("Tree %d page 7 cell 2: invalid page number 99999", root), "table customers"},
+		{"row 5 missing from index customers_name", "index customers_name of table customers"},
+		{"wrong # of entries in index purchases_date", "index purchases_date of table purchases"},
+		{"NULL value in customers.name", "table customers"},
+		{`fts5: checksum mismatch for table "search"`, "the search index"},
+		{"Freelist: invalid page number 99999", "the list of free pages"},
+		{"malformed database schema (followups_open) - no such table: main.followqps", "the table of contents (its entry followups_open)"},
+		{"Page 999999: never used", "an unused page"},
+	} {
+		got := describeDamage(ctx, conn, schema, []string{tt.line})
+		if len(got) != 1 || got[0].Object != tt.want {
+			t.Errorf("%q placed as %+v, want %q", tt.line, got, tt.want)
+		}
+	}
+}
+
+// A page no b-tree uses (here: one more page than the notebook had, counted
+// in the header) is named by its number; placing it walks every b-tree,
+// which must not wait for a connection the check holds.
+func TestCheckNamesUnusedPage(t *testing.T) {
+	ctx := context.Background()
+	path := damagedNotebook(t, 200)
+	b, _ := os.ReadFile(path)
+	pages := binary.BigEndian.Uint32(b[28:32])
+	binary.BigEndian.PutUint32(b[28:32], pages+1)
+	b = append(b, make([]byte, 4096)...)
+	os.WriteFile(path, b, 0o600)
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	rep, err := CheckFile(ctx, path, CheckOptions{})
+	if ctx.Err() != nil {
+		t.Fatal("the check waited for a connection it holds itself")
+	}
+	if err != nil || rep.OK || len(rep.Damage) != 1 || rep.Damage[0].Object != "an unused page" || rep.Damage[0].Page != int(pages+1) {
+		t.Errorf("check: %+v %v", rep, err)
 	}
 }

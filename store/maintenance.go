@@ -273,7 +273,7 @@ func CheckFile(ctx context.Context, path string, o CheckOptions) (CheckReport, e
 			rep.Integrity = append(rep.Integrity, "reading stopped: "+sqliteMessage(err))
 		}
 	}
-	rep.Damage = describeDamage(ctx, db, schema, rep.Integrity)
+	rep.Damage = describeDamage(ctx, c1, schema, rep.Integrity)
 	for _, d := range rep.Damage {
 		if d.Object == "the search index" {
 			rep.Search = d.Detail
@@ -414,7 +414,7 @@ type schemaObject struct {
 	root             int
 }
 
-func (s *Store) readSchema(ctx context.Context, db *sql.DB) ([]schemaObject, error) {
+func (s *Store) readSchema(ctx context.Context, db querier) ([]schemaObject, error) {
 	rows, err := db.QueryContext(ctx, `SELECT name, type, tbl_name, rootpage FROM sqlite_schema WHERE rootpage > 0 ORDER BY rootpage`)
 	if err != nil {
 		return nil, s.wrap("check", err)
@@ -441,7 +441,7 @@ var (
 
 // describeDamage places each line of SQLite's check in the notebook: an
 // index or table SQLite names, the b-tree a page number belongs to.
-func describeDamage(ctx context.Context, db *sql.DB, schema []schemaObject, lines []string) []Damage {
+func describeDamage(ctx context.Context, db querier, schema []schemaObject, lines []string) []Damage {
 	byName := map[string]schemaObject{}
 	byRoot := map[int]schemaObject{}
 	for _, o := range schema {
@@ -521,7 +521,7 @@ func describeDamage(ctx context.Context, db *sql.DB, schema []schemaObject, line
 
 // pageOwners maps pages to the b-tree they belong to, walking each b-tree
 // with the dbstat table as far as it can be read.
-func pageOwners(ctx context.Context, db *sql.DB, schema []schemaObject) map[int]schemaObject {
+func pageOwners(ctx context.Context, db querier, schema []schemaObject) map[int]schemaObject {
 	out := map[int]schemaObject{}
 	for _, o := range schema {
 		rows, err := db.QueryContext(ctx, `SELECT pageno FROM dbstat WHERE name = ?`, o.name)

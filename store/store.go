@@ -327,8 +327,6 @@ func (s *Store) init(ctx context.Context, created, noMigrate bool) error {
 		if n, ok := readDamageNote(s.path); ok {
 			s.damage.Store(&n)
 		}
-	}
-	if !created {
 		if err := s.openCheck(ctx, conn); err != nil {
 			return err
 		}
