@@ -2,6 +2,7 @@ package main
 
 import (
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -60,6 +61,20 @@ func TestDamagedNotebook(t *testing.T) {
 		!strings.Contains(errs, fmt.Sprintf("is damaged: table purchases (page %d)", page)) || !strings.Contains(errs, "rolo check --repair") ||
 		strings.Contains(errs, "rolo check shows") {
 		t.Errorf("check: exit %d\n%s%s", code, out, errs)
+	}
+
+	out, _, code = e.run(false, "check", "--json")
+	var rep struct {
+		OK     bool `json:"ok"`
+		Full   bool `json:"full"`
+		Damage []struct {
+			Object, Table string
+			Page          int
+		} `json:"damage"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 3 || rep.OK || rep.Full || len(rep.Damage) == 0 ||
+		rep.Damage[0].Table != "purchases" || rep.Damage[0].Page != page {
+		t.Errorf("check --json: exit %d %+v %v\n%s", code, rep, err, out)
 	}
 
 	out, errs, code = e.run(false, "check", "--repair")
