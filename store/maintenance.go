@@ -274,6 +274,7 @@ func CheckFile(ctx context.Context, path string, o CheckOptions) (CheckReport, e
 		}
 	}
 	rep.Damage = describeDamage(ctx, c1, schema, rep.Integrity)
+	rep.Damage = s.placeUnnamed(ctx, c1, o.Full, schema, rep.Damage)
 	for _, d := range rep.Damage {
 		if d.Object == "the search index" {
 			rep.Search = d.Detail
@@ -509,7 +510,7 @@ func describeDamage(ctx context.Context, db querier, schema []schemaObject, line
 		case d.Page > 0:
 			d.Object = fmt.Sprintf("page %d", d.Page)
 		default:
-			d.Object = "the notebook file"
+			d.Object = unnamed
 		}
 		if strings.HasPrefix(d.Table, "search_") || d.Table == "search" {
 			d.Object = "the search index (" + d.Object + ")"
@@ -518,6 +519,63 @@ func describeDamage(ctx context.Context, db querier, schema []schemaObject, line
 	}
 	return out
 }
+
+// unnamed is what describeDamage calls a finding it cannot place.
+const unnamed = "the notebook file"
+
+// placeUnnamed places findings that name nothing (SQLite reports a record
+// it cannot decode as just "database disk image is malformed") by checking
+// table by table which tables fail; it costs another pass over the
+// notebook, only when such a finding was made.
+func (s *Store) placeUnnamed(ctx context.Context, c querier, full bool, schema []schemaObject, in []Damage) []Damage {
+	if !slices.ContainsFunc(in, func(d Damage) bool { return d.Object == unnamed }) {
+		return in
+	}
+	pragma := "quick_check"
+	if full {
+		pragma = "integrity_check"
+	}
+	var named []Damage
+	for _, o := range schema {
+		if o.typ != "table" {
+			continue
+		}
+		lines, err := s.checkLines(ctx, c, `SELECT * FROM pragma_`+pragma+`(`+quoteLiteral(o.name)+`)`)
+		if err != nil && KindOf(err) != KindDamaged {
+			return in
+		}
+		detail := ""
+		for _, l := range lines {
+			if f := firstFinding(l); f != "ok" && f != "" && detail == "" {
+				detail = f
+			}
+		}
+		if detail == "" && err != nil {
+			detail = sqliteMessage(err)
+		}
+		if detail != "" {
+			named = append(named, Damage{Object: "table " + o.name, Table: o.name, Detail: detail})
+		}
+	}
+	if len(named) == 0 {
+		return in
+	}
+	out := []Damage{}
+	for _, d := range in {
+		if d.Object != unnamed {
+			out = append(out, d)
+		}
+	}
+	for _, d := range named {
+		if !slices.ContainsFunc(out, func(x Damage) bool { return x.Object == d.Object }) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// quoteLiteral is s as an SQL string literal.
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // pageOwners maps pages to the b-tree they belong to, walking each b-tree
 // with the dbstat table as far as it can be read.
