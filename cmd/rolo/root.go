@@ -3,19 +3,44 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
+
+	"github.com/rolo-crm/rolo/store"
 
 	"github.com/spf13/cobra"
 )
 
 // run executes rolo with args and returns the process exit code.
 func run(args []string, a *App) int {
+	return runContext(context.Background(), args, a)
+}
+
+// runContext executes rolo with args under ctx. When ctx is cancelled
+// with a stopSignal as its cause (see runWithSignals), the command stops
+// where it is — SQLite statements are interrupted, transactions roll back,
+// temporary files are removed — and the exit code is the signal's.
+func runContext(ctx context.Context, args []string, a *App) int {
 	defer a.Close()
+	if a.started.IsZero() {
+		a.started = time.Now()
+	}
+	if a.temps == nil {
+		a.temps = &store.Temps{}
+	}
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	root.SetIn(a.In)
 	root.SetOut(a.Out)
 	root.SetErr(a.Err)
-	err := root.ExecuteContext(context.Background())
+	err := root.ExecuteContext(ctx)
+	var stop stopSignal
+	if err != nil && errors.As(context.Cause(ctx), &stop) {
+		a.Close()
+		a.temps.RemoveAll()
+		fmt.Fprintf(a.Err, "rolo: %s before it finished; nothing half-written was left behind\n", stop)
+		return signalCode(stop.sig)
+	}
 	if err != nil && !errors.Is(err, errAttention) {
 		a.printError(err)
 	}

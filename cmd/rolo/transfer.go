@@ -28,6 +28,7 @@ var exportKinds = append(append([]string{}, transfer.ExportKinds...), "tiers", "
 func newExportCmd(a *App) *cobra.Command {
 	var o transfer.ExportOptions
 	var out, fields, since string
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "export KIND",
 		Short: "Export customers, purchases, contacts, followups, surveys, tiers, the agenda, or all of the notebook",
@@ -108,7 +109,7 @@ Columns:
 			defer done()
 			m := progress.From(ctx)
 			m.Stage("exporting "+kind, 0, "bytes")
-			return writeOutput(a, out, func(w io.Writer) (int, error) {
+			return writeOutput(ctx, a, out, force, func(w io.Writer) (int, error) {
 				w = progress.Writer(w, m)
 				switch {
 				case kind == "all":
@@ -141,7 +142,8 @@ Columns:
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&o.Format, "format", "", "csv, json, ndjson, xlsx; vcard or vcard3 for customers; ics for the agenda")
-	fs.StringVarP(&out, "output", "o", "", "write to FILE instead of standard output (written whole or not at all)")
+	fs.StringVarP(&out, "output", "o", "", "write to FILE instead of standard output (written whole or not at all; an existing file needs --force)")
+	fs.BoolVar(&force, "force", false, "replace an existing -o FILE (keeping its mode); never the notebook or a folder")
 	fs.BoolVar(&o.BOM, "bom", false, "start CSV with a UTF-8 byte order mark (for Excel)")
 	fs.BoolVar(&o.Raw, "raw", false, "write text cells exactly, without formula protection")
 	fs.StringVar(&since, "since", "", "only rows on or after a date or span back (2026-01-01, 90d)")
