@@ -29,6 +29,9 @@ type Agenda struct {
 	Items   []agenda.Item        // every reason, most urgent first
 	Entries []agenda.Entry       // one per customer, in the order of their most urgent reason
 	Lapsed  []store.StatusChange // customers this agenda found slipping away and marked lapsed
+
+	cfg       agenda.Config
+	customers map[int64]*agenda.Customer // everyone with an item, for the day's plan
 }
 
 // Overdue counts the customers with something overdue.
@@ -118,7 +121,12 @@ func (s *Service) Agenda(ctx context.Context, q AgendaQuery) (*Agenda, error) {
 		}
 		items = kept
 	}
-	return &Agenda{AsOf: asOf, Days: q.Days, Items: items, Entries: agenda.Group(items), Lapsed: lapsed}, nil
+	ag := &Agenda{AsOf: asOf, Days: q.Days, Items: items, Entries: agenda.Group(items), Lapsed: lapsed, cfg: cfg,
+		customers: make(map[int64]*agenda.Customer, len(items))}
+	for i := range cs {
+		ag.customers[cs[i].ID] = &cs[i]
+	}
+	return ag, nil
 }
 
 // Greetings is who to greet for a festival.

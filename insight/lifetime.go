@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/rolo-crm/rolo/money"
+	"github.com/rolo-crm/rolo/progress"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering/clv"
 )
@@ -87,6 +88,8 @@ func (s *Service) Lifetime(ctx context.Context, q LifetimeQuery) (*Lifetime, err
 	if err != nil {
 		return nil, err
 	}
+	meter := progress.From(ctx)
+	meter.Stage("reading purchase histories", 0, "")
 	in, err := s.st.CLVInputs(ctx, asOf)
 	if err != nil {
 		return nil, err
@@ -114,6 +117,7 @@ func (s *Service) Lifetime(ctx context.Context, q LifetimeQuery) (*Lifetime, err
 		res = clv.Result{Status: saved.Status, Fitted: saved.Fitted, Reason: saved.Reason, BG: saved.BG, GG: saved.GG, Retention: retention}
 		res.Rows = valueAll(res, cs, annual, opts)
 	} else {
+		meter.Stage(fmt.Sprintf("fitting the models to %d customers and valuing them", len(cs)), 0, "")
 		res = clv.Analyze(cs, annual, retention, opts)
 	}
 	saved = savedModel{AsOf: asOf.Format(store.DateLayout), Version: version, Options: opts, Fitted: res.Fitted,

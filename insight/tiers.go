@@ -79,11 +79,11 @@ func (s *Service) Tiers(ctx context.Context, q TierQuery) (*Tiers, error) {
 	if err != nil {
 		return nil, err
 	}
-	counts, err := s.st.StatusCounts(ctx)
+	dropped, err := s.st.Dropped(ctx)
 	if err != nil {
 		return nil, err
 	}
-	t := &Tiers{Query: q, Config: cfg, Currency: s.st.Currency(), Metrics: ms, Dropped: counts["dropped"]}
+	t := &Tiers{Query: q, Config: cfg, Currency: s.st.Currency(), Metrics: ms, Dropped: dropped}
 	if cfg.By == tiering.ByCLV {
 		if t.Lifetime, err = s.Lifetime(ctx, LifetimeQuery{AsOf: q.AsOf}); err != nil {
 			return nil, err

@@ -62,7 +62,7 @@ func Clean(s string) string { return clean(s, false) }
 func CleanText(s string) string { return clean(s, true) }
 
 func clean(s string, keepNewlines bool) string {
-	if isPlain(s) {
+	if isPlain(s) || isInert(s, keepNewlines) {
 		return s
 	}
 	var b strings.Builder
@@ -82,6 +82,23 @@ func clean(s string, keepNewlines bool) string {
 		i += size
 	}
 	return b.String()
+}
+
+// isInert says clean would return s unchanged (most CJK text): checked
+// first, so that clean text costs no copy.
+func isInert(s string, keepNewlines bool) bool {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			return false
+		case (r == '\n' || r == '\t') && keepNewlines:
+		case unsafe(r):
+			return false
+		}
+		i += size
+	}
+	return true
 }
 
 func isPlain(s string) bool {

@@ -93,6 +93,10 @@ var Defs = []Def{
 		func(v string, s *Settings) (err error) { s.ThanksDays, err = dayCount(v, 0, 60); return err }},
 	{"thanks.tiers", "tiers", "key,major", "whose purchases get a thank-you follow-up (\"\" for nobody)", "key",
 		func(v string, s *Settings) (err error) { s.ThanksTiers, err = tierSet(v); return err }},
+	{"plan.capacity", "customers a day", "12", "how many customers today's plan holds: one number, or per weekday (12,sat=6,sun=0)", "15,sat=5,sun=0",
+		func(v string, s *Settings) (err error) { s.Capacity.PerDay, err = agenda.ParseCapacity(v); return err }},
+	{"plan.greetings", "count (0-500)", "10", "extra festival greetings a day's plan may hold in the days before a festival", "30",
+		func(v string, s *Settings) (err error) { s.Capacity.Greetings, err = count(v, 500); return err }},
 	{"payment.terms", "days (0-366)", "30", "days a customer has to pay what they owe before the agenda reminds you", "45",
 		func(v string, s *Settings) error {
 			n, err := strconv.Atoi(strings.TrimSpace(v))
@@ -184,6 +188,7 @@ type Settings struct {
 	ThanksDays                   int
 	ThanksTiers                  map[tiering.Tier]bool
 	CLV                          clv.Options
+	Capacity                     agenda.Capacity // today's plan
 }
 
 func defaults() Settings {

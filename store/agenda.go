@@ -29,9 +29,9 @@ func (s *Store) AgendaInputs(ctx context.Context, asOf time.Time) ([]agenda.Cust
 	cs := make([]agenda.Customer, 0, size)
 	lastBuy := make([]string, 0, size) // each customer's last purchase day, for counting win-back attempts
 	type contact struct {
-		id       int64
-		at       string
-		greeting bool
+		id              int64
+		at              string
+		greeting, reach bool // a greeting (or gift or visit); the rep reaching out (not a complaint or feedback)
 	}
 	var contacts []contact
 	type complaint struct {
@@ -67,9 +67,10 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 		})
 	}, func() error {
 		// A gift or a visit greets as well as a greeting does.
-		return s.eachRow(ctx, "agenda", `SELECT customer_id, at, kind IN ('greeting', 'gift', 'visit') FROM contacts WHERE at < ?`, []any{next},
+		return s.eachRow(ctx, "agenda", `SELECT customer_id, at, kind IN ('greeting', 'gift', 'visit'), kind NOT IN ('complaint', 'feedback')
+			FROM contacts WHERE at < ?`, []any{next},
 			func(v []driver.Value) error {
-				contacts = append(contacts, contact{vInt(v[0]), vStr(v[1]), vInt(v[2]) != 0})
+				contacts = append(contacts, contact{vInt(v[0]), vStr(v[1]), vInt(v[2]) != 0, vInt(v[3]) != 0})
 				return nil
 			})
 	}, func() error {
@@ -84,7 +85,8 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 		fs, err = s.followUpsWhere(ctx, `done_at IS NULL AND customer_id NOT IN (SELECT id FROM customers WHERE archived_at IS NOT NULL) ORDER BY due, id`)
 		return err
 	}, func() (err error) {
-		owed, err = debts(ctx, s.r, s, `p.paid IS NOT NULL AND p.date <= ?`, day)
+		// Only customers who owe (by the kept totals) have debts worth reading.
+		owed, err = debts(ctx, s.r, s, `p.paid IS NOT NULL AND p.date <= ? AND p.customer_id IN (SELECT customer_id FROM purchase_totals WHERE revenue > paid)`, day)
 		return err
 	}, func() (err error) {
 		if events, err = s.Events(ctx, 0); err != nil {
@@ -118,7 +120,7 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 	}
 	// The latest contact and greeting, and the contacts since the last
 	// purchase (win-back attempts).
-	lastContact, greeted := make([]string, len(cs)), make([]string, len(cs))
+	lastContact, greeted, reached := make([]string, len(cs)), make([]string, len(cs)), make([]string, len(cs))
 	for _, k := range contacts {
 		i, ok := idx[k.id]
 		if !ok {
@@ -128,13 +130,17 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 		if k.greeting {
 			greeted[i] = max(greeted[i], k.at)
 		}
-		if k.at >= lastBuy[i] {
-			cs[i].WinBacks++
+		if k.reach {
+			reached[i] = max(reached[i], k.at)
+			if k.at >= lastBuy[i] {
+				cs[i].WinBacks++
+			}
 		}
 	}
 	for i := range cs {
 		cs[i].LastContact = parseStampDay(lastContact[i])
 		cs[i].Greeted = parseStampDay(greeted[i])
+		cs[i].Reached = parseStampDay(reached[i])
 	}
 	for _, k := range complaints {
 		if i, ok := idx[k.id]; ok {

@@ -22,23 +22,37 @@ type CLVInput struct {
 // asOf, the mean spend of the repeat days (in currency units), and the
 // revenue of the last two years. Customers without purchases are left out.
 func (s *Store) CLVInputs(ctx context.Context, asOf time.Time) ([]CLVInput, error) {
-	return s.clvInputs(ctx, asOf, 0)
+	return s.clvInputs(ctx, asOf, 0, nil)
+}
+
+// CLVInputsFor is CLVInputs for the customers ids only.
+func (s *Store) CLVInputsFor(ctx context.Context, asOf time.Time, ids []int64) ([]CLVInput, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return s.clvInputs(ctx, asOf, 0, ids)
 }
 
 // CLVInputOf is one customer's CLVInput; ok is false without a purchase.
 func (s *Store) CLVInputOf(ctx context.Context, id int64, asOf time.Time) (c CLVInput, ok bool, err error) {
-	cs, err := s.clvInputs(ctx, asOf, id)
+	cs, err := s.clvInputs(ctx, asOf, id, nil)
 	if err != nil || len(cs) == 0 {
 		return CLVInput{Customer: clv.Customer{ID: id}}, false, err
 	}
 	return cs[0], true, nil
 }
 
-// clvInputs summarises every customer, or only customer one when not 0.
-func (s *Store) clvInputs(ctx context.Context, asOf time.Time, one int64) ([]CLVInput, error) {
+// clvInputs summarises every customer, or only customer one when not 0,
+// or only the customers ids when not nil.
+func (s *Store) clvInputs(ctx context.Context, asOf time.Time, one int64, ids []int64) ([]CLVInput, error) {
 	only := `` // literal, so one customer's summary reads one index range
-	if one != 0 {
+	var list any = ""
+	switch {
+	case one != 0:
 		only = ` AND p.customer_id = ?2`
+	case ids != nil:
+		only = ` AND p.customer_id IN (SELECT value FROM json_each(?3))`
+		list = jsonIDs(ids)
 	}
 	y1, y2 := asOf.AddDate(-1, 0, 0).Format(DateLayout), asOf.AddDate(-2, 0, 0).Format(DateLayout)
 	cur := s.Currency()
@@ -57,12 +71,20 @@ func (s *Store) clvInputs(ctx context.Context, asOf time.Time, one int64) ([]CLV
 		}
 		out = append(out, c)
 	}
-	err := s.eachRow(ctx, "summarise purchases", `SELECT p.customer_id, p.date, sum(p.amount) FROM purchases p
-		JOIN customers c ON c.id = p.customer_id AND c.archived_at IS NULL AND c.status <> 'dropped'
-		WHERE p.date <= ?1 AND ?2 = ?2`+only+`
-		GROUP BY p.customer_id, p.date ORDER BY p.customer_id, p.date`, []any{asOf.Format(DateLayout), one},
+	// Customers outside the ranks (archived, dropped) are few: left out
+	// here rather than looked up for each of the purchases.
+	out0, err := s.outsideIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = s.eachRow(ctx, "summarise purchases", `SELECT p.customer_id, p.date, sum(p.amount) FROM purchases p
+		WHERE p.date <= ?1 AND ?2 = ?2 AND ?3 = ?3`+only+`
+		GROUP BY p.customer_id, p.date ORDER BY p.customer_id, p.date`, []any{asOf.Format(DateLayout), one, list},
 		func(v []driver.Value) error {
 			id, day, amount := vInt(v[0]), vStr(v[1]), vMoney(v[2])
+			if out0[id] {
+				return nil
+			}
 			d := parseDay(day)
 			if id != c.ID {
 				flush()
@@ -98,5 +120,15 @@ func (s *Store) PurchaseDaysBetween(ctx context.Context, from, to time.Time) (ma
 			out[vInt(v[0])] = int(vInt(v[1]))
 			return nil
 		})
+	return out, err
+}
+
+// outsideIDs are the customers outside the ranks: archived or dropped.
+func (s *Store) outsideIDs(ctx context.Context) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	err := s.eachRow(ctx, "read customers", `SELECT id FROM customers WHERE `+outside, nil, func(v []driver.Value) error {
+		out[vInt(v[0])] = true
+		return nil
+	})
 	return out, err
 }

@@ -3,6 +3,8 @@ package store
 import (
 	"errors"
 	"fmt"
+
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Kind classifies a store error; callers choose exit codes and hints by it.
@@ -73,13 +75,44 @@ func Errorf(kind Kind, format string, args ...any) error {
 	return &Error{Kind: kind, Msg: err.Error(), Err: errors.Unwrap(err)}
 }
 
-// KindOf is the kind of err, KindOther when it is not a store error.
+// KindOf is the kind of err: a store error's kind, or for a SQLite error
+// that reached the caller some other way the kind its result code means;
+// KindOther for anything else.
 func KindOf(err error) Kind {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Kind
 	}
-	return KindOther
+	kind, _ := describeCode(sqliteCode(err), "the notebook")
+	return kind
+}
+
+// describeCode is the kind of a SQLite result code and what it means for
+// the file at path, KindOther for the codes without a plain meaning.
+func describeCode(code int, path string) (Kind, string) {
+	switch code & 0xff {
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		return KindBusy, fmt.Sprintf("another program is writing to %s; try again in a moment", path)
+	case sqlite3.SQLITE_FULL:
+		return KindDiskFull, fmt.Sprintf("no space left for %s; free some disk space and try again (nothing was changed)", path)
+	case sqlite3.SQLITE_READONLY:
+		return KindReadOnly, fmt.Sprintf("cannot write %s; check the permissions of the file and its folder", path)
+	case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH:
+		return KindNotPermitted, fmt.Sprintf("cannot open %s; check the permissions of the file and its folder", path)
+	case sqlite3.SQLITE_CORRUPT:
+		return KindDamaged, fmt.Sprintf("%s is damaged: SQLite found a malformed page; nothing was changed", path)
+	case sqlite3.SQLITE_NOTADB:
+		return KindDamaged, fmt.Sprintf("%s is damaged or not a database: its first page is not SQLite's", path)
+	case sqlite3.SQLITE_IOERR:
+		switch code {
+		case sqlite3.SQLITE_IOERR_SHMSIZE, sqlite3.SQLITE_IOERR_SHMMAP:
+			// SQLite grows the -shm file by writing to it; on a full disk that fails.
+			return KindDiskFull, fmt.Sprintf("no space left for %s-shm, the notebook's shared-memory file; free some disk space and try again (nothing was changed)", path)
+		case sqlite3.SQLITE_IOERR_WRITE, sqlite3.SQLITE_IOERR_FSYNC, sqlite3.SQLITE_IOERR_TRUNCATE:
+			return KindDiskFull, fmt.Sprintf("could not write %s; the disk is probably full — free some disk space and try again (nothing was changed)", path)
+		}
+	}
+	return KindOther, ""
 }
 
 // Sentinels, one per kind, for errors.Is.

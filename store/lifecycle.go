@@ -167,8 +167,8 @@ func (s *Store) AddEvent(ctx context.Context, e Event) (Event, error) {
 // Events lists a customer's events (every customer's when id is 0), by date.
 func (s *Store) Events(ctx context.Context, customerID int64) ([]Event, error) {
 	if customerID == 0 {
-		return queryAll(ctx, s, "read events", scanEvent, `SELECT `+eventCols+` FROM events
-			WHERE customer_id IN (SELECT id FROM customers WHERE archived_at IS NULL) ORDER BY customer_id, id`)
+		return queryAll(ctx, s, "read events", scanEvent, `SELECT e.id, e.customer_id, e.what, e.date, e.lunar, e.leap, e.once, e.created_at
+			FROM events e JOIN customers c ON c.id = e.customer_id AND c.archived_at IS NULL ORDER BY e.customer_id, e.id`)
 	}
 	return queryAll(ctx, s, "read events", scanEvent, `SELECT `+eventCols+` FROM events WHERE customer_id = ? ORDER BY id`, customerID)
 }
@@ -239,21 +239,10 @@ func (s *Store) DeleteAgendaAction(ctx context.Context, id int64) error {
 	})
 }
 
-// StatusCounts counts the current (not archived) customers by status.
-func (s *Store) StatusCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT status, count(*) FROM customers WHERE archived_at IS NULL GROUP BY status`)
-	if err != nil {
-		return nil, s.wrap("count customers", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, s.wrap("count customers", err)
-		}
-		out[st] = n
-	}
-	return out, s.wrap("count customers", rows.Err())
+// Dropped counts the current (not archived) customers the rep stopped
+// serving; it reads the partial index of the customers outside the ranks.
+func (s *Store) Dropped(ctx context.Context) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE (`+outside+`) AND status = 'dropped' AND archived_at IS NULL`).Scan(&n)
+	return n, s.wrap("count customers", err)
 }

@@ -134,8 +134,11 @@ func (s *Store) totalsMismatches(ctx context.Context, q queryer) (int, error) {
 	}
 	kept := `SELECT ` + totalsCols + ` FROM purchase_totals`
 	want := `SELECT t.*, ` + latestNext + ` AS next_date FROM (` + totalsQuery("purchases p", "1", "") + `) t`
-	rows, err := q.QueryContext(ctx, `SELECT customer_id FROM (`+kept+` EXCEPT `+want+`)
-		UNION SELECT customer_id FROM (`+want+` EXCEPT `+kept+`)`)
+	// Materialized: computed once rather than for each EXCEPT (6.5 s
+	// instead of 14.5 s for a million purchases).
+	rows, err := q.QueryContext(ctx, `WITH want AS MATERIALIZED (`+want+`), kept AS (`+kept+`)
+		SELECT customer_id FROM (SELECT * FROM kept EXCEPT SELECT * FROM want)
+		UNION SELECT customer_id FROM (SELECT * FROM want EXCEPT SELECT * FROM kept)`)
 	if err != nil {
 		return 0, s.wrap("check totals", err)
 	}

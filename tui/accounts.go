@@ -353,8 +353,10 @@ func (s *accountsScreen) View() string {
 	if s.total == 0 {
 		if s.query != "" {
 			b.WriteString(st.Dim.Render("  no customer matches; try pinyin initials (wxm) or part of a phone number"))
+		} else if s.rows != nil && s.archived {
+			b.WriteString(st.Dim.Render(render.Truncate("  no archived customers (x on a customer archives them)", w)))
 		} else if s.rows != nil {
-			b.WriteString(st.Dim.Render("  no customers yet — add one with: rolo add NAME"))
+			b.WriteString(st.Dim.Render(render.Truncate("  no customers yet — press a to add one (or rolo import customers FILE)", w)))
 		} else {
 			b.WriteString(st.Dim.Render("  loading…"))
 		}

@@ -15,25 +15,30 @@ import (
 	"github.com/rolo-crm/rolo/tiering/agenda"
 )
 
-// dueScreen is the agenda: who to contact today and why, one line per
-// customer, overdue first; every reason of the selected customer in full
-// in a pane below. Any item can be done, snoozed or dismissed in place.
+// dueScreen is today's plan (as many customers as the day's capacity,
+// ticked off as they are done), then the rest of the agenda: one line per
+// customer; every reason of the selected customer in full in a pane below.
+// Any item can be done, snoozed or dismissed in place.
 type dueScreen struct {
-	sh     *shared
-	w, h   int
-	req    int
-	items  []agenda.Entry // one per customer, most urgent first
-	lapsed int            // customers this agenda marked lapsed
-	loaded bool
-	cursor int
-	top    int
-	form   *form
+	sh      *shared
+	w, h    int
+	req     int
+	items   []agenda.Entry // today's plan first (planN of them), then the rest, most urgent first
+	planN   int
+	done    []bool // of the plan's customers
+	overdue int    // customers with something overdue, on the plan or not
+	backlog int    // customers with something due today who are not on the plan
+	lapsed  int    // customers this agenda marked lapsed
+	loaded  bool
+	cursor  int
+	top     int
+	form    *form
 }
 
 type dueMsg struct {
-	req    int
-	agenda *insight.Agenda
-	err    error
+	req  int
+	plan *insight.Plan
+	err  error
 }
 
 func (m dueMsg) requestID() int { return m.req }
@@ -56,11 +61,12 @@ func (s *dueScreen) reload() tea.Cmd {
 	}
 	s.req = s.sh.begin(scrDue)
 	req, st, today, ctx := s.req, s.sh.st, s.sh.today, s.sh.ctx
-	// Only today's agenda moves the lifecycle on (not a look at another day).
-	lapse := today.Equal(store.Today(s.sh.now()))
+	// Only today's plan is kept for the day and moves the lifecycle on
+	// (not a look at another day).
+	keep := today.Equal(store.Today(s.sh.now()))
 	return func() tea.Msg {
-		ag, err := st.Agenda(ctx, insight.AgendaQuery{AsOf: today, Days: 7, Lapse: lapse})
-		return dueMsg{req: req, agenda: ag, err: err}
+		p, err := st.Plan(ctx, insight.PlanQuery{AsOf: today, Days: 1, Keep: keep})
+		return dueMsg{req: req, plan: p, err: err}
 	}
 }
 
@@ -68,8 +74,8 @@ func (s *dueScreen) reload() tea.Cmd {
 func (s *dueScreen) paneLines() int { return min(5, max(2, s.h/5)) }
 
 // visible is how many customer lines fit: the body minus the summary, the
-// column headings and the detail pane.
-func (s *dueScreen) visible() int { return max(1, s.h-2-1-s.paneLines()) }
+// column headings, the line between the plan and the rest, and the pane.
+func (s *dueScreen) visible() int { return max(1, s.h-2-1-1-s.paneLines()) }
 
 func (s *dueScreen) clamp() {
 	s.cursor = max(0, min(s.cursor, len(s.items)-1))
@@ -98,7 +104,16 @@ func (s *dueScreen) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return func() tea.Msg { return statusMsg{err: msg.err} }
 		}
-		s.items, s.lapsed, s.loaded = msg.agenda.Entries, len(msg.agenda.Lapsed), true
+		p := msg.plan
+		s.items, s.done = s.items[:0], s.done[:0]
+		for _, r := range p.Today {
+			s.items = append(s.items, r.Entry)
+			s.done = append(s.done, r.Done)
+		}
+		s.planN = len(s.items)
+		s.items = append(s.items, p.Rest()...)
+		s.overdue = p.Agenda.Overdue()
+		s.backlog, s.lapsed, s.loaded = p.Backlog, len(p.Agenda.Lapsed), true
 		s.clamp()
 		return nil
 	case tea.MouseMsg:
@@ -131,6 +146,9 @@ func (s *dueScreen) key(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	top := e.Top()
+	if top.Reason == "" && !key.Matches(msg, k.Open) && !key.Matches(msg, k.Log) {
+		return status("nothing is due for " + top.Name + " any more: done for today")
+	}
 	st, sh := s.sh.st, s.sh
 	switch {
 	case key.Matches(msg, k.Open):
@@ -218,15 +236,18 @@ func (s *dueScreen) View() string {
 	if !s.loaded {
 		return st.Dim.Render("  working out who to contact…")
 	}
-	over := 0
-	for _, e := range s.items {
-		if e.Top().Overdue() {
-			over++
+	var b strings.Builder
+	nDone := 0
+	for _, d := range s.done {
+		if d {
+			nDone++
 		}
 	}
-	var b strings.Builder
-	summary := fmt.Sprintf("%s overdue", render.Plural(over, "customer"))
-	rest := fmt.Sprintf(" · %d due within 7 days", len(s.items)-over)
+	summary := fmt.Sprintf("Today: done %d of %d", nDone, s.planN)
+	if s.planN == 0 {
+		summary = "Nothing planned today"
+	}
+	rest := fmt.Sprintf(" · %d overdue in all · %d more due today", s.overdue, s.backlog)
 	if s.lapsed > 0 {
 		rest += fmt.Sprintf(" · %d lapsed today", s.lapsed)
 	}
@@ -249,13 +270,26 @@ func (s *dueScreen) View() string {
 	}
 	b.WriteString(st.Bold.Render(render.Truncate(head, w)) + "\n")
 	end := min(s.top+s.visible(), len(s.items))
+	lines := 0
 	for i := s.top; i < end; i++ {
+		if i == s.planN && (i > s.top || s.planN > 0) {
+			b.WriteString(st.Dim.Render(render.Truncate(fmt.Sprintf("── the rest of the agenda: %d customers %s", len(s.items)-s.planN,
+				strings.Repeat("─", w)), w)) + "\n")
+			lines++
+		}
 		e := s.items[i]
 		it := e.Top()
 		why := e.Why()
 		when := relDay(it.Due.Format("2006-01-02"), s.sh.today)
 		if it.Overdue() {
 			when = fmt.Sprintf("%dd late", it.DaysOverdue)
+		}
+		done := i < s.planN && s.done[i]
+		if done {
+			when = "✓ done"
+			if it.Reason == "" {
+				why = ""
+			}
 		}
 		badge := st.badge(it.Tier)
 		left := render.PadRight(when, dueWhenW) + " " + render.PadRight(clean(it.Name), nameW) + " "
@@ -266,14 +300,17 @@ func (s *dueScreen) View() string {
 		switch {
 		case i == s.cursor:
 			b.WriteString(st.Selected.Render("▸ "+left) + badge + st.Selected.Render(right))
+		case done:
+			b.WriteString("  " + st.Dim.Render(left) + badge + st.Dim.Render(right))
 		case it.Overdue():
 			b.WriteString("  " + st.Overdue.Render(left) + badge + st.Overdue.Render(right))
 		default:
 			b.WriteString("  " + left + badge + right)
 		}
 		b.WriteByte('\n')
+		lines++
 	}
-	for i := end - s.top; i < s.visible(); i++ {
+	for ; lines < s.visible()+1; lines++ {
 		b.WriteByte('\n')
 	}
 	b.WriteString(s.pane(w))

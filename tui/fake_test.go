@@ -49,11 +49,11 @@ func (f *fakeNotebook) Tiers(ctx context.Context, q insight.TierQuery) (*insight
 func (f *fakeNotebook) Movers(ctx context.Context, q insight.TierQuery, from time.Time) (*insight.Moves, error) {
 	return &insight.Moves{}, nil
 }
-func (f *fakeNotebook) Agenda(ctx context.Context, q insight.AgendaQuery) (*insight.Agenda, error) {
+func (f *fakeNotebook) Plan(ctx context.Context, q insight.PlanQuery) (*insight.Plan, error) {
 	if f.agendaErr != nil {
 		return nil, f.agendaErr
 	}
-	return &insight.Agenda{AsOf: q.AsOf}, nil
+	return &insight.Plan{AsOf: q.AsOf, Agenda: &insight.Agenda{AsOf: q.AsOf}}, nil
 }
 func (f *fakeNotebook) Card(ctx context.Context, id int64, q insight.CardQuery) (*insight.Card, error) {
 	return &insight.Card{Customer: store.Customer{ID: id, Name: "山田"}, Tier: tiering.Key}, nil

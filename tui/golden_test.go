@@ -30,7 +30,7 @@ func TestGolden(t *testing.T) {
 	}{
 		{"accounts", nil, ""},
 		{"account", []string{"enter"}, ""}, // enter waits for the card
-		{"due", []string{"3"}, "customers overdue"},
+		{"due", []string{"3"}, "Today: done"},
 		{"pyramid", []string{"4"}, "moved up"},
 		{"help", []string{"?"}, "next screen"},
 		{"add_customer", []string{"a"}, "Add a customer"},

@@ -9,6 +9,7 @@ package tui
 
 import (
 	"context"
+	"os"
 	"strings"
 	"time"
 
@@ -36,7 +37,6 @@ type Notebook interface {
 	NotebookTiers(ctx context.Context, asOf time.Time) (insight.TierMap, error)
 	Tiers(ctx context.Context, q insight.TierQuery) (*insight.Tiers, error)
 	Movers(ctx context.Context, q insight.TierQuery, from time.Time) (*insight.Moves, error)
-	Agenda(ctx context.Context, q insight.AgendaQuery) (*insight.Agenda, error)
 	Card(ctx context.Context, id int64, q insight.CardQuery) (*insight.Card, error)
 	AddPurchase(ctx context.Context, p store.Purchase) (store.Purchase, *store.FollowUp, error)
 	AddContact(ctx context.Context, c store.Contact) (store.Contact, error)
@@ -62,6 +62,7 @@ type Notebook interface {
 	Pay(ctx context.Context, customerID int64, amount money.Amount, date time.Time, purchaseID int64, note string) ([]store.Payment, error)
 	DeletePayment(ctx context.Context, id int64) error
 	RestorePayment(ctx context.Context, p store.Payment) error
+	Plan(ctx context.Context, q insight.PlanQuery) (*insight.Plan, error)
 	Snooze(ctx context.Context, it agenda.Item, until time.Time, note string) (func(context.Context) error, error)
 	Dismiss(ctx context.Context, it agenda.Item, note string, at time.Time) (func(context.Context) error, error)
 	AddEvent(ctx context.Context, e store.Event) (store.Event, error)
@@ -217,9 +218,28 @@ func New(st Notebook, today time.Time, o Options) *Model {
 func Run(ctx context.Context, st Notebook, today time.Time) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	setBackground(os.Getenv)
 	p := tea.NewProgram(New(st, today, Options{Context: ctx}), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
 	_, err := p.Run()
 	return err
+}
+
+// setBackground tells lipgloss whether the terminal's background is dark,
+// from COLORFGBG ("15;0": light text on black) when the terminal sets it,
+// else dark. rolo never queries the terminal (OSC 11): a terminal or pty
+// that does not answer would stall the start for seconds, and the query
+// bytes can end up in logs. (bubbletea's own start-up query is removed, see
+// third_party/bubbletea.)
+func setBackground(getenv func(string) string) {
+	dark := true
+	if fgbg := getenv("COLORFGBG"); strings.Contains(fgbg, ";") {
+		parts := strings.Split(fgbg, ";")
+		switch strings.TrimSpace(parts[len(parts)-1]) {
+		case "7", "15":
+			dark = false
+		}
+	}
+	lipgloss.SetHasDarkBackground(dark)
 }
 
 // Init loads the first screen and the tiers.

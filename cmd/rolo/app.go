@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
@@ -35,6 +36,8 @@ type App struct {
 	IsTTY bool
 	// InTTY says stdin is a terminal (the TUI needs both).
 	InTTY bool
+	// ErrTTY says stderr is a terminal: long work shows its progress there.
+	ErrTTY bool
 	// Width is the terminal width in cells, 0 when unknown.
 	Width int
 	// forced says stdout is not a terminal but CLICOLOR_FORCE asks for
@@ -47,9 +50,16 @@ type App struct {
 	DBPath string
 	AsOf   string
 	JSON   bool
+	Quiet  bool // no progress display
 
 	store *store.Store
 	svc   *insight.Service
+	// temps are the temporary files the command holds, removed if a
+	// signal ends the process before the command could.
+	temps *store.Temps
+	// started is when the process started: rolo's temporary files older
+	// than this, and no longer locked, were left by a killed rolo.
+	started time.Time
 	// OpenTUI runs the interactive program; nil when not wired (tests).
 	OpenTUI func(ctx context.Context, svc *insight.Service, today time.Time) error
 }
@@ -57,10 +67,12 @@ type App struct {
 func newSystemApp() *App {
 	a := &App{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
-		Getenv: os.Getenv,
-		Now:    time.Now,
-		IsTTY:  term.IsTerminal(int(os.Stdout.Fd())),
-		InTTY:  term.IsTerminal(int(os.Stdin.Fd())),
+		Getenv:  os.Getenv,
+		Now:     time.Now,
+		started: time.Now(),
+		IsTTY:   term.IsTerminal(int(os.Stdout.Fd())),
+		InTTY:   term.IsTerminal(int(os.Stdin.Fd())),
+		ErrTTY:  term.IsTerminal(int(os.Stderr.Fd())),
 	}
 	if a.IsTTY {
 		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
@@ -73,29 +85,17 @@ func newSystemApp() *App {
 	return a
 }
 
-// dbPath is the notebook path from --db, ROLO_DB or the default. A folder
-// is refused here, naming where it came from (SQLite would say only
-// "permission denied" or "unable to open").
+// dbPath is the notebook path from --db, ROLO_DB or the default.
 func (a *App) dbPath() (string, error) {
-	path, from, example := a.DBPath, "--db ", "--db "
-	if path == "" {
-		var err error
-		if path, err = store.DefaultPath(a.Getenv); err != nil {
-			return "", err
-		}
-		from, example = "the default notebook path ", "--db "
-		if a.Getenv("ROLO_DB") != "" {
-			from, example = "ROLO_DB=", "ROLO_DB="
-		}
+	if a.DBPath != "" {
+		return a.DBPath, nil
 	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return "", usageErrorf("%s%s is a folder, not a notebook file; give the file, e.g. %s%s",
-			from, path, example, filepath.Join(path, "notebook.db"))
-	}
-	return path, nil
+	return store.DefaultPath(a.Getenv)
 }
 
-// Store opens the existing notebook on first use.
+// Store opens the existing notebook on first use. Opening first removes
+// what a killed rolo left in the notebook's folder (see store.CleanTemps)
+// and warns, once, when other users can read the notebook.
 func (a *App) Store(ctx context.Context) (*store.Store, error) {
 	if a.store != nil {
 		return a.store, nil
@@ -104,12 +104,43 @@ func (a *App) Store(ctx context.Context) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, path, store.Options{Now: a.Now})
+	store.CleanTemps(filepath.Dir(path), a.started)
+	st, err := store.Open(ctx, path, a.storeOptions())
 	if err != nil {
 		return nil, err
 	}
+	a.warnIfShared(path)
+	if d := st.Damaged(); d != "" {
+		fmt.Fprintf(a.Err, "rolo: warning: %s was found damaged (%s): what it shows may be incomplete, and nothing is written to it until it passes a check; rolo check --repair copies every readable row into a new notebook beside it\n",
+			render.Clean(path), render.Clean(d))
+	}
 	a.adopt(st)
 	return st, nil
+}
+
+// storeOptions are the options every notebook of the command is opened with.
+func (a *App) storeOptions() store.Options {
+	return store.Options{Now: a.Now, Temps: a.temps, Started: a.started}
+}
+
+// warnIfShared warns when the notebook file can be read by its group or by
+// everyone: it holds customers' personal data. A warning, not an error:
+// the owner may mean it.
+func (a *App) warnIfShared(path string) {
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm()&0o044 == 0 {
+		return
+	}
+	fmt.Fprintf(a.Err, "rolo: warning: other users can read %s (mode %04o); chmod 600 %s makes it private\n",
+		render.Clean(path), fi.Mode().Perm(), render.Clean(shellQuote(path)))
+}
+
+// shellQuote quotes path for a shell when it needs it.
+func shellQuote(path string) string {
+	if strings.Trim(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+~") == "" {
+		return path
+	}
+	return "'" + strings.ReplaceAll(path, "'", `'\''`) + "'"
 }
 
 // adopt makes st the open notebook.
@@ -219,7 +250,35 @@ const (
 	exitUsage     = 2 // bad flags or input, unknown or ambiguous customer
 	exitNotebook  = 3 // missing, damaged, busy, read-only or too new notebook
 	exitFailure   = 4 // anything else
+	// A command stopped by SIGINT, SIGTERM or SIGHUP exits with 128 + the
+	// signal's number, as shells report it: 130, 143, 129.
+	exitSignal = 128
 )
+
+// stopSignal is the cause of a command's context when a signal stopped it.
+type stopSignal struct{ sig os.Signal }
+
+func (s stopSignal) Error() string { return "stopped by " + signalName(s.sig) }
+
+func signalName(sig os.Signal) string {
+	switch sig {
+	case syscall.SIGINT:
+		return "SIGINT (Ctrl-C)"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGHUP:
+		return "SIGHUP"
+	}
+	return sig.String()
+}
+
+// signalCode is the exit code for a command stopped by sig.
+func signalCode(sig os.Signal) int {
+	if n, ok := sig.(syscall.Signal); ok {
+		return exitSignal + int(n)
+	}
+	return exitFailure
+}
 
 // errAttention is returned by commands that succeed but want exit code 1.
 var errAttention = errors.New("attention")
@@ -258,14 +317,15 @@ func exitCode(err error) int {
 var hints = map[store.Kind]string{
 	store.KindNoNotebook:  "run rolo init to create one, or pass --db with the path of your notebook",
 	store.KindNotNotebook: "pass --db with the path of a rolo notebook",
-	store.KindDamaged:     "run rolo check to see what is damaged, or restore a backup",
+	store.KindDamaged:     "rolo check shows what is damaged, rolo check --repair copies every readable row into a new notebook beside it; or restore a backup",
 	store.KindNoModel:     "run rolo clv to fit one",
 }
 
 // printError writes err to stderr as inert text, with what to do about it.
 func (a *App) printError(err error) {
 	msg := err.Error()
-	if h := hints[store.KindOf(err)]; h != "" && !strings.Contains(msg, h) {
+	var nh noHint
+	if h := hints[store.KindOf(err)]; h != "" && !strings.Contains(msg, h) && !errors.As(err, &nh) {
 		msg += "; " + h
 	}
 	fmt.Fprintln(a.Err, "rolo: "+render.CleanText(msg))

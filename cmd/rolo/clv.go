@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/rolo-crm/rolo/insight"
+	"github.com/rolo-crm/rolo/progress"
 	"github.com/rolo-crm/rolo/settings"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering"
@@ -122,21 +123,25 @@ func runCLV(cmd *cobra.Command, a *App, o clvOptions) error {
 	if err != nil {
 		return err
 	}
-	lt, err := svc.Lifetime(ctx, insight.LifetimeQuery{AsOf: today, Options: opts})
+	pctx, done := a.showProgress(ctx, "lifetime value")
+	defer done()
+	lt, err := svc.Lifetime(pctx, insight.LifetimeQuery{AsOf: today, Options: opts})
 	if err != nil {
 		return err
 	}
+	progress.From(pctx).Stage("ranking customers", 0, "")
 	tiers, err := svc.NotebookTiers(ctx, today)
 	if err != nil {
 		return err
 	}
+	done()
 	rows := slices.Clone(lt.Rows)
 	slices.SortStableFunc(rows, func(x, y insight.LifetimeRow) int { return cmp.Compare(y.CLV, x.CLV) })
 	ids := make([]int64, len(rows))
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	cs, err := svc.Store().CustomersByID(ctx, ids)
+	names, err := svc.Store().Names(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -152,7 +157,7 @@ func runCLV(cmd *cobra.Command, a *App, o clvOptions) error {
 	if a.JSON {
 		out := make([]clvRowJSON, len(rows))
 		for i, r := range rows {
-			out[i] = clvRowJSON{ID: r.ID, Name: cs[r.ID].Name, Tier: tiers.Of(r.ID), lifetimeJSON: a.lifetimeJSON(r)}
+			out[i] = clvRowJSON{ID: r.ID, Name: names[r.ID], Tier: tiers.Of(r.ID), lifetimeJSON: a.lifetimeJSON(r)}
 		}
 		return writeJSONRows(a.Out, out)
 	}
@@ -199,7 +204,7 @@ func runCLV(cmd *cobra.Command, a *App, o clvOptions) error {
 		return strconv.FormatFloat(v, 'f', 2, 64)
 	}
 	for _, r := range shown {
-		t.add(strconv.FormatInt(r.ID, 10), cs[r.ID].Name, string(tiers.Of(r.ID)), num(r.PAlive, r.Known), num(r.Expected90, r.Known),
+		t.add(strconv.FormatInt(r.ID, 10), names[r.ID], string(tiers.Of(r.ID)), num(r.PAlive, r.Known), num(r.Expected90, r.Known),
 			a.money(r.ExpectedSpend), a.money(r.CLV))
 	}
 	if err := t.print(); err != nil {

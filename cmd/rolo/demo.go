@@ -37,30 +37,40 @@ how the benchmarks build large notebooks:
 				return err
 			}
 			o.Today = today
-			path := out
+			path, tmpDir := out, ""
 			if path == "" {
-				dir, err := os.MkdirTemp("", "rolo-demo-")
+				tmpDir, err = os.MkdirTemp("", "rolo-demo-")
 				if err != nil {
 					return err
 				}
-				path = filepath.Join(dir, "notebook.db")
-			} else if _, err := os.Stat(path); err == nil {
+				path = filepath.Join(tmpDir, "notebook.db")
+			} else if _, err := os.Lstat(path); err == nil {
 				return store.Errorf(store.KindExists, "%s already exists; choose another --out or remove it", path)
 			}
-			st, err := store.Open(ctx, path, store.Options{Create: true, Now: func() time.Time { return today.Add(12 * time.Hour) }})
+			// Built aside and moved into place whole: a killed demo leaves
+			// no empty or half-filled notebook at --out.
+			opts := a.storeOptions()
+			opts.Now = func() time.Time { return today.Add(12 * time.Hour) }
+			started := time.Now()
+			var stats demo.Stats
+			gctx, done := a.showProgress(ctx, "building the sample notebook")
+			err = store.Create(gctx, path, opts, func(st *store.Store) error {
+				var err error
+				stats, err = demo.Generate(gctx, st, o)
+				return err
+			})
+			done()
 			if err != nil {
+				if tmpDir != "" {
+					os.RemoveAll(tmpDir)
+				}
+				if store.KindOf(err) == store.KindOther {
+					err = fmt.Errorf("demo: %w", err)
+				}
 				return err
 			}
-			a.adopt(st)
 			if out != "" {
 				a.DBPath = out
-			}
-			started := time.Now()
-			stats, err := demo.Generate(ctx, st, o)
-			if err != nil {
-				a.Close()
-				os.Remove(path)
-				return fmt.Errorf("demo: %w", err)
 			}
 			if a.JSON {
 				return writeJSON(a.Out, map[string]any{"path": path, "customers": stats.Customers, "purchases": stats.Purchases,
@@ -68,11 +78,16 @@ how the benchmarks build large notebooks:
 					"seconds": time.Since(started).Seconds()})
 			}
 			if !noTUI && a.IsTTY && a.InTTY && a.OpenTUI != nil && !a.forced {
-				err := a.OpenTUI(ctx, a.svc, today)
-				if out == "" {
+				st, err := store.Open(ctx, path, opts)
+				if err != nil {
+					return err
+				}
+				a.adopt(st)
+				err = a.OpenTUI(ctx, a.svc, today)
+				if tmpDir != "" {
 					// A throw-away sample: leave nothing behind in the temp folder.
 					a.Close()
-					os.RemoveAll(filepath.Dir(path))
+					os.RemoveAll(tmpDir)
 				}
 				return err
 			}

@@ -151,7 +151,7 @@ func TestJSONLayoutAndNulls(t *testing.T) {
 	e.ok("follow", "1", "today", "call")
 	e.ok("follow", "2", "today", "visit")
 	lists := [][]string{
-		{"list"}, {"due"}, {"pyramid"}, {"rfm"}, {"movers"}, {"owed"}, {"greet"}, {"find", "wxm"}, {"clv"},
+		{"list"}, {"today"}, {"due"}, {"pyramid"}, {"rfm"}, {"movers"}, {"owed"}, {"greet"}, {"find", "wxm"}, {"clv"},
 		{"pay", "1", "100"}, {"done", "2"}, {"man", t.TempDir()},
 	}
 	for _, args := range lists {

@@ -93,12 +93,20 @@ func (t *table) add(cells ...string) {
 		if i > 0 {
 			t.tsv.WriteByte('\t')
 		}
-		tsvEscaper.WriteString(t.tsv, c)
+		t.tsv.WriteString(tsvCell(c))
 	}
 	t.tsv.WriteByte('\n')
 }
 
-var tsvEscaper = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`)
+// tsvCell is a value as a TSV cell: a backslash is doubled and every
+// control or format character becomes the visible escape render.Clean
+// writes (\t \n \r \e \x07 \x9b \u202e ...), so a value can neither split
+// a row nor act on the terminal a pipe ends in (grep, less -R): piped
+// text from the notebook could otherwise set the clipboard (OSC 52) or
+// rewrite the screen. --json stays exact.
+func tsvCell(s string) string {
+	return render.Clean(strings.ReplaceAll(s, `\`, `\\`))
+}
 
 func (t *table) print() error {
 	w := t.a.Out

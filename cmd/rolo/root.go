@@ -3,20 +3,45 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
+
+	"github.com/rolo-crm/rolo/store"
 
 	"github.com/spf13/cobra"
 )
 
 // run executes rolo with args and returns the process exit code.
 func run(args []string, a *App) int {
+	return runContext(context.Background(), args, a)
+}
+
+// runContext executes rolo with args under ctx. When ctx is cancelled
+// with a stopSignal as its cause (see runWithSignals), the command stops
+// where it is — SQLite statements are interrupted, transactions roll back,
+// temporary files are removed — and the exit code is the signal's.
+func runContext(ctx context.Context, args []string, a *App) int {
 	defer a.Close()
 	a.applyColourEnv()
+	if a.started.IsZero() {
+		a.started = time.Now()
+	}
+	if a.temps == nil {
+		a.temps = &store.Temps{}
+	}
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	root.SetIn(a.In)
 	root.SetOut(a.Out)
 	root.SetErr(a.Err)
-	err := root.ExecuteContext(context.Background())
+	err := root.ExecuteContext(ctx)
+	var stop stopSignal
+	if err != nil && errors.As(context.Cause(ctx), &stop) {
+		a.Close()
+		a.temps.RemoveAll()
+		fmt.Fprintf(a.Err, "rolo: %s before it finished; nothing half-written was left behind\n", stop)
+		return signalCode(stop.sig)
+	}
 	if err != nil && !errors.Is(err, errAttention) {
 		a.printError(err)
 	}
@@ -60,6 +85,7 @@ Run rolo alone on a terminal to open the interactive notebook.`,
 	pf.StringVar(&a.DBPath, "db", "", "notebook file (default $ROLO_DB or $XDG_DATA_HOME/rolo/notebook.db)")
 	pf.StringVar(&a.AsOf, "as-of", "", "treat this date as today (2026-11-22, yesterday, last friday, 上周五)")
 	pf.BoolVar(&a.JSON, "json", false, "print JSON for scripts")
+	pf.BoolVarP(&a.Quiet, "quiet", "q", false, "no progress display for long work")
 
 	root.AddGroup(&cobra.Group{ID: "customers", Title: "Customers:"},
 		&cobra.Group{ID: "history", Title: "Purchases, contacts and follow-ups:"},
@@ -77,7 +103,7 @@ Run rolo alone on a terminal to open the interactive notebook.`,
 	add("history", newBuyCmd(a), newPayCmd(a), newLogCmd(a), newComplaintCmd(a), newResolveCmd(a), newSurveyCmd(a),
 		newFollowCmd(a), newDoneCmd(a), newSnoozeCmd(a), newDismissCmd(a))
 	root.AddGroup(&cobra.Group{ID: "insight", Title: "Who matters and who to contact:"})
-	add("insight", newDueCmd(a), newGreetCmd(a), newOwedCmd(a), newPyramidCmd(a), newRFMCmd(a), newMoversCmd(a), newChurnCmd(a), newCLVCmd(a))
+	add("insight", newTodayCmd(a), newDueCmd(a), newGreetCmd(a), newOwedCmd(a), newPyramidCmd(a), newRFMCmd(a), newMoversCmd(a), newChurnCmd(a), newCLVCmd(a))
 	add("notebook", newInitCmd(a), newDemoCmd(a), newImportCmd(a), newExportCmd(a), newConfigCmd(a), newBackupCmd(a), newCheckCmd(a))
 	root.AddCommand(newCompletionCmd(a), newManCmd(a))
 	addCompletions(a, root)

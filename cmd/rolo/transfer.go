@@ -18,6 +18,7 @@ import (
 	"github.com/rolo-crm/rolo/insight"
 	"github.com/rolo-crm/rolo/internal/suggest"
 	"github.com/rolo-crm/rolo/money"
+	"github.com/rolo-crm/rolo/progress"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/store/transfer"
 	"github.com/rolo-crm/rolo/tiering/agenda"
@@ -30,6 +31,7 @@ var exportKinds = append(append([]string{}, transfer.ExportKinds...), "tiers", "
 func newExportCmd(a *App) *cobra.Command {
 	var o transfer.ExportOptions
 	var out, fields, since string
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "export KIND",
 		Short: "Export customers, purchases, contacts, followups, surveys, tiers, the agenda, or all of the notebook",
@@ -102,7 +104,12 @@ Columns:
 			}
 			st := svc.Store()
 			o.Currency = st.Currency()
-			return writeOutput(a, out, func(w io.Writer) (int, error) {
+			ctx, done := a.showProgress(ctx, "exporting "+kind)
+			defer done()
+			m := progress.From(ctx)
+			m.Stage("exporting "+kind, 0, "bytes")
+			return writeOutput(ctx, a, out, force, func(w io.Writer) (int, error) {
+				w = progress.Writer(w, m)
 				switch {
 				case kind == "all":
 					if o.Format != "" && o.Format != "json" || len(o.Fields) > 0 || o.Since != "" {
@@ -134,7 +141,8 @@ Columns:
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&o.Format, "format", "", "csv, json, ndjson, xlsx; vcard or vcard3 for customers; ics for the agenda")
-	fs.StringVarP(&out, "output", "o", "", "write to FILE instead of standard output (written whole or not at all)")
+	fs.StringVarP(&out, "output", "o", "", "write to FILE instead of standard output (written whole or not at all; an existing file needs --force)")
+	fs.BoolVar(&force, "force", false, "replace an existing -o FILE (keeping its mode); never the notebook or a folder")
 	fs.BoolVar(&o.BOM, "bom", false, "start CSV with a UTF-8 byte order mark (for Excel)")
 	fs.BoolVar(&o.Raw, "raw", false, "write text cells exactly, without formula protection")
 	fs.StringVar(&since, "since", "", "only rows on or after a date or span back (2026-01-01, 90d)")
@@ -324,6 +332,7 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 			}
 			var r io.Reader = a.In
 			o.Name = "standard input"
+			var size int64
 			if path != "-" {
 				f, err := openInput(path)
 				if err != nil {
@@ -332,7 +341,15 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 				defer f.Close()
 				r = f
 				o.Name = path
+				if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+					size = fi.Size()
+				}
 			}
+			ctx, done := a.showProgress(ctx, "importing "+kind)
+			defer done()
+			m := progress.From(ctx)
+			m.Stage("importing "+kind, size, "bytes")
+			r = progress.Reader(r, m)
 			st, err := a.Store(ctx)
 			if err != nil {
 				return err
@@ -346,6 +363,7 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 			} else {
 				rep, err = transfer.Import(ctx, st, kind, r, o)
 			}
+			done()
 			if err != nil {
 				return err
 			}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rolo-crm/rolo/money"
+	"github.com/rolo-crm/rolo/progress"
 	"github.com/rolo-crm/rolo/store"
 )
 
@@ -85,17 +86,18 @@ func Generate(ctx context.Context, st *store.Store, o Options) (Stats, error) {
 	rng := rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15))
 	var stats Stats
 	err := st.Bulk(ctx, func(b *store.Bulk) error {
-		g := &gen{rng: rng, o: o, b: b, st: &stats}
+		g := &gen{rng: rng, o: o, b: b, st: &stats, meter: progress.From(ctx)}
 		return g.run()
 	})
 	return stats, err
 }
 
 type gen struct {
-	rng *rand.Rand
-	o   Options
-	b   *store.Bulk
-	st  *Stats
+	rng   *rand.Rand
+	o     Options
+	b     *store.Bulk
+	st    *Stats
+	meter *progress.Meter // how far it is, for the command line; nil when nobody looks
 }
 
 func (g *gen) pick(list []string) string { return list[g.rng.IntN(len(list))] }
@@ -128,6 +130,7 @@ type cust struct {
 func (g *gen) run() error {
 	span := 365 * g.o.Years
 	cs := make([]cust, g.o.Customers)
+	g.meter.Stage("adding customers", int64(g.o.Customers), "customers")
 	for i := range cs {
 		c := store.Customer{}
 		chinese := g.rng.Float64() < 0.75
@@ -189,6 +192,7 @@ func (g *gen) run() error {
 		}
 		cs[i] = cust{id: id, weight: w, start: start, end: end, chinese: chinese, name: c.Name}
 		g.st.Customers++
+		g.meter.Add(1)
 	}
 	if err := g.purchases(cs); err != nil {
 		return err
@@ -197,6 +201,7 @@ func (g *gen) run() error {
 }
 
 func (g *gen) purchases(cs []cust) error {
+	g.meter.Stage("adding purchases", int64(g.o.Purchases), "purchases")
 	// Some customers never buy: prospects.
 	cum := make([]float64, len(cs))
 	total := 0.0
@@ -266,6 +271,7 @@ func (g *gen) purchases(cs []cust) error {
 		}
 		bought[i]++
 		g.st.Purchases++
+		g.meter.Add(1)
 	}
 	for i, c := range cs {
 		status := "active"
@@ -309,7 +315,9 @@ func (g *gen) event() store.Event {
 }
 
 func (g *gen) history(cs []cust) error {
+	g.meter.Stage("adding contacts and follow-ups", int64(len(cs)), "customers")
 	for i, c := range cs {
+		g.meter.Add(1)
 		// Bigger customers get more contacts; cap the work for huge notebooks.
 		k := min(1+int(c.weight*2), 12)
 		if len(cs) > 5000 {
@@ -327,7 +335,7 @@ func (g *gen) history(cs []cust) error {
 		if g.rng.Float64() < 0.04 {
 			d := -g.rng.IntN(40)
 			k := store.Contact{CustomerID: c.id, At: g.stamp(d, 11), Kind: "complaint", Summary: g.pick(complaints), CreatedAt: g.stamp(d, 11)}
-			if d < -20 {
+			if d < -7 { // most complaints were dealt with; the last week's are open
 				k.ComplaintStatus = "resolved"
 				r := g.stamp(d+3, 16)
 				k.ResolvedAt = &r

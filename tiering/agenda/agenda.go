@@ -72,11 +72,12 @@ type Customer struct {
 	CadenceDays  int       // per-customer override; 0 uses the tier's
 	Created      time.Time // when the customer was added
 	LastContact  time.Time // zero when never
+	Reached      time.Time // the last contact the rep made (not a complaint or feedback); zero when never
 	Bought       Rhythm    // their purchase days in brief
 	NextExpected time.Time // recorded on the latest purchase; zero when none
 	Complaints   []OpenComplaint
 	Greeted      time.Time // the latest greeting, gift or visit; zero when never
-	WinBacks     int       // contacts since the last purchase (win-back attempts)
+	WinBacks     int       // contacts the rep made since the last purchase (win-back attempts)
 	Debts        []Debt    // purchases not paid in full, oldest first
 	Events       []Event   // dated personal events: anniversaries, a child's exam...
 	LastSurvey   time.Time // the latest loyalty survey; zero when never

@@ -1,0 +1,280 @@
+package insight
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/rolo-crm/rolo/store"
+	"github.com/rolo-crm/rolo/tiering/agenda"
+	"github.com/rolo-crm/rolo/tiering/clv"
+)
+
+// PlanQuery asks for the day's plan.
+type PlanQuery struct {
+	AsOf time.Time
+	Days int // how many days to plan, today first (1 for today, 7 for the week)
+	// Keep makes today's plan stable through the day: the first plan of the
+	// day is kept in the notebook and later calls show the same customers,
+	// ticking off those done. Set it for today only (not a look at another
+	// day): it also marks the customers found slipping away as lapsed, as
+	// today's agenda does.
+	Keep bool
+}
+
+// Plan is today's plan and the days after it.
+type Plan struct {
+	AsOf      time.Time
+	Capacity  agenda.Capacity
+	WorthFrom string // "clv" (the fitted lifetime model) or "revenue_12m"
+	Today     []PlanRow
+	Later     []agenda.PlanDay // the days after today
+	Backlog   int              // customers with something due by today who are not on today's plan
+	Agenda    *Agenda          // everything due within 7 days (or the days planned), as rolo due has it
+}
+
+// Rest is the agenda's customers who are not on today's plan, in the
+// agenda's order.
+func (p *Plan) Rest() []agenda.Entry {
+	on := make(map[int64]bool, len(p.Today))
+	for _, r := range p.Today {
+		on[r.Top().CustomerID] = true
+	}
+	var out []agenda.Entry
+	for _, e := range p.Agenda.Entries {
+		if !on[e.Top().CustomerID] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// PlanRow is one customer on today's plan.
+type PlanRow struct {
+	agenda.Planned
+	Done  bool // contacted today, or nothing of theirs is due any more
+	Added bool // a complaint or follow-up that fell due after the plan was made
+}
+
+// Done counts the customers on today's plan who are done.
+func (p *Plan) Done() int {
+	n := 0
+	for _, r := range p.Today {
+		if r.Done {
+			n++
+		}
+	}
+	return n
+}
+
+// keptPlan is today's plan as first made, kept for the rest of the day.
+type keptPlan struct {
+	Date string  `json:"date"`
+	IDs  []int64 `json:"customer_ids"`
+	// MustDos are the complaints and follow-ups already due when the plan
+	// was made ("complaint-7", "follow-up-12"): only others join it later.
+	MustDos []string `json:"must_dos"`
+}
+
+// mustDoKeys names the complaints and follow-ups due by day among items.
+func mustDoKeys(items []agenda.Item, day time.Time) []string {
+	var out []string
+	for _, it := range items {
+		switch {
+		case it.Reason == agenda.Complaint:
+			out = append(out, fmt.Sprintf("complaint-%d", it.ComplaintID))
+		case it.Reason == agenda.FollowUp && !it.Due.After(day):
+			out = append(out, fmt.Sprintf("follow-up-%d", it.FollowUpID))
+		}
+	}
+	return out
+}
+
+const planKey = "plan.today"
+
+// Plan draws up the day's plan: of everyone on the agenda, as many as the
+// day's capacity (settings plan.capacity), must-dos first (open complaints,
+// follow-ups due), then by value at stake — worth (lifetime value when the
+// model is fitted, else revenue of the last 12 months) times urgency; the
+// rest spread over the following days. See package agenda for the rule.
+func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
+	asOf := day(q.AsOf)
+	n := min(max(q.Days, 1), 14)
+	set, err := s.st.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ag, err := s.Agenda(ctx, AgendaQuery{AsOf: asOf, Days: max(n, 7), Lapse: q.Keep})
+	if err != nil {
+		return nil, err
+	}
+	info, from, err := s.planInfo(ctx, asOf, ag)
+	if err != nil {
+		return nil, err
+	}
+	festivalDay := func(d time.Time) bool {
+		for _, f := range ag.cfg.Festivals {
+			if next, err := f.Next(d); err == nil && !next.After(d.AddDate(0, 0, ag.cfg.FestivalDays)) {
+				return true
+			}
+		}
+		return false
+	}
+	plan := &Plan{AsOf: asOf, Capacity: set.Capacity, WorthFrom: from, Agenda: ag}
+
+	var kept keptPlan
+	if q.Keep {
+		if _, err := s.st.LoadState(ctx, planKey, &kept); err != nil {
+			return nil, err
+		}
+	}
+	byID := make(map[int64]agenda.Entry, len(ag.Entries))
+	for _, e := range ag.Entries {
+		byID[e.Top().CustomerID] = e
+	}
+	contacted := func(id int64) bool {
+		c := ag.customers[id]
+		return c != nil && !c.Reached.Before(asOf)
+	}
+	entries := ag.Entries
+	if q.Keep && kept.Date == asOf.Format(store.DateLayout) {
+		// The plan made earlier today stands: the same customers, in the
+		// same order; a complaint or follow-up that fell due since joins it.
+		onPlan := make(map[int64]bool, len(kept.IDs))
+		for _, id := range kept.IDs {
+			onPlan[id] = true
+			row := PlanRow{Planned: agenda.Planned{Day: asOf}}
+			if e, ok := byID[id]; ok {
+				// Still on the agenda; done when nothing is due today any more.
+				var due bool
+				row.Entry = e
+				row.Priority, due = agenda.PriorityOn(e, asOf, info[id])
+				row.Done = !due
+			} else {
+				row.Done = true
+				row.Entry = agenda.Entry{Items: []agenda.Item{{CustomerID: id, Name: s.nameOf(ctx, id)}}}
+			}
+			row.Done = row.Done || contacted(id)
+			plan.Today = append(plan.Today, row)
+		}
+		known := make(map[string]bool, len(kept.MustDos))
+		for _, k := range kept.MustDos {
+			known[k] = true
+		}
+		rest := make([]agenda.Entry, 0, len(entries))
+		for _, e := range entries {
+			id := e.Top().CustomerID
+			if onPlan[id] {
+				continue
+			}
+			fresh := false
+			for _, k := range mustDoKeys(e.Items, asOf) {
+				fresh = fresh || (kept.MustDos != nil && !known[k])
+			}
+			if p, ok := agenda.PriorityOn(e, asOf, info[id]); ok && fresh && !contacted(id) {
+				plan.Today = append(plan.Today, PlanRow{Planned: agenda.Planned{Entry: e, Priority: p, Day: asOf}, Added: true})
+				continue
+			}
+			rest = append(rest, e)
+		}
+		if n > 1 {
+			plan.Later = agenda.Spread(asOf.AddDate(0, 0, 1), rest, info, set.Capacity, festivalDay, n-1)
+		}
+		plan.Backlog = dueBy(rest, asOf, info)
+		return plan, nil
+	}
+
+	days := agenda.Spread(asOf, entries, info, set.Capacity, festivalDay, n)
+	ids := make([]int64, 0, len(days[0].Customers))
+	onPlan := map[int64]bool{}
+	for _, p := range days[0].Customers {
+		id := p.Top().CustomerID
+		ids = append(ids, id)
+		onPlan[id] = true
+		plan.Today = append(plan.Today, PlanRow{Planned: p, Done: contacted(id)})
+	}
+	plan.Later = days[1:]
+	var rest []agenda.Entry
+	for _, e := range entries {
+		if !onPlan[e.Top().CustomerID] {
+			rest = append(rest, e)
+		}
+	}
+	plan.Backlog = dueBy(rest, asOf, info)
+	if q.Keep {
+		mustDos := []string{} // [] not null: null marks a plan kept before must-dos were
+		for _, e := range entries {
+			mustDos = append(mustDos, mustDoKeys(e.Items, asOf)...)
+		}
+		if err := s.st.SaveState(ctx, planKey, keptPlan{Date: asOf.Format(store.DateLayout), IDs: ids, MustDos: mustDos}); err != nil {
+			return nil, err
+		}
+	}
+	return plan, nil
+}
+
+// dueBy counts the entries with something due by day.
+func dueBy(entries []agenda.Entry, day time.Time, info map[int64]agenda.PlanCustomer) int {
+	n := 0
+	for _, e := range entries {
+		if _, ok := agenda.PriorityOn(e, day, info[e.Top().CustomerID]); ok {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *Service) nameOf(ctx context.Context, id int64) string {
+	cs, err := s.st.CustomersByID(ctx, []int64{id})
+	if err != nil {
+		return ""
+	}
+	return cs[id].Name
+}
+
+// planInfo is what the plan weighs each customer on the agenda by: their
+// worth (lifetime value from the kept fitted model, else revenue of the
+// last 12 months — or of the 12 before, when that was more), P(alive) when
+// the model knows it, and their cadence.
+func (s *Service) planInfo(ctx context.Context, asOf time.Time, ag *Agenda) (map[int64]agenda.PlanCustomer, string, error) {
+	ids := make([]int64, 0, len(ag.Entries))
+	info := make(map[int64]agenda.PlanCustomer, len(ag.Entries))
+	for _, e := range ag.Entries {
+		id := e.Top().CustomerID
+		ids = append(ids, id)
+		pc := agenda.PlanCustomer{PAlive: -1, Cadence: ag.cfg.Cadence[e.Top().Tier]}
+		if c := ag.customers[id]; c != nil && c.CadenceDays > 0 {
+			pc.Cadence = c.CadenceDays
+		}
+		info[id] = pc
+	}
+	in, err := s.st.CLVInputsFor(ctx, asOf, ids)
+	if err != nil {
+		return nil, "", err
+	}
+	var m savedModel
+	found, err := s.st.LoadState(ctx, modelKey, &m)
+	if err != nil {
+		return nil, "", err
+	}
+	fitted := found && m.Fitted
+	cur := s.st.Currency()
+	from := "revenue_12m"
+	if fitted {
+		from = "clv"
+	}
+	for _, c := range in {
+		pc := info[c.ID]
+		// A customer gone quiet is worth what they were: the better of the
+		// last 12 months and the 12 before.
+		pc.Worth = cur.Float(max(c.Revenue12, c.RevenuePrev12))
+		if fitted {
+			r := clv.Figures(m.BG, m.GG, c.Customer, m.Options.HorizonMonths, m.Options.AnnualDiscount, m.Options.Margin)
+			if r.CLV >= 0 && r.PAlive >= 0 && r.PAlive <= 1 {
+				pc.Worth, pc.PAlive = r.CLV, r.PAlive
+			}
+		}
+		info[c.ID] = pc
+	}
+	return info, from, nil
+}

@@ -1,0 +1,174 @@
+package insight
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/rolo-crm/rolo/money"
+	"github.com/rolo-crm/rolo/store"
+)
+
+func (b *lifeBook) plan(asOf time.Time, days int, keep bool) *Plan {
+	b.t.Helper()
+	p, err := b.svc.Plan(b.ctx, PlanQuery{AsOf: asOf, Days: days, Keep: keep})
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return p
+}
+
+func todayIDs(p *Plan) []int64 {
+	var out []int64
+	for _, r := range p.Today {
+		out = append(out, r.Top().CustomerID)
+	}
+	return out
+}
+
+func set(t *testing.T, st *store.Store, key, value string) {
+	t.Helper()
+	if err := st.SetSetting(context.Background(), key, value); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A notebook of customers all overdue for contact: n small ones (bought
+// once long ago, small amounts) and one big customer slipping away.
+func overdueBook(t *testing.T, n int) (*lifeBook, []int64, int64) {
+	b := newLifeBook(t)
+	var small []int64
+	for i := range n {
+		id := b.customer(fmt.Sprintf("小%02d", i))
+		b.buy(id, "2026-01-05", money.Amount(1000+100*i)) // 10.00, 11.00, …: silent since January
+		small = append(small, id)
+	}
+	// The big one buys every 20 days; last purchase 2026-09-01: long past twice the rhythm.
+	big := b.customer("大客户")
+	for _, d := range []string{"2026-07-13", "2026-08-02", "2026-08-22", "2026-09-01"} {
+		b.buy(big, d, 500000)
+	}
+	return b, small, big
+}
+
+// Today's plan holds at most the day's capacity; must-dos (complaints,
+// follow-ups due) come first, then value at stake: a big customer slipping
+// away before small ones long silent.
+func TestPlanCapacityAndOrder(t *testing.T) {
+	b, small, big := overdueBook(t, 12)
+	set(t, b.st, "plan.capacity", "5")
+	// A small customer's complaint and another's follow-up due: must-dos.
+	if _, err := b.st.AddContact(b.ctx, store.Contact{CustomerID: small[3], At: "2026-11-21T09:00:00Z", Kind: "complaint", Summary: "破损"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.st.AddFollowUp(b.ctx, store.FollowUp{CustomerID: small[7], Due: "2026-11-20", What: "回电"}); err != nil {
+		t.Fatal(err)
+	}
+	p := b.plan(today, 1, false)
+	got := todayIDs(p)
+	if len(got) != 5 {
+		t.Fatalf("today's plan has %d customers, capacity is 5: %v", len(got), got)
+	}
+	if got[0] != small[3] || got[1] != small[7] || got[2] != big {
+		t.Errorf("plan = %v; want the complaint (%d), the follow-up (%d), then the big customer slipping away (%d)", got, small[3], small[7], big)
+	}
+	// Then the small ones by what they bring: the largest first.
+	if got[3] != small[11] || got[4] != small[10] {
+		t.Errorf("plan = %v; after the must-dos and the big customer, want %d and %d (the largest small ones)", got, small[11], small[10])
+	}
+	if !p.Today[0].MustDo || p.Today[2].MustDo || p.Today[2].Score <= p.Today[3].Score {
+		t.Errorf("priorities: %+v", p.Today)
+	}
+	if p.Backlog != 13-5 {
+		t.Errorf("backlog = %d, want %d", p.Backlog, 13-5)
+	}
+	// Capacity per weekday: 2026-11-22 is a Sunday.
+	set(t, b.st, "plan.capacity", "5,sun=2")
+	if p := b.plan(today, 1, false); len(p.Today) != 2 {
+		t.Errorf("Sunday capacity 2: plan of %d", len(p.Today))
+	}
+}
+
+// The rest is spread over the next days within their capacity, each
+// customer once; what is not done rolls forward to the next day.
+func TestPlanSpreadAndRollForward(t *testing.T) {
+	b, _, _ := overdueBook(t, 12)
+	set(t, b.st, "plan.capacity", "4")
+	p := b.plan(today, 7, false)
+	seen := map[int64]bool{}
+	total := len(p.Today)
+	for _, id := range todayIDs(p) {
+		seen[id] = true
+	}
+	for _, d := range p.Later {
+		if len(d.Customers) > d.Capacity || d.Capacity != 4 {
+			t.Errorf("%s: %d customers, capacity %d", d.Date.Format("01-02"), len(d.Customers), d.Capacity)
+		}
+		for _, c := range d.Customers {
+			if seen[c.Top().CustomerID] {
+				t.Errorf("customer %d planned twice", c.Top().CustomerID)
+			}
+			seen[c.Top().CustomerID] = true
+			total++
+		}
+	}
+	if total != 13 || len(p.Later) != 6 || len(p.Later[0].Customers) != 4 || len(p.Later[2].Customers) != 1 {
+		t.Errorf("13 customers over 4 a day: today %d, then %v", len(p.Today), p.Later)
+	}
+	// Nothing done today: tomorrow's plan is today's (still overdue, more so).
+	tomorrow := b.plan(today.AddDate(0, 0, 1), 1, false)
+	if fmt.Sprint(todayIDs(tomorrow)) != fmt.Sprint(todayIDs(p)) {
+		t.Errorf("undone work did not roll forward: today %v, tomorrow %v", todayIDs(p), todayIDs(tomorrow))
+	}
+}
+
+// Kept for the day, the plan does not reshuffle: a contact ticks a customer
+// off (still listed), a change of worth moves nobody, a new complaint joins.
+func TestPlanStableForTheDay(t *testing.T) {
+	b, small, big := overdueBook(t, 12)
+	set(t, b.st, "plan.capacity", "4")
+	first := b.plan(today, 1, true)
+	ids := todayIDs(first)
+	b.contact(ids[1], "2026-11-22", "call")
+	b.buy(small[0], "2026-11-20", 9000000) // small[0] is suddenly worth a lot: no reshuffle today
+	again := b.plan(today, 1, true)
+	if fmt.Sprint(todayIDs(again)) != fmt.Sprint(ids) {
+		t.Fatalf("the plan reshuffled during the day: %v then %v", ids, todayIDs(again))
+	}
+	if !again.Today[1].Done || again.Today[0].Done || again.Done() != 1 {
+		t.Errorf("after a call to %d: done flags %v", ids[1], []bool{again.Today[0].Done, again.Today[1].Done})
+	}
+	if _, err := b.st.AddContact(b.ctx, store.Contact{CustomerID: small[5], At: "2026-11-22T15:00:00Z", Kind: "complaint", Summary: "漏发"}); err != nil {
+		t.Fatal(err)
+	}
+	withComplaint := b.plan(today, 1, true)
+	last := withComplaint.Today[len(withComplaint.Today)-1]
+	if len(withComplaint.Today) != 5 || last.Top().CustomerID != small[5] || !last.Added {
+		t.Errorf("a complaint that came in during the day did not join the plan: %v", todayIDs(withComplaint))
+	}
+	// Without Keep (another day, or a look), the plan is made afresh.
+	if fresh := b.plan(today, 1, false); todayIDs(fresh)[1] != small[0] && todayIDs(fresh)[0] != small[0] {
+		t.Logf("fresh plan: %v (big %d)", todayIDs(fresh), big)
+	}
+}
+
+// Must-dos already due when the plan was made but beyond its capacity stay
+// in the backlog; only new ones join during the day.
+func TestPlanKeptDoesNotGrowWithOldMustDos(t *testing.T) {
+	b, small, _ := overdueBook(t, 8)
+	set(t, b.st, "plan.capacity", "2")
+	for _, i := range []int{1, 2, 3, 4} {
+		if _, err := b.st.AddFollowUp(b.ctx, store.FollowUp{CustomerID: small[i], Due: "2026-11-21", What: "回电"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := b.plan(today, 1, true)
+	again := b.plan(today, 1, true)
+	if len(first.Today) != 2 || len(again.Today) != 2 {
+		t.Errorf("four follow-ups due, capacity 2: plan of %d, then %d", len(first.Today), len(again.Today))
+	}
+	if again.Backlog != first.Backlog {
+		t.Errorf("backlog %d then %d", first.Backlog, again.Backlog)
+	}
+}
