@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/rolo-crm/rolo/insight"
+	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering"
 	"github.com/rolo-crm/rolo/tiering/agenda"
@@ -14,21 +15,21 @@ import (
 
 // planRowJSON is one customer on a day's plan, with why they are there.
 type planRowJSON struct {
-	Date       string       `json:"date"`
-	Rank       int          `json:"rank"`
-	CustomerID int64        `json:"customer_id"`
-	Name       string       `json:"name"`
-	Tier       tiering.Tier `json:"tier"`
-	MustDo     bool         `json:"must_do"`
-	Worth      float64      `json:"worth"`
-	WorthFrom  string       `json:"worth_from"`
-	Urgency    float64      `json:"urgency"`
-	Score      float64      `json:"score"`
-	Reasons    []string     `json:"reasons"`
-	Detail     string       `json:"detail"`
-	Done       bool         `json:"done"`
-	Added      bool         `json:"added,omitempty"`
-	Greeting   bool         `json:"greeting_slot,omitempty"`
+	Date       string        `json:"date"`
+	Rank       int           `json:"rank"`
+	CustomerID int64         `json:"customer_id"`
+	Name       string        `json:"name"`
+	Tier       tiering.Tier  `json:"tier"`
+	MustDo     bool          `json:"must_do"`
+	Worth      money.Decimal `json:"worth"` // money in the notebook currency, like every amount
+	WorthFrom  string        `json:"worth_from"`
+	Urgency    float64       `json:"urgency"`
+	Score      float64       `json:"score"`
+	Reasons    []string      `json:"reasons"`
+	Detail     string        `json:"detail"`
+	Done       bool          `json:"done"`
+	Added      bool          `json:"added,omitempty"`
+	Greeting   bool          `json:"greeting_slot,omitempty"`
 }
 
 func newTodayCmd(a *App) *cobra.Command {
@@ -93,7 +94,7 @@ func (a *App) planRows(p *insight.Plan, week bool) []planRowJSON {
 			}
 		}
 		out = append(out, planRowJSON{Date: pl.Day.Format(store.DateLayout), Rank: rank, CustomerID: it.CustomerID, Name: it.Name,
-			Tier: it.Tier, MustDo: pl.MustDo, Worth: round2(pl.Worth), WorthFrom: p.WorthFrom, Urgency: round2(pl.Urgency),
+			Tier: it.Tier, MustDo: pl.MustDo, Worth: a.decFloat(pl.Worth), WorthFrom: p.WorthFrom, Urgency: round2(pl.Urgency),
 			Score: round2(pl.Score), Reasons: reasons, Detail: it.Detail, Done: done, Added: added, Greeting: pl.Greeting})
 	}
 	for i, r := range p.Today {
@@ -188,4 +189,10 @@ func (a *App) printPlan(p *insight.Plan, week bool) error {
 	}
 	fmt.Fprintln(a.Out, dim.Render(fmt.Sprintf("Capacity %d today (rolo config plan.capacity). %s (rolo due lists everyone).", capToday, more)))
 	return nil
+}
+
+// decFloat is an amount the models give in currency units, as money.
+func (a *App) decFloat(v float64) money.Decimal {
+	m, _ := a.currency().FromFloat(v)
+	return a.dec(m)
 }

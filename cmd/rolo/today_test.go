@@ -14,17 +14,21 @@ func TestTodayCommand(t *testing.T) {
 		e.ok("buy", c.name, c.amount, "--date", "2026-01-10")
 	}
 	e.ok("complaint", "甲", "少发了一盒")
-	var rows []planRowJSON
+	type row struct {
+		planRowJSON
+		Worth string `json:"worth"`
+	}
+	var rows []row
 	if err := json.Unmarshal([]byte(e.ok("today", "--json")), &rows); err != nil {
 		t.Fatal(err)
 	}
 	// Capacity 2: the complaint first, then the customer worth most.
 	if len(rows) != 2 || rows[0].Name != "甲" || !rows[0].MustDo || rows[1].Name != "乙" || rows[1].MustDo ||
-		rows[1].Worth != 5000 || rows[1].WorthFrom != "revenue_12m" || rows[1].Urgency <= 1 || rows[1].Score != rows[1].Worth*rows[1].Urgency ||
+		rows[1].Worth != "5000.00" || rows[1].WorthFrom != "revenue_12m" || rows[1].Urgency <= 1 || rows[1].Score != 5000*rows[1].Urgency ||
 		rows[1].Date != "2026-11-22" || rows[1].Rank != 2 {
 		t.Fatalf("today = %+v", rows)
 	}
-	var week []planRowJSON
+	var week []row
 	if err := json.Unmarshal([]byte(e.ok("today", "--week", "--json")), &week); err != nil {
 		t.Fatal(err)
 	}
