@@ -115,7 +115,7 @@ func (f *freshSearch) write(ctx context.Context, s *Store, tx *sql.Tx) error {
 	for chunk := range slices.Chunk(f.ids(), 20000) {
 		bodies := make([][]any, 0, len(chunk))
 		for _, id := range chunk {
-			bodies = append(bodies, []any{id, string(f.acc[id].body)})
+			bodies = append(bodies, []any{id, string(f.acc[id].body) + bodyPad})
 			delete(f.acc, id) // written: let it go
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid IN (SELECT value * 4 + 1 FROM json_each(?))`, jsonIDs(chunk)); err != nil {
