@@ -23,6 +23,7 @@ type Bulk struct {
 	bought  map[int64]bool    // customers who had purchases before and got more
 	firstID int64             // purchases after this id were written by this bulk
 	fresh   freshSearch       // purchase search text of customers without earlier purchases
+	recount bool              // a status or archive changed: who is ranked may have
 }
 
 // Bulk runs fn with a Bulk writer inside one BEGIN IMMEDIATE transaction.
@@ -81,8 +82,8 @@ func (s *Store) Bulk(ctx context.Context, fn func(b *Bulk) error) error {
 				return err
 			}
 		}
-		if len(b.bought) > 0 || b.fresh.n > 0 {
-			return s.bumpVersion(ctx, tx, purchasesVersion)
+		if len(b.bought) > 0 || b.fresh.n > 0 || b.recount {
+			return s.bumpPurchases(ctx, tx, nil) // many moved: rank everyone
 		}
 		return nil
 	})
@@ -284,6 +285,7 @@ func (b *Bulk) SetStatus(id int64, status, reason string, on time.Time) error {
 	if _, err := b.ExecContext(b.ctx, `UPDATE customers SET status = ?, lost_reason = ? WHERE id = ?`, status, reason, id); err != nil {
 		return b.s.wrap("set status", err)
 	}
+	b.recount = true
 	return b.s.recordStatus(b.ctx, b, id, status, reason, on, false)
 }
 
@@ -311,6 +313,7 @@ func (b *Bulk) ReplaceCustomer(c *Customer) error {
 		return b.s.customerWriteErr(err, c)
 	}
 	b.touched[srcCustomer][c.ID] = true
+	b.recount = true
 	return expectOne(res, "customer", c.ID)
 }
 

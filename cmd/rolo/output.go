@@ -27,27 +27,51 @@ func writeJSON(w io.Writer, v any) error {
 // line: still one JSON document, but several times faster than indenting
 // 100,000 rows, and easy to read or grep.
 func writeJSONRows[T any](w io.Writer, rows []T) error {
-	bw := bufio.NewWriterSize(w, 1<<16)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	bw.WriteString("[")
-	for i, r := range rows {
-		buf.Reset()
-		if err := enc.Encode(r); err != nil {
+	jw := newJSONRows(w)
+	for _, r := range rows {
+		if err := jw.add(r); err != nil {
 			return err
 		}
-		if i > 0 {
-			bw.WriteString(",")
-		}
-		bw.WriteString("\n")
-		bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 	}
-	if len(rows) > 0 {
-		bw.WriteString("\n")
+	return jw.close()
+}
+
+// jsonRows writes the rows of writeJSONRows one at a time, as they come.
+type jsonRows struct {
+	bw  *bufio.Writer
+	buf bytes.Buffer
+	enc *json.Encoder
+	n   int
+}
+
+func newJSONRows(w io.Writer) *jsonRows {
+	j := &jsonRows{bw: bufio.NewWriterSize(w, 1<<16)}
+	j.enc = json.NewEncoder(&j.buf)
+	j.enc.SetEscapeHTML(false)
+	j.bw.WriteString("[")
+	return j
+}
+
+func (j *jsonRows) add(r any) error {
+	j.buf.Reset()
+	if err := j.enc.Encode(r); err != nil {
+		return err
 	}
-	bw.WriteString("]\n")
-	return bw.Flush()
+	if j.n > 0 {
+		j.bw.WriteString(",")
+	}
+	j.n++
+	j.bw.WriteString("\n")
+	_, err := j.bw.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
+	return err
+}
+
+func (j *jsonRows) close() error {
+	if j.n > 0 {
+		j.bw.WriteString("\n")
+	}
+	j.bw.WriteString("]\n")
+	return j.bw.Flush()
 }
 
 // column describes one table column.
@@ -64,6 +88,13 @@ type table struct {
 	cols []column
 	rows [][]string
 	tsv  *bufio.Writer // in a pipe rows stream out as they are added
+
+	// On a terminal a long table streams too once it has streamAfter rows:
+	// the columns take their widths from those (later cells are cut to
+	// fit) and every later row is printed as it is added.
+	streamAfter int
+	widths      []int // set once the table streams
+	out         *bufio.Writer
 }
 
 func (a *App) newTable(cols ...column) *table {
@@ -76,7 +107,20 @@ func (a *App) newTable(cols ...column) *table {
 
 func (t *table) add(cells ...string) {
 	if t.tsv == nil {
+		if t.widths != nil {
+			clean := make([]string, len(cells))
+			for j, c := range cells {
+				clean[j] = render.Clean(c)
+			}
+			t.out.WriteString(t.line(clean, t.widths, nil))
+			return
+		}
 		t.rows = append(t.rows, cells)
+		if t.streamAfter > 0 && len(t.rows) == t.streamAfter {
+			t.out = bufio.NewWriterSize(t.a.Out, 1<<16)
+			t.widths = t.printRows(t.out)
+			t.rows = nil
+		}
 		return
 	}
 	for i, c := range cells {
@@ -91,10 +135,21 @@ func (t *table) add(cells ...string) {
 var tsvEscaper = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`)
 
 func (t *table) print() error {
-	w := t.a.Out
 	if t.tsv != nil {
 		return t.tsv.Flush()
 	}
+	if t.out != nil {
+		return t.out.Flush()
+	}
+	var b strings.Builder
+	t.printRows(&b)
+	_, err := io.WriteString(t.a.Out, b.String())
+	return err
+}
+
+// printRows writes the header and the rows so far, aligned, and returns
+// the column widths it chose.
+func (t *table) printRows(w io.StringWriter) []int {
 	clean := make([][]string, len(t.rows))
 	widths := make([]int, len(t.cols))
 	for i, c := range t.cols {
@@ -109,39 +164,39 @@ func (t *table) print() error {
 	}
 	fitWidths(widths, t.cols, t.a.Width)
 	header := t.a.renderer().NewStyle().Bold(true)
-	var b strings.Builder
-	line := func(cells []string, style *lipgloss.Style) {
-		parts := make([]string, len(t.cols))
-		for j := range t.cols {
-			c := ""
-			if j < len(cells) {
-				c = cells[j]
-			}
-			if t.cols[j].Right {
-				c = render.PadLeft(c, widths[j])
-			} else if j < len(t.cols)-1 {
-				c = render.PadRight(c, widths[j])
-			} else {
-				c = render.Truncate(c, widths[j])
-			}
-			if style != nil {
-				c = style.Render(c)
-			}
-			parts[j] = c
-		}
-		b.WriteString(strings.TrimRight(strings.Join(parts, "  "), " "))
-		b.WriteByte('\n')
-	}
 	names := make([]string, len(t.cols))
 	for i, c := range t.cols {
 		names[i] = strings.ToUpper(c.Name)
 	}
-	line(names, &header)
+	w.WriteString(t.line(names, widths, &header))
 	for _, r := range clean {
-		line(r, nil)
+		w.WriteString(t.line(r, widths, nil))
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return widths
+}
+
+// line is one row of cleaned cells, padded or cut to the widths.
+func (t *table) line(cells []string, widths []int, style *lipgloss.Style) string {
+	parts := make([]string, len(t.cols))
+	for j := range t.cols {
+		c := ""
+		if j < len(cells) {
+			c = cells[j]
+		}
+		switch {
+		case t.cols[j].Right:
+			c = render.PadLeft(c, widths[j])
+		case j < len(t.cols)-1:
+			c = render.PadRight(c, widths[j])
+		default:
+			c = render.Truncate(c, widths[j])
+		}
+		if style != nil {
+			c = style.Render(c)
+		}
+		parts[j] = c
+	}
+	return strings.TrimRight(strings.Join(parts, "  "), " ") + "\n"
 }
 
 // fitWidths squeezes the widest left-aligned columns until the row fits.
