@@ -44,7 +44,8 @@ type Store struct {
 	versionMu   sync.Mutex
 	versionConn *sql.Conn // for DataVersion
 
-	rankedAll atomic.Int64 // how often every buyer was ranked to keep the tier floors (tests)
+	rankedAll atomic.Int64                    // how often every buyer was ranked to keep the tier floors (tests)
+	onBusy    func(waited time.Duration) bool // Options.OnBusy
 }
 
 // Options tune Open.
@@ -55,6 +56,10 @@ type Options struct {
 	Now func() time.Time
 	// NoMigrate refuses to open an older notebook instead of migrating it.
 	NoMigrate bool
+	// OnBusy is told, each time a write has waited busy_timeout for another
+	// writer (a long import), how long it has waited; it returns whether to
+	// wait on. Nil waits up to 15 minutes (see busy.go).
+	OnBusy func(waited time.Duration) bool
 }
 
 // DefaultPath is where the notebook lives unless --db or ROLO_DB say otherwise.
@@ -149,7 +154,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open notebook %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(4)
-	s := &Store{path: path, w: w, r: r, now: opts.Now}
+	s := &Store{path: path, w: w, r: r, now: opts.Now, onBusy: opts.OnBusy}
 	if err := s.init(ctx, created, opts.NoMigrate); err != nil {
 		s.Close()
 		if created {
@@ -254,9 +259,9 @@ func (s *Store) Close() error {
 // withTx runs fn in one BEGIN IMMEDIATE transaction, committing when fn
 // returns nil and rolling back otherwise.
 func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx, s.w)
 	if err != nil {
-		return s.wrap("begin", err)
+		return err
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()

@@ -80,12 +80,25 @@ func (a *App) Store(ctx context.Context) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, path, store.Options{Now: a.Now})
+	st, err := store.Open(ctx, path, store.Options{Now: a.Now, OnBusy: a.waitBusy()})
 	if err != nil {
 		return nil, err
 	}
 	a.adopt(st)
 	return st, nil
+}
+
+// waitBusy is how a write waits for another (a long import): it says so
+// once on stderr and waits up to 15 minutes.
+func (a *App) waitBusy() func(time.Duration) bool {
+	told := false
+	return func(waited time.Duration) bool {
+		if !told {
+			told = true
+			fmt.Fprintln(a.Err, "rolo: another program is writing to the notebook (an import?); waiting for it to finish…")
+		}
+		return waited < 15*time.Minute
+	}
 }
 
 // adopt makes st the open notebook.
