@@ -303,7 +303,7 @@ func (b *Bulk) AddPurchase(p *Purchase) (int64, error) {
 		return 0, err
 	}
 	if acc != nil {
-		acc.add(p)
+		b.fresh.add(acc, p)
 		acc.addTotals(p, id)
 	} else {
 		b.bought[p.CustomerID] = true

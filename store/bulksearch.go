@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/rolo-crm/rolo/money"
@@ -24,12 +25,16 @@ type freshSearch struct {
 	before map[int64]bool // customers with purchases before the bulk write
 	acc    map[int64]*searchAcc
 	n      int // purchases accumulated
+	// Purchase texts are kept once for the whole write, customers list
+	// theirs by number: a notebook's customers buy from one range of items,
+	// and a copy per customer was most of a large import's memory.
+	texts  []string
+	textID map[string]int32
 }
 
 type searchAcc struct {
-	body    []byte   // the distinct texts, space-separated
-	seen    []uint64 // hashes of the texts in body
-	seenSet map[uint64]struct{}
+	texts   []int32 // the distinct purchase texts, in the order first bought
+	textSet map[int32]struct{}
 
 	// The kept totals, as totalsAgg defines them.
 	revenue, profit, paid, uncosted money.Amount
@@ -105,43 +110,52 @@ func (a *searchAcc) addTotals(p *Purchase, id int64) {
 	}
 }
 
-// add keeps a purchase's text once per customer. Strings kept are copies:
-// the purchase's may share memory with a whole input line.
-func (a *searchAcc) add(p *Purchase) {
-	sum := fnv1a(fnv1a(fnv1a(fnv1a(fnv1a(fnvOffset, p.Item), " "), p.SpecialRequests), " "), p.Note)
+// add keeps a purchase's text ("item requests note") once per customer.
+func (f *freshSearch) add(a *searchAcc, p *Purchase) {
+	t := p.Item + " " + p.SpecialRequests + " " + p.Note
+	id, ok := f.textID[t]
+	if !ok {
+		if f.textID == nil {
+			f.textID = map[string]int32{}
+		}
+		id = int32(len(f.texts))
+		f.texts = append(f.texts, t)
+		f.textID[t] = id
+	}
 	// A short list for the usual few distinct texts, a set past that (a
 	// customer with 300,000 different items made the list quadratic).
-	if a.seenSet != nil {
-		if _, ok := a.seenSet[sum]; ok {
+	if a.textSet != nil {
+		if _, ok := a.textSet[id]; ok {
 			return
 		}
-		a.seenSet[sum] = struct{}{}
+		a.textSet[id] = struct{}{}
 	} else {
-		if slices.Contains(a.seen, sum) {
+		if slices.Contains(a.texts, id) {
 			return
 		}
-		if a.seen = append(a.seen, sum); len(a.seen) > 32 {
-			a.seenSet = make(map[uint64]struct{}, 64)
-			for _, h := range a.seen {
-				a.seenSet[h] = struct{}{}
+		if len(a.texts) == 32 {
+			a.textSet = make(map[int32]struct{}, 64)
+			for _, x := range a.texts {
+				a.textSet[x] = struct{}{}
 			}
-			a.seen = nil
+			a.textSet[id] = struct{}{}
 		}
 	}
-	if len(a.body) > 0 {
-		a.body = append(a.body, ' ')
-	}
-	a.body = append(append(append(append(append(a.body, p.Item...), ' '), p.SpecialRequests...), ' '), p.Note...)
+	a.texts = append(a.texts, id)
 }
 
-const fnvOffset = 14695981039346656037
-
-// fnv1a continues an FNV-1a hash over s.
-func fnv1a(h uint64, s string) uint64 {
-	for i := 0; i < len(s); i++ {
-		h = (h ^ uint64(s[i])) * 1099511628211
+// body is a customer's purchase search text: each distinct text once,
+// space-separated, padded.
+func (f *freshSearch) body(a *searchAcc) string {
+	var b strings.Builder
+	for i, id := range a.texts {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(f.texts[id])
 	}
-	return h
+	b.WriteString(bodyPad)
+	return b.String()
 }
 
 // write stores the accumulated totals and search rows, a statement per
@@ -156,7 +170,7 @@ func (f *freshSearch) write(ctx context.Context, s *Store, tx *sql.Tx) error {
 		var days []time.Time
 		for _, id := range chunk {
 			a := f.acc[id]
-			bodies = append(bodies, []any{id, string(a.body) + bodyPad})
+			bodies = append(bodies, []any{id, f.body(a)})
 			slices.Sort(a.days)
 			a.days = slices.Compact(a.days)
 			days = days[:0]
