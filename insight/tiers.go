@@ -128,13 +128,10 @@ func (s *Service) NotebookTiers(ctx context.Context, asOf time.Time) (TierMap, e
 	if t := s.cached(ctx, q); t != nil {
 		return t.Map(), nil
 	}
-	set, err := s.st.Settings(ctx)
-	if err != nil {
-		return nil, err
-	}
-	// The pyramid by revenue needs only each buyer's revenue, straight
-	// from the kept totals (unless purchases are dated after the day).
-	ms, ok, err := s.st.BuyerRevenue(ctx, q.AsOf)
+	// The pyramid by revenue: each buyer's tier follows from their kept
+	// revenue and the kept tier floors (unless purchases are dated after
+	// the day).
+	cuts, ok, err := s.st.TierCuts(ctx, q.AsOf)
 	if err != nil {
 		return nil, err
 	}
@@ -145,26 +142,26 @@ func (s *Service) NotebookTiers(ctx context.Context, asOf time.Time) (TierMap, e
 		}
 		return t.Map(), nil
 	}
+	ms, ok, err := s.st.BuyerRevenue(ctx, q.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	if !ok { // a purchase dated after the day arrived in between
+		return s.NotebookTiers(ctx, asOf)
+	}
 	out := make(TierMap, len(ms))
-	for id, a := range tiering.Assign(ms, set.Tiering, q.AsOf) {
-		out[id] = a.Tier
+	for i := range ms {
+		out[ms[i].ID] = cuts.Tier(ms[i].Revenue)
 	}
 	return out, nil
 }
 
-// TierOf is one customer's tier by the notebook's own ranking. As of today
-// it ranks the customer with two index look-ups.
+// TierOf is one customer's tier by the notebook's own ranking: as of today
+// one row of the kept totals against the kept tier floors.
 func (s *Service) TierOf(ctx context.Context, id int64, asOf time.Time) (tiering.Tier, error) {
-	set, err := s.st.Settings(ctx)
-	if err != nil {
-		return "", err
-	}
-	rank, n, ok, err := s.st.RevenueRank(ctx, id, day(asOf))
-	if err != nil {
-		return "", err
-	}
-	if ok {
-		return tiering.PyramidTierAt(rank, n, set.Tiering.PyramidCuts), nil
+	t, ok, err := s.st.TierOf(ctx, id, day(asOf))
+	if err != nil || ok {
+		return t, err
 	}
 	m, err := s.NotebookTiers(ctx, asOf)
 	if err != nil {
@@ -407,4 +404,76 @@ func (c *tierCache) put(ctx context.Context, st *store.Store, q TierQuery, t *Ti
 		c.byQuery, c.version = map[TierQuery]*Tiers{}, v
 	}
 	c.byQuery[q] = t
+}
+
+// ListQuery asks for customers with their tier by the notebook's own ranking.
+type ListQuery struct {
+	Filter store.CustomerFilter
+	Tiers  map[tiering.Tier]bool // only these tiers (prospect: everyone outside the ranks); nil for all
+	AsOf   time.Time
+}
+
+// ListCustomers calls fn for each customer q selects, ordered by name, with
+// their tier, as the customers are read (the first reach fn before the last
+// are read). Tiers come from the kept revenue and tier floors; as of a day
+// before some purchases the notebook is ranked as of that day first.
+func (s *Service) ListCustomers(ctx context.Context, q ListQuery, fn func(c *store.Customer, tier tiering.Tier) error) error {
+	f, tierOf, err := s.listFilter(ctx, q)
+	if err != nil {
+		return err
+	}
+	return s.st.EachListed(ctx, f, func(l *store.Listed) error { return fn(&l.Customer, tierOf(l)) })
+}
+
+// CountCustomers is how many customers ListCustomers would list without
+// the filter's limit and offset.
+func (s *Service) CountCustomers(ctx context.Context, q ListQuery) (int, error) {
+	f, _, err := s.listFilter(ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	return s.st.CountCustomers(ctx, f)
+}
+
+// listFilter turns the tiers asked for into a store filter and says how to
+// tell each listed customer's tier.
+func (s *Service) listFilter(ctx context.Context, q ListQuery) (store.CustomerFilter, func(*store.Listed) tiering.Tier, error) {
+	f := q.Filter
+	cuts, ok, err := s.st.TierCuts(ctx, day(q.AsOf))
+	if err != nil {
+		return f, nil, err
+	}
+	if ok {
+		if q.Tiers != nil {
+			f.Bands = []store.RevenueBand{}
+			for _, t := range tiering.PyramidTiers {
+				if q.Tiers[t] {
+					f.Bands = append(f.Bands, cuts.Band(t))
+				}
+			}
+			f.Prospects = q.Tiers[tiering.Prospect]
+		}
+		return f, func(l *store.Listed) tiering.Tier {
+			if !l.Ranked {
+				return tiering.Prospect
+			}
+			return cuts.Tier(l.Revenue)
+		}, nil
+	}
+	// Purchases dated after the day: rank the notebook as of it.
+	tiers, err := s.NotebookTiers(ctx, q.AsOf)
+	if err != nil {
+		return f, nil, err
+	}
+	if q.Tiers != nil {
+		f.IDs = []int64{}
+		for id, t := range tiers {
+			if q.Tiers[t] {
+				f.IDs = append(f.IDs, id)
+			}
+		}
+		slices.Sort(f.IDs)
+		f.Prospects = q.Tiers[tiering.Prospect]
+	}
+	return f, func(l *store.Listed) tiering.Tier { return tiers.Of(l.ID) }, nil
 }

@@ -87,10 +87,10 @@ func BenchmarkAgendaInputs(b *testing.B) {
 	}
 }
 
-func BenchmarkRevenueRank(b *testing.B) {
+func BenchmarkTierOf(b *testing.B) {
 	s := benchStore(b)
 	for i := 0; i < b.N; i++ {
-		if _, _, _, err := s.RevenueRank(context.Background(), 5, benchDay); err != nil {
+		if _, _, err := s.TierOf(context.Background(), 5, benchDay); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -5,24 +5,44 @@ import (
 	"database/sql"
 	"encoding/json"
 	"slices"
+	"strings"
+	"time"
+
+	"github.com/rolo-crm/rolo/money"
+	"github.com/rolo-crm/rolo/tiering/agenda"
 )
 
-// freshSearch accumulates, as Bulk writes purchases, the purchase search
-// text of customers who had no purchase before the bulk write began: for
-// them nothing needs reading back (a million-row import spent most of its
-// rebuild doing that). The text is what indexSQL[srcPurchase] builds: each
-// distinct "item requests note" once. Customers who already had purchases
-// are re-indexed from the table.
+// freshSearch accumulates, as Bulk writes purchases, what the notebook
+// keeps about customers who had no purchase before the bulk write began:
+// their purchase search text and their kept totals (revenue, counts,
+// rhythm...). For them nothing needs reading back: a million-row import
+// spent most of its finishing reading every new purchase again, grouped by
+// customer. The text is what indexSQL[srcPurchase] builds (each distinct
+// "item requests note" once), the totals what totalsAgg and agenda.MedianGap
+// define. Customers who already had purchases are totalled and re-indexed
+// from the table.
 type freshSearch struct {
 	before map[int64]bool // customers with purchases before the bulk write
 	acc    map[int64]*searchAcc
 	n      int // purchases accumulated
+	// Purchase texts are kept once for the whole write, customers list
+	// theirs by number: a notebook's customers buy from one range of items,
+	// and a copy per customer was most of a large import's memory.
+	texts  []string
+	textID map[string]int32
 }
 
 type searchAcc struct {
-	body    []byte   // the distinct texts, space-separated
-	seen    []uint64 // hashes of the texts in body
-	seenSet map[uint64]struct{}
+	texts   []int32 // the distinct purchase texts, in the order first bought
+	textSet map[int32]struct{}
+
+	// The kept totals, as totalsAgg defines them.
+	revenue, profit, paid, uncosted money.Amount
+	n                               int
+	days                            []int32 // purchase days (days since 1970), unsorted, repeats included
+	last                            string  // the latest purchase's date and id (by date, then id) and its next_date
+	lastID                          int64
+	next                            string
 }
 
 // of returns the accumulator of a customer without earlier purchases, or
@@ -68,55 +88,111 @@ func (f *freshSearch) ids() []int64 {
 	return ids
 }
 
-// add keeps a purchase's text once per customer. Strings kept are copies:
-// the purchase's may share memory with a whole input line.
-func (a *searchAcc) add(p *Purchase) {
-	sum := fnv1a(fnv1a(fnv1a(fnv1a(fnv1a(fnvOffset, p.Item), " "), p.SpecialRequests), " "), p.Note)
+// addTotals counts purchase p (with id) in the customer's totals.
+func (a *searchAcc) addTotals(p *Purchase, id int64) {
+	a.revenue += p.Amount
+	if p.Cost != nil {
+		a.profit += p.Amount - *p.Cost
+	} else {
+		a.uncosted += p.Amount
+	}
+	if p.Paid != nil {
+		a.paid += *p.Paid
+	} else {
+		a.paid += p.Amount
+	}
+	a.n++
+	if d, err := parseDate(p.Date); err == nil {
+		a.days = append(a.days, int32(d.Unix()/86400))
+	}
+	if p.Date > a.last || (p.Date == a.last && id > a.lastID) {
+		a.last, a.lastID, a.next = p.Date, id, p.NextDate
+	}
+}
+
+// add keeps a purchase's text ("item requests note") once per customer.
+func (f *freshSearch) add(a *searchAcc, p *Purchase) {
+	t := p.Item + " " + p.SpecialRequests + " " + p.Note
+	id, ok := f.textID[t]
+	if !ok {
+		if f.textID == nil {
+			f.textID = map[string]int32{}
+		}
+		id = int32(len(f.texts))
+		f.texts = append(f.texts, t)
+		f.textID[t] = id
+	}
 	// A short list for the usual few distinct texts, a set past that (a
 	// customer with 300,000 different items made the list quadratic).
-	if a.seenSet != nil {
-		if _, ok := a.seenSet[sum]; ok {
+	if a.textSet != nil {
+		if _, ok := a.textSet[id]; ok {
 			return
 		}
-		a.seenSet[sum] = struct{}{}
+		a.textSet[id] = struct{}{}
 	} else {
-		if slices.Contains(a.seen, sum) {
+		if slices.Contains(a.texts, id) {
 			return
 		}
-		if a.seen = append(a.seen, sum); len(a.seen) > 32 {
-			a.seenSet = make(map[uint64]struct{}, 64)
-			for _, h := range a.seen {
-				a.seenSet[h] = struct{}{}
+		if len(a.texts) == 32 {
+			a.textSet = make(map[int32]struct{}, 64)
+			for _, x := range a.texts {
+				a.textSet[x] = struct{}{}
 			}
-			a.seen = nil
+			a.textSet[id] = struct{}{}
 		}
 	}
-	if len(a.body) > 0 {
-		a.body = append(a.body, ' ')
-	}
-	a.body = append(append(append(append(append(a.body, p.Item...), ' '), p.SpecialRequests...), ' '), p.Note...)
+	a.texts = append(a.texts, id)
 }
 
-const fnvOffset = 14695981039346656037
-
-// fnv1a continues an FNV-1a hash over s.
-func fnv1a(h uint64, s string) uint64 {
-	for i := 0; i < len(s); i++ {
-		h = (h ^ uint64(s[i])) * 1099511628211
+// body is a customer's purchase search text: each distinct text once,
+// space-separated, padded.
+func (f *freshSearch) body(a *searchAcc) string {
+	var b strings.Builder
+	for i, id := range a.texts {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(f.texts[id])
 	}
-	return h
+	b.WriteString(bodyPad)
+	return b.String()
 }
 
-// write stores the accumulated search rows, a statement per chunk.
+// write stores the accumulated totals and search rows, a statement per
+// chunk of customers.
 func (f *freshSearch) write(ctx context.Context, s *Store, tx *sql.Tx) error {
 	// In id order: the full-text index merges ascending rowids cheaply, and
 	// took four times as long over the map's random order. In chunks, so
 	// the JSON handed over stays a few megabytes.
 	for chunk := range slices.Chunk(f.ids(), 20000) {
 		bodies := make([][]any, 0, len(chunk))
+		totals := make([][]any, 0, len(chunk))
+		var days []time.Time
 		for _, id := range chunk {
-			bodies = append(bodies, []any{id, string(f.acc[id].body)})
+			a := f.acc[id]
+			bodies = append(bodies, []any{id, f.body(a)})
+			slices.Sort(a.days)
+			a.days = slices.Compact(a.days)
+			days = days[:0]
+			for _, d := range a.days {
+				days = append(days, time.Unix(int64(d)*86400, 0).UTC())
+			}
+			first, last := "", ""
+			if len(days) > 0 {
+				first, last = days[0].Format(DateLayout), days[len(days)-1].Format(DateLayout)
+			}
+			totals = append(totals, []any{id, int64(a.revenue), int64(a.profit), int64(a.paid), a.n, len(days), first, last,
+				int64(a.uncosted), a.next, agenda.MedianGap(days)})
 			delete(f.acc, id) // written: let it go
+		}
+		tj, err := json.Marshal(totals)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO purchase_totals(`+totalsCols+`, gap)
+			SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5,
+			       j.value ->> 6, j.value ->> 7, j.value ->> 8, j.value ->> 9, j.value ->> 10 FROM json_each(?) j`, string(tj)); err != nil {
+			return s.wrap("bulk totals", err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid IN (SELECT value * 4 + 1 FROM json_each(?))`, jsonIDs(chunk)); err != nil {
 			return s.wrap("index", err)

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/rolo-crm/rolo/money"
 )
 
 // Customer statuses: the lifecycle prospect → active → lapsed → (lost |
@@ -59,6 +61,24 @@ const customerCols = `id, coalesce(external_id, ''), name, company, title, phone
 	attitude, preferences, needs, notes, tags, custom, cadence_days, created_at, updated_at, archived_at,
 	name_pinyin, name_initials`
 
+// customerColCount is how many columns customerCols reads.
+var customerColCount = func() int {
+	n, depth := 1, 0
+	for _, r := range customerCols {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				n++
+			}
+		}
+	}
+	return n
+}()
+
 type scanner interface{ Scan(dest ...any) error }
 
 func scanCustomer(sc scanner) (Customer, error) {
@@ -86,7 +106,7 @@ func scanCustomer(sc scanner) (Customer, error) {
 	}
 	c.Tags = splitTags(tags)
 	c.Custom = map[string]string{}
-	if custom != "" {
+	if custom != "" && custom != "{}" {
 		if err := json.Unmarshal([]byte(custom), &c.Custom); err != nil {
 			return c, fmt.Errorf("customer %d: custom fields are not valid JSON: %w", c.ID, err)
 		}
@@ -293,6 +313,10 @@ func (s *Store) UpdateCustomer(ctx context.Context, id int64, fn func(c *Custome
 			return err
 		}
 		was := c
+		var m rankMove
+		if m.before, err = s.rankOf(ctx, tx, id); err != nil {
+			return err
+		}
 		if err := fn(&c); err != nil {
 			return err
 		}
@@ -324,7 +348,10 @@ func (s *Store) UpdateCustomer(ctx context.Context, id int64, fn func(c *Custome
 		}
 		if c.Status == "dropped" || was.Status == "dropped" {
 			// Who counts among the buyers changed.
-			if err := s.bumpVersion(ctx, tx, purchasesVersion); err != nil {
+			if m.after, err = s.rankOf(ctx, tx, id); err != nil {
+				return err
+			}
+			if err := s.bumpPurchases(ctx, tx, []rankMove{m}); err != nil {
 				return err
 			}
 		}
@@ -436,6 +463,11 @@ func (s *Store) setArchived(ctx context.Context, id int64, archived bool) error 
 		op, at = "archive customer", s.stamp()
 	}
 	return s.withTx(ctx, func(tx *sql.Tx) error {
+		var m rankMove
+		var err error
+		if m.before, err = s.rankOf(ctx, tx, id); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE customers SET archived_at = ?, updated_at = ? WHERE id = ?`, at, s.stamp(), id)
 		if err != nil {
 			return s.wrap(op, err)
@@ -444,13 +476,21 @@ func (s *Store) setArchived(ctx context.Context, id int64, archived bool) error 
 			return err
 		}
 		// Who counts among the buyers changed.
-		return s.bumpVersion(ctx, tx, purchasesVersion)
+		if m.after, err = s.rankOf(ctx, tx, id); err != nil {
+			return err
+		}
+		return s.bumpPurchases(ctx, tx, []rankMove{m})
 	})
 }
 
 // PurgeCustomer deletes a customer and everything recorded about them.
 func (s *Store) PurgeCustomer(ctx context.Context, id int64) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
+		m := rankMove{} // after: gone, not ranked
+		var err error
+		if m.before, err = s.rankOf(ctx, tx, id); err != nil {
+			return err
+		}
 		if err := s.unindexCustomer(ctx, tx, id); err != nil {
 			return err
 		}
@@ -464,7 +504,7 @@ func (s *Store) PurgeCustomer(ctx context.Context, id int64) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM purchase_totals WHERE customer_id = ?`, id); err != nil {
 			return s.wrap("delete customer", err)
 		}
-		return s.bumpVersion(ctx, tx, purchasesVersion)
+		return s.bumpPurchases(ctx, tx, []rankMove{m})
 	})
 }
 
@@ -564,58 +604,145 @@ type CustomerFilter struct {
 	Tag       string
 	Status    string
 	City      string
-	IDs       []int64 // only these customers, when not nil
-	Prospects bool    // with IDs: also the customers who never bought
-	Archived  bool    // list archived customers instead of current ones
-	Limit     int     // <= 0: no limit
+	IDs       []int64       // only these customers, when not nil
+	Bands     []RevenueBand // only ranked buyers whose kept revenue is in one of these, when not nil
+	Prospects bool          // with IDs: also the customers who never bought; with Bands: also everyone outside the ranks
+	Archived  bool          // list archived customers instead of current ones
+	Limit     int           // <= 0: no limit
 	Offset    int
+}
+
+// ranked is true for a buyer in the ranks (bought, not archived, not dropped).
+const ranked = `(t.customer_id IS NOT NULL AND c.archived_at IS NULL AND c.status <> 'dropped')`
+
+// where is the filter as a condition on customers c joined to their kept
+// totals t, and its arguments.
+func (f CustomerFilter) where() (string, []any, error) {
+	where := []string{"c.archived_at IS NULL"}
+	if f.Archived {
+		where[0] = "c.archived_at IS NOT NULL"
+	}
+	var args []any
+	if f.Tag != "" {
+		where = append(where, `(',' || c.tags || ',') LIKE ? ESCAPE '\'`)
+		args = append(args, "%,"+likeEscape(f.Tag)+",%")
+	}
+	if f.Status != "" {
+		if !contains(Statuses, f.Status) {
+			return "", nil, Errorf(KindInvalid, "status %q is not one of %s", f.Status, strings.Join(Statuses, ", "))
+		}
+		where = append(where, "c.status = ?")
+		args = append(args, f.Status)
+	}
+	if f.City != "" {
+		where = append(where, "c.city = ?")
+		args = append(args, f.City)
+	}
+	if f.IDs != nil {
+		cond := "c.id IN (SELECT value FROM json_each(?))"
+		if f.Prospects {
+			cond = "(" + cond + " OR c.id NOT IN (SELECT customer_id FROM purchase_totals))"
+		}
+		where = append(where, cond)
+		args = append(args, jsonIDs(f.IDs))
+	}
+	if f.Bands != nil {
+		var or []string
+		for _, b := range f.Bands {
+			if b.Max >= 0 && b.Min >= b.Max {
+				continue // an empty tier
+			}
+			cond := "t.revenue >= ?"
+			args = append(args, int64(b.Min))
+			if b.Max >= 0 {
+				cond += " AND t.revenue < ?"
+				args = append(args, int64(b.Max))
+			}
+			or = append(or, "("+ranked+" AND "+cond+")")
+		}
+		if f.Prospects {
+			or = append(or, "NOT "+ranked)
+		}
+		if len(or) == 0 {
+			or = append(or, "0")
+		}
+		where = append(where, "("+strings.Join(or, " OR ")+")")
+	}
+	return strings.Join(where, " AND "), args, nil
+}
+
+// from is the customers c joined to their kept totals t. Asked for tiers
+// (bands of revenue) only, the revenue index leads: a tier of 1,000 is
+// read and sorted by name instead of probing every customer's totals.
+func (f CustomerFilter) from() string {
+	if f.Bands != nil && !f.Prospects {
+		return `purchase_totals t CROSS JOIN customers c ON c.id = t.customer_id`
+	}
+	return `customers c LEFT JOIN purchase_totals t ON t.customer_id = c.id`
 }
 
 // ListCustomers returns customers matching f ordered by name, and how many
 // match in all.
 func (s *Store) ListCustomers(ctx context.Context, f CustomerFilter) ([]Customer, int, error) {
-	where := []string{"archived_at IS NULL"}
-	if f.Archived {
-		where[0] = "archived_at IS NOT NULL"
+	total, err := s.CountCustomers(ctx, f)
+	if err != nil {
+		return nil, 0, err
 	}
-	var args []any
-	if f.Tag != "" {
-		where = append(where, `(',' || tags || ',') LIKE ? ESCAPE '\'`)
-		args = append(args, "%,"+likeEscape(f.Tag)+",%")
+	out := []Customer{}
+	err = s.EachListed(ctx, f, func(l *Listed) error {
+		out = append(out, l.Customer)
+		return nil
+	})
+	return out, total, err
+}
+
+// CountCustomers is how many customers match f, leaving out its limit and offset.
+func (s *Store) CountCustomers(ctx context.Context, f CustomerFilter) (int, error) {
+	if f.IDs != nil && len(f.IDs) == 0 && !f.Prospects {
+		return 0, nil
 	}
-	if f.Status != "" {
-		if !contains(Statuses, f.Status) {
-			return nil, 0, Errorf(KindInvalid, "status %q is not one of %s", f.Status, strings.Join(Statuses, ", "))
-		}
-		where = append(where, "status = ?")
-		args = append(args, f.Status)
+	w, args, err := f.where()
+	if err != nil {
+		return 0, err
 	}
-	if f.City != "" {
-		where = append(where, "city = ?")
-		args = append(args, f.City)
-	}
-	if f.IDs != nil {
-		if len(f.IDs) == 0 && !f.Prospects {
-			return []Customer{}, 0, nil
-		}
-		cond := "id IN (SELECT value FROM json_each(?))"
-		if f.Prospects {
-			cond = "(" + cond + " OR id NOT IN (SELECT customer_id FROM purchase_totals))"
-		}
-		where = append(where, cond)
-		args = append(args, jsonIDs(f.IDs))
-	}
-	w := strings.Join(where, " AND ")
 	var total int
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE `+w, args...).Scan(&total); err != nil {
-		return nil, 0, s.wrap("list customers", err)
+	err = s.r.QueryRowContext(ctx, `SELECT count(*) FROM `+f.from()+` WHERE `+w, args...).Scan(&total)
+	return total, s.wrap("list customers", err)
+}
+
+// Listed is a customer as the list reads them: the profile, and where they
+// stand among the buyers.
+type Listed struct {
+	Customer
+	Revenue money.Amount // kept revenue over all purchases; 0 without any
+	Ranked  bool         // a buyer in the ranks: bought, not archived, not dropped
+}
+
+// EachListed calls fn for each customer matching f, ordered by name
+// (pinyin, then name, then id), as they are read: the first rows reach fn
+// before the last are read. l is reused between calls.
+func (s *Store) EachListed(ctx context.Context, f CustomerFilter, fn func(l *Listed) error) error {
+	if f.IDs != nil && len(f.IDs) == 0 && !f.Prospects {
+		return nil
+	}
+	w, args, err := f.where()
+	if err != nil {
+		return err
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = -1
 	}
-	args = append(args, limit, f.Offset)
-	out, err := queryAll(ctx, s, "list customers", scanCustomer,
-		`SELECT `+customerCols+` FROM customers WHERE `+w+` ORDER BY name_pinyin, name, id LIMIT ? OFFSET ?`, args...)
-	return out, total, err
+	args = append(args, int64(limit), int64(f.Offset))
+	var l Listed
+	ncol := customerColCount
+	return s.eachRow(ctx, "list customers", `SELECT `+customerCols+`, coalesce(t.revenue, 0), `+ranked+`
+		FROM `+f.from()+` WHERE `+w+` ORDER BY c.name_pinyin, c.name, c.id LIMIT ? OFFSET ?`, args, func(v []driver.Value) error {
+		c, err := scanCustomer(valueScanner(v[:ncol]))
+		if err != nil {
+			return err
+		}
+		l = Listed{Customer: c, Revenue: vMoney(v[ncol]), Ranked: vInt(v[ncol+1]) != 0}
+		return fn(&l)
+	})
 }

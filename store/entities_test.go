@@ -236,7 +236,7 @@ func TestSearch(t *testing.T) {
 	}{
 		{"王", []int64{wxm, wxh, lw}}, // name prefix before name contains
 		{"王小明", []int64{wxm}},
-		{"明达", []int64{wxm}},           // two CJK characters: LIKE fallback
+		{"明达", []int64{wxm}},           // two CJK characters: the term list
 		{"达贸易", []int64{wxm}},          // trigram
 		{"wxm", []int64{wxm}},          // initials
 		{"WXM", []int64{wxm}},          // case-insensitive

@@ -454,13 +454,14 @@ func testShortSearch(t *testing.T, prepared bool) {
 // The bulk accumulator keeps each distinct purchase text once, past the
 // point where its list of seen texts becomes a set.
 func TestPurchaseAccKeepsDistinctTexts(t *testing.T) {
+	var f freshSearch
 	var a searchAcc
 	for round := 0; round < 3; round++ {
 		for i := 0; i < 100; i++ {
-			a.add(&Purchase{Date: "2026-01-01", Item: fmt.Sprintf("茶%d", i), Amount: 1})
+			f.add(&a, &Purchase{Date: "2026-01-01", Item: fmt.Sprintf("茶%d", i), Amount: 1})
 		}
 	}
-	body := string(a.body)
+	body := f.body(&a)
 	for i := 0; i < 100; i++ {
 		if n := strings.Count(" "+body+" ", fmt.Sprintf(" 茶%d  ", i)); n != 1 {
 			t.Fatalf("茶%d appears %d times in %.80q…", i, n, body)

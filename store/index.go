@@ -24,9 +24,17 @@ const (
 	srcContact  = 2
 )
 
+// bodyPad ends every body: a text that ends in the query still holds a
+// trigram starting with it, which is how searches of one or two characters
+// find it (shortIDs reads the index's terms).
+const bodyPad = "  "
+
+// customerBody is the profile row's text: every field a search looks in,
+// the values of the custom fields included.
 const customerBody = `name || ' ' || name_pinyin || ' ' || name_initials || ' ' || company || ' ' || title || ' ' ||
 	phone || ' ' || email || ' ' || wechat || ' ' || city || ' ' || address || ' ' || tags || ' ' ||
-	preferences || ' ' || needs || ' ' || notes`
+	preferences || ' ' || needs || ' ' || notes || ' ' ||
+	coalesce((SELECT group_concat(value, ' ') FROM json_each(custom)), '') || '` + bodyPad + `'`
 
 // indexSQL rebuilds the rows of one source for the customers that the
 // filter (a condition on customer_id with one parameter) selects.
@@ -34,11 +42,11 @@ var indexSQL = [...]string{
 	srcCustomer: `INSERT INTO search(rowid, body, customer_id)
 		SELECT id*4, ` + customerBody + `, id FROM customers WHERE id IN (%s)`,
 	srcPurchase: `INSERT INTO search(rowid, body, customer_id)
-		SELECT customer_id*4+1, group_concat(t, ' '), customer_id FROM (
+		SELECT customer_id*4+1, group_concat(t, ' ') || '` + bodyPad + `', customer_id FROM (
 			SELECT DISTINCT customer_id, item || ' ' || special_requests || ' ' || note AS t
 			FROM purchases WHERE customer_id IN (%s)) GROUP BY customer_id`,
 	srcContact: `INSERT INTO search(rowid, body, customer_id)
-		SELECT customer_id*4+2, group_concat(summary, ' '), customer_id FROM (
+		SELECT customer_id*4+2, group_concat(summary, ' ') || '` + bodyPad + `', customer_id FROM (
 			SELECT DISTINCT customer_id, summary FROM contacts WHERE customer_id IN (%s)) GROUP BY customer_id`,
 }
 

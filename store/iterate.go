@@ -30,16 +30,19 @@ func (s *Store) EachCustomer(ctx context.Context, since string, fn func(c Custom
 type CustomerKey struct {
 	ID                      int64
 	ExternalID, Phone, Name string
+	Email                   string
+	Archived                bool
 }
 
 // CustomerKeys lists how every customer (archived ones too) can be named.
 func (s *Store) CustomerKeys(ctx context.Context) ([]CustomerKey, error) {
 	var out []CustomerKey
-	err := s.eachRow(ctx, "read customers", `SELECT id, coalesce(external_id, ''), phone, name FROM customers`, nil,
-		func(v []driver.Value) error {
-			out = append(out, CustomerKey{vInt(v[0]), vStr(v[1]), vStr(v[2]), vStr(v[3])})
-			return nil
-		})
+	err := s.eachRow(ctx, "read customers", `SELECT id, coalesce(external_id, ''), phone, name, email, archived_at IS NOT NULL
+		FROM customers`, nil, func(v []driver.Value) error {
+		out = append(out, CustomerKey{ID: vInt(v[0]), ExternalID: vStr(v[1]), Phone: vStr(v[2]), Name: vStr(v[3]),
+			Email: vStr(v[4]), Archived: vInt(v[5]) != 0})
+		return nil
+	})
 	return out, err
 }
 

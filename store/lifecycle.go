@@ -36,7 +36,20 @@ func (s *Store) SetStatuses(ctx context.Context, changes []StatusChange) error {
 		return nil
 	}
 	return s.withTx(ctx, func(tx *sql.Tx) error {
+		var moves []rankMove
 		for _, c := range changes {
+			var was string
+			if err := tx.QueryRowContext(ctx, `SELECT status FROM customers WHERE id = ?`, c.CustomerID).Scan(&was); err != nil {
+				return s.wrap("set status", err)
+			}
+			var m rankMove
+			recount := was == "dropped" || c.Status == "dropped"
+			if recount {
+				var err error
+				if m.before, err = s.rankOf(ctx, tx, c.CustomerID); err != nil {
+					return err
+				}
+			}
 			if _, err := tx.ExecContext(ctx, `UPDATE customers SET status = ?, lost_reason = ?, updated_at = ? WHERE id = ?`,
 				c.Status, c.Reason, s.stamp(), c.CustomerID); err != nil {
 				return s.wrap("set status", err)
@@ -48,6 +61,15 @@ func (s *Store) SetStatuses(ctx context.Context, changes []StatusChange) error {
 			if err := s.recordStatus(ctx, tx, c.CustomerID, c.Status, c.Reason, d, c.Auto); err != nil {
 				return err
 			}
+			if recount {
+				if m.after, err = s.rankOf(ctx, tx, c.CustomerID); err != nil {
+					return err
+				}
+				moves = append(moves, m)
+			}
+		}
+		if moves != nil { // who is ranked changed
+			return s.bumpPurchases(ctx, tx, moves)
 		}
 		return nil
 	})

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"strings"
@@ -321,42 +320,4 @@ func (s *Store) TierHistory(ctx context.Context, customerID int64) ([]TierChange
 		err := sc.Scan(&t.CustomerID, &t.Method, &t.Tier, &t.Score, &t.Date)
 		return t, err
 	}, `SELECT customer_id, method, tier, score, date FROM tier_history WHERE customer_id = ? ORDER BY date, id`, customerID)
-}
-
-// RevenueRank places one customer among the current buying customers by
-// revenue as of today: rankMin is 1 + the number with more revenue (so tied
-// customers share it) and n the number of buyers. ok is false when the
-// customer has no purchase or purchases are dated after asOf (then rank the
-// whole notebook with Metrics instead). It reads two index ranges, not every
-// customer. CROSS JOIN keeps the archived customers (few, on a partial
-// index) as the outer loop; left to itself the planner walks the revenue
-// index and probes every buyer.
-func (s *Store) RevenueRank(ctx context.Context, id int64, asOf time.Time) (rankMin, n int, ok bool, err error) {
-	var latest string
-	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(date), '') FROM purchases`).Scan(&latest); err != nil {
-		return 0, 0, false, s.wrap("rank", err)
-	}
-	if latest > asOf.Format(DateLayout) {
-		return 0, 0, false, nil
-	}
-	var rev int64
-	err = s.r.QueryRowContext(ctx, `SELECT t.revenue FROM purchase_totals t JOIN customers c ON c.id = t.customer_id
-		WHERE t.customer_id = ? AND NOT (`+outsideC+`)`, id).Scan(&rev)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, false, nil
-	} else if err != nil {
-		return 0, 0, false, s.wrap("rank", err)
-	}
-	var above, archivedAbove, all, archived int
-	err = s.r.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM purchase_totals WHERE revenue > ?1),
-		(SELECT count(*) FROM customers c CROSS JOIN purchase_totals t ON t.customer_id = c.id
-			WHERE (`+outsideC+`) AND t.revenue > ?1),
-		(SELECT count(*) FROM purchase_totals),
-		(SELECT count(*) FROM customers c CROSS JOIN purchase_totals t ON t.customer_id = c.id WHERE `+outsideC+`)`,
-		rev).Scan(&above, &archivedAbove, &all, &archived)
-	if err != nil {
-		return 0, 0, false, s.wrap("rank", err)
-	}
-	return above - archivedAbove + 1, all - archived, true, nil
 }

@@ -66,6 +66,17 @@ var migrationFills = map[int]func(ctx context.Context, s *Store, tx *sql.Tx) err
 	4: func(ctx context.Context, s *Store, tx *sql.Tx) error {
 		return s.retotal(ctx, tx, `1`)
 	},
+	// Schema 7 pads the search bodies and indexes the custom fields (the
+	// script emptied the index: every row is written again) and keeps the
+	// notebook's tier floors.
+	7: func(ctx context.Context, s *Store, tx *sql.Tx) error {
+		for src := range indexSQL {
+			if _, err := tx.ExecContext(ctx, fmt.Sprintf(indexSQL[src], `SELECT id FROM customers`)); err != nil {
+				return err
+			}
+		}
+		return s.keepTierCuts(ctx, tx, "", nil)
+	},
 }
 
 // SchemaVersion is the schema version this build of rolo writes.

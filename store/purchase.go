@@ -141,13 +141,21 @@ func (s *Store) purchaseMovesStatus(ctx context.Context, tx *sql.Tx, p Purchase)
 // purchasesChanged brings a customer's kept totals and purchase search
 // text up to date after their purchases changed, inside the write.
 func (s *Store) purchasesChanged(ctx context.Context, tx *sql.Tx, customerID int64) error {
+	var m rankMove
+	var err error
+	if m.before, err = s.rankOf(ctx, tx, customerID); err != nil {
+		return err
+	}
 	if err := s.retotalOne(ctx, tx, customerID); err != nil {
 		return err
 	}
 	if err := s.reindexCustomer(ctx, tx, srcPurchase, customerID); err != nil {
 		return err
 	}
-	return s.bumpVersion(ctx, tx, purchasesVersion)
+	if m.after, err = s.rankOf(ctx, tx, customerID); err != nil {
+		return err
+	}
+	return s.bumpPurchases(ctx, tx, []rankMove{m})
 }
 
 // thankReferrer schedules a thank-you to the referrer when a referred

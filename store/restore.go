@@ -45,6 +45,13 @@ func (b *Bulk) KeepID(table string, got, want int64) error {
 		}
 		return b.s.wrap("keep id", err)
 	}
+	if table == "purchases" && b.lastBuy.id == got {
+		// The latest purchase of a day is the one with the highest id.
+		if acc := b.fresh.acc[b.lastBuy.customer]; acc != nil && acc.lastID == got {
+			acc.lastID = want
+		}
+		b.lastBuy.id = want
+	}
 	return nil
 }
 
@@ -105,6 +112,7 @@ func (b *Bulk) AddStatusChange(h *StatusChange) (int64, error) {
 	if _, err := parseDate(h.Date); err != nil {
 		return 0, err
 	}
+	b.name(h.CustomerID)
 	r, err := b.ExecContext(b.ctx, `INSERT INTO status_history(customer_id, status, reason, date, auto) VALUES (?,?,?,?,?)`,
 		h.CustomerID, h.Status, h.Reason, h.Date, h.Auto)
 	if err != nil {
@@ -123,6 +131,7 @@ func (b *Bulk) AddAgendaAction(a *AgendaAction) (int64, error) {
 			return 0, err
 		}
 	}
+	b.name(a.CustomerID)
 	r, err := b.ExecContext(b.ctx, `INSERT INTO agenda_actions(customer_id, reason, ref, due, until, note, created_at) VALUES (?,?,?,?,?,?,?)`,
 		a.CustomerID, a.Reason, a.Ref, a.Due, a.Until, a.Note, a.CreatedAt)
 	if err != nil {

@@ -43,7 +43,7 @@ var rankNames = [...]string{"name", "name", "name", "pinyin", "pinyin", "pinyin"
 
 // Search finds customers whose name, pinyin, initials, profile, purchases
 // or contact log contain q, best match first. Queries of three or more
-// characters use the trigram index; shorter ones scan customer fields.
+// characters match the trigram index; shorter ones read its term list.
 // Any text is a valid query: it is matched literally, never as syntax.
 func (s *Store) Search(ctx context.Context, q string, opts SearchOptions) ([]SearchHit, error) {
 	// SQLite's text functions stop at a NUL byte: it cannot be searched for.
@@ -73,18 +73,22 @@ func (s *Store) Search(ctx context.Context, q string, opts SearchOptions) ([]Sea
 	if err != nil {
 		return nil, err // a busy or damaged notebook is not "no match"
 	}
-	short := utf8.RuneCountInString(q) < 3 || (pq != "" && len(pq) < 3)
+	// Queries too short for a trigram MATCH read the index's term list:
+	// profiles first (names rank best), then history if there is room.
+	shortQ, shortP := utf8.RuneCountInString(lq) < 3, pq != "" && pq != lq && len(pq) < 3
 	// The in-memory names, when a long-lived caller asked for them
-	// (PrepareShortSearch), kept current; a one-off search scans the table.
-	x, err := s.shortCurrent(ctx, short)
-	if err == nil && short {
-		if x != nil {
-			x.match(lq, pq, opts.IncludeArchived, found)
-		} else {
-			err = s.profileLikeIDs(ctx, lq, pq, found)
+	// (PrepareShortSearch), kept current; rebuilt for a short query (the
+	// TUI's filter as the rep types), used by others while current.
+	x, err := s.shortCurrent(ctx, shortQ || shortP)
+	if err == nil && (shortQ || shortP) {
+		if shortQ {
+			err = s.shortIDs(ctx, lq, srcCustomer, maxCandidates, found)
 		}
-		if err == nil && !opts.ProfileOnly && len(found) < maxCandidates {
-			err = s.historyLikeIDs(ctx, lq, maxCandidates-len(found), found)
+		if err == nil && shortP && len(found) < maxCandidates {
+			err = s.shortIDs(ctx, pq, srcCustomer, maxCandidates-len(found), found)
+		}
+		if err == nil && shortQ && !opts.ProfileOnly && len(found) < maxCandidates {
+			err = s.shortIDs(ctx, lq, srcPurchase, maxCandidates-len(found), found)
 		}
 	}
 	if err != nil {
@@ -229,29 +233,20 @@ func likeEscape(s string) string {
 	return likeEscaper.Replace(s)
 }
 
-// profileLikeIDs finds up to maxCandidates customers whose profile fields
-// contain lq, or whose initials or pinyin contain pq, by scanning the table.
-func (s *Store) profileLikeIDs(ctx context.Context, lq, pq string, found map[int64]int) error {
-	pat := "%" + likeEscape(lq) + "%"
-	ppat := pat
-	if pq != "" {
-		ppat = "%" + likeEscape(pq) + "%"
+// shortIDs finds up to limit customers whose search rows of source src
+// (srcCustomer: the profile; srcPurchase: purchases and contacts) contain
+// q, a query of one or two characters. Every occurrence of q begins a
+// trigram of the index (the bodies end in bodyPad), so the terms that
+// start with q list the rows: index pages, not a scan of every text.
+func (s *Store) shortIDs(ctx context.Context, q string, src, limit int, found map[int64]int) error {
+	which := `doc % 4 = 0`
+	if src != srcCustomer {
+		which = `doc % 4 IN (1, 2)`
 	}
-	xs, err := queryAll(ctx, s, "search", scanIDSource, `SELECT id, 0 FROM customers
-		WHERE name LIKE ?1 ESCAPE '\' OR company LIKE ?1 ESCAPE '\' OR city LIKE ?1 ESCAPE '\'
-		   OR tags LIKE ?1 ESCAPE '\' OR phone LIKE ?1 ESCAPE '\'
-		   OR name_initials LIKE ?2 ESCAPE '\' OR name_pinyin LIKE ?2 ESCAPE '\'
-		LIMIT ?3`, pat, ppat, maxCandidates)
-	addFound(found, xs)
-	return err
-}
-
-// historyLikeIDs finds up to limit customers whose purchase or contact
-// texts contain lq (queries too short for the trigram index).
-func (s *Store) historyLikeIDs(ctx context.Context, lq string, limit int, found map[int64]int) error {
-	// History rows of the index hold each customer's distinct items and summaries.
-	xs, err := queryAll(ctx, s, "search", scanIDSource, `SELECT customer_id, rowid % 4 FROM search
-		WHERE rowid % 4 IN (1, 2) AND body LIKE ? ESCAPE '\' LIMIT ?`, "%"+likeEscape(lq)+"%", limit)
+	// Terms are lower-cased like lq; char(1114111) is the last code point,
+	// so the range holds every term that starts with q.
+	xs, err := queryAll(ctx, s, "search", scanIDSource, `SELECT DISTINCT doc / 4, doc % 4 FROM search_terms
+		WHERE term >= ?1 AND term < ?1 || char(1114111) AND `+which+` LIMIT ?2`, q, limit)
 	addFound(found, xs)
 	return err
 }

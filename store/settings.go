@@ -95,6 +95,9 @@ func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES (?, ?)
 			ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
+		if err == nil && key == "pyramid.cuts" {
+			return s.keepTierCuts(ctx, tx, "", nil) // the tiers follow the cuts
+		}
 		return s.wrap("save setting", err)
 	})
 	if err == nil && key == "currency" {

@@ -4,16 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"strings"
 	"sync"
 )
 
-// shortIndex is an in-memory copy of the customer fields that one- and
-// two-character searches look at (too short for the trigram index). The
-// TUI filters as the rep types: scanning 100,000 rows with LIKE took 40 ms
-// a keystroke; the copy is searched in a few. It is rebuilt when the
-// notebook changed: PRAGMA data_version on a connection of its own moves
-// whenever another connection (the writer, or another process) commits.
+// shortIndex is an in-memory copy of the customers' names, which rank the
+// candidates a search found: the TUI filters as the rep types, and reading
+// the names of up to 2,000 candidates again at every keystroke cost more
+// than finding them. It is rebuilt when the notebook changed: PRAGMA
+// data_version on a connection of its own moves whenever another
+// connection (the writer, or another process) commits.
 type shortIndex struct {
 	mu      sync.Mutex
 	conn    *sql.Conn
@@ -27,24 +26,6 @@ type shortRow struct {
 	id                     int64
 	archived               bool
 	name, pinyin, initials string
-	profile                string // name, company, city, tags, phone; ASCII lower-cased, NUL-separated
-	keys                   string // initials NUL pinyin
-}
-
-// asciiLower folds A–Z only, as SQLite's LIKE does.
-func asciiLower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if 'A' <= s[i] && s[i] <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if 'A' <= b[j] && b[j] <= 'Z' {
-					b[j] += 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
 }
 
 // PrepareShortSearch keeps an in-memory copy of the customers' names for
@@ -88,11 +69,9 @@ func (s *Store) shortCurrent(ctx context.Context, build bool) (*shortIndex, erro
 	}
 	rows := make([]shortRow, 0, len(x.rows))
 	byID := make(map[int64]int32, len(x.rows))
-	err := s.eachRow(ctx, "search", `SELECT id, name, name_pinyin, name_initials, company, city, tags, phone,
+	err := s.eachRow(ctx, "search", `SELECT id, name, name_pinyin, name_initials,
 		archived_at IS NOT NULL FROM customers ORDER BY id`, nil, func(v []driver.Value) error {
-		r := shortRow{id: vInt(v[0]), name: vStr(v[1]), pinyin: vStr(v[2]), initials: vStr(v[3]), archived: vInt(v[8]) != 0}
-		r.profile = asciiLower(strings.Join([]string{r.name, vStr(v[4]), vStr(v[5]), vStr(v[6]), vStr(v[7])}, "\x00"))
-		r.keys = r.initials + "\x00" + r.pinyin
+		r := shortRow{id: vInt(v[0]), name: vStr(v[1]), pinyin: vStr(v[2]), initials: vStr(v[3]), archived: vInt(v[4]) != 0}
 		byID[r.id] = int32(len(rows))
 		rows = append(rows, r)
 		return nil
@@ -102,26 +81,6 @@ func (s *Store) shortCurrent(ctx context.Context, build bool) (*shortIndex, erro
 	}
 	x.rows, x.byID, x.version, x.built = rows, byID, v, true
 	return x, nil
-}
-
-// match adds the customers whose profile fields contain lq, or whose
-// initials or pinyin contain pq, up to maxCandidates, in id order.
-func (x *shortIndex) match(lq, pq string, archived bool, found map[int64]int) {
-	n := 0
-	for i := range x.rows {
-		r := &x.rows[i]
-		if r.archived && !archived {
-			continue
-		}
-		if strings.Contains(r.profile, lq) || (pq != "" && strings.Contains(r.keys, pq)) {
-			if _, ok := found[r.id]; !ok {
-				found[r.id] = srcCustomer
-			}
-			if n++; n == maxCandidates {
-				return
-			}
-		}
-	}
 }
 
 // candidates are the found customers, named from the index.

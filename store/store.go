@@ -52,6 +52,9 @@ type Store struct {
 
 	opened bool                       // the file is known to be a rolo notebook (or a new one)
 	damage atomic.Pointer[damageNote] // what was found damaged; writes are refused while set
+
+	rankedAll atomic.Int64                    // how often every buyer was ranked to keep the tier floors (tests)
+	onBusy    func(waited time.Duration) bool // Options.OnBusy
 }
 
 // Options tune Open.
@@ -69,6 +72,10 @@ type Options struct {
 	// than this and not locked by a live process are stale, and removed
 	// from a folder the store writes a file to. Zero removes none.
 	Started time.Time
+	// OnBusy is told, each time a write has waited busy_timeout for another
+	// writer (a long import), how long it has waited; it returns whether to
+	// wait on. Nil waits up to 15 minutes (see busy.go).
+	OnBusy func(waited time.Duration) bool
 }
 
 // DefaultPath is where the notebook lives unless --db or ROLO_DB say otherwise.
@@ -208,7 +215,7 @@ func open(ctx context.Context, path string, opts Options, created bool) (*Store,
 		return nil, fmt.Errorf("open notebook %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(4)
-	s := &Store{path: path, w: w, r: r, now: opts.Now, temps: opts.Temps, started: opts.Started}
+	s := &Store{path: path, w: w, r: r, now: opts.Now, temps: opts.Temps, started: opts.Started, onBusy: opts.OnBusy}
 	if err := s.init(ctx, created, opts.NoMigrate); err != nil {
 		s.Close()
 		return nil, err
@@ -476,12 +483,9 @@ func (s *Store) Close() error {
 // withTx runs fn in one BEGIN IMMEDIATE transaction, committing when fn
 // returns nil and rolling back otherwise.
 func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	if s.damage.Load() != nil {
-		return Errorf(KindDamaged, "%s was found damaged (%s): nothing is written to it until it passes a check", s.path, s.Damaged())
-	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx, s.w)
 	if err != nil {
-		return s.wrap("begin", err)
+		return err
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()

@@ -209,11 +209,7 @@ func Pyramid(items []Item, cuts []float64) map[int64]Tier {
 	}
 	out := make(map[int64]Tier, len(items))
 	sorted := sortDesc(items)
-	n := len(sorted)
-	bounds := make([]int, len(cuts))
-	for k, c := range cuts {
-		bounds[k] = int(math.Ceil(float64(n) * c / 100))
-	}
+	bounds := PyramidBounds(len(sorted), cuts)
 	groupTier := Tier("")
 	for i, it := range sorted {
 		if i == 0 || it.Value != sorted[i-1].Value {
@@ -238,6 +234,13 @@ func tierAtRank(rank int, bounds []int) Tier {
 // starts at rank rankMin (1-based) of n ranked customers: the rule of
 // Pyramid, for one customer whose rank is already known.
 func PyramidTierAt(rankMin, n int, cuts []float64) Tier {
+	return tierAtRank(rankMin, PyramidBounds(n, cuts))
+}
+
+// PyramidBounds are the last ranks of each tier of a count pyramid of n
+// ranked customers: rank i is in the first tier k with i ≤ bounds[k]
+// (nil cuts are DefaultPyramidCuts).
+func PyramidBounds(n int, cuts []float64) []int {
 	if cuts == nil {
 		cuts = DefaultPyramidCuts
 	}
@@ -245,7 +248,7 @@ func PyramidTierAt(rankMin, n int, cuts []float64) Tier {
 	for k, c := range cuts {
 		bounds[k] = int(math.Ceil(float64(n) * c / 100))
 	}
-	return tierAtRank(rankMin, bounds)
+	return bounds
 }
 
 // Pareto assigns ABC classes by cumulative share of value: an item is A

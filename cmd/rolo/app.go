@@ -120,7 +120,7 @@ func (a *App) Store(ctx context.Context) (*store.Store, error) {
 
 // storeOptions are the options every notebook of the command is opened with.
 func (a *App) storeOptions() store.Options {
-	return store.Options{Now: a.Now, Temps: a.temps, Started: a.started}
+	return store.Options{Now: a.Now, Temps: a.temps, Started: a.started, OnBusy: a.waitBusy()}
 }
 
 // warnIfShared warns when the notebook file can be read by its group or by
@@ -141,6 +141,19 @@ func shellQuote(path string) string {
 		return path
 	}
 	return "'" + strings.ReplaceAll(path, "'", `'\''`) + "'"
+}
+
+// waitBusy is how a write waits for another (a long import): it says so
+// once on stderr and waits up to 15 minutes.
+func (a *App) waitBusy() func(time.Duration) bool {
+	told := false
+	return func(waited time.Duration) bool {
+		if !told {
+			told = true
+			fmt.Fprintln(a.Err, "rolo: another program is writing to the notebook (an import?); waiting for it to finish…")
+		}
+		return waited < 15*time.Minute
+	}
 }
 
 // adopt makes st the open notebook.

@@ -3,10 +3,10 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/rolo-crm/rolo/insight"
 	"github.com/rolo-crm/rolo/tiering"
 
 	"github.com/rolo-crm/rolo/store"
@@ -422,48 +422,44 @@ func runList(cmd *cobra.Command, a *App, o listOptions) error {
 	if err != nil {
 		return err
 	}
-	tiers, err := svc.NotebookTiers(ctx, today)
-	if err != nil {
-		return err
-	}
-	f := o.filter
-	if want != nil {
-		f.IDs = []int64{}
-		for id, t := range tiers {
-			if want[t] {
-				f.IDs = append(f.IDs, id)
-			}
-		}
-		if want[tiering.Prospect] {
-			f.Prospects = true
-		}
-		slices.Sort(f.IDs)
-	}
-	cs, total, err := svc.Store().ListCustomers(ctx, f)
-	if err != nil {
-		return err
-	}
+	// Rows are printed as they are read: the first appear before the last
+	// are read, and a long list never sits in memory whole.
+	q := insight.ListQuery{Filter: o.filter, Tiers: want, AsOf: today}
 	if a.JSON {
 		type row struct {
-			store.Customer
+			*store.Customer
 			Tier tiering.Tier `json:"tier"`
 		}
-		out := make([]row, len(cs))
-		for i, c := range cs {
-			out[i] = row{c, tiers.Of(c.ID)}
+		jw := newJSONRows(a.Out)
+		if err := svc.ListCustomers(ctx, q, func(c *store.Customer, tier tiering.Tier) error {
+			return jw.add(row{c, tier})
+		}); err != nil {
+			return err
 		}
-		return writeJSONRows(a.Out, out)
+		return jw.close()
 	}
 	t := a.newTable(column{Name: "id", Right: true}, column{Name: "name", Min: 8}, column{Name: "tier"},
 		column{Name: "status"}, column{Name: "company"}, column{Name: "phone"}, column{Name: "city"}, column{Name: "tags"})
-	for _, c := range cs {
-		t.add(strconv.FormatInt(c.ID, 10), c.Name, string(tiers.Of(c.ID)), c.Status, c.Company, c.Phone, c.City, strings.Join(c.Tags, ","))
+	t.streamAfter = 1000
+	shown := 0
+	if err := svc.ListCustomers(ctx, q, func(c *store.Customer, tier tiering.Tier) error {
+		t.add(strconv.FormatInt(c.ID, 10), c.Name, string(tier), c.Status, c.Company, c.Phone, c.City, strings.Join(c.Tags, ","))
+		shown++
+		return nil
+	}); err != nil {
+		return err
 	}
 	if err := t.print(); err != nil {
 		return err
 	}
-	if a.IsTTY && total > len(cs) {
-		fmt.Fprintf(a.Err, "%d of %d shown; use --limit and --offset to page\n", len(cs), total)
+	if a.IsTTY && (o.filter.Offset > 0 || o.filter.Limit > 0 && shown == o.filter.Limit) {
+		total, err := svc.CountCustomers(ctx, q)
+		if err != nil {
+			return err
+		}
+		if total > shown {
+			fmt.Fprintf(a.Err, "%d of %d shown; use --limit and --offset to page\n", shown, total)
+		}
 	}
 	return nil
 }

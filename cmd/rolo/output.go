@@ -28,27 +28,51 @@ func writeJSON(w io.Writer, v any) error {
 // line: still one JSON document, but several times faster than indenting
 // 100,000 rows, and easy to read or grep.
 func writeJSONRows[T any](w io.Writer, rows []T) error {
-	bw := bufio.NewWriterSize(w, 1<<16)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	bw.WriteString("[")
-	for i, r := range rows {
-		buf.Reset()
-		if err := enc.Encode(r); err != nil {
+	jw := newJSONRows(w)
+	for _, r := range rows {
+		if err := jw.add(r); err != nil {
 			return err
 		}
-		if i > 0 {
-			bw.WriteString(",")
-		}
-		bw.WriteString("\n")
-		bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 	}
-	if len(rows) > 0 {
-		bw.WriteString("\n")
+	return jw.close()
+}
+
+// jsonRows writes the rows of writeJSONRows one at a time, as they come.
+type jsonRows struct {
+	bw  *bufio.Writer
+	buf bytes.Buffer
+	enc *json.Encoder
+	n   int
+}
+
+func newJSONRows(w io.Writer) *jsonRows {
+	j := &jsonRows{bw: bufio.NewWriterSize(w, 1<<16)}
+	j.enc = json.NewEncoder(&j.buf)
+	j.enc.SetEscapeHTML(false)
+	j.bw.WriteString("[")
+	return j
+}
+
+func (j *jsonRows) add(r any) error {
+	j.buf.Reset()
+	if err := j.enc.Encode(r); err != nil {
+		return err
 	}
-	bw.WriteString("]\n")
-	return bw.Flush()
+	if j.n > 0 {
+		j.bw.WriteString(",")
+	}
+	j.n++
+	j.bw.WriteString("\n")
+	_, err := j.bw.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
+	return err
+}
+
+func (j *jsonRows) close() error {
+	if j.n > 0 {
+		j.bw.WriteString("\n")
+	}
+	j.bw.WriteString("]\n")
+	return j.bw.Flush()
 }
 
 // column describes one table column.
@@ -74,6 +98,14 @@ type table struct {
 	tsv  *bufio.Writer // in a pipe rows stream out as they are added
 	// rowStyle, when set, styles a row on a terminal (by its index).
 	rowStyle func(i int) *lipgloss.Style
+
+	// On a terminal a long table streams too once it has streamAfter rows:
+	// the columns take their widths from those (later cells are cut to
+	// fit) and every later row is printed as it is added.
+	streamAfter int
+	layout      *tableLayout // set once the table streams
+	n           int          // rows written once streaming
+	out         *bufio.Writer
 }
 
 func (a *App) newTable(cols ...column) *table {
@@ -86,7 +118,18 @@ func (a *App) newTable(cols ...column) *table {
 
 func (t *table) add(cells ...string) {
 	if t.tsv == nil {
+		if t.layout != nil {
+			t.layout.row(t.out, t.cleanRow(cells), t.n)
+			t.n++
+			return
+		}
 		t.rows = append(t.rows, cells)
+		if t.streamAfter > 0 && len(t.rows) == t.streamAfter {
+			t.out = bufio.NewWriterSize(t.a.Out, 1<<16)
+			t.layout = t.printRows(t.out)
+			t.n = len(t.rows)
+			t.rows = nil
+		}
 		return
 	}
 	for i, c := range cells {
@@ -109,118 +152,150 @@ func tsvCell(s string) string {
 }
 
 func (t *table) print() error {
-	w := t.a.Out
 	if t.tsv != nil {
 		return t.tsv.Flush()
 	}
+	if t.out != nil {
+		return t.out.Flush()
+	}
+	var b strings.Builder
+	t.printRows(&b)
+	_, err := io.WriteString(t.a.Out, b.String())
+	return err
+}
+
+func (t *table) cleanRow(cells []string) []string {
+	clean := make([]string, len(cells))
+	for j, c := range cells {
+		clean[j] = render.Clean(c)
+	}
+	return clean
+}
+
+// tableLayout is how a terminal table's rows are laid out: which columns
+// stay in the row, which go below it, and the widths.
+type tableLayout struct {
+	t             *table
+	inline, below []int
+	cols          []column
+	widths        []int
+	indent        int // where lines below a row start
+}
+
+// printRows writes the header and the rows so far, aligned, and returns
+// the layout it chose.
+func (t *table) printRows(w io.StringWriter) *tableLayout {
 	clean := make([][]string, len(t.rows))
 	natural := make([]int, len(t.cols))
 	for i, c := range t.cols {
 		natural[i] = render.Width(c.Name)
 	}
 	for i, r := range t.rows {
-		clean[i] = make([]string, len(r))
-		for j, c := range r {
-			clean[i][j] = render.Clean(c)
-			natural[j] = max(natural[j], render.Width(clean[i][j]))
+		clean[i] = t.cleanRow(r)
+		for j, c := range clean[i] {
+			natural[j] = max(natural[j], render.Width(c))
 		}
 	}
 	// On a terminal too narrow for every column, Below columns leave the
 	// row for lines of their own under it.
-	var inline, below []int
+	l := &tableLayout{t: t}
 	total := 2 * (len(t.cols) - 1)
 	for _, n := range natural {
 		total += n
 	}
 	for j, c := range t.cols {
 		if c.Below && t.a.Width > 0 && total > t.a.Width {
-			below = append(below, j)
+			l.below = append(l.below, j)
 		} else {
-			inline = append(inline, j)
+			l.inline = append(l.inline, j)
 		}
 	}
-	cols := make([]column, len(inline))
-	widths := make([]int, len(inline))
-	for k, j := range inline {
-		cols[k], widths[k] = t.cols[j], natural[j]
+	l.cols = make([]column, len(l.inline))
+	l.widths = make([]int, len(l.inline))
+	for k, j := range l.inline {
+		l.cols[k], l.widths[k] = t.cols[j], natural[j]
 	}
-	fitWidths(widths, cols, t.a.Width)
+	fitWidths(l.widths, l.cols, t.a.Width)
+	// Lines below a row start under its second column.
+	if len(l.widths) > 1 {
+		l.indent = l.widths[0] + 2
+	}
 	header := t.a.renderer().NewStyle().Bold(true)
-	var b strings.Builder
-	line := func(cells []string, style *lipgloss.Style) {
-		parts := make([]string, len(cols))
-		for k := range cols {
-			c := cells[k]
-			if cols[k].Right {
-				c = render.PadLeft(c, widths[k])
-			} else if k < len(cols)-1 {
-				c = render.PadRight(c, widths[k])
-			} else {
-				c = render.Truncate(c, widths[k])
-			}
-			if style != nil {
-				c = style.Render(c)
-			}
-			parts[k] = c
-		}
-		b.WriteString(strings.TrimRight(strings.Join(parts, "  "), " "))
-		b.WriteByte('\n')
-	}
-	names := make([]string, len(cols))
-	for k, c := range cols {
+	names := make([]string, len(l.cols))
+	for k, c := range l.cols {
 		names[k] = strings.ToUpper(c.Name)
 	}
-	line(names, &header)
-	// Lines below a row start under its second column.
-	indent := 0
-	if len(widths) > 1 {
-		indent = widths[0] + 2
-	}
+	w.WriteString(l.line(names, &header))
 	for i, r := range clean {
-		var style *lipgloss.Style
-		if t.rowStyle != nil {
-			style = t.rowStyle(i)
+		l.row(w, r, i)
+	}
+	return l
+}
+
+// row writes the i-th row of cleaned cells: wrapped columns give it more
+// lines (the other columns stay on its first), and Below columns lines of
+// their own under it.
+func (l *tableLayout) row(w io.StringWriter, r []string, i int) {
+	var style *lipgloss.Style
+	if l.t.rowStyle != nil {
+		style = l.t.rowStyle(i)
+	}
+	cell := func(j int) string {
+		if j < len(r) {
+			return r[j]
 		}
-		cell := func(j int) string {
-			if j < len(r) {
-				return r[j]
-			}
-			return ""
+		return ""
+	}
+	parts := make([][]string, len(l.cols))
+	n := 1
+	for k, j := range l.inline {
+		parts[k] = []string{cell(j)}
+		if l.cols[k].Wrap {
+			parts[k] = render.Wrap(cell(j), l.widths[k])
 		}
-		// Wrapped columns give the row more lines; the other columns
-		// stay on its first.
-		parts := make([][]string, len(cols))
-		n := 1
-		for k, j := range inline {
-			parts[k] = []string{cell(j)}
-			if cols[k].Wrap {
-				parts[k] = render.Wrap(cell(j), widths[k])
+		n = max(n, len(parts[k]))
+	}
+	for ln := range n {
+		cells := make([]string, len(l.cols))
+		for k := range l.cols {
+			if ln < len(parts[k]) {
+				cells[k] = parts[k][ln]
 			}
-			n = max(n, len(parts[k]))
 		}
-		for l := range n {
-			cells := make([]string, len(cols))
-			for k := range cols {
-				if l < len(parts[k]) {
-					cells[k] = parts[k][l]
-				}
-			}
-			line(cells, style)
+		w.WriteString(l.line(cells, style))
+	}
+	for _, j := range l.below {
+		if cell(j) == "" {
+			continue
 		}
-		for _, j := range below {
-			if cell(j) == "" {
-				continue
+		for _, s := range render.Wrap(cell(j), max(20, l.t.a.Width-l.indent)) {
+			if style != nil {
+				s = style.Render(s)
 			}
-			for _, l := range render.Wrap(cell(j), max(20, t.a.Width-indent)) {
-				if style != nil {
-					l = style.Render(l)
-				}
-				b.WriteString(strings.Repeat(" ", indent) + l + "\n")
-			}
+			w.WriteString(strings.Repeat(" ", l.indent) + s + "\n")
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+}
+
+// line is one line of cells, padded or cut to the widths.
+func (l *tableLayout) line(cells []string, style *lipgloss.Style) string {
+	parts := make([]string, len(l.cols))
+	for k := range l.cols {
+		c := cells[k]
+		switch {
+		case l.cols[k].Right:
+			c = render.PadLeft(c, l.widths[k])
+		case k < len(l.cols)-1:
+			c = render.PadRight(c, l.widths[k])
+		default:
+			c = render.Truncate(c, l.widths[k])
+		}
+		if style != nil {
+			c = style.Render(c)
+		}
+		parts[k] = c
+	}
+	return strings.TrimRight(strings.Join(parts, "  "), " ") + "\n"
 }
 
 // wrapLines breaks each line of text wider than width at word boundaries

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/rolo-crm/rolo/store"
 )
@@ -17,6 +18,12 @@ type custRow struct {
 	update   bool  // replaces an existing customer
 }
 
+// importCustomers reads, checks and writes customers in one pass, as the
+// history kinds do: a goroutine reads and checks each row against what
+// the notebook holds and the rows before it while this one writes them,
+// in one transaction rolled back on any problem. Only the keys that find
+// duplicates and the referrals (set once every customer of the file
+// exists) are kept, not the rows: a large file needs little memory.
 func importCustomers(ctx context.Context, st *store.Store, src *source, header []string, o ImportOptions,
 	rep Report, pr *problems, fail func() (Report, error)) (Report, error) {
 	if !has(header, "name") {
@@ -29,60 +36,32 @@ func importCustomers(ctx context.Context, st *store.Store, src *source, header [
 		}
 	}
 	// What the notebook already holds.
-	byID := map[int64]store.Customer{}
-	byExt := map[string]int64{}
-	byPhone := map[string]int64{}
-	byEmail := map[string]int64{}
-	err := st.EachCustomer(ctx, "", func(c store.Customer) error {
-		byID[c.ID] = c
-		if c.ExternalID != "" {
-			byExt[c.ExternalID] = c.ID
-		}
-		if c.ArchivedAt != nil {
-			return nil // an archived customer is not a duplicate of a current one
-		}
-		if p := normPhone(c.Phone); p != "" {
-			byPhone[p] = c.ID
-		}
-		if e := strings.ToLower(strings.TrimSpace(c.Email)); e != "" {
-			byEmail[e] = c.ID
-		}
-		return nil
-	})
+	keys, err := st.CustomerKeys(ctx)
 	if err != nil {
 		return rep, err
 	}
-	var rows []custRow
-	parsed := parse(src, customerCols, header, pr, func(c *store.Customer, rr rawRecord) error {
-		if err := c.Validate(); err != nil {
-			msg := errors.New(cleanErr(err))
-			if strings.Contains(err.Error(), "birthday") {
-				return fieldError{"birthday", msg}
-			}
-			return msg
+	names := make(map[int64]string, len(keys))
+	byExt := map[string]int64{}
+	byPhone := map[string]int64{}
+	byEmail := map[string]int64{}
+	for _, k := range keys {
+		names[k.ID] = k.Name
+		if k.ExternalID != "" {
+			byExt[k.ExternalID] = k.ID
 		}
-		return nil
-	})
-	for i := range parsed {
-		r := custRow{c: parsed[i], line: src.recs[i].line}
-		if refIdx >= 0 {
-			if v := strings.TrimSpace(src.recs[i].values[refIdx]); v != "" {
-				n, err := strconv.ParseInt(v, 10, 64)
-				if err != nil || n <= 0 {
-					pr.add(Problem{Line: r.line, Col: src.recs[i].cols[refIdx], Field: "referred_by", Value: v, Reason: "expected the id of the referring customer"})
-				}
-				r.referrer = n
-			}
+		if k.Archived {
+			continue // an archived customer is not a duplicate of a current one
 		}
-		rows = append(rows, r)
+		if p := normPhone(k.Phone); p != "" {
+			byPhone[p] = k.ID
+		}
+		if e := strings.ToLower(strings.TrimSpace(k.Email)); e != "" {
+			byEmail[e] = k.ID
+		}
 	}
-	if len(pr.list) > 0 {
-		return fail()
-	}
-	// Match against the notebook and look for duplicates inside the file.
-	seen := map[string]int{} // key → line
-	inFile := map[int64]bool{}
-	key := func(c store.Customer) string {
+	keys = nil
+	index := map[string]map[string]int64{"external_id": byExt, "phone": byPhone, "email": byEmail}
+	key := func(c *store.Customer) string {
 		switch o.UpsertBy {
 		case "external_id":
 			return c.ExternalID
@@ -93,129 +72,266 @@ func importCustomers(ctx context.Context, st *store.Store, src *source, header [
 		}
 		return ""
 	}
-	index := map[string]map[string]int64{"external_id": byExt, "phone": byPhone, "email": byEmail}
-	for i := range rows {
-		r := &rows[i]
-		c := &r.c
+	plan := planColumns(customerCols, header)
+	post := func(c *store.Customer, rr rawRecord) error {
+		if err := c.Validate(); err != nil {
+			msg := errors.New(cleanErr(err))
+			if strings.Contains(err.Error(), "birthday") {
+				return fieldError{"birthday", msg}
+			}
+			return msg
+		}
+		return nil
+	}
+	seen := map[string]int{} // key → line, to find duplicates inside the file
+	inFile := map[int64]bool{}
+	type referral struct {
+		line     int
+		referrer int64
+		self     bool
+	}
+	var referrals []referral
+	// Problems come in the order a whole-file check finds them: the rows
+	// that do not read (field values, then referrers that are not ids);
+	// only when every row reads, the rows that clash with the notebook or
+	// an earlier row, then the referrals.
+	var badRef, clash []Problem
+	problems := func() bool { return len(pr.list) > 0 || len(badRef) > 0 || len(clash) > 0 }
+	// check parses one record and matches it against the notebook and the
+	// rows before it; ok is false when it has a problem.
+	check := func(rr rawRecord) (r custRow, ok bool) {
+		c, ok := parseRow(src, plan, pr, post, rr)
+		r = custRow{c: c, line: rr.line}
+		if refIdx >= 0 {
+			if v := strings.TrimSpace(rr.values[refIdx]); v != "" {
+				n, err := strconv.ParseInt(v, 10, 64)
+				if err != nil || n <= 0 {
+					badRef = append(badRef, Problem{Line: r.line, Col: rr.cols[refIdx], Field: "referred_by", Value: v, Reason: "expected the id of the referring customer"})
+					ok = false
+				}
+				r.referrer = n
+			}
+		}
+		if !ok || len(pr.list) > 0 || len(badRef) > 0 {
+			return r, false // only the rows that do not read are reported
+		}
+		rc := &r.c
+		defer func() {
+			if r.referrer != 0 {
+				referrals = append(referrals, referral{r.line, r.referrer, r.referrer == rc.ID})
+			}
+		}()
+		problem := func(p Problem) { clash = append(clash, p); ok = false }
 		dup := func(what, v string) {
 			if v == "" {
 				return
 			}
 			k := what + "\x00" + v
 			if line, ok := seen[k]; ok {
-				pr.add(Problem{Line: r.line, Field: what, Value: v, Reason: fmt.Sprintf("same %s as %s %d", what, src.unit, line)})
+				problem(Problem{Line: r.line, Field: what, Value: v, Reason: fmt.Sprintf("same %s as %s %d", what, src.unit, line)})
 			} else {
 				seen[k] = r.line
 			}
 		}
-		dup("external_id", c.ExternalID)
+		dup("external_id", rc.ExternalID)
 		// An archived customer and a current one may share a phone or an
 		// email: that is how a notebook keeps someone who came back.
-		if !o.AllowDuplicates && c.ArchivedAt == nil {
-			dup("phone", normPhone(c.Phone))
-			dup("email", strings.ToLower(strings.TrimSpace(c.Email)))
+		if !o.AllowDuplicates && rc.ArchivedAt == nil {
+			dup("phone", normPhone(rc.Phone))
+			dup("email", strings.ToLower(strings.TrimSpace(rc.Email)))
 		}
-		if c.ID != 0 {
-			dup("id", strconv.FormatInt(c.ID, 10))
+		if rc.ID != 0 {
+			dup("id", strconv.FormatInt(rc.ID, 10))
 		}
-		if k := key(*c); k != "" {
-			if id, ok := index[o.UpsertBy][k]; ok {
-				if c.ID != 0 && c.ID != id {
-					pr.add(Problem{Line: r.line, Field: "id", Value: strconv.FormatInt(c.ID, 10),
-						Reason: fmt.Sprintf("the %s matches customer #%d, but the id column says %d", o.UpsertBy, id, c.ID)})
-					continue
+		if k := key(rc); k != "" {
+			if id, found := index[o.UpsertBy][k]; found {
+				if rc.ID != 0 && rc.ID != id {
+					problem(Problem{Line: r.line, Field: "id", Value: strconv.FormatInt(rc.ID, 10),
+						Reason: fmt.Sprintf("the %s matches customer #%d, but the id column says %d", o.UpsertBy, id, rc.ID)})
+					return r, false
 				}
-				c.ID, r.update = id, true
+				rc.ID, r.update = id, true
 				inFile[id] = true
-				continue
+				return r, ok
 			}
 		}
-		if c.ID != 0 {
-			if old, ok := byID[c.ID]; ok {
-				pr.add(Problem{Line: r.line, Field: "id", Value: strconv.FormatInt(c.ID, 10),
-					Reason: fmt.Sprintf("id %d is already customer %q; remove the id column to add new customers, or use --upsert-by", c.ID, old.Name)})
-				continue
+		if rc.ID != 0 {
+			if name, found := names[rc.ID]; found {
+				problem(Problem{Line: r.line, Field: "id", Value: strconv.FormatInt(rc.ID, 10),
+					Reason: fmt.Sprintf("id %d is already customer %q; remove the id column to add new customers, or use --upsert-by", rc.ID, name)})
+				return r, false
 			}
-			inFile[c.ID] = true
+			inFile[rc.ID] = true
 		}
-		if id, ok := byExt[c.ExternalID]; ok && c.ExternalID != "" {
-			pr.add(Problem{Line: r.line, Field: "external_id", Value: c.ExternalID,
-				Reason: fmt.Sprintf("already used by customer #%d %q; use --upsert-by external_id to update it", id, byID[id].Name)})
-			continue
+		if id, found := byExt[rc.ExternalID]; found && rc.ExternalID != "" {
+			problem(Problem{Line: r.line, Field: "external_id", Value: rc.ExternalID,
+				Reason: fmt.Sprintf("already used by customer #%d %q; use --upsert-by external_id to update it", id, names[id])})
+			return r, false
 		}
-		if !o.AllowDuplicates && c.ArchivedAt == nil {
-			if id, ok := byPhone[normPhone(c.Phone)]; ok && normPhone(c.Phone) != "" {
-				pr.add(Problem{Line: r.line, Field: "phone", Value: c.Phone, Reason: fmt.Sprintf(
-					"looks like existing customer #%d %q (same phone); use --upsert-by phone to update, or --allow-duplicates", id, byID[id].Name)})
-				continue
+		if !o.AllowDuplicates && rc.ArchivedAt == nil {
+			if id, found := byPhone[normPhone(rc.Phone)]; found && normPhone(rc.Phone) != "" {
+				problem(Problem{Line: r.line, Field: "phone", Value: rc.Phone, Reason: fmt.Sprintf(
+					"looks like existing customer #%d %q (same phone); use --upsert-by phone to update, or --allow-duplicates", id, names[id])})
+				return r, false
 			}
-			if id, ok := byEmail[strings.ToLower(strings.TrimSpace(c.Email))]; ok && c.Email != "" {
-				pr.add(Problem{Line: r.line, Field: "email", Value: c.Email, Reason: fmt.Sprintf(
-					"looks like existing customer #%d %q (same email); use --upsert-by email to update, or --allow-duplicates", id, byID[id].Name)})
-				continue
+			if id, found := byEmail[strings.ToLower(strings.TrimSpace(rc.Email))]; found && rc.Email != "" {
+				problem(Problem{Line: r.line, Field: "email", Value: rc.Email, Reason: fmt.Sprintf(
+					"looks like existing customer #%d %q (same email); use --upsert-by email to update, or --allow-duplicates", id, names[id])})
+				return r, false
+			}
+		}
+		if r.referrer != 0 && r.referrer == rc.ID {
+			ok = false // a customer cannot refer themselves (reported with the referrals)
+		}
+		return r, ok
+	}
+	// finish puts the problems found in order once every row is read.
+	finish := func() {
+		if len(pr.list) > 0 || len(badRef) > 0 {
+			for _, p := range badRef {
+				pr.add(p)
+			}
+			return
+		}
+		for _, p := range clash {
+			pr.add(p)
+		}
+		for _, ref := range referrals {
+			switch _, known := names[ref.referrer]; {
+			case ref.self:
+				pr.add(Problem{Line: ref.line, Field: "referred_by", Reason: "a customer cannot refer themselves"})
+			case !known && !inFile[ref.referrer]:
+				pr.add(Problem{Line: ref.line, Field: "referred_by", Value: strconv.FormatInt(ref.referrer, 10),
+					Reason: "no customer with that id in the notebook or the file"})
 			}
 		}
 	}
-	for _, r := range rows {
-		if r.referrer == 0 {
-			continue
-		}
-		if r.referrer == r.c.ID {
-			pr.add(Problem{Line: r.line, Field: "referred_by", Reason: "a customer cannot refer themselves"})
-		} else if _, ok := byID[r.referrer]; !ok && !inFile[r.referrer] {
-			pr.add(Problem{Line: r.line, Field: "referred_by", Value: strconv.FormatInt(r.referrer, 10),
-				Reason: "no customer with that id in the notebook or the file"})
-		}
-	}
-	if len(pr.list) > 0 {
-		return fail()
-	}
-	for _, r := range rows {
+	count := func(r *custRow) {
 		if r.update {
 			rep.Updated++
 		} else {
 			rep.Inserted++
 		}
 	}
+	syntax := func(err error) error {
+		var se *csvSyntaxError
+		if errors.As(err, &se) {
+			return &ImportError{File: o.Name, Unit: "line", Problems: append(pr.list, Problem{Line: se.Line, Col: se.Col, Reason: se.Msg})}
+		}
+		return store.Errorf(store.KindInvalid, "%s: %v", o.Name, err)
+	}
 	if o.DryRun {
+		n, err := src.each(func(rr rawRecord) error {
+			if r, ok := check(rr); ok {
+				count(&r)
+			}
+			if pr.full() {
+				return errStop
+			}
+			return nil
+		})
+		rep.Rows = n
+		if err != nil {
+			return rep, syntax(err)
+		}
+		finish()
+		if len(pr.list) > 0 {
+			rep.Inserted, rep.Updated = 0, 0
+			return fail()
+		}
 		return rep, nil
 	}
+	// Reading and checking on one goroutine, writing on this one, batch by
+	// batch; the first problem stops the writing but not the checking, so
+	// every problem is reported; then nothing is written.
+	const batchSize = 512
+	var n int
+	var readErr error
+	type link struct {
+		id, referrer int64
+		line         int
+		update       bool
+	}
+	var links []link
 	err = st.Bulk(ctx, func(b *store.Bulk) error {
-		ids := make([]int64, len(rows))
-		for i := range rows {
-			r := &rows[i]
-			c := r.c
-			c.ReferredBy = nil
-			if r.update {
-				if err := b.ReplaceCustomer(&c); err != nil {
-					return fmt.Errorf("line %d: %w", r.line, err)
+		batches := make(chan []custRow, 8)
+		var stop atomic.Bool
+		go func() {
+			defer close(batches)
+			batch := make([]custRow, 0, batchSize)
+			n, readErr = src.each(func(rr rawRecord) error {
+				if stop.Load() {
+					return errStop
 				}
-				ids[i] = c.ID
-				continue
+				r, ok := check(rr)
+				switch {
+				case pr.full():
+					return errStop
+				case !ok || problems():
+					return nil
+				}
+				if batch = append(batch, r); len(batch) == batchSize {
+					batches <- batch
+					batch = make([]custRow, 0, batchSize)
+				}
+				return nil
+			})
+			if readErr == nil {
+				finish()
 			}
-			id, err := b.AddCustomer(&c)
-			if err != nil {
-				return fmt.Errorf("line %d: %w", r.line, err)
+			batches <- batch
+		}()
+		var werr error
+		for batch := range batches {
+			for i := 0; werr == nil && i < len(batch); i++ {
+				r := &batch[i]
+				c := r.c
+				c.ReferredBy = nil
+				var id int64
+				if r.update {
+					werr = b.ReplaceCustomer(&c)
+					id = c.ID
+				} else {
+					id, werr = b.AddCustomer(&c)
+				}
+				if werr != nil {
+					werr = fmt.Errorf("line %d: %w", r.line, werr)
+					stop.Store(true)
+					break
+				}
+				count(r)
+				if r.referrer != 0 || r.update {
+					links = append(links, link{id, r.referrer, r.line, r.update})
+				}
 			}
-			ids[i] = id
+		}
+		switch {
+		case werr != nil:
+			return werr
+		case readErr != nil:
+			return syntax(readErr)
+		case len(pr.list) > 0:
+			return errProblems
 		}
 		// Referrals last, when every customer of the file exists.
-		for i, r := range rows {
-			if r.referrer != 0 || r.update {
-				var ref *int64
-				if r.referrer != 0 {
-					v := r.referrer
-					ref = &v
-				}
-				if err := b.SetReferredBy(ids[i], ref); err != nil {
-					return fmt.Errorf("line %d: %w", r.line, err)
-				}
+		for _, l := range links {
+			var ref *int64
+			if l.referrer != 0 {
+				v := l.referrer
+				ref = &v
+			}
+			if err := b.SetReferredBy(l.id, ref); err != nil {
+				return fmt.Errorf("line %d: %w", l.line, err)
 			}
 		}
 		return nil
 	})
+	rep.Rows = n
 	if err != nil {
 		rep.Inserted, rep.Updated = 0, 0
+	}
+	if errors.Is(err, errProblems) {
+		return fail()
 	}
 	return rep, err
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rolo-crm/rolo/store"
@@ -25,13 +26,20 @@ import (
 // keeps the date of a date-time; a time column given only a date takes
 // midday UTC.
 
+// The patterns are compiled the first time a date needs one, not when
+// every rolo command starts (a millisecond of each).
 var (
-	reYearFirst = regexp.MustCompile(`^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?`)
-	reCompact   = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})`)
-	reYearLast  = regexp.MustCompile(`^(\d{1,2})([./-])(\d{1,2})[./-](\d{4})`)
-	reClock     = regexp.MustCompile(`^(?i)(上午|下午)?\s*(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(AM|PM|上午|下午)?\s*(Z|[+-]\d{2}:?\d{2})?$`)
-	reClockHMS  = regexp.MustCompile(`^(\d{2})(\d{2})(\d{2})(Z)?$`) // the basic form after 20260301T
+	reYearFirst = lazyRegexp(`^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?`)
+	reCompact   = lazyRegexp(`^(\d{4})(\d{2})(\d{2})`)
+	reYearLast  = lazyRegexp(`^(\d{1,2})([./-])(\d{1,2})[./-](\d{4})`)
+	reClock     = lazyRegexp(`^(?i)(上午|下午)?\s*(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(AM|PM|上午|下午)?\s*(Z|[+-]\d{2}:?\d{2})?$`)
+	reClockHMS  = lazyRegexp(`^(\d{2})(\d{2})(\d{2})(Z)?$`) // the basic form after 20260301T
 )
+
+// lazyRegexp compiles expr on first use.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // isISODay reports whether s is a valid YYYY-MM-DD date from 1900 to 2200.
 func isISODay(s string) bool {
@@ -63,21 +71,21 @@ func parseWhen(in string) (when, error) {
 	bad := fmt.Errorf("expected a date such as 2026-03-01, got %q", in)
 	rest := ""
 	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
-	switch m := reYearFirst.FindStringSubmatch(in); {
+	switch m := reYearFirst().FindStringSubmatch(in); {
 	case m != nil:
 		w.y, w.m, w.d = atoi(m[1]), atoi(m[2]), atoi(m[3])
 		rest = in[len(m[0]):]
 	default:
-		if m := reCompact.FindStringSubmatch(in); m != nil && (len(in) == 8 || in[8] == 'T') {
+		if m := reCompact().FindStringSubmatch(in); m != nil && (len(in) == 8 || in[8] == 'T') {
 			w.y, w.m, w.d = atoi(m[1]), atoi(m[2]), atoi(m[3])
 			rest = in[8:]
-			if c := reClockHMS.FindStringSubmatch(strings.TrimPrefix(rest, "T")); c != nil && rest != "" {
+			if c := reClockHMS().FindStringSubmatch(strings.TrimPrefix(rest, "T")); c != nil && rest != "" {
 				w.hasClock, w.h, w.mi, w.s = true, atoi(c[1]), atoi(c[2]), atoi(c[3])
 				rest = ""
 			}
 			break
 		}
-		m := reYearLast.FindStringSubmatch(in)
+		m := reYearLast().FindStringSubmatch(in)
 		if m == nil {
 			return w, bad
 		}
@@ -107,7 +115,7 @@ func parseWhen(in string) (when, error) {
 		return w, nil
 	}
 	rest = strings.TrimSpace(strings.TrimPrefix(rest, "T"))
-	c := reClock.FindStringSubmatch(rest)
+	c := reClock().FindStringSubmatch(rest)
 	if c == nil {
 		return w, bad
 	}

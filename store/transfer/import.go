@@ -501,9 +501,6 @@ func Import(ctx context.Context, st *store.Store, kind string, r io.Reader, o Im
 	switch o.Format {
 	case "", "csv":
 		src, err = streamCSV(r)
-		if err == nil && kind == "customers" {
-			err = src.load()
-		}
 	case "json":
 		src, err = readJSON(r, false)
 	case "ndjson":

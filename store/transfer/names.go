@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -14,9 +15,9 @@ type personName struct {
 // Hundred Family Surnames and later use, simplified and traditional, and
 // the Korean ones. 单于 is left out: 单 followed by a given name 于… is the
 // likelier reading today.
-var compoundSurnames = map[string]bool{}
-
-func init() {
+// Built on first use, not when every rolo command starts.
+var compoundSurnames = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
 	for _, s := range strings.Fields(`
 		欧阳 司马 上官 诸葛 东方 皇甫 令狐 慕容 尉迟 公孙 长孙 宇文 司徒 夏侯 轩辕 独孤 端木 南宫 西门 百里
 		万俟 闻人 赫连 澹台 公羊 公冶 宗政 濮阳 淳于 太叔 申屠 仲孙 钟离 鲜于 闾丘 司空 亓官 司寇 子车
@@ -25,9 +26,10 @@ func init() {
 		歐陽 司馬 諸葛 東方 尉遲 公孫 長孫 軒轅 獨孤 南宮 西門 萬俟 聞人 赫連 澹臺 濮陽 鍾離 鮮于 閭丘
 		顓孫 巫馬 樂正 壤駟 夾谷 穀梁 東郭 南門 東門 納蘭 賀蘭
 		남궁 황보 제갈 선우 독고 사공 서문 동방`) {
-		compoundSurnames[s] = true
+		m[s] = true
 	}
-}
+	return m
+})
 
 // surnameFirst reports text in a script whose names put the family name
 // first: Chinese characters (Japanese kanji read the same way) and Hangul.
@@ -94,7 +96,7 @@ func firstRune(s string) (rune, int) {
 // surname when the name is longer than it, else the first character.
 func chineseSurname(name string) string {
 	rs := []rune(name)
-	if len(rs) >= 2 && compoundSurnames[string(rs[:2])] {
+	if len(rs) >= 2 && compoundSurnames()[string(rs[:2])] {
 		if len(rs) > 2 || string(rs[:2]) == name {
 			return string(rs[:2])
 		}
