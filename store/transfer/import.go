@@ -379,20 +379,6 @@ func readJSON(r io.Reader, ndjson bool) (*source, error) {
 	return src, nil
 }
 
-// parse turns the raw records held in memory into typed rows, collecting problems.
-func parse[T any](src *source, cols []col[T], header []string, pr *problems, post func(*T, rawRecord) error) []T {
-	out := make([]T, 0, len(src.recs))
-	plan := planColumns(cols, header)
-	for _, rr := range src.recs {
-		row, _ := parseRow(src, plan, pr, post, rr)
-		out = append(out, row)
-		if pr.full() {
-			break
-		}
-	}
-	return out
-}
-
 // parseRow turns one raw record into a typed row; ok is false when it had
 // problems (added to pr).
 func parseRow[T any](src *source, plan []planned[T], pr *problems, post func(*T, rawRecord) error, rr rawRecord) (row T, ok bool) {
