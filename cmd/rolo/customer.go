@@ -386,6 +386,23 @@ type listOptions struct {
 	tiers  string
 }
 
+// emptyListHint is what an empty list says on a terminal.
+func emptyListHint(o listOptions) string {
+	f := o.filter
+	switch {
+	case f.Offset > 0:
+		return fmt.Sprintf("No customers past the first %d.", f.Offset)
+	case f.Tag != "" || f.Status != "" || f.City != "" || o.tiers != "":
+		if f.Archived {
+			return "No archived customer matches; try without --tag, --tier, --status or --city."
+		}
+		return "No customer matches; try without --tag, --tier, --status or --city, or rolo find."
+	case f.Archived:
+		return "No archived customers (rolo rm CUSTOMER archives one)."
+	}
+	return "No customers yet. Add one with rolo add NAME, import them with rolo import customers FILE, or try rolo demo."
+}
+
 func newListCmd(a *App) *cobra.Command {
 	var o listOptions
 	cmd := &cobra.Command{
@@ -448,6 +465,11 @@ func runList(cmd *cobra.Command, a *App, o listOptions) error {
 		return nil
 	}); err != nil {
 		return err
+	}
+	if shown == 0 && a.IsTTY {
+		// An empty table says nothing: say why, and what to do.
+		fmt.Fprint(a.Err, wrapLines(emptyListHint(o)+"\n", a.Width))
+		return nil
 	}
 	if err := t.print(); err != nil {
 		return err

@@ -126,3 +126,45 @@ func TestLongListStreams(t *testing.T) {
 		t.Errorf("json: %d rows", len(rows))
 	}
 }
+
+// An empty list, pyramid or plan on a terminal says why and what to do
+// instead of printing a bare header or a pyramid of zeros; in a pipe an
+// empty list stays empty.
+func TestEmptyStatesSayWhatToDo(t *testing.T) {
+	e := newEnv(t)
+	out, errs, code := e.run(true, "list")
+	if code != 0 || out != "" || !strings.Contains(errs, "No customers yet") || !strings.Contains(errs, "rolo add NAME") {
+		t.Errorf("empty list: exit %d, out %q, err %q", code, out, errs)
+	}
+	if out, errs, _ := e.run(false, "list"); out != "" || errs != "" {
+		t.Errorf("empty piped list wrote %q / %q", out, errs)
+	}
+	out, _, _ = e.run(true, "pyramid")
+	if !strings.Contains(out, "No one is in the pyramid yet") || strings.Contains(out, "CUSTOMERS") {
+		t.Errorf("empty pyramid:\n%s", out)
+	}
+	out, _, _ = e.run(true, "today")
+	if strings.Contains(out, "0 more customers") {
+		t.Errorf("empty plan counts nobody waiting:\n%s", out)
+	}
+	e.ok("add", "王小明")
+	if _, errs, _ := e.run(true, "list", "--tag", "vip"); !strings.Contains(errs, "No customer matches") {
+		t.Errorf("filtered empty list: %q", errs)
+	}
+	if _, errs, _ := e.run(true, "list", "--archived"); !strings.Contains(errs, "No archived customers") {
+		t.Errorf("empty archived list: %q", errs)
+	}
+	out, _, _ = e.run(true, "pyramid")
+	if !strings.Contains(out, "1 prospect") {
+		t.Errorf("pyramid of a prospect only:\n%s", out)
+	}
+	e.ok("buy", "王小明", "100", "--date", "2026-01-05")
+	out, _, _ = e.run(true, "pyramid", "--since", "1m")
+	if !strings.Contains(out, "No one bought between 2026-10-22 and 2026-11-22") {
+		t.Errorf("pyramid of an empty window:\n%s", out)
+	}
+	out, _, _ = e.run(true, "pyramid")
+	if !strings.Contains(out, "CUSTOMERS") || strings.Contains(out, "No one") {
+		t.Errorf("pyramid with a buyer:\n%s", out)
+	}
+}

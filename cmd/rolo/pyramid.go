@@ -167,6 +167,21 @@ func (a *App) drawPyramid(t *insight.Tiers) error {
 	}
 	sum := t.Summary()
 	by := t.ValueBy()
+	ranked := 0
+	for _, s := range sum {
+		ranked += s.Customers
+	}
+	if ranked == 0 {
+		// An empty pyramid of zeros says nothing: say why, and what to do.
+		msg := "No one is in the pyramid yet: it ranks the customers who bought. Record a sale with rolo buy CUSTOMER AMOUNT, or rolo import purchases FILE."
+		if !t.Query.Since.IsZero() {
+			msg = fmt.Sprintf("No one bought between %s and %s; try a longer --since.", t.Query.Since.Format(store.DateLayout), t.Query.AsOf.Format(store.DateLayout))
+		} else if lines := outsideLines(t, a.money); len(lines) > 0 {
+			msg += "\n" + strings.Join(lines, "\n")
+		}
+		fmt.Fprint(a.Out, wrapLines(msg+"\n", a.Width))
+		return nil
+	}
 	for _, l := range render.Pyramid(sum, string(by), 18, st) {
 		fmt.Fprintln(a.Out, strings.TrimRight(l, " "))
 	}

@@ -183,11 +183,14 @@ func (a *App) printPlan(p *insight.Plan, week bool) error {
 		}
 	}
 	fmt.Fprintln(a.Out)
-	more := fmt.Sprintf("%d more customers with something due wait", p.Backlog)
-	if p.Backlog == 1 {
-		more = "1 more customer with something due waits"
+	more := ""
+	switch {
+	case p.Backlog == 1:
+		more = " 1 more customer with something due waits (rolo due lists everyone)."
+	case p.Backlog > 1:
+		more = fmt.Sprintf(" %d more customers with something due wait (rolo due lists everyone).", p.Backlog)
 	}
-	fmt.Fprintln(a.Out, dim.Render(fmt.Sprintf("Capacity %d today (rolo config plan.capacity). %s (rolo due lists everyone).", capToday, more)))
+	fmt.Fprintln(a.Out, dim.Render(fmt.Sprintf("Capacity %d today (rolo config plan.capacity).%s", capToday, more)))
 	return nil
 }
 
