@@ -40,7 +40,7 @@ func TestGolden(t *testing.T) {
 		{"archived", []string{"A"}, "Archived customers"},
 		{"profile_form", []string{"enter", "e"}, "Edit "},
 		{"followup_form", []string{"enter", "f"}, "Schedule a follow-up"},
-		{"payment_form", []string{"/", "duanlin", "wait:  1 found", "enter", "p"}, "Record a payment"},
+		{"payment_form", []string{"/", "zhupenghong", "wait:  1 found", "enter", "p"}, "Record a payment"},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for _, sc := range screens {
