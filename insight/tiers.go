@@ -422,7 +422,9 @@ func (s *Service) ListCustomers(ctx context.Context, q ListQuery, fn func(c *sto
 	if err != nil {
 		return err
 	}
-	return s.st.EachListed(ctx, f, func(l *store.Listed) error { return fn(&l.Customer, tierOf(l)) })
+	return s.st.EachListed(ctx, f, func(l *store.Listed) error {
+		return fn(&l.Customer, tiering.Shown(tierOf(l), l.Status))
+	})
 }
 
 // CountCustomers is how many customers ListCustomers would list without

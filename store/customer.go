@@ -606,7 +606,7 @@ type CustomerFilter struct {
 	City      string
 	IDs       []int64       // only these customers, when not nil
 	Bands     []RevenueBand // only ranked buyers whose kept revenue is in one of these, when not nil
-	Prospects bool          // with IDs: also the customers who never bought; with Bands: also everyone outside the ranks
+	Prospects bool          // with IDs or Bands: also the prospects (outside the ranks, not dropped)
 	Archived  bool          // list archived customers instead of current ones
 	Limit     int           // <= 0: no limit
 	Offset    int
@@ -641,7 +641,7 @@ func (f CustomerFilter) where() (string, []any, error) {
 	if f.IDs != nil {
 		cond := "c.id IN (SELECT value FROM json_each(?))"
 		if f.Prospects {
-			cond = "(" + cond + " OR c.id NOT IN (SELECT customer_id FROM purchase_totals))"
+			cond = "(" + cond + " OR c.id NOT IN (SELECT customer_id FROM purchase_totals) AND c.status <> 'dropped')"
 		}
 		where = append(where, cond)
 		args = append(args, jsonIDs(f.IDs))
@@ -661,7 +661,7 @@ func (f CustomerFilter) where() (string, []any, error) {
 			or = append(or, "("+ranked+" AND "+cond+")")
 		}
 		if f.Prospects {
-			or = append(or, "NOT "+ranked)
+			or = append(or, "(NOT "+ranked+" AND c.status <> 'dropped')")
 		}
 		if len(or) == 0 {
 			or = append(or, "0")

@@ -128,6 +128,15 @@ func TreatmentFor(t Tier) Treatment {
 // Dropped marks customers the rep stopped serving: outside the tiers.
 const Dropped Tier = "dropped"
 
+// Shown is the tier a list shows for a customer of this status: a dropped
+// customer is outside the ranks whatever they bought, not a prospect.
+func Shown(t Tier, status string) Tier {
+	if status == "dropped" {
+		return Dropped
+	}
+	return t
+}
+
 // TreatmentOf is how to serve one customer: their tier's treatment, unless
 // they were dropped or their attitude says otherwise (a harmful customer
 // is not given the best service whatever they buy).

@@ -372,7 +372,7 @@ func (s *accountsScreen) View() string {
 		r := s.rows[j]
 		tier := tiering.Tier("")
 		if s.sh.tiers != nil {
-			tier = s.sh.tiers.Of(r.ID)
+			tier = tiering.Shown(s.sh.tiers.Of(r.ID), r.Status)
 		}
 		badge := render.PadRight("", tierW)
 		if tier != "" {

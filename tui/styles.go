@@ -67,7 +67,7 @@ func (s Styles) badge(t tiering.Tier) string {
 		st = s.Dim
 	}
 	label := map[tiering.Tier]string{tiering.Key: " KEY ", tiering.Major: " MAJ ", tiering.Ordinary: " ORD ",
-		tiering.Small: " SML ", tiering.Prospect: " new "}[t]
+		tiering.Small: " SML ", tiering.Prospect: " new ", tiering.Dropped: " off "}[t]
 	if label == "" {
 		label = " " + string(t) + " "
 	}

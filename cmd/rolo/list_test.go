@@ -39,13 +39,17 @@ func TestListTiersMatchPyramidAfterWrites(t *testing.T) {
 	for i := 1; i <= 26; i++ { // 26..30 stay prospects; equal amounts tie
 		e.ok("buy", strconv.Itoa(i), strconv.Itoa(100*(i%7+1)), "--date", "2026-10-01")
 	}
+	dropped := map[int64]bool{}
 	same := func(when string) {
 		t.Helper()
 		list, pyramid := tiersBy(t, e.ok("--json", "list")), tiersBy(t, e.ok("--json", "pyramid"))
 		for id, tier := range list {
 			want, ok := pyramid[id]
-			if !ok {
-				want = "prospect" // dropped: outside the ranks
+			switch {
+			case dropped[id]: // outside the ranks, and not a prospect
+				want = "dropped"
+			case !ok:
+				want = "prospect"
 			}
 			if tier != want {
 				t.Errorf("%s: customer %d is %s in the list, %s in the pyramid", when, id, tier, want)
@@ -72,7 +76,9 @@ func TestListTiersMatchPyramidAfterWrites(t *testing.T) {
 	e.ok("rm", "purchase", "27") // the big purchase
 	same("purchase deleted")
 	e.ok("edit", "5", "--status", "dropped")
-	same("customer dropped")
+	e.ok("edit", "29", "--status", "dropped") // a prospect dropped
+	dropped[5], dropped[29] = true, true
+	same("customers dropped")
 	e.ok("rm", "6")
 	same("customer archived")
 	e.ok("buy", "28", "700", "--date", "2026-10-03")
