@@ -104,7 +104,7 @@ Run rolo alone on a terminal to open the interactive notebook.`,
 		newFollowCmd(a), newDoneCmd(a), newSnoozeCmd(a), newDismissCmd(a))
 	root.AddGroup(&cobra.Group{ID: "insight", Title: "Who matters and who to contact:"})
 	add("insight", newTodayCmd(a), newDueCmd(a), newGreetCmd(a), newOwedCmd(a), newPyramidCmd(a), newRFMCmd(a), newMoversCmd(a), newChurnCmd(a), newCLVCmd(a))
-	add("notebook", newInitCmd(a), newDemoCmd(a), newImportCmd(a), newExportCmd(a), newConfigCmd(a), newBackupCmd(a), newCheckCmd(a))
+	add("notebook", newInitCmd(a), newDemoCmd(a), newImportCmd(a), newExportCmd(a), newCopyCmd(a), newConfigCmd(a), newBackupCmd(a), newCheckCmd(a))
 	root.AddCommand(newCompletionCmd(a), newManCmd(a))
 	addCompletions(a, root)
 	return root

@@ -8,19 +8,21 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/rolo-crm/rolo/money"
+	"github.com/rolo-crm/rolo/settings"
 	"github.com/rolo-crm/rolo/store"
 )
 
 // A whole notebook in one JSON document (rolo export all, rolo import
 // all):
 //
-//	{"format": "rolo-notebook", "version": 1, "currency": "CNY",
-//	 "exported_at": "2026-11-22T09:30:00Z",
+//	{"format": "rolo-notebook", "version": 2, "currency": "CNY",
+//	 "exported_at": "2026-11-22T09:30:00Z", "settings": {"plan.capacity": "8"},
 //	 "customers": [...], "purchases": [...], "contacts": [...],
 //	 "followups": [...], "surveys": [...], "payments": [...], "events": [...],
 //	 "statuses": [...], "agenda_actions": [...]}
@@ -28,12 +30,13 @@ import (
 // one array per kind of notebookKinds, each row as rolo export KIND
 // --format json writes it, ids included so that references hold. It is
 // restored only into an empty notebook, all or nothing. (Tier history is
-// not carried: rolo pyramid records it again.)
+// not carried: rolo pyramid records it again.) Version 2 added the
+// settings the notebook stores; version 1 files are read as before.
 
 // NotebookFormat and NotebookVersion mark a whole-notebook file.
 const (
 	NotebookFormat  = "rolo-notebook"
-	NotebookVersion = 1
+	NotebookVersion = 2
 )
 
 // ExportAll writes the whole notebook as one JSON document and returns how
@@ -42,6 +45,16 @@ func ExportAll(ctx context.Context, st *store.Store, w io.Writer, now time.Time)
 	bw := bufio.NewWriterSize(w, 64*1024)
 	fmt.Fprintf(bw, `{"format":%q,"version":%d,"currency":%q,"exported_at":%q`,
 		NotebookFormat, NotebookVersion, st.Currency().Code, now.UTC().Format(time.RFC3339))
+	set, err := st.StoredSettings(ctx)
+	if err != nil {
+		return 0, err
+	}
+	delete(set, "currency")      // said above
+	js, err := json.Marshal(set) // keys sorted
+	if err != nil {
+		return 0, err
+	}
+	fmt.Fprintf(bw, ",\n\"settings\":%s", js)
 	total := 0
 	for _, k := range notebookKinds {
 		fmt.Fprintf(bw, ",\n%q:", k.name)
@@ -90,15 +103,20 @@ func ImportAll(ctx context.Context, st *store.Store, r io.Reader, o ImportOption
 	if o.MaxErrors <= 0 {
 		o.MaxErrors = 20
 	}
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return rep, err
-	}
-	if e := jsonTextError(data, 1); e != nil {
-		return rep, readError(o.Name, e)
+	var dec *json.Decoder
+	if o.Stream {
+		dec = json.NewDecoder(r)
+	} else {
+		data, err := io.ReadAll(r)
+		if err != nil {
+			return rep, err
+		}
+		if e := jsonTextError(data, 1); e != nil {
+			return rep, readError(o.Name, e)
+		}
+		dec = json.NewDecoder(bytes.NewReader(data))
 	}
 	bad := func(err error) error { return store.Errorf(store.KindInvalid, "%s: %v", o.Name, err) }
-	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	head, next, err := readNotebookHead(dec)
 	if err != nil {
@@ -108,23 +126,44 @@ func ImportAll(ctx context.Context, st *store.Store, r io.Reader, o ImportOption
 	if err != nil {
 		return rep, bad(err)
 	}
-	keys, err := st.CustomerKeys(ctx)
+	keys := make([]string, 0, len(head.Settings))
+	for k, v := range head.Settings {
+		if k == "currency" {
+			return rep, bad(fmt.Errorf(`settings: the currency goes in "currency", not among the settings`))
+		}
+		if err := settings.Check(k, v); err != nil {
+			return rep, bad(fmt.Errorf("settings: %v", err))
+		}
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	held, err := st.CustomerKeys(ctx)
 	if err != nil {
 		return rep, err
 	}
-	if len(keys) > 0 {
+	if len(held) > 0 {
 		return rep, store.Errorf(store.KindConflict, "rolo import all restores a whole notebook into an empty one, and %s holds %d customer(s); "+
-			"make a new notebook (rolo --db NEW.db init) and import into it", st.Path(), len(keys))
+			"make a new notebook (rolo --db NEW.db init) and import into it", st.Path(), len(held))
 	}
 	pr := &problems{max: o.MaxErrors}
 	rs := &restoring{pr: pr, cur: cur, customers: map[int64]bool{}, counts: rep.Counts}
 	restore := func(b *store.Bulk) error {
 		rs.b = b
+		if b != nil {
+			for _, k := range keys {
+				if err := b.SetSetting(k, head.Settings[k]); err != nil {
+					return err
+				}
+			}
+		}
 		if err := restoreSections(dec, next, rs); err != nil {
 			return err
 		}
 		if len(pr.list) > 0 {
 			return errRolledBack
+		}
+		if b != nil && o.Verify != nil {
+			return o.Verify(b)
 		}
 		return nil
 	}
@@ -170,6 +209,7 @@ func (e *syntaxInFile) Error() string { return e.err.Error() }
 type notebookHead struct {
 	Format, Currency string
 	Version          json.Number
+	Settings         map[string]string
 }
 
 // check says whether this rolo reads the file.
@@ -211,6 +251,8 @@ func readNotebookHead(dec *json.Decoder) (notebookHead, string, error) {
 			dst = &head.Currency
 		case "exported_at":
 			dst = new(any)
+		case "settings":
+			dst = &head.Settings
 		default:
 			return head, key, head.check()
 		}

@@ -63,6 +63,11 @@ func wholeNotebook(t *testing.T) *store.Store {
 	if _, err := demo.Generate(ctx, st, demo.Options{Seed: 5, Customers: 80, Today: today}); err != nil {
 		t.Fatal(err)
 	}
+	for k, v := range map[string]string{"plan.capacity": "8", "pyramid.cuts": "2,20,50,100"} {
+		if err := st.SetSetting(ctx, k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
 	strs := naughty(t)
 	randomData(t, st, strs, 9)
 	rng := rand.New(rand.NewPCG(9, 9))
@@ -129,7 +134,7 @@ func TestWholeNotebookRoundTrip(t *testing.T) {
 	if err := json.Unmarshal([]byte(file), &doc); err != nil {
 		t.Fatalf("not JSON: %v", err)
 	}
-	if string(doc["format"]) != `"rolo-notebook"` || string(doc["version"]) != "1" || string(doc["currency"]) != `"CNY"` ||
+	if string(doc["format"]) != `"rolo-notebook"` || string(doc["version"]) != "2" || string(doc["currency"]) != `"CNY"` ||
 		string(doc["exported_at"]) != `"2026-11-22T09:30:00Z"` {
 		t.Errorf("header: %s %s %s %s", doc["format"], doc["version"], doc["currency"], doc["exported_at"])
 	}
@@ -162,6 +167,15 @@ func TestWholeNotebookRoundTrip(t *testing.T) {
 	compare(t, "surveys", got.Surveys, want.Surveys)
 	if r, err := dst.Check(ctx); err != nil || !r.OK {
 		t.Errorf("check after restore: %+v %v", r, err)
+	}
+	// The settings came along; so did every row and every amount.
+	set, _ := dst.StoredSettings(ctx)
+	if set["plan.capacity"] != "8" || set["pyramid.cuts"] != "2,20,50,100" {
+		t.Errorf("settings after restore: %v", set)
+	}
+	wantCensus, _ := src.Census(ctx)
+	if gotCensus, err := dst.Census(ctx); err != nil || gotCensus != wantCensus || wantCensus.Payments == 0 || wantCensus.Revenue == 0 {
+		t.Errorf("census after restore %+v (%v), want %+v", gotCensus, err, wantCensus)
 	}
 	// The restored notebook exports the same file.
 	var again bytes.Buffer
@@ -226,9 +240,12 @@ func TestImportAllRefusesBadFiles(t *testing.T) {
 	for _, tt := range []struct{ in, want string }{
 		{`[]`, "not a rolo notebook file"},
 		{`{"format":"other"}`, `its "format" is "other"`},
-		{`{"format":"rolo-notebook","version":2,"currency":"CNY"}`, "written by a newer rolo (version 2)"},
+		{`{"format":"rolo-notebook","version":3,"currency":"CNY"}`, "written by a newer rolo (version 3)"},
 		{`{"format":"rolo-notebook","version":1,"currency":"CNY","widgets":[]}`, `unknown section "widgets"`},
-		{`{"format":"rolo-notebook","version":2,"currency":"CNY","widgets":[]}`, "written by a newer rolo (version 2)"},
+		{`{"format":"rolo-notebook","version":3,"currency":"CNY","widgets":[]}`, "written by a newer rolo (version 3)"},
+		{`{"format":"rolo-notebook","version":2,"currency":"CNY","settings":{"plan.capacity":"lots"}}`, "settings: "},
+		{`{"format":"rolo-notebook","version":2,"currency":"CNY","settings":{"nonsense.key":"1"}}`, "settings: "},
+		{`{"format":"rolo-notebook","version":2,"currency":"CNY","settings":{"currency":"USD"}}`, `the currency goes in "currency"`},
 		{`{"customers":[],"format":"rolo-notebook"}`, `not a rolo notebook file: its "format" is ""`},
 		{`{"format":"rolo-notebook","version":1,"currency":"XX"}`, `currency "XX"`},
 		{`{"format":"rolo-notebook","version":1,"currency":"CNY","surveys":{}}`, "surveys: expected an array of objects"},
@@ -305,5 +322,41 @@ func TestImportFollowUpsAndSurveys(t *testing.T) {
 	vs, _ := st.Surveys(ctx, 1)
 	if len(vs) != 2 || vs[1].Satisfaction != 5 || vs[1].Note != "ok" {
 		t.Errorf("surveys %+v", vs)
+	}
+}
+
+// A restore read as it comes (rolo copy) writes nothing when its check
+// before the commit fails, settings included; when the check passes it
+// commits what it checked.
+func TestImportAllVerifyRollsBack(t *testing.T) {
+	src := wholeNotebook(t)
+	var buf bytes.Buffer
+	if _, err := ExportAll(ctx, src, &buf, time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	dst := newStore(t)
+	seen := store.Census{}
+	fail := errors.New("the counts differ")
+	_, err := ImportAll(ctx, dst, bytes.NewReader(buf.Bytes()), ImportOptions{Name: "copy", Stream: true,
+		Verify: func(b *store.Bulk) error {
+			seen, _ = b.Census()
+			return fail
+		}})
+	want, _ := src.Census(ctx)
+	if !errors.Is(err, fail) || seen != want {
+		t.Fatalf("verify saw %+v (want %+v), import returned %v", seen, want, err)
+	}
+	if got, _ := dst.Census(ctx); got != (store.Census{}) {
+		t.Errorf("a failed check left %+v", got)
+	}
+	if set, _ := dst.StoredSettings(ctx); set["plan.capacity"] != "" {
+		t.Errorf("a failed check left settings %v", set)
+	}
+	if _, err := ImportAll(ctx, dst, bytes.NewReader(buf.Bytes()), ImportOptions{Name: "copy", Stream: true,
+		Verify: func(b *store.Bulk) error { return nil }}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := dst.Census(ctx); got != want {
+		t.Errorf("after the restore %+v, want %+v", got, want)
 	}
 }

@@ -30,6 +30,10 @@ type ImportOptions struct {
 	AllowDuplicates bool              // import customers that look like existing ones
 	Raw             bool              // CSV written with --raw: take text cells exactly (no apostrophe removed)
 	MaxErrors       int               // problems listed before giving up (default 20)
+
+	// For rolo import all from another notebook (rolo copy):
+	Stream bool                      // read the file as it comes: it is rolo's own export, not a file to check whole first
+	Verify func(b *store.Bulk) error // called once every row is written, before the commit; an error rolls all back
 }
 
 // Report says what an import did (or, dry, would do).
