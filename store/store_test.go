@@ -16,6 +16,9 @@ var fixedNow = func() time.Time { return time.Date(2026, 11, 22, 9, 30, 0, 0, ti
 
 func newTestStore(t testing.TB) *Store {
 	t.Helper()
+	if onPG(t) {
+		return newPGTestStore(t)
+	}
 	path := filepath.Join(t.TempDir(), "nb", "notebook.db")
 	s, err := Open(context.Background(), path, Options{Create: true, Now: fixedNow})
 	if err != nil {
