@@ -34,6 +34,9 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 // and a full disk leaves nothing behind. A device or pipe (/dev/stdout)
 // gets the checked copy written into it.
 func (s *Store) BackupTo(ctx context.Context, dest string, o BackupOptions) error {
+	if err := s.notOnPG("a backup", "use pg_dump (or the server's own backups), or rolo export all for a portable copy"); err != nil {
+		return err
+	}
 	wo := WriteOptions{Kind: "backup", Force: o.Force, Notebook: s.path, NeedFile: true, Temps: s.temps, Before: s.started}
 	return WriteFile(ctx, dest, wo, func(f *os.File) error {
 		// VACUUM INTO needs an empty or missing target; the empty 0600
@@ -172,6 +175,9 @@ func (r CheckReport) Objects() []string {
 
 // Check runs the full check of the notebook (see CheckFile).
 func (s *Store) Check(ctx context.Context) (CheckReport, error) {
+	if s.pg {
+		return s.checkPG(ctx)
+	}
 	rep, err := CheckFile(ctx, s.path, CheckOptions{Full: true})
 	if n, ok := readDamageNote(s.path); ok {
 		s.damage.Store(&n)

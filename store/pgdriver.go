@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -95,7 +96,11 @@ func boolInt(b bool) int64 {
 func (c *pgConn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
 	r := pgRewrite(q)
 	if !r.returnsID {
-		return c.c.ExecContext(ctx, r.sql, args)
+		res, err := c.c.ExecContext(ctx, r.sql, args)
+		if err != nil && os.Getenv("ROLO_PG_TRACE") != "" {
+			fmt.Fprintf(os.Stderr, "TRACE %v\n%s\n", err, r.sql)
+		}
+		return res, err
 	}
 	rows, err := c.c.QueryContext(ctx, r.sql, args)
 	if err != nil {
@@ -122,6 +127,9 @@ func (c *pgConn) ExecContext(ctx context.Context, q string, args []driver.NamedV
 func (c *pgConn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
 	rows, err := c.c.QueryContext(ctx, pgRewrite(q).sql, args)
 	if err != nil {
+		if os.Getenv("ROLO_PG_TRACE") != "" {
+			fmt.Fprintf(os.Stderr, "TRACE %v\n%s\n", err, pgRewrite(q).sql)
+		}
 		return nil, err
 	}
 	sr, ok := rows.(*stdlib.Rows)

@@ -16,6 +16,9 @@ import (
 //	group_concat(…)        → string_agg(…)
 //	max(a, b) / min(a, b)  → greatest(a, b) / least(a, b) (SQLite's scalar forms)
 //	NOT INDEXED            → dropped (a SQLite planner hint)
+//	FROM (subquery)        → FROM (subquery) AS rolo_subN (PostgreSQL 15 needs a name)
+//	WHERE 1                → WHERE true
+//	LIMIT ?                → a negative limit means none, as in SQLite
 //
 // String literals, quoted identifiers and comments are copied untouched.
 // SQL whose meaning differs (the search index, bulk loading, upserts of the
@@ -67,6 +70,10 @@ func rewriteSQL(q string) string {
 	var b strings.Builder
 	b.Grow(len(q) + 16)
 	maxParam := 0
+	depth := 0
+	var subqueries []int // depths of open parentheses that are FROM/JOIN subqueries
+	subquery := false    // the next parenthesis opens one
+	aliases := 0
 	for i := 0; i < len(q); {
 		c := q[i]
 		switch {
@@ -142,6 +149,28 @@ func rewriteSQL(q string) string {
 				word = pgFuncRenames[lw]
 			case k < len(q) && q[k] == '(' && (lw == "max" || lw == "min") && topLevelComma(q, k):
 				word = map[string]string{"max": "greatest", "min": "least"}[lw]
+			case k < len(q) && q[k] == '(' && (lw == "from" || lw == "join"):
+				subquery = true
+			case lw == "where" && nextWord(q, k) == "1" && !hasAlias(q[k+1:]) && !strings.HasPrefix(strings.TrimLeft(q[k+1:], " \t\n"), "="):
+				// SQLite takes WHERE 1 for "every row"; PostgreSQL wants a boolean.
+				b.WriteString(word + " true")
+				i = k + 1
+				continue
+			case lw == "limit" && k < len(q) && q[k] == '?':
+				// SQLite reads a negative limit as none; PostgreSQL
+				// refuses it and reads NULL so.
+				j := k + 1
+				for j < len(q) && q[j] >= '0' && q[j] <= '9' {
+					j++
+				}
+				n := maxParam + 1
+				if j > k+1 {
+					n = atoiSmall(q[k+1 : j])
+				}
+				maxParam = max(maxParam, n)
+				b.WriteString(word + " NULLIF(GREATEST(CAST($" + itoaSmall(n) + " AS bigint), -1), -1)")
+				i = j
+				continue
 			}
 			b.WriteString(word)
 			i = j
@@ -157,9 +186,43 @@ func rewriteSQL(q string) string {
 			}
 			b.WriteByte(c)
 			i++
+			switch c {
+			case '(':
+				depth++
+				if subquery {
+					subqueries = append(subqueries, depth)
+					subquery = false
+				}
+			case ')':
+				if n := len(subqueries); n > 0 && subqueries[n-1] == depth {
+					subqueries = subqueries[:n-1]
+					// PostgreSQL (before 16) needs a name for every
+					// subquery in FROM; SQLite does not.
+					if !hasAlias(q[i:]) {
+						aliases++
+						b.WriteString(" AS rolo_sub" + itoaSmall(aliases))
+					}
+				}
+				depth--
+			}
 		}
 	}
 	return b.String()
+}
+
+// afterFromItem are the words that may follow a FROM item without an alias.
+var afterFromItem = map[string]bool{"where": true, "group": true, "order": true, "limit": true, "join": true,
+	"left": true, "inner": true, "cross": true, "union": true, "except": true, "intersect": true, "on": true,
+	"having": true, "window": true, "natural": true, "full": true, "right": true, "offset": true, "using": true}
+
+// hasAlias says whether the text after a subquery's closing parenthesis
+// starts with its name.
+func hasAlias(rest string) bool {
+	rest = strings.TrimLeft(rest, " \t\n")
+	if rest == "" || !isIdentByte(rest[0]) || rest[0] >= '0' && rest[0] <= '9' {
+		return false
+	}
+	return !afterFromItem[strings.ToLower(nextWord(rest, 0))]
 }
 
 // dollarTag is the $tag$ that opens a dollar-quoted string at the start
