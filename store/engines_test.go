@@ -115,3 +115,11 @@ func pgDSNWith(t testing.TB, dsn string, set map[string]string) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// testAddr is what opens s again: its file, or its PostgreSQL address.
+func testAddr(s *Store) string {
+	if s.pg {
+		return s.pgDSN
+	}
+	return s.Path()
+}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -31,7 +32,40 @@ type pgConnector struct {
 }
 
 func newPGConnector(cfg *pgx.ConnConfig) pgConnector {
-	return pgConnector{base: stdlib.GetConnector(*cfg)}
+	return pgConnector{base: stdlib.GetConnector(*cfg, stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
+		c.TypeMap().RegisterType(&pgtype.Type{Name: "text", OID: pgtype.TextOID, Codec: looseTextCodec{}})
+		return nil
+	}))}
+}
+
+// looseTextCodec is pgx's text codec that also takes a number for a text
+// parameter, writing it in decimal, as SQLite does with a number compared
+// with text: the shared SQL names a parameter that nothing types (the
+// "?6 = ?6" that keeps numbering stable) and PostgreSQL takes it for text.
+type looseTextCodec struct{ pgtype.TextCodec }
+
+func (c looseTextCodec) PlanEncode(m *pgtype.Map, oid uint32, format int16, value any) pgtype.EncodePlan {
+	switch value.(type) {
+	case int64, int, int32, float64:
+		return numberAsText{}
+	}
+	return c.TextCodec.PlanEncode(m, oid, format, value)
+}
+
+type numberAsText struct{}
+
+func (numberAsText) Encode(value any, buf []byte) ([]byte, error) {
+	switch v := value.(type) {
+	case int64:
+		return strconv.AppendInt(buf, v, 10), nil
+	case int:
+		return strconv.AppendInt(buf, int64(v), 10), nil
+	case int32:
+		return strconv.AppendInt(buf, int64(v), 10), nil
+	case float64:
+		return strconv.AppendFloat(buf, v, 'g', -1, 64), nil
+	}
+	return nil, fmt.Errorf("cannot write %T as text", value)
 }
 
 func (c pgConnector) Connect(ctx context.Context) (driver.Conn, error) {

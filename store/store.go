@@ -59,6 +59,7 @@ type Store struct {
 
 	pg    bool            // a PostgreSQL notebook (engine_pg.go); w and r are then one pool
 	pgCfg *pgx.ConnConfig // how it was reached, for connections as another role (tests, team)
+	pgDSN string          // the address it was opened with (tests open it again)
 }
 
 // Options tune Open.
