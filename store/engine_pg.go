@@ -47,6 +47,12 @@ func openPG(ctx context.Context, dsn string, opts Options, create bool) (*Store,
 	if cfg.RuntimeParams["application_name"] == "" {
 		cfg.RuntimeParams["application_name"] = "rolo"
 	}
+	if opts.Rep != "" {
+		if err := checkRepName(opts.Rep); err != nil {
+			return nil, err
+		}
+		cfg.RuntimeParams["rolo.rep"] = opts.Rep // read by the policy customers_one_rep (team_pg.go)
+	}
 	db := sql.OpenDB(newPGConnector(cfg))
 	db.SetMaxOpenConns(pgMaxConns)
 	db.SetMaxIdleConns(pgMaxConns)

@@ -123,3 +123,13 @@ func testAddr(s *Store) string {
 	}
 	return s.Path()
 }
+
+// pgSchemaOf is the schema a test address puts first on the search path.
+func pgSchemaOf(t testing.TB, dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, _, _ := strings.Cut(u.Query().Get("search_path"), ",")
+	return schema
+}

@@ -85,9 +85,17 @@ func (s *Store) migratePG(ctx context.Context, create, noMigrate bool) error {
 				return s.wrap("migrate "+m.name, err)
 			}
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO rolo_schema(version) VALUES (?)
-			ON CONFLICT (only_row) DO UPDATE SET version = excluded.version`, latest)
-		return s.wrap("migrate", err)
+		if _, err = tx.ExecContext(ctx, `INSERT INTO rolo_schema(version) VALUES (?)
+			ON CONFLICT (only_row) DO UPDATE SET version = excluded.version`, latest); err != nil {
+			return s.wrap("migrate", err)
+		}
+		if cur == 0 {
+			// As SQLite's schema 7 does: a new notebook keeps its (empty)
+			// tier floors from the start (for the role that made it;
+			// other reps keep theirs from their first write).
+			return s.keepTierCuts(ctx, tx, "", nil)
+		}
+		return nil
 	})
 }
 

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -130,11 +129,7 @@ func boolInt(b bool) int64 {
 func (c *pgConn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
 	r := pgRewrite(q)
 	if !r.returnsID {
-		res, err := c.c.ExecContext(ctx, r.sql, args)
-		if err != nil && os.Getenv("ROLO_PG_TRACE") != "" {
-			fmt.Fprintf(os.Stderr, "TRACE %v\n%s\n", err, r.sql)
-		}
-		return res, err
+		return c.c.ExecContext(ctx, r.sql, args)
 	}
 	rows, err := c.c.QueryContext(ctx, r.sql, args)
 	if err != nil {
@@ -161,9 +156,6 @@ func (c *pgConn) ExecContext(ctx context.Context, q string, args []driver.NamedV
 func (c *pgConn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
 	rows, err := c.c.QueryContext(ctx, pgRewrite(q).sql, args)
 	if err != nil {
-		if os.Getenv("ROLO_PG_TRACE") != "" {
-			fmt.Fprintf(os.Stderr, "TRACE %v\n%s\n", err, pgRewrite(q).sql)
-		}
 		return nil, err
 	}
 	sr, ok := rows.(*stdlib.Rows)

@@ -81,6 +81,9 @@ type Options struct {
 	// writer (a long import), how long it has waited; it returns whether to
 	// wait on. Nil waits up to 15 minutes (see busy.go).
 	OnBusy func(waited time.Duration) bool
+	// Rep, on a PostgreSQL notebook of a team, narrows what a manager sees
+	// to the customers of that rep (--rep); "" shows all they may see.
+	Rep string
 }
 
 // DefaultPath is where the notebook lives unless --db or ROLO_DB say otherwise.
