@@ -210,6 +210,9 @@ func pgKind(err error) Kind {
 // pgDescribe says what a PostgreSQL or connection error means for the
 // notebook named name.
 func pgDescribe(err error, name string) (Kind, string) {
+	if err == nil {
+		return KindOther, ""
+	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch {

@@ -196,6 +196,14 @@ func (s *Store) Check(ctx context.Context) (CheckReport, error) {
 // structure, and after another connection wrote, compared against that
 // stale copy and reported a checksum mismatch that was not there.
 func CheckFile(ctx context.Context, path string, o CheckOptions) (CheckReport, error) {
+	if IsPostgres(path) {
+		s, err := Open(ctx, path, Options{NoMigrate: true})
+		if err != nil {
+			return CheckReport{Path: redactDSN(path)}, err
+		}
+		defer s.Close()
+		return s.checkPG(ctx)
+	}
 	rep := CheckReport{Path: path, Full: o.Full, Search: "ok", Integrity: []string{}, Damage: []Damage{}, ForeignKeys: []string{}}
 	fi, err := os.Stat(path)
 	if err := notebookFile(path, fi, err); err != nil {
