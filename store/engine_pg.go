@@ -86,7 +86,10 @@ func pgName(cfg *pgx.ConnConfig) string {
 	return fmt.Sprintf("PostgreSQL database %q on %s (as %s)", cfg.Database, host, cfg.User)
 }
 
-// redactDSN hides the password of an address that could not be parsed.
+// RedactAddress is a PostgreSQL address with its password hidden, to show.
+func RedactAddress(dsn string) string { return redactDSN(dsn) }
+
+// redactDSN hides the password of an address.
 func redactDSN(dsn string) string {
 	scheme, rest, ok := strings.Cut(dsn, "://")
 	if !ok {
