@@ -247,8 +247,7 @@ CREATE INDEX agenda_actions_customer ON agenda_actions(customer_id);
 -- (0 profile, 1 purchases, 2 contacts) as on SQLite (store/index.go). The
 -- body is lower-cased; pg_trgm's GIN index answers LIKE '%q%' for queries
 -- of three characters or more. Shorter queries (王, 钓鱼) have no trigram:
--- they read search_short, every one- and two-character piece of each
--- body with the doc it comes from (store/search_pg.go).
+-- they scan the bodies (store/search_pg.go).
 CREATE TABLE search (
     doc         bigint PRIMARY KEY,
     customer_id bigint NOT NULL REFERENCES customers(id) ON DELETE CASCADE DEFERRABLE,
