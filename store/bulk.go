@@ -35,10 +35,14 @@ type Bulk struct {
 	recount bool              // a status or archive changed: who is ranked may have
 	named   map[int64]bool    // customers the rows refer to, checked at the end
 	lastBuy struct{ id, customer int64 }
+	pg      *pgBulk // on PostgreSQL (bulk_pg.go)
 }
 
 // Bulk runs fn with a Bulk writer inside one BEGIN IMMEDIATE transaction.
 func (s *Store) Bulk(ctx context.Context, fn func(b *Bulk) error) error {
+	if s.pg {
+		return s.bulkPG(ctx, fn)
+	}
 	// Foreign keys can be switched off only outside a transaction, on the
 	// one writer connection; they are switched on again whatever happens,
 	// or the connection is dropped.
@@ -180,7 +184,11 @@ func (b *Bulk) checkNamed() error {
 // what was accumulated, for the others from all their purchases.
 func (b *Bulk) finishPurchases() error {
 	ctx, tx, s := b.ctx, b.tx, b.s
-	if b.fresh.n > 0 {
+	if b.fresh.n > 0 && b.pg != nil {
+		if err := b.fresh.writeFreshPG(b); err != nil {
+			return err
+		}
+	} else if b.fresh.n > 0 {
 		if err := b.fresh.write(ctx, s, tx); err != nil {
 			return err
 		}
@@ -292,7 +300,11 @@ func (b *Bulk) AddCustomer(c *Customer) (int64, error) {
 
 // AddPurchase inserts a validated purchase and returns its id.
 func (b *Bulk) AddPurchase(p *Purchase) (int64, error) {
-	id, err := b.s.insertPurchase(b.ctx, b, p)
+	insert := b.s.insertPurchase
+	if b.pg != nil {
+		insert = func(_ context.Context, _ execer, p *Purchase) (int64, error) { return b.addPurchasePG(p) }
+	}
+	id, err := insert(b.ctx, b, p)
 	if err != nil {
 		return 0, err
 	}
@@ -338,6 +350,9 @@ func (b *Bulk) AddSurvey(v *Survey) (int64, error) {
 
 // AddPayment inserts a validated payment after the sale and returns its id.
 func (b *Bulk) AddPayment(p *Payment) (int64, error) {
+	if err := b.flushPurchases(); err != nil {
+		return 0, err
+	}
 	var cust int64
 	if err := b.tx.QueryRowContext(b.ctx, `SELECT customer_id FROM purchases WHERE id = ?`, p.PurchaseID).Scan(&cust); err != nil {
 		return 0, Errorf(KindNotFound, "no purchase with id %d", p.PurchaseID)

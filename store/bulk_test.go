@@ -15,134 +15,141 @@ import (
 // costs, paid at the sale and after, the rhythm, the expected next purchase
 // of the latest purchase (ties on a day broken by id), and search text.
 func TestBulkFreshTotalsMatchTheTables(t *testing.T) {
-	s := newTestStore(t)
-	ctx := context.Background()
-	rng := rand.New(rand.NewSource(9))
-	ids := addCustomers(t, s, 30)
-	// Some customers have purchases before: they are totalled from the table.
-	for _, id := range ids[:5] {
-		if _, err := s.AddPurchase(ctx, randomPurchase(rng, id)); err != nil {
-			t.Fatal(err)
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		rng := rand.New(rand.NewSource(9))
+		ids := addCustomers(t, s, 30)
+		// Some customers have purchases before: they are totalled from the table.
+		for _, id := range ids[:5] {
+			if _, err := s.AddPurchase(ctx, randomPurchase(rng, id)); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	var pids []int64
-	err := s.Bulk(ctx, func(b *Bulk) error {
-		for i := 0; i < 600; i++ {
-			p := randomPurchase(rng, ids[rng.Intn(len(ids))])
-			p.Item = []string{"熟茶", "生茶", "紫砂壶"}[rng.Intn(3)]
-			if rng.Intn(4) > 0 {
-				c := p.Amount / money.Amount(1+rng.Intn(3))
-				p.Cost = &c
-			}
-			if rng.Intn(5) == 0 {
-				paid := p.Amount / 2
-				p.Paid = &paid
-			}
-			if rng.Intn(3) == 0 {
-				p.Date = "2026-06-01" // many on the latest day: the latest by id
-				p.NextDate = time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i).Format(DateLayout)
-			}
-			id, err := b.AddPurchase(&p)
-			if err != nil {
-				return err
-			}
-			if p.Paid != nil {
-				pids = append(pids, id)
-				if _, err := b.AddPayment(&Payment{PurchaseID: id, Date: "2026-01-05", Amount: 1 + p.Amount/4}); err != nil {
+		var pids []int64
+		err := s.Bulk(ctx, func(b *Bulk) error {
+			for i := 0; i < 600; i++ {
+				p := randomPurchase(rng, ids[rng.Intn(len(ids))])
+				p.Item = []string{"熟茶", "生茶", "紫砂壶"}[rng.Intn(3)]
+				if rng.Intn(4) > 0 {
+					c := p.Amount / money.Amount(1+rng.Intn(3))
+					p.Cost = &c
+				}
+				if rng.Intn(5) == 0 {
+					paid := p.Amount / 2
+					p.Paid = &paid
+				}
+				if rng.Intn(3) == 0 {
+					p.Date = "2026-06-01" // many on the latest day: the latest by id
+					p.NextDate = time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i).Format(DateLayout)
+				}
+				id, err := b.AddPurchase(&p)
+				if err != nil {
 					return err
 				}
+				if p.Paid != nil {
+					pids = append(pids, id)
+					if _, err := b.AddPayment(&Payment{PurchaseID: id, Date: "2026-01-05", Amount: 1 + p.Amount/4}); err != nil {
+						return err
+					}
+				}
 			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		return nil
+		rep, err := s.Check(ctx)
+		if err != nil || rep.Totals != 0 || !rep.OK {
+			t.Fatalf("check after the bulk write: %+v %v", rep, err)
+		}
+		if len(pids) == 0 {
+			t.Fatal("no partly paid purchases")
+		}
+		hits, err := s.Search(ctx, "紫砂", SearchOptions{Limit: 100})
+		if err != nil || len(hits) < 20 {
+			t.Errorf("紫砂 found %d customers, %v", len(hits), err)
+		}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := s.Check(ctx)
-	if err != nil || rep.Totals != 0 || !rep.OK {
-		t.Fatalf("check after the bulk write: %+v %v", rep, err)
-	}
-	if len(pids) == 0 {
-		t.Fatal("no partly paid purchases")
-	}
-	hits, err := s.Search(ctx, "紫砂", SearchOptions{Limit: 100})
-	if err != nil || len(hits) < 20 {
-		t.Errorf("紫砂 found %d customers, %v", len(hits), err)
-	}
 }
 
 // Rows naming a customer that does not exist fail the whole bulk write,
 // whichever kind of row it is, though foreign keys are checked once at the
 // end; the writer checks foreign keys again afterwards.
 func TestBulkChecksEveryCustomerNamed(t *testing.T) {
-	s := newTestStore(t)
-	ctx := context.Background()
-	ids := addCustomers(t, s, 3)
-	const missing = 999
-	ref := int64(missing)
-	for name, write := range map[string]func(b *Bulk) error{
-		"purchase": func(b *Bulk) error {
-			_, err := b.AddPurchase(&Purchase{CustomerID: missing, Date: "2026-01-01", Amount: 1})
-			return err
-		},
-		"contact": func(b *Bulk) error {
-			_, err := b.AddContact(&Contact{CustomerID: missing, At: "2026-01-01T10:00:00Z", Kind: "call"})
-			return err
-		},
-		"follow-up": func(b *Bulk) error {
-			_, err := b.AddFollowUp(&FollowUp{CustomerID: missing, Due: "2026-01-01", What: "call"})
-			return err
-		},
-		"survey": func(b *Bulk) error {
-			_, err := b.AddSurvey(&Survey{CustomerID: missing, Date: "2026-01-01", Satisfaction: 3, Initiative: 3, Repurchase: 3, Recommend: 3, Resistance: 3})
-			return err
-		},
-		"event": func(b *Bulk) error {
-			_, err := b.AddEvent(&Event{CustomerID: missing, What: "wedding", Date: "2026-05-01"})
-			return err
-		},
-		"status": func(b *Bulk) error { return b.SetStatus(missing, "active", "", time.Now()) },
-		"status history": func(b *Bulk) error {
-			_, err := b.AddStatusChange(&StatusChange{CustomerID: missing, Status: "active", Date: "2026-01-01"})
-			return err
-		},
-		"agenda action": func(b *Bulk) error {
-			_, err := b.AddAgendaAction(&AgendaAction{CustomerID: missing, Reason: "cadence", Due: "2026-01-01"})
-			return err
-		},
-		"referrer": func(b *Bulk) error { return b.SetReferredBy(ids[0], &ref) },
-		"new customer's referrer": func(b *Bulk) error {
-			_, err := b.AddCustomer(&Customer{Name: "新客", ReferredBy: &ref})
-			return err
-		},
-		"payment": func(b *Bulk) error {
-			_, err := b.AddPayment(&Payment{PurchaseID: missing, Date: "2026-01-01", Amount: 1})
-			return err
-		},
-	} {
-		err := s.Bulk(ctx, func(b *Bulk) error {
-			if _, err := b.AddPurchase(&Purchase{CustomerID: ids[1], Date: "2026-01-01", Amount: 5}); err != nil {
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		ids := addCustomers(t, s, 3)
+		const missing = 999
+		ref := int64(missing)
+		for name, write := range map[string]func(b *Bulk) error{
+			"purchase": func(b *Bulk) error {
+				_, err := b.AddPurchase(&Purchase{CustomerID: missing, Date: "2026-01-01", Amount: 1})
 				return err
+			},
+			"contact": func(b *Bulk) error {
+				_, err := b.AddContact(&Contact{CustomerID: missing, At: "2026-01-01T10:00:00Z", Kind: "call"})
+				return err
+			},
+			"follow-up": func(b *Bulk) error {
+				_, err := b.AddFollowUp(&FollowUp{CustomerID: missing, Due: "2026-01-01", What: "call"})
+				return err
+			},
+			"survey": func(b *Bulk) error {
+				_, err := b.AddSurvey(&Survey{CustomerID: missing, Date: "2026-01-01", Satisfaction: 3, Initiative: 3, Repurchase: 3, Recommend: 3, Resistance: 3})
+				return err
+			},
+			"event": func(b *Bulk) error {
+				_, err := b.AddEvent(&Event{CustomerID: missing, What: "wedding", Date: "2026-05-01"})
+				return err
+			},
+			"status": func(b *Bulk) error { return b.SetStatus(missing, "active", "", time.Now()) },
+			"status history": func(b *Bulk) error {
+				_, err := b.AddStatusChange(&StatusChange{CustomerID: missing, Status: "active", Date: "2026-01-01"})
+				return err
+			},
+			"agenda action": func(b *Bulk) error {
+				_, err := b.AddAgendaAction(&AgendaAction{CustomerID: missing, Reason: "cadence", Due: "2026-01-01"})
+				return err
+			},
+			"referrer": func(b *Bulk) error { return b.SetReferredBy(ids[0], &ref) },
+			"new customer's referrer": func(b *Bulk) error {
+				_, err := b.AddCustomer(&Customer{Name: "新客", ReferredBy: &ref})
+				return err
+			},
+			"payment": func(b *Bulk) error {
+				_, err := b.AddPayment(&Payment{PurchaseID: missing, Date: "2026-01-01", Amount: 1})
+				return err
+			},
+		} {
+			err := s.Bulk(ctx, func(b *Bulk) error {
+				if _, err := b.AddPurchase(&Purchase{CustomerID: ids[1], Date: "2026-01-01", Amount: 5}); err != nil {
+					return err
+				}
+				return write(b)
+			})
+			if KindOf(err) != KindNotFound {
+				t.Errorf("%s naming customer %d: err = %v, want not found", name, missing, err)
 			}
-			return write(b)
-		})
-		if KindOf(err) != KindNotFound {
-			t.Errorf("%s naming customer %d: err = %v, want not found", name, missing, err)
+			var n int
+			s.r.QueryRowContext(ctx, `SELECT count(*) FROM purchases`).Scan(&n)
+			if n != 0 {
+				t.Fatalf("%s: %d purchases written by a failed bulk write", name, n)
+			}
 		}
-		var n int
-		s.r.QueryRowContext(ctx, `SELECT count(*) FROM purchases`).Scan(&n)
-		if n != 0 {
-			t.Fatalf("%s: %d purchases written by a failed bulk write", name, n)
+		// Foreign keys are on again for single writes.
+		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: missing, Date: "2026-01-01", Amount: 1}); KindOf(err) != KindNotFound {
+			t.Errorf("a single purchase for a missing customer: %v", err)
 		}
-	}
-	// Foreign keys are on again for single writes.
-	if _, err := s.AddPurchase(ctx, Purchase{CustomerID: missing, Date: "2026-01-01", Amount: 1}); KindOf(err) != KindNotFound {
-		t.Errorf("a single purchase for a missing customer: %v", err)
-	}
-	var fk int
-	if err := s.withTx(ctx, func(tx *sql.Tx) error { return tx.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk) }); err != nil || fk != 1 {
-		t.Errorf("foreign_keys = %d after bulk writes (%v)", fk, err)
-	}
+		if s.pg {
+			return // foreign keys are the server's, and always on
+		}
+		var fk int
+		if err := s.withTx(ctx, func(tx *sql.Tx) error { return tx.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk) }); err != nil || fk != 1 {
+			t.Errorf("foreign_keys = %d after bulk writes (%v)", fk, err)
+		}
+	})
 }
 
 // A write that finds the notebook held by a long bulk write (longer than

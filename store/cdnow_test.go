@@ -66,46 +66,48 @@ func loadCDNOW(t *testing.T, s *Store) {
 }
 
 func TestCDNOWPyramidThroughTheStore(t *testing.T) {
-	s := newTestStore(t)
-	loadCDNOW(t, s)
-	ctx := context.Background()
-	asOf := time.Date(1998, 6, 30, 0, 0, 0, 0, time.UTC)
-	ms, err := s.Metrics(ctx, asOf, MetricsOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ms) != 2357 {
-		t.Fatalf("%d customers, want 2357", len(ms))
-	}
-	count := func(as map[int64]tiering.Assignment, order []tiering.Tier) []int {
-		out := make([]int, len(order))
-		for _, a := range as {
-			for i, o := range order {
-				if a.Tier == o {
-					out[i]++
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		loadCDNOW(t, s)
+		ctx := context.Background()
+		asOf := time.Date(1998, 6, 30, 0, 0, 0, 0, time.UTC)
+		ms, err := s.Metrics(ctx, asOf, MetricsOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) != 2357 {
+			t.Fatalf("%d customers, want 2357", len(ms))
+		}
+		count := func(as map[int64]tiering.Assignment, order []tiering.Tier) []int {
+			out := make([]int, len(order))
+			for _, a := range as {
+				for i, o := range order {
+					if a.Tier == o {
+						out[i]++
+					}
 				}
 			}
+			return out
 		}
-		return out
-	}
-	cfg := tiering.DefaultConfig()
-	if got := count(tiering.Assign(ms, cfg, asOf), tiering.PyramidTiers); !reflect.DeepEqual(got, []int{24, 448, 707, 1178}) {
-		t.Errorf("pyramid by revenue = %v, want [24 448 707 1178]", got)
-	}
-	cfg.Method = tiering.MethodPareto
-	if got := count(tiering.Assign(ms, cfg, asOf), []tiering.Tier{tiering.A, tiering.B, tiering.C}); !reflect.DeepEqual(got, []int{777, 801, 779}) {
-		t.Errorf("ABC 80/95 = %v, want [777 801 779]", got)
-	}
-	// The trigger-kept totals and an as-of aggregation over the purchases agree.
-	slow, err := s.Metrics(ctx, asOf, MetricsOptions{Since: time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(ms, slow) {
-		t.Errorf("totals and aggregation disagree")
-	}
-	rep, err := s.Check(ctx)
-	if err != nil || !rep.OK {
-		t.Errorf("check after import: %+v %v", rep, err)
-	}
+		cfg := tiering.DefaultConfig()
+		if got := count(tiering.Assign(ms, cfg, asOf), tiering.PyramidTiers); !reflect.DeepEqual(got, []int{24, 448, 707, 1178}) {
+			t.Errorf("pyramid by revenue = %v, want [24 448 707 1178]", got)
+		}
+		cfg.Method = tiering.MethodPareto
+		if got := count(tiering.Assign(ms, cfg, asOf), []tiering.Tier{tiering.A, tiering.B, tiering.C}); !reflect.DeepEqual(got, []int{777, 801, 779}) {
+			t.Errorf("ABC 80/95 = %v, want [777 801 779]", got)
+		}
+		// The trigger-kept totals and an as-of aggregation over the purchases agree.
+		slow, err := s.Metrics(ctx, asOf, MetricsOptions{Since: time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(ms, slow) {
+			t.Errorf("totals and aggregation disagree")
+		}
+		rep, err := s.Check(ctx)
+		if err != nil || !rep.OK {
+			t.Errorf("check after import: %+v %v", rep, err)
+		}
+	})
 }

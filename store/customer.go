@@ -373,7 +373,7 @@ func customerSets() string {
 func checkNoReferralCycle(ctx context.Context, tx *sql.Tx, id, ref int64) error {
 	var n int
 	err := tx.QueryRowContext(ctx, `WITH RECURSIVE up(id, depth) AS (
-			SELECT ?, 0 UNION ALL
+			SELECT CAST(? AS BIGINT), 0 UNION ALL
 			SELECT c.referred_by, up.depth + 1 FROM customers c JOIN up ON c.id = up.id
 			WHERE c.referred_by IS NOT NULL AND up.depth < 1000)
 		SELECT count(*) FROM up WHERE id = ?`, ref, id).Scan(&n)

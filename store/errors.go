@@ -27,11 +27,13 @@ const (
 	KindReadOnly          // the file cannot be written
 	KindNotPermitted      // the file or folder cannot be opened
 	KindNoModel           // no lifetime-value model has been fitted yet
+	KindUnavailable       // the database server cannot be reached or refused the login
+	KindUnsupported       // not something this engine does (a file check on PostgreSQL, teams on SQLite)
 )
 
 var kindNames = [...]string{"error", "invalid", "not found", "ambiguous", "conflict", "exists", "no notebook",
 	"not a rolo notebook", "notebook written by a newer rolo", "notebook damaged", "notebook busy", "disk full",
-	"notebook is read-only", "permission denied", "no model"}
+	"notebook is read-only", "permission denied", "no model", "database unavailable", "not supported"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -83,6 +85,9 @@ func KindOf(err error) Kind {
 	if errors.As(err, &e) {
 		return e.Kind
 	}
+	if kind := pgKind(err); kind != KindOther {
+		return kind
+	}
 	kind, _ := describeCode(sqliteCode(err), "the notebook")
 	return kind
 }
@@ -131,6 +136,8 @@ var (
 	ErrReadOnly     = &Error{Kind: KindReadOnly}
 	ErrNotPermitted = &Error{Kind: KindNotPermitted}
 	ErrNoModel      = &Error{Kind: KindNoModel}
+	ErrUnavailable  = &Error{Kind: KindUnavailable}
+	ErrUnsupported  = &Error{Kind: KindUnsupported}
 )
 
 // Extended result codes the store reacts to.

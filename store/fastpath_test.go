@@ -127,67 +127,69 @@ func randomPurchase(rng *rand.Rand, customer int64) Purchase {
 // say: one at a time, in bulk, deleted, edited (moved to another customer
 // too), and migrated.
 func TestPurchaseRhythmIsKept(t *testing.T) {
-	s := newTestStore(t)
-	ctx := context.Background()
-	rng := rand.New(rand.NewSource(7))
-	ids := addCustomers(t, s, 40)
-	var added []int64
-	for i := 0; i < 300; i++ {
-		p, err := s.AddPurchase(ctx, randomPurchase(rng, ids[rng.Intn(20)]))
-		if err != nil {
-			t.Fatal(err)
-		}
-		added = append(added, p.ID)
-	}
-	checkRhythm(t, s, "one at a time")
-	err := s.Bulk(ctx, func(b *Bulk) error {
-		for i := 0; i < 400; i++ {
-			p := randomPurchase(rng, ids[rng.Intn(len(ids))])
-			switch i {
-			case 100:
-				p.CustomerID, p.Item = ids[30], "限量版普洱" // a customer whose first purchases these are
-			case 200:
-				p.CustomerID, p.Note = ids[3], "特别定制礼盒" // one who bought before
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		rng := rand.New(rand.NewSource(7))
+		ids := addCustomers(t, s, 40)
+		var added []int64
+		for i := 0; i < 300; i++ {
+			p, err := s.AddPurchase(ctx, randomPurchase(rng, ids[rng.Intn(20)]))
+			if err != nil {
+				t.Fatal(err)
 			}
-			if _, err := b.AddPurchase(&p); err != nil {
-				return err
+			added = append(added, p.ID)
+		}
+		checkRhythm(t, s, "one at a time")
+		err := s.Bulk(ctx, func(b *Bulk) error {
+			for i := 0; i < 400; i++ {
+				p := randomPurchase(rng, ids[rng.Intn(len(ids))])
+				switch i {
+				case 100:
+					p.CustomerID, p.Item = ids[30], "限量版普洱" // a customer whose first purchases these are
+				case 200:
+					p.CustomerID, p.Note = ids[3], "特别定制礼盒" // one who bought before
+				}
+				if _, err := b.AddPurchase(&p); err != nil {
+					return err
+				}
 			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkRhythm(t, s, "bulk")
-	for q, want := range map[string]int64{"限量版普洱": ids[30], "特别定制礼盒": ids[3], "茶": ids[25]} {
-		hits, err := s.Search(ctx, q, SearchOptions{Limit: 100})
-		if err != nil {
-			t.Fatal(err)
-		}
-		found := false
-		for _, h := range hits {
-			found = found || h.Customer.ID == want
-		}
-		if !found {
-			t.Errorf("search %q after the bulk write misses customer %d (%d hits)", q, want, len(hits))
-		}
-	}
-	for _, id := range added[:80] {
-		if _, _, err := s.DeletePurchase(ctx, id); err != nil {
-			t.Fatal(err)
-		}
-	}
-	checkRhythm(t, s, "deleted")
-	for _, id := range added[80:120] {
-		q := randomPurchase(rng, ids[rng.Intn(len(ids))])
-		if _, err := s.UpdatePurchase(ctx, id, func(p *Purchase) error {
-			p.CustomerID, p.Date, p.NextDate = q.CustomerID, q.Date, q.NextDate
 			return nil
-		}); err != nil {
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	checkRhythm(t, s, "edited")
+		checkRhythm(t, s, "bulk")
+		for q, want := range map[string]int64{"限量版普洱": ids[30], "特别定制礼盒": ids[3], "茶": ids[25]} {
+			hits, err := s.Search(ctx, q, SearchOptions{Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, h := range hits {
+				found = found || h.Customer.ID == want
+			}
+			if !found {
+				t.Errorf("search %q after the bulk write misses customer %d (%d hits)", q, want, len(hits))
+			}
+		}
+		for _, id := range added[:80] {
+			if _, _, err := s.DeletePurchase(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		checkRhythm(t, s, "deleted")
+		for _, id := range added[80:120] {
+			q := randomPurchase(rng, ids[rng.Intn(len(ids))])
+			if _, err := s.UpdatePurchase(ctx, id, func(p *Purchase) error {
+				p.CustomerID, p.Date, p.NextDate = q.CustomerID, q.Date, q.NextDate
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		checkRhythm(t, s, "edited")
+	})
 }
 
 // A notebook made by the first schema gains its rhythm when migrated.
@@ -236,157 +238,165 @@ func TestMigrationFillsPurchaseRhythm(t *testing.T) {
 // The agenda reads the kept rhythm as of today and walks the purchases as
 // of an earlier day; both must describe a customer the same way.
 func TestAgendaRhythmKeptEqualsWalked(t *testing.T) {
-	s := newTestStore(t)
-	ctx := context.Background()
-	rng := rand.New(rand.NewSource(11))
-	for _, id := range addCustomers(t, s, 25) {
-		for j := rng.Intn(12); j > 0; j-- {
-			if _, err := s.AddPurchase(ctx, randomPurchase(rng, id)); err != nil {
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		rng := rand.New(rand.NewSource(11))
+		for _, id := range addCustomers(t, s, 25) {
+			for j := rng.Intn(12); j > 0; j-- {
+				if _, err := s.AddPurchase(ctx, randomPurchase(rng, id)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := s.AddContact(ctx, Contact{CustomerID: id, At: "2025-06-01T10:00:00Z", Kind: "call", Summary: "hi"}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if _, err := s.AddContact(ctx, Contact{CustomerID: id, At: "2025-06-01T10:00:00Z", Kind: "call", Summary: "hi"}); err != nil {
+		today := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+		kept, _, err := s.AgendaInputs(ctx, today)
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	today := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
-	kept, _, err := s.AgendaInputs(ctx, today)
-	if err != nil {
-		t.Fatal(err)
-	}
-	walked := append([]agenda.Customer(nil), kept...)
-	idx := map[int64]int{}
-	lastBuy := make([]string, len(walked))
-	for i := range walked {
-		idx[walked[i].ID] = i
-		walked[i].Bought, walked[i].NextExpected = agenda.Rhythm{}, time.Time{}
-	}
-	if err := s.agendaRhythmAsOf(ctx, today.Format(DateLayout), walked, idx, lastBuy); err != nil {
-		t.Fatal(err)
-	}
-	withGap := 0
-	for i := range kept {
-		k, w := kept[i], walked[i]
-		if k.Bought != w.Bought || !k.NextExpected.Equal(w.NextExpected) {
-			t.Errorf("customer %d: kept %+v next %v, walked %+v next %v", k.ID, k.Bought, k.NextExpected, w.Bought, w.NextExpected)
+		walked := append([]agenda.Customer(nil), kept...)
+		idx := map[int64]int{}
+		lastBuy := make([]string, len(walked))
+		for i := range walked {
+			idx[walked[i].ID] = i
+			walked[i].Bought, walked[i].NextExpected = agenda.Rhythm{}, time.Time{}
 		}
-		if k.Bought.Gap > 0 {
-			withGap++
+		if err := s.agendaRhythmAsOf(ctx, today.Format(DateLayout), walked, idx, lastBuy); err != nil {
+			t.Fatal(err)
 		}
-		if want := 0; k.Bought.Days > 0 && k.WinBacks != want && k.Bought.Last.Format(DateLayout) > "2025-06-01" {
-			t.Errorf("customer %d: %d win-back attempts after a contact before their last purchase", k.ID, k.WinBacks)
+		withGap := 0
+		for i := range kept {
+			k, w := kept[i], walked[i]
+			if k.Bought != w.Bought || !k.NextExpected.Equal(w.NextExpected) {
+				t.Errorf("customer %d: kept %+v next %v, walked %+v next %v", k.ID, k.Bought, k.NextExpected, w.Bought, w.NextExpected)
+			}
+			if k.Bought.Gap > 0 {
+				withGap++
+			}
+			if want := 0; k.Bought.Days > 0 && k.WinBacks != want && k.Bought.Last.Format(DateLayout) > "2025-06-01" {
+				t.Errorf("customer %d: %d win-back attempts after a contact before their last purchase", k.ID, k.WinBacks)
+			}
 		}
-	}
-	if withGap == 0 {
-		t.Error("no customer has a purchase rhythm; the test data is too thin")
-	}
+		if withGap == 0 {
+			t.Error("no customer has a purchase rhythm; the test data is too thin")
+		}
+	})
 }
 
 // An export whose writer fails stops with the writer's error, early, and
 // does not hang; one that succeeds sees every row once, in id order.
 func TestEachPurchaseStreamsAndStops(t *testing.T) {
-	s := newTestStore(t)
-	ctx := context.Background()
-	c, err := s.AddCustomer(ctx, Customer{Name: "王芳", ExternalID: "W1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewSource(1))
-	err = s.Bulk(ctx, func(b *Bulk) error {
-		for i := 0; i < 3000; i++ {
-			p := randomPurchase(rng, c.ID)
-			if _, err := b.AddPurchase(&p); err != nil {
-				return err
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		c, err := s.AddCustomer(ctx, Customer{Name: "王芳", ExternalID: "W1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rng := rand.New(rand.NewSource(1))
+		err = s.Bulk(ctx, func(b *Bulk) error {
+			for i := 0; i < 3000; i++ {
+				p := randomPurchase(rng, c.ID)
+				if _, err := b.AddPurchase(&p); err != nil {
+					return err
+				}
 			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var last int64
-	n := 0
-	err = s.EachPurchase(ctx, "", func(p Purchase, ref CustomerRef) error {
-		if p.ID <= last || ref.Name != "王芳" || ref.ExternalID != "W1" {
-			return fmt.Errorf("row %d after %d, customer %+v", p.ID, last, ref)
+		var last int64
+		n := 0
+		err = s.EachPurchase(ctx, "", func(p Purchase, ref CustomerRef) error {
+			if p.ID <= last || ref.Name != "王芳" || ref.ExternalID != "W1" {
+				return fmt.Errorf("row %d after %d, customer %+v", p.ID, last, ref)
+			}
+			last = p.ID
+			n++
+			return nil
+		})
+		if err != nil || n != 3000 {
+			t.Fatalf("streamed %d rows, err %v; want 3000", n, err)
 		}
-		last = p.ID
-		n++
-		return nil
-	})
-	if err != nil || n != 3000 {
-		t.Fatalf("streamed %d rows, err %v; want 3000", n, err)
-	}
-	boom := errors.New("disk full")
-	n = 0
-	err = s.EachPurchase(ctx, "", func(p Purchase, ref CustomerRef) error {
-		if n++; n == 700 {
-			return boom
+		boom := errors.New("disk full")
+		n = 0
+		err = s.EachPurchase(ctx, "", func(p Purchase, ref CustomerRef) error {
+			if n++; n == 700 {
+				return boom
+			}
+			return nil
+		})
+		if !errors.Is(err, boom) || n != 700 {
+			t.Fatalf("after a failing write: err %v after %d rows; want %v after 700", err, n, boom)
 		}
-		return nil
 	})
-	if !errors.Is(err, boom) || n != 700 {
-		t.Fatalf("after a failing write: err %v after %d rows; want %v after 700", err, n, boom)
-	}
 }
 
 // BuyerRevenue ranks buyers exactly as the full metrics do.
 func TestBuyerRevenueTiersEqualMetricsTiers(t *testing.T) {
-	s := newTestStore(t)
-	ctx := context.Background()
-	rng := rand.New(rand.NewSource(5))
-	for i, id := range addCustomers(t, s, 60) {
-		for j := rng.Intn(4); j > 0; j-- {
-			p := randomPurchase(rng, id)
-			p.Amount = money.Amount(rng.Intn(5)) * 1000 // ties
-			if _, err := s.AddPurchase(ctx, p); err != nil {
-				t.Fatal(err)
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		rng := rand.New(rand.NewSource(5))
+		for i, id := range addCustomers(t, s, 60) {
+			for j := rng.Intn(4); j > 0; j-- {
+				p := randomPurchase(rng, id)
+				p.Amount = money.Amount(rng.Intn(5)) * 1000 // ties
+				if _, err := s.AddPurchase(ctx, p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if i%13 == 0 {
+				if err := s.ArchiveCustomer(ctx, id); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
-		if i%13 == 0 {
-			if err := s.ArchiveCustomer(ctx, id); err != nil {
-				t.Fatal(err)
+		today := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+		full, err := s.Metrics(ctx, today, MetricsOptions{Lean: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lean, ok, err := s.BuyerRevenue(ctx, today)
+		if err != nil || !ok {
+			t.Fatalf("BuyerRevenue: ok %v err %v", ok, err)
+		}
+		cfg := tiering.DefaultConfig()
+		want, got := tiering.Assign(full, cfg, today), tiering.Assign(lean, cfg, today)
+		buyers := 0
+		for id, w := range want {
+			if w.Tier == tiering.Prospect {
+				if _, in := got[id]; in {
+					t.Errorf("customer %d without purchases is among the buyers", id)
+				}
+				continue
+			}
+			buyers++
+			if got[id].Tier != w.Tier {
+				t.Errorf("customer %d: tier %q from revenue alone, %q from the metrics", id, got[id].Tier, w.Tier)
 			}
 		}
-	}
-	today := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
-	full, err := s.Metrics(ctx, today, MetricsOptions{Lean: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lean, ok, err := s.BuyerRevenue(ctx, today)
-	if err != nil || !ok {
-		t.Fatalf("BuyerRevenue: ok %v err %v", ok, err)
-	}
-	cfg := tiering.DefaultConfig()
-	want, got := tiering.Assign(full, cfg, today), tiering.Assign(lean, cfg, today)
-	buyers := 0
-	for id, w := range want {
-		if w.Tier == tiering.Prospect {
-			if _, in := got[id]; in {
-				t.Errorf("customer %d without purchases is among the buyers", id)
-			}
-			continue
+		if buyers != len(got) || buyers < 20 {
+			t.Errorf("%d buyers ranked from revenue, %d from the metrics", len(got), buyers)
 		}
-		buyers++
-		if got[id].Tier != w.Tier {
-			t.Errorf("customer %d: tier %q from revenue alone, %q from the metrics", id, got[id].Tier, w.Tier)
+		if _, ok, _ := s.BuyerRevenue(ctx, today.AddDate(-2, 0, 0)); ok {
+			t.Error("as of a day before some purchases, BuyerRevenue must decline")
 		}
-	}
-	if buyers != len(got) || buyers < 20 {
-		t.Errorf("%d buyers ranked from revenue, %d from the metrics", len(got), buyers)
-	}
-	if _, ok, _ := s.BuyerRevenue(ctx, today.AddDate(-2, 0, 0)); ok {
-		t.Error("as of a day before some purchases, BuyerRevenue must decline")
-	}
+	})
 }
 
 // Short searches read an in-memory copy of the names; it follows every
 // change, whether this store or another process made it.
 func TestShortSearchFollowsChanges(t *testing.T) {
-	for _, prepared := range []bool{false, true} {
-		t.Run(fmt.Sprint("prepared=", prepared), func(t *testing.T) { testShortSearch(t, prepared) })
-	}
+	eachEngine(t, func(t *testing.T) {
+		for _, prepared := range []bool{false, true} {
+			t.Run(fmt.Sprint("prepared=", prepared), func(t *testing.T) { testShortSearch(t, prepared) })
+		}
+	})
 }
 
 func testShortSearch(t *testing.T, prepared bool) {
@@ -423,7 +433,7 @@ func testShortSearch(t *testing.T, prepared bool) {
 		t.Fatalf("after adding 王五, 王 found %v", got)
 	}
 	// Another process writes: a second store on the same file.
-	other, err := Open(ctx, s.Path(), Options{})
+	other, err := Open(ctx, testAddr(s), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -454,79 +464,83 @@ func testShortSearch(t *testing.T, prepared bool) {
 // The bulk accumulator keeps each distinct purchase text once, past the
 // point where its list of seen texts becomes a set.
 func TestPurchaseAccKeepsDistinctTexts(t *testing.T) {
-	var f freshSearch
-	var a searchAcc
-	for round := 0; round < 3; round++ {
+	eachEngine(t, func(t *testing.T) {
+		var f freshSearch
+		var a searchAcc
+		for round := 0; round < 3; round++ {
+			for i := 0; i < 100; i++ {
+				f.add(&a, &Purchase{Date: "2026-01-01", Item: fmt.Sprintf("茶%d", i), Amount: 1})
+			}
+		}
+		body := f.body(&a)
 		for i := 0; i < 100; i++ {
-			f.add(&a, &Purchase{Date: "2026-01-01", Item: fmt.Sprintf("茶%d", i), Amount: 1})
+			if n := strings.Count(" "+body+" ", fmt.Sprintf(" 茶%d  ", i)); n != 1 {
+				t.Fatalf("茶%d appears %d times in %.80q…", i, n, body)
+			}
 		}
-	}
-	body := f.body(&a)
-	for i := 0; i < 100; i++ {
-		if n := strings.Count(" "+body+" ", fmt.Sprintf(" 茶%d  ", i)); n != 1 {
-			t.Fatalf("茶%d appears %d times in %.80q…", i, n, body)
-		}
-	}
+	})
 }
 
 // Metrics as of an earlier day, and the growth figures, equal sums over the
 // purchases themselves.
 func TestMetricsAsOfAndGrowthEqualThePurchases(t *testing.T) {
-	s := newTestStore(t)
-	ctx := context.Background()
-	rng := rand.New(rand.NewSource(9))
-	type sums struct {
-		revenue, r12, p12 money.Amount
-		n                 int64
-	}
-	ids := addCustomers(t, s, 30)
-	var ps []Purchase
-	err := s.Bulk(ctx, func(b *Bulk) error {
-		for i := 0; i < 600; i++ {
-			p := Purchase{CustomerID: ids[rng.Intn(len(ids))], Item: "茶", Quantity: 1, Amount: money.Amount(1 + rng.Intn(9999)),
-				Date: time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.Intn(4*365)).Format(DateLayout)}
-			if _, err := b.AddPurchase(&p); err != nil {
-				return err
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		rng := rand.New(rand.NewSource(9))
+		type sums struct {
+			revenue, r12, p12 money.Amount
+			n                 int64
+		}
+		ids := addCustomers(t, s, 30)
+		var ps []Purchase
+		err := s.Bulk(ctx, func(b *Bulk) error {
+			for i := 0; i < 600; i++ {
+				p := Purchase{CustomerID: ids[rng.Intn(len(ids))], Item: "茶", Quantity: 1, Amount: money.Amount(1 + rng.Intn(9999)),
+					Date: time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.Intn(4*365)).Format(DateLayout)}
+				if _, err := b.AddPurchase(&p); err != nil {
+					return err
+				}
+				ps = append(ps, p)
 			}
-			ps = append(ps, p)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		return nil
+		asOf := time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)
+		day, y1, y2 := asOf.Format(DateLayout), asOf.AddDate(-1, 0, 0).Format(DateLayout), asOf.AddDate(-2, 0, 0).Format(DateLayout)
+		want := map[int64]*sums{}
+		for _, p := range ps {
+			if p.Date > day {
+				continue
+			}
+			w := want[p.CustomerID]
+			if w == nil {
+				w = &sums{}
+				want[p.CustomerID] = w
+			}
+			w.revenue += p.Amount
+			w.n++
+			switch {
+			case p.Date > y1:
+				w.r12 += p.Amount
+			case p.Date > y2:
+				w.p12 += p.Amount
+			}
+		}
+		ms, err := s.Metrics(ctx, asOf, MetricsOptions{Growth: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			w := want[m.ID]
+			if w == nil {
+				w = &sums{}
+			}
+			if got := (sums{m.Revenue, m.Revenue12, m.RevenuePrev12, int64(m.Purchases)}); got != *w {
+				t.Errorf("customer %d as of %s: %+v, want %+v", m.ID, day, got, *w)
+			}
+		}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	asOf := time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)
-	day, y1, y2 := asOf.Format(DateLayout), asOf.AddDate(-1, 0, 0).Format(DateLayout), asOf.AddDate(-2, 0, 0).Format(DateLayout)
-	want := map[int64]*sums{}
-	for _, p := range ps {
-		if p.Date > day {
-			continue
-		}
-		w := want[p.CustomerID]
-		if w == nil {
-			w = &sums{}
-			want[p.CustomerID] = w
-		}
-		w.revenue += p.Amount
-		w.n++
-		switch {
-		case p.Date > y1:
-			w.r12 += p.Amount
-		case p.Date > y2:
-			w.p12 += p.Amount
-		}
-	}
-	ms, err := s.Metrics(ctx, asOf, MetricsOptions{Growth: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms {
-		w := want[m.ID]
-		if w == nil {
-			w = &sums{}
-		}
-		if got := (sums{m.Revenue, m.Revenue12, m.RevenuePrev12, int64(m.Purchases)}); got != *w {
-			t.Errorf("customer %d as of %s: %+v, want %+v", m.ID, day, got, *w)
-		}
-	}
 }

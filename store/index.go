@@ -53,6 +53,9 @@ var indexSQL = [...]string{
 // reindex rebuilds the search rows of source src for the customers that
 // sel selects: sel is a query returning customer ids, with one parameter.
 func (s *Store) reindex(ctx context.Context, tx *sql.Tx, src int, sel string, arg any) error {
+	if s.pg {
+		return s.reindexPG(ctx, tx, src, sel, arg)
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid IN (SELECT id*4+`+string(rune('0'+src))+` FROM (`+sel+`))`, arg); err != nil {
 		return s.wrap("index", err)
 	}
@@ -70,6 +73,10 @@ func (s *Store) reindexCustomer(ctx context.Context, tx *sql.Tx, src int, id int
 
 // unindexCustomer removes every search row of a customer.
 func (s *Store) unindexCustomer(ctx context.Context, tx *sql.Tx, id int64) error {
-	_, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid IN (?1*4, ?1*4+1, ?1*4+2)`, id)
+	q := `DELETE FROM search WHERE rowid IN (?1*4, ?1*4+1, ?1*4+2)`
+	if s.pg {
+		q = `DELETE FROM search WHERE customer_id = ?`
+	}
+	_, err := tx.ExecContext(ctx, q, id)
 	return s.wrap("index", err)
 }

@@ -83,146 +83,148 @@ func checkKeptTiers(t *testing.T, s *Store, when string, cuts []float64) {
 // customers archived, restored, dropped, taken back and deleted; the cuts
 // changed. Ties included (many equal amounts).
 func TestKeptTiersFollowEveryWrite(t *testing.T) {
-	s := newTestStore(t)
-	ctx := context.Background()
-	rng := rand.New(rand.NewSource(5))
-	ids := addCustomers(t, s, 120)
-	cuts := tiering.DefaultPyramidCuts
-	check := func(when string) { t.Helper(); checkKeptTiers(t, s, when, cuts) }
-	check("empty")
-	var added []int64
-	for i := 0; i < 150; i++ {
-		p := randomPurchase(rng, ids[rng.Intn(100)])
-		p.Amount = money.Amount(100 * (1 + rng.Intn(8))) // ties
-		p, err := s.AddPurchase(ctx, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		added = append(added, p.ID)
-	}
-	check("added")
-	if _, err := s.UpdatePurchase(ctx, added[3], func(p *Purchase) error { p.Amount = 1_000_000; return nil }); err != nil {
-		t.Fatal(err)
-	}
-	check("edited")
-	if _, err := s.UpdatePurchase(ctx, added[4], func(p *Purchase) error { p.CustomerID = ids[110]; return nil }); err != nil {
-		t.Fatal(err)
-	}
-	check("moved to another customer")
-	for _, id := range added[10:40] {
-		if _, _, err := s.DeletePurchase(ctx, id); err != nil {
-			t.Fatal(err)
-		}
-	}
-	check("deleted")
-	if err := s.ArchiveCustomer(ctx, ids[7]); err != nil {
-		t.Fatal(err)
-	}
-	check("archived")
-	if err := s.RestoreCustomer(ctx, ids[7]); err != nil {
-		t.Fatal(err)
-	}
-	check("restored")
-	for _, st := range []string{"dropped", "active"} {
-		if _, err := s.UpdateCustomer(ctx, ids[8], func(c *Customer) error { c.Status = st; return nil }); err != nil {
-			t.Fatal(err)
-		}
-		check("status " + st)
-	}
-	if err := s.SetStatuses(ctx, []StatusChange{{CustomerID: ids[9], Status: "dropped", Date: "2026-11-01"}}); err != nil {
-		t.Fatal(err)
-	}
-	check("dropped by a rule")
-	if err := s.PurgeCustomer(ctx, ids[11]); err != nil {
-		t.Fatal(err)
-	}
-	check("purged")
-	err := s.Bulk(ctx, func(b *Bulk) error {
-		for i := 0; i < 200; i++ {
-			p := randomPurchase(rng, ids[20+rng.Intn(len(ids)-20)])
-			if _, err := b.AddPurchase(&p); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	check("bulk")
-	err = s.Bulk(ctx, func(b *Bulk) error { return b.SetStatus(ids[13], "dropped", "", time.Now()) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	check("dropped in bulk")
-	// Many single writes, checked one by one: each moves the floors by
-	// steps, never by ranking everyone again.
-	s.rankedAll.Store(0)
-	live := ids[20:]
-	for i := 0; i < 120; i++ {
-		id := live[rng.Intn(len(live))]
-		switch op := rng.Intn(10); {
-		case op < 5:
-			p := randomPurchase(rng, id)
-			p.Amount = money.Amount(100 * (1 + rng.Intn(8)))
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		rng := rand.New(rand.NewSource(5))
+		ids := addCustomers(t, s, 120)
+		cuts := tiering.DefaultPyramidCuts
+		check := func(when string) { t.Helper(); checkKeptTiers(t, s, when, cuts) }
+		check("empty")
+		var added []int64
+		for i := 0; i < 150; i++ {
+			p := randomPurchase(rng, ids[rng.Intn(100)])
+			p.Amount = money.Amount(100 * (1 + rng.Intn(8))) // ties
 			p, err := s.AddPurchase(ctx, p)
 			if err != nil {
 				t.Fatal(err)
 			}
 			added = append(added, p.ID)
-		case op < 7:
-			j := rng.Intn(len(added))
-			if _, _, err := s.DeletePurchase(ctx, added[j]); err != nil && KindOf(err) != KindNotFound {
-				t.Fatal(err)
-			}
-		case op < 8:
-			if _, err := s.UpdatePurchase(ctx, added[rng.Intn(len(added))], func(p *Purchase) error {
-				p.Amount = money.Amount(100 * rng.Intn(12))
-				return nil
-			}); err != nil && KindOf(err) != KindNotFound {
-				t.Fatal(err)
-			}
-		case op < 9:
-			if rng.Intn(2) == 0 {
-				err = s.ArchiveCustomer(ctx, id)
-			} else {
-				err = s.RestoreCustomer(ctx, id)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-		default:
-			st := []string{"dropped", "active"}[rng.Intn(2)]
-			if _, err := s.UpdateCustomer(ctx, id, func(c *Customer) error { c.Status = st; return nil }); err != nil {
+		}
+		check("added")
+		if _, err := s.UpdatePurchase(ctx, added[3], func(p *Purchase) error { p.Amount = 1_000_000; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		check("edited")
+		if _, err := s.UpdatePurchase(ctx, added[4], func(p *Purchase) error { p.CustomerID = ids[110]; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		check("moved to another customer")
+		for _, id := range added[10:40] {
+			if _, _, err := s.DeletePurchase(ctx, id); err != nil {
 				t.Fatal(err)
 			}
 		}
-		check("random write")
-	}
-	if n := s.rankedAll.Load(); n != 0 {
-		t.Errorf("single writes ranked every buyer %d times", n)
-	}
-	if err := s.SetSetting(ctx, "pyramid.cuts", "5,30,60,100"); err != nil {
-		t.Fatal(err)
-	}
-	cuts = []float64{5, 30, 60, 100}
-	check("new cuts")
-	// A notebook whose floors were not kept (or kept for another version)
-	// is still ranked right: the reader works them out.
-	if err := s.withTx(ctx, func(tx *sql.Tx) error { return s.bumpVersion(ctx, tx, purchasesVersion) }); err != nil {
-		t.Fatal(err)
-	}
-	c, ok, err := s.TierCuts(ctx, time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC))
-	if err != nil || !ok {
-		t.Fatal(ok, err)
-	}
-	var kept string
-	s.r.QueryRowContext(ctx, `SELECT value FROM state WHERE key = ?`, keptTiersKey).Scan(&kept)
-	_, _, kc, _ := parseTierCuts(kept)
-	if c.Ranked != kc.Ranked || len(c.Floors) != len(kc.Floors) {
-		t.Errorf("worked out %+v, kept %+v", c, kc)
-	}
-	if _, ok, _ := s.TierCuts(ctx, time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)); ok {
-		t.Error("as of a day before some purchases the kept floors must not be used")
-	}
+		check("deleted")
+		if err := s.ArchiveCustomer(ctx, ids[7]); err != nil {
+			t.Fatal(err)
+		}
+		check("archived")
+		if err := s.RestoreCustomer(ctx, ids[7]); err != nil {
+			t.Fatal(err)
+		}
+		check("restored")
+		for _, st := range []string{"dropped", "active"} {
+			if _, err := s.UpdateCustomer(ctx, ids[8], func(c *Customer) error { c.Status = st; return nil }); err != nil {
+				t.Fatal(err)
+			}
+			check("status " + st)
+		}
+		if err := s.SetStatuses(ctx, []StatusChange{{CustomerID: ids[9], Status: "dropped", Date: "2026-11-01"}}); err != nil {
+			t.Fatal(err)
+		}
+		check("dropped by a rule")
+		if err := s.PurgeCustomer(ctx, ids[11]); err != nil {
+			t.Fatal(err)
+		}
+		check("purged")
+		err := s.Bulk(ctx, func(b *Bulk) error {
+			for i := 0; i < 200; i++ {
+				p := randomPurchase(rng, ids[20+rng.Intn(len(ids)-20)])
+				if _, err := b.AddPurchase(&p); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("bulk")
+		err = s.Bulk(ctx, func(b *Bulk) error { return b.SetStatus(ids[13], "dropped", "", time.Now()) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("dropped in bulk")
+		// Many single writes, checked one by one: each moves the floors by
+		// steps, never by ranking everyone again.
+		s.rankedAll.Store(0)
+		live := ids[20:]
+		for i := 0; i < 120; i++ {
+			id := live[rng.Intn(len(live))]
+			switch op := rng.Intn(10); {
+			case op < 5:
+				p := randomPurchase(rng, id)
+				p.Amount = money.Amount(100 * (1 + rng.Intn(8)))
+				p, err := s.AddPurchase(ctx, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				added = append(added, p.ID)
+			case op < 7:
+				j := rng.Intn(len(added))
+				if _, _, err := s.DeletePurchase(ctx, added[j]); err != nil && KindOf(err) != KindNotFound {
+					t.Fatal(err)
+				}
+			case op < 8:
+				if _, err := s.UpdatePurchase(ctx, added[rng.Intn(len(added))], func(p *Purchase) error {
+					p.Amount = money.Amount(100 * rng.Intn(12))
+					return nil
+				}); err != nil && KindOf(err) != KindNotFound {
+					t.Fatal(err)
+				}
+			case op < 9:
+				if rng.Intn(2) == 0 {
+					err = s.ArchiveCustomer(ctx, id)
+				} else {
+					err = s.RestoreCustomer(ctx, id)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			default:
+				st := []string{"dropped", "active"}[rng.Intn(2)]
+				if _, err := s.UpdateCustomer(ctx, id, func(c *Customer) error { c.Status = st; return nil }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			check("random write")
+		}
+		if n := s.rankedAll.Load(); n != 0 {
+			t.Errorf("single writes ranked every buyer %d times", n)
+		}
+		if err := s.SetSetting(ctx, "pyramid.cuts", "5,30,60,100"); err != nil {
+			t.Fatal(err)
+		}
+		cuts = []float64{5, 30, 60, 100}
+		check("new cuts")
+		// A notebook whose floors were not kept (or kept for another version)
+		// is still ranked right: the reader works them out.
+		if err := s.withTx(ctx, func(tx *sql.Tx) error { return s.bumpVersion(ctx, tx, purchasesVersion) }); err != nil {
+			t.Fatal(err)
+		}
+		c, ok, err := s.TierCuts(ctx, time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC))
+		if err != nil || !ok {
+			t.Fatal(ok, err)
+		}
+		var kept string
+		s.r.QueryRowContext(ctx, `SELECT value FROM state WHERE key = ?`, keptTiersKey).Scan(&kept)
+		_, _, kc, _ := parseTierCuts(kept)
+		if c.Ranked != kc.Ranked || len(c.Floors) != len(kc.Floors) {
+			t.Errorf("worked out %+v, kept %+v", c, kc)
+		}
+		if _, ok, _ := s.TierCuts(ctx, time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)); ok {
+			t.Error("as of a day before some purchases the kept floors must not be used")
+		}
+	})
 }

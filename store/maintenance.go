@@ -34,6 +34,9 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 // and a full disk leaves nothing behind. A device or pipe (/dev/stdout)
 // gets the checked copy written into it.
 func (s *Store) BackupTo(ctx context.Context, dest string, o BackupOptions) error {
+	if err := s.notOnPG("a backup", "use pg_dump (or the server's own backups), or rolo export all for a portable copy"); err != nil {
+		return err
+	}
 	wo := WriteOptions{Kind: "backup", Force: o.Force, Notebook: s.path, NeedFile: true, Temps: s.temps, Before: s.started}
 	return WriteFile(ctx, dest, wo, func(f *os.File) error {
 		// VACUUM INTO needs an empty or missing target; the empty 0600
@@ -172,6 +175,9 @@ func (r CheckReport) Objects() []string {
 
 // Check runs the full check of the notebook (see CheckFile).
 func (s *Store) Check(ctx context.Context) (CheckReport, error) {
+	if s.pg {
+		return s.checkPG(ctx)
+	}
 	rep, err := CheckFile(ctx, s.path, CheckOptions{Full: true})
 	if n, ok := readDamageNote(s.path); ok {
 		s.damage.Store(&n)
@@ -190,6 +196,14 @@ func (s *Store) Check(ctx context.Context) (CheckReport, error) {
 // structure, and after another connection wrote, compared against that
 // stale copy and reported a checksum mismatch that was not there.
 func CheckFile(ctx context.Context, path string, o CheckOptions) (CheckReport, error) {
+	if IsPostgres(path) {
+		s, err := Open(ctx, path, Options{NoMigrate: true})
+		if err != nil {
+			return CheckReport{Path: redactDSN(path)}, err
+		}
+		defer s.Close()
+		return s.checkPG(ctx)
+	}
 	rep := CheckReport{Path: path, Full: o.Full, Search: "ok", Integrity: []string{}, Damage: []Damage{}, ForeignKeys: []string{}}
 	fi, err := os.Stat(path)
 	if err := notebookFile(path, fi, err); err != nil {

@@ -21,7 +21,12 @@ type migration struct {
 }
 
 func loadMigrations() ([]migration, error) {
-	entries, err := migrationFS.ReadDir("migrations")
+	return loadMigrationsFrom(migrationFS, "migrations")
+}
+
+// loadMigrationsFrom reads the numbered scripts NNNN_name.sql of dir.
+func loadMigrationsFrom(migrationFS embed.FS, dir string) ([]migration, error) {
+	entries, err := migrationFS.ReadDir(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +40,7 @@ func loadMigrations() ([]migration, error) {
 		if err != nil {
 			return nil, fmt.Errorf("migration %s: %w", e.Name(), err)
 		}
-		b, err := migrationFS.ReadFile("migrations/" + e.Name())
+		b, err := migrationFS.ReadFile(dir + "/" + e.Name())
 		if err != nil {
 			return nil, err
 		}

@@ -62,6 +62,9 @@ func (s *Store) scanConn(ctx context.Context) (*sql.Conn, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if s.pg {
+		return conn, func() { conn.Close() }, nil
+	}
 	if _, err := conn.ExecContext(ctx, `PRAGMA mmap_size = 0`); err != nil {
 		conn.Close()
 		return nil, nil, err

@@ -199,13 +199,24 @@ func addFound(found map[int64]int, xs []idSource) {
 }
 
 func (s *Store) ftsIDs(ctx context.Context, q string, found map[int64]int) error {
+	if s.pg {
+		return s.ftsIDsPG(ctx, q, found)
+	}
 	// A double-quoted FTS5 string is matched literally; quotes inside are doubled.
 	phrase := `"` + strings.ReplaceAll(q, `"`, `""`) + `"`
 	// Matches come in rowid order, a customer's sources side by side, so a
 	// plain LIMIT stops early where GROUP BY would collect every match.
 	xs, err := queryAll(ctx, s, "search", scanIDSource, `SELECT rowid / 4, rowid % 4 FROM search WHERE search MATCH ? LIMIT ?`,
 		phrase, 3*maxCandidates)
-	if len(xs) == 3*maxCandidates {
+	addFound(found, keepWholeCustomers(xs, 3*maxCandidates))
+	return err
+}
+
+// keepWholeCustomers trims matches in id order that reached the limit:
+// the last customer's rows may be cut, and at most maxCandidates
+// customers are kept, the first in id order.
+func keepWholeCustomers(xs []idSource, limit int) []idSource {
+	if len(xs) == limit {
 		// Keep whole customers: drop the last one, whose rows may be cut.
 		last := xs[len(xs)-1].id
 		for len(xs) > 0 && xs[len(xs)-1].id == last {
@@ -223,8 +234,7 @@ func (s *Store) ftsIDs(ctx context.Context, q string, found map[int64]int) error
 			n++
 		}
 	}
-	addFound(found, xs)
-	return err
+	return xs
 }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
@@ -239,6 +249,9 @@ func likeEscape(s string) string {
 // trigram of the index (the bodies end in bodyPad), so the terms that
 // start with q list the rows: index pages, not a scan of every text.
 func (s *Store) shortIDs(ctx context.Context, q string, src, limit int, found map[int64]int) error {
+	if s.pg {
+		return s.shortIDsPG(ctx, q, src, limit, found)
+	}
 	which := `doc % 4 = 0`
 	if src != srcCustomer {
 		which = `doc % 4 IN (1, 2)`

@@ -11,71 +11,73 @@ import (
 // of any profile field (custom fields included), item or contact summary,
 // wherever it stands in the text, names first.
 func TestShortSearchEverywhere(t *testing.T) {
-	s := newTestStore(t)
-	ctx := context.Background()
-	add := func(c Customer) int64 {
-		t.Helper()
-		out, err := s.AddCustomer(ctx, c)
-		if err != nil {
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		add := func(c Customer) int64 {
+			t.Helper()
+			out, err := s.AddCustomer(ctx, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out.ID
+		}
+		notes := add(Customer{Name: "赵六", Notes: "周末喜欢钓鱼"})                           // at the very end of the profile text
+		prefs := add(Customer{Name: "钱七", Preferences: "熟茶", Needs: "春节礼品"})          // a field of exactly the query
+		custom := add(Customer{Name: "孙八", Custom: map[string]string{"爱好": "钓鱼和登山"}}) // a custom field's value
+		name := add(Customer{Name: "钓鱼翁"})                                            // the name: ranks first
+		item := add(Customer{Name: "周九"})                                             //
+		summary := add(Customer{Name: "吴十"})                                          //
+		short := add(Customer{Name: "郑", Company: "鱼"})                               // texts shorter than a trigram
+		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: item, Date: "2026-01-01", Amount: 1, Item: "云南熟茶"}); err != nil {
 			t.Fatal(err)
 		}
-		return out.ID
-	}
-	notes := add(Customer{Name: "赵六", Notes: "周末喜欢钓鱼"})                           // at the very end of the profile text
-	prefs := add(Customer{Name: "钱七", Preferences: "熟茶", Needs: "春节礼品"})          // a field of exactly the query
-	custom := add(Customer{Name: "孙八", Custom: map[string]string{"爱好": "钓鱼和登山"}}) // a custom field's value
-	name := add(Customer{Name: "钓鱼翁"})                                            // the name: ranks first
-	item := add(Customer{Name: "周九"})                                             //
-	summary := add(Customer{Name: "吴十"})                                          //
-	short := add(Customer{Name: "郑", Company: "鱼"})                               // texts shorter than a trigram
-	if _, err := s.AddPurchase(ctx, Purchase{CustomerID: item, Date: "2026-01-01", Amount: 1, Item: "云南熟茶"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.AddContact(ctx, Contact{CustomerID: summary, At: "2026-01-02T10:00:00Z", Kind: "call", Summary: "约了下周钓鱼"}); err != nil {
-		t.Fatal(err)
-	}
-	ids := func(q string, opts SearchOptions) []int64 {
-		t.Helper()
-		hits, err := s.Search(ctx, q, opts)
-		if err != nil {
-			t.Fatalf("Search(%q): %v", q, err)
+		if _, err := s.AddContact(ctx, Contact{CustomerID: summary, At: "2026-01-02T10:00:00Z", Kind: "call", Summary: "约了下周钓鱼"}); err != nil {
+			t.Fatal(err)
 		}
-		out := []int64{}
-		for _, h := range hits {
-			out = append(out, h.Customer.ID)
+		ids := func(q string, opts SearchOptions) []int64 {
+			t.Helper()
+			hits, err := s.Search(ctx, q, opts)
+			if err != nil {
+				t.Fatalf("Search(%q): %v", q, err)
+			}
+			out := []int64{}
+			for _, h := range hits {
+				out = append(out, h.Customer.ID)
+			}
+			return out
 		}
-		return out
-	}
-	tests := []struct {
-		q    string
-		opts SearchOptions
-		want []int64
-	}{
-		{"钓鱼", SearchOptions{}, []int64{name, custom, notes, summary}}, // the name, other profile fields (孙 < 赵), history
-		{"钓鱼", SearchOptions{ProfileOnly: true}, []int64{name, custom, notes}},
-		{"熟茶", SearchOptions{}, []int64{prefs, item}},
-		{"鱼", SearchOptions{}, []int64{name, short, custom, notes, summary}},
-		{"郑", SearchOptions{}, []int64{short}},
-		{"春节", SearchOptions{}, []int64{prefs}},
-		{"登山", SearchOptions{}, []int64{custom}},
-		{"礼", SearchOptions{}, []int64{prefs}},
-		{"茶", SearchOptions{}, []int64{prefs, item}},
-	}
-	for _, tt := range tests {
-		if got := ids(tt.q, tt.opts); !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("Search(%q, %+v) = %v, want %v", tt.q, tt.opts, got, tt.want)
+		tests := []struct {
+			q    string
+			opts SearchOptions
+			want []int64
+		}{
+			{"钓鱼", SearchOptions{}, []int64{name, custom, notes, summary}}, // the name, other profile fields (孙 < 赵), history
+			{"钓鱼", SearchOptions{ProfileOnly: true}, []int64{name, custom, notes}},
+			{"熟茶", SearchOptions{}, []int64{prefs, item}},
+			{"鱼", SearchOptions{}, []int64{name, short, custom, notes, summary}},
+			{"郑", SearchOptions{}, []int64{short}},
+			{"春节", SearchOptions{}, []int64{prefs}},
+			{"登山", SearchOptions{}, []int64{custom}},
+			{"礼", SearchOptions{}, []int64{prefs}},
+			{"茶", SearchOptions{}, []int64{prefs, item}},
 		}
-	}
-	// Edits follow: the old text is no longer found, the new one is.
-	if _, err := s.UpdateCustomer(ctx, notes, func(c *Customer) error { c.Notes = "不钓了"; return nil }); err != nil {
-		t.Fatal(err)
-	}
-	if got := ids("钓鱼", SearchOptions{ProfileOnly: true}); !reflect.DeepEqual(got, []int64{name, custom}) {
-		t.Errorf("after the edit, 钓鱼 found %v", got)
-	}
-	if got := ids("不钓", SearchOptions{}); !reflect.DeepEqual(got, []int64{notes}) {
-		t.Errorf("after the edit, 不钓 found %v", got)
-	}
+		for _, tt := range tests {
+			if got := ids(tt.q, tt.opts); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Search(%q, %+v) = %v, want %v", tt.q, tt.opts, got, tt.want)
+			}
+		}
+		// Edits follow: the old text is no longer found, the new one is.
+		if _, err := s.UpdateCustomer(ctx, notes, func(c *Customer) error { c.Notes = "不钓了"; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids("钓鱼", SearchOptions{ProfileOnly: true}); !reflect.DeepEqual(got, []int64{name, custom}) {
+			t.Errorf("after the edit, 钓鱼 found %v", got)
+		}
+		if got := ids("不钓", SearchOptions{}); !reflect.DeepEqual(got, []int64{notes}) {
+			t.Errorf("after the edit, 不钓 found %v", got)
+		}
+	})
 }
 
 // A notebook of schema 6 (bodies without padding, custom fields not

@@ -32,6 +32,9 @@ type shortRow struct {
 // one- and two-character searches from now on (a long-lived caller such as
 // the TUI; building it costs about what one table scan does).
 func (s *Store) PrepareShortSearch(ctx context.Context) error {
+	if s.pg {
+		return nil // the names are read for each search (PostgreSQL has no data_version)
+	}
 	x := &s.short
 	x.mu.Lock()
 	if x.conn == nil {

@@ -28,15 +28,23 @@ func (s *Store) state(ctx context.Context, q queryer, key string) (string, bool,
 }
 
 func (s *Store) setState(ctx context.Context, tx execer, key, value string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO state(key, value) VALUES (?, ?)
-		ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
+	q := `INSERT INTO state(key, value) VALUES (?, ?)
+		ON CONFLICT(key) DO UPDATE SET value = excluded.value`
+	if s.pg {
+		q = pgSetStateSQL
+	}
+	_, err := tx.ExecContext(ctx, q, key, value)
 	return s.wrap("save state", err)
 }
 
 // bumpVersion adds one to a change counter inside a write transaction.
 func (s *Store) bumpVersion(ctx context.Context, tx execer, key string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO state(key, value) VALUES (?, '1')
-		ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`, key)
+	q := `INSERT INTO state(key, value) VALUES (?, '1')
+		ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`
+	if s.pg {
+		q = pgBumpStateSQL
+	}
+	_, err := tx.ExecContext(ctx, q, key)
 	return s.wrap("save state", err)
 }
 
@@ -76,6 +84,9 @@ func (s *Store) LoadState(ctx context.Context, key string, v any) (found bool, e
 // know when to compute them again. It asks SQLite's data_version on a
 // connection of its own, which counts the commits of every other one.
 func (s *Store) DataVersion(ctx context.Context) (int64, error) {
+	if s.pg {
+		return s.dataVersionPG(ctx)
+	}
 	s.versionMu.Lock()
 	defer s.versionMu.Unlock()
 	if s.versionConn == nil {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/rolo-crm/rolo/money"
 
+	"github.com/jackc/pgx/v5"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -55,6 +56,10 @@ type Store struct {
 
 	rankedAll atomic.Int64                    // how often every buyer was ranked to keep the tier floors (tests)
 	onBusy    func(waited time.Duration) bool // Options.OnBusy
+
+	pg    bool            // a PostgreSQL notebook (engine_pg.go); w and r are then one pool
+	pgCfg *pgx.ConnConfig // how it was reached, for connections as another role (tests, team)
+	pgDSN string          // the address it was opened with (tests open it again)
 }
 
 // Options tune Open.
@@ -76,6 +81,9 @@ type Options struct {
 	// writer (a long import), how long it has waited; it returns whether to
 	// wait on. Nil waits up to 15 minutes (see busy.go).
 	OnBusy func(waited time.Duration) bool
+	// Rep, on a PostgreSQL notebook of a team, narrows what a manager sees
+	// to the customers of that rep (--rep); "" shows all they may see.
+	Rep string
 }
 
 // DefaultPath is where the notebook lives unless --db or ROLO_DB say otherwise.
@@ -150,6 +158,9 @@ func dsn(path string, mode connMode) string {
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if IsPostgres(path) {
+		return openPG(ctx, path, opts, opts.Create)
 	}
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) && opts.Create {
@@ -232,6 +243,9 @@ func open(ctx context.Context, path string, opts Options, created bool) (*Store,
 func Create(ctx context.Context, path string, opts Options, fill func(s *Store) error) error {
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if IsPostgres(path) {
+		return createPG(ctx, path, opts, fill)
 	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -476,6 +490,9 @@ func (s *Store) Close() error {
 	}
 	s.versionMu.Unlock()
 	err1 := s.r.Close()
+	if s.w == s.r {
+		return err1
+	}
 	err2 := s.w.Close()
 	return errors.Join(err1, err2)
 }
@@ -483,6 +500,9 @@ func (s *Store) Close() error {
 // withTx runs fn in one BEGIN IMMEDIATE transaction, committing when fn
 // returns nil and rolling back otherwise.
 func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.pg {
+		return s.withTxPG(ctx, fn)
+	}
 	tx, err := s.begin(ctx, s.w)
 	if err != nil {
 		return err
@@ -508,7 +528,11 @@ func (s *Store) wrap(op string, err error) error {
 	if errors.As(err, &se) {
 		return err // already said
 	}
-	if code := sqliteCode(err); code != 0 {
+	if s.pg {
+		if e, ok := s.wrapPG(op, err); ok {
+			return e
+		}
+	} else if code := sqliteCode(err); code != 0 {
 		if code&0xff == sqlite3.SQLITE_CONSTRAINT {
 			return &Error{KindConflict, fmt.Sprintf("%s: %s", op, constraintText(code)), err}
 		}
@@ -546,7 +570,7 @@ func sqliteCode(err error) int {
 	if errors.As(err, &le) {
 		return le.Code()
 	}
-	return 0
+	return pgConstraintCode(err)
 }
 
 func (s *Store) stamp() string { return s.now().UTC().Format(time.RFC3339) }

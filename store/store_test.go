@@ -16,6 +16,9 @@ var fixedNow = func() time.Time { return time.Date(2026, 11, 22, 9, 30, 0, 0, ti
 
 func newTestStore(t testing.TB) *Store {
 	t.Helper()
+	if onPG(t) {
+		return newPGTestStore(t)
+	}
 	path := filepath.Join(t.TempDir(), "nb", "notebook.db")
 	s, err := Open(context.Background(), path, Options{Create: true, Now: fixedNow})
 	if err != nil {
@@ -230,83 +233,87 @@ func TestCheckFindsDriftedTotals(t *testing.T) {
 // Bulk turns the per-row triggers off and rebuilds totals and the search
 // index at the end: the result must match single writes exactly.
 func TestBulkIndexesAndTotals(t *testing.T) {
-	s := newTestStore(t)
-	ctx := context.Background()
-	var ids []int64
-	err := s.Bulk(ctx, func(b *Bulk) error {
-		for _, n := range []string{"王小明", "李四"} {
-			c := Customer{Name: n}
-			id, err := b.AddCustomer(&c)
-			if err != nil {
-				return err
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		var ids []int64
+		err := s.Bulk(ctx, func(b *Bulk) error {
+			for _, n := range []string{"王小明", "李四"} {
+				c := Customer{Name: n}
+				id, err := b.AddCustomer(&c)
+				if err != nil {
+					return err
+				}
+				ids = append(ids, id)
 			}
-			ids = append(ids, id)
-		}
-		for i, d := range []string{"2026-01-01", "2026-01-01", "2026-02-01"} {
-			if _, err := b.AddPurchase(&Purchase{CustomerID: ids[0], Date: d, Amount: money.Amount(100 * (i + 1)), Item: "紫砂壶"}); err != nil {
-				return err
+			for i, d := range []string{"2026-01-01", "2026-01-01", "2026-02-01"} {
+				if _, err := b.AddPurchase(&Purchase{CustomerID: ids[0], Date: d, Amount: money.Amount(100 * (i + 1)), Item: "紫砂壶"}); err != nil {
+					return err
+				}
 			}
-		}
-		_, err := b.AddContact(&Contact{CustomerID: ids[1], At: "2026-01-05T10:00:00Z", Kind: "call", Summary: "问了白茶价格"})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for q, want := range map[string]int64{"wxm": ids[0], "紫砂壶": ids[0], "白茶价": ids[1], "lisi": ids[1]} {
-		hits, err := s.Search(ctx, q, SearchOptions{})
-		if err != nil || len(hits) != 1 || hits[0].Customer.ID != want {
-			t.Errorf("after bulk, Search(%q) = %+v, %v", q, hits, err)
-		}
-	}
-	var rev, n, days int64
-	s.r.QueryRowContext(ctx, "SELECT revenue, n, days FROM purchase_totals WHERE customer_id = ?", ids[0]).Scan(&rev, &n, &days)
-	if rev != 600 || n != 3 || days != 2 {
-		t.Errorf("totals after bulk: revenue %d, n %d, days %d; want 600, 3, 2", rev, n, days)
-	}
-	var bulk int
-	s.r.QueryRowContext(ctx, "SELECT count(*) FROM settings WHERE key = 'bulk'").Scan(&bulk)
-	if bulk != 0 {
-		t.Error("the bulk marker outlived its transaction")
-	}
-	if rep, err := s.Check(ctx); err != nil || !rep.OK {
-		t.Errorf("check: %+v %v", rep, err)
-	}
-	// A failing bulk leaves nothing behind.
-	err = s.Bulk(ctx, func(b *Bulk) error {
-		c := Customer{Name: "ghost"}
-		if _, err := b.AddCustomer(&c); err != nil {
+			_, err := b.AddContact(&Contact{CustomerID: ids[1], At: "2026-01-05T10:00:00Z", Kind: "call", Summary: "问了白茶价格"})
 			return err
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		_, err := b.AddPurchase(&Purchase{CustomerID: 999, Date: "2026-01-01", Amount: 1})
-		return err
+		for q, want := range map[string]int64{"wxm": ids[0], "紫砂壶": ids[0], "白茶价": ids[1], "lisi": ids[1]} {
+			hits, err := s.Search(ctx, q, SearchOptions{})
+			if err != nil || len(hits) != 1 || hits[0].Customer.ID != want {
+				t.Errorf("after bulk, Search(%q) = %+v, %v", q, hits, err)
+			}
+		}
+		var rev, n, days int64
+		s.r.QueryRowContext(ctx, "SELECT revenue, n, days FROM purchase_totals WHERE customer_id = ?", ids[0]).Scan(&rev, &n, &days)
+		if rev != 600 || n != 3 || days != 2 {
+			t.Errorf("totals after bulk: revenue %d, n %d, days %d; want 600, 3, 2", rev, n, days)
+		}
+		var bulk int
+		s.r.QueryRowContext(ctx, "SELECT count(*) FROM settings WHERE key = 'bulk'").Scan(&bulk)
+		if bulk != 0 {
+			t.Error("the bulk marker outlived its transaction")
+		}
+		if rep, err := s.Check(ctx); err != nil || !rep.OK {
+			t.Errorf("check: %+v %v", rep, err)
+		}
+		// A failing bulk leaves nothing behind.
+		err = s.Bulk(ctx, func(b *Bulk) error {
+			c := Customer{Name: "ghost"}
+			if _, err := b.AddCustomer(&c); err != nil {
+				return err
+			}
+			_, err := b.AddPurchase(&Purchase{CustomerID: 999, Date: "2026-01-01", Amount: 1})
+			return err
+		})
+		if !errors.Is(err, ErrNotFound) {
+			t.Errorf("purchase for a missing customer: err = %v", err)
+		}
+		if hits, _ := s.Search(ctx, "ghost", SearchOptions{}); len(hits) != 0 {
+			t.Errorf("rolled-back bulk left %+v", hits)
+		}
 	})
-	if !errors.Is(err, ErrNotFound) {
-		t.Errorf("purchase for a missing customer: err = %v", err)
-	}
-	if hits, _ := s.Search(ctx, "ghost", SearchOptions{}); len(hits) != 0 {
-		t.Errorf("rolled-back bulk left %+v", hits)
-	}
 }
 
 // A long-lived process (the TUI, tests) checks after writing: the check
 // must not compare against a full-text index structure cached before.
 func TestCheckAfterWritesInTheSameProcess(t *testing.T) {
-	s := newTestStore(t)
-	ctx := context.Background()
-	c, err := s.AddCustomer(ctx, Customer{Name: "王芳"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < 3; i++ {
-		if rep, err := s.Check(ctx); err != nil || !rep.OK {
-			t.Fatalf("check %d: %+v %v", i, rep, err)
-		}
-		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-01-0" + string(rune('1'+i)), Item: "普洱茶", Quantity: 1, Amount: 500}); err != nil {
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		c, err := s.AddCustomer(ctx, Customer{Name: "王芳"})
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	if rep, err := s.Check(ctx); err != nil || !rep.OK {
-		t.Fatalf("check after writes: %+v %v", rep, err)
-	}
+		for i := 0; i < 3; i++ {
+			if rep, err := s.Check(ctx); err != nil || !rep.OK {
+				t.Fatalf("check %d: %+v %v", i, rep, err)
+			}
+			if _, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-01-0" + string(rune('1'+i)), Item: "普洱茶", Quantity: 1, Amount: 500}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if rep, err := s.Check(ctx); err != nil || !rep.OK {
+			t.Fatalf("check after writes: %+v %v", rep, err)
+		}
+	})
 }

@@ -84,8 +84,12 @@ func (s *Store) regap(ctx context.Context, tx *sql.Tx, where string, args ...any
 		}
 		out = fmt.Appendf(out, "[%d,%d]", id, gap)
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE purchase_totals SET gap = j.value ->> 1
-		FROM json_each(?) j WHERE purchase_totals.customer_id = j.value ->> 0`, string(append(out, ']')))
+	q := `UPDATE purchase_totals SET gap = j.value ->> 1
+		FROM json_each(?) j WHERE purchase_totals.customer_id = j.value ->> 0`
+	if s.pg {
+		q = pgRegapSQL
+	}
+	_, err = tx.ExecContext(ctx, q, string(append(out, ']')))
 	return s.wrap("update totals", err)
 }
 

@@ -316,10 +316,11 @@ func exitCode(err error) int {
 		return exitUsage
 	}
 	switch store.KindOf(err) {
-	case store.KindInvalid, store.KindNotFound, store.KindAmbiguous, store.KindConflict, store.KindExists, store.KindNoModel:
+	case store.KindInvalid, store.KindNotFound, store.KindAmbiguous, store.KindConflict, store.KindExists, store.KindNoModel,
+		store.KindUnsupported:
 		return exitUsage
 	case store.KindNoNotebook, store.KindNotNotebook, store.KindTooNew, store.KindDamaged, store.KindBusy,
-		store.KindReadOnly, store.KindDiskFull, store.KindNotPermitted:
+		store.KindReadOnly, store.KindDiskFull, store.KindNotPermitted, store.KindUnavailable:
 		return exitNotebook
 	}
 	return exitFailure

@@ -33,6 +33,18 @@ new). init never replaces a file.`,
 			if err != nil {
 				return err
 			}
+			if store.IsPostgres(path) {
+				// A server address may carry a password: never echo it.
+				if err := store.Create(cmd.Context(), path, a.storeOptions(), nil); err != nil {
+					return err
+				}
+				name := store.RedactAddress(path)
+				if a.JSON {
+					return writeJSON(a.Out, map[string]any{"path": name, "schema_version": store.SchemaVersionPG()})
+				}
+				fmt.Fprintf(a.Out, "Created notebook %s\n", name)
+				return nil
+			}
 			if err := initTarget(path); err != nil {
 				return err
 			}

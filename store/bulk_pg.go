@@ -1,0 +1,231 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/rolo-crm/rolo/tiering/agenda"
+)
+
+// Bulk on PostgreSQL: one SERIALIZABLE transaction on one connection, as
+// on SQLite, so an import is all-or-nothing also when the connection drops
+// (the server rolls back what it never saw committed). Purchases, the bulk
+// of any import, go in with COPY: their ids are taken from the sequence a
+// block at a time, so AddPurchase still returns the id at once, and the
+// rows are sent in batches. The accumulated totals and search rows of
+// customers without earlier purchases are copied too. A bulk write is not
+// retried on a serialization failure: its rows come from a stream that
+// cannot be read twice; it fails whole (KindBusy), and running it again
+// is safe.
+
+// pgCopyBatch is how many purchases are sent in one COPY.
+const pgCopyBatch = 50000
+
+// pgIDBlock is how many purchase ids are taken from the sequence at once.
+const pgIDBlock = 10000
+
+var pgPurchaseCols = []string{"id", "customer_id", "date", "item", "quantity", "amount", "cost", "paid",
+	"channel", "special_requests", "mood", "next_date", "note", "created_at"}
+
+// pgBulk is what Bulk keeps on PostgreSQL.
+type pgBulk struct {
+	conn *sql.Conn
+	ids  []int64 // purchase ids taken from the sequence, not used yet
+	rows [][]any // purchases waiting for COPY
+}
+
+func (s *Store) bulkPG(ctx context.Context, fn func(b *Bulk) error) error {
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return s.wrap("bulk", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable})
+	if err != nil {
+		return s.wrap("bulk", err)
+	}
+	b := &Bulk{s: s, ctx: ctx, tx: tx, ins: map[string]*sql.Stmt{}, bought: map[int64]bool{}, named: map[int64]bool{},
+		pg: &pgBulk{conn: conn}}
+	for i := range b.touched {
+		b.touched[i] = map[int64]bool{}
+	}
+	err = s.bulkPGBody(ctx, tx, b, fn)
+	for _, st := range b.ins {
+		st.Close()
+	}
+	if err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		tx.Rollback()
+		return s.wrap("commit", err)
+	}
+	return nil
+}
+
+func (s *Store) bulkPGBody(ctx context.Context, tx *sql.Tx, b *Bulk, fn func(b *Bulk) error) error {
+	// Foreign keys are checked at the commit, as SQLite's Bulk checks them
+	// once at the end: checkNamed reports a missing customer plainly first.
+	if _, err := tx.ExecContext(ctx, `SET CONSTRAINTS ALL DEFERRED`); err != nil {
+		return s.wrap("bulk", err)
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM purchases`).Scan(&b.firstID); err != nil {
+		return s.wrap("bulk", err)
+	}
+	if err := fn(b); err != nil {
+		return err
+	}
+	// Rows naming a missing customer are reported as on SQLite, before
+	// the server's own foreign-key check would word it less plainly.
+	if err := b.checkNamed(); err != nil {
+		return err
+	}
+	if err := b.flushPurchases(); err != nil {
+		return err
+	}
+	if err := b.finishPurchases(); err != nil {
+		return err
+	}
+	for src, ids := range b.touched {
+		if len(ids) == 0 {
+			continue
+		}
+		list := make([]int64, 0, len(ids))
+		for id := range ids {
+			list = append(list, id)
+		}
+		if err := s.reindex(ctx, tx, src, `SELECT value AS id FROM json_each(?)`, jsonIDs(list)); err != nil {
+			return err
+		}
+	}
+	// Rows written with their own ids move the sequences past them.
+	if _, err := tx.ExecContext(ctx, `SELECT rolo_sync_ids()`); err != nil {
+		return s.wrap("bulk", err)
+	}
+	if len(b.bought) > 0 || b.fresh.n > 0 || b.recount {
+		return s.bumpPurchases(ctx, tx, nil)
+	}
+	return nil
+}
+
+// copyFrom runs COPY on the bulk write's connection, inside its transaction.
+func (b *Bulk) copyFrom(table string, cols []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	return b.pg.conn.Raw(func(dc any) error {
+		pc, ok := dc.(*pgConn)
+		if !ok {
+			return fmt.Errorf("bulk: not a PostgreSQL connection")
+		}
+		_, err := pc.pgx().CopyFrom(b.ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		return err
+	})
+}
+
+// addPurchasePG validates a purchase and queues it for COPY.
+func (b *Bulk) addPurchasePG(p *Purchase) (int64, error) {
+	if err := p.Validate(); err != nil {
+		return 0, err
+	}
+	if p.CreatedAt == "" {
+		p.CreatedAt = b.s.stamp()
+	}
+	id := p.ID
+	if id == 0 {
+		if len(b.pg.ids) == 0 {
+			rows, err := b.tx.QueryContext(b.ctx, `SELECT nextval(pg_get_serial_sequence('purchases', 'id')) FROM generate_series(1, ?)`, pgIDBlock)
+			if err != nil {
+				return 0, b.s.wrap("bulk", err)
+			}
+			for rows.Next() {
+				var x int64
+				if err := rows.Scan(&x); err != nil {
+					rows.Close()
+					return 0, b.s.wrap("bulk", err)
+				}
+				b.pg.ids = append(b.pg.ids, x)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return 0, b.s.wrap("bulk", err)
+			}
+			slices.Sort(b.pg.ids)
+		}
+		id, b.pg.ids = b.pg.ids[0], b.pg.ids[1:]
+	}
+	b.pg.rows = append(b.pg.rows, []any{id, p.CustomerID, p.Date, p.Item, p.Quantity, int64(p.Amount), optAmount(p.Cost),
+		optAmount(p.Paid), p.Channel, p.SpecialRequests, p.Mood, p.NextDate, p.Note, p.CreatedAt})
+	if len(b.pg.rows) >= pgCopyBatch {
+		if err := b.flushPurchases(); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
+}
+
+// flushPurchases sends the queued purchases. Anything that reads
+// purchases inside the bulk write flushes first.
+func (b *Bulk) flushPurchases() error {
+	if b.pg == nil || len(b.pg.rows) == 0 {
+		return nil
+	}
+	err := b.copyFrom("purchases", pgPurchaseCols, b.pg.rows)
+	b.pg.rows = b.pg.rows[:0]
+	if err == nil {
+		return nil
+	}
+	if sqliteCode(err) == sqliteConstraintForeignKey {
+		if cerr := b.checkNamed(); cerr != nil {
+			return cerr
+		}
+	}
+	if sqliteCode(err) == sqliteConstraintPrimaryKey {
+		return Errorf(KindConflict, "a purchase id is already used (%v)", pgCode(err))
+	}
+	return b.s.wrap("add purchases", err)
+}
+
+// writeFreshPG is freshSearch.write on PostgreSQL: the totals and search
+// rows of customers without earlier purchases, by COPY.
+func (f *freshSearch) writeFreshPG(b *Bulk) error {
+	ids := f.ids()
+	totals := make([][]any, 0, len(ids))
+	bodies := make([][]any, 0, len(ids))
+	var days []time.Time
+	for _, id := range ids {
+		a := f.acc[id]
+		slices.Sort(a.days)
+		a.days = slices.Compact(a.days)
+		days = days[:0]
+		for _, d := range a.days {
+			days = append(days, time.Unix(int64(d)*86400, 0).UTC())
+		}
+		first, last := "", ""
+		if len(days) > 0 {
+			first, last = days[0].Format(DateLayout), days[len(days)-1].Format(DateLayout)
+		}
+		totals = append(totals, []any{id, int64(a.revenue), int64(a.profit), int64(a.paid), int64(a.n), int64(len(days)), first, last,
+			int64(a.uncosted), a.next, int64(agenda.MedianGap(days))})
+		bodies = append(bodies, []any{id*4 + srcPurchase, id, f.body(a)})
+		delete(f.acc, id)
+	}
+	if err := b.copyFrom("purchase_totals", []string{"customer_id", "revenue", "profit", "paid", "n", "days", "first", "last",
+		"uncosted", "next_date", "gap"}, totals); err != nil {
+		return b.s.wrap("bulk totals", err)
+	}
+	if _, err := b.tx.ExecContext(b.ctx, `DELETE FROM search WHERE doc IN (SELECT value * 4 + 1 FROM json_each(?))`, jsonIDs(ids)); err != nil {
+		return b.s.wrap("index", err)
+	}
+	// Bodies are lower-cased on the server, as reindexPG writes them.
+	if err := b.copyFrom("search", []string{"doc", "customer_id", "body"}, bodies); err != nil {
+		return b.s.wrap("index", err)
+	}
+	_, err := b.tx.ExecContext(b.ctx, `UPDATE search SET body = lower(body) WHERE doc IN (SELECT value * 4 + 1 FROM json_each(?))`, jsonIDs(ids))
+	return b.s.wrap("index", err)
+}

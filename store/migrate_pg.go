@@ -1,0 +1,125 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+)
+
+//go:embed migrations_pg/*.sql
+var pgMigrationFS embed.FS
+
+// SchemaVersionPG is the PostgreSQL schema version this build of rolo writes.
+func SchemaVersionPG() int {
+	ms, err := loadMigrationsFrom(pgMigrationFS, "migrations_pg")
+	if err != nil {
+		panic(err) // embedded files are fixed at build time
+	}
+	return len(ms)
+}
+
+// pgSchemaVersion reads the notebook's schema version: 0 and no error for
+// a database without rolo's tables; KindNotNotebook when the schema rolo
+// would use holds tables of another program.
+func (s *Store) pgSchemaVersion(ctx context.Context, q queryer) (int, error) {
+	var have bool
+	if err := q.QueryRowContext(ctx, `SELECT to_regclass('rolo_schema') IS NOT NULL`).Scan(&have); err != nil {
+		return 0, s.wrap("open", err)
+	}
+	if !have {
+		var tables int
+		if err := q.QueryRowContext(ctx, `SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()`).Scan(&tables); err != nil {
+			return 0, s.wrap("open", err)
+		}
+		if tables > 0 {
+			return 0, Errorf(KindNotNotebook, "%s holds tables of another program, not a rolo notebook; use an empty database or schema", s.path)
+		}
+		return 0, nil
+	}
+	var app string
+	var version int
+	err := q.QueryRowContext(ctx, `SELECT application, version FROM rolo_schema`).Scan(&app, &version)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && app != "rolo" {
+		return 0, Errorf(KindNotNotebook, "%s has a rolo_schema table that rolo did not write", s.path)
+	}
+	return version, s.wrap("open", err)
+}
+
+// migratePG brings the notebook's schema up to date: every missing
+// script in one transaction (PostgreSQL's DDL is transactional), so a
+// failed or interrupted migration leaves the notebook as it was. A newer
+// notebook is refused untouched; an empty database becomes a notebook only
+// when create is set.
+func (s *Store) migratePG(ctx context.Context, create, noMigrate bool) error {
+	ms, err := loadMigrationsFrom(pgMigrationFS, "migrations_pg")
+	if err != nil {
+		return err
+	}
+	latest := len(ms)
+	version, err := s.pgSchemaVersion(ctx, s.r)
+	if err != nil {
+		return err
+	}
+	switch {
+	case version > latest:
+		return Errorf(KindTooNew, "%s has schema version %d but this rolo knows only up to %d; upgrade rolo (nothing was changed)", s.path, version, latest)
+	case version == latest:
+		return nil
+	case version == 0 && !create:
+		return Errorf(KindNoNotebook, "no rolo notebook in %s", s.path)
+	case version > 0 && noMigrate:
+		return Errorf(KindTooNew, "%s has schema version %d and needs migrating to %d", s.path, version, latest)
+	}
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		// One migrator at a time; the others find the work done.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7523409872)`); err != nil {
+			return s.wrap("migrate", err)
+		}
+		cur, err := s.pgSchemaVersion(ctx, tx)
+		if err != nil || cur >= latest {
+			return err
+		}
+		for _, m := range ms[cur:] {
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return s.wrap("migrate "+m.name, err)
+			}
+		}
+		if _, err = tx.ExecContext(ctx, `INSERT INTO rolo_schema(version) VALUES (?)
+			ON CONFLICT (only_row) DO UPDATE SET version = excluded.version`, latest); err != nil {
+			return s.wrap("migrate", err)
+		}
+		if cur == 0 {
+			// As SQLite's schema 7 does: a new notebook keeps its (empty)
+			// tier floors from the start (for the role that made it;
+			// other reps keep theirs from their first write).
+			return s.keepTierCuts(ctx, tx, "", nil)
+		}
+		return nil
+	})
+}
+
+// createPG makes a new notebook in an empty PostgreSQL database and fill
+// (when not nil) adds to it. A database that already holds a notebook is
+// ErrExists, as an existing file is for SQLite.
+func createPG(ctx context.Context, dsn string, opts Options, fill func(s *Store) error) error {
+	s, err := openPG(ctx, dsn, Options{Now: opts.Now, NoMigrate: true}, false)
+	if err == nil {
+		s.Close()
+		return Errorf(KindExists, "%s already holds a rolo notebook", s.path)
+	}
+	if KindOf(err) != KindNoNotebook {
+		return err
+	}
+	s, err = openPG(ctx, dsn, opts, true)
+	if err != nil {
+		return err
+	}
+	if fill != nil {
+		err = fill(s)
+	}
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

@@ -1,0 +1,186 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"regexp"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Teams: on a PostgreSQL notebook every customer has an owner, a rep, and
+// reps are PostgreSQL roles: the server authenticates them (rolo stores no
+// passwords) and its row-level security policies let a rep see and change
+// only their own customers and their records, and those shared with the
+// team; a manager sees and changes all. TeamInit creates the group roles
+// rolo_rep and rolo_manager and the policies (team_pg.go); TeamAdd makes a
+// rep; Assign gives a customer to one. A SQLite notebook is one person's:
+// these return KindUnsupported there.
+
+// Rep is a member of the team.
+type Rep struct {
+	Name    string `json:"name"`
+	Manager bool   `json:"manager"`
+}
+
+func (s *Store) needTeams() error {
+	if s.pg {
+		return nil
+	}
+	return Errorf(KindUnsupported, "teams need a PostgreSQL notebook; %s is a notebook file of one person", s.path)
+}
+
+// repName is what rolo takes for a rep's role name: a plain identifier, so
+// that a name typed on the command line never needs quoting rules.
+var repName = regexp.MustCompile(`^[a-z_][a-z0-9_.-]{0,62}$`)
+
+func checkRepName(rep string) error {
+	if !repName.MatchString(rep) {
+		return Errorf(KindInvalid, "rep name %q: use lower-case letters, digits, _ . or -, starting with a letter (at most 63)", rep)
+	}
+	if rep == pgRepRole || rep == pgManagerRole {
+		return Errorf(KindInvalid, "%s is the name of rolo's group role; choose another name for the rep", rep)
+	}
+	return nil
+}
+
+// Group roles.
+const (
+	pgRepRole     = "rolo_rep"
+	pgManagerRole = "rolo_manager"
+)
+
+// TeamInit sets up a team on the notebook: the group roles, the grants and
+// the row-level security policies. Running it again changes nothing. It
+// needs a role that may create roles and owns the notebook's tables.
+func (s *Store) TeamInit(ctx context.Context) error {
+	if err := s.needTeams(); err != nil {
+		return err
+	}
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7523409873)`); err != nil {
+			return s.wrap("team init", err)
+		}
+		_, err := tx.ExecContext(ctx, pgTeamSQL)
+		return s.wrap("team init", err)
+	})
+}
+
+// TeamAdd makes rep a member of the team, creating the login role when it
+// does not exist (with no password: the server's authentication rules
+// say how the rep logs in); manager makes them a manager too.
+func (s *Store) TeamAdd(ctx context.Context, rep string, manager bool) error {
+	if err := s.needTeams(); err != nil {
+		return err
+	}
+	if err := checkRepName(rep); err != nil {
+		return err
+	}
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := s.teamReady(ctx, tx); err != nil {
+			return err
+		}
+		ident := pgx.Identifier{rep}.Sanitize()
+		var exists bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = ?)`, rep).Scan(&exists); err != nil {
+			return s.wrap("team add", err)
+		}
+		if !exists {
+			if _, err := tx.ExecContext(ctx, `CREATE ROLE `+ident+` LOGIN`); err != nil {
+				return s.wrap("team add", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `GRANT `+pgRepRole+` TO `+ident); err != nil {
+			return s.wrap("team add", err)
+		}
+		if manager {
+			if _, err := tx.ExecContext(ctx, `GRANT `+pgManagerRole+` TO `+ident); err != nil {
+				return s.wrap("team add", err)
+			}
+		}
+		return nil
+	})
+}
+
+// teamReady says whether TeamInit has run on the server.
+func (s *Store) teamReady(ctx context.Context, q queryer) error {
+	var ok bool
+	if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'rolo_rep')
+		AND to_regprocedure('rolo_is_manager()') IS NOT NULL`).Scan(&ok); err != nil {
+		return s.wrap("team", err)
+	}
+	if !ok {
+		return Errorf(KindInvalid, "%s has no team yet: its group roles and policies are not set up", s.path)
+	}
+	return nil
+}
+
+// Reps lists the team, by name.
+func (s *Store) Reps(ctx context.Context) ([]Rep, error) {
+	if err := s.needTeams(); err != nil {
+		return nil, err
+	}
+	if err := s.teamReady(ctx, s.r); err != nil {
+		return nil, err
+	}
+	return queryAll(ctx, s, "team", func(sc scanner) (Rep, error) {
+		var r Rep
+		err := sc.Scan(&r.Name, &r.Manager)
+		return r, err
+	}, `SELECT r.rolname, pg_has_role(r.oid, 'rolo_manager', 'MEMBER') FROM pg_catalog.pg_roles r
+		WHERE r.rolcanlogin AND pg_has_role(r.oid, 'rolo_rep', 'MEMBER') ORDER BY r.rolname`)
+}
+
+// Assign gives a customer to a rep of the team.
+func (s *Store) Assign(ctx context.Context, customerID int64, rep string) error {
+	if err := s.needTeams(); err != nil {
+		return err
+	}
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := s.teamReady(ctx, tx); err != nil {
+			return err
+		}
+		var member bool
+		err := tx.QueryRowContext(ctx, `SELECT pg_has_role(r.oid, 'rolo_rep', 'MEMBER') FROM pg_catalog.pg_roles r WHERE r.rolname = ?`, rep).Scan(&member)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && !member {
+			return Errorf(KindNotFound, "no rep named %q in the team", rep)
+		}
+		if err != nil {
+			return s.wrap("assign", err)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE customers SET owner = ?, updated_at = ? WHERE id = ?`, rep, s.stamp(), customerID)
+		if err != nil {
+			return s.wrap("assign", err)
+		}
+		return expectOne(res, "customer", customerID)
+	})
+}
+
+// Share shows a customer, and everything recorded about them, to the
+// whole team (or stops showing it).
+func (s *Store) Share(ctx context.Context, customerID int64, shared bool) error {
+	if err := s.needTeams(); err != nil {
+		return err
+	}
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE customers SET shared = ?, updated_at = ? WHERE id = ?`, shared, s.stamp(), customerID)
+		if err != nil {
+			return s.wrap("share", err)
+		}
+		return expectOne(res, "customer", customerID)
+	})
+}
+
+// Owner is the rep who owns a customer.
+func (s *Store) Owner(ctx context.Context, customerID int64) (string, error) {
+	if err := s.needTeams(); err != nil {
+		return "", err
+	}
+	var owner string
+	err := s.r.QueryRowContext(ctx, `SELECT owner FROM customers WHERE id = ?`, customerID).Scan(&owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", Errorf(KindNotFound, "no customer with id %d", customerID)
+	}
+	return owner, s.wrap("read owner", err)
+}

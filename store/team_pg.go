@@ -1,0 +1,78 @@
+package store
+
+// pgTeamSQL sets up a team (TeamInit): group roles, grants and policies.
+// Every statement may run again.
+//
+//   - customers: a rep sees and changes the customers they own and those
+//     shared with the team; a manager all. Only a manager may change the
+//     owner (column privileges): a rep cannot take or give away customers.
+//   - every table of a customer's records (purchases, payments, contacts,
+//     follow-ups, surveys, tier history, events, status history, agenda
+//     actions, the kept totals and the search rows): a row is visible and
+//     writable when its customer is, decided by the customers' own policy
+//     through the EXISTS below, so one rule holds everywhere.
+//   - settings are the team's (one currency, one set of tier cuts): reps
+//     read them, managers change them.
+//   - state (the kept tier floors, the fitted model, change counters) is per
+//     rep already (schema 1): each describes the customers one rep sees.
+//   - rolo.rep, when a connection sets it (Options.Rep, --rep), narrows what
+//     a manager sees to one rep's customers (a restrictive policy).
+//
+// The role that owns the tables (who ran TeamInit) is not subject to the
+// policies, as PostgreSQL has it; superusers never are.
+const pgTeamSQL = `
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'rolo_rep') THEN
+        CREATE ROLE rolo_rep NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'rolo_manager') THEN
+        CREATE ROLE rolo_manager NOLOGIN;
+    END IF;
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO rolo_rep', current_schema());
+    EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO rolo_rep', current_schema());
+END $$;
+GRANT rolo_rep TO rolo_manager;
+
+CREATE OR REPLACE FUNCTION rolo_is_manager() RETURNS boolean LANGUAGE sql STABLE
+    AS $f$ SELECT pg_has_role(current_user, 'rolo_manager', 'MEMBER') $f$;
+CREATE OR REPLACE FUNCTION rolo_rep_filter(owner text) RETURNS boolean LANGUAGE sql STABLE
+    AS $f$ SELECT coalesce(nullif(current_setting('rolo.rep', true), ''), owner) = owner $f$;
+
+GRANT SELECT ON rolo_schema, settings TO rolo_rep;
+GRANT INSERT, UPDATE, DELETE ON settings TO rolo_manager;
+GRANT SELECT, INSERT, UPDATE, DELETE ON state, purchases, payments, contacts, followups, surveys, tier_history,
+    events, status_history, agenda_actions, purchase_totals, search TO rolo_rep;
+GRANT SELECT, INSERT, DELETE ON customers TO rolo_rep;
+GRANT UPDATE (external_id, name, name_pinyin, name_initials, company, title, phone, email, wechat, address, city,
+    birthday, birthday_lunar, birthday_leap, gender, occupation, source, referred_by, status, lost_reason, attitude,
+    preferences, needs, notes, tags, custom, cadence_days, created_at, updated_at, archived_at, shared)
+    ON customers TO rolo_rep;
+GRANT UPDATE ON customers TO rolo_manager;
+
+ALTER TABLE customers ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS customers_team ON customers;
+CREATE POLICY customers_team ON customers
+    USING (owner = current_user OR shared = 1 OR rolo_is_manager())
+    WITH CHECK (owner = current_user OR shared = 1 OR rolo_is_manager());
+DROP POLICY IF EXISTS customers_one_rep ON customers;
+CREATE POLICY customers_one_rep ON customers AS RESTRICTIVE USING (rolo_rep_filter(owner));
+
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['purchases', 'contacts', 'followups', 'surveys', 'tier_history', 'events',
+                             'status_history', 'agenda_actions', 'purchase_totals', 'search'] LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('DROP POLICY IF EXISTS %I ON %I', t || '_team', t);
+        EXECUTE format('CREATE POLICY %I ON %I USING (EXISTS (SELECT 1 FROM customers c WHERE c.id = customer_id))
+            WITH CHECK (EXISTS (SELECT 1 FROM customers c WHERE c.id = customer_id))', t || '_team', t);
+    END LOOP;
+END $$;
+
+ALTER TABLE payments ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS payments_team ON payments;
+CREATE POLICY payments_team ON payments USING (EXISTS (SELECT 1 FROM purchases p WHERE p.id = purchase_id))
+    WITH CHECK (EXISTS (SELECT 1 FROM purchases p WHERE p.id = purchase_id));
+`
