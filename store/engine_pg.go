@@ -57,7 +57,7 @@ func openPG(ctx context.Context, dsn string, opts Options, create bool) (*Store,
 	db.SetMaxOpenConns(pgMaxConns)
 	db.SetMaxIdleConns(pgMaxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{path: pgName(cfg), w: db, r: db, pg: true, pgCfg: cfg, pgDSN: dsn, now: opts.Now, temps: opts.Temps, started: opts.Started, onBusy: opts.OnBusy}
+	s := &Store{path: pgName(cfg), w: db, r: db, pg: true, rep: opts.Rep, pgCfg: cfg, pgDSN: dsn, now: opts.Now, temps: opts.Temps, started: opts.Started, onBusy: opts.OnBusy}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, s.wrap("open", err)

@@ -257,8 +257,8 @@ func (s *Store) keepTierCuts(ctx context.Context, tx *sql.Tx, prevVersion string
 
 // keptState is the purchases version and the kept floors.
 func (s *Store) keptState(ctx context.Context, q queryer) (version, kept string, err error) {
-	err = q.QueryRowContext(ctx, `SELECT coalesce((SELECT value FROM state WHERE key = ?), ''),
-		coalesce((SELECT value FROM state WHERE key = ?), '')`, purchasesVersion, keptTiersKey).Scan(&version, &kept)
+	err = q.QueryRowContext(ctx, `SELECT coalesce(`+s.versionSQL()+`, ''),
+		coalesce((SELECT value FROM state WHERE key = ?), '')`, s.stateKey(keptTiersKey)).Scan(&version, &kept)
 	return version, kept, s.wrap("rank", err)
 }
 
@@ -323,9 +323,9 @@ func (s *Store) TierCuts(ctx context.Context, asOf time.Time) (c TierCuts, ok bo
 	var latest, version, kept, cutsText sql.NullString
 	def, _ := settings.Lookup("pyramid.cuts")
 	err = s.r.QueryRowContext(ctx, `SELECT (SELECT max(date) FROM purchases),
-		(SELECT value FROM state WHERE key = ?1), (SELECT value FROM state WHERE key = ?2),
-		coalesce((SELECT value FROM settings WHERE key = 'pyramid.cuts'), ?3)`,
-		purchasesVersion, keptTiersKey, def.Default).Scan(&latest, &version, &kept, &cutsText)
+		`+s.versionSQL()+`, (SELECT value FROM state WHERE key = ?1),
+		coalesce((SELECT value FROM settings WHERE key = 'pyramid.cuts'), ?2)`,
+		s.stateKey(keptTiersKey), def.Default).Scan(&latest, &version, &kept, &cutsText)
 	if err != nil {
 		return c, false, s.wrap("rank", err)
 	}

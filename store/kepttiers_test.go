@@ -24,9 +24,8 @@ func checkKeptTiers(t *testing.T, s *Store, when string, cuts []float64) {
 		t.Fatal(err)
 	}
 	want := tiering.Assign(ms, tiering.Config{Method: tiering.MethodPyramid, By: tiering.ByRevenue, PyramidCuts: cuts}, today)
-	var version, kept string
-	if err := s.r.QueryRowContext(ctx, `SELECT coalesce((SELECT value FROM state WHERE key = ?), ''),
-		coalesce((SELECT value FROM state WHERE key = ?), '')`, purchasesVersion, keptTiersKey).Scan(&version, &kept); err != nil {
+	version, kept, err := s.keptState(ctx, s.r)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if v, _, _, ok := parseTierCuts(kept); !ok || v != version {

@@ -18,9 +18,33 @@ import (
 // is reused only while it is unchanged.
 const purchasesVersion = "purchases.version"
 
+// stateKey is where a kept value is kept. A manager looking at one rep's
+// customers (Options.Rep) keeps apart what describes them, so that it never
+// stands for the whole team, nor the other way round.
+func (s *Store) stateKey(key string) string {
+	if s.rep != "" {
+		return key + "@" + s.rep
+	}
+	return key
+}
+
+// versionSQL is a subquery giving the purchases' change counter: on a
+// team's notebook one counter for everyone (migrations_pg/0002), since the
+// state table is per rep and others' writes change what a rep sees.
+func (s *Store) versionSQL() string {
+	if s.pg {
+		return `(SELECT CAST(purchases AS text) FROM changes)`
+	}
+	return `(SELECT value FROM state WHERE key = '` + purchasesVersion + `')`
+}
+
 func (s *Store) state(ctx context.Context, q queryer, key string) (string, bool, error) {
 	var v string
-	err := q.QueryRowContext(ctx, `SELECT value FROM state WHERE key = ?`, key).Scan(&v)
+	query, args := `SELECT value FROM state WHERE key = ?`, []any{s.stateKey(key)}
+	if key == purchasesVersion {
+		query, args = `SELECT `+s.versionSQL(), nil
+	}
+	err := q.QueryRowContext(ctx, query, args...).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}
@@ -33,7 +57,7 @@ func (s *Store) setState(ctx context.Context, tx execer, key, value string) erro
 	if s.pg {
 		q = pgSetStateSQL
 	}
-	_, err := tx.ExecContext(ctx, q, key, value)
+	_, err := tx.ExecContext(ctx, q, s.stateKey(key), value)
 	return s.wrap("save state", err)
 }
 
@@ -41,10 +65,14 @@ func (s *Store) setState(ctx context.Context, tx execer, key, value string) erro
 func (s *Store) bumpVersion(ctx context.Context, tx execer, key string) error {
 	q := `INSERT INTO state(key, value) VALUES (?, '1')
 		ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`
-	if s.pg {
+	args := []any{s.stateKey(key)}
+	switch {
+	case s.pg && key == purchasesVersion:
+		q, args = `UPDATE changes SET purchases = purchases + 1`, nil
+	case s.pg:
 		q = pgBumpStateSQL
 	}
-	_, err := tx.ExecContext(ctx, q, key)
+	_, err := tx.ExecContext(ctx, q, args...)
 	return s.wrap("save state", err)
 }
 

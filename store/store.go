@@ -58,6 +58,7 @@ type Store struct {
 	onBusy    func(waited time.Duration) bool // Options.OnBusy
 
 	pg    bool            // a PostgreSQL notebook (engine_pg.go); w and r are then one pool
+	rep   string          // Options.Rep: a manager's view of one rep's customers
 	pgCfg *pgx.ConnConfig // how it was reached, for connections as another role (tests, team)
 	pgDSN string          // the address it was opened with (tests open it again)
 }

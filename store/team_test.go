@@ -344,3 +344,64 @@ func TestTeamConcurrentWriters(t *testing.T) {
 		t.Errorf("only %d purchases in %v", total, dur)
 	}
 }
+
+// What a manager keeps (the tier floors) follows every rep's writes, and a
+// manager's look at one rep keeps its own: ranks are never stale, and one
+// rep's floors never stand for the team's.
+func TestTeamKeptTiersFollowEveryWriter(t *testing.T) {
+	f := newTeam(t)
+	ctx := context.Background()
+	today := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	anna, mia := f.rep(t, "anna", false), f.rep(t, "mia", true)
+	as, ms := f.open(t, anna, Options{}), f.open(t, mia, Options{})
+	mine := f.open(t, mia, Options{Rep: mia})
+	buy := func(s *Store, name string, amount money.Amount) int64 {
+		c, err := s.AddCustomer(ctx, Customer{Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-10-01", Item: "茶", Amount: amount}); err != nil {
+			t.Fatal(err)
+		}
+		return c.ID
+	}
+	for i := 0; i < 20; i++ {
+		buy(ms, fmt.Sprintf("米%d", i), money.Amount(1000*(i+1)))
+	}
+	tierOf := func(s *Store, id int64) string {
+		tr, ok, err := s.TierOf(ctx, id, today)
+		if err != nil || !ok {
+			t.Fatalf("TierOf %d: %v %v", id, ok, err)
+		}
+		return string(tr)
+	}
+	// The manager ranks the team; mia's own view ranks her customers.
+	top := buy(ms, "米王", 500000)
+	if got := tierOf(ms, top); got != "key" {
+		t.Fatalf("mia's best customer is %s in the team", got)
+	}
+	if got := tierOf(mine, top); got != "key" {
+		t.Fatalf("mia's best customer is %s among hers", got)
+	}
+	// Anna sells more than anyone: the team's key customer changes for the
+	// manager at once, though anna wrote it; among mia's own nothing moves.
+	big := buy(as, "安大", 900000)
+	if got := tierOf(ms, big); got != "key" {
+		t.Errorf("anna's big buyer is %s to the manager after anna's write", got)
+	}
+	if got := tierOf(ms, top); got == "key" {
+		t.Errorf("mia's best customer stays key in the team after anna's bigger sale")
+	}
+	if got := tierOf(mine, top); got != "key" {
+		t.Errorf("mia's best customer is %s among her own after anna's sale", got)
+	}
+	// A write through her own view keeps floors for that view only: the
+	// manager's whole-team floors are not replaced by them.
+	buy(mine, "米小", 100)
+	if got := tierOf(ms, top); got == "key" {
+		t.Errorf("after a write through mia's own view, her best customer is key in the team")
+	}
+	if got := tierOf(mine, top); got != "key" {
+		t.Errorf("after a write through mia's own view, her best customer is %s there", got)
+	}
+}

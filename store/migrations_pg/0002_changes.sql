@@ -1,0 +1,19 @@
+-- What rolo keeps for itself (the tier floors, the fitted model) is kept
+-- per rep, but is good only while nobody changed the purchases: another
+-- rep's or a manager's writes change a shared customer, or one a manager
+-- sees. One counter for the whole notebook, moved by every write that
+-- changes purchases or who is ranked, says when a kept value is stale; it
+-- is a row (not a sequence) so that a reader sees it and the rows it counts
+-- in one snapshot.
+CREATE TABLE changes (
+    one       boolean PRIMARY KEY DEFAULT true CHECK (one),
+    purchases bigint NOT NULL DEFAULT 0
+);
+INSERT INTO changes(one, purchases) VALUES (true, 0);
+-- A team set up before this counter existed: its reps move it too.
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'rolo_rep') THEN
+        GRANT SELECT, UPDATE ON changes TO rolo_rep;
+    END IF;
+END $$;
