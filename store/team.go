@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"regexp"
 
@@ -183,4 +184,34 @@ func (s *Store) Owner(ctx context.Context, customerID int64) (string, error) {
 		return "", Errorf(KindNotFound, "no customer with id %d", customerID)
 	}
 	return owner, s.wrap("read owner", err)
+}
+
+// Me is who this connection is in the team: the rep and whether a manager.
+func (s *Store) Me(ctx context.Context) (Rep, error) {
+	if err := s.needTeams(); err != nil {
+		return Rep{}, err
+	}
+	if err := s.teamReady(ctx, s.r); err != nil {
+		return Rep{}, err
+	}
+	// Who owns the tables, and superusers, see everything as managers do.
+	var r Rep
+	err := s.r.QueryRowContext(ctx, `SELECT CAST(current_user AS text), pg_has_role(current_user, 'rolo_manager', 'MEMBER')
+		OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = current_user AND rolsuper)
+		OR EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = 'customers'
+			AND tableowner = current_user)`).Scan(&r.Name, &r.Manager)
+	return r, s.wrap("team", err)
+}
+
+// Owners is the owner of every customer this connection sees, by id.
+func (s *Store) Owners(ctx context.Context) (map[int64]string, error) {
+	if err := s.needTeams(); err != nil {
+		return nil, err
+	}
+	out := map[int64]string{}
+	err := s.eachRow(ctx, "owners", `SELECT id, owner FROM customers`, nil, func(v []driver.Value) error {
+		out[vInt(v[0])] = vStr(v[1])
+		return nil
+	})
+	return out, err
 }

@@ -52,6 +52,11 @@ type App struct {
 	JSON   bool
 	Quiet  bool // no progress display
 
+	// On a team's notebook (list, due, pyramid): one rep's customers, or
+	// everyone's with their rep.
+	Rep  string
+	Team bool
+
 	store *store.Store
 	svc   *insight.Service
 	// temps are the temporary files the command holds, removed if a
@@ -120,7 +125,7 @@ func (a *App) Store(ctx context.Context) (*store.Store, error) {
 
 // storeOptions are the options every notebook of the command is opened with.
 func (a *App) storeOptions() store.Options {
-	return store.Options{Now: a.Now, Temps: a.temps, Started: a.started, OnBusy: a.waitBusy()}
+	return store.Options{Now: a.Now, Temps: a.temps, Started: a.started, OnBusy: a.waitBusy(), Rep: a.Rep}
 }
 
 // warnIfShared warns when the notebook file can be read by its group or by

@@ -424,6 +424,7 @@ func newListCmd(a *App) *cobra.Command {
 	fs.BoolVar(&o.filter.Archived, "archived", false, "list archived customers instead")
 	fs.IntVarP(&o.filter.Limit, "limit", "n", 0, "show at most N customers")
 	fs.IntVar(&o.filter.Offset, "offset", 0, "skip the first N customers")
+	registerTeamFlags(a, cmd)
 	return cmd
 }
 
@@ -439,6 +440,10 @@ func runList(cmd *cobra.Command, a *App, o listOptions) error {
 	if err != nil {
 		return err
 	}
+	owners, err := a.teamOwners(ctx, svc)
+	if err != nil {
+		return err
+	}
 	// Rows are printed as they are read: the first appear before the last
 	// are read, and a long list never sits in memory whole.
 	q := insight.ListQuery{Filter: o.filter, Tiers: want, AsOf: today}
@@ -446,21 +451,30 @@ func runList(cmd *cobra.Command, a *App, o listOptions) error {
 		type row struct {
 			*store.Customer
 			Tier tiering.Tier `json:"tier"`
+			Rep  string       `json:"rep,omitempty"` // --team
 		}
 		jw := newJSONRows(a.Out)
 		if err := svc.ListCustomers(ctx, q, func(c *store.Customer, tier tiering.Tier) error {
-			return jw.add(row{c, tier})
+			return jw.add(row{c, tier, owners[c.ID]})
 		}); err != nil {
 			return err
 		}
 		return jw.close()
 	}
-	t := a.newTable(column{Name: "id", Right: true}, column{Name: "name", Min: 8}, column{Name: "tier"},
-		column{Name: "status"}, column{Name: "company"}, column{Name: "phone"}, column{Name: "city"}, column{Name: "tags"})
+	cols := []column{{Name: "id", Right: true}, {Name: "name", Min: 8}, {Name: "tier"},
+		{Name: "status"}, {Name: "company"}, {Name: "phone"}, {Name: "city"}, {Name: "tags"}}
+	if owners != nil {
+		cols = append(cols, column{Name: "rep"})
+	}
+	t := a.newTable(cols...)
 	t.streamAfter = 1000
 	shown := 0
 	if err := svc.ListCustomers(ctx, q, func(c *store.Customer, tier tiering.Tier) error {
-		t.add(strconv.FormatInt(c.ID, 10), c.Name, string(tier), c.Status, c.Company, c.Phone, c.City, strings.Join(c.Tags, ","))
+		cells := []string{strconv.FormatInt(c.ID, 10), c.Name, string(tier), c.Status, c.Company, c.Phone, c.City, strings.Join(c.Tags, ",")}
+		if owners != nil {
+			cells = append(cells, owners[c.ID])
+		}
+		t.add(cells...)
 		shown++
 		return nil
 	}); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -46,6 +47,7 @@ type dueRow struct {
 	ComplaintID int64        `json:"complaint_id,omitempty"`
 	PurchaseID  int64        `json:"purchase_id,omitempty"` // the purchase a payment is owed for
 	EventID     int64        `json:"event_id,omitempty"`
+	Rep         string       `json:"rep,omitempty"` // due --team: the customer's rep
 }
 
 type dueOptions struct {
@@ -90,6 +92,7 @@ notification scripts, e.g.  rolo due >/dev/null || notify-send "rolo: overdue"`,
 	}
 	cmd.Flags().IntVar(&o.days, "days", 7, "also show what falls due within this many days")
 	cmd.Flags().StringVar(&o.tiers, "tier", "", "only these tiers, e.g. key,major")
+	registerTeamFlags(a, cmd)
 	return cmd
 }
 
@@ -108,12 +111,16 @@ func runDue(cmd *cobra.Command, a *App, o dueOptions) error {
 	if err != nil {
 		return err
 	}
+	owners, err := a.teamOwners(ctx, svc)
+	if err != nil {
+		return err
+	}
 	q.AsOf, q.Lapse = today, a.AsOf == ""
 	ag, err := svc.Agenda(ctx, q)
 	if err != nil {
 		return err
 	}
-	if err := a.printDue(ag); err != nil {
+	if err := a.printDue(ag, owners); err != nil {
 		return err
 	}
 	if ag.Overdue() > 0 {
@@ -128,11 +135,13 @@ func dueRowOf(it agenda.Item) dueRow {
 		PurchaseID: it.PurchaseID, EventID: it.EventID}
 }
 
-func (a *App) printDue(ag *insight.Agenda) error {
+// printDue writes the agenda; owners, for --team, adds each customer's rep.
+func (a *App) printDue(ag *insight.Agenda, owners map[int64]string) error {
 	if a.JSON {
 		rows := make([]dueRow, len(ag.Items))
 		for i, it := range ag.Items {
 			rows[i] = dueRowOf(it)
+			rows[i].Rep = owners[it.CustomerID]
 		}
 		return writeJSONRows(a.Out, rows)
 	}
@@ -144,7 +153,11 @@ func (a *App) printDue(ag *insight.Agenda) error {
 			if r.FollowUpID != 0 {
 				id = strconv.FormatInt(r.FollowUpID, 10)
 			}
-			t.add(r.Due, strconv.Itoa(r.DaysOverdue), strconv.FormatInt(r.CustomerID, 10), r.Name, string(r.Tier), r.Reason, r.Detail, id)
+			cells := []string{r.Due, strconv.Itoa(r.DaysOverdue), strconv.FormatInt(r.CustomerID, 10), r.Name, string(r.Tier), r.Reason, r.Detail, id}
+			if owners != nil {
+				cells = append(cells, owners[r.CustomerID])
+			}
+			t.add(cells...)
 		}
 		return t.print()
 	}
@@ -153,8 +166,12 @@ func (a *App) printDue(ag *insight.Agenda) error {
 		return nil
 	}
 	red := a.renderer().NewStyle().Foreground(lipglossColor("#d75f5f")).Bold(true)
-	t := a.newTable(column{Name: "when"}, column{Name: "customer", Min: 8}, column{Name: "tier"}, column{Name: "why", Wrap: true},
-		column{Name: "detail", Min: 16, Wrap: true, Below: true}, column{Name: "done", Right: true})
+	cols := []column{{Name: "when"}, {Name: "customer", Min: 8}, {Name: "tier"}, {Name: "why", Wrap: true},
+		{Name: "detail", Min: 16, Wrap: true, Below: true}, {Name: "done", Right: true}}
+	if owners != nil {
+		cols = slices.Insert(cols, 2, column{Name: "rep"})
+	}
+	t := a.newTable(cols...)
 	// One line per customer: the most urgent reason, and what else is due.
 	for _, e := range ag.Entries {
 		it := e.Top()
@@ -169,7 +186,11 @@ func (a *App) printDue(ag *insight.Agenda) error {
 				ids = append(ids, strconv.FormatInt(x.FollowUpID, 10))
 			}
 		}
-		t.add(when, fmt.Sprintf("%s #%d", it.Name, it.CustomerID), string(it.Tier), why, it.Detail, strings.Join(ids, " "))
+		cells := []string{when, fmt.Sprintf("%s #%d", it.Name, it.CustomerID), string(it.Tier), why, it.Detail, strings.Join(ids, " ")}
+		if owners != nil {
+			cells = slices.Insert(cells, 2, owners[it.CustomerID])
+		}
+		t.add(cells...)
 	}
 	nOver := ag.Overdue()
 	t.rowStyle = func(i int) *lipgloss.Style {

@@ -77,17 +77,25 @@ one row per customer.`,
 			if err != nil {
 				return err
 			}
+			owners, err := a.teamOwners(ctx, svc)
+			if err != nil {
+				return err
+			}
 			t, err := svc.Tiers(ctx, q)
 			if err != nil {
 				return err
 			}
 			if a.JSON || !a.IsTTY {
-				return a.printTierRows(t)
+				return a.printTierRows(t, owners)
 			}
-			return a.drawPyramid(t)
+			if err := a.drawPyramid(t); err != nil || owners == nil {
+				return err
+			}
+			return a.printRepTiers(t, owners)
 		},
 	}
 	f.register(cmd, true)
+	registerTeamFlags(a, cmd)
 	return cmd
 }
 
@@ -103,6 +111,7 @@ type tierRowJSON struct {
 	Current    *float64        `json:"current,omitempty"`
 	Potential  *float64        `json:"potential,omitempty"`
 	LossMaking bool            `json:"loss_making"`
+	Rep        string          `json:"rep,omitempty"` // pyramid --team: the customer's rep
 }
 
 // tierValue writes a ranking value: money as a decimal string in the
@@ -114,7 +123,9 @@ func (a *App) tierValue(t *insight.Tiers, v float64) string {
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
-func (a *App) printTierRows(t *insight.Tiers) error {
+// printTierRows writes a row per customer; owners, for --team, adds each
+// customer's rep.
+func (a *App) printTierRows(t *insight.Tiers, owners map[int64]string) error {
 	rows := t.Rows()
 	if a.JSON {
 		out := make([]tierRowJSON, len(rows))
@@ -125,7 +136,7 @@ func (a *App) printTierRows(t *insight.Tiers) error {
 				val = strconv.Quote(val)
 			}
 			out[i] = tierRowJSON{ID: r.ID, Name: r.Name, Tier: r.Tier, Value: json.RawMessage(val), Revenue: cur.Format(r.Revenue),
-				Purchases: r.Purchases, Last: optDay(r.Last), LossMaking: r.LossMaking}
+				Purchases: r.Purchases, Last: optDay(r.Last), LossMaking: r.LossMaking, Rep: owners[r.ID]}
 			if r.ProfitKnown() {
 				p := cur.Format(r.Profit)
 				out[i].Profit = &p
@@ -151,8 +162,12 @@ func (a *App) printTierRows(t *insight.Tiers) error {
 		if r.ProfitKnown() {
 			profit = a.money(r.Profit)
 		}
-		tb.add(strconv.FormatInt(r.ID, 10), r.Name, string(r.Tier), a.tierValue(t, r.Value),
-			a.money(r.Revenue), profit, strconv.Itoa(r.Purchases), last, loss)
+		cells := []string{strconv.FormatInt(r.ID, 10), r.Name, string(r.Tier), a.tierValue(t, r.Value),
+			a.money(r.Revenue), profit, strconv.Itoa(r.Purchases), last, loss}
+		if owners != nil {
+			cells = append(cells, owners[r.ID])
+		}
+		tb.add(cells...)
 	}
 	return tb.print()
 }

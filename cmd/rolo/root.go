@@ -105,6 +105,8 @@ Run rolo alone on a terminal to open the interactive notebook.`,
 	root.AddGroup(&cobra.Group{ID: "insight", Title: "Who matters and who to contact:"})
 	add("insight", newTodayCmd(a), newDueCmd(a), newGreetCmd(a), newOwedCmd(a), newPyramidCmd(a), newRFMCmd(a), newMoversCmd(a), newChurnCmd(a), newCLVCmd(a))
 	add("notebook", newInitCmd(a), newDemoCmd(a), newImportCmd(a), newExportCmd(a), newCopyCmd(a), newConfigCmd(a), newBackupCmd(a), newCheckCmd(a))
+	root.AddGroup(&cobra.Group{ID: "team", Title: "A team on PostgreSQL:"})
+	add("team", newTeamCmd(a), newAssignCmd(a), newShareCmd(a))
 	root.AddCommand(newCompletionCmd(a), newManCmd(a))
 	addCompletions(a, root)
 	return root

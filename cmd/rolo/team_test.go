@@ -1,0 +1,168 @@
+package main
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	_ "github.com/jackc/pgx/v5/stdlib"
+)
+
+// teamServer is a fresh PostgreSQL database for one test, and the
+// addresses of its reps; it skips without a server.
+type teamServer struct {
+	t   *testing.T
+	dsn string // the admin's (who owns the tables)
+	tag string // makes role names unique on a shared server
+}
+
+func newTeamServer(t *testing.T) *teamServer {
+	t.Helper()
+	base := os.Getenv("ROLO_TEST_PG")
+	if base == "" {
+		t.Skip("PostgreSQL tests skipped: set ROLO_TEST_PG=postgres://USER@HOST/postgres (a role that may create databases and roles; .ci/run starts a throwaway server)")
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	tag := fmt.Sprintf("%08x", rand.Uint32())
+	db := "rolo_cmd_" + tag
+	if _, err := admin.Exec(`CREATE DATABASE ` + db); err != nil {
+		t.Fatal(err)
+	}
+	s := &teamServer{t: t, tag: tag}
+	t.Cleanup(func() {
+		admin.Exec(`DROP DATABASE IF EXISTS ` + db + ` WITH (FORCE)`)
+		for _, r := range []string{"ben", "anna", "mia"} {
+			admin.Exec(`DROP ROLE IF EXISTS ` + pgx.Identifier{r + "_" + tag}.Sanitize())
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + db
+	s.dsn = u.String()
+	return s
+}
+
+// as is the notebook's address for a rep ("" for the admin).
+func (s *teamServer) as(rep string) string {
+	if rep == "" {
+		return s.dsn
+	}
+	u, _ := url.Parse(s.dsn)
+	u.User = url.User(rep)
+	return u.String()
+}
+
+// A team from the command line: reps see their own customers, a manager
+// everyone's (with --team, with their rep; with --rep, one rep's), only a
+// manager moves customers between reps, and a shared customer is everyone's.
+func TestTeamCommands(t *testing.T) {
+	srv := newTeamServer(t)
+	e := newEnv(t)
+	ben, anna, mia := "ben_"+srv.tag, "anna_"+srv.tag, "mia_"+srv.tag
+	run := func(rep string, args ...string) (string, string, int) {
+		t.Helper()
+		e.db = srv.as(rep)
+		return e.run(false, args...)
+	}
+	ok := func(rep string, args ...string) string {
+		t.Helper()
+		out, errs, code := run(rep, args...)
+		if code != 0 {
+			t.Fatalf("%s: rolo %s: exit %d: %s", rep, strings.Join(args, " "), code, errs)
+		}
+		return out
+	}
+	ok("", "init")
+	ok("", "team", "init")
+	ok("", "team", "add", ben)
+	ok("", "team", "add", anna)
+	ok("", "team", "add", mia, "--manager")
+
+	ok(ben, "add", "王小明")
+	ok(ben, "buy", "王小明", "1280", "--item", "普洱茶饼")
+	ok(anna, "add", "王大力")
+	ok(anna, "buy", "王大力", "5000", "--item", "大红袍")
+	ok(anna, "add", "李娜")
+	ok(anna, "buy", "李娜", "300")
+
+	names := func(out string) []string {
+		var ns []string
+		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+			if f := strings.Split(l, "\t"); len(f) > 1 {
+				ns = append(ns, f[1])
+			}
+		}
+		return ns
+	}
+	if got := names(ok(ben, "list")); len(got) != 1 || got[0] != "王小明" {
+		t.Errorf("ben lists %v", got)
+	}
+	if got := names(ok(ben, "find", "王")); len(got) != 1 || got[0] != "王小明" {
+		t.Errorf("ben finds %v for 王", got)
+	}
+	if _, errs, code := run(ben, "list", "--rep", anna); code != 3 || !strings.Contains(errs, "only a manager") {
+		t.Errorf("ben list --rep anna: exit %d: %s", code, errs)
+	}
+	if got := names(ok(mia, "list", "--rep", anna)); len(got) != 2 {
+		t.Errorf("mia list --rep anna: %v", got)
+	}
+	// --team: everyone, with their rep; the pyramid ranks the team.
+	team := ok(mia, "list", "--team")
+	for _, want := range []string{"王小明\tordinary\tactive\t\t\t\t\t" + ben, "王大力\tkey\tactive\t\t\t\t\t" + anna} {
+		if !strings.Contains(team, want) {
+			t.Errorf("mia list --team lacks %q:\n%s", want, team)
+		}
+	}
+	var rows []struct {
+		Name, Tier, Rep string
+	}
+	if err := json.Unmarshal([]byte(ok(mia, "--json", "pyramid", "--team")), &rows); err != nil || len(rows) != 3 {
+		t.Fatalf("pyramid --team --json: %v %v", rows, err)
+	}
+	for _, r := range rows {
+		if want := map[string]string{"王小明": ben, "王大力": anna, "李娜": anna}[r.Name]; r.Rep != want {
+			t.Errorf("pyramid --team: %s's rep is %q, want %q", r.Name, r.Rep, want)
+		}
+	}
+	// Only a manager moves customers; then they are the new rep's.
+	if _, errs, code := run(ben, "assign", "王小明", anna); code == 0 {
+		t.Errorf("ben gave away a customer: %s", errs)
+	}
+	ok(mia, "assign", "李娜", ben)
+	if got := names(ok(ben, "list")); len(got) != 2 {
+		t.Errorf("after assign, ben lists %v", got)
+	}
+	// Shared with the team: ben sees anna's customer too, and only hers.
+	ok(anna, "share", "王大力")
+	if got := names(ok(ben, "list")); len(got) != 3 {
+		t.Errorf("after share, ben lists %v", got)
+	}
+	reps := ok(mia, "team", "list")
+	if !strings.Contains(reps, ben+"\trep\t2") || !strings.Contains(reps, mia+"\tmanager\t0") {
+		t.Errorf("team list:\n%s", reps)
+	}
+}
+
+// On a notebook file there is no team: the team commands and flags say so.
+func TestTeamNeedsPostgreSQL(t *testing.T) {
+	e := newEnv(t)
+	e.ok("add", "王小明")
+	for _, args := range [][]string{{"team", "init"}, {"list", "--team"}, {"pyramid", "--rep", "ben"}, {"assign", "王小明", "ben"}} {
+		_, errs, code := e.run(false, args...)
+		if code != 2 || !strings.Contains(errs, "teams need a PostgreSQL notebook") {
+			t.Errorf("rolo %s on a file: exit %d: %s", strings.Join(args, " "), code, errs)
+		}
+	}
+}
