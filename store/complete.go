@@ -26,8 +26,8 @@ func (s *Store) CustomersByPrefix(ctx context.Context, prefix string, limit int)
        (SELECT count(*) FROM customers x WHERE x.name = c.name AND x.archived_at IS NULL)
 FROM customers c
 WHERE c.archived_at IS NULL AND (?2 = 0 OR substr(c.name, 1, ?2) = ?1 OR substr(c.name_pinyin, 1, ?2) = ?3
-       OR substr(c.name_initials, 1, ?2) = ?3 OR substr(c.id, 1, ?2) = ?1)
-ORDER BY substr(c.id, 1, ?2) = ?1 DESC, CASE WHEN substr(c.id, 1, ?2) = ?1 THEN c.id END, c.name_pinyin, c.name, c.id LIMIT ?4`, []any{prefix, int64(utf8.RuneCountInString(prefix)), lower, int64(limit)},
+       OR substr(c.name_initials, 1, ?2) = ?3 OR substr(CAST(c.id AS TEXT), 1, ?2) = ?1)
+ORDER BY substr(CAST(c.id AS TEXT), 1, ?2) = ?1 DESC, CASE WHEN substr(CAST(c.id AS TEXT), 1, ?2) = ?1 THEN c.id END, c.name_pinyin, c.name, c.id LIMIT ?4`, []any{prefix, int64(utf8.RuneCountInString(prefix)), lower, int64(limit)},
 		func(v []driver.Value) error {
 			out = append(out, NameMatch{ID: vInt(v[0]), Name: vStr(v[1]), Pinyin: vStr(v[2]), Initials: vStr(v[3]),
 				Company: vStr(v[4]), City: vStr(v[5]), SameName: int(vInt(v[6]))})
