@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Performance of rolo on PostgreSQL (a team's notebook), beside psql doing
+# the same reads on the same data, over a unix socket on this machine.
+#
+# Usage:  bash bench/pg.sh [CUSTOMERS] [PURCHASES] [RUNS]
+# Defaults: 100,000 customers, 1,000,000 purchases, 5 runs (median reported).
+#   BENCH_PG=postgres://USER@/postgres?host=DIR   use this server (a role that
+#                  may create databases); by default a throwaway cluster is
+#                  started from Debian's postgresql package, as a user that
+#                  is not root, and removed at the end
+#   BENCH_OUT=<dir>  where results go (default bench/out)
+# Needs /usr/bin/time and psql (Debian packages "time" and "postgresql").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CUSTOMERS=${1:-100000}
+PURCHASES=${2:-1000000}
+RUNS=${3:-5}
+out=${BENCH_OUT:-bench/out}
+mkdir -p "$out"
+work=$(mktemp -d)
+export NO_COLOR=1 TERM=dumb PGOPTIONS=--client-min-messages=warning
+go build -o "$work/rolo" ./cmd/rolo
+
+pgdir=""
+cleanup() {
+  if [ -n "$pgdir" ]; then
+    "${runas[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m immediate -w stop >/dev/null 2>&1 || true
+    rm -rf "$pgdir"
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+server=${BENCH_PG:-}
+if [ -z "$server" ]; then
+  pgbin=""
+  for v in 17 16 15; do [ -x "/usr/lib/postgresql/$v/bin/initdb" ] && pgbin="/usr/lib/postgresql/$v/bin" && break; done
+  [ -n "$pgbin" ] || { echo "please install Debian's postgresql package, or set BENCH_PG" >&2; exit 1; }
+  runas=()
+  if [ "$(id -u)" = 0 ]; then
+    id rolo-ci-pg >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin rolo-ci-pg
+    runas=(runuser -u rolo-ci-pg --)
+  fi
+  pgdir=$(mktemp -d /tmp/rolo-bench-pg.XXXXXX)
+  [ "$(id -u)" = 0 ] && chown rolo-ci-pg "$pgdir"
+  chmod 700 "$pgdir"
+  (cd "$pgdir" && "${runas[@]}" "$pgbin/initdb" -D "$pgdir/data" -U rolo --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null)
+  # Durable settings (fsync on): figures a team's server would give.
+  (cd "$pgdir" && "${runas[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w start \
+    -o "-k $pgdir -c listen_addresses= -c shared_buffers=256MB -c max_wal_size=4GB" >/dev/null)
+  server="postgres://rolo@/postgres?host=$pgdir"
+fi
+db_url() { # db_url NAME: the server's address for database NAME
+  python3 -c 'import sys,urllib.parse as u; p=u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/"+sys.argv[2])))' "$server" "$1"
+}
+psql -q "$server" -c "DROP DATABASE IF EXISTS rolo_bench" -c "DROP DATABASE IF EXISTS rolo_bench_imp" -c "CREATE DATABASE rolo_bench" >/dev/null
+nb=$(db_url rolo_bench)
+asof=2026-11-22
+
+timed() { # timed CMD...: wall ms and peak kB into $work/t
+  local t0 t1 rc=0
+  t0=$(date +%s%N)
+  /usr/bin/time -f "%M" -o "$work/mem" "$@" >/dev/null 2>"$work/err" || rc=$?
+  t1=$(date +%s%N)
+  if [ "$rc" -gt 1 ]; then echo "failed ($rc): $*" >&2; head -3 "$work/err" >&2; fi
+  echo "$(( (t1 - t0) / 1000000 )) $(tail -1 "$work/mem")" > "$work/t"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+echo "== a notebook of $CUSTOMERS customers and $PURCHASES purchases on PostgreSQL (rolo demo, COPY)"
+timed "$work/rolo" demo --customers "$CUSTOMERS" --purchases "$PURCHASES" --out "$nb" --no-tui --as-of "$asof"
+read -r ms kb < "$work/t"
+printf '%-28s %8s %7s %9s\n' case rolo_ms rolo_MB psql_ms > "$out/pg.txt"
+printf '%-28s %8s %7s %9s\n' "demo (write everything)" "$ms" "$((kb / 1024))" - | tee -a "$out/pg.txt"
+psql -q "$nb" -c "VACUUM ANALYZE" >/dev/null
+
+# pair NAME SQL ARGS...: RUNS runs of rolo ARGS and of psql running SQL.
+pair() {
+  local name=$1 sql=$2; shift 2
+  local i rt=() rm=() pt=()
+  for i in $(seq "$RUNS"); do
+    timed "$work/rolo" --db "$nb" --as-of "$asof" "$@"; read -r ms kb < "$work/t"; rt+=("$ms"); rm+=("$kb")
+    if [ -n "$sql" ]; then timed psql -q -X "$nb" -c "$sql"; read -r ms kb < "$work/t"; pt+=("$ms"); fi
+  done
+  local p=-
+  [ -n "$sql" ] && p=$(printf '%s\n' "${pt[@]}" | median)
+  printf '%-28s %8s %7s %9s\n' "$name" "$(printf '%s\n' "${rt[@]}" | median)" \
+    "$(( $(printf '%s\n' "${rm[@]}" | sort -n | tail -1) / 1024 ))" "$p" | tee -a "$out/pg.txt"
+}
+echo "== measuring (median of $RUNS runs; peak memory is the largest)"
+pair "show" "SELECT * FROM customers WHERE external_id='D000005'; SELECT * FROM purchases WHERE customer_id=5 ORDER BY date DESC LIMIT 10; SELECT * FROM contacts WHERE customer_id=5 ORDER BY at DESC LIMIT 10;" show D000005
+pair "find cjk (普洱茶)" "SELECT DISTINCT customer_id FROM search WHERE body LIKE '%普洱茶%' LIMIT 2000;" find 普洱茶
+pair "find one character (王)" "SELECT id, name FROM customers WHERE name LIKE '%王%' LIMIT 2000;" find 王
+pair "find pinyin (wxm)" "SELECT id FROM customers WHERE name_initials LIKE 'wxm%' OR name_pinyin LIKE 'wxm%' LIMIT 2000;" find wxm
+pair "find latin (anna)" "SELECT DISTINCT customer_id FROM search WHERE body LIKE '%anna%' LIMIT 2000;" find anna
+pair "due" "SELECT c.id, c.name, t.* FROM customers c LEFT JOIN purchase_totals t ON t.customer_id = c.id WHERE c.archived_at IS NULL; SELECT customer_id, max(at) FROM contacts GROUP BY customer_id;" due
+pair "today" "" today
+pair "pyramid --json" "SELECT c.id, c.name, t.revenue FROM customers c JOIN purchase_totals t ON t.customer_id = c.id ORDER BY t.revenue DESC;" --json pyramid
+pair "list -n 20" "SELECT * FROM customers ORDER BY name_pinyin, name, id LIMIT 20;" list -n 20
+
+echo "== import of $PURCHASES purchases into an empty PostgreSQL notebook with its customers (COPY, one transaction)"
+"$work/rolo" --db "$nb" export customers > "$work/customers.csv"
+"$work/rolo" --db "$nb" export purchases > "$work/purchases.csv"
+it=(); im=()
+for i in $(seq "$RUNS"); do
+  psql -q "$server" -c "DROP DATABASE IF EXISTS rolo_bench_imp" -c "CREATE DATABASE rolo_bench_imp" >/dev/null
+  imp=$(db_url rolo_bench_imp)
+  "$work/rolo" --db "$imp" init >/dev/null
+  "$work/rolo" --db "$imp" import customers "$work/customers.csv" --allow-duplicates 2>/dev/null
+  timed "$work/rolo" --db "$imp" import purchases "$work/purchases.csv"; read -r ms kb < "$work/t"; it+=("$ms"); im+=("$kb")
+done
+printf '%-28s %8s %7s %9s\n' "import purchases" "$(printf '%s\n' "${it[@]}" | median)" \
+  "$(( $(printf '%s\n' "${im[@]}" | sort -n | tail -1) / 1024 ))" - | tee -a "$out/pg.txt"
+psql -q "$server" -c "DROP DATABASE IF EXISTS rolo_bench_imp" -c "DROP DATABASE IF EXISTS rolo_bench" >/dev/null
+echo "results in $out/pg.txt"
