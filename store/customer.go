@@ -664,7 +664,7 @@ func (f CustomerFilter) where() (string, []any, error) {
 			or = append(or, "(NOT "+ranked+" AND c.status <> 'dropped')")
 		}
 		if len(or) == 0 {
-			or = append(or, "0")
+			or = append(or, "1 = 0")
 		}
 		where = append(where, "("+strings.Join(or, " OR ")+")")
 	}

@@ -75,6 +75,21 @@ func checkKeptTiers(t *testing.T, s *Store, when string, cuts []float64) {
 			}
 		}
 	}
+	// Listing a tier reads its band of the revenue index: exactly its customers.
+	for tr, b := range bands {
+		listed := map[int64]bool{}
+		if err := s.EachListed(ctx, CustomerFilter{Bands: []RevenueBand{b}}, func(l *Listed) error {
+			listed[l.ID] = true
+			return nil
+		}); err != nil {
+			t.Fatalf("%s: list %s: %v", when, tr, err)
+		}
+		for _, id := range ids {
+			if w, ok := want[id]; listed[id] != (ok && w.Tier == tr) {
+				t.Errorf("%s: list %s has customer %d: %v (ranked %s)", when, tr, id, listed[id], w.Tier)
+			}
+		}
+	}
 }
 
 // The kept tiers follow every write that changes revenue or who is ranked:

@@ -16,6 +16,7 @@ import (
 //	group_concat(…)        → string_agg(…)
 //	max(a, b) / min(a, b)  → greatest(a, b) / least(a, b) (SQLite's scalar forms)
 //	NOT INDEXED            → dropped (a SQLite planner hint)
+//	CROSS JOIN t x ON …    → JOIN t x ON … (in SQLite a join-order hint)
 //	FROM (subquery)        → FROM (subquery) AS rolo_subN (PostgreSQL 15 needs a name)
 //	WHERE 1                → WHERE true
 //	LIMIT ?                → a negative limit means none, as in SQLite
@@ -142,6 +143,12 @@ func rewriteSQL(q string) string {
 				k++
 			}
 			switch {
+			case lw == "cross" && strings.EqualFold(nextWord(q, k), "join") && crossJoinOn(q, k+len("join")):
+				// SQLite's CROSS JOIN ... ON is an inner join that keeps
+				// the order of the tables (a planner hint); PostgreSQL
+				// takes no ON after CROSS JOIN.
+				i = k
+				continue
 			case lw == "not" && strings.EqualFold(nextWord(q, k), "indexed"):
 				i = k + len("indexed")
 				continue
@@ -241,6 +248,25 @@ func dollarTag(q string) string {
 }
 
 // nextWord is the identifier starting at q[k:].
+// crossJoinOn says whether the CROSS JOIN whose JOIN ends at q[k] names a
+// table, maybe an alias, and then ON.
+func crossJoinOn(q string, k int) bool {
+	for n := 0; n < 3; n++ {
+		for k < len(q) && (q[k] == ' ' || q[k] == '\t' || q[k] == '\n') {
+			k++
+		}
+		w := nextWord(q, k)
+		if w == "" {
+			return false
+		}
+		if n > 0 && strings.EqualFold(w, "on") {
+			return true
+		}
+		k += len(w)
+	}
+	return false
+}
+
 func nextWord(q string, k int) string {
 	j := k
 	for j < len(q) && isIdentByte(q[j]) {

@@ -1,57 +1,25 @@
 package main
 
 import (
-	"database/sql"
 	"encoding/json"
-	"fmt"
-	"math/rand/v2"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/rolo-crm/rolo/internal/pgtest"
 )
 
 // teamServer is a fresh PostgreSQL database for one test, and the
 // addresses of its reps; it skips without a server.
 type teamServer struct {
-	t   *testing.T
 	dsn string // the admin's (who owns the tables)
 	tag string // makes role names unique on a shared server
 }
 
 func newTeamServer(t *testing.T) *teamServer {
 	t.Helper()
-	base := os.Getenv("ROLO_TEST_PG")
-	if base == "" {
-		t.Skip("PostgreSQL tests skipped: set ROLO_TEST_PG=postgres://USER@HOST/postgres (a role that may create databases and roles; .ci/run starts a throwaway server)")
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	tag := fmt.Sprintf("%08x", rand.Uint32())
-	db := "rolo_cmd_" + tag
-	if _, err := admin.Exec(`CREATE DATABASE ` + db); err != nil {
-		t.Fatal(err)
-	}
-	s := &teamServer{t: t, tag: tag}
-	t.Cleanup(func() {
-		admin.Exec(`DROP DATABASE IF EXISTS ` + db + ` WITH (FORCE)`)
-		for _, r := range []string{"ben", "anna", "mia"} {
-			admin.Exec(`DROP ROLE IF EXISTS ` + pgx.Identifier{r + "_" + tag}.Sanitize())
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + db
-	s.dsn = u.String()
-	return s
+	dsn, tag := pgtest.Database(t)
+	return &teamServer{dsn: dsn, tag: tag}
 }
 
 // as is the notebook's address for a rep ("" for the admin).

@@ -17,3 +17,10 @@ BEGIN
         GRANT SELECT, UPDATE ON changes TO rolo_rep;
     END IF;
 END $$;
+
+-- An id list's rows with their places (SQLite's json_each has key and
+-- value): pages of the accounts table keep the order of the ids given.
+DROP FUNCTION rolo_ids(text);
+CREATE FUNCTION rolo_ids(ids text) RETURNS TABLE (key bigint, value bigint)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT ord - 1, CAST(x AS bigint) FROM json_array_elements_text(CAST(ids AS json)) WITH ORDINALITY AS e(x, ord) $$;
