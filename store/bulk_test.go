@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"math/rand"
+	"strings"
 	"testing"
 	"time"
 
@@ -229,4 +231,62 @@ func TestWriterWaitsForLongBulkWrite(t *testing.T) {
 	if KindOf(err) != KindBusy {
 		t.Errorf("a write told to stop waiting: %v, want busy", err)
 	}
+}
+
+// A bulk write into a small purchases table sets its indexes (and, on
+// PostgreSQL, its foreign key) aside and puts them back word for word,
+// whether it commits or fails.
+func TestBulkPutsBackWhatItSetAside(t *testing.T) {
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		ids := addCustomers(t, s, 3)
+		schema := func() string {
+			q := `SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_schema WHERE tbl_name = 'purchases' AND sql IS NOT NULL ORDER BY name)`
+			if s.pg {
+				q = `SELECT string_agg(d, ';') FROM (SELECT indexdef AS d FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'purchases'
+					UNION ALL SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = CAST('purchases' AS regclass) ORDER BY 1) x`
+			}
+			var v string
+			if err := s.r.QueryRowContext(ctx, q).Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		before := schema()
+		if before == "" || !strings.Contains(strings.ToLower(before), "customer_id") {
+			t.Fatalf("purchases' schema: %q", before)
+		}
+		add := func(b *Bulk, n int) error {
+			for i := 0; i < n; i++ {
+				if _, err := b.AddPurchase(&Purchase{CustomerID: ids[i%3], Date: "2026-01-01", Amount: 5}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		if err := s.Bulk(ctx, func(b *Bulk) error { return add(b, 100) }); err != nil {
+			t.Fatal(err)
+		}
+		if after := schema(); after != before {
+			t.Errorf("after a bulk write the purchases' schema is\n%s\nnot\n%s", after, before)
+		}
+		fail := errors.New("stop")
+		if err := s.Bulk(ctx, func(b *Bulk) error {
+			if err := add(b, 100); err != nil {
+				return err
+			}
+			return fail
+		}); !errors.Is(err, fail) {
+			t.Fatal(err)
+		}
+		if after := schema(); after != before {
+			t.Errorf("after a failed bulk write the purchases' schema is\n%s\nnot\n%s", after, before)
+		}
+		var n int
+		s.r.QueryRowContext(ctx, `SELECT count(*) FROM purchases`).Scan(&n)
+		if n != 100 {
+			t.Errorf("%d purchases, want the first write's 100", n)
+		}
+	})
 }
