@@ -8,6 +8,8 @@
 #                  may create databases); by default a throwaway cluster is
 #                  started from Debian's postgresql package, as a user that
 #                  is not root, and removed at the end
+#   BENCH_PG_NOTEBOOK=<name>  measure this database of that server, a rolo
+#                  notebook already (no demo is written; it is not dropped)
 #   BENCH_OUT=<dir>  where results go (default bench/out)
 # Needs /usr/bin/time and psql (Debian packages "time" and "postgresql").
 set -euo pipefail
@@ -52,9 +54,9 @@ fi
 db_url() { # db_url NAME: the server's address for database NAME
   python3 -c 'import sys,urllib.parse as u; p=u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/"+sys.argv[2])))' "$server" "$1"
 }
-psql -q "$server" -c "DROP DATABASE IF EXISTS rolo_bench" -c "DROP DATABASE IF EXISTS rolo_bench_imp" -c "CREATE DATABASE rolo_bench" >/dev/null
-nb=$(db_url rolo_bench)
 asof=2026-11-22
+nbname=${BENCH_PG_NOTEBOOK:-rolo_bench}
+nb=$(db_url "$nbname")
 
 timed() { # timed CMD...: wall ms and peak kB into $work/t
   local t0 t1 rc=0
@@ -66,11 +68,14 @@ timed() { # timed CMD...: wall ms and peak kB into $work/t
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-echo "== a notebook of $CUSTOMERS customers and $PURCHASES purchases on PostgreSQL (rolo demo, COPY)"
-timed "$work/rolo" demo --customers "$CUSTOMERS" --purchases "$PURCHASES" --out "$nb" --no-tui --as-of "$asof"
-read -r ms kb < "$work/t"
 printf '%-28s %8s %7s %9s\n' case rolo_ms rolo_MB psql_ms > "$out/pg.txt"
-printf '%-28s %8s %7s %9s\n' "demo (write everything)" "$ms" "$((kb / 1024))" - | tee -a "$out/pg.txt"
+if [ -z "${BENCH_PG_NOTEBOOK:-}" ]; then
+  psql -q "$server" -c "DROP DATABASE IF EXISTS rolo_bench" -c "CREATE DATABASE rolo_bench" >/dev/null
+  echo "== a notebook of $CUSTOMERS customers and $PURCHASES purchases on PostgreSQL (rolo demo)"
+  timed "$work/rolo" demo --customers "$CUSTOMERS" --purchases "$PURCHASES" --out "$nb" --no-tui --as-of "$asof"
+  read -r ms kb < "$work/t"
+  printf '%-28s %8s %7s %9s\n' "demo (write everything)" "$ms" "$((kb / 1024))" - | tee -a "$out/pg.txt"
+fi
 psql -q "$nb" -c "VACUUM ANALYZE" >/dev/null
 
 # pair NAME SQL ARGS...: RUNS runs of rolo ARGS and of psql running SQL.
@@ -110,5 +115,6 @@ for i in $(seq "$RUNS"); do
 done
 printf '%-28s %8s %7s %9s\n' "import purchases" "$(printf '%s\n' "${it[@]}" | median)" \
   "$(( $(printf '%s\n' "${im[@]}" | sort -n | tail -1) / 1024 ))" - | tee -a "$out/pg.txt"
-psql -q "$server" -c "DROP DATABASE IF EXISTS rolo_bench_imp" -c "DROP DATABASE IF EXISTS rolo_bench" >/dev/null
+psql -q "$server" -c "DROP DATABASE IF EXISTS rolo_bench_imp" >/dev/null
+[ -n "${BENCH_PG_NOTEBOOK:-}" ] || psql -q "$server" -c "DROP DATABASE IF EXISTS rolo_bench" >/dev/null
 echo "results in $out/pg.txt"
