@@ -40,7 +40,11 @@ func (s *Store) AgendaInputs(ctx context.Context, asOf time.Time) ([]agenda.Cust
 	}
 	var complaints []complaint
 	var fs []FollowUp
-	var owed []Debt
+	type debt struct {
+		id int64
+		d  agenda.Debt
+	}
+	var owed []debt
 	var events []Event
 	var actions []AgendaAction
 	surveyed := map[int64]string{}
@@ -84,10 +88,18 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 	}, func() (err error) {
 		fs, err = s.followUpsWhere(ctx, `done_at IS NULL AND customer_id NOT IN (SELECT id FROM customers WHERE archived_at IS NOT NULL) ORDER BY due, id`)
 		return err
-	}, func() (err error) {
-		// Only customers who owe (by the kept totals) have debts worth reading.
-		owed, err = debts(ctx, s.r, s, `p.paid IS NOT NULL AND p.date <= ? AND p.customer_id IN (SELECT customer_id FROM purchase_totals WHERE revenue > paid)`, day)
-		return err
+	}, func() error {
+		// Purchases still owed, by customer and oldest first: the order of
+		// the covering index of purchases with a recorded payment (schema 8),
+		// so nothing is sorted and the table is not visited.
+		return s.eachRow(ctx, "agenda", `SELECT customer_id, purchase_id, date, item, outstanding FROM (
+			SELECT p.customer_id, p.id AS purchase_id, p.date, p.item, `+owing+` AS outstanding
+			FROM purchases p WHERE p.paid IS NOT NULL AND p.date <= ?) WHERE outstanding > 0
+			ORDER BY customer_id, date, purchase_id`, []any{day}, func(v []driver.Value) error {
+			owed = append(owed, debt{vInt(v[0]), agenda.Debt{PurchaseID: vInt(v[1]), Date: parseDay(vStr(v[2])),
+				Item: vStr(v[3]), Outstanding: vMoney(v[4])}})
+			return nil
+		})
 	}, func() (err error) {
 		if events, err = s.Events(ctx, 0); err != nil {
 			return err
@@ -147,11 +159,20 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 			cs[i].Complaints = append(cs[i].Complaints, k.k)
 		}
 	}
-	for _, d := range owed {
-		if i, ok := idx[d.CustomerID]; ok {
-			cs[i].Debts = append(cs[i].Debts, agenda.Debt{PurchaseID: d.PurchaseID, Date: parseDay(d.Date), Item: d.Item, Outstanding: d.Outstanding})
+	// Each customer's debts are a run of one array (read grouped by customer).
+	all := make([]agenda.Debt, len(owed))
+	for j := 0; j < len(owed); {
+		k := j
+		for k < len(owed) && owed[k].id == owed[j].id {
+			all[k] = owed[k].d
+			k++
 		}
+		if i, ok := idx[owed[j].id]; ok {
+			cs[i].Debts = all[j:k:k]
+		}
+		j = k
 	}
+	owed = nil
 	for _, e := range events {
 		i, ok := idx[e.CustomerID]
 		if !ok {

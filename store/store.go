@@ -101,6 +101,13 @@ func DefaultPath(getenv func(string) string) (string, error) {
 // mmapSize is how much of the notebook read connections map (1 GiB).
 const mmapSize = "1073741824"
 
+// Page cache sizes (negative: KiB) of read connections, and of one while it
+// scans whole tables (scanConn).
+const (
+	readCache = "-8192"
+	scanCache = "-2048"
+)
+
 // connMode is what a connection is for.
 type connMode int
 
@@ -134,7 +141,7 @@ func dsn(path string, mode connMode) string {
 		// several times the query. A read connection never writes, so an
 		// I/O fault on the map cannot lose data. (Whole-table scans turn
 		// the map off: see scanConn.)
-		q = append(q, "_pragma=query_only(1)", "_pragma=mmap_size("+mmapSize+")", "_pragma=cache_size(-8192)")
+		q = append(q, "_pragma=query_only(1)", "_pragma=mmap_size("+mmapSize+")", "_pragma=cache_size("+readCache+")")
 	case connCheck:
 		q = append(q, "_pragma=query_only(1)", "_pragma=cache_size(-2048)")
 	default:
