@@ -1,8 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql/driver"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/rolo-crm/rolo/tiering/agenda"
@@ -201,35 +204,66 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 }
 
 // agendaRhythmAsOf fills in the purchase rhythm and expected next purchase
-// from the purchases up to day, for an agenda as of an earlier day.
+// from the purchases up to day, for an agenda as of an earlier day. The
+// purchase days come from the (customer, date) index alone; only each
+// customer's last purchase is then looked up for its expected next date,
+// in table order (reading every purchase's row in customer order looked up
+// a million rows scattered through the table).
 func (s *Store) agendaRhythmAsOf(ctx context.Context, day string, cs []agenda.Customer, idx map[int64]int, lastBuy []string) error {
-	var cur int64 = -1
+	type last struct {
+		purchase int64
+		i        int
+	}
+	lasts := make([]last, 0, len(cs))
+	var cur, lastID int64 = -1, 0
 	var days []time.Time
-	var nextDate, lastDay string
+	var lastDay string
 	flush := func() {
 		if i, ok := idx[cur]; ok {
 			cs[i].Bought = agenda.RhythmOf(days)
-			cs[i].NextExpected = parseDay(nextDate)
 			lastBuy[i] = lastDay
+			lasts = append(lasts, last{lastID, i})
 		}
 	}
-	err := s.eachRow(ctx, "agenda", `SELECT customer_id, date, next_date FROM purchases WHERE date <= ?
-		ORDER BY customer_id, date, id`, []any{day}, func(v []driver.Value) error {
-		id, d := vInt(v[0]), vStr(v[1])
+	err := s.eachRow(ctx, "agenda", `SELECT customer_id, date, id FROM purchases WHERE date <= ?
+		ORDER BY customer_id, date`, []any{day}, func(v []driver.Value) error {
+		id, d, pid := vInt(v[0]), vStr(v[1]), vInt(v[2])
 		if id != cur {
 			flush()
 			cur, days, lastDay = id, days[:0], ""
 		}
-		if d != lastDay {
+		switch {
+		case d != lastDay:
 			days = append(days, parseDay(d))
-			lastDay = d
+			lastDay, lastID = d, pid
+		case pid > lastID: // the last purchase of a day is the one written last
+			lastID = pid
 		}
-		nextDate = vStr(v[2])
 		return nil
 	})
 	if err != nil {
 		return err
 	}
 	flush()
-	return nil
+	if len(lasts) == 0 {
+		return nil
+	}
+	slices.SortFunc(lasts, func(a, b last) int { return cmp.Compare(a.purchase, b.purchase) })
+	ids := make([]byte, 0, 8*len(lasts))
+	ids = append(ids, '[')
+	for j, l := range lasts {
+		if j > 0 {
+			ids = append(ids, ',')
+		}
+		ids = strconv.AppendInt(ids, l.purchase, 10)
+	}
+	ids = append(ids, ']')
+	return s.eachRow(ctx, "agenda", `SELECT id, next_date FROM purchases WHERE id IN (SELECT value FROM json_each(?)) AND next_date <> ''`,
+		[]any{string(ids)}, func(v []driver.Value) error {
+			pid := vInt(v[0])
+			if j, ok := slices.BinarySearchFunc(lasts, pid, func(l last, id int64) int { return cmp.Compare(l.purchase, id) }); ok {
+				cs[lasts[j].i].NextExpected = parseDay(vStr(v[1]))
+			}
+			return nil
+		})
 }

@@ -530,3 +530,48 @@ func TestMetricsAsOfAndGrowthEqualThePurchases(t *testing.T) {
 		}
 	}
 }
+
+// As of an earlier day, the expected next purchase is the one recorded on
+// the last purchase up to that day: of two on the same day, the one
+// written last (the index orders a day's purchases by amount, not by when
+// they were written), and nothing bought after the day counts.
+func TestAgendaNextExpectedAsOf(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	ids := addCustomers(t, s, 3)
+	buys := []Purchase{
+		{CustomerID: ids[0], Date: "2026-03-01", Amount: 900, NextDate: "2026-04-01"},
+		{CustomerID: ids[0], Date: "2026-03-01", Amount: 100, NextDate: "2026-05-01"}, // same day, written last
+		{CustomerID: ids[0], Date: "2026-09-01", Amount: 100, NextDate: "2026-12-01"}, // after the day
+		{CustomerID: ids[1], Date: "2026-02-01", Amount: 100, NextDate: "2026-06-01"},
+		{CustomerID: ids[1], Date: "2026-03-01", Amount: 100}, // the last one records none
+	}
+	for _, p := range buys {
+		p.Item, p.Quantity = "茶", 1
+		if _, err := s.AddPurchase(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cs, _, err := s.AgendaInputs(ctx, time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]struct{ next, last string }{
+		ids[0]: {"2026-05-01", "2026-03-01"},
+		ids[1]: {"", "2026-03-01"},
+		ids[2]: {"", ""},
+	}
+	for _, c := range cs {
+		w := want[c.ID]
+		next, last := "", ""
+		if !c.NextExpected.IsZero() {
+			next = c.NextExpected.Format(DateLayout)
+		}
+		if !c.Bought.Last.IsZero() {
+			last = c.Bought.Last.Format(DateLayout)
+		}
+		if next != w.next || last != w.last {
+			t.Errorf("customer %d: next %q, last %q; want %q, %q", c.ID, next, last, w.next, w.last)
+		}
+	}
+}
