@@ -538,13 +538,15 @@ func TestMetricsAsOfAndGrowthEqualThePurchases(t *testing.T) {
 func TestAgendaNextExpectedAsOf(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
-	ids := addCustomers(t, s, 3)
+	ids := addCustomers(t, s, 4)
 	buys := []Purchase{
 		{CustomerID: ids[0], Date: "2026-03-01", Amount: 900, NextDate: "2026-04-01"},
 		{CustomerID: ids[0], Date: "2026-03-01", Amount: 100, NextDate: "2026-05-01"}, // same day, written last
 		{CustomerID: ids[0], Date: "2026-09-01", Amount: 100, NextDate: "2026-12-01"}, // after the day
 		{CustomerID: ids[1], Date: "2026-02-01", Amount: 100, NextDate: "2026-06-01"},
 		{CustomerID: ids[1], Date: "2026-03-01", Amount: 100}, // the last one records none
+		{CustomerID: ids[2], Date: "2026-04-01", Amount: 100, NextDate: "2026-07-01"},
+		{CustomerID: ids[2], Date: "2026-04-01", Amount: 900, NextDate: "2026-08-01"}, // same day, written last
 	}
 	for _, p := range buys {
 		p.Item, p.Quantity = "茶", 1
@@ -559,7 +561,8 @@ func TestAgendaNextExpectedAsOf(t *testing.T) {
 	want := map[int64]struct{ next, last string }{
 		ids[0]: {"2026-05-01", "2026-03-01"},
 		ids[1]: {"", "2026-03-01"},
-		ids[2]: {"", ""},
+		ids[2]: {"2026-08-01", "2026-04-01"},
+		ids[3]: {"", ""},
 	}
 	for _, c := range cs {
 		w := want[c.ID]
