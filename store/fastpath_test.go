@@ -578,3 +578,33 @@ func TestAgendaNextExpectedAsOf(t *testing.T) {
 		}
 	}
 }
+
+// RecentRevenue splits each customer's revenue into the year up to the day
+// and the year before it, leaving out what is older or later.
+func TestRecentRevenue(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	ids := addCustomers(t, s, 3)
+	for _, p := range []Purchase{
+		{CustomerID: ids[0], Date: "2026-11-22", Amount: 100}, // the day itself
+		{CustomerID: ids[0], Date: "2025-11-23", Amount: 20},  // a year back, inside
+		{CustomerID: ids[0], Date: "2025-11-22", Amount: 3},   // the year before
+		{CustomerID: ids[0], Date: "2024-11-23", Amount: 4},   // the year before
+		{CustomerID: ids[0], Date: "2024-11-22", Amount: 5000},
+		{CustomerID: ids[0], Date: "2026-11-23", Amount: 7000}, // after the day
+		{CustomerID: ids[1], Date: "2025-01-01", Amount: 50},
+	} {
+		p.Item, p.Quantity = "茶", 1
+		if _, err := s.AddPurchase(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.RecentRevenue(ctx, time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64][2]money.Amount{ids[0]: {120, 7}, ids[1]: {0, 50}}
+	if len(got) != len(want) || got[ids[0]] != want[ids[0]] || got[ids[1]] != want[ids[1]] {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
