@@ -41,7 +41,7 @@ func (p *Plan) Rest() []agenda.Entry {
 		on[r.Top().CustomerID] = true
 	}
 	var out []agenda.Entry
-	for _, e := range p.Agenda.Entries {
+	for _, e := range p.Agenda.Entries() {
 		if !on[e.Top().CustomerID] {
 			out = append(out, e)
 		}
@@ -128,15 +128,15 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 			return nil, err
 		}
 	}
-	byID := make(map[int64]agenda.Entry, len(ag.Entries))
-	for _, e := range ag.Entries {
+	byID := make(map[int64]agenda.Entry, len(ag.Entries()))
+	for _, e := range ag.Entries() {
 		byID[e.Top().CustomerID] = e
 	}
 	contacted := func(id int64) bool {
 		c := ag.customers[id]
 		return c != nil && !c.Reached.Before(asOf)
 	}
-	entries := ag.Entries
+	entries := ag.Entries()
 	if q.Keep && kept.Date == asOf.Format(store.DateLayout) {
 		// The plan made earlier today stands: the same customers, in the
 		// same order; a complaint or follow-up that fell due since joins it.
@@ -237,9 +237,9 @@ func (s *Service) nameOf(ctx context.Context, id int64) string {
 // last 12 months — or of the 12 before, when that was more), P(alive) when
 // the model knows it, and their cadence.
 func (s *Service) planInfo(ctx context.Context, asOf time.Time, ag *Agenda) (map[int64]agenda.PlanCustomer, string, error) {
-	ids := make([]int64, 0, len(ag.Entries))
-	info := make(map[int64]agenda.PlanCustomer, len(ag.Entries))
-	for _, e := range ag.Entries {
+	ids := make([]int64, 0, len(ag.Entries()))
+	info := make(map[int64]agenda.PlanCustomer, len(ag.Entries()))
+	for _, e := range ag.Entries() {
 		id := e.Top().CustomerID
 		ids = append(ids, id)
 		pc := agenda.PlanCustomer{PAlive: -1, Cadence: ag.cfg.Cadence[e.Top().Tier]}

@@ -148,7 +148,7 @@ func (a *App) printDue(ag *insight.Agenda) error {
 		}
 		return t.print()
 	}
-	if len(ag.Entries) == 0 {
+	if len(ag.Entries()) == 0 {
 		fmt.Fprintln(a.Out, "Nothing due. Good time to call a key customer anyway.")
 		return nil
 	}
@@ -156,7 +156,7 @@ func (a *App) printDue(ag *insight.Agenda) error {
 	t := a.newTable(column{Name: "when"}, column{Name: "customer", Min: 8}, column{Name: "tier"}, column{Name: "why", Wrap: true},
 		column{Name: "detail", Min: 16, Wrap: true, Below: true}, column{Name: "done", Right: true})
 	// One line per customer: the most urgent reason, and what else is due.
-	for _, e := range ag.Entries {
+	for _, e := range ag.Entries() {
 		it := e.Top()
 		when := relDay(it.Due, ag.AsOf)
 		if it.Overdue() {
@@ -182,7 +182,7 @@ func (a *App) printDue(ag *insight.Agenda) error {
 		return err
 	}
 	fmt.Fprint(a.Out, wrapLines(fmt.Sprintf("\n%s overdue, %d due soon. rolo done ID marks a follow-up done; rolo log records a contact.\n",
-		plural(nOver, "customer"), len(ag.Entries)-nOver), a.Width))
+		plural(nOver, "customer"), len(ag.Entries())-nOver), a.Width))
 	return nil
 }
 
