@@ -25,8 +25,8 @@ type AgendaQuery struct {
 
 // Agenda is who to contact and why, most urgent first.
 type Agenda struct {
-	AsOf    time.Time
-	Days    int
+	AsOf   time.Time
+	Days   int
 	Items  []agenda.Item        // every reason, most urgent first
 	Lapsed []store.StatusChange // customers this agenda found slipping away and marked lapsed
 
