@@ -281,11 +281,16 @@ func (s *Store) RecordTiers(ctx context.Context, method string, date time.Time, 
 			return s.wrap("record tiers", err)
 		}
 		defer stmt.Close()
+		// Each row runs without ctx's cancellation, checked before it (see Bulk.ExecContext).
+		row := context.WithoutCancel(ctx)
 		for id, a := range tiers {
 			if last[id] == string(a.Tier) {
 				continue
 			}
-			if _, err := stmt.ExecContext(ctx, id, method, string(a.Tier), a.Value, day); err != nil {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if _, err := stmt.ExecContext(row, id, method, string(a.Tier), a.Value, day); err != nil {
 				return s.wrap("record tiers", err)
 			}
 			n++
