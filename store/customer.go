@@ -736,7 +736,7 @@ func (s *Store) EachListed(ctx context.Context, f CustomerFilter, fn func(l *Lis
 	args = append(args, int64(limit), int64(f.Offset))
 	var l Listed
 	ncol := customerColCount
-	return s.eachRow(ctx, "list customers", `SELECT `+customerCols+`, coalesce(t.revenue, 0), `+ranked+`
+	return s.eachLookup(ctx, "list customers", `SELECT `+customerCols+`, coalesce(t.revenue, 0), `+ranked+`
 		FROM `+f.from()+` WHERE `+w+` ORDER BY c.name_pinyin, c.name, c.id LIMIT ? OFFSET ?`, args, func(v []driver.Value) error {
 		c, err := scanCustomer(valueScanner(v[:ncol]))
 		if err != nil {
