@@ -259,7 +259,7 @@ if want gobench; then
 echo "== Go benchmarks (store hot paths, TUI first screen and keystroke) on the same notebook"
 ROLO_BENCH_DB="$newdb" go test ./store ./tui -run '^$' -bench . -benchtime 5x 2>&1 | grep -E "^Benchmark|ms/keystroke" | tee "$out/gobench.txt"
 go test ./tiering ./tiering/clv -run '^$' -bench . -benchtime 5x 2>&1 | grep -E "^Benchmark" | tee -a "$out/gobench.txt"
-go test ./cmd/rolo -run '^$' -bench 'ImportProgress' -benchtime 3x 2>&1 | grep -E "^Benchmark" | tee -a "$out/gobench.txt"
+go test ./cmd/rolo -run '^$' -bench 'ImportProgress' -benchtime 10x -timeout 30m 2>&1 | grep -E "^Benchmark" | tee -a "$out/gobench.txt"
 fi
 echo "binary: $(( $(stat -c %s "$work/rolo") / 1048576 )) MB" | tee -a "$out/results.txt"
 echo "results in $out/"
