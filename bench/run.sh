@@ -13,6 +13,7 @@
 #   BENCH_OUT=<dir>          where results go (default bench/out)
 #   BENCH_SECTIONS="..."     which sections run (default: all of
 #                            "cases import demo abook gobench")
+#   BENCH_IMPORT_RUNS=<n>    runs of each import (default RUNS)
 #   ABOOK_SIZES="..."        notebook sizes (customers) of the abook section
 #                            (default "1000 10000 100000"; 10 purchases each)
 # A case the baseline cannot run (a newer command) is measured for the new
@@ -187,7 +188,7 @@ impp() {
 }
 for kind in c p; do
   nt=""; nm=""; bt=""; bm=""; st=""
-  for i in $(seq "$RUNS"); do
+  for i in $(seq "${BENCH_IMPORT_RUNS:-$RUNS}"); do
     imp$kind "$work/rolo"; read -r ms kb < "$work/t"; nt="$nt $ms"; nm="$nm $kb"
     if [ -n "$base" ]; then imp$kind "$base"; read -r ms kb < "$work/t"; bt="$bt $ms"; bm="$bm $kb"; fi
     rm -f "$work/sq.db"
