@@ -13,6 +13,7 @@
 #   BENCH_OUT=<dir>          where results go (default bench/out)
 #   BENCH_SECTIONS="..."     which sections run (default: all of
 #                            "cases import demo abook gobench")
+#   BENCH_CASES=<regex>      only the cases whose names match (grep -E)
 #   BENCH_IMPORT_RUNS=<n>    runs of each import (default RUNS)
 #   ABOOK_SIZES="..."        notebook sizes (customers) of the abook section
 #                            (default "1000 10000 100000"; 10 purchases each)
@@ -86,6 +87,8 @@ timed() {
   if [ "$rc" -gt 1 ]; then echo "failed ($rc): $*" >&2; head -3 "$work/err" >&2; fi
   echo "$(( (t1 - t0) / 1000000 )) $(tail -1 "$work/mem")" > "$work/t"
 }
+# on NAME: whether the case runs (BENCH_CASES).
+on() { [ -z "${BENCH_CASES:-}" ] || grep -qE "$BENCH_CASES" <<< "$1"; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # pair NAME ARGS...: RUNS runs of the new rolo and the baseline, interleaved;
@@ -138,36 +141,36 @@ if want cases; then
 echo "== measuring (median of $RUNS runs; peak memory is the largest; ratio = new / baseline)"
 cat "$out/results.txt"
 # The floor every command pays: starting the process (new only: v1 has no --version).
-NEWONLY=1 SQ=$(sq "SELECT 1;") pair "start (--version)" --version
-SQ=$(sq "SELECT * FROM customers WHERE external_id='D000005'; SELECT * FROM purchases WHERE customer_id=5 ORDER BY date DESC LIMIT 10; SELECT * FROM contacts WHERE customer_id=5 ORDER BY at DESC LIMIT 10;") \
+on "start (--version)" && NEWONLY=1 SQ=$(sq "SELECT 1;") pair "start (--version)" --version
+on "show" && SQ=$(sq "SELECT * FROM customers WHERE external_id='D000005'; SELECT * FROM purchases WHERE customer_id=5 ORDER BY date DESC LIMIT 10; SELECT * FROM contacts WHERE customer_id=5 ORDER BY at DESC LIMIT 10;") \
   pair "show" show D000005
-SQ=$(sq "SELECT DISTINCT customer_id FROM search WHERE search MATCH '\"anna\"' LIMIT 2000;") pair "find latin (anna)" find anna
-SQ=$(sq "SELECT DISTINCT customer_id FROM search WHERE search MATCH '\"普洱茶\"' LIMIT 2000;") pair "find cjk (普洱茶)" find 普洱茶
+on "find latin (anna)" && SQ=$(sq "SELECT DISTINCT customer_id FROM search WHERE search MATCH '\"anna\"' LIMIT 2000;") pair "find latin (anna)" find anna
+on "find cjk (普洱茶)" && SQ=$(sq "SELECT DISTINCT customer_id FROM search WHERE search MATCH '\"普洱茶\"' LIMIT 2000;") pair "find cjk (普洱茶)" find 普洱茶
 # Short CJK searches: the sqlite3 figure is a LIKE over the names alone.
-SQ=$(sq "SELECT id, name FROM customers WHERE name LIKE '%王%' LIMIT 2000;") pair "find one character (王)" find 王
-SQ=$(sq "SELECT id, name FROM customers WHERE name LIKE '%王小%' LIMIT 2000;") pair "find two characters (王小)" find 王小
-SQ=$(sq "SELECT DISTINCT customer_id FROM search WHERE search MATCH '\"wxm\"' LIMIT 2000;") pair "find pinyin (wxm)" find wxm
-SQ= pair "find pinyin (wangxiao)" find wangxiao
+on "find one character (王)" && SQ=$(sq "SELECT id, name FROM customers WHERE name LIKE '%王%' LIMIT 2000;") pair "find one character (王)" find 王
+on "find two characters (王小)" && SQ=$(sq "SELECT id, name FROM customers WHERE name LIKE '%王小%' LIMIT 2000;") pair "find two characters (王小)" find 王小
+on "find pinyin (wxm)" && SQ=$(sq "SELECT DISTINCT customer_id FROM search WHERE search MATCH '\"wxm\"' LIMIT 2000;") pair "find pinyin (wxm)" find wxm
+on "find pinyin (wangxiao)" && SQ= pair "find pinyin (wangxiao)" find wangxiao
 # due reads each customer with the kept purchase totals and rhythm, the contact log once, open complaints and follow-ups.
-SQ=$(sq "SELECT c.id, c.name, c.status, c.lost_reason, c.birthday, c.birthday_lunar, c.birthday_leap, c.cadence_days, c.created_at, t.days, t.first, t.last, t.gap, t.next_date FROM customers c LEFT JOIN purchase_totals t ON t.customer_id=c.id WHERE c.archived_at IS NULL ORDER BY c.id; SELECT customer_id, at, kind FROM contacts; SELECT * FROM contacts WHERE complaint_status='open'; SELECT * FROM followups WHERE done_at IS NULL; SELECT customer_id, revenue FROM purchase_totals;") \
+on "due" && SQ=$(sq "SELECT c.id, c.name, c.status, c.lost_reason, c.birthday, c.birthday_lunar, c.birthday_leap, c.cadence_days, c.created_at, t.days, t.first, t.last, t.gap, t.next_date FROM customers c LEFT JOIN purchase_totals t ON t.customer_id=c.id WHERE c.archived_at IS NULL ORDER BY c.id; SELECT customer_id, at, kind FROM contacts; SELECT * FROM contacts WHERE complaint_status='open'; SELECT * FROM followups WHERE done_at IS NULL; SELECT customer_id, revenue FROM purchase_totals;") \
   pair "due" due
-SQ= pair "due as of a past day" due --as-of 2026-06-30
-SQ= NEWONLY=1 pair "today" today
-SQ=$(sq "SELECT c.id, c.name, t.revenue FROM customers c JOIN purchase_totals t ON t.customer_id=c.id ORDER BY t.revenue DESC;") \
+on "due as of a past day" && SQ= pair "due as of a past day" due --as-of 2026-06-30
+on "today" && SQ= NEWONLY=1 pair "today" today
+on "pyramid --json" && SQ=$(sq "SELECT c.id, c.name, t.revenue FROM customers c JOIN purchase_totals t ON t.customer_id=c.id ORDER BY t.revenue DESC;") \
   pair "pyramid --json" pyramid --json
-SQ= pair "pyramid as of 70 days back" pyramid --json --as-of 2026-09-13
-SQ= pair "rfm as of 70 days back" rfm --json --as-of 2026-09-13
-SQ= pair "list --tier key" list --tier key
-SQ=$(sq "SELECT id, name, phone FROM customers WHERE archived_at IS NULL ORDER BY name LIMIT 20;") pair "list -n 20" list -n 20
-SQ=$(sq "SELECT c.*, t.revenue FROM customers c LEFT JOIN purchase_totals t ON t.customer_id=c.id WHERE c.archived_at IS NULL ORDER BY c.name;") \
+on "pyramid as of 70 days back" && SQ= pair "pyramid as of 70 days back" pyramid --json --as-of 2026-09-13
+on "rfm as of 70 days back" && SQ= pair "rfm as of 70 days back" rfm --json --as-of 2026-09-13
+on "list --tier key" && SQ= pair "list --tier key" list --tier key
+on "list -n 20" && SQ=$(sq "SELECT id, name, phone FROM customers WHERE archived_at IS NULL ORDER BY name LIMIT 20;") pair "list -n 20" list -n 20
+on "list (all)" && SQ=$(sq "SELECT c.*, t.revenue FROM customers c LEFT JOIN purchase_totals t ON t.customer_id=c.id WHERE c.archived_at IS NULL ORDER BY c.name;") \
   pair "list (all)" list
-SQ= pair "list --json (all)" list --json
-SQ=$(sq "SELECT c.id, c.name, t.revenue, t.days, t.last FROM customers c JOIN purchase_totals t ON t.customer_id=c.id;") \
+on "list --json (all)" && SQ= pair "list --json (all)" list --json
+on "rfm --json" && SQ=$(sq "SELECT c.id, c.name, t.revenue, t.days, t.last FROM customers c JOIN purchase_totals t ON t.customer_id=c.id;") \
   pair "rfm --json" rfm --json
-SQ= pair "clv (a fresh fit)" clv --json {ASOF}
-SQ=$(sq -csv -header "SELECT p.*, c.external_id, c.name FROM purchases p JOIN customers c ON c.id=p.customer_id ORDER BY p.id;") \
+on "clv (a fresh fit)" && SQ= pair "clv (a fresh fit)" clv --json {ASOF}
+on "export purchases csv" && SQ=$(sq -csv -header "SELECT p.*, c.external_id, c.name FROM purchases p JOIN customers c ON c.id=p.customer_id ORDER BY p.id;") \
   pair "export purchases csv" export purchases --format csv
-SQ=$(sq "PRAGMA quick_check;") pair "check" check
+on "check" && SQ=$(sq "PRAGMA quick_check;") pair "check" check
 fi
 
 if want import; then
