@@ -556,7 +556,7 @@ func (s *Store) ResolveCustomer(ctx context.Context, ref string) (Customer, erro
 			return c, err
 		}
 	}
-	c, err := scanCustomer(s.r.QueryRowContext(ctx, `SELECT `+customerCols+` FROM customers WHERE external_id = ?`, ref))
+	c, err := scanCustomer(s.r.QueryRowContext(short(ctx), `SELECT `+customerCols+` FROM customers WHERE external_id = ?`, ref))
 	if err == nil {
 		return c, nil
 	} else if !errors.Is(err, sql.ErrNoRows) {
@@ -706,7 +706,7 @@ func (s *Store) CountCustomers(ctx context.Context, f CustomerFilter) (int, erro
 		return 0, err
 	}
 	var total int
-	err = s.r.QueryRowContext(ctx, `SELECT count(*) FROM `+f.from()+` WHERE `+w, args...).Scan(&total)
+	err = s.r.QueryRowContext(short(ctx), `SELECT count(*) FROM `+f.from()+` WHERE `+w, args...).Scan(&total)
 	return total, s.wrap("list customers", err)
 }
 

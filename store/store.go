@@ -314,6 +314,11 @@ func (s *Store) init(ctx context.Context, created, noMigrate bool) error {
 	}
 	// A read connection does the checks: a command that only reads never
 	// opens the writer (a few milliseconds of every look-up).
+	// The checks are short reads (see short); migrating keeps ctx.
+	if err := ctx.Err(); err != nil {
+		return s.wrap("open", err)
+	}
+	mctx, ctx := ctx, short(ctx)
 	conn, err := s.r.Conn(ctx)
 	if err != nil {
 		return s.wrap("open", err)
@@ -357,7 +362,7 @@ func (s *Store) init(ctx context.Context, created, noMigrate bool) error {
 		conn.Raw(func(any) error { return driver.ErrBadConn })
 	}
 	conn.Close()
-	if err := s.migrate(ctx, version, noMigrate); err != nil {
+	if err := s.migrate(mctx, version, noMigrate); err != nil {
 		return err
 	}
 	return s.loadCurrency(ctx, s.r)
@@ -558,9 +563,21 @@ func sqliteCode(err error) int {
 
 func (s *Store) stamp() string { return s.now().UTC().Format(time.RFC3339) }
 
-// queryAll runs q on the read handle and scans every row with scan.
+// short is ctx for a statement that reads a few rows, without its
+// cancellation (the caller checks ctx before it). Given a context that can
+// end (every command's can, for signals), the driver starts a goroutine to
+// watch it for each statement: a look-up's thirty statements woke a thread
+// and put it to sleep again thirty times, a tenth of its time on a busy
+// machine. Whole-table reads keep the watch (eachRow).
+func short(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
+
+// queryAll runs q on the read handle and scans every row with scan: a
+// short read (see short).
 func queryAll[T any](ctx context.Context, s *Store, op string, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err := ctx.Err(); err != nil {
+		return nil, s.wrap(op, err)
+	}
+	rows, err := s.r.QueryContext(short(ctx), q, args...)
 	if err != nil {
 		return nil, s.wrap(op, err)
 	}
