@@ -564,11 +564,12 @@ func sqliteCode(err error) int {
 func (s *Store) stamp() string { return s.now().UTC().Format(time.RFC3339) }
 
 // short is ctx for a statement that reads a few rows, without its
-// cancellation (the caller checks ctx before it). Given a context that can
-// end (every command's can, for signals), the driver starts a goroutine to
-// watch it for each statement: a look-up's thirty statements woke a thread
-// and put it to sleep again thirty times, a tenth of its time on a busy
-// machine. Whole-table reads keep the watch (eachRow).
+// cancellation: such a read is let finish, and the command stops at its
+// next step that watches ctx. Given a context that can end (every
+// command's can, for signals), the driver starts a goroutine to watch it
+// for each statement: a look-up's thirty statements woke a thread and put
+// it to sleep again thirty times. Whole-table reads keep the watch
+// (eachRow), as do writes.
 func short(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
 
 // queryAll runs q on the read handle and scans every row with scan: a
