@@ -41,7 +41,7 @@ func (p *Plan) Rest() []agenda.Entry {
 		on[r.Top().CustomerID] = true
 	}
 	var out []agenda.Entry
-	for _, e := range p.Agenda.Entries {
+	for _, e := range p.Agenda.Entries() {
 		if !on[e.Top().CustomerID] {
 			out = append(out, e)
 		}
@@ -128,15 +128,15 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 			return nil, err
 		}
 	}
-	byID := make(map[int64]agenda.Entry, len(ag.Entries))
-	for _, e := range ag.Entries {
+	byID := make(map[int64]agenda.Entry, len(ag.Entries()))
+	for _, e := range ag.Entries() {
 		byID[e.Top().CustomerID] = e
 	}
 	contacted := func(id int64) bool {
 		c := ag.customers[id]
 		return c != nil && !c.Reached.Before(asOf)
 	}
-	entries := ag.Entries
+	entries := ag.Entries()
 	if q.Keep && kept.Date == asOf.Format(store.DateLayout) {
 		// The plan made earlier today stands: the same customers, in the
 		// same order; a complaint or follow-up that fell due since joins it.
@@ -237,9 +237,9 @@ func (s *Service) nameOf(ctx context.Context, id int64) string {
 // last 12 months — or of the 12 before, when that was more), P(alive) when
 // the model knows it, and their cadence.
 func (s *Service) planInfo(ctx context.Context, asOf time.Time, ag *Agenda) (map[int64]agenda.PlanCustomer, string, error) {
-	ids := make([]int64, 0, len(ag.Entries))
-	info := make(map[int64]agenda.PlanCustomer, len(ag.Entries))
-	for _, e := range ag.Entries {
+	ids := make([]int64, 0, len(ag.Entries()))
+	info := make(map[int64]agenda.PlanCustomer, len(ag.Entries()))
+	for _, e := range ag.Entries() {
 		id := e.Top().CustomerID
 		ids = append(ids, id)
 		pc := agenda.PlanCustomer{PAlive: -1, Cadence: ag.cfg.Cadence[e.Top().Tier]}
@@ -248,10 +248,6 @@ func (s *Service) planInfo(ctx context.Context, asOf time.Time, ag *Agenda) (map
 		}
 		info[id] = pc
 	}
-	in, err := s.st.CLVInputsFor(ctx, asOf, ids)
-	if err != nil {
-		return nil, "", err
-	}
 	var m savedModel
 	found, err := s.st.LoadState(ctx, modelKey, &m)
 	if err != nil {
@@ -259,22 +255,34 @@ func (s *Service) planInfo(ctx context.Context, asOf time.Time, ag *Agenda) (map
 	}
 	fitted := found && m.Fitted
 	cur := s.st.Currency()
-	from := "revenue_12m"
-	if fitted {
-		from = "clv"
+	if !fitted {
+		// Without a model the worth is recent revenue alone: one pass over
+		// the purchase index instead of every customer's purchase days.
+		rev, err := s.st.RecentRevenue(ctx, asOf)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, id := range ids {
+			pc := info[id]
+			// A customer gone quiet is worth what they were: the better of
+			// the last 12 months and the 12 before.
+			pc.Worth = cur.Float(max(rev[id][0], rev[id][1]))
+			info[id] = pc
+		}
+		return info, "revenue_12m", nil
+	}
+	in, err := s.st.CLVInputsFor(ctx, asOf, ids)
+	if err != nil {
+		return nil, "", err
 	}
 	for _, c := range in {
 		pc := info[c.ID]
-		// A customer gone quiet is worth what they were: the better of the
-		// last 12 months and the 12 before.
-		pc.Worth = cur.Float(max(c.Revenue12, c.RevenuePrev12))
-		if fitted {
-			r := clv.Figures(m.BG, m.GG, c.Customer, m.Options.HorizonMonths, m.Options.AnnualDiscount, m.Options.Margin)
-			if r.CLV >= 0 && r.PAlive >= 0 && r.PAlive <= 1 {
-				pc.Worth, pc.PAlive = r.CLV, r.PAlive
-			}
+		pc.Worth = cur.Float(max(c.Revenue12, c.RevenuePrev12)) // when the model gives no figure
+		r := clv.Figures(m.BG, m.GG, c.Customer, m.Options.HorizonMonths, m.Options.AnnualDiscount, m.Options.Margin)
+		if r.CLV >= 0 && r.PAlive >= 0 && r.PAlive <= 1 {
+			pc.Worth, pc.PAlive = r.CLV, r.PAlive
 		}
 		info[c.ID] = pc
 	}
-	return info, from, nil
+	return info, "clv", nil
 }

@@ -75,7 +75,7 @@ func (s *Store) Accounts(ctx context.Context, q AccountQuery) ([]AccountRow, int
 		args = append(args, string(b))
 	}
 	var total int
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+where, args...).Scan(&total); err != nil {
+	if err := s.r.QueryRowContext(short(ctx), `SELECT count(*) FROM `+from+` WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, s.wrap("accounts", err)
 	}
 	limit := q.Limit

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql/driver"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/rolo-crm/rolo/tiering/agenda"
@@ -17,7 +20,7 @@ func (s *Store) AgendaInputs(ctx context.Context, asOf time.Time) ([]agenda.Cust
 	day := asOf.Format(DateLayout)
 	next := asOf.AddDate(0, 0, 1).Format(DateLayout)
 	var latest string
-	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(date), '') FROM purchases`).Scan(&latest); err != nil {
+	if err := s.r.QueryRowContext(short(ctx), `SELECT coalesce(max(date), '') FROM purchases`).Scan(&latest); err != nil {
 		return nil, nil, s.wrap("agenda", err)
 	}
 	kept := latest <= day
@@ -40,7 +43,11 @@ func (s *Store) AgendaInputs(ctx context.Context, asOf time.Time) ([]agenda.Cust
 	}
 	var complaints []complaint
 	var fs []FollowUp
-	var owed []Debt
+	type debt struct {
+		id int64
+		d  agenda.Debt
+	}
+	var owed []debt
 	var events []Event
 	var actions []AgendaAction
 	surveyed := map[int64]string{}
@@ -84,10 +91,18 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 	}, func() (err error) {
 		fs, err = s.followUpsWhere(ctx, `done_at IS NULL AND customer_id NOT IN (SELECT id FROM customers WHERE archived_at IS NOT NULL) ORDER BY due, id`)
 		return err
-	}, func() (err error) {
-		// Only customers who owe (by the kept totals) have debts worth reading.
-		owed, err = debts(ctx, s.r, s, `p.paid IS NOT NULL AND p.date <= ? AND p.customer_id IN (SELECT customer_id FROM purchase_totals WHERE revenue > paid)`, day)
-		return err
+	}, func() error {
+		// Purchases still owed, by customer and oldest first: the order of
+		// the covering index of purchases with a recorded payment (schema 8),
+		// so nothing is sorted and the table is not visited.
+		return s.eachRow(ctx, "agenda", `SELECT customer_id, purchase_id, date, item, outstanding FROM (
+			SELECT p.customer_id, p.id AS purchase_id, p.date, p.item, `+owing+` AS outstanding
+			FROM purchases p WHERE p.paid IS NOT NULL AND p.date <= ?) WHERE outstanding > 0
+			ORDER BY customer_id, date, purchase_id`, []any{day}, func(v []driver.Value) error {
+			owed = append(owed, debt{vInt(v[0]), agenda.Debt{PurchaseID: vInt(v[1]), Date: parseDay(vStr(v[2])),
+				Item: vStr(v[3]), Outstanding: vMoney(v[4])}})
+			return nil
+		})
 	}, func() (err error) {
 		if events, err = s.Events(ctx, 0); err != nil {
 			return err
@@ -147,11 +162,20 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 			cs[i].Complaints = append(cs[i].Complaints, k.k)
 		}
 	}
-	for _, d := range owed {
-		if i, ok := idx[d.CustomerID]; ok {
-			cs[i].Debts = append(cs[i].Debts, agenda.Debt{PurchaseID: d.PurchaseID, Date: parseDay(d.Date), Item: d.Item, Outstanding: d.Outstanding})
+	// Each customer's debts are a run of one array (read grouped by customer).
+	all := make([]agenda.Debt, len(owed))
+	for j := 0; j < len(owed); {
+		k := j
+		for k < len(owed) && owed[k].id == owed[j].id {
+			all[k] = owed[k].d
+			k++
 		}
+		if i, ok := idx[owed[j].id]; ok {
+			cs[i].Debts = all[j:k:k]
+		}
+		j = k
 	}
+	owed = nil
 	for _, e := range events {
 		i, ok := idx[e.CustomerID]
 		if !ok {
@@ -180,35 +204,66 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 }
 
 // agendaRhythmAsOf fills in the purchase rhythm and expected next purchase
-// from the purchases up to day, for an agenda as of an earlier day.
+// from the purchases up to day, for an agenda as of an earlier day. The
+// purchase days come from the (customer, date) index alone; only each
+// customer's last purchase is then looked up for its expected next date,
+// in table order (reading every purchase's row in customer order looked up
+// a million rows scattered through the table).
 func (s *Store) agendaRhythmAsOf(ctx context.Context, day string, cs []agenda.Customer, idx map[int64]int, lastBuy []string) error {
-	var cur int64 = -1
+	type last struct {
+		purchase int64
+		i        int
+	}
+	lasts := make([]last, 0, len(cs))
+	var cur, lastID int64 = -1, 0
 	var days []time.Time
-	var nextDate, lastDay string
+	var lastDay string
 	flush := func() {
 		if i, ok := idx[cur]; ok {
 			cs[i].Bought = agenda.RhythmOf(days)
-			cs[i].NextExpected = parseDay(nextDate)
 			lastBuy[i] = lastDay
+			lasts = append(lasts, last{lastID, i})
 		}
 	}
-	err := s.eachRow(ctx, "agenda", `SELECT customer_id, date, next_date FROM purchases WHERE date <= ?
-		ORDER BY customer_id, date, id`, []any{day}, func(v []driver.Value) error {
-		id, d := vInt(v[0]), vStr(v[1])
+	err := s.eachRow(ctx, "agenda", `SELECT customer_id, date, id FROM purchases WHERE date <= ?
+		ORDER BY customer_id, date`, []any{day}, func(v []driver.Value) error {
+		id, d, pid := vInt(v[0]), vStr(v[1]), vInt(v[2])
 		if id != cur {
 			flush()
 			cur, days, lastDay = id, days[:0], ""
 		}
-		if d != lastDay {
+		switch {
+		case d != lastDay:
 			days = append(days, parseDay(d))
-			lastDay = d
+			lastDay, lastID = d, pid
+		case pid > lastID: // the last purchase of a day is the one written last
+			lastID = pid
 		}
-		nextDate = vStr(v[2])
 		return nil
 	})
 	if err != nil {
 		return err
 	}
 	flush()
-	return nil
+	if len(lasts) == 0 {
+		return nil
+	}
+	slices.SortFunc(lasts, func(a, b last) int { return cmp.Compare(a.purchase, b.purchase) })
+	ids := make([]byte, 0, 8*len(lasts))
+	ids = append(ids, '[')
+	for j, l := range lasts {
+		if j > 0 {
+			ids = append(ids, ',')
+		}
+		ids = strconv.AppendInt(ids, l.purchase, 10)
+	}
+	ids = append(ids, ']')
+	return s.eachRow(ctx, "agenda", `SELECT id, next_date FROM purchases WHERE id IN (SELECT value FROM json_each(?)) AND next_date <> ''`,
+		[]any{string(ids)}, func(v []driver.Value) error {
+			pid := vInt(v[0])
+			if j, ok := slices.BinarySearchFunc(lasts, pid, func(l last, id int64) int { return cmp.Compare(l.purchase, id) }); ok {
+				cs[lasts[j].i].NextExpected = parseDay(vStr(v[1]))
+			}
+			return nil
+		})
 }

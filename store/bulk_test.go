@@ -290,3 +290,40 @@ func TestBulkPutsBackWhatItSetAside(t *testing.T) {
 		}
 	})
 }
+
+// A bulk write whose context ends part way (a signal stops an import)
+// stops at the next row with the context's error and writes nothing: rows
+// run without the context's own watch, so Bulk checks it before each one.
+func TestBulkStopsWhenItsContextEnds(t *testing.T) {
+	s := newTestStore(t)
+	ids := addCustomers(t, s, 3)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	written := 0
+	err := s.Bulk(ctx, func(b *Bulk) error {
+		for i := 0; i < 100; i++ {
+			if i == 50 {
+				cancel()
+			}
+			p := Purchase{CustomerID: ids[i%3], Date: "2026-01-02", Item: "茶", Quantity: 1, Amount: 100}
+			if _, err := b.AddPurchase(&p); err != nil {
+				return err
+			}
+			written++
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if written != 50 {
+		t.Errorf("%d rows written before stopping, want 50", written)
+	}
+	var n int
+	if err := s.r.QueryRow(`SELECT count(*) FROM purchases`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("%d purchases in the notebook after a stopped bulk write, want 0", n)
+	}
+}

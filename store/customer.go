@@ -556,7 +556,7 @@ func (s *Store) ResolveCustomer(ctx context.Context, ref string) (Customer, erro
 			return c, err
 		}
 	}
-	c, err := scanCustomer(s.r.QueryRowContext(ctx, `SELECT `+customerCols+` FROM customers WHERE external_id = ?`, ref))
+	c, err := scanCustomer(s.r.QueryRowContext(short(ctx), `SELECT `+customerCols+` FROM customers WHERE external_id = ?`, ref))
 	if err == nil {
 		return c, nil
 	} else if !errors.Is(err, sql.ErrNoRows) {
@@ -706,7 +706,7 @@ func (s *Store) CountCustomers(ctx context.Context, f CustomerFilter) (int, erro
 		return 0, err
 	}
 	var total int
-	err = s.r.QueryRowContext(ctx, `SELECT count(*) FROM `+f.from()+` WHERE `+w, args...).Scan(&total)
+	err = s.r.QueryRowContext(short(ctx), `SELECT count(*) FROM `+f.from()+` WHERE `+w, args...).Scan(&total)
 	return total, s.wrap("list customers", err)
 }
 
@@ -736,7 +736,7 @@ func (s *Store) EachListed(ctx context.Context, f CustomerFilter, fn func(l *Lis
 	args = append(args, int64(limit), int64(f.Offset))
 	var l Listed
 	ncol := customerColCount
-	return s.eachRow(ctx, "list customers", `SELECT `+customerCols+`, coalesce(t.revenue, 0), `+ranked+`
+	return s.eachLookup(ctx, "list customers", `SELECT `+customerCols+`, coalesce(t.revenue, 0), `+ranked+`
 		FROM `+f.from()+` WHERE `+w+` ORDER BY c.name_pinyin, c.name, c.id LIMIT ? OFFSET ?`, args, func(v []driver.Value) error {
 		c, err := scanCustomer(valueScanner(v[:ncol]))
 		if err != nil {

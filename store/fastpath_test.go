@@ -544,3 +544,81 @@ func TestMetricsAsOfAndGrowthEqualThePurchases(t *testing.T) {
 		}
 	})
 }
+
+// As of an earlier day, the expected next purchase is the one recorded on
+// the last purchase up to that day: of two on the same day, the one
+// written last (the index orders a day's purchases by amount, not by when
+// they were written), and nothing bought after the day counts.
+func TestAgendaNextExpectedAsOf(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	ids := addCustomers(t, s, 4)
+	buys := []Purchase{
+		{CustomerID: ids[0], Date: "2026-03-01", Amount: 900, NextDate: "2026-04-01"},
+		{CustomerID: ids[0], Date: "2026-03-01", Amount: 100, NextDate: "2026-05-01"}, // same day, written last
+		{CustomerID: ids[0], Date: "2026-09-01", Amount: 100, NextDate: "2026-12-01"}, // after the day
+		{CustomerID: ids[1], Date: "2026-02-01", Amount: 100, NextDate: "2026-06-01"},
+		{CustomerID: ids[1], Date: "2026-03-01", Amount: 100}, // the last one records none
+		{CustomerID: ids[2], Date: "2026-04-01", Amount: 100, NextDate: "2026-07-01"},
+		{CustomerID: ids[2], Date: "2026-04-01", Amount: 900, NextDate: "2026-08-01"}, // same day, written last
+	}
+	for _, p := range buys {
+		p.Item, p.Quantity = "茶", 1
+		if _, err := s.AddPurchase(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cs, _, err := s.AgendaInputs(ctx, time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]struct{ next, last string }{
+		ids[0]: {"2026-05-01", "2026-03-01"},
+		ids[1]: {"", "2026-03-01"},
+		ids[2]: {"2026-08-01", "2026-04-01"},
+		ids[3]: {"", ""},
+	}
+	for _, c := range cs {
+		w := want[c.ID]
+		next, last := "", ""
+		if !c.NextExpected.IsZero() {
+			next = c.NextExpected.Format(DateLayout)
+		}
+		if !c.Bought.Last.IsZero() {
+			last = c.Bought.Last.Format(DateLayout)
+		}
+		if next != w.next || last != w.last {
+			t.Errorf("customer %d: next %q, last %q; want %q, %q", c.ID, next, last, w.next, w.last)
+		}
+	}
+}
+
+// RecentRevenue splits each customer's revenue into the year up to the day
+// and the year before it, leaving out what is older or later.
+func TestRecentRevenue(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	ids := addCustomers(t, s, 3)
+	for _, p := range []Purchase{
+		{CustomerID: ids[0], Date: "2026-11-22", Amount: 100}, // the day itself
+		{CustomerID: ids[0], Date: "2025-11-23", Amount: 20},  // a year back, inside
+		{CustomerID: ids[0], Date: "2025-11-22", Amount: 3},   // the year before
+		{CustomerID: ids[0], Date: "2024-11-23", Amount: 4},   // the year before
+		{CustomerID: ids[0], Date: "2024-11-22", Amount: 5000},
+		{CustomerID: ids[0], Date: "2026-11-23", Amount: 7000}, // after the day
+		{CustomerID: ids[1], Date: "2025-01-01", Amount: 50},
+	} {
+		p.Item, p.Quantity = "茶", 1
+		if _, err := s.AddPurchase(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.RecentRevenue(ctx, time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64][2]money.Amount{ids[0]: {120, 7}, ids[1]: {0, 50}}
+	if len(got) != len(want) || got[ids[0]] != want[ids[0]] || got[ids[1]] != want[ids[1]] {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}

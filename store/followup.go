@@ -87,7 +87,7 @@ func (s *Store) insertFollowUp(ctx context.Context, tx execer, f *FollowUp) (int
 
 // FollowUp returns one follow-up.
 func (s *Store) FollowUp(ctx context.Context, id int64) (FollowUp, error) {
-	f, err := scanFollowUp(s.r.QueryRowContext(ctx, `SELECT `+followUpCols+` FROM followups WHERE id = ?`, id))
+	f, err := scanFollowUp(s.r.QueryRowContext(short(ctx), `SELECT `+followUpCols+` FROM followups WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, Errorf(KindNotFound, "no follow-up with id %d", id)
 	}

@@ -322,7 +322,7 @@ func parseTierCuts(v string) (version, cuts string, c TierCuts, ok bool) {
 func (s *Store) TierCuts(ctx context.Context, asOf time.Time) (c TierCuts, ok bool, err error) {
 	var latest, version, kept, cutsText sql.NullString
 	def, _ := settings.Lookup("pyramid.cuts")
-	err = s.r.QueryRowContext(ctx, `SELECT (SELECT max(date) FROM purchases),
+	err = s.r.QueryRowContext(short(ctx), `SELECT (SELECT max(date) FROM purchases),
 		`+s.versionSQL()+`, (SELECT value FROM state WHERE key = ?1),
 		coalesce((SELECT value FROM settings WHERE key = 'pyramid.cuts'), ?2)`,
 		s.stateKey(keptTiersKey), def.Default).Scan(&latest, &version, &kept, &cutsText)
@@ -352,7 +352,7 @@ func (s *Store) TierOf(ctx context.Context, id int64, asOf time.Time) (tiering.T
 		return "", ok, err
 	}
 	var rev int64
-	err = s.r.QueryRowContext(ctx, `SELECT t.revenue FROM purchase_totals t JOIN customers c ON c.id = t.customer_id
+	err = s.r.QueryRowContext(short(ctx), `SELECT t.revenue FROM purchase_totals t JOIN customers c ON c.id = t.customer_id
 		WHERE t.customer_id = ? AND NOT (`+outsideC+`)`, id).Scan(&rev)
 	if errors.Is(err, sql.ErrNoRows) {
 		return tiering.Prospect, true, nil

@@ -265,6 +265,6 @@ func (s *Store) DeleteAgendaAction(ctx context.Context, id int64) error {
 // serving; it reads the partial index of the customers outside the ranks.
 func (s *Store) Dropped(ctx context.Context) (int, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE (`+outside+`) AND status = 'dropped' AND archived_at IS NULL`).Scan(&n)
+	err := s.r.QueryRowContext(short(ctx), `SELECT count(*) FROM customers WHERE (`+outside+`) AND status = 'dropped' AND archived_at IS NULL`).Scan(&n)
 	return n, s.wrap("count customers", err)
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	sqlite3 "modernc.org/sqlite/lib"
@@ -454,13 +455,15 @@ func (s *Store) readSchema(ctx context.Context, db querier) ([]schemaObject, err
 	return out, s.wrap("check", rows.Err())
 }
 
-var (
-	reTreePage = regexp.MustCompile(`(?i)\btree (\d+) page (\d+)`)
-	rePage     = regexp.MustCompile(`(?i)\bpage (\d+)`)
-	reIndex    = regexp.MustCompile(`\bindex ([A-Za-z0-9_]+)`)
-	reSchema   = regexp.MustCompile(`malformed database schema \(([^)]*)\)`)
-	reColumn   = regexp.MustCompile(`(?:NULL value|non-unique entry|constraint failed) in ([A-Za-z0-9_]+)`)
-)
+// The patterns of SQLite's integrity messages, compiled on first use.
+var damageREs = sync.OnceValue(func() (r struct{ treePage, page, index, schema, column *regexp.Regexp }) {
+	r.treePage = regexp.MustCompile(`(?i)\btree (\d+) page (\d+)`)
+	r.page = regexp.MustCompile(`(?i)\bpage (\d+)`)
+	r.index = regexp.MustCompile(`\bindex ([A-Za-z0-9_]+)`)
+	r.schema = regexp.MustCompile(`malformed database schema \(([^)]*)\)`)
+	r.column = regexp.MustCompile(`(?:NULL value|non-unique entry|constraint failed) in ([A-Za-z0-9_]+)`)
+	return r
+})
 
 // describeDamage places each line of SQLite's check in the notebook: an
 // index or table SQLite names, the b-tree a page number belongs to.
@@ -482,6 +485,7 @@ func describeDamage(ctx context.Context, db querier, schema []schemaObject, line
 		return o, ok
 	}
 	out := []Damage{}
+	re := damageREs()
 	for _, line := range lines {
 		d := Damage{Detail: line}
 		var obj schemaObject
@@ -491,29 +495,29 @@ func describeDamage(ctx context.Context, db querier, schema []schemaObject, line
 			d.Object = "the search index"
 			out = append(out, d)
 			continue
-		case reSchema.MatchString(line):
-			d.Object = "the table of contents (its entry " + reSchema.FindStringSubmatch(line)[1] + ")"
+		case re.schema.MatchString(line):
+			d.Object = "the table of contents (its entry " + re.schema.FindStringSubmatch(line)[1] + ")"
 			out = append(out, d)
 			continue
 		case strings.HasPrefix(line, "Freelist") || strings.Contains(line, "freelist"):
 			d.Object = "the list of free pages"
-			if m := rePage.FindStringSubmatch(line); m != nil {
+			if m := re.page.FindStringSubmatch(line); m != nil {
 				d.Page, _ = strconv.Atoi(m[1])
 			}
 			out = append(out, d)
 			continue
 		}
-		if m := reTreePage.FindStringSubmatch(line); m != nil {
+		if m := re.treePage.FindStringSubmatch(line); m != nil {
 			root, _ := strconv.Atoi(m[1])
 			d.Page, _ = strconv.Atoi(m[2])
 			obj, found = byRoot[root]
-		} else if m := reIndex.FindStringSubmatch(line); m != nil {
+		} else if m := re.index.FindStringSubmatch(line); m != nil {
 			obj, found = byName[m[1]]
-		} else if m := reColumn.FindStringSubmatch(line); m != nil {
+		} else if m := re.column.FindStringSubmatch(line); m != nil {
 			obj, found = byName[m[1]]
 		}
 		if d.Page == 0 {
-			if m := rePage.FindStringSubmatch(line); m != nil {
+			if m := re.page.FindStringSubmatch(line); m != nil {
 				d.Page, _ = strconv.Atoi(m[1])
 			}
 		}

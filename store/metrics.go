@@ -39,7 +39,7 @@ func (s *Store) Metrics(ctx context.Context, asOf time.Time, opts MetricsOptions
 	y1 := asOf.AddDate(-1, 0, 0).Format(DateLayout)
 	y2 := asOf.AddDate(-2, 0, 0).Format(DateLayout)
 	var latest string
-	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(date), '') FROM purchases`).Scan(&latest); err != nil {
+	if err := s.r.QueryRowContext(short(ctx), `SELECT coalesce(max(date), '') FROM purchases`).Scan(&latest); err != nil {
 		return nil, s.wrap("compute metrics", err)
 	}
 	// The fast path joins the trigger-kept totals; as of an earlier date the
@@ -173,7 +173,7 @@ const (
 // purchases are dated after asOf; use Metrics then.
 func (s *Store) BuyerRevenue(ctx context.Context, asOf time.Time) (ms []tiering.Metrics, ok bool, err error) {
 	var latest string
-	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(date), '') FROM purchases`).Scan(&latest); err != nil {
+	if err := s.r.QueryRowContext(short(ctx), `SELECT coalesce(max(date), '') FROM purchases`).Scan(&latest); err != nil {
 		return nil, false, s.wrap("compute metrics", err)
 	}
 	if latest > asOf.Format(DateLayout) {
@@ -197,7 +197,7 @@ func (s *Store) BuyerRevenue(ctx context.Context, asOf time.Time) (ms []tiering.
 // appending allocated five times its size.
 func (s *Store) currentCount(ctx context.Context) (int, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM customers) -
+	err := s.r.QueryRowContext(short(ctx), `SELECT (SELECT count(*) FROM customers) -
 		(SELECT count(*) FROM customers WHERE archived_at IS NOT NULL)`).Scan(&n)
 	return n, s.wrap("count customers", err)
 }
@@ -281,11 +281,16 @@ func (s *Store) RecordTiers(ctx context.Context, method string, date time.Time, 
 			return s.wrap("record tiers", err)
 		}
 		defer stmt.Close()
+		// Each row runs without ctx's cancellation, checked before it (see Bulk.ExecContext).
+		row := context.WithoutCancel(ctx)
 		for id, a := range tiers {
 			if last[id] == string(a.Tier) {
 				continue
 			}
-			if _, err := stmt.ExecContext(ctx, id, method, string(a.Tier), a.Value, day); err != nil {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if _, err := stmt.ExecContext(row, id, method, string(a.Tier), a.Value, day); err != nil {
 				return s.wrap("record tiers", err)
 			}
 			n++

@@ -16,6 +16,7 @@ import (
 //	group_concat(…)        → string_agg(…)
 //	max(a, b) / min(a, b)  → greatest(a, b) / least(a, b) (SQLite's scalar forms)
 //	NOT INDEXED            → dropped (a SQLite planner hint)
+//	INDEXED BY name        → dropped (another)
 //	CROSS JOIN t x ON …    → JOIN t x ON … (in SQLite a join-order hint)
 //	FROM (subquery)        → FROM (subquery) AS rolo_subN (PostgreSQL 15 needs a name)
 //	WHERE 1                → WHERE true
@@ -148,6 +149,14 @@ func rewriteSQL(q string) string {
 				// the order of the tables (a planner hint); PostgreSQL
 				// takes no ON after CROSS JOIN.
 				i = k
+				continue
+			case lw == "indexed" && strings.EqualFold(nextWord(q, k), "by"):
+				// SQLite's INDEXED BY name: a planner hint, dropped with its name.
+				j := k + len("by")
+				for j < len(q) && (q[j] == ' ' || q[j] == '\t' || q[j] == '\n') {
+					j++
+				}
+				i = j + len(nextWord(q, j))
 				continue
 			case lw == "not" && strings.EqualFold(nextWord(q, k), "indexed"):
 				i = k + len("indexed")

@@ -13,6 +13,7 @@ func TestRewriteSQL(t *testing.T) {
 		{`SELECT group_concat(name, ',') FROM c`, `SELECT string_agg(name, ',') FROM c`},
 		{`SELECT max(a, b), max(c), min(d, e) FROM t`, `SELECT greatest(a, b), max(c), least(d, e) FROM t`},
 		{`SELECT * FROM purchases NOT INDEXED WHERE x`, `SELECT * FROM purchases  WHERE x`}, // the spaces around stay
+		{`SELECT sum(amount) FROM purchases INDEXED BY purchases_customer_date WHERE date > ?`, `SELECT sum(amount) FROM purchases  WHERE date > $1`},
 		{`SELECT * FROM t WHERE 1 ORDER BY id`, `SELECT * FROM t WHERE true ORDER BY id`},
 		{`SELECT * FROM t WHERE 1 = ?`, `SELECT * FROM t WHERE 1 = $1`},
 		{`SELECT * FROM t LIMIT ?`, `SELECT * FROM t LIMIT NULLIF(GREATEST(CAST($1 AS bigint), -1), -1)`},

@@ -258,7 +258,7 @@ func (s *Store) DeletePurchase(ctx context.Context, id int64) (Purchase, []Payme
 
 // Purchase reads one purchase.
 func (s *Store) Purchase(ctx context.Context, id int64) (Purchase, error) {
-	p, err := scanPurchase(s.r.QueryRowContext(ctx, `SELECT `+purchaseCols+` FROM purchases WHERE id = ?`, id))
+	p, err := scanPurchase(s.r.QueryRowContext(short(ctx), `SELECT `+purchaseCols+` FROM purchases WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, Errorf(KindNotFound, "no purchase with id %d", id)
 	}

@@ -24,7 +24,27 @@ func (s *Store) eachRow(ctx context.Context, op, q string, args []any, fn func(v
 		return s.wrap(op, err)
 	}
 	defer release()
-	err = conn.Raw(func(dc any) error {
+	return s.wrap(op, rawRows(ctx, conn, q, args, fn))
+}
+
+// eachLookup is eachRow for a read that looks rows up all over a table
+// (every customer in name order), through the memory map. The small scan
+// cache read each page again with a system call at every look-up; a cache
+// large enough to keep the pages costs as much again to free when the
+// connection closes (SQLite's allocator hands each page back to the
+// system). The map has a cost of its own: SQLite checks a page's cells
+// (cell_size_check) each time it maps it, a third of this read.
+func (s *Store) eachLookup(ctx context.Context, op, q string, args []any, fn func(v []driver.Value) error) error {
+	conn, err := s.r.Conn(ctx)
+	if err != nil {
+		return s.wrap(op, err)
+	}
+	defer conn.Close()
+	return s.wrap(op, rawRows(ctx, conn, q, args, fn))
+}
+
+func rawRows(ctx context.Context, conn *sql.Conn, q string, args []any, fn func(v []driver.Value) error) error {
+	return conn.Raw(func(dc any) error {
 		qc, ok := dc.(driver.QueryerContext)
 		if !ok {
 			return fmt.Errorf("the SQLite driver cannot query directly")
@@ -50,7 +70,6 @@ func (s *Store) eachRow(ctx context.Context, op, q string, args []any, fn func(v
 			}
 		}
 	})
-	return s.wrap(op, err)
 }
 
 // scanConn is a read connection for reading whole tables. A scan reads
@@ -65,12 +84,16 @@ func (s *Store) scanConn(ctx context.Context) (*sql.Conn, func(), error) {
 	if s.pg {
 		return conn, func() { conn.Close() }, nil
 	}
-	if _, err := conn.ExecContext(ctx, `PRAGMA mmap_size = 0`); err != nil {
+	// A scan reads each page once, so a small cache is as fast as a large
+	// one; and every cached page is an allocation of SQLite's allocator,
+	// paid again when the connection closes (reports run several scans side
+	// by side).
+	if _, err := conn.ExecContext(ctx, `PRAGMA mmap_size = 0; PRAGMA cache_size = `+scanCache); err != nil {
 		conn.Close()
 		return nil, nil, err
 	}
 	return conn, func() {
-		conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA mmap_size = `+mmapSize)
+		conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA mmap_size = `+mmapSize+`; PRAGMA cache_size = `+readCache)
 		conn.Close()
 	}, nil
 }

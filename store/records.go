@@ -12,7 +12,7 @@ import (
 
 // Contact reads one contact.
 func (s *Store) Contact(ctx context.Context, id int64) (Contact, error) {
-	c, err := scanContact(s.r.QueryRowContext(ctx, `SELECT `+contactCols+` FROM contacts WHERE id = ?`, id))
+	c, err := scanContact(s.r.QueryRowContext(short(ctx), `SELECT `+contactCols+` FROM contacts WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, Errorf(KindNotFound, "no contact with id %d", id)
 	}
@@ -166,7 +166,7 @@ func (s *Store) RestorePayment(ctx context.Context, p Payment) error {
 
 // Payment reads one payment.
 func (s *Store) Payment(ctx context.Context, id int64) (Payment, error) {
-	p, err := scanPayment(s.r.QueryRowContext(ctx, `SELECT `+paymentCols+` FROM payments y JOIN purchases p ON p.id = y.purchase_id WHERE y.id = ?`, id))
+	p, err := scanPayment(s.r.QueryRowContext(short(ctx), `SELECT `+paymentCols+` FROM payments y JOIN purchases p ON p.id = y.purchase_id WHERE y.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, Errorf(KindNotFound, "no payment with id %d", id)
 	}

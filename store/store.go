@@ -110,6 +110,13 @@ func DefaultPath(getenv func(string) string) (string, error) {
 // mmapSize is how much of the notebook read connections map (1 GiB).
 const mmapSize = "1073741824"
 
+// Page cache sizes (negative: KiB) of read connections, and of one while it
+// scans whole tables (scanConn).
+const (
+	readCache = "-8192"
+	scanCache = "-2048"
+)
+
 // connMode is what a connection is for.
 type connMode int
 
@@ -143,7 +150,7 @@ func dsn(path string, mode connMode) string {
 		// several times the query. A read connection never writes, so an
 		// I/O fault on the map cannot lose data. (Whole-table scans turn
 		// the map off: see scanConn.)
-		q = append(q, "_pragma=query_only(1)", "_pragma=mmap_size("+mmapSize+")", "_pragma=cache_size(-8192)")
+		q = append(q, "_pragma=query_only(1)", "_pragma=mmap_size("+mmapSize+")", "_pragma=cache_size("+readCache+")")
 	case connCheck:
 		q = append(q, "_pragma=query_only(1)", "_pragma=cache_size(-2048)")
 	default:
@@ -322,6 +329,11 @@ func (s *Store) init(ctx context.Context, created, noMigrate bool) error {
 	}
 	// A read connection does the checks: a command that only reads never
 	// opens the writer (a few milliseconds of every look-up).
+	// The checks are short reads (see short); migrating keeps ctx.
+	if err := ctx.Err(); err != nil {
+		return s.wrap("open", err)
+	}
+	mctx, ctx := ctx, short(ctx)
 	conn, err := s.r.Conn(ctx)
 	if err != nil {
 		return s.wrap("open", err)
@@ -365,7 +377,7 @@ func (s *Store) init(ctx context.Context, created, noMigrate bool) error {
 		conn.Raw(func(any) error { return driver.ErrBadConn })
 	}
 	conn.Close()
-	if err := s.migrate(ctx, version, noMigrate); err != nil {
+	if err := s.migrate(mctx, version, noMigrate); err != nil {
 		return err
 	}
 	return s.loadCurrency(ctx, s.r)
@@ -576,9 +588,22 @@ func sqliteCode(err error) int {
 
 func (s *Store) stamp() string { return s.now().UTC().Format(time.RFC3339) }
 
-// queryAll runs q on the read handle and scans every row with scan.
+// short is ctx for a statement that reads a few rows, without its
+// cancellation: such a read is let finish, and the command stops at its
+// next step that watches ctx. Given a context that can end (every
+// command's can, for signals), the driver starts a goroutine to watch it
+// for each statement: a look-up's thirty statements woke a thread and put
+// it to sleep again thirty times. Whole-table reads keep the watch
+// (eachRow), as do writes.
+func short(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
+
+// queryAll runs q on the read handle and scans every row with scan: a
+// short read (see short).
 func queryAll[T any](ctx context.Context, s *Store, op string, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err := ctx.Err(); err != nil {
+		return nil, s.wrap(op, err)
+	}
+	rows, err := s.r.QueryContext(short(ctx), q, args...)
 	if err != nil {
 		return nil, s.wrap(op, err)
 	}

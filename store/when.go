@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -70,8 +71,8 @@ func ParseMoment(s string, today time.Time, loc *time.Location, lean Lean) (t ti
 	if ts, err := time.Parse(time.RFC3339, strings.TrimSpace(s)); err == nil {
 		return ts, true, nil
 	}
-	in := isoT.ReplaceAllString(normalizeWhen(s), "$1 ")
-	m := clockRE.FindStringSubmatch(in)
+	in := isoT().ReplaceAllString(normalizeWhen(s), "$1 ")
+	m := clockRE().FindStringSubmatch(in)
 	if m == nil || (m[2] == "" && m[4] == "" && m[6] == "") {
 		d, err := ParseDay(s, today, lean)
 		return d, false, err
@@ -133,13 +134,16 @@ func ParseMoment(s string, today time.Time, loc *time.Location, lean Lean) (t ti
 	return time.Date(y, mo, d, h, mi, sec, 0, loc), true, nil
 }
 
-// clockRE splits "DATE TIME": the date (maybe empty), a period of the day
+// clockRE (compiled on first use: every command would pay for it at
+// start) splits "DATE TIME": the date (maybe empty), a period of the day
 // (下午), hours, minutes, seconds, and a suffix (am, pm, 点, 点半, 点15分).
 // A bare number is not a time: it needs minutes, a suffix or a period.
-var clockRE = regexp.MustCompile(`^(.*?) ?(?:(上午|早上|中午|下午|晚上|凌晨)\s*)?(\d{1,2})(?::(\d{2})(?::(\d{2}))?)?\s*(am|pm|a\.m\.|p\.m\.|点半|点(?:(\d{1,2})分?)?)?$`)
+var clockRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(.*?) ?(?:(上午|早上|中午|下午|晚上|凌晨)\s*)?(\d{1,2})(?::(\d{2})(?::(\d{2}))?)?\s*(am|pm|a\.m\.|p\.m\.|点半|点(?:(\d{1,2})分?)?)?$`)
+})
 
 // isoT is the T of 2026-11-20T15:30, lower-cased.
-var isoT = regexp.MustCompile(`^(\d{4}-\d{1,2}-\d{1,2})t`)
+var isoT = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{4}-\d{1,2}-\d{1,2})t`) })
 
 // normalizeWhen lower-cases s, turns full-width digits and punctuation
 // (what a Chinese input method types: １２／２５, ：) into ASCII and

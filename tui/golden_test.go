@@ -103,12 +103,27 @@ func goldenScreens(t *testing.T, st *store.Store, check func(t *testing.T, view 
 				if sc.ready != "" {
 					waitFor(t, tm, sc.ready)
 				}
+				waitQuiet(t, tm)
 				tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
 				final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
 				check(t, final.View())
 			})
 		}
 	}
+}
+
+// waitQuiet waits until the program has drawn nothing for a quarter of a
+// second: every load it started has come back (a load in flight keeps the
+// spinner turning, and so the screen changing).
+func waitQuiet(t *testing.T, tm *teatest.TestModel) {
+	t.Helper()
+	last, since := -1, time.Now()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		if len(b) != last {
+			last, since = len(b), time.Now()
+		}
+		return time.Since(since) >= 250*time.Millisecond
+	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(25*time.Millisecond))
 }
 
 func waitFor(t *testing.T, tm *teatest.TestModel, text string) {

@@ -161,7 +161,7 @@ func (a *App) printDue(ag *insight.Agenda, owners map[int64]string) error {
 		}
 		return t.print()
 	}
-	if len(ag.Entries) == 0 {
+	if len(ag.Entries()) == 0 {
 		fmt.Fprintln(a.Out, "Nothing due. Good time to call a key customer anyway.")
 		return nil
 	}
@@ -173,7 +173,7 @@ func (a *App) printDue(ag *insight.Agenda, owners map[int64]string) error {
 	}
 	t := a.newTable(cols...)
 	// One line per customer: the most urgent reason, and what else is due.
-	for _, e := range ag.Entries {
+	for _, e := range ag.Entries() {
 		it := e.Top()
 		when := relDay(it.Due, ag.AsOf)
 		if it.Overdue() {
@@ -203,7 +203,7 @@ func (a *App) printDue(ag *insight.Agenda, owners map[int64]string) error {
 		return err
 	}
 	fmt.Fprint(a.Out, wrapLines(fmt.Sprintf("\n%s overdue, %d due soon. rolo done ID marks a follow-up done; rolo log records a contact.\n",
-		plural(nOver, "customer"), len(ag.Entries)-nOver), a.Width))
+		plural(nOver, "customer"), len(ag.Entries())-nOver), a.Width))
 	return nil
 }
 

@@ -302,7 +302,14 @@ func Build(today time.Time, cs []Customer, tasks []Task, cfg Config) []Item {
 	for i := range cs {
 		byID[cs[i].ID] = &cs[i]
 	}
-	var out []Item
+	// Sized for a notebook's usual agenda (about one item per customer, and
+	// every debt and complaint): a slice of 100,000 items grown by doubling
+	// copies and keeps several times its size.
+	size := len(tasks) + len(cs)
+	for i := range cs {
+		size += len(cs[i].Debts) + len(cs[i].Complaints)
+	}
+	out := make([]Item, 0, size)
 	add := func(c *Customer, r Reason, due time.Time, detail string) *Item {
 		it := Item{CustomerID: c.ID, Name: c.Name, Tier: c.Tier, Reason: r, Detail: detail, Due: due,
 			DaysOverdue: max(0, days(due, today))}
@@ -619,15 +626,28 @@ func (e Entry) Why() string {
 // Group gathers sorted items per customer, keeping the order of each
 // customer's most urgent item.
 func Group(items []Item) []Entry {
-	idx := map[int64]int{}
-	var out []Entry
+	// Two passes: count each customer's items, then give each entry its
+	// run of one array (one allocation instead of a slice per customer).
+	idx := make(map[int64]int, len(items)/2)
+	var n []int
 	for _, it := range items {
 		i, ok := idx[it.CustomerID]
 		if !ok {
-			i = len(out)
+			i = len(n)
 			idx[it.CustomerID] = i
-			out = append(out, Entry{})
+			n = append(n, 0)
 		}
+		n[i]++
+	}
+	out := make([]Entry, len(n))
+	all := make([]Item, len(items))
+	at := 0
+	for i, k := range n {
+		out[i].Items = all[at : at : at+k]
+		at += k
+	}
+	for _, it := range items {
+		i := idx[it.CustomerID]
 		out[i].Items = append(out[i].Items, it)
 	}
 	return out
