@@ -127,8 +127,8 @@ func pgParseReason(err error) string {
 // transaction function runs again, so the same code is safe on
 // CockroachDB, which reports many conflicts that way.
 const (
-	pgMaxAttempts = 40
-	pgMaxBackoff  = 200 * time.Millisecond
+	pgMaxAttempts = 100
+	pgMaxBackoff  = 500 * time.Millisecond
 )
 
 // withTxPG runs fn in one SERIALIZABLE transaction, as SQLite's one

@@ -28,7 +28,9 @@ func checkKeptTiers(t *testing.T, s *Store, when string, cuts []float64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v, _, _, ok := parseTierCuts(kept); !ok || v != version {
+	// On PostgreSQL writes keep no floors (see keepTierCuts): the reader
+	// works them out, checked below all the same.
+	if v, _, _, ok := parseTierCuts(kept); !s.pg && (!ok || v != version) {
 		t.Errorf("%s: kept floors %q are not those of purchases version %q", when, kept, version)
 	}
 	c, ok, err := s.TierCuts(ctx, today)
@@ -234,7 +236,7 @@ func TestKeptTiersFollowEveryWrite(t *testing.T) {
 		var kept string
 		s.r.QueryRowContext(ctx, `SELECT value FROM state WHERE key = ?`, keptTiersKey).Scan(&kept)
 		_, _, kc, _ := parseTierCuts(kept)
-		if c.Ranked != kc.Ranked || len(c.Floors) != len(kc.Floors) {
+		if !s.pg && (c.Ranked != kc.Ranked || len(c.Floors) != len(kc.Floors)) {
 			t.Errorf("worked out %+v, kept %+v", c, kc)
 		}
 		if _, ok, _ := s.TierCuts(ctx, time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)); ok {

@@ -29,11 +29,11 @@ func (s *Store) stateKey(key string) string {
 }
 
 // versionSQL is a subquery giving the purchases' change counter: on a
-// team's notebook one counter for everyone (migrations_pg/0002), since the
+// team's notebook one sequence for everyone (migrations_pg/0002), since the
 // state table is per rep and others' writes change what a rep sees.
 func (s *Store) versionSQL() string {
 	if s.pg {
-		return `(SELECT CAST(purchases AS text) FROM changes)`
+		return `(SELECT CAST(last_value AS text) FROM changes)`
 	}
 	return `(SELECT value FROM state WHERE key = '` + purchasesVersion + `')`
 }
@@ -68,7 +68,7 @@ func (s *Store) bumpVersion(ctx context.Context, tx execer, key string) error {
 	args := []any{s.stateKey(key)}
 	switch {
 	case s.pg && key == purchasesVersion:
-		q, args = `UPDATE changes SET purchases = purchases + 1`, nil
+		q, args = `SELECT nextval('changes')`, nil
 	case s.pg:
 		q = pgBumpStateSQL
 	}

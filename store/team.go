@@ -117,7 +117,8 @@ func (s *Store) teamReady(ctx context.Context, q queryer) error {
 	return nil
 }
 
-// Reps lists the team, by name.
+// Reps lists the team, by name. A superuser counts as a member of every
+// role to PostgreSQL, but is not a rep of the team: left out.
 func (s *Store) Reps(ctx context.Context) ([]Rep, error) {
 	if err := s.needTeams(); err != nil {
 		return nil, err
@@ -130,7 +131,7 @@ func (s *Store) Reps(ctx context.Context) ([]Rep, error) {
 		err := sc.Scan(&r.Name, &r.Manager)
 		return r, err
 	}, `SELECT r.rolname, pg_has_role(r.oid, 'rolo_manager', 'MEMBER') FROM pg_catalog.pg_roles r
-		WHERE r.rolcanlogin AND pg_has_role(r.oid, 'rolo_rep', 'MEMBER') ORDER BY r.rolname`)
+		WHERE r.rolcanlogin AND NOT r.rolsuper AND pg_has_role(r.oid, 'rolo_rep', 'MEMBER') ORDER BY r.rolname`)
 }
 
 // Assign gives a customer to a rep of the team.
@@ -143,7 +144,7 @@ func (s *Store) Assign(ctx context.Context, customerID int64, rep string) error 
 			return err
 		}
 		var member bool
-		err := tx.QueryRowContext(ctx, `SELECT pg_has_role(r.oid, 'rolo_rep', 'MEMBER') FROM pg_catalog.pg_roles r WHERE r.rolname = ?`, rep).Scan(&member)
+		err := tx.QueryRowContext(ctx, `SELECT pg_has_role(r.oid, 'rolo_rep', 'MEMBER') AND NOT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = ?`, rep).Scan(&member)
 		if errors.Is(err, sql.ErrNoRows) || err == nil && !member {
 			return Errorf(KindNotFound, "no rep named %q in the team", rep)
 		}

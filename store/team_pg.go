@@ -40,7 +40,7 @@ CREATE OR REPLACE FUNCTION rolo_rep_filter(owner text) RETURNS boolean LANGUAGE 
     AS $f$ SELECT coalesce(nullif(current_setting('rolo.rep', true), ''), owner) = owner $f$;
 
 GRANT SELECT ON rolo_schema, settings TO rolo_rep;
-GRANT SELECT, UPDATE ON changes TO rolo_rep;
+GRANT USAGE, SELECT ON SEQUENCE changes TO rolo_rep;
 GRANT INSERT, UPDATE, DELETE ON settings TO rolo_manager;
 GRANT SELECT, INSERT, UPDATE, DELETE ON state, purchases, payments, contacts, followups, surveys, tier_history,
     events, status_history, agenda_actions, purchase_totals, search TO rolo_rep;

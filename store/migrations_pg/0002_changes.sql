@@ -2,19 +2,16 @@
 -- per rep, but is good only while nobody changed the purchases: another
 -- rep's or a manager's writes change a shared customer, or one a manager
 -- sees. One counter for the whole notebook, moved by every write that
--- changes purchases or who is ranked, says when a kept value is stale; it
--- is a row (not a sequence) so that a reader sees it and the rows it counts
--- in one snapshot.
-CREATE TABLE changes (
-    one       boolean PRIMARY KEY DEFAULT true CHECK (one),
-    purchases bigint NOT NULL DEFAULT 0
-);
-INSERT INTO changes(one, purchases) VALUES (true, 0);
--- A team set up before this counter existed: its reps move it too.
+-- changes purchases or who is ranked, says when a kept value is stale. It
+-- is a sequence, not a row: a row that every writer updates made eight
+-- reps writing at once fail on serialization conflicts; a sequence never
+-- conflicts (a write that rolls back still moves it, which only makes a
+-- kept value be worked out again).
+CREATE SEQUENCE changes;
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'rolo_rep') THEN
-        GRANT SELECT, UPDATE ON changes TO rolo_rep;
+        GRANT USAGE, SELECT ON SEQUENCE changes TO rolo_rep;
     END IF;
 END $$;
 
