@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -63,15 +62,7 @@ func (s *Store) Bulk(ctx context.Context, fn func(b *Bulk) error) error {
 	if err != nil {
 		return err
 	}
-	if err := s.bulk(ctx, tx, fn); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		tx.Rollback()
-		return s.wrap("commit", err)
-	}
-	return nil
+	return s.endTx(tx, s.bulk(ctx, tx, fn))
 }
 
 func (s *Store) bulk(ctx context.Context, tx *sql.Tx, fn func(b *Bulk) error) error {
@@ -129,6 +120,21 @@ func (s *Store) bulk(ctx context.Context, tx *sql.Tx, fn func(b *Bulk) error) er
 	if err := b.finishPurchases(); err != nil {
 		return err
 	}
+	if err := b.reindexTouched(); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO search(search, rank) VALUES ('hashsize', 1048576)`); err != nil {
+		return s.wrap("bulk", err)
+	}
+	if len(b.bought) > 0 || b.fresh.n > 0 || b.recount {
+		return s.bumpPurchases(ctx, tx, nil) // many moved: rank everyone
+	}
+	return nil
+}
+
+// reindexTouched writes again the search rows of every customer whose
+// profile, purchases or contacts the bulk write changed, a source at a time.
+func (b *Bulk) reindexTouched() error {
 	for src, ids := range b.touched {
 		if len(ids) == 0 {
 			continue
@@ -137,19 +143,9 @@ func (s *Store) bulk(ctx context.Context, tx *sql.Tx, fn func(b *Bulk) error) er
 		for id := range ids {
 			list = append(list, id)
 		}
-		js, err := json.Marshal(list)
-		if err != nil {
+		if err := b.s.reindex(b.ctx, b.tx, src, `SELECT value AS id FROM json_each(?)`, jsonIDs(list)); err != nil {
 			return err
 		}
-		if err := s.reindex(ctx, tx, src, `SELECT value AS id FROM json_each(?)`, string(js)); err != nil {
-			return err
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO search(search, rank) VALUES ('hashsize', 1048576)`); err != nil {
-		return s.wrap("bulk", err)
-	}
-	if len(b.bought) > 0 || b.fresh.n > 0 || b.recount {
-		return s.bumpPurchases(ctx, tx, nil) // many moved: rank everyone
 	}
 	return nil
 }

@@ -144,6 +144,24 @@ func (f *freshSearch) add(a *searchAcc, p *Purchase) {
 	a.texts = append(a.texts, id)
 }
 
+// totalsRow is a customer's kept totals as a row of purchase_totals
+// (customer_id, revenue, profit, paid, n, days, first, last, uncosted,
+// next_date, gap); days is scratch space, returned for the next call.
+func (a *searchAcc) totalsRow(id int64, days []time.Time) ([]any, []time.Time) {
+	slices.Sort(a.days)
+	a.days = slices.Compact(a.days)
+	days = days[:0]
+	for _, d := range a.days {
+		days = append(days, time.Unix(int64(d)*86400, 0).UTC())
+	}
+	first, last := "", ""
+	if len(days) > 0 {
+		first, last = days[0].Format(DateLayout), days[len(days)-1].Format(DateLayout)
+	}
+	return []any{id, int64(a.revenue), int64(a.profit), int64(a.paid), int64(a.n), int64(len(days)), first, last,
+		int64(a.uncosted), a.next, int64(agenda.MedianGap(days))}, days
+}
+
 // body is a customer's purchase search text: each distinct text once,
 // space-separated, padded.
 func (f *freshSearch) body(a *searchAcc) string {
@@ -171,18 +189,9 @@ func (f *freshSearch) write(ctx context.Context, s *Store, tx *sql.Tx) error {
 		for _, id := range chunk {
 			a := f.acc[id]
 			bodies = append(bodies, []any{id, f.body(a)})
-			slices.Sort(a.days)
-			a.days = slices.Compact(a.days)
-			days = days[:0]
-			for _, d := range a.days {
-				days = append(days, time.Unix(int64(d)*86400, 0).UTC())
-			}
-			first, last := "", ""
-			if len(days) > 0 {
-				first, last = days[0].Format(DateLayout), days[len(days)-1].Format(DateLayout)
-			}
-			totals = append(totals, []any{id, int64(a.revenue), int64(a.profit), int64(a.paid), a.n, len(days), first, last,
-				int64(a.uncosted), a.next, agenda.MedianGap(days)})
+			var row []any
+			row, days = a.totalsRow(id, days)
+			totals = append(totals, row)
 			delete(f.acc, id) // written: let it go
 		}
 		tj, err := json.Marshal(totals)

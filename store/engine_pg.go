@@ -156,15 +156,7 @@ func (s *Store) txOncePG(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return s.wrap("begin", err)
 	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		tx.Rollback()
-		return s.wrap("commit", err)
-	}
-	return nil
+	return s.endTx(tx, fn(tx))
 }
 
 // pgCode is the SQLSTATE of a PostgreSQL error in err's chain, "" if none.

@@ -19,21 +19,14 @@ func (s *Store) RawSettings(ctx context.Context) (map[string]string, error) {
 	for _, d := range settings.Defs {
 		out[d.Key] = d.Default
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT key, value FROM settings`)
+	stored, err := s.StoredSettings(ctx)
 	if err != nil {
-		return nil, s.wrap("read settings", err)
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
-			return nil, s.wrap("read settings", err)
-		}
-		if _, ok := settings.Lookup(k); ok {
-			out[k] = v
-		}
+	for k, v := range stored {
+		out[k] = v
 	}
-	return out, s.wrap("read settings", rows.Err())
+	return out, nil
 }
 
 // Settings returns the notebook settings, parsed.

@@ -520,7 +520,13 @@ func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
+	return s.endTx(tx, fn(tx))
+}
+
+// endTx commits tx when err is nil and rolls it back otherwise (or when
+// the commit fails), returning what went wrong.
+func (s *Store) endTx(tx *sql.Tx, err error) error {
+	if err != nil {
 		tx.Rollback()
 		return err
 	}

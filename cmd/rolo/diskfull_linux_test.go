@@ -5,40 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
+
+	"github.com/rolo-crm/rolo/internal/testdisk"
 )
-
-// tinyDisk mounts a tmpfs of size bytes for the test when the test runs as
-// root; otherwise the test is skipped.
-func tinyDisk(t *testing.T, size int) string {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("mounting a small tmpfs needs root")
-	}
-	dir := t.TempDir()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, fmt.Sprintf("size=%d,mode=0700", size)); err != nil {
-		t.Skip("cannot mount a tmpfs here:", err)
-	}
-	t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
-	return dir
-}
-
-// fillDisk takes every free byte of the file system at dir.
-func fillDisk(t *testing.T, dir string) {
-	t.Helper()
-	f, err := os.Create(filepath.Join(dir, "filler"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	buf := make([]byte, 4096)
-	for {
-		if _, err := f.Write(buf); err != nil {
-			return
-		}
-	}
-}
 
 // A full disk is exit 3 with a message that names the file that could not
 // be written, and leaves nothing half-written behind.
@@ -53,7 +23,7 @@ func TestFullDiskMessages(t *testing.T) {
 	os.WriteFile(csv, []byte(b.String()), 0o600)
 	e.ok("import", "customers", csv)
 
-	disk := tinyDisk(t, 128<<10)
+	disk := testdisk.Tiny(t, 128<<10)
 	for _, args := range [][]string{
 		{"export", "customers", "-o", filepath.Join(disk, "c.csv")},
 		{"backup", filepath.Join(disk, "copy.db")},
@@ -69,10 +39,10 @@ func TestFullDiskMessages(t *testing.T) {
 
 	// The notebook's own disk full: SQLite cannot grow the -shm file
 	// (SQLITE_IOERR_SHMSIZE, "disk I/O error (4874)").
-	disk = tinyDisk(t, 1<<20)
+	disk = testdisk.Tiny(t, 1<<20)
 	nb := &testEnv{t: t, db: filepath.Join(disk, "nb.db"), env: map[string]string{}}
 	nb.ok("init")
-	fillDisk(t, disk)
+	testdisk.Fill(t, disk)
 	for _, cmd := range [][]string{{"list"}, {"add", "王小明"}} {
 		_, errs, code := nb.run(false, cmd...)
 		if code != 3 || !strings.Contains(errs, "no space left for "+nb.db+"-shm") {

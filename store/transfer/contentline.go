@@ -91,31 +91,22 @@ func unescapeText(s string) string {
 
 // splitComponents splits a structured value (N, ADR, ORG) on the
 // semicolons that are not escaped and unescapes each component.
-func splitComponents(s string) []string {
-	var out []string
-	start := 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			i++
-		case ';':
-			out = append(out, unescapeText(s[start:i]))
-			start = i + 1
-		}
-	}
-	return append(out, unescapeText(s[start:]))
-}
+func splitComponents(s string) []string { return splitUnescaped(s, ';') }
 
 // splitList splits a multi-valued text (CATEGORIES) on the commas that are
 // not escaped and unescapes each value.
-func splitList(s string) []string {
+func splitList(s string) []string { return splitUnescaped(s, ',') }
+
+// splitUnescaped splits s on the separators that are not escaped by a
+// backslash and unescapes each part.
+func splitUnescaped(s string, sep byte) []string {
 	var out []string
 	start := 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '\\':
 			i++
-		case ',':
+		case sep:
 			out = append(out, unescapeText(s[start:i]))
 			start = i + 1
 		}
