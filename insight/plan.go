@@ -3,8 +3,10 @@ package insight
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
+	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering/agenda"
 	"github.com/rolo-crm/rolo/tiering/clv"
@@ -271,16 +273,37 @@ func (s *Service) planInfo(ctx context.Context, asOf time.Time, ag *Agenda) (map
 		}
 		return info, "revenue_12m", nil
 	}
-	in, err := s.st.CLVInputsFor(ctx, asOf, ids)
+	in, err := s.st.CLVHistoriesFor(ctx, asOf, ids)
 	if err != nil {
 		return nil, "", err
 	}
-	for _, c := range in {
+	// The model's figures, on both cores (a few microseconds a customer).
+	figs := make([]clv.Row, len(in))
+	half := len(in) / 2
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := half; i < len(in); i++ {
+			figs[i] = clv.Figures(m.BG, m.GG, in[i], m.Options.HorizonMonths, m.Options.AnnualDiscount, m.Options.Margin)
+		}
+	}()
+	for i := 0; i < half; i++ {
+		figs[i] = clv.Figures(m.BG, m.GG, in[i], m.Options.HorizonMonths, m.Options.AnnualDiscount, m.Options.Margin)
+	}
+	wg.Wait()
+	var rev map[int64][2]money.Amount // read only when a model gives no figure
+	for i, c := range in {
 		pc := info[c.ID]
-		pc.Worth = cur.Float(max(c.Revenue12, c.RevenuePrev12)) // when the model gives no figure
-		r := clv.Figures(m.BG, m.GG, c.Customer, m.Options.HorizonMonths, m.Options.AnnualDiscount, m.Options.Margin)
-		if r.CLV >= 0 && r.PAlive >= 0 && r.PAlive <= 1 {
+		if r := figs[i]; r.CLV >= 0 && r.PAlive >= 0 && r.PAlive <= 1 {
 			pc.Worth, pc.PAlive = r.CLV, r.PAlive
+		} else {
+			if rev == nil {
+				if rev, err = s.st.RecentRevenue(ctx, asOf); err != nil {
+					return nil, "", err
+				}
+			}
+			pc.Worth = cur.Float(max(rev[c.ID][0], rev[c.ID][1]))
 		}
 		info[c.ID] = pc
 	}

@@ -8,15 +8,18 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/rolo-crm/rolo/tiering"
 	"github.com/rolo-crm/rolo/tiering/agenda"
 )
 
 // AgendaInputs loads what the agenda rules need about every current
-// customer as of a day (tiers are left for the caller to fill in), and the
-// open follow-ups. As of today it reads the purchase rhythm kept in
-// purchase_totals — one row per customer; as of an earlier day (purchases
-// after it exist) it walks the purchases up to that day instead.
-func (s *Store) AgendaInputs(ctx context.Context, asOf time.Time) ([]agenda.Customer, []agenda.Task, error) {
+// customer as of a day, and the open follow-ups. As of today it reads the
+// purchase rhythm kept in purchase_totals — one row per customer; as of an
+// earlier day (purchases after it exist) it walks the purchases up to that
+// day instead. With cuts (the kept tier floors, see TierCuts) and as of
+// today, each customer's Tier is filled in from their kept revenue in the
+// same read; otherwise Tier is left empty for the caller to fill in.
+func (s *Store) AgendaInputs(ctx context.Context, asOf time.Time, cuts *TierCuts) ([]agenda.Customer, []agenda.Task, error) {
 	day := asOf.Format(DateLayout)
 	next := asOf.AddDate(0, 0, 1).Format(DateLayout)
 	var latest string
@@ -24,6 +27,7 @@ func (s *Store) AgendaInputs(ctx context.Context, asOf time.Time) ([]agenda.Cust
 		return nil, nil, s.wrap("agenda", err)
 	}
 	kept := latest <= day
+	tiered := kept && cuts != nil
 	size, err := s.currentCount(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -55,7 +59,8 @@ func (s *Store) AgendaInputs(ctx context.Context, asOf time.Time) ([]agenda.Cust
 		return s.eachRow(ctx, "agenda", `
 SELECT c.id, c.name, c.status, c.lost_reason, c.birthday, c.birthday_lunar, c.birthday_leap,
        coalesce(c.cadence_days, 0), c.created_at,
-       coalesce(t.days, 0), coalesce(t.first, ''), coalesce(t.last, ''), coalesce(t.gap, 0), coalesce(t.next_date, '')
+       coalesce(t.days, 0), coalesce(t.first, ''), coalesce(t.last, ''), coalesce(t.gap, 0), coalesce(t.next_date, ''),
+       t.revenue
 FROM customers c LEFT JOIN purchase_totals t ON t.customer_id = c.id AND ?1
 WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) error {
 			c := agenda.Customer{ID: vInt(v[0]), Name: vStr(v[1]), Status: vStr(v[2]), LostReason: vStr(v[3]),
@@ -68,6 +73,13 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 			}
 			c.Bought = agenda.Rhythm{Days: int(vInt(v[9])), First: parseDay(vStr(v[10])), Last: parseDay(vStr(v[11])), Gap: int(vInt(v[12]))}
 			c.NextExpected = parseDay(vStr(v[13]))
+			if tiered {
+				// Ranked: bought, and not dropped (archived are not read).
+				c.Tier = tiering.Prospect
+				if v[14] != nil && c.Status != "dropped" {
+					c.Tier = cuts.Tier(vMoney(v[14]))
+				}
+			}
 			cs = append(cs, c)
 			lastBuy = append(lastBuy, vStr(v[11]))
 			return nil
@@ -92,12 +104,12 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 		fs, err = s.followUpsWhere(ctx, `done_at IS NULL AND customer_id NOT IN (SELECT id FROM customers WHERE archived_at IS NOT NULL) ORDER BY due, id`)
 		return err
 	}, func() error {
-		// Purchases still owed, by customer and oldest first: the order of
-		// the covering index of purchases with a recorded payment (schema 8),
-		// so nothing is sorted and the table is not visited.
+		// Purchases still owed, by customer and oldest first: from the
+		// covering index of purchases with a recorded payment (schema 8),
+		// so the table is not visited, and the payments summed in one pass.
 		return s.eachRow(ctx, "agenda", `SELECT customer_id, purchase_id, date, item, outstanding FROM (
-			SELECT p.customer_id, p.id AS purchase_id, p.date, p.item, `+owing+` AS outstanding
-			FROM purchases p WHERE p.paid IS NOT NULL AND p.date <= ?) WHERE outstanding > 0
+			SELECT p.customer_id, p.id AS purchase_id, p.date, p.item, `+owingAll+` AS outstanding
+			FROM purchases p `+paidLater+` WHERE p.paid IS NOT NULL AND p.date <= ?) WHERE outstanding > 0
 			ORDER BY customer_id, date, purchase_id`, []any{day}, func(v []driver.Value) error {
 			owed = append(owed, debt{vInt(v[0]), agenda.Debt{PurchaseID: vInt(v[1]), Date: parseDay(vStr(v[2])),
 				Item: vStr(v[3]), Outstanding: vMoney(v[4])}})

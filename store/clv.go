@@ -22,20 +22,28 @@ type CLVInput struct {
 // asOf, the mean spend of the repeat days (in currency units), and the
 // revenue of the last two years. Customers without purchases are left out.
 func (s *Store) CLVInputs(ctx context.Context, asOf time.Time) ([]CLVInput, error) {
-	return s.clvInputs(ctx, asOf, 0, nil)
+	return s.clvInputs(ctx, asOf, 0, nil, true)
 }
 
-// CLVInputsFor is CLVInputs for the customers ids only.
-func (s *Store) CLVInputsFor(ctx context.Context, asOf time.Time, ids []int64) ([]CLVInput, error) {
+// CLVHistoriesFor is CLVInputs for the customers ids only, without the
+// revenue of the two years (each customer's range of two years of
+// purchases is most of the reading; the day plan needs it only where a
+// model gives no figure).
+func (s *Store) CLVHistoriesFor(ctx context.Context, asOf time.Time, ids []int64) ([]clv.Customer, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	return s.clvInputs(ctx, asOf, 0, ids)
+	in, err := s.clvInputs(ctx, asOf, 0, ids, false)
+	out := make([]clv.Customer, len(in))
+	for i, c := range in {
+		out[i] = c.Customer
+	}
+	return out, err
 }
 
 // CLVInputOf is one customer's CLVInput; ok is false without a purchase.
 func (s *Store) CLVInputOf(ctx context.Context, id int64, asOf time.Time) (c CLVInput, ok bool, err error) {
-	cs, err := s.clvInputs(ctx, asOf, id, nil)
+	cs, err := s.clvInputs(ctx, asOf, id, nil, true)
 	if err != nil || len(cs) == 0 {
 		return CLVInput{Customer: clv.Customer{ID: id}}, false, err
 	}
@@ -43,8 +51,65 @@ func (s *Store) CLVInputOf(ctx context.Context, id int64, asOf time.Time) (c CLV
 }
 
 // clvInputs summarises every customer, or only customer one when not 0,
-// or only the customers ids when not nil.
-func (s *Store) clvInputs(ctx context.Context, asOf time.Time, one int64, ids []int64) ([]CLVInput, error) {
+// or only the customers ids when not nil; revenue says whether to fill in
+// Revenue12 and RevenuePrev12.
+func (s *Store) clvInputs(ctx context.Context, asOf time.Time, one int64, ids []int64, revenue bool) ([]CLVInput, error) {
+	if one == 0 {
+		var latest string
+		if err := s.r.QueryRowContext(short(ctx), `SELECT coalesce(max(date), '') FROM purchases`).Scan(&latest); err != nil {
+			return nil, s.wrap("summarise purchases", err)
+		}
+		if latest <= asOf.Format(DateLayout) {
+			return s.clvInputsKept(ctx, asOf, ids, revenue)
+		}
+	}
+	return s.clvInputsWalked(ctx, asOf, one, ids)
+}
+
+// clvInputsKept is clvInputs when no purchase is dated after asOf: from
+// the kept totals, one row per customer, with the first day's spend and
+// the two years' revenue read from each customer's range of the
+// (customer, date, amount) index instead of grouping a million purchases
+// by day. It gives what clvInputsWalked gives (tested).
+func (s *Store) clvInputsKept(ctx context.Context, asOf time.Time, ids []int64, revenue bool) ([]CLVInput, error) {
+	only, rev := ``, `0, 0`
+	if revenue {
+		rev = `coalesce((SELECT sum(p.amount) FROM purchases p WHERE p.customer_id = t.customer_id AND p.date > ?1), 0),
+		coalesce((SELECT sum(p.amount) FROM purchases p WHERE p.customer_id = t.customer_id AND p.date > ?2 AND p.date <= ?1), 0)`
+	}
+	var list any = ""
+	if ids != nil {
+		only = ` AND t.customer_id IN (SELECT value FROM json_each(?4))`
+		list = jsonIDs(ids)
+	}
+	y1, y2 := asOf.AddDate(-1, 0, 0).Format(DateLayout), asOf.AddDate(-2, 0, 0).Format(DateLayout)
+	cur := s.Currency()
+	out := make([]CLVInput, 0, len(ids))
+	err := s.eachRow(ctx, "summarise purchases", `SELECT t.customer_id, t.days, t.first, t.last, t.revenue,
+		(SELECT sum(p.amount) FROM purchases p WHERE p.customer_id = t.customer_id AND p.date = t.first),
+		`+rev+` FROM purchase_totals t
+		WHERE t.customer_id NOT IN (SELECT id FROM customers WHERE `+outside+`) AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 AND ?4 = ?4`+only+`
+		ORDER BY t.customer_id`, []any{y1, y2, asOf.Format(DateLayout), list},
+		func(v []driver.Value) error {
+			first, last := parseDay(vStr(v[2])), parseDay(vStr(v[3]))
+			c := CLVInput{Customer: clv.Customer{ID: vInt(v[0]), X: int(vInt(v[1])) - 1,
+				T: asOf.Sub(first).Hours() / 24 / 7, Tx: last.Sub(first).Hours() / 24 / 7},
+				Revenue12: vMoney(v[6]), RevenuePrev12: vMoney(v[7])}
+			if c.X > 0 {
+				c.Mx = cur.Float(vMoney(v[4])-vMoney(v[5])) / float64(c.X)
+			}
+			out = append(out, c)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// clvInputsWalked is clvInputs from the purchases themselves: as of a day
+// before the latest purchase, and for one customer.
+func (s *Store) clvInputsWalked(ctx context.Context, asOf time.Time, one int64, ids []int64) ([]CLVInput, error) {
 	only := `` // literal, so one customer's summary reads one index range
 	var list any = ""
 	switch {

@@ -11,6 +11,7 @@ import (
 	"github.com/rolo-crm/rolo/money"
 	"math/rand"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -253,7 +254,7 @@ func TestAgendaRhythmKeptEqualsWalked(t *testing.T) {
 			}
 		}
 		today := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
-		kept, _, err := s.AgendaInputs(ctx, today)
+		kept, _, err := s.AgendaInputs(ctx, today, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -568,7 +569,7 @@ func TestAgendaNextExpectedAsOf(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cs, _, err := s.AgendaInputs(ctx, time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC))
+	cs, _, err := s.AgendaInputs(ctx, time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -621,4 +622,143 @@ func TestRecentRevenue(t *testing.T) {
 	if len(got) != len(want) || got[ids[0]] != want[ids[0]] || got[ids[1]] != want[ids[1]] {
 		t.Errorf("got %v, want %v", got, want)
 	}
+}
+
+// The lifetime-value inputs read from the kept totals (no purchase after
+// the day asked about) are the inputs grouped from the purchases: for
+// everyone and for a list, with archived and dropped customers left out,
+// several purchases on one day, and a purchase deleted.
+func TestCLVInputsKeptEqualsWalked(t *testing.T) {
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		rng := rand.New(rand.NewSource(5))
+		ids := addCustomers(t, s, 30)
+		var last Purchase
+		for i := 0; i < 250; i++ {
+			p, err := s.AddPurchase(ctx, randomPurchase(rng, ids[rng.Intn(26)]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			last = p
+		}
+		if _, _, err := s.DeletePurchase(ctx, last.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ArchiveCustomer(ctx, ids[0]); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetStatuses(ctx, []StatusChange{{CustomerID: ids[1], Status: "dropped", Reason: "moved", Date: "2026-01-05"}}); err != nil {
+			t.Fatal(err)
+		}
+		asOf := time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC) // after every purchase, two years back within them
+		for _, list := range [][]int64{nil, ids[:12]} {
+			kept, err := s.clvInputsKept(ctx, asOf, list, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			brief, err := s.CLVHistoriesFor(ctx, asOf, list)
+			if err != nil {
+				t.Fatal(err)
+			}
+			walked, err := s.clvInputsWalked(ctx, asOf, 0, list)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(kept) != len(walked) || len(walked) < 8 || (list != nil && len(brief) != len(walked)) {
+				t.Fatalf("list %v: %d kept inputs, %d histories, %d walked", list, len(kept), len(brief), len(walked))
+			}
+			repeat, recent := 0, 0
+			for i := range kept {
+				if kept[i] != walked[i] {
+					t.Errorf("customer %d: kept %+v, walked %+v", walked[i].ID, kept[i], walked[i])
+				}
+				if list != nil && brief[i] != walked[i].Customer {
+					t.Errorf("customer %d: history %+v, walked %+v", walked[i].ID, brief[i], walked[i].Customer)
+				}
+				if walked[i].ID == ids[0] || walked[i].ID == ids[1] {
+					t.Errorf("customer %d is outside the ranks but has inputs", walked[i].ID)
+				}
+				if walked[i].X > 0 {
+					repeat++
+				}
+				if walked[i].Revenue12 > 0 && walked[i].RevenuePrev12 > 0 {
+					recent++
+				}
+			}
+			if repeat == 0 || recent == 0 {
+				t.Errorf("list %v: %d customers with repeat days, %d with revenue in both years: the data is too thin", list, repeat, recent)
+			}
+		}
+	})
+}
+
+// What the whole notebook owes (payments summed in one pass) is what each
+// customer owes (payments looked up per purchase), and the agenda's debts
+// are the same purchases: partly paid, paid off later, archived customers
+// left out.
+func TestDebtsOfAllEqualEachCustomers(t *testing.T) {
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		rng := rand.New(rand.NewSource(3))
+		ids := addCustomers(t, s, 12)
+		for i := 0; i < 80; i++ {
+			p := randomPurchase(rng, ids[rng.Intn(len(ids))])
+			paid := p.Amount * money.Amount(rng.Intn(3)) / 2 // none, half or all at the sale
+			p.Paid = &paid
+			if _, err := s.AddPurchase(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		day := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+		for _, id := range ids[:8] {
+			if _, err := s.Pay(ctx, id, money.Amount(1+rng.Intn(15000)), day, 0, ""); err != nil && !errors.As(err, new(*Error)) {
+				t.Fatal(err)
+			}
+		}
+		if err := s.ArchiveCustomer(ctx, ids[11]); err != nil {
+			t.Fatal(err)
+		}
+		all, err := s.Debts(ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var each []Debt
+		for _, id := range ids[:11] {
+			ds, err := s.Debts(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			each = append(each, ds...)
+		}
+		byPurchase := func(a, b Debt) int { return int(a.PurchaseID - b.PurchaseID) }
+		slices.SortFunc(all, byPurchase)
+		slices.SortFunc(each, byPurchase)
+		if !slices.Equal(all, each) || len(all) < 10 {
+			t.Fatalf("whole notebook owes %d purchases, each customer %d:\n%v\n%v", len(all), len(each), all, each)
+		}
+		cs, _, err := s.AgendaInputs(ctx, day.AddDate(1, 0, 0), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		agendaOwes := map[int64]money.Amount{}
+		for _, c := range cs {
+			for _, d := range c.Debts {
+				agendaOwes[d.PurchaseID] = d.Outstanding
+			}
+		}
+		partly := 0
+		for _, d := range all {
+			if agendaOwes[d.PurchaseID] != d.Outstanding {
+				t.Errorf("purchase %d: the agenda says %v owed, the debts %v", d.PurchaseID, agendaOwes[d.PurchaseID], d.Outstanding)
+			}
+			if d.Outstanding < d.Amount {
+				partly++
+			}
+		}
+		if len(agendaOwes) != len(all) || partly == 0 {
+			t.Errorf("the agenda has %d debts, the notebook %d (%d partly paid)", len(agendaOwes), len(all), partly)
+		}
+	})
 }

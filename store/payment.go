@@ -46,6 +46,15 @@ func scanPayment(sc scanner) (Payment, error) {
 // owing is what one purchase still owes: amount − paid at the sale − its payments.
 const owing = `p.amount - coalesce(p.paid, p.amount) - coalesce((SELECT sum(amount) FROM payments WHERE purchase_id = p.id), 0)`
 
+// owingAll is owing for reading the purchases of the whole notebook:
+// purchases p joined to paidLater (as y), all payments summed in one pass.
+// Per purchase, owing looks up its payments, and twice where a query both
+// filters on it and returns it: three times slower over 80,000 purchases.
+const (
+	owingAll  = `p.amount - coalesce(p.paid, p.amount) - coalesce(y.paid, 0)`
+	paidLater = `LEFT JOIN (SELECT purchase_id, sum(amount) AS paid FROM payments GROUP BY purchase_id) y ON y.purchase_id = p.id`
+)
+
 // Debt is one purchase not yet paid in full.
 type Debt struct {
 	PurchaseID  int64        `json:"purchase_id"`
@@ -59,18 +68,24 @@ type Debt struct {
 // Debts lists the purchases not paid in full, of one customer (or of every
 // current customer when customerID is 0), oldest first.
 func (s *Store) Debts(ctx context.Context, customerID int64) ([]Debt, error) {
-	where := `p.paid IS NOT NULL AND p.customer_id IN (SELECT id FROM customers WHERE archived_at IS NULL)`
-	args := []any{}
 	if customerID != 0 {
-		where = `p.paid IS NOT NULL AND p.customer_id = ?`
-		args = append(args, customerID)
+		return debts(ctx, s.r, s, `p.paid IS NOT NULL AND p.customer_id = ?`, customerID)
 	}
-	return debts(ctx, s.r, s, where, args...)
+	rows, err := s.r.QueryContext(ctx, `SELECT * FROM (SELECT p.id AS purchase_id, p.customer_id, p.date, p.item, p.amount, `+owingAll+` AS outstanding
+		FROM purchases p `+paidLater+` WHERE p.paid IS NOT NULL AND p.customer_id IN (SELECT id FROM customers WHERE archived_at IS NULL))
+		WHERE outstanding > 0 ORDER BY date, purchase_id`)
+	return scanDebts(s, rows, err)
 }
 
+// debts reads the purchases that where selects (a few: each looks up its
+// payments) that still owe something, oldest first.
 func debts(ctx context.Context, q queryer, s *Store, where string, args ...any) ([]Debt, error) {
 	rows, err := q.QueryContext(ctx, `SELECT * FROM (SELECT p.id AS purchase_id, p.customer_id, p.date, p.item, p.amount, `+owing+` AS outstanding
 		FROM purchases p WHERE `+where+`) WHERE outstanding > 0 ORDER BY date, purchase_id`, args...)
+	return scanDebts(s, rows, err)
+}
+
+func scanDebts(s *Store, rows *sql.Rows, err error) ([]Debt, error) {
 	if err != nil {
 		return nil, s.wrap("read debts", err)
 	}
