@@ -33,13 +33,27 @@ func (s *Store) eachRow(ctx context.Context, op, q string, args []any, fn func(v
 // large enough to keep the pages costs as much again to free when the
 // connection closes (SQLite's allocator hands each page back to the
 // system). The map has a cost of its own: SQLite checks a page's cells
-// (cell_size_check) each time it maps it, a third of this read.
+// (cell_size_check) each time it maps it, a third of this read, so this
+// read goes without that check. It only reads: the check is there so that
+// damage does not spread through writes, and SQLite's own checks of every
+// page it reads still stop a read of a damaged page (SQLITE_CORRUPT), as
+// `check` does.
 func (s *Store) eachLookup(ctx context.Context, op, q string, args []any, fn func(v []driver.Value) error) error {
 	conn, err := s.r.Conn(ctx)
 	if err != nil {
 		return s.wrap(op, err)
 	}
 	defer conn.Close()
+	if !s.pg {
+		if _, err := conn.ExecContext(ctx, `PRAGMA cell_size_check = OFF`); err != nil {
+			return s.wrap(op, err)
+		}
+		defer func() {
+			if _, err := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA cell_size_check = ON`); err != nil {
+				conn.Raw(func(any) error { return driver.ErrBadConn }) // not back to the pool without the check
+			}
+		}()
+	}
 	return s.wrap(op, rawRows(ctx, conn, q, args, fn))
 }
 

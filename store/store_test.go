@@ -56,6 +56,13 @@ func TestOpenCreatesPrivateFiles(t *testing.T) {
 func TestPragmasOnEveryConnection(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
+	// The whole list reads without the cell check and must give it back.
+	if _, err := s.AddCustomer(ctx, Customer{Name: "王芳"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EachListed(ctx, CustomerFilter{}, func(*Listed) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
 	for _, db := range []*sql.DB{s.w, s.r} {
 		var conns []*sql.Conn
 		for i := 0; i < 3 && (db != s.w || i == 0); i++ {
@@ -66,7 +73,7 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 			conns = append(conns, c)
 		}
 		for _, c := range conns {
-			var fk, busy, secure int
+			var fk, busy, secure, cells int
 			var mode string
 			if err := c.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
 				t.Fatal(err)
@@ -74,8 +81,9 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 			c.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&busy)
 			c.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode)
 			c.QueryRowContext(ctx, "PRAGMA secure_delete").Scan(&secure)
-			if fk != 1 || busy != 10000 || mode != "wal" || secure != 1 {
-				t.Errorf("pragmas: foreign_keys=%d busy_timeout=%d journal_mode=%s secure_delete=%d", fk, busy, mode, secure)
+			c.QueryRowContext(ctx, "PRAGMA cell_size_check").Scan(&cells)
+			if fk != 1 || busy != 10000 || mode != "wal" || secure != 1 || cells != 1 {
+				t.Errorf("pragmas: foreign_keys=%d busy_timeout=%d journal_mode=%s secure_delete=%d cell_size_check=%d", fk, busy, mode, secure, cells)
 			}
 			c.Close()
 		}
