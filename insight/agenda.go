@@ -72,41 +72,10 @@ func (s *Service) agendaConfig(ctx context.Context, set settings.Settings, days 
 	return cfg, nil
 }
 
-// agendaInputs loads every current customer with their tier, and the open
-// follow-ups. As of a past day the tiers are ranked in a read of their own,
-// side by side with the rest.
+// agendaInputs loads every current customer with their tier by the
+// notebook's own ranking, and the open follow-ups.
 func (s *Service) agendaInputs(ctx context.Context, asOf time.Time) ([]agenda.Customer, []agenda.Task, error) {
-	// The notebook's own ranking as of today comes from the kept tier
-	// floors, in the same read as the customers.
-	cuts, ok, err := s.st.TierCuts(ctx, asOf)
-	if err != nil {
-		return nil, nil, err
-	}
-	if ok {
-		cs, tasks, err := s.st.AgendaInputs(ctx, asOf, &cuts)
-		if err != nil || len(cs) == 0 || cs[0].Tier != "" {
-			return cs, tasks, err
-		}
-	}
-	var tiers TierMap
-	var tierErr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		tiers, tierErr = s.NotebookTiers(ctx, asOf)
-	}()
-	cs, tasks, err := s.st.AgendaInputs(ctx, asOf, nil)
-	<-done
-	if err != nil {
-		return nil, nil, err
-	}
-	if tierErr != nil {
-		return nil, nil, tierErr
-	}
-	for i := range cs {
-		cs[i].Tier = tiers.Of(cs[i].ID)
-	}
-	return cs, tasks, nil
+	return s.st.AgendaInputs(ctx, asOf, true)
 }
 
 // Agenda is who to contact as of q.AsOf and why, by the rules of package

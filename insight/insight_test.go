@@ -197,3 +197,47 @@ func TestYenNotebook(t *testing.T) {
 		t.Errorf("KRW has no minor unit either: %v", err)
 	}
 }
+
+// The agenda's tiers (the kept floors as of today, floors ranked from the
+// revenue walked up to an earlier day) are the ranking's, with archived,
+// dropped and not-yet-buying customers outside it.
+func TestAgendaTiersAreTheRanking(t *testing.T) {
+	svc, st := sample(t, 120)
+	ctx := context.Background()
+	if err := st.ArchiveCustomer(ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetStatuses(ctx, []store.StatusChange{{CustomerID: 5, Status: "dropped", Reason: "moved", Date: "2026-10-01"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, asOf := range []time.Time{today, today.AddDate(0, -7, 0), today.AddDate(-2, 0, 0)} {
+		tiers, err := svc.Tiers(ctx, TierQuery{AsOf: asOf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ag, err := svc.Agenda(ctx, AgendaQuery{AsOf: asOf, Days: 7})
+		if err != nil {
+			t.Fatal(err)
+		}
+		count := map[tiering.Tier]int{}
+		for id, c := range ag.customers {
+			want := tiering.Prospect
+			if a, ok := tiers.Assign[id]; ok {
+				want = a.Tier
+			}
+			if c.Tier != want {
+				t.Errorf("as of %s, customer %d: agenda %s, ranking %s", asOf.Format("2006-01-02"), id, c.Tier, want)
+			}
+			count[c.Tier]++
+		}
+		if _, ok := ag.customers[3]; ok {
+			t.Error("an archived customer is on the agenda")
+		}
+		if c := ag.customers[5]; c == nil || c.Tier != tiering.Prospect {
+			t.Errorf("as of %s, the dropped customer: %+v", asOf.Format("2006-01-02"), c)
+		}
+		if count[tiering.Key] == 0 || count[tiering.Prospect] == 0 || len(count) < 4 {
+			t.Errorf("as of %s: tiers %v; the test needs every kind", asOf.Format("2006-01-02"), count)
+		}
+	}
+}

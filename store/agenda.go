@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/tiering"
 	"github.com/rolo-crm/rolo/tiering/agenda"
 )
@@ -16,10 +17,12 @@ import (
 // customer as of a day, and the open follow-ups. As of today it reads the
 // purchase rhythm kept in purchase_totals — one row per customer; as of an
 // earlier day (purchases after it exist) it walks the purchases up to that
-// day instead. With cuts (the kept tier floors, see TierCuts) and as of
-// today, each customer's Tier is filled in from their kept revenue in the
-// same read; otherwise Tier is left empty for the caller to fill in.
-func (s *Store) AgendaInputs(ctx context.Context, asOf time.Time, cuts *TierCuts) ([]agenda.Customer, []agenda.Task, error) {
+// day instead. When tiered, each customer's Tier is the notebook's own
+// ranking as of the day (the count pyramid by revenue, see TierCuts), from
+// the revenue read in the same pass: the kept floors as of today, else
+// floors ranked from the revenue up to the day. Otherwise Tier is left
+// empty for the caller to fill in.
+func (s *Store) AgendaInputs(ctx context.Context, asOf time.Time, tiered bool) ([]agenda.Customer, []agenda.Task, error) {
 	day := asOf.Format(DateLayout)
 	next := asOf.AddDate(0, 0, 1).Format(DateLayout)
 	var latest string
@@ -27,7 +30,15 @@ func (s *Store) AgendaInputs(ctx context.Context, asOf time.Time, cuts *TierCuts
 		return nil, nil, s.wrap("agenda", err)
 	}
 	kept := latest <= day
-	tiered := kept && cuts != nil
+	var cuts TierCuts
+	if tiered && kept {
+		var ok bool
+		var err error
+		if cuts, ok, err = s.TierCuts(ctx, asOf); err != nil {
+			return nil, nil, err
+		}
+		kept = ok // false only when a purchase after the day came in between
+	}
 	size, err := s.currentCount(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -73,7 +84,7 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 			}
 			c.Bought = agenda.Rhythm{Days: int(vInt(v[9])), First: parseDay(vStr(v[10])), Last: parseDay(vStr(v[11])), Gap: int(vInt(v[12]))}
 			c.NextExpected = parseDay(vStr(v[13]))
-			if tiered {
+			if tiered && kept {
 				// Ranked: bought, and not dropped (archived are not read).
 				c.Tier = tiering.Prospect
 				if v[14] != nil && c.Status != "dropped" {
@@ -141,8 +152,14 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 		idx[cs[i].ID] = i
 	}
 	if !kept {
-		if err := s.agendaRhythmAsOf(ctx, day, cs, idx, lastBuy); err != nil {
+		revenue := make([]int64, len(cs))
+		if err := s.agendaRhythmAsOf(ctx, day, cs, idx, lastBuy, revenue); err != nil {
 			return nil, nil, err
+		}
+		if tiered {
+			if err := s.tierAsOf(ctx, cs, revenue); err != nil {
+				return nil, nil, err
+			}
 		}
 	}
 	// The latest contact and greeting, and the contacts since the last
@@ -215,13 +232,44 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 	return cs, tasks, nil
 }
 
+// tierAsOf fills in the tiers of customers cs by the notebook's own
+// ranking, from their revenue up to a day (-1 for those who had not bought
+// by then): what ranking them by Metrics as of that day gives (tested).
+func (s *Store) tierAsOf(ctx context.Context, cs []agenda.Customer, revenue []int64) error {
+	_, cuts, err := s.pyramidCuts(ctx, s.r)
+	if err != nil {
+		return err
+	}
+	ranked := make([]int64, 0, len(cs))
+	for i := range cs {
+		if revenue[i] >= 0 && cs[i].Status != "dropped" {
+			ranked = append(ranked, revenue[i])
+		}
+	}
+	slices.SortFunc(ranked, func(a, b int64) int { return cmp.Compare(b, a) })
+	c := tierCutsOf(ranked, cuts)
+	for i := range cs {
+		cs[i].Tier = tiering.Prospect
+		if revenue[i] >= 0 && cs[i].Status != "dropped" {
+			cs[i].Tier = c.Tier(money.Amount(revenue[i]))
+		}
+	}
+	return nil
+}
+
 // agendaRhythmAsOf fills in the purchase rhythm and expected next purchase
 // from the purchases up to day, for an agenda as of an earlier day. The
 // purchase days come from the (customer, date) index alone; only each
 // customer's last purchase is then looked up for its expected next date,
 // in table order (reading every purchase's row in customer order looked up
 // a million rows scattered through the table).
-func (s *Store) agendaRhythmAsOf(ctx context.Context, day string, cs []agenda.Customer, idx map[int64]int, lastBuy []string) error {
+//
+// Each customer's revenue up to the day goes to revenue (read from the
+// same index), -1 for those without a purchase by then.
+func (s *Store) agendaRhythmAsOf(ctx context.Context, day string, cs []agenda.Customer, idx map[int64]int, lastBuy []string, revenue []int64) error {
+	for i := range revenue {
+		revenue[i] = -1
+	}
 	type last struct {
 		purchase int64
 		i        int
@@ -230,20 +278,23 @@ func (s *Store) agendaRhythmAsOf(ctx context.Context, day string, cs []agenda.Cu
 	var cur, lastID int64 = -1, 0
 	var days []time.Time
 	var lastDay string
+	var sum int64
 	flush := func() {
 		if i, ok := idx[cur]; ok {
 			cs[i].Bought = agenda.RhythmOf(days)
 			lastBuy[i] = lastDay
 			lasts = append(lasts, last{lastID, i})
+			revenue[i] = sum
 		}
 	}
-	err := s.eachRow(ctx, "agenda", `SELECT customer_id, date, id FROM purchases WHERE date <= ?
+	err := s.eachRow(ctx, "agenda", `SELECT customer_id, date, id, amount FROM purchases WHERE date <= ?
 		ORDER BY customer_id, date`, []any{day}, func(v []driver.Value) error {
 		id, d, pid := vInt(v[0]), vStr(v[1]), vInt(v[2])
 		if id != cur {
 			flush()
-			cur, days, lastDay = id, days[:0], ""
+			cur, days, lastDay, sum = id, days[:0], "", 0
 		}
+		sum += vInt(v[3])
 		switch {
 		case d != lastDay:
 			days = append(days, parseDay(d))

@@ -81,7 +81,7 @@ func BenchmarkAccountsPage(b *testing.B) {
 func BenchmarkAgendaInputs(b *testing.B) {
 	s := benchStore(b)
 	for i := 0; i < b.N; i++ {
-		if _, _, err := s.AgendaInputs(context.Background(), benchDay, nil); err != nil {
+		if _, _, err := s.AgendaInputs(context.Background(), benchDay, true); err != nil {
 			b.Fatal(err)
 		}
 	}

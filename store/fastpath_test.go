@@ -254,7 +254,7 @@ func TestAgendaRhythmKeptEqualsWalked(t *testing.T) {
 			}
 		}
 		today := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
-		kept, _, err := s.AgendaInputs(ctx, today, nil)
+		kept, _, err := s.AgendaInputs(ctx, today, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -265,7 +265,7 @@ func TestAgendaRhythmKeptEqualsWalked(t *testing.T) {
 			idx[walked[i].ID] = i
 			walked[i].Bought, walked[i].NextExpected = agenda.Rhythm{}, time.Time{}
 		}
-		if err := s.agendaRhythmAsOf(ctx, today.Format(DateLayout), walked, idx, lastBuy); err != nil {
+		if err := s.agendaRhythmAsOf(ctx, today.Format(DateLayout), walked, idx, lastBuy, make([]int64, len(walked))); err != nil {
 			t.Fatal(err)
 		}
 		withGap := 0
@@ -569,7 +569,7 @@ func TestAgendaNextExpectedAsOf(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cs, _, err := s.AgendaInputs(ctx, time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC), nil)
+	cs, _, err := s.AgendaInputs(ctx, time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -738,7 +738,7 @@ func TestDebtsOfAllEqualEachCustomers(t *testing.T) {
 		if !slices.Equal(all, each) || len(all) < 10 {
 			t.Fatalf("whole notebook owes %d purchases, each customer %d:\n%v\n%v", len(all), len(each), all, each)
 		}
-		cs, _, err := s.AgendaInputs(ctx, day.AddDate(1, 0, 0), nil)
+		cs, _, err := s.AgendaInputs(ctx, day.AddDate(1, 0, 0), false)
 		if err != nil {
 			t.Fatal(err)
 		}

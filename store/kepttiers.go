@@ -117,9 +117,15 @@ func (s *Store) computeTierCuts(ctx context.Context, q queryer, cuts []float64) 
 	if err := rows.Err(); err != nil {
 		return TierCuts{}, s.wrap("rank", err)
 	}
+	return tierCutsOf(revs, cuts), nil
+}
+
+// tierCutsOf is the floors of the ranking of buyers with revenues revs,
+// best first, by the pyramid's cuts.
+func tierCutsOf(revs []int64, cuts []float64) TierCuts {
 	c := TierCuts{Ranked: len(revs)}
 	if c.Ranked == 0 {
-		return c, nil
+		return c
 	}
 	bounds := tiering.PyramidBounds(c.Ranked, cuts)
 	for _, b := range bounds[:len(tiering.PyramidTiers)-1] {
@@ -128,7 +134,7 @@ func (s *Store) computeTierCuts(ctx context.Context, q queryer, cuts []float64) 
 		c.Floors = append(c.Floors, money.Amount(f))
 		c.above = append(c.above, above)
 	}
-	return c, nil
+	return c
 }
 
 // rankState is a customer's place among the buyers: ranked or not, and
