@@ -21,7 +21,7 @@ out=${BENCH_OUT:-bench/out}
 mkdir -p "$out"
 work=$(mktemp -d)
 export NO_COLOR=1 TERM=dumb PGOPTIONS=--client-min-messages=warning
-go build -o "$work/rolo" ./cmd/rolo
+CGO_ENABLED=0 go build -o "$work/rolo" ./cmd/rolo # static, as the README builds it (both sides alike)
 
 pgdir=""
 cleanup() {

@@ -43,7 +43,7 @@ mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export NO_COLOR=1 TERM=dumb
-go build -o "$work/rolo" ./cmd/rolo
+CGO_ENABLED=0 go build -o "$work/rolo" ./cmd/rolo # static, as the README builds it (both sides alike)
 
 base=""
 case "${BENCH_BASE:-}" in
@@ -52,7 +52,7 @@ none) ;;
   rev=${BENCH_BASE_REV:-154e0ea}
   mkdir -p "$work/base-src"
   git archive "$rev" | tar -x -C "$work/base-src"
-  (cd "$work/base-src" && go build -o "$work/base" ./cmd/rolo)
+  (cd "$work/base-src" && CGO_ENABLED=0 go build -o "$work/base" ./cmd/rolo)
   base="$work/base"
   echo "baseline: rolo at $rev"
   ;;

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/tiering"
@@ -162,10 +163,10 @@ type valueError struct {
 	err        error
 }
 
-var parserPrefix = regexp.MustCompile(`^[a-z]+( "(?:[^"\\]|\\.)*")?: `)
+var parserPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]+( "(?:[^"\\]|\\.)*")?: `) })
 
 func (e valueError) Error() string {
-	why := parserPrefix.ReplaceAllString(e.err.Error(), "")
+	why := parserPrefix().ReplaceAllString(e.err.Error(), "")
 	return fmt.Sprintf("%s %q: %s", e.key, e.value, why)
 }
 

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"regexp"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -34,10 +35,10 @@ func (s *Store) needTeams() error {
 
 // repName is what rolo takes for a rep's role name: a plain identifier, so
 // that a name typed on the command line never needs quoting rules.
-var repName = regexp.MustCompile(`^[a-z_][a-z0-9_.-]{0,62}$`)
+var repName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z_][a-z0-9_.-]{0,62}$`) })
 
 func checkRepName(rep string) error {
-	if !repName.MatchString(rep) {
+	if !repName().MatchString(rep) {
 		return Errorf(KindInvalid, "rep name %q: use lower-case letters, digits, _ . or -, starting with a letter (at most 63)", rep)
 	}
 	if rep == pgRepRole || rep == pgManagerRole {

@@ -185,13 +185,19 @@ var (
 		"friday": time.Friday, "fri": time.Friday, "五": time.Friday,
 		"saturday": time.Saturday, "sat": time.Saturday, "六": time.Saturday,
 	}
-	fullDateRE = regexp.MustCompile(`^(\d{4})(?:[-/.](\d{1,2})[-/.](\d{1,2})|年(\d{1,2})月(\d{1,2})[日号]?|(\d{2})(\d{2}))$`)
-	monthDayRE = regexp.MustCompile(`^(\d{1,2})(?:[/-](\d{1,2})|月(\d{1,2})[日号]?)$`)
-	offsetRE   = regexp.MustCompile(`^([+-])(\d{1,6}) ?([a-z]+|天|日|周|星期|个?月|年)$`)
-	agoRE      = regexp.MustCompile(`^(?:in )?(\d{1,6}|an?|one|two|three|four|five|six|seven|eight|nine|ten) ([a-z]+)(?: (ago|later|from now))?$`)
-	cnAgoRE    = regexp.MustCompile(`^(\d{1,6}|[零一二两三四五六七八九十]{1,3}) ?(天|日|周|个?星期|个?礼拜|个?月|年)(以?后|之后|以?前|之前)$`)
-	cnWeekRE   = regexp.MustCompile(`^(下下|上上|下个?|上个?|这个?|本)?(周|星期|礼拜)([一二三四五六日天])$`)
 )
+
+// The forms of a day in words, compiled the first time one is read (not
+// at the start of every command: a millisecond of each look-up).
+var dayForms = sync.OnceValue(func() (f struct{ fullDate, monthDay, offset, ago, cnAgo, cnWeek *regexp.Regexp }) {
+	f.fullDate = regexp.MustCompile(`^(\d{4})(?:[-/.](\d{1,2})[-/.](\d{1,2})|年(\d{1,2})月(\d{1,2})[日号]?|(\d{2})(\d{2}))$`)
+	f.monthDay = regexp.MustCompile(`^(\d{1,2})(?:[/-](\d{1,2})|月(\d{1,2})[日号]?)$`)
+	f.offset = regexp.MustCompile(`^([+-])(\d{1,6}) ?([a-z]+|天|日|周|星期|个?月|年)$`)
+	f.ago = regexp.MustCompile(`^(?:in )?(\d{1,6}|an?|one|two|three|four|five|six|seven|eight|nine|ten) ([a-z]+)(?: (ago|later|from now))?$`)
+	f.cnAgo = regexp.MustCompile(`^(\d{1,6}|[零一二两三四五六七八九十]{1,3}) ?(天|日|周|个?星期|个?礼拜|个?月|年)(以?后|之后|以?前|之前)$`)
+	f.cnWeek = regexp.MustCompile(`^(下下|上上|下个?|上个?|这个?|本)?(周|星期|礼拜)([一二三四五六日天])$`)
+	return f
+})
 
 // parseDayWords reads every form but the plain ISO date. why is "" when it
 // is a date, "?" when s is no kind of date, else what is wrong with it.
@@ -199,15 +205,15 @@ func parseDayWords(in string, today time.Time, lean Lean) (time.Time, string) {
 	if n, ok := relativeDays[in]; ok {
 		return today.AddDate(0, 0, n), ""
 	}
-	if m := fullDateRE.FindStringSubmatch(in); m != nil {
+	if m := dayForms().fullDate.FindStringSubmatch(in); m != nil {
 		mo, d := m[2]+m[4]+m[6], m[3]+m[5]+m[7]
 		y, _ := strconv.Atoi(m[1])
 		return calendarDay(y, atoi(mo), atoi(d))
 	}
-	if m := monthDayRE.FindStringSubmatch(in); m != nil {
+	if m := dayForms().monthDay.FindStringSubmatch(in); m != nil {
 		return yearless(atoi(m[1]), atoi(m[2]+m[3]), today, lean)
 	}
-	if m := offsetRE.FindStringSubmatch(in); m != nil {
+	if m := dayForms().offset.FindStringSubmatch(in); m != nil {
 		n := atoi(m[2])
 		if m[1] == "-" {
 			n = -n
@@ -217,7 +223,7 @@ func parseDayWords(in string, today time.Time, lean Lean) (time.Time, string) {
 		}
 		return time.Time{}, "?"
 	}
-	if m := agoRE.FindStringSubmatch(in); m != nil && (m[3] != "") != strings.HasPrefix(in, "in ") {
+	if m := dayForms().ago.FindStringSubmatch(in); m != nil && (m[3] != "") != strings.HasPrefix(in, "in ") {
 		n, ok := englishCount(m[1])
 		if m[3] == "ago" {
 			n = -n
@@ -227,7 +233,7 @@ func parseDayWords(in string, today time.Time, lean Lean) (time.Time, string) {
 		}
 		return time.Time{}, "?"
 	}
-	if m := cnAgoRE.FindStringSubmatch(in); m != nil {
+	if m := dayForms().cnAgo.FindStringSubmatch(in); m != nil {
 		n, ok := chineseCount(m[1])
 		if strings.HasSuffix(m[3], "前") {
 			n = -n
@@ -238,7 +244,7 @@ func parseDayWords(in string, today time.Time, lean Lean) (time.Time, string) {
 		return time.Time{}, "?"
 	}
 	monday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7)) // weeks start on Monday
-	if m := cnWeekRE.FindStringSubmatch(in); m != nil {
+	if m := dayForms().cnWeek.FindStringSubmatch(in); m != nil {
 		wd := weekdays[m[3]]
 		inWeek := monday.AddDate(0, 0, (int(wd)+6)%7)
 		switch strings.TrimSuffix(m[1], "个") {
@@ -418,7 +424,7 @@ func ParseSince(s string, today time.Time) (time.Time, error) {
 	if t, err := time.Parse(DateLayout, in); err == nil {
 		return t, nil
 	}
-	if m := offsetRE.FindStringSubmatch("-" + strings.TrimPrefix(in, "-")); m != nil {
+	if m := dayForms().offset.FindStringSubmatch("-" + strings.TrimPrefix(in, "-")); m != nil {
 		if d, ok := addUnit(Today(today), -atoi(m[2]), m[3]); ok {
 			return d, nil
 		}
