@@ -130,6 +130,6 @@ func (s *Store) Accounts(ctx context.Context, q AccountQuery) ([]AccountRow, int
 // clocks run from: the later of the last contact and the last purchase.
 const (
 	lastTouchCol = `max(coalesce((SELECT substr(max(at), 1, 10) FROM contacts WHERE customer_id = c.id), ''),
-		coalesce((SELECT last FROM purchase_totals WHERE customer_id = c.id), '')) AS last_contact`
+		coalesce((SELECT CAST(last AS TEXT) FROM purchase_totals WHERE customer_id = c.id), '')) AS last_contact`
 	nextDueCol = `(SELECT min(due) FROM followups WHERE customer_id = c.id AND done_at IS NULL) AS next_due`
 )

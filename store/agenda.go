@@ -25,9 +25,9 @@ import (
 func (s *Store) AgendaInputs(ctx context.Context, asOf time.Time, tiered bool) ([]agenda.Customer, []agenda.Task, error) {
 	day := asOf.Format(DateLayout)
 	next := asOf.AddDate(0, 0, 1).Format(DateLayout)
-	var latest string
-	if err := s.r.QueryRowContext(short(ctx), `SELECT coalesce(max(date), '') FROM purchases`).Scan(&latest); err != nil {
-		return nil, nil, s.wrap("agenda", err)
+	latest, err := s.latestPurchaseDay(ctx, "agenda")
+	if err != nil {
+		return nil, nil, err
 	}
 	kept := latest <= day
 	var cuts TierCuts
@@ -70,7 +70,7 @@ func (s *Store) AgendaInputs(ctx context.Context, asOf time.Time, tiered bool) (
 		return s.eachRow(ctx, "agenda", `
 SELECT c.id, c.name, c.status, c.lost_reason, c.birthday, c.birthday_lunar, c.birthday_leap,
        coalesce(c.cadence_days, 0), c.created_at,
-       coalesce(t.days, 0), coalesce(t.first, ''), coalesce(t.last, ''), coalesce(t.gap, 0), coalesce(t.next_date, ''),
+       coalesce(t.days, 0), t.first, t.last, coalesce(t.gap, 0), coalesce(t.next_date, ''),
        t.revenue
 FROM customers c LEFT JOIN purchase_totals t ON t.customer_id = c.id AND ?1
 WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) error {

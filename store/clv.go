@@ -55,9 +55,9 @@ func (s *Store) CLVInputOf(ctx context.Context, id int64, asOf time.Time) (c CLV
 // Revenue12 and RevenuePrev12.
 func (s *Store) clvInputs(ctx context.Context, asOf time.Time, one int64, ids []int64, revenue bool) ([]CLVInput, error) {
 	if one == 0 {
-		var latest string
-		if err := s.r.QueryRowContext(short(ctx), `SELECT coalesce(max(date), '') FROM purchases`).Scan(&latest); err != nil {
-			return nil, s.wrap("summarise purchases", err)
+		latest, err := s.latestPurchaseDay(ctx, "summarise purchases")
+		if err != nil {
+			return nil, err
 		}
 		if latest <= asOf.Format(DateLayout) {
 			return s.clvInputsKept(ctx, asOf, ids, revenue)

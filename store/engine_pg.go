@@ -47,6 +47,8 @@ func openPG(ctx context.Context, dsn string, opts Options, create bool) (*Store,
 	if cfg.RuntimeParams["application_name"] == "" {
 		cfg.RuntimeParams["application_name"] = "rolo"
 	}
+	// Days read as text (CAST(date AS TEXT)) are ISO whatever the server's default.
+	cfg.RuntimeParams["datestyle"] = "ISO, YMD"
 	// rolo's reads are short: compiling a plan to machine code (PostgreSQL
 	// does it for plans it costs high, such as a scan of every customer)
 	// took longer than the reads, a third of a second at 100,000 customers.

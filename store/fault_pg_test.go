@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"slices"
 	"testing"
+	"time"
 )
 
 // A server that is not there: a plain error of its own kind (the CLI exits
@@ -106,5 +108,97 @@ func TestPGSchemaVersions(t *testing.T) {
 	}
 	if _, err := Open(ctx, other, Options{Create: true}); KindOf(err) != KindNotNotebook {
 		t.Errorf("database of another program: %v, want not a notebook", err)
+	}
+}
+
+// A notebook of schema 2 (days as text) migrates to days as PostgreSQL
+// dates, in place: the same rows and the same days read back, the kept
+// totals included, and the server now refuses a day that is not one.
+func TestPGDaysBecomeDates(t *testing.T) {
+	ctx := context.Background()
+	dsn := newPGTestSchema(t)
+	admin := pgTestAdmin(t)
+	schema := pgSchemaOf(t, dsn)
+	ms, err := loadMigrationsFrom(pgMigrationFS, "migrations_pg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := admin.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`SET LOCAL search_path = ` + schema + `, public`); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms[:2] {
+		if _, err := tx.Exec(m.sql); err != nil {
+			t.Fatalf("%s: %v", m.name, err)
+		}
+	}
+	for _, q := range []string{
+		`INSERT INTO rolo_schema(version) VALUES (2)`,
+		`INSERT INTO customers(id, name, created_at, updated_at) VALUES (1, '王芳', '2026-01-02T03:04:05Z', '2026-01-02T03:04:05Z')`,
+		`INSERT INTO purchases(id, customer_id, date, amount, paid, next_date, created_at) VALUES
+			(1, 1, '2024-02-29', 1000, 500, '2024-05-01', 'x'), (2, 1, '2026-03-01', 2500, NULL, '', 'x')`,
+		`INSERT INTO payments(purchase_id, date, amount, created_at) VALUES (1, '2024-03-15', 200, 'x')`,
+		`INSERT INTO followups(customer_id, due, what, created_at) VALUES (1, '2026-12-24', 'call', 'x')`,
+		`INSERT INTO surveys(customer_id, date, satisfaction, initiative, repurchase, recommend, resistance, created_at) VALUES (1, '2025-06-30', 5, 4, 3, 2, 1, 'x')`,
+		`INSERT INTO status_history(customer_id, status, date) VALUES (1, 'active', '2024-02-29')`,
+		`INSERT INTO tier_history(customer_id, method, tier, date) VALUES (1, 'pyramid', 'key', '2026-03-01')`,
+		`INSERT INTO purchase_totals(customer_id, revenue, profit, paid, n, days, first, last, gap, next_date, uncosted)
+			VALUES (1, 3500, 0, 3200, 2, 2, '2024-02-29', '2026-03-01', 731, '', 3500)`,
+	} {
+		if _, err := tx.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err := Open(ctx, dsn, Options{Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var version int
+	if err := s.r.QueryRowContext(ctx, `SELECT version FROM rolo_schema`).Scan(&version); err != nil || version != SchemaVersionPG() {
+		t.Fatalf("schema version %d (%v), want %d", version, err, SchemaVersionPG())
+	}
+	rows, err := admin.Query(`SELECT table_name || '.' || column_name FROM information_schema.columns
+		WHERE table_schema = $1 AND data_type = 'date' ORDER BY 1`, schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dates []string
+	for rows.Next() {
+		var c string
+		rows.Scan(&c)
+		dates = append(dates, c)
+	}
+	rows.Close()
+	want := []string{"followups.due", "payments.date", "purchase_totals.first", "purchase_totals.last", "purchases.date",
+		"status_history.date", "surveys.date", "tier_history.date"}
+	if !slices.Equal(dates, want) {
+		t.Errorf("date columns %v, want %v", dates, want)
+	}
+	ps, err := s.Purchases(ctx, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 2 || ps[0].Date != "2026-03-01" || ps[1].Date != "2024-02-29" || ps[1].NextDate != "2024-05-01" || ps[0].NextDate != "" {
+		t.Errorf("purchases read back: %+v", ps)
+	}
+	fs, err := s.FollowUps(ctx, 1, false)
+	if err != nil || len(fs) != 1 || fs[0].Due != "2026-12-24" {
+		t.Errorf("follow-ups read back: %+v, %v", fs, err)
+	}
+	ms2, err := s.Metrics(ctx, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), MetricsOptions{Lean: true})
+	if err != nil || len(ms2) != 1 || ms2[0].First.Format(DateLayout) != "2024-02-29" || ms2[0].Last.Format(DateLayout) != "2026-03-01" {
+		t.Errorf("kept totals read back: %+v, %v", ms2, err)
+	}
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO purchases(customer_id, date, amount, created_at) VALUES (1, '2026-02-30', 1, 'x')`); err == nil {
+		t.Error("the server took 2026-02-30 for a day")
 	}
 }

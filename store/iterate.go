@@ -120,13 +120,25 @@ func eachHistory[T any](ctx context.Context, s *Store, op, q, since string, scan
 	return err
 }
 
+// firstDay is before every day rolo keeps: "since the beginning" for a
+// date column, which on PostgreSQL takes no '' (on SQLite '' would do).
+const firstDay = "0001-01-01"
+
+// orFirstDay is day, or firstDay for "".
+func orFirstDay(day string) string {
+	if day == "" {
+		return firstDay
+	}
+	return day
+}
+
 // errStopped ends a read whose consumer failed; the consumer's error is reported.
 var errStopped = errors.New("stopped")
 
 // EachPurchase calls fn for every purchase dated on or after since ("" for all).
 func (s *Store) EachPurchase(ctx context.Context, since string, fn func(p Purchase, c CustomerRef) error) error {
 	return eachHistory(ctx, s, "export purchases", `SELECT `+purchaseCols+` FROM purchases
-		WHERE ?1 = '' OR date >= ?1 ORDER BY id`, since, scanPurchase, func(p Purchase) int64 { return p.CustomerID }, fn)
+		WHERE date >= ?1 ORDER BY id`, orFirstDay(since), scanPurchase, func(p Purchase) int64 { return p.CustomerID }, fn)
 }
 
 // EachContact calls fn for every contact on or after since ("" for all).
@@ -138,5 +150,5 @@ func (s *Store) EachContact(ctx context.Context, since string, fn func(k Contact
 // EachFollowUp calls fn for every follow-up due on or after since ("" for all).
 func (s *Store) EachFollowUp(ctx context.Context, since string, fn func(f FollowUp, c CustomerRef) error) error {
 	return eachHistory(ctx, s, "export follow-ups", `SELECT `+followUpCols+` FROM followups
-		WHERE ?1 = '' OR due >= ?1 ORDER BY id`, since, scanFollowUp, func(f FollowUp) int64 { return f.CustomerID }, fn)
+		WHERE due >= ?1 ORDER BY id`, orFirstDay(since), scanFollowUp, func(f FollowUp) int64 { return f.CustomerID }, fn)
 }

@@ -89,7 +89,7 @@ func (s *Store) StatusChanges(ctx context.Context, from, to time.Time) ([]Status
 // FirstPurchases counts the customers whose first purchase fell in each
 // month ("2026-11") from..to: the customers gained.
 func (s *Store) FirstPurchases(ctx context.Context, from, to time.Time) (map[string]int, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT substr(first, 1, 7), count(*) FROM purchase_totals
+	rows, err := s.r.QueryContext(ctx, `SELECT substr(CAST(first AS TEXT), 1, 7), count(*) FROM purchase_totals
 		WHERE first >= ? AND first <= ? GROUP BY 1`, from.Format(DateLayout), to.Format(DateLayout))
 	if err != nil {
 		return nil, s.wrap("read purchases", err)

@@ -38,9 +38,9 @@ func (s *Store) Metrics(ctx context.Context, asOf time.Time, opts MetricsOptions
 	endOfDay := asOf.AddDate(0, 0, 1).Format(DateLayout) // contacts: at < next day
 	y1 := asOf.AddDate(-1, 0, 0).Format(DateLayout)
 	y2 := asOf.AddDate(-2, 0, 0).Format(DateLayout)
-	var latest string
-	if err := s.r.QueryRowContext(short(ctx), `SELECT coalesce(max(date), '') FROM purchases`).Scan(&latest); err != nil {
-		return nil, s.wrap("compute metrics", err)
+	latest, err := s.latestPurchaseDay(ctx, "compute metrics")
+	if err != nil {
+		return nil, err
 	}
 	// The fast path joins the trigger-kept totals; as of an earlier date the
 	// purchases up to it are aggregated instead.
@@ -79,7 +79,7 @@ func (s *Store) Metrics(ctx context.Context, asOf time.Time, opts MetricsOptions
 	// Only the columns asked for: every column costs a conversion per row,
 	// and the lean set is what the pyramid and RFM read for everyone.
 	cols := `c.id, c.name, c.created_at, coalesce(p.revenue, 0), coalesce(p.profit, 0), coalesce(p.paid, 0),
-       coalesce(p.n, 0), coalesce(p.days, 0), coalesce(p.first, ''), coalesce(p.last, ''), coalesce(p.uncosted, 0)`
+       coalesce(p.n, 0), coalesce(p.days, 0), p.first, p.last, coalesce(p.uncosted, 0)`
 	survey := ``
 	if opts.Growth {
 		cols += `, coalesce(g.r12, 0), coalesce(g.p12, 0)`
@@ -118,7 +118,7 @@ FROM customers c
 LEFT JOIN `+totals+` p ON p.customer_id = c.id
 `+survey+`
 WHERE c.archived_at IS NULL AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 AND ?4 = ?4 AND ?5 = ?5 AND ?6 = ?6`+only+`
-ORDER BY c.id`, []any{day, y1, y2, endOfDay, since, opts.Only}, func(v []driver.Value) error {
+ORDER BY c.id`, []any{day, y1, y2, endOfDay, orFirstDay(since), opts.Only}, func(v []driver.Value) error {
 		m := tiering.Metrics{ID: vInt(v[0]), Name: vStr(v[1]), Created: parseStampDay(vStr(v[2])),
 			Revenue: vMoney(v[3]), Profit: vMoney(v[4]), Paid: vMoney(v[5]), Purchases: int(vInt(v[6])),
 			PurchaseDays: int(vInt(v[7])), First: parseDay(vStr(v[8])), Last: parseDay(vStr(v[9])), Uncosted: vMoney(v[10])}
@@ -172,9 +172,9 @@ const (
 // columns). Customers without purchases are left out. ok is false when
 // purchases are dated after asOf; use Metrics then.
 func (s *Store) BuyerRevenue(ctx context.Context, asOf time.Time) (ms []tiering.Metrics, ok bool, err error) {
-	var latest string
-	if err := s.r.QueryRowContext(short(ctx), `SELECT coalesce(max(date), '') FROM purchases`).Scan(&latest); err != nil {
-		return nil, false, s.wrap("compute metrics", err)
+	latest, err := s.latestPurchaseDay(ctx, "compute metrics")
+	if err != nil {
+		return nil, false, err
 	}
 	if latest > asOf.Format(DateLayout) {
 		return nil, false, nil
@@ -190,6 +190,14 @@ func (s *Store) BuyerRevenue(ctx context.Context, asOf time.Time) (ms []tiering.
 		return nil
 	})
 	return ms, err == nil, err
+}
+
+// latestPurchaseDay is the day of the latest purchase, "" without any:
+// whether the kept totals answer as of a day (none is after it).
+func (s *Store) latestPurchaseDay(ctx context.Context, op string) (string, error) {
+	var latest sql.NullString
+	err := s.r.QueryRowContext(short(ctx), `SELECT max(date) FROM purchases`).Scan(&latest)
+	return latest.String, s.wrap(op, err)
 }
 
 // currentCount is the number of current (not archived) customers, for

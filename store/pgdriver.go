@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -25,6 +26,8 @@ import (
 //   - a boolean result (x IS NOT NULL) reads as int64 0/1 and a numeric one
 //     (sum of bigints) as int64, as SQLite returns them, so the raw row
 //     scanners (eachRow) see the same types;
+//   - days: a date column reads as 'YYYY-MM-DD' text, and text is taken
+//     for a date parameter (dayCodec), as the store writes days on SQLite;
 //   - LastInsertId works: an INSERT into a table with ids returns them.
 type pgConnector struct {
 	base driver.Connector
@@ -33,6 +36,7 @@ type pgConnector struct {
 func newPGConnector(cfg *pgx.ConnConfig) pgConnector {
 	return pgConnector{base: stdlib.GetConnector(*cfg, stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
 		c.TypeMap().RegisterType(&pgtype.Type{Name: "text", OID: pgtype.TextOID, Codec: looseTextCodec{}})
+		c.TypeMap().RegisterType(&pgtype.Type{Name: "date", OID: pgtype.DateOID, Codec: dayCodec{}})
 		return nil
 	}))}
 }
@@ -49,6 +53,31 @@ func (c looseTextCodec) PlanEncode(m *pgtype.Map, oid uint32, format int16, valu
 		return numberAsText{}
 	}
 	return c.TextCodec.PlanEncode(m, oid, format, value)
+}
+
+// dayCodec is pgx's date codec that also takes the store's days, text
+// 'YYYY-MM-DD', for a date column in COPY (pgx sends a text parameter as
+// text, which the server reads as a date itself). pgRows reads dates back
+// as that text.
+type dayCodec struct{ pgtype.DateCodec }
+
+func (c dayCodec) PlanEncode(m *pgtype.Map, oid uint32, format int16, value any) pgtype.EncodePlan {
+	if _, ok := value.(string); ok {
+		if next := c.DateCodec.PlanEncode(m, oid, format, pgtype.Date{}); next != nil {
+			return dayAsDate{next}
+		}
+	}
+	return c.DateCodec.PlanEncode(m, oid, format, value)
+}
+
+type dayAsDate struct{ next pgtype.EncodePlan }
+
+func (p dayAsDate) Encode(value any, buf []byte) ([]byte, error) {
+	t, err := time.Parse(DateLayout, value.(string))
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a day (YYYY-MM-DD)", value)
+	}
+	return p.next.Encode(pgtype.Date{Time: t, Valid: true}, buf)
 }
 
 type numberAsText struct{}
@@ -194,7 +223,7 @@ func (s *pgStmt) CheckNamedValue(nv *driver.NamedValue) error { return s.c.Check
 // pgRows converts booleans and numerics as described on pgConnector.
 type pgRows struct {
 	*stdlib.Rows
-	conv []byte // per column: 0 as is, 'b' bool, 'n' numeric
+	conv []byte // per column: 0 as is, 'b' bool, 'n' numeric, 'd' date
 }
 
 func newPGRows(r *stdlib.Rows) *pgRows {
@@ -206,6 +235,8 @@ func newPGRows(r *stdlib.Rows) *pgRows {
 			conv[i] = 'b'
 		case "NUMERIC":
 			conv[i] = 'n'
+		case "DATE":
+			conv[i] = 'd'
 		}
 	}
 	return &pgRows{Rows: r, conv: conv}
@@ -220,6 +251,10 @@ func (r *pgRows) Next(dest []driver.Value) error {
 		case 'b':
 			if b, ok := dest[i].(bool); ok {
 				dest[i] = boolInt(b)
+			}
+		case 'd':
+			if t, ok := dest[i].(time.Time); ok {
+				dest[i] = t.Format(DateLayout)
 			}
 		case 'n':
 			if s, ok := dest[i].(string); ok {

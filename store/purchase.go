@@ -336,7 +336,7 @@ func (s *Store) RestorePurchase(ctx context.Context, p Purchase, payments []Paym
 // MonthlyRevenue is a customer's revenue per calendar month ("2026-11") of
 // the purchases on or after from.
 func (s *Store) MonthlyRevenue(ctx context.Context, customerID int64, from time.Time) (map[string]money.Amount, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT substr(date, 1, 7), sum(amount) FROM purchases
+	rows, err := s.r.QueryContext(ctx, `SELECT substr(CAST(date AS TEXT), 1, 7), sum(amount) FROM purchases
 		WHERE customer_id = ? AND date >= ? GROUP BY 1`, customerID, from.Format(DateLayout))
 	if err != nil {
 		return nil, s.wrap("read purchases", err)
