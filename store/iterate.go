@@ -121,7 +121,8 @@ func eachHistory[T any](ctx context.Context, s *Store, op, q, since string, scan
 }
 
 // firstDay is before every day rolo keeps: "since the beginning" for a
-// date column, which on PostgreSQL takes no ” (on SQLite ” would do).
+// date column, which on PostgreSQL cannot be the empty string (on SQLite
+// it could).
 const firstDay = "0001-01-01"
 
 // orFirstDay is day, or firstDay for "".
