@@ -247,7 +247,7 @@ func (s *dueScreen) View() string {
 	if s.planN == 0 {
 		summary = "Nothing planned today"
 	}
-	rest := fmt.Sprintf(" · %d overdue in all · %d more due today", s.overdue, s.backlog)
+	rest := fmt.Sprintf(" · %d more waiting · %d overdue in all", s.backlog, s.overdue)
 	if s.lapsed > 0 {
 		rest += fmt.Sprintf(" · %d lapsed today", s.lapsed)
 	}
