@@ -136,20 +136,25 @@ func (s *pyramidScreen) View() string {
 		pyr += "\n" + st.Dim.Render(render.Truncate(fmt.Sprintf("%s (key+major): %.0f%% of customers, %.0f%% of %s",
 			tiering.KeyGroupLabel, g.CustomerShare, g.ValueShare, t.ValueBy()), 2*half+3))
 	}
-	// The tier table.
-	var tb strings.Builder
-	tb.WriteString(st.Bold.Render(render.PadRight("  TIER", 20)+render.PadLeft("CUST", 7)+render.PadLeft("SHARE", 8)+
-		render.PadLeft("VALUE", 8)+render.PadLeft("UP", 5)+render.PadLeft("DOWN", 6)) + "\n")
+	// The tier table; the movers' columns widen for four-digit counts.
 	var up, down map[tiering.Tier]int
 	if s.moves != nil {
 		up, down = s.moves.Up(), s.moves.Down()
 	}
+	upW, downW := 5, 6
+	for _, ts := range sum {
+		upW = max(upW, len(fmt.Sprintf(" +%d", up[ts.Tier])))
+		downW = max(downW, len(fmt.Sprintf("  -%d", down[ts.Tier])))
+	}
+	var tb strings.Builder
+	tb.WriteString(st.Bold.Render(render.PadRight("  TIER", 20)+render.PadLeft("CUST", 7)+render.PadLeft("SHARE", 8)+
+		render.PadLeft("VALUE", 8)+render.PadLeft("UP", upW)+render.PadLeft("DOWN", downW)) + "\n")
 	order := t.Order()
 	for i, ts := range sum {
 		line := render.PadRight(fmt.Sprintf("%s %s", ts.Tier, tiering.Label(ts.Tier)), 18) +
 			render.PadLeft(fmt.Sprint(ts.Customers), 7) + render.PadLeft(fmt.Sprintf("%.1f%%", ts.CustomerShare), 8) +
-			render.PadLeft(fmt.Sprintf("%.1f%%", ts.ValueShare), 8) + render.PadLeft(fmt.Sprintf("+%d", up[ts.Tier]), 5) +
-			render.PadLeft(fmt.Sprintf("-%d", down[ts.Tier]), 6)
+			render.PadLeft(fmt.Sprintf("%.1f%%", ts.ValueShare), 8) + render.PadLeft(fmt.Sprintf("+%d", up[ts.Tier]), upW) +
+			render.PadLeft(fmt.Sprintf("-%d", down[ts.Tier]), downW)
 		if i == s.sel {
 			tb.WriteString(st.Selected.Render("▸ "+line) + "\n")
 		} else {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -449,5 +450,24 @@ func TestMouseWheelMovesCursor(t *testing.T) {
 	m.Update(tea.MouseMsg{Button: tea.MouseButtonWheelUp})
 	if m.accounts.cursor != 0 {
 		t.Errorf("wheel up: cursor %d, want 0", m.accounts.cursor)
+	}
+}
+
+// Four-digit counts of movers keep their own columns: the table does not
+// run "11.3%" into "+1021".
+func TestPyramidMoversColumnsWiden(t *testing.T) {
+	m := start(t, sample(t), 80, 24)
+	press(t, m, "4")
+	mv := &insight.Moves{}
+	for i := range 1021 {
+		mv.List = append(mv.List, insight.Move{Move: tiering.Move{ID: int64(i + 1), To: tiering.Ordinary, Up: true}})
+	}
+	for i := range 180 {
+		mv.List = append(mv.List, insight.Move{Move: tiering.Move{ID: int64(5000 + i), To: tiering.Small}})
+	}
+	m.pyramid.moves = mv
+	v := m.View()
+	if !strings.Contains(v, " +1021") || !strings.Contains(v, " -180") || regexp.MustCompile(`\d%\+`).MatchString(v) {
+		t.Errorf("movers' columns:\n%s", v)
 	}
 }
