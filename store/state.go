@@ -39,7 +39,7 @@ func (s *Store) versionSQL() string {
 }
 
 func (s *Store) state(ctx context.Context, q queryer, key string) (string, bool, error) {
-	var v string
+	var v sql.NullString // the version is a subquery: NULL, not no row, when a notebook has none yet
 	query, args := `SELECT value FROM state WHERE key = ?`, []any{s.stateKey(key)}
 	if key == purchasesVersion {
 		query, args = `SELECT `+s.versionSQL(), nil
@@ -48,7 +48,7 @@ func (s *Store) state(ctx context.Context, q queryer, key string) (string, bool,
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}
-	return v, err == nil, s.wrap("read state", err)
+	return v.String, err == nil && v.Valid, s.wrap("read state", err)
 }
 
 func (s *Store) setState(ctx context.Context, tx execer, key, value string) error {

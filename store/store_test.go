@@ -325,3 +325,20 @@ func TestCheckAfterWritesInTheSameProcess(t *testing.T) {
 		}
 	})
 }
+
+// A notebook that has no purchases version yet (one made by rolo v1, whose
+// state never had it) reads version 0, not an error: `clv` on such a
+// notebook failed with "converting NULL to string".
+func TestPurchasesVersionMissing(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM state WHERE key = ?`, purchasesVersion); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := s.PurchasesVersion(ctx); err != nil || v != 0 {
+		t.Errorf("PurchasesVersion without one = %d, %v; want 0, nil", v, err)
+	}
+	if _, found, err := s.state(ctx, s.r, purchasesVersion); found || err != nil {
+		t.Errorf("state found %v, %v; want not found", found, err)
+	}
+}
