@@ -42,7 +42,7 @@ var accountOrder = map[string]string{
 	SortName:        "c.name_pinyin %[1]s, c.name %[1]s, c.id",
 	SortValue:       "coalesce(t.revenue, 0) %s, c.id",
 	SortLastContact: "last_contact %s, c.id",
-	SortNextDue:     "next_due IS NULL, next_due %s, c.id",
+	SortNextDue:     "next_due %s NULLS LAST, c.id", // an alias alone: PostgreSQL takes no expression of one
 }
 
 // Accounts returns one page of the accounts table and the number of rows in all.

@@ -143,7 +143,7 @@ func (s *Store) clvInputsWalked(ctx context.Context, asOf time.Time, one int64, 
 		return nil, err
 	}
 	err = s.eachRow(ctx, "summarise purchases", `SELECT p.customer_id, p.date, sum(p.amount) FROM purchases p
-		WHERE p.date <= ?1 AND ?2 = ?2 AND ?3 = ?3`+only+`
+		WHERE p.date <= ?1`+only+` AND ?2 = ?2 AND ?3 = ?3
 		GROUP BY p.customer_id, p.date ORDER BY p.customer_id, p.date`, []any{asOf.Format(DateLayout), one, list},
 		func(v []driver.Value) error {
 			id, day, amount := vInt(v[0]), vStr(v[1]), vMoney(v[2])

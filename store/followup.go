@@ -23,7 +23,7 @@ type FollowUp struct {
 
 // Validate checks a follow-up before it is written.
 func (f *FollowUp) Validate() error {
-	if _, err := ParseDate(f.Due); err != nil {
+	if err := normDay(&f.Due); err != nil {
 		return fmt.Errorf("follow-up date: %w", err)
 	}
 	if strings.TrimSpace(f.What) == "" {

@@ -120,17 +120,16 @@ func eachHistory[T any](ctx context.Context, s *Store, op, q, since string, scan
 	return err
 }
 
-// firstDay is before every day rolo keeps: "since the beginning" for a
-// date column, which on PostgreSQL cannot be the empty string (on SQLite
-// it could).
-const firstDay = "0001-01-01"
-
-// orFirstDay is day, or firstDay for "".
-func orFirstDay(day string) string {
-	if day == "" {
-		return firstDay
+// onOrAfter is the condition that a row's day (column col) is on or after
+// the day in parameter ?1, or none when since is "": an export of
+// everything leaves no row out, whatever is stored as its day. (PostgreSQL
+// takes no empty string for a date, so one "empty or on or after" form
+// cannot serve both engines.)
+func onOrAfter(col, since string) string {
+	if since == "" {
+		return `?1 = ?1`
 	}
-	return day
+	return col + ` >= ?1`
 }
 
 // errStopped ends a read whose consumer failed; the consumer's error is reported.
@@ -139,7 +138,7 @@ var errStopped = errors.New("stopped")
 // EachPurchase calls fn for every purchase dated on or after since ("" for all).
 func (s *Store) EachPurchase(ctx context.Context, since string, fn func(p Purchase, c CustomerRef) error) error {
 	return eachHistory(ctx, s, "export purchases", `SELECT `+purchaseCols+` FROM purchases
-		WHERE date >= ?1 ORDER BY id`, orFirstDay(since), scanPurchase, func(p Purchase) int64 { return p.CustomerID }, fn)
+		WHERE `+onOrAfter("date", since)+` ORDER BY id`, since, scanPurchase, func(p Purchase) int64 { return p.CustomerID }, fn)
 }
 
 // EachContact calls fn for every contact on or after since ("" for all).
@@ -151,5 +150,5 @@ func (s *Store) EachContact(ctx context.Context, since string, fn func(k Contact
 // EachFollowUp calls fn for every follow-up due on or after since ("" for all).
 func (s *Store) EachFollowUp(ctx context.Context, since string, fn func(f FollowUp, c CustomerRef) error) error {
 	return eachHistory(ctx, s, "export follow-ups", `SELECT `+followUpCols+` FROM followups
-		WHERE due >= ?1 ORDER BY id`, orFirstDay(since), scanFollowUp, func(f FollowUp) int64 { return f.CustomerID }, fn)
+		WHERE `+onOrAfter("due", since)+` ORDER BY id`, since, scanFollowUp, func(f FollowUp) int64 { return f.CustomerID }, fn)
 }

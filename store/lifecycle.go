@@ -223,11 +223,11 @@ type AgendaAction struct {
 
 // AddAgendaAction records a snooze or a dismissal.
 func (s *Store) AddAgendaAction(ctx context.Context, a AgendaAction) (AgendaAction, error) {
-	if _, err := parseDate(a.Due); err != nil {
+	if err := normDay(&a.Due); err != nil {
 		return a, err
 	}
 	if a.Until != "" {
-		if _, err := parseDate(a.Until); err != nil {
+		if err := normDay(&a.Until); err != nil {
 			return a, err
 		}
 	}

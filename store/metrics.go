@@ -59,7 +59,11 @@ func (s *Store) Metrics(ctx context.Context, asOf time.Time, opts MetricsOptions
 	var ctes []string
 	if latest > day || since != "" {
 		totals = `p`
-		ctes = append(ctes, `p AS (`+totalsQuery(scan, `p.date <= ?1 AND p.date >= ?5`, `?1`)+`)`)
+		window := `p.date <= ?1`
+		if since != "" {
+			window += ` AND p.date >= ?5`
+		}
+		ctes = append(ctes, `p AS (`+totalsQuery(scan, window, `?1`)+`)`)
 	}
 	if opts.Growth {
 		// The last two years in one grouped pass, not two look-ups per
@@ -102,6 +106,8 @@ LEFT JOIN surveys v ON v.id = (SELECT id FROM surveys WHERE customer_id = c.id A
 	}
 	// A literal condition, not "?6 = 0 OR c.id = ?6": SQLite plans the
 	// statement before it sees the value, and the OR would scan everyone.
+	// It comes before the "?N = ?N" that keep the numbering: PostgreSQL
+	// types a parameter where it first meets it (text in "?6 = ?6").
 	// Dropped customers (the rep stopped serving them) are outside the
 	// ranks, but their own card still shows their figures.
 	only := ` AND c.status <> 'dropped'`
@@ -117,8 +123,8 @@ SELECT `+cols+`
 FROM customers c
 LEFT JOIN `+totals+` p ON p.customer_id = c.id
 `+survey+`
-WHERE c.archived_at IS NULL AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 AND ?4 = ?4 AND ?5 = ?5 AND ?6 = ?6`+only+`
-ORDER BY c.id`, []any{day, y1, y2, endOfDay, orFirstDay(since), opts.Only}, func(v []driver.Value) error {
+WHERE c.archived_at IS NULL`+only+` AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 AND ?4 = ?4 AND ?5 = ?5 AND ?6 = ?6
+ORDER BY c.id`, []any{day, y1, y2, endOfDay, since, opts.Only}, func(v []driver.Value) error {
 		m := tiering.Metrics{ID: vInt(v[0]), Name: vStr(v[1]), Created: parseStampDay(vStr(v[2])),
 			Revenue: vMoney(v[3]), Profit: vMoney(v[4]), Paid: vMoney(v[5]), Purchases: int(vInt(v[6])),
 			PurchaseDays: int(vInt(v[7])), First: parseDay(vStr(v[8])), Last: parseDay(vStr(v[9])), Uncosted: vMoney(v[10])}

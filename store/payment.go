@@ -23,7 +23,7 @@ type Payment struct {
 
 // Validate checks a payment before it is written.
 func (p *Payment) Validate() error {
-	if _, err := parseDate(p.Date); err != nil {
+	if err := normDay(&p.Date); err != nil {
 		return Errorf(KindInvalid, "payment date: %v", err)
 	}
 	if p.Amount <= 0 {

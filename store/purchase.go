@@ -32,11 +32,11 @@ type Purchase struct {
 
 // Validate checks a purchase before it is written.
 func (p *Purchase) Validate() error {
-	if _, err := parseDate(p.Date); err != nil {
+	if err := normDay(&p.Date); err != nil {
 		return Errorf(KindInvalid, "purchase date: %v", err)
 	}
 	if p.NextDate != "" {
-		if _, err := parseDate(p.NextDate); err != nil {
+		if err := normDay(&p.NextDate); err != nil {
 			return Errorf(KindInvalid, "expected next purchase: %v", err)
 		}
 	}

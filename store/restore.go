@@ -13,7 +13,7 @@ import (
 // all), in id order, with its customer.
 func (s *Store) EachSurvey(ctx context.Context, since string, fn func(v Survey, c CustomerRef) error) error {
 	return eachHistory(ctx, s, "export surveys", `SELECT id, customer_id, date, satisfaction, initiative, repurchase,
-		recommend, resistance, note, created_at FROM surveys WHERE date >= ?1 ORDER BY id`, orFirstDay(since),
+		recommend, resistance, note, created_at FROM surveys WHERE `+onOrAfter("date", since)+` ORDER BY id`, since,
 		func(sc scanner) (Survey, error) {
 			var v Survey
 			err := sc.Scan(&v.ID, &v.CustomerID, &v.Date, &v.Satisfaction, &v.Initiative, &v.Repurchase,
@@ -59,7 +59,7 @@ func (b *Bulk) KeepID(table string, got, want int64) error {
 // all), in id order, with the customer of its purchase.
 func (s *Store) EachPayment(ctx context.Context, since string, fn func(p Payment, c CustomerRef) error) error {
 	return eachHistory(ctx, s, "export payments", `SELECT y.id, y.purchase_id, p.customer_id, y.date, y.amount, y.note, y.created_at
-		FROM payments y JOIN purchases p ON p.id = y.purchase_id WHERE y.date >= ?1 ORDER BY y.id`, orFirstDay(since),
+		FROM payments y JOIN purchases p ON p.id = y.purchase_id WHERE `+onOrAfter("y.date", since)+` ORDER BY y.id`, since,
 		func(sc scanner) (Payment, error) {
 			var p Payment
 			err := sc.Scan(&p.ID, &p.PurchaseID, &p.CustomerID, &p.Date, &p.Amount, &p.Note, &p.CreatedAt)
@@ -77,7 +77,7 @@ func (s *Store) EachEvent(ctx context.Context, fn func(e Event, c CustomerRef) e
 // or after since ("" for all), in id order, with its customer.
 func (s *Store) EachStatusChange(ctx context.Context, since string, fn func(h StatusChange, c CustomerRef) error) error {
 	return eachHistory(ctx, s, "export status history", `SELECT h.id, h.customer_id, c.name, h.status, h.reason, h.date, h.auto
-		FROM status_history h JOIN customers c ON c.id = h.customer_id WHERE h.date >= ?1 ORDER BY h.id`, orFirstDay(since),
+		FROM status_history h JOIN customers c ON c.id = h.customer_id WHERE `+onOrAfter("h.date", since)+` ORDER BY h.id`, since,
 		func(sc scanner) (StatusChange, error) {
 			var h StatusChange
 			err := sc.Scan(&h.ID, &h.CustomerID, &h.Name, &h.Status, &h.Reason, &h.Date, &h.Auto)
@@ -109,7 +109,7 @@ func (b *Bulk) AddStatusChange(h *StatusChange) (int64, error) {
 	if !contains(Statuses, h.Status) {
 		return 0, Errorf(KindInvalid, "status %q is not one of %s", h.Status, strings.Join(Statuses, ", "))
 	}
-	if _, err := parseDate(h.Date); err != nil {
+	if err := normDay(&h.Date); err != nil {
 		return 0, err
 	}
 	b.name(h.CustomerID)
@@ -123,11 +123,11 @@ func (b *Bulk) AddStatusChange(h *StatusChange) (int64, error) {
 
 // AddAgendaAction inserts a snooze or dismissal as it was.
 func (b *Bulk) AddAgendaAction(a *AgendaAction) (int64, error) {
-	if _, err := parseDate(a.Due); err != nil {
+	if err := normDay(&a.Due); err != nil {
 		return 0, err
 	}
 	if a.Until != "" {
-		if _, err := parseDate(a.Until); err != nil {
+		if err := normDay(&a.Until); err != nil {
 			return 0, err
 		}
 	}

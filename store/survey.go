@@ -24,7 +24,7 @@ type Survey struct {
 
 // Validate checks every factor is 1–5 and the date is valid.
 func (v *Survey) Validate() error {
-	if _, err := ParseDate(v.Date); err != nil {
+	if err := normDay(&v.Date); err != nil {
 		return fmt.Errorf("survey date: %w", err)
 	}
 	for _, f := range []struct {

@@ -27,6 +27,18 @@ func parseDate(s string) (time.Time, error) {
 	return ParseDate(s)
 }
 
+// normDay checks the day *s and writes it back as YYYY-MM-DD, so what is
+// stored is always that form (" 2026-03-01" from a spreadsheet cell is
+// taken, and kept as 2026-03-01: days compare as text on SQLite).
+func normDay(s *string) error {
+	t, err := parseDate(*s)
+	if err != nil {
+		return err
+	}
+	*s = t.Format(DateLayout)
+	return nil
+}
+
 // Today is the date of t (in t's location) as midnight UTC.
 func Today(t time.Time) time.Time {
 	y, m, d := t.Date()
