@@ -45,14 +45,16 @@ func (s *Store) eachLookup(ctx context.Context, op, q string, args []any, fn fun
 	}
 	defer conn.Close()
 	if !s.pg {
-		if _, err := conn.ExecContext(ctx, `PRAGMA cell_size_check = OFF`); err != nil {
-			return s.wrap(op, err)
-		}
+		// The check comes back (or the connection is dropped) even when
+		// switching it off reported an error after taking effect.
 		defer func() {
 			if _, err := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA cell_size_check = ON`); err != nil {
 				conn.Raw(func(any) error { return driver.ErrBadConn }) // not back to the pool without the check
 			}
 		}()
+		if _, err := conn.ExecContext(ctx, `PRAGMA cell_size_check = OFF`); err != nil {
+			return s.wrap(op, err)
+		}
 	}
 	return s.wrap(op, rawRows(ctx, conn, q, args, fn))
 }
