@@ -82,6 +82,12 @@ func (s *Store) migratePG(ctx context.Context, create, noMigrate bool) error {
 		}
 		for _, m := range ms[cur:] {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				if pgCode(err) == "42501" {
+					// A rep may not change the tables; their owner may.
+					return Errorf(KindNotPermitted, "%s has schema version %d and this rolo needs %d, which only the owner of its tables may make: "+
+						"ask them (or an administrator) to open it once with this rolo, for example `rolo --db URL check`; nothing was changed (%v)",
+						s.path, cur, latest, err)
+				}
 				return s.wrap("migrate "+m.name, err)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -404,4 +405,30 @@ func TestTeamKeptTiersFollowEveryWriter(t *testing.T) {
 	if got := tierOf(mine, top); got != "key" {
 		t.Errorf("after a write through mia's own view, her best customer is %s there", got)
 	}
+}
+
+// A rep who opens a notebook that needs migrating (made by an older rolo)
+// is told that its owner must open it first, and nothing is changed.
+func TestTeamRepCannotMigrate(t *testing.T) {
+	f := newTeam(t)
+	ben := f.rep(t, "ben", false)
+	ctx := context.Background()
+	if _, err := f.admin.w.ExecContext(ctx, `UPDATE rolo_schema SET version = version - 1`); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(ctx, pgDSNWith(t, f.dsn, map[string]string{"user": ben}), Options{Now: fixedNow})
+	if KindOf(err) != KindNotPermitted || !strings.Contains(err.Error(), "owner of its tables") || !strings.Contains(err.Error(), "nothing was changed") {
+		t.Fatalf("a rep opening an older notebook: %v (kind %v)", err, KindOf(err))
+	}
+	var version int
+	if err := f.admin.r.QueryRowContext(ctx, `SELECT version FROM rolo_schema`).Scan(&version); err != nil || version != SchemaVersionPG()-1 {
+		t.Errorf("schema version %d after the refused migration (%v), want %d", version, err, SchemaVersionPG()-1)
+	}
+	// The owner migrates it; then the rep opens it.
+	s, err := Open(ctx, f.dsn, Options{Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	f.open(t, ben, Options{})
 }
