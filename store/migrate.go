@@ -113,7 +113,7 @@ func (s *Store) applyMigrations(ctx context.Context, ms []migration, version int
 	}
 	if version > 0 {
 		if noMigrate {
-			return fmt.Errorf("notebook %s has schema version %d and needs migrating to %d", s.path, version, latest)
+			return fmt.Errorf("notebook %s has schema version %d and needs migrating to %d; any other command migrates it (rolo list -n 1), keeping a copy of the old file beside it", s.path, version, latest)
 		}
 		backup := fmt.Sprintf("%s.v%d.bak", s.path, version)
 		if _, err := os.Stat(backup); err == nil {

@@ -69,7 +69,7 @@ func (s *Store) migratePG(ctx context.Context, create, noMigrate bool) error {
 	case version == 0 && !create:
 		return Errorf(KindNoNotebook, "no rolo notebook in %s", s.path)
 	case version > 0 && noMigrate:
-		return Errorf(KindTooNew, "%s has schema version %d and needs migrating to %d", s.path, version, latest)
+		return Errorf(KindTooNew, "%s has schema version %d and needs migrating to %d; any other command migrates it (rolo list -n 1)", s.path, version, latest)
 	}
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		// One migrator at a time; the others find the work done.
@@ -85,7 +85,7 @@ func (s *Store) migratePG(ctx context.Context, create, noMigrate bool) error {
 				if pgCode(err) == "42501" {
 					// A rep may not change the tables; their owner may.
 					return Errorf(KindNotPermitted, "%s has schema version %d and this rolo needs %d, which only the owner of its tables may make: "+
-						"ask them (or an administrator) to open it once with this rolo, for example `rolo --db URL check`; nothing was changed (%v)",
+						"ask them (or an administrator) to open it once with this rolo, for example `rolo --db URL list -n 1`; nothing was changed (%v)",
 						s.path, cur, latest, err)
 				}
 				return s.wrap("migrate "+m.name, err)
