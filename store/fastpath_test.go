@@ -661,6 +661,13 @@ func TestCLVInputsKeptEqualsWalked(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// The same read in two halves, as for many customers.
+			clvSplitAt = 5
+			halves, err := s.CLVHistoriesFor(ctx, asOf, list)
+			if err != nil || !slices.Equal(halves, brief) {
+				t.Errorf("read in two halves: %v (%v), in one: %v", halves, err, brief)
+			}
+			clvSplitAt = 20000
 			walked, err := s.clvInputsWalked(ctx, asOf, 0, list)
 			if err != nil {
 				t.Fatal(err)
