@@ -18,9 +18,13 @@ import (
 )
 
 func main() {
-	// A soft memory limit keeps whole-notebook reports lean; GOMEMLIMIT overrides it.
+	// A soft limit on the Go heap keeps whole-notebook reports lean: with it
+	// at 140 MiB, the peak of `today`, `due` and a `clv` fit over 100,000
+	// customers stays under 200 MB in all (at 180 MiB: up to 200 MB; a few
+	// per cent more CPU for the collector). It is soft: a larger notebook
+	// gets the memory it needs. GOMEMLIMIT overrides it.
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(180 << 20)
+		debug.SetMemoryLimit(140 << 20)
 	}
 	// ROLO_CPUPROFILE=FILE writes a CPU profile of the command (for development).
 	if path := os.Getenv("ROLO_CPUPROFILE"); path != "" {
