@@ -58,15 +58,7 @@ asof=2026-11-22
 nbname=${BENCH_PG_NOTEBOOK:-rolo_bench}
 nb=$(db_url "$nbname")
 
-timed() { # timed CMD...: wall ms and peak kB into $work/t
-  local t0 t1 rc=0
-  t0=$(date +%s%N)
-  /usr/bin/time -f "%M" -o "$work/mem" "$@" >/dev/null 2>"$work/err" || rc=$?
-  t1=$(date +%s%N)
-  if [ "$rc" -gt 1 ]; then echo "failed ($rc): $*" >&2; head -3 "$work/err" >&2; fi
-  echo "$(( (t1 - t0) / 1000000 )) $(tail -1 "$work/mem")" > "$work/t"
-}
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+. bench/lib.sh # timed, median
 
 printf '%-28s %8s %7s %9s\n' case rolo_ms rolo_MB psql_ms > "$out/pg.txt"
 if [ -z "${BENCH_PG_NOTEBOOK:-}" ]; then

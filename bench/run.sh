@@ -78,18 +78,9 @@ rm -f "$work"/new.db.*backup* 2>/dev/null || true
 basedb="$work/base.db"
 [ -n "$base" ] && cp "$db" "$basedb"
 
-# one timed run: wall milliseconds and peak kB into $work/t ("ms kb")
-timed() {
-  local t0 t1 rc=0
-  t0=$(date +%s%N)
-  /usr/bin/time -f "%M" -o "$work/mem" "$@" >/dev/null 2>"$work/err" || rc=$?
-  t1=$(date +%s%N)
-  if [ "$rc" -gt 1 ]; then echo "failed ($rc): $*" >&2; head -3 "$work/err" >&2; fi
-  echo "$(( (t1 - t0) / 1000000 )) $(tail -1 "$work/mem")" > "$work/t"
-}
+. bench/lib.sh # timed, median
 # on NAME: whether the case runs (BENCH_CASES).
 on() { [ -z "${BENCH_CASES:-}" ] || grep -qE "$BENCH_CASES" <<< "$1"; }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # pair NAME ARGS...: RUNS runs of the new rolo and the baseline, interleaved;
 # ARGS may use {ASOF}, replaced by --as-of and the run's day (a case that

@@ -133,3 +133,27 @@ func pgSchemaOf(t testing.TB, dsn string) string {
 	schema, _, _ := strings.Cut(u.Query().Get("search_path"), ",")
 	return schema
 }
+
+// column reads the one column of a query's rows.
+func column[T any](t testing.TB, q interface {
+	Query(string, ...any) (*sql.Rows, error)
+}, query string, args ...any) []T {
+	t.Helper()
+	rows, err := q.Query(query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var v T
+		if err := rows.Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

@@ -166,18 +166,8 @@ func TestPGDaysBecomeDates(t *testing.T) {
 	if err := s.r.QueryRowContext(ctx, `SELECT version FROM rolo_schema`).Scan(&version); err != nil || version != SchemaVersionPG() {
 		t.Fatalf("schema version %d (%v), want %d", version, err, SchemaVersionPG())
 	}
-	rows, err := admin.Query(`SELECT table_name || '.' || column_name FROM information_schema.columns
+	dates := column[string](t, admin, `SELECT table_name || '.' || column_name FROM information_schema.columns
 		WHERE table_schema = $1 AND data_type = 'date' ORDER BY 1`, schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var dates []string
-	for rows.Next() {
-		var c string
-		rows.Scan(&c)
-		dates = append(dates, c)
-	}
-	rows.Close()
 	want := []string{"followups.due", "payments.date", "purchase_totals.first", "purchase_totals.last", "purchases.date",
 		"status_history.date", "surveys.date", "tier_history.date"}
 	if !slices.Equal(dates, want) {

@@ -37,17 +37,7 @@ func checkKeptTiers(t *testing.T, s *Store, when string, cuts []float64) {
 	if err != nil || !ok {
 		t.Fatalf("%s: TierCuts: %v %v", when, ok, err)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT id FROM customers`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		rows.Scan(&id)
-		ids = append(ids, id)
-	}
-	rows.Close()
+	ids := column[int64](t, s.r, `SELECT id FROM customers`)
 	bands := map[tiering.Tier]RevenueBand{}
 	for _, tr := range tiering.PyramidTiers {
 		bands[tr] = c.Band(tr)
