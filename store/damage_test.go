@@ -300,7 +300,7 @@ func TestDescribeDamage(t *testing.T) {
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	conn, err := checkConn(ctx, db, false)
+	conn, err := checkConn(ctx, db, forRescue)
 	if err != nil {
 		t.Fatal(err)
 	}

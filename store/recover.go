@@ -91,7 +91,7 @@ func Recover(ctx context.Context, src, dest string, opts Options) (RecoverReport
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	rd, err := checkConn(ctx, db, false)
+	rd, err := checkConn(ctx, db, forRescue)
 	if err != nil {
 		return rep, from.firstPageErr(err)
 	}
