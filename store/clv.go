@@ -162,11 +162,15 @@ func (s *Store) clvInputsWalked(ctx context.Context, asOf time.Time, one int64, 
 	}
 	// Customers outside the ranks (archived, dropped) are few: left out
 	// here rather than looked up for each of the purchases.
-	out0, err := s.outsideIDs(ctx)
+	out0, err := s.outsideIDs(ctx, one)
 	if err != nil {
 		return nil, err
 	}
-	err = s.eachRow(ctx, "summarise purchases", `SELECT p.customer_id, p.date, sum(p.amount) FROM purchases p
+	read := s.eachRow
+	if one != 0 {
+		read = s.eachFew
+	}
+	err = read(ctx, "summarise purchases", `SELECT p.customer_id, p.date, sum(p.amount) FROM purchases p
 		WHERE p.date <= ?1`+only+` AND ?2 = ?2 AND ?3 = ?3
 		GROUP BY p.customer_id, p.date ORDER BY p.customer_id, p.date`, []any{asOf.Format(DateLayout), one, list},
 		func(v []driver.Value) error {
@@ -212,10 +216,19 @@ func (s *Store) PurchaseDaysBetween(ctx context.Context, from, to time.Time) (ma
 	return out, err
 }
 
-// outsideIDs are the customers outside the ranks: archived or dropped.
-func (s *Store) outsideIDs(ctx context.Context) (map[int64]bool, error) {
+// outsideIDs are the customers outside the ranks: archived or dropped;
+// of customer one alone when not 0 (a look-up, not a read of everyone).
+func (s *Store) outsideIDs(ctx context.Context, one int64) (map[int64]bool, error) {
 	out := map[int64]bool{}
-	err := s.eachRow(ctx, "read customers", `SELECT id FROM customers WHERE `+outside, nil, func(v []driver.Value) error {
+	q, args := `SELECT id FROM customers WHERE `+outside, []any(nil)
+	if one != 0 {
+		q, args = `SELECT id FROM customers WHERE id = ? AND (`+outside+`)`, []any{one}
+	}
+	read := s.eachRow
+	if one != 0 {
+		read = s.eachFew
+	}
+	err := read(ctx, "read customers", q, args, func(v []driver.Value) error {
 		out[vInt(v[0])] = true
 		return nil
 	})

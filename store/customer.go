@@ -425,7 +425,7 @@ func (s *Store) CustomersByID(ctx context.Context, ids []int64) (map[int64]Custo
 // Names are the names of the customers ids, for lists that show only that.
 func (s *Store) Names(ctx context.Context, ids []int64) (map[int64]string, error) {
 	out := make(map[int64]string, len(ids))
-	err := s.eachRow(ctx, "read customers", `SELECT id, name FROM customers WHERE id IN (SELECT value FROM json_each(?))`,
+	err := s.eachFew(ctx, "read customers", `SELECT id, name FROM customers WHERE id IN (SELECT value FROM json_each(?))`,
 		[]any{jsonIDs(ids)}, func(v []driver.Value) error {
 			out[vInt(v[0])] = vStr(v[1])
 			return nil

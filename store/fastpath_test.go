@@ -696,6 +696,20 @@ func TestCLVInputsKeptEqualsWalked(t *testing.T) {
 			if repeat == 0 || recent == 0 {
 				t.Errorf("list %v: %d customers with repeat days, %d with revenue in both years: the data is too thin", list, repeat, recent)
 			}
+			if list == nil {
+				// One customer's inputs, as the card reads them: none for
+				// those outside the ranks, the same as everyone's otherwise.
+				for _, id := range ids[:2] {
+					if in, ok, err := s.CLVInputOf(ctx, id, asOf); err != nil || ok {
+						t.Errorf("customer %d is outside the ranks: inputs %+v, %v (%v)", id, in, ok, err)
+					}
+				}
+				for _, w := range walked[:5] {
+					if in, ok, err := s.CLVInputOf(ctx, w.ID, asOf); err != nil || !ok || in != w {
+						t.Errorf("customer %d alone: %+v, %v (%v); among everyone %+v", w.ID, in, ok, err, w)
+					}
+				}
+			}
 		}
 	})
 }

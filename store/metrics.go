@@ -118,7 +118,11 @@ LEFT JOIN surveys v ON v.id = (SELECT id FROM surveys WHERE customer_id = c.id A
 		return nil, err
 	}
 	out := make([]tiering.Metrics, 0, size)
-	err = s.eachRow(ctx, "compute metrics", with+`
+	read := s.eachRow
+	if opts.Only != 0 {
+		read = s.eachFew
+	}
+	err = read(ctx, "compute metrics", with+`
 SELECT `+cols+`
 FROM customers c
 LEFT JOIN `+totals+` p ON p.customer_id = c.id

@@ -27,6 +27,20 @@ func (s *Store) eachRow(ctx context.Context, op, q string, args []any, fn func(v
 	return s.wrap(op, rawRows(ctx, conn, q, args, fn))
 }
 
+// eachFew is eachRow for a read of a few rows found by key (one
+// customer's, a list of ids): on a read connection as it is, mapped. A
+// scan connection's switch of the map and the cache, and back, costs more
+// than such a read: the map is given up and the next look-up maps its
+// pages again (a third of a card's reads).
+func (s *Store) eachFew(ctx context.Context, op, q string, args []any, fn func(v []driver.Value) error) error {
+	conn, err := s.r.Conn(ctx)
+	if err != nil {
+		return s.wrap(op, err)
+	}
+	defer conn.Close()
+	return s.wrap(op, rawRows(ctx, conn, q, args, fn))
+}
+
 // eachLookup is eachRow for a read that looks rows up all over a table
 // (every customer in name order), through the memory map. The small scan
 // cache read each page again with a system call at every look-up; a cache
