@@ -216,8 +216,16 @@ func TestImportArchivedDuplicates(t *testing.T) {
 		t.Errorf("duplicate of a current customer: %v", err)
 	}
 	_, err = Import(ctx, newStore(t), "customers", strings.NewReader("name,phone\na,1\nb,1\n"), ImportOptions{Name: "two.csv"})
-	if err == nil || !strings.Contains(err.Error(), "line 3 (phone): same phone as line 2") {
+	if err == nil || !strings.Contains(err.Error(), "line 3 (phone): same phone as line 2; --allow-duplicates imports both") {
 		t.Errorf("two current customers with one phone: %v", err)
+	}
+	// As it says: both come in.
+	two := newStore(t)
+	if _, err := Import(ctx, two, "customers", strings.NewReader("name,phone\na,1\nb,1\n"), ImportOptions{Name: "two.csv", AllowDuplicates: true}); err != nil {
+		t.Fatalf("two customers with one phone, duplicates allowed: %v", err)
+	}
+	if n := len(readEverything(t, two).Customers); n != 2 {
+		t.Errorf("two customers with one phone, duplicates allowed: %d imported", n)
 	}
 }
 

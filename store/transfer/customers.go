@@ -128,7 +128,11 @@ func importCustomers(ctx context.Context, st *store.Store, src *source, header [
 			}
 			k := what + "\x00" + v
 			if line, ok := seen[k]; ok {
-				problem(Problem{Line: r.line, Field: what, Value: v, Reason: fmt.Sprintf("same %s as %s %d", what, src.unit, line)})
+				reason := fmt.Sprintf("same %s as %s %d", what, src.unit, line)
+				if what != "external_id" { // two people may share a phone or an email; an id is one customer's
+					reason += "; --allow-duplicates imports both"
+				}
+				problem(Problem{Line: r.line, Field: what, Value: v, Reason: reason})
 			} else {
 				seen[k] = r.line
 			}
