@@ -48,7 +48,7 @@ func (a *Agenda) Entries() []agenda.Entry {
 func (a *Agenda) Overdue() int {
 	n := 0
 	for _, e := range a.Entries() {
-		if e.Top().Overdue() {
+		if _, late := e.Late(); late {
 			n++
 		}
 	}

@@ -172,13 +172,17 @@ func (a *App) printDue(ag *insight.Agenda, owners map[int64]string) error {
 		cols = slices.Insert(cols, 2, column{Name: "rep"})
 	}
 	t := a.newTable(cols...)
-	// One line per customer: the most urgent reason, and what else is due.
+	// One line per customer: the most urgent reason, and what else is due;
+	// when: how late the latest of it is.
+	var lateRows []bool
 	for _, e := range ag.Entries() {
 		it := e.Top()
 		when := relDay(it.Due, ag.AsOf)
-		if it.Overdue() {
-			when = fmt.Sprintf("%dd overdue", it.DaysOverdue)
+		late, isLate := e.Late()
+		if isLate {
+			when = fmt.Sprintf("%dd overdue", late.DaysOverdue)
 		}
+		lateRows = append(lateRows, isLate)
 		why := e.Why()
 		var ids []string
 		for _, x := range e.Items {
@@ -192,9 +196,8 @@ func (a *App) printDue(ag *insight.Agenda, owners map[int64]string) error {
 		}
 		t.add(cells...)
 	}
-	nOver := ag.Overdue()
 	t.rowStyle = func(i int) *lipgloss.Style {
-		if i < nOver {
+		if i < len(lateRows) && lateRows[i] {
 			return &red
 		}
 		return nil
@@ -202,6 +205,7 @@ func (a *App) printDue(ag *insight.Agenda, owners map[int64]string) error {
 	if err := t.print(); err != nil {
 		return err
 	}
+	nOver := ag.Overdue()
 	fmt.Fprint(a.Out, wrapLines(fmt.Sprintf("\n%s overdue, %d due soon. rolo done ID marks a follow-up done; rolo log records a contact.\n",
 		plural(nOver, "customer"), len(ag.Entries())-nOver), a.Width))
 	return nil

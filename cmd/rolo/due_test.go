@@ -53,6 +53,24 @@ func TestComplaintOnAgenda(t *testing.T) {
 	}
 }
 
+// An open complaint heads its customer's line even before it is due; a
+// debt weeks overdue behind it still makes the customer overdue: in the
+// line's when, the count and the exit code that scripts alert on.
+func TestDebtBehindAComplaintIsOverdue(t *testing.T) {
+	e := newEnv(t)
+	e.ok("add", "欧阳娜娜")
+	e.ok("buy", "1", "5000", "--paid", "1000", "--item", "礼盒", "--date", "2026-09-01") // 30-day terms: due 2026-10-01
+	e.ok("complaint", "1", "礼盒包装破损")                                                   // today: answer within days
+	out, _, code := e.run(false, "due")
+	if code != 1 || !strings.Contains(out, "\tcomplaint\t") || !strings.Contains(out, "2026-10-01\t52\t1\t欧阳娜娜\tkey\tpayment\t") {
+		t.Errorf("piped: exit %d, %q", code, out)
+	}
+	out, _, code = e.run(true, "due")
+	if code != 1 || !strings.Contains(out, "52d overdue") || !strings.Contains(out, "1 customer overdue, 0 due soon") {
+		t.Errorf("on a terminal: exit %d\n%s", code, out)
+	}
+}
+
 func TestGreet(t *testing.T) {
 	e := newEnv(t)
 	e.ok("add", "王小明")
