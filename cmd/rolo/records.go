@@ -322,22 +322,49 @@ func newRmRecordCmd(a *App, kind, short string, rm func(cmd *cobra.Command, id i
 
 func addRecordCommands(a *App, edit, rm *cobra.Command) {
 	edit.AddCommand(newEditPurchaseCmd(a), newEditContactCmd(a), newEditFollowUpCmd(a))
-	rm.AddCommand(
-		newRmRecordCmd(a, "purchase", "Delete a purchase recorded by mistake (and its payments)", func(cmd *cobra.Command, id int64) (any, string, error) {
-			ctx, _, svc, err := a.open(cmd)
+	var withPayments bool
+	rmPurchase := newRmRecordCmd(a, "purchase", "Delete a purchase recorded by mistake", func(cmd *cobra.Command, id int64) (any, string, error) {
+		ctx, _, svc, err := a.open(cmd)
+		if err != nil {
+			return nil, "", err
+		}
+		// Payments go with their purchase: only when asked, so that a
+		// mistyped id does not take money received with it.
+		if !withPayments {
+			pays, err := svc.PaymentsOn(ctx, id)
 			if err != nil {
 				return nil, "", err
 			}
-			p, pays, err := svc.DeletePurchase(ctx, id)
-			if err != nil {
-				return nil, "", err
-			}
-			s := fmt.Sprintf("Deleted purchase %d (%s %s on %s)", p.ID, a.money(p.Amount), clean(p.Item), p.Date)
 			if len(pays) > 0 {
-				s += fmt.Sprintf(" and its %s", plural(len(pays), "payment"))
+				var sum money.Amount
+				ids := make([]string, len(pays))
+				for i, y := range pays {
+					sum += y.Amount
+					ids[i] = strconv.FormatInt(y.ID, 10)
+				}
+				which, them := "payment "+ids[0], "it"
+				if len(ids) > 1 {
+					which, them = "payments "+strings.Join(ids, ", "), "them"
+				}
+				return nil, "", store.Errorf(store.KindInvalid, "purchase %d has %s recorded against it (%s, %s); "+
+					"add --with-payments to delete %s with the purchase, or rolo rm payment ID first. Nothing was deleted",
+					id, plural(len(pays), "payment"), which, a.money(sum), them)
 			}
-			return a.purchaseJSON(p), s, nil
-		}),
+		}
+		p, pays, err := svc.DeletePurchase(ctx, id)
+		if err != nil {
+			return nil, "", err
+		}
+		s := fmt.Sprintf("Deleted purchase %d (%s %s on %s)", p.ID, a.money(p.Amount), clean(p.Item), p.Date)
+		if len(pays) > 0 {
+			s += fmt.Sprintf(" and its %s", plural(len(pays), "payment"))
+		}
+		return a.purchaseJSON(p), s, nil
+	})
+	rmPurchase.Flags().BoolVar(&withPayments, "with-payments", false, "also delete the payments recorded against it")
+	rmPurchase.Example = "  rolo rm purchase 17\n  rolo rm purchase 17 --with-payments"
+	rm.AddCommand(
+		rmPurchase,
 		newRmRecordCmd(a, "contact", "Delete a contact logged by mistake", func(cmd *cobra.Command, id int64) (any, string, error) {
 			ctx, _, svc, err := a.open(cmd)
 			if err != nil {

@@ -193,6 +193,23 @@ func TestPayAndOwed(t *testing.T) {
 		stderr != "rolo: purchase 1 has been paid 500.00 more than its new amount 500.00; delete a payment first\n" {
 		t.Errorf("edit below paid: %d %q", code, stderr)
 	}
+	// Deleting a purchase takes the money received on it only when asked.
+	// Purchase 1 has payment 1 (800.00) against it, purchase 2 payment 2 (200.00).
+	if _, stderr, code := e.run(false, "rm", "purchase", "2"); code != 2 ||
+		stderr != "rolo: purchase 2 has 1 payment recorded against it (payment 2, 200.00); add --with-payments to delete it with the purchase, or rolo rm payment ID first. Nothing was deleted\n" {
+		t.Errorf("rm purchase with payments: %d %q", code, stderr)
+	}
+	if got := e.ok("owed"); !strings.Contains(got, "1\t王小明\t300.00\t") {
+		t.Errorf("owed after a refused delete:\n%s", got)
+	}
+	e.ok("rm", "purchase", "2", "--with-payments")
+	e.ok("rm", "purchase", "4") // paid at the sale, no payments: deleted without asking
+	if got := e.ok("owed"); strings.Contains(got, "王小明") || !strings.Contains(got, "2\t李四\t200.00\t") {
+		t.Errorf("owed after deleting purchase 2 and its payment (purchase 1 is paid off):\n%s", got)
+	}
+	if _, stderr, code := e.run(false, "rm", "payment", "2"); code != 2 || stderr != "rolo: no payment with id 2\n" {
+		t.Errorf("payment 2 went with its purchase: %d %q", code, stderr)
+	}
 	if out, _, code := e.run(false, "check"); code != 0 {
 		t.Errorf("check: %s", out)
 	}
