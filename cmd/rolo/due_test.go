@@ -71,6 +71,33 @@ func TestDebtBehindAComplaintIsOverdue(t *testing.T) {
 	}
 }
 
+// The contact log is what happened: a contact in the future is refused,
+// on the command line as in the TUI's form, and nothing is logged.
+func TestContactInTheFutureRefused(t *testing.T) {
+	e := newEnv(t)
+	e.ok("add", "李娜")
+	for _, at := range []string{"tomorrow", "2027-06-01 10:00", "2026-11-23"} {
+		_, stderr, code := e.run(false, "log", "1", "visit", "到店", "--at", at)
+		if code != 2 || !strings.Contains(stderr, "is in the future; log a contact when it happens") {
+			t.Errorf("--at %s: exit %d %q", at, code, stderr)
+		}
+	}
+	if _, stderr, code := e.run(false, "complaint", "1", "late", "--at", "tomorrow"); code != 2 || !strings.Contains(stderr, "2026-11-23 is in the future") {
+		t.Errorf("complaint --at tomorrow: exit %d %q", code, stderr)
+	}
+	e.ok("log", "1", "call", "today, later", "--at", "23:59")
+	e.ok("log", "1", "visit", "yesterday", "--at", "yesterday")
+	var card struct {
+		Contacts []struct{ At string } `json:"contacts"`
+	}
+	if err := json.Unmarshal([]byte(e.ok("show", "1", "--json")), &card); err != nil || len(card.Contacts) != 2 {
+		t.Errorf("contacts logged: %+v (%v), want today's and yesterday's", card.Contacts, err)
+	}
+	if _, stderr, code := e.run(false, "edit", "contact", "1", "--at", "tomorrow"); code != 2 || !strings.Contains(stderr, "is in the future") {
+		t.Errorf("edit contact --at tomorrow: exit %d %q", code, stderr)
+	}
+}
+
 func TestGreet(t *testing.T) {
 	e := newEnv(t)
 	e.ok("add", "王小明")

@@ -93,6 +93,11 @@ func contactTime(a *App, when string, today time.Time) (string, error) {
 	if !clock {
 		t = t.Add(12 * time.Hour) // a day without a time: midday, so every time zone keeps the day
 	}
+	if day := store.Today(t.In(a.Now().Location())); day.After(today) {
+		// As the TUI's contact form: the log is what happened; a
+		// contact still to come is a follow-up.
+		return "", usageErrorf("--at %s is in the future; log a contact when it happens (rolo follow CUSTOMER DATE WHAT plans one)", day.Format(store.DateLayout))
+	}
 	return t.UTC().Format(time.RFC3339), nil
 }
 
