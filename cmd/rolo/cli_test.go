@@ -132,6 +132,8 @@ func TestFlagErrorsInPlainWords(t *testing.T) {
 		{"not a number", []string{"due", "--days", "x"}, nil, "rolo: --days \"x\" is not a whole number; write e.g. --days 7\n"},
 		{"not a number, no default", []string{"edit", "1", "--cadence", "often"}, nil, "rolo: --cadence \"often\" is not a whole number; write e.g. --cadence 30\n"},
 		{"unsigned", []string{"demo", "--seed", "-1"}, nil, "rolo: --seed \"-1\" is not a whole number, zero or more; write e.g. --seed 1\n"},
+		{"demo of no one", []string{"demo", "--customers", "-5", "--no-tui"}, nil, "rolo: --customers -5: a sample notebook needs 1 customer or more\n"},
+		{"demo without a past", []string{"demo", "--years", "0", "--no-tui"}, nil, "rolo: --years 0: give 1 to 100 years of history\n"},
 		{"missing value", []string{"list", "--limit"}, nil, "rolo: --limit needs a value (show at most N customers), e.g. --limit 30\n"},
 		{"unknown flag", []string{"list", "--tga", "vip"}, nil, "rolo: unknown flag --tga for rolo list; did you mean --tag?\n"},
 		{"unknown flag, far off", []string{"list", "--colour"}, nil, "rolo: unknown flag --colour for rolo list; rolo list --help lists its flags\n"},

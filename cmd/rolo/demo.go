@@ -37,6 +37,14 @@ how the benchmarks build large notebooks:
 				return err
 			}
 			o.Today = today
+			switch {
+			case o.Customers < 1:
+				return usageErrorf("--customers %d: a sample notebook needs 1 customer or more", o.Customers)
+			case o.Purchases < 0:
+				return usageErrorf("--purchases %d: give 0 or more (0: 6 per customer)", o.Purchases)
+			case o.Years < 1 || o.Years > 100:
+				return usageErrorf("--years %d: give 1 to 100 years of history", o.Years)
+			}
 			path, tmpDir := out, ""
 			if path == "" {
 				tmpDir, err = os.MkdirTemp("", "rolo-demo-")

@@ -177,6 +177,14 @@ func TestJSONLayoutAndNulls(t *testing.T) {
 			t.Errorf("王小明's %s = %s, want %s", k, got, want)
 		}
 	}
+	// The same unknown profit piped: left out like any empty field, not
+	// 0.00; a known one as it is.
+	if out := e.ok("show", "1"); strings.Contains(out, "\nprofit\t") {
+		t.Errorf("rolo show 1 piped gives a profit without a cost:\n%s", out)
+	}
+	if out := e.ok("show", "2"); !strings.Contains(out, "\nprofit\t100.00\n") {
+		t.Errorf("rolo show 2 piped, want profit 100.00:\n%s", out)
+	}
 	if err := json.Unmarshal([]byte(e.ok("show", "2", "--json")), &card); err != nil {
 		t.Fatal(err)
 	}

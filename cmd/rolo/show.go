@@ -204,6 +204,12 @@ func (a *App) profileFields(p *insight.Card) [][2]string {
 	if c.CadenceDays != nil {
 		cad = strconv.Itoa(*c.CadenceDays) + " days"
 	}
+	// Empty when no purchase has a cost, as null in --json: 0.00 would say
+	// the customer brought in nothing.
+	profitText := ""
+	if m.Revenue == 0 || m.Uncosted < m.Revenue {
+		profitText = a.money(m.Profit)
+	}
 	return [][2]string{
 		{"id", strconv.FormatInt(c.ID, 10)}, {"name", c.Name}, {"external_id", c.ExternalID},
 		{"company", c.Company}, {"title", c.Title}, {"phone", c.Phone}, {"email", c.Email},
@@ -212,7 +218,7 @@ func (a *App) profileFields(p *insight.Card) [][2]string {
 		{"status", c.Status}, {"lost_reason", c.LostReason}, {"attitude", c.Attitude},
 		{"tags", strings.Join(c.Tags, ",")}, {"custom", strings.Join(customText(c), " ")}, {"cadence", cad},
 		{"preferences", c.Preferences}, {"needs", c.Needs}, {"notes", c.Notes},
-		{"tier", string(p.Tier)}, {"revenue", a.money(m.Revenue)}, {"profit", a.money(m.Profit)},
+		{"tier", string(p.Tier)}, {"revenue", a.money(m.Revenue)}, {"profit", profitText},
 		{"outstanding", a.money(m.Outstanding)}, {"purchases", strconv.Itoa(m.Purchases)},
 		{"referrals", strconv.Itoa(m.Referrals)}, {"open_complaints", strconv.Itoa(m.OpenComplaints)},
 	}
