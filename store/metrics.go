@@ -147,6 +147,11 @@ ORDER BY c.id`, []any{day, y1, y2, endOfDay, since, opts.Only}, func(v []driver.
 				m.Loyalty = tiering.LoyaltyIndex([5]int{int(vInt(v[5])), int(vInt(v[6])), int(vInt(v[7])), int(vInt(v[8])), int(vInt(v[9]))})
 			}
 		}
+		if opts.Only == 0 && m.Purchases == 0 && m.Created.After(asOf) {
+			// Not yet a customer on the day: not a prospect of the past.
+			// (One with purchases by then was: imported later, say.)
+			return nil
+		}
 		out = append(out, m)
 		return nil
 	})

@@ -108,6 +108,40 @@ func TestRFMAndMovers(t *testing.T) {
 	}
 }
 
+// Reports as of an earlier day leave out who was not yet a customer then:
+// no prospect of the past, and no tier recorded before they existed.
+func TestNoTierBeforeTheCustomerExisted(t *testing.T) {
+	e := newEnv(t)
+	e.ok("add", "甲")
+	e.ok("buy", "1", "500", "--date", "2026-01-05")
+	e.ok("add", "乙") // created today, 2026-11-22
+	e.ok("buy", "2", "99999.99")
+	e.ok("add", "丙") // a prospect since today
+	var then []tierRowJSON
+	if err := json.Unmarshal([]byte(e.ok("pyramid", "--as-of", "2026-09-01", "--json")), &then); err != nil {
+		t.Fatal(err)
+	}
+	if len(then) != 1 || then[0].ID != 1 {
+		t.Errorf("pyramid as of 2026-09-01: %+v, want 甲 alone", then)
+	}
+	if got := e.ok("movers", "--since", "2026-09-01"); !strings.Contains(got, "2\t乙\tup\tprospect\tkey\n") || strings.Contains(got, "丙") {
+		t.Errorf("movers:\n%s", got)
+	}
+	for _, id := range []string{"2", "3"} {
+		var card struct {
+			History []struct{ Date, Tier string } `json:"tier_history"`
+		}
+		if err := json.Unmarshal([]byte(e.ok("show", id, "--json")), &card); err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range card.History {
+			if h.Date < "2026-11-22" {
+				t.Errorf("customer %s, created 2026-11-22, has a tier recorded on %s: %+v", id, h.Date, card.History)
+			}
+		}
+	}
+}
+
 func TestConfigChangesTiering(t *testing.T) {
 	e := sevenCustomers(t)
 	e.ok("config", "pareto.cuts", "20,50")
