@@ -69,7 +69,7 @@ func newAccountScreen(sh *shared) *accountScreen {
 func (s *accountScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
 	if s.form != nil {
-		s.form.setWidth(w)
+		s.form.setSize(w, h)
 	}
 	s.layoutViewport()
 }
@@ -109,6 +109,14 @@ func (s *accountScreen) selected() cardItem {
 }
 
 func (s *accountScreen) update(msg tea.Msg) tea.Cmd {
+	if s.form.takes(msg) {
+		cmd, done := s.form.update(msg, s.sh.keys)
+		if done {
+			s.form = nil
+			s.layoutViewport()
+		}
+		return cmd
+	}
 	switch msg := msg.(type) {
 	case accountMsg:
 		if msg.req != s.req {
@@ -127,7 +135,7 @@ func (s *accountScreen) update(msg tea.Msg) tea.Cmd {
 		if s.editOnLoad {
 			s.editOnLoad, s.sel = false, 0
 			s.form = s.profileForm()
-			s.form.setWidth(s.w)
+			s.form.setSize(s.w, s.h)
 			return s.form.fields[0].focus()
 		}
 		return nil
@@ -136,14 +144,6 @@ func (s *accountScreen) update(msg tea.Msg) tea.Cmd {
 		s.vp, cmd = s.vp.Update(msg)
 		return cmd
 	case tea.KeyMsg:
-		if s.form != nil {
-			cmd, done := s.form.update(msg, s.sh.keys)
-			if done {
-				s.form = nil
-				s.layoutViewport()
-			}
-			return cmd
-		}
 		if s.data == nil {
 			return nil
 		}
@@ -219,7 +219,7 @@ func (s *accountScreen) key(msg tea.KeyMsg) tea.Cmd {
 		s.vp.HalfPageUp()
 	}
 	if s.form != nil {
-		s.form.setWidth(s.w)
+		s.form.setSize(s.w, s.h)
 		return s.form.fields[0].focus()
 	}
 	return nil
@@ -327,7 +327,7 @@ func firstWords(s string, n int) string {
 
 func (s *accountScreen) View() string {
 	if s.form != nil {
-		return s.form.view(s.sh.styles, s.w)
+		return s.form.view(s.sh.styles)
 	}
 	if s.data == nil {
 		return s.sh.styles.Dim.Render("  loading…")

@@ -101,7 +101,7 @@ func (s *accountScreen) content() string {
 		value += " · owes " + cash(m.Outstanding)
 	}
 	if !m.Last.IsZero() {
-		value += " · last bought " + relDay(m.Last.Format("2006-01-02"), s.sh.today)
+		value += " · last bought " + relDate(m.Last, s.sh.today)
 	}
 	if m.Referrals > 0 {
 		value += fmt.Sprintf(" · referred %d", m.Referrals)
@@ -153,7 +153,7 @@ func (s *accountScreen) content() string {
 			when := ""
 			if ae, err := e.Agenda(); err == nil {
 				if next, ok := ae.Next(s.sh.today); ok {
-					when = relDay(next.Format("2006-01-02"), s.sh.today)
+					when = relDate(next, s.sh.today)
 				}
 			}
 			date := e.Date

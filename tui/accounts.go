@@ -49,7 +49,7 @@ func newAccountsScreen(sh *shared) *accountsScreen {
 func (s *accountsScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
 	if s.form != nil {
-		s.form.setWidth(w)
+		s.form.setSize(w, h)
 	}
 	s.filter.Width = max(10, w-20)
 	s.clamp()
@@ -160,6 +160,13 @@ func (s *accountsScreen) selected() (store.AccountRow, bool) {
 
 func (s *accountsScreen) update(msg tea.Msg) tea.Cmd {
 	k := s.sh.keys
+	if s.form.takes(msg) {
+		cmd, done := s.form.update(msg, k)
+		if done {
+			s.form = nil
+		}
+		return cmd
+	}
 	switch msg := msg.(type) {
 	case accountsMsg:
 		if msg.req != s.req {
@@ -189,13 +196,6 @@ func (s *accountsScreen) update(msg tea.Msg) tea.Cmd {
 		s.clamp()
 		return s.ensureWindow()
 	case tea.KeyMsg:
-		if s.form != nil {
-			cmd, done := s.form.update(msg, s.sh.keys)
-			if done {
-				s.form = nil
-			}
-			return cmd
-		}
 		if s.typing {
 			switch msg.String() {
 			case "esc":
@@ -249,7 +249,7 @@ func (s *accountsScreen) update(msg tea.Msg) tea.Cmd {
 			}
 		case key.Matches(msg, k.Add):
 			s.form = customerForm(s.sh, "Add a customer", nil)
-			s.form.setWidth(s.w)
+			s.form.setSize(s.w, s.h)
 			return s.form.fields[0].focus()
 		case key.Matches(msg, k.Edit):
 			if r, ok := s.selected(); ok {
@@ -304,7 +304,7 @@ func (s *accountsScreen) update(msg tea.Msg) tea.Cmd {
 func (s *accountsScreen) View() string {
 	st := s.sh.styles
 	if s.form != nil {
-		return s.form.view(st, s.w)
+		return s.form.view(st)
 	}
 	var b strings.Builder
 	switch {

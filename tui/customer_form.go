@@ -100,7 +100,8 @@ func customerForm(sh *shared, title string, was *store.Customer) *form {
 				if probe.Phone == "" || d.Phone != probe.Phone {
 					what, val = "email", probe.Email
 				}
-				return askMsg{fmt.Sprintf("%s is already the %s of %s (#%d). Add %s anyway?", clean(val), what, clean(d.Name), d.ID, clean(probe.Name)), add}
+				return askMsg{question: fmt.Sprintf("%s is already the %s of %s (#%d). Add %s anyway?", clean(val), what, clean(d.Name), d.ID, clean(probe.Name)),
+					yes: add}
 			}
 			return add()
 		}, nil

@@ -48,7 +48,7 @@ func newDueScreen(sh *shared) *dueScreen { return &dueScreen{sh: sh} }
 func (s *dueScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
 	if s.form != nil {
-		s.form.setWidth(w)
+		s.form.setSize(w, h)
 	}
 	s.clamp()
 }
@@ -96,6 +96,13 @@ func (s *dueScreen) selected() *agenda.Entry {
 }
 
 func (s *dueScreen) update(msg tea.Msg) tea.Cmd {
+	if s.form.takes(msg) {
+		cmd, done := s.form.update(msg, s.sh.keys)
+		if done {
+			s.form = nil
+		}
+		return cmd
+	}
 	switch msg := msg.(type) {
 	case dueMsg:
 		if msg.req != s.req {
@@ -122,13 +129,6 @@ func (s *dueScreen) update(msg tea.Msg) tea.Cmd {
 		s.clamp()
 		return nil
 	case tea.KeyMsg:
-		if s.form != nil {
-			cmd, done := s.form.update(msg, s.sh.keys)
-			if done {
-				s.form = nil
-			}
-			return cmd
-		}
 		return s.key(msg)
 	}
 	return nil
@@ -174,7 +174,7 @@ func (s *dueScreen) key(msg tea.KeyMsg) tea.Cmd {
 			next = it
 		}
 		if next != nil {
-			return status(fmt.Sprintf("the follow-up %q is due %s, not yet: z snoozes it, e on the card changes it", next.Detail, relDay(next.Due.Format("2006-01-02"), sh.today)))
+			return status(fmt.Sprintf("the follow-up %q is due %s, not yet: z snoozes it, e on the card changes it", next.Detail, relDate(next.Due, sh.today)))
 		}
 		return status("no follow-up here: log a contact (l) to clear " + string(top.Reason) + ", or snooze (z) or dismiss (x) it")
 	case key.Matches(msg, k.Snooze):
@@ -198,7 +198,7 @@ func (s *dueScreen) key(msg tea.KeyMsg) tea.Cmd {
 				return st.Dismiss(ctx, it, v[0], at)
 			}), nil
 		})
-		s.form.setWidth(s.w)
+		s.form.setSize(s.w, s.h)
 		return s.form.fields[0].focus()
 	case key.Matches(msg, k.Log):
 		kind := "call"
@@ -219,7 +219,7 @@ func (s *dueScreen) key(msg tea.KeyMsg) tea.Cmd {
 				return func(ctx context.Context) error { _, err := st.DeleteContact(ctx, added.ID); return err }, err
 			}), nil
 		})
-		s.form.setWidth(s.w)
+		s.form.setSize(s.w, s.h)
 		return s.form.fields[0].focus()
 	}
 	return nil
@@ -231,7 +231,7 @@ const dueWhenW, dueTierW, dueWhyW = 11, 5, 16
 func (s *dueScreen) View() string {
 	st := s.sh.styles
 	if s.form != nil {
-		return s.form.view(st, s.w)
+		return s.form.view(st)
 	}
 	if !s.loaded {
 		return st.Dim.Render("  working out who to contact…")
@@ -280,7 +280,7 @@ func (s *dueScreen) View() string {
 		e := s.items[i]
 		it := e.Top()
 		why := e.Why()
-		when := relDay(it.Due.Format("2006-01-02"), s.sh.today)
+		when := relDate(it.Due, s.sh.today)
 		if it.Overdue() {
 			when = fmt.Sprintf("%dd late", it.DaysOverdue)
 		}
@@ -291,7 +291,11 @@ func (s *dueScreen) View() string {
 				why = ""
 			}
 		}
-		badge := st.badge(it.Tier)
+		tier := it.Tier
+		if tier == "" { // a plan's customer with nothing left on the agenda: the item is only their name
+			tier = s.sh.tiers.Of(it.CustomerID)
+		}
+		badge := st.badge(tier)
 		left := render.PadRight(when, dueWhenW) + " " + render.PadRight(clean(it.Name), nameW) + " "
 		right := " " + render.PadRight(why, whyW)
 		if detW > 0 {
@@ -317,21 +321,44 @@ func (s *dueScreen) View() string {
 	return b.String()
 }
 
-// pane is every reason of the selected customer, in full.
+// pane is every reason of the selected customer, in full; for a customer
+// ticked off today's plan, first that they are done.
 func (s *dueScreen) pane(w int) string {
 	st := s.sh.styles
 	e := s.selected()
 	if e == nil {
 		return ""
 	}
+	wrap := lipgloss.NewStyle().Width(w - 2)
 	var lines []string
-	for _, it := range e.Items {
-		when := it.Due.Format("01-02")
-		if it.Overdue() {
-			when = fmt.Sprintf("%dd late", it.DaysOverdue)
+	if s.cursor < s.planN && s.done[s.cursor] {
+		// Ticked off today's plan: say so first. A customer with nothing
+		// left on the agenda has no reason to list after it (the plan keeps
+		// their place with an item that is only their name).
+		text := st.Bold.Render("✓ "+clean(e.Top().Name)) + " — done for today"
+		if e.Top().Reason == "" {
+			text += st.Dim.Render(": nothing is due for them any more")
+		} else {
+			text += st.Dim.Render("; still on the agenda:")
 		}
-		text := st.Bold.Render(string(it.Reason)) + st.Dim.Render(" "+when+" ") + clean(it.Detail)
-		lines = append(lines, strings.Split(lipgloss.NewStyle().Width(w-2).Render(text), "\n")...)
+		lines = append(lines, strings.Split(wrap.Render(text), "\n")...)
+	}
+	for _, it := range e.Items {
+		if it.Reason == "" {
+			continue
+		}
+		when := ""
+		switch {
+		case it.Overdue():
+			when = fmt.Sprintf("%dd late", it.DaysOverdue)
+		case !it.Due.IsZero():
+			when = it.Due.Format("01-02")
+		}
+		text := st.Bold.Render(string(it.Reason)) + " "
+		if when != "" {
+			text += st.Dim.Render(when) + " "
+		}
+		lines = append(lines, strings.Split(wrap.Render(text+clean(it.Detail)), "\n")...)
 	}
 	n := s.paneLines()
 	if len(lines) > n {

@@ -117,14 +117,15 @@ func (sh *shared) write(what string, fn func(ctx context.Context) (undo func(ctx
 	}
 }
 
-// askMsg asks the rep to confirm a destructive key once: y does it.
+// askMsg asks the rep to confirm a destructive key once: y does it; any
+// other key runs no (when there is one).
 type askMsg struct {
 	question string
-	yes      tea.Cmd
+	yes, no  tea.Cmd
 }
 
 func ask(question string, yes tea.Cmd) tea.Cmd {
-	return func() tea.Msg { return askMsg{question, yes} }
+	return func() tea.Msg { return askMsg{question: question, yes: yes} }
 }
 
 // everyScreen owns the requests every screen waits for (the tiers).
@@ -349,7 +350,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				return m, q.yes
 			}
 			m.status, m.isErr = "cancelled", false
-			return m, nil
+			return m, q.no
 		}
 		if m.current().capturing() {
 			return m, m.current().update(msg)
@@ -418,6 +419,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.status, m.isErr = msg.text, false
 		}
 		return m, nil
+	case formSavedMsg:
+		if f := msg.form; f != m.accounts.form && f != m.account.form && f != m.due.form {
+			// Its form was closed while it saved (esc): what the save
+			// came back with is reported as any other write's.
+			return m, relay(msg.msg)
+		}
 	case askMsg:
 		m.asking = &msg
 		m.status, m.isErr = msg.question+"  y/n", false
@@ -561,6 +568,15 @@ type showAccountsMsg struct {
 type backMsg struct{}
 
 func open(id int64) tea.Cmd { return func() tea.Msg { return openAccountMsg{id: id} } }
+
+// relDate formats a day relative to today; "—" for the zero time (no day),
+// which would otherwise read as a day of the year 1.
+func relDate(t, today time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return render.RelDay(t, today)
+}
 
 // relDay formats an ISO date or timestamp relative to today; "—" when empty.
 func relDay(iso string, today time.Time) string {
