@@ -9,6 +9,8 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/rolo-crm/rolo/insight"
+	"github.com/rolo-crm/rolo/money"
+	"github.com/rolo-crm/rolo/render"
 	"github.com/rolo-crm/rolo/store"
 )
 
@@ -275,6 +277,18 @@ func (s *accountScreen) delete(it cardItem) tea.Cmd {
 	case itemPurchase:
 		p := d.Purchases[it.idx]
 		q := fmt.Sprintf("Delete purchase %d (%s %s on %s)?", p.ID, cur.Grouped(p.Amount), clean(p.Item), p.Date)
+		// The payments recorded against it go with it: say so, and how much.
+		var n int
+		var paid money.Amount
+		for _, y := range d.Payments {
+			if y.PurchaseID == p.ID {
+				n, paid = n+1, paid+y.Amount
+			}
+		}
+		if n > 0 {
+			q = fmt.Sprintf("Delete purchase %d (%s %s on %s) and the %s of %s recorded against it?", p.ID, cur.Grouped(p.Amount),
+				clean(p.Item), p.Date, render.Plural(n, "payment"), cur.Grouped(paid))
+		}
 		return ask(q, s.sh.write("purchase deleted", func(ctx context.Context) (func(context.Context) error, error) {
 			was, pays, err := st.DeletePurchase(ctx, p.ID)
 			return func(ctx context.Context) error { return st.RestorePurchase(ctx, was, pays) }, err

@@ -273,7 +273,7 @@ func (s *dueScreen) View() string {
 	lines := 0
 	for i := s.top; i < end; i++ {
 		if i == s.planN && (i > s.top || s.planN > 0) {
-			b.WriteString(st.Dim.Render(render.Truncate(fmt.Sprintf("── the rest of the agenda: %d customers %s", len(s.items)-s.planN,
+			b.WriteString(st.Dim.Render(render.Truncate(fmt.Sprintf("── the rest of the agenda: %s %s", render.Plural(len(s.items)-s.planN, "customer"),
 				strings.Repeat("─", w)), w)) + "\n")
 			lines++
 		}
@@ -281,8 +281,9 @@ func (s *dueScreen) View() string {
 		it := e.Top()
 		why := e.Why()
 		when := relDate(it.Due, s.sh.today)
-		if it.Overdue() {
-			when = fmt.Sprintf("%dd late", it.DaysOverdue)
+		late, isLate := e.Late() // an open complaint leads even before it is due; a debt behind it may be late
+		if isLate {
+			when = fmt.Sprintf("%dd late", late.DaysOverdue)
 		}
 		done := i < s.planN && s.done[i]
 		if done {
@@ -306,7 +307,7 @@ func (s *dueScreen) View() string {
 			b.WriteString(st.Selected.Render("▸ "+left) + badge + st.Selected.Render(right))
 		case done:
 			b.WriteString("  " + st.Dim.Render(left) + badge + st.Dim.Render(right))
-		case it.Overdue():
+		case isLate:
 			b.WriteString("  " + st.Overdue.Render(left) + badge + st.Overdue.Render(right))
 		default:
 			b.WriteString("  " + left + badge + right)

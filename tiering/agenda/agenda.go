@@ -602,16 +602,17 @@ type Entry struct {
 // Top is the entry's most urgent item.
 func (e Entry) Top() Item { return e.Items[0] }
 
-// Late is the entry's most overdue item; ok is false when nothing in it is
-// overdue. An open complaint comes first (Top) even before it is due, and
-// a debt weeks overdue behind it must still count as overdue.
-func (e Entry) Late() (it Item, ok bool) {
+// Late is the entry's most urgent overdue item (Top when it is overdue);
+// ok is false when nothing in it is overdue. An open complaint comes first
+// even before it is due, and a debt weeks overdue behind it must still
+// count as overdue.
+func (e Entry) Late() (Item, bool) {
 	for _, x := range e.Items {
-		if x.Overdue() && (!ok || x.DaysOverdue > it.DaysOverdue) {
-			it, ok = x, true
+		if x.Overdue() {
+			return x, true
 		}
 	}
-	return it, ok
+	return Item{}, false
 }
 
 // Why names the entry's reasons, most urgent first, each once with how

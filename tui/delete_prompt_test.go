@@ -1,0 +1,81 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rolo-crm/rolo/money"
+	"github.com/rolo-crm/rolo/store"
+)
+
+// Deleting a purchase takes the payments recorded against it: the
+// question says so, and how much, before y; n keeps everything.
+func TestDeletePurchaseSaysItsPayments(t *testing.T) {
+	st := newStore(t)
+	ctx := context.Background()
+	c, err := st.AddCustomer(ctx, store.Customer{Name: "赵六"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zero := money.Amount(0)
+	p, err := st.AddPurchase(ctx, store.Purchase{CustomerID: c.ID, Date: "2026-10-01", Amount: 100000, Paid: &zero, Quantity: 1, Item: "壶"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, amount := range []money.Amount{30000, 20000} {
+		if _, err := st.Pay(ctx, c.ID, amount, today.AddDate(0, 0, -3), p.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := start(t, st, 100, 30)
+	press(t, m, "enter")
+	for i := 0; m.account.selected().kind != itemPurchase; i++ {
+		if i > 20 {
+			t.Fatalf("the purchase is not on the card:\n%s", m.View())
+		}
+		press(t, m, "down")
+	}
+	press(t, m, "D")
+	if m.asking == nil || !strings.Contains(m.asking.question, "and the 2 payments of 500.00 recorded against it?") {
+		t.Fatalf("question: %+v\n%s", m.asking, m.View())
+	}
+	press(t, m, "n")
+	if pays, _ := st.Payments(ctx, c.ID); len(pays) != 2 {
+		t.Errorf("payments after answering no: %+v", pays)
+	}
+}
+
+// A debt weeks overdue behind an open complaint (which leads its
+// customer's row even before it is due) makes the row late, as in the CLI.
+func TestDueRowLateBehindAComplaint(t *testing.T) {
+	st := newStore(t)
+	ctx := context.Background()
+	c, err := st.AddCustomer(ctx, store.Customer{Name: "欧阳娜娜"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	paid := money.Amount(100000)
+	if _, err := st.AddPurchase(ctx, store.Purchase{CustomerID: c.ID, Date: today.AddDate(0, 0, -60).Format(store.DateLayout),
+		Amount: 500000, Paid: &paid, Quantity: 1, Item: "礼盒"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddContact(ctx, store.Contact{CustomerID: c.ID, Kind: "complaint", Summary: "包装破损",
+		At: today.Add(9 * time.Hour).Format(time.RFC3339)}); err != nil {
+		t.Fatal(err)
+	}
+	m := start(t, st, 100, 30)
+	press(t, m, "3")
+	v := m.View()
+	row := ""
+	for _, l := range lines(v) {
+		if strings.Contains(l, "欧阳娜娜") {
+			row = l
+			break
+		}
+	}
+	if !strings.Contains(row, "30d late") || !strings.Contains(row, "complaint") {
+		t.Errorf("row %q, want 30d late (the debt) with the complaint:\n%s", row, v)
+	}
+}
