@@ -12,6 +12,18 @@ import (
 // Behaviour behind issue #19: dates and words as people write them, one
 // JSON layout, null for what is unknown, colour and width.
 
+// A customer the rep no longer serves is not told a cadence of 0 days.
+func TestDroppedTreatmentHasNoCadence(t *testing.T) {
+	e := newEnv(t)
+	e.ok("add", "王小明")
+	e.ok("buy", "1", "100", "--date", "2026-10-01")
+	e.ok("edit", "1", "--status", "dropped")
+	out, _, code := e.run(true, "show", "1")
+	if code != 0 || !strings.Contains(out, "Treatment") || strings.Contains(out, "every 0 days") || strings.Contains(out, "contact every") {
+		t.Errorf("dropped customer's card:\n%s", out)
+	}
+}
+
 func TestDatesAsPeopleWriteThem(t *testing.T) {
 	e := newEnv(t) // today is Sunday 2026-11-22
 	e.ok("add", "王小明")

@@ -314,7 +314,11 @@ func (a *App) showCard(p *insight.Card, today time.Time) error {
 		fmt.Fprintf(w, "%s  referred %s who bought %s\n", bold.Render("Referrals"), plural(m.Referrals, "customer"), a.money(m.ReferredRevenue))
 	}
 	tr := p.Treatment
-	fmt.Fprintf(w, "%s  %s — contact every %s; %s; %s\n", bold.Render("Treatment"), tiering.Label(p.Tier), plural(tr.CadenceDays, "day"), tr.Service, tr.Action)
+	cadence := "contact every " + plural(tr.CadenceDays, "day") + "; "
+	if tr.CadenceDays <= 0 { // dropped: no longer contacted
+		cadence = ""
+	}
+	fmt.Fprintf(w, "%s  %s — %s%s; %s\n", bold.Render("Treatment"), tiering.Label(p.Tier), cadence, tr.Service, tr.Action)
 	if lt := p.Lifetime; lt != nil {
 		fmt.Fprintf(w, "%s  %s\n", bold.Render("Lifetime"), a.lifetimeText(lt))
 	}
