@@ -103,6 +103,10 @@ func (f *purchaseFlags) apply(cmd *cobra.Command, a *App, p *store.Purchase, tod
 		}
 	}
 	if p.Paid != nil && *p.Paid > p.Amount {
+		if !fs.Changed("paid") { // a corrected amount below what was collected at the sale
+			return usageErrorf("the %s paid at the sale is more than the new amount %s; correct it too with --paid (at most the amount)",
+				a.currency().Format(*p.Paid), a.currency().Format(p.Amount))
+		}
 		return usageErrorf("--paid %s is more than the amount %s; record what was collected (at most the amount), and later payments with rolo pay",
 			a.currency().Format(*p.Paid), a.currency().Format(p.Amount))
 	}

@@ -168,6 +168,7 @@ func TestPayAndOwed(t *testing.T) {
 		{[]string{"pay", "2", "5", "--purchase", "4"}, "rolo: purchase 4 is paid in full\n"},
 		{[]string{"pay", "2", "5元5"}, "rolo: AMOUNT: \"5元5\" is not an amount (unexpected character); write it like 1234.50\n"},
 		{[]string{"pay", "2", "0"}, "rolo: a payment must be more than zero\n"},
+		{[]string{"edit", "purchase", "1", "--amount", "100"}, "rolo: the 200.00 paid at the sale is more than the new amount 100.00; correct it too with --paid (at most the amount)\n"},
 		{[]string{"pay", "2", "5", "--date", "2027-01-01"}, "rolo: --date 2027-01-01 is in the future; record a payment when it is made\n"},
 	} {
 		if _, stderr, code := e.run(false, c.args...); code != 2 || stderr != c.want {
