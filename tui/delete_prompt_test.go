@@ -79,3 +79,16 @@ func TestDueRowLateBehindAComplaint(t *testing.T) {
 		t.Errorf("row %q, want 30d late (the debt) with the complaint:\n%s", row, v)
 	}
 }
+
+// esc closes the help, as ? does.
+func TestEscClosesHelp(t *testing.T) {
+	m := start(t, newStore(t), 80, 24)
+	press(t, m, "?")
+	if !m.showHelp {
+		t.Fatal("? did not open the help")
+	}
+	press(t, m, "esc")
+	if m.showHelp {
+		t.Errorf("esc left the help open:\n%s", m.View())
+	}
+}

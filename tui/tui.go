@@ -352,6 +352,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.status, m.isErr = "cancelled", false
 			return m, q.no
 		}
+		if m.showHelp && msg.Type == tea.KeyEsc { // esc closes the help as ? does
+			m.showHelp = false
+			m.layout()
+			return m, nil
+		}
 		if m.current().capturing() {
 			return m, m.current().update(msg)
 		}
