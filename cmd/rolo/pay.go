@@ -143,7 +143,7 @@ and whether it is past the payment terms (rolo config payment.terms).`,
 				return nil
 			}
 			t := a.newTable(column{Name: "id", Right: true}, column{Name: "customer", Min: 8}, column{Name: "owes", Right: true},
-				column{Name: "since"}, column{Name: "days", Right: true}, column{Name: "purchases"})
+				column{Name: "since"}, column{Name: "days", Right: true}, column{Name: "purchase ids"})
 			var total money.Amount
 			over := 0
 			for _, o := range owed {
