@@ -361,6 +361,55 @@ func (s *Store) UpdateCustomer(ctx context.Context, id int64, fn func(c *Custome
 	return out, err
 }
 
+// Duplicates lists the customers (archived ones too) who already have this
+// phone or email, so adding a customer twice, or giving one another's
+// number, is noticed. Phones match by PhoneKey: "+86 139 0000 2222" is
+// 13900002222.
+func (s *Store) Duplicates(ctx context.Context, phone, email string) ([]Customer, error) {
+	key := PhoneKey(phone)
+	if key == "" && email == "" {
+		return nil, nil
+	}
+	ids := []int64{}
+	if key != "" {
+		err := s.eachPhoneKey(ctx, "find duplicates", func(id int64, k string) error {
+			if k == key {
+				ids = append(ids, id)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return s.customersWhere(ctx, `id IN (SELECT value FROM json_each(?1)) OR (?2 <> '' AND email = ?2 COLLATE NOCASE)`, 10, jsonIDs(ids), email)
+}
+
+// DuplicateField says which of the phone and email given to Duplicates
+// made d a duplicate: "phone" or "email", and the value as given.
+func DuplicateField(d Customer, phone, email string) (field, value string) {
+	if k := PhoneKey(phone); k != "" && PhoneKey(d.Phone) == k {
+		return "phone", phone
+	}
+	return "email", email
+}
+
+// eachPhoneKey calls fn with the id and PhoneKey of every customer who has
+// a phone (archived ones too). Keys are made in Go, so the one definition
+// serves everywhere; the phones are read from their index, about 45 ms for
+// 100,000 customers on SQLite (a stored key, as name_pinyin is, would make
+// it a look-up, at the cost of a column on both engines).
+func (s *Store) eachPhoneKey(ctx context.Context, op string, fn func(id int64, key string) error) error {
+	// From the index of phones (a third of the table read), on a read
+	// connection as it is (a scan connection's switches cost more here).
+	return s.eachFew(ctx, op, `SELECT id, phone FROM customers INDEXED BY customers_phone WHERE phone <> ''`, nil, func(v []driver.Value) error {
+		if k := PhoneKey(vStr(v[1])); k != "" {
+			return fn(vInt(v[0]), k)
+		}
+		return nil
+	})
+}
+
 // customerSets is "col = ?, ..." for every writable profile column.
 func customerSets() string {
 	sets := strings.Split(customerWriteCols, ",")

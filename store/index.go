@@ -32,9 +32,14 @@ const bodyPad = "  "
 // customerBody is the profile row's text: every field a search looks in,
 // the values of the custom fields included.
 const customerBody = `name || ' ' || name_pinyin || ' ' || name_initials || ' ' || company || ' ' || title || ' ' ||
-	phone || ' ' || email || ' ' || wechat || ' ' || city || ' ' || address || ' ' || tags || ' ' ||
+	phone || ' ' || ` + phoneDigits + ` || ' ' || email || ' ' || wechat || ' ' || city || ' ' || address || ' ' || tags || ' ' ||
 	preferences || ' ' || needs || ' ' || notes || ' ' ||
 	coalesce((SELECT group_concat(value, ' ') FROM json_each(custom)), '') || '` + bodyPad + `'`
+
+// phoneDigits is the phone without what people write between its digits,
+// in the profile row too, so that find of the number as PhoneKey has it
+// ("13900002222") finds it however it was written ("+86 139-0000-2222").
+const phoneDigits = `replace(replace(replace(replace(replace(replace(replace(phone, ' ', ''), '-', ''), '+', ''), '(', ''), ')', ''), '.', ''), '/', '')`
 
 // indexSQL rebuilds the rows of one source for the customers that the
 // filter (a condition on customer_id with one parameter) selects.

@@ -82,6 +82,10 @@ var migrationFills = map[int]func(ctx context.Context, s *Store, tx *sql.Tx) err
 		}
 		return s.keepTierCuts(ctx, tx, "", nil)
 	},
+	// Schema 9 folds accents into the names' pinyin and initials.
+	9: func(ctx context.Context, s *Store, tx *sql.Tx) error {
+		return s.rekeyNames(ctx, tx)
+	},
 }
 
 // SchemaVersion is the schema version this build of rolo writes.

@@ -10,6 +10,15 @@ import (
 //go:embed migrations_pg/*.sql
 var pgMigrationFS embed.FS
 
+// pgMigrationFills fill in data after a migration's script, as
+// migrationFills do on SQLite, in the same transaction.
+var pgMigrationFills = map[int]func(ctx context.Context, s *Store, tx *sql.Tx) error{
+	// Schema 5 folds accents into the names' pinyin and initials.
+	5: func(ctx context.Context, s *Store, tx *sql.Tx) error {
+		return s.rekeyNames(ctx, tx)
+	},
+}
+
 // SchemaVersionPG is the PostgreSQL schema version this build of rolo writes.
 func SchemaVersionPG() int {
 	ms, err := loadMigrationsFrom(pgMigrationFS, "migrations_pg")
@@ -81,7 +90,11 @@ func (s *Store) migratePG(ctx context.Context, create, noMigrate bool) error {
 			return err
 		}
 		for _, m := range ms[cur:] {
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			_, err := tx.ExecContext(ctx, m.sql)
+			if fill := pgMigrationFills[m.version]; err == nil && fill != nil {
+				err = fill(ctx, s, tx)
+			}
+			if err != nil {
 				if pgCode(err) == "42501" {
 					// A rep may not change the tables; their owner may.
 					return Errorf(KindNotPermitted, "%s has schema version %d and this rolo needs %d, which only the owner of its tables may make: "+

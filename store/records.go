@@ -178,12 +178,3 @@ func (s *Store) PaymentsOf(ctx context.Context, purchaseID int64) ([]Payment, er
 	return queryAll(ctx, s, "read payments", scanPayment, `SELECT `+paymentCols+` FROM payments y
 		JOIN purchases p ON p.id = y.purchase_id WHERE y.purchase_id = ? ORDER BY y.date, y.id`, purchaseID)
 }
-
-// Duplicates lists the customers (archived ones too) who already have this
-// phone or email, so adding a customer twice is noticed.
-func (s *Store) Duplicates(ctx context.Context, phone, email string) ([]Customer, error) {
-	if phone == "" && email == "" {
-		return nil, nil
-	}
-	return s.customersWhere(ctx, `(?1 <> '' AND phone = ?1) OR (?2 <> '' AND email = ?2 COLLATE NOCASE)`, 10, phone, email)
-}

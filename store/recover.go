@@ -143,6 +143,9 @@ func Recover(ctx context.Context, src, dest string, opts Options) (RecoverReport
 		if err := s.retotal(ctx, tx, `1`); err != nil {
 			return err
 		}
+		if err := s.rekeyNames(ctx, tx); err != nil { // a notebook of an older rolo
+			return err
+		}
 		for src := srcCustomer; src <= srcContact; src++ {
 			if err := s.reindex(ctx, tx, src, `SELECT id FROM customers WHERE id > ?`, int64(math.MinInt64)); err != nil {
 				return err

@@ -2,9 +2,10 @@ package store
 
 import (
 	"context"
-
+	"database/sql/driver"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -16,6 +17,7 @@ const (
 	rankPinyinExact
 	rankPinyinPrefix
 	rankPinyinContains
+	rankPhone // the whole phone number (PhoneKey), ahead of a part of one
 	rankProfile
 	rankHistory
 )
@@ -39,7 +41,7 @@ type SearchOptions struct {
 	NamesOnly bool
 }
 
-var rankNames = [...]string{"name", "name", "name", "pinyin", "pinyin", "pinyin", "profile", "history"}
+var rankNames = [...]string{"name", "name", "name", "pinyin", "pinyin", "pinyin", "profile", "profile", "history"}
 
 // Search finds customers whose name, pinyin, initials, profile, purchases
 // or contact log contain q, best match first. Queries of three or more
@@ -94,6 +96,15 @@ func (s *Store) Search(ctx context.Context, q string, opts SearchOptions) ([]Sea
 	if err != nil {
 		return nil, err
 	}
+	// A phone number finds its customer however either was written:
+	// 13900002222 finds "+86 139 0000 2222" (the profile row holds the
+	// phone's digits run together, phoneDigits).
+	var phones map[int64]bool // the customers whose phone is the query
+	if k := phoneQuery(q); k != "" && len(found) < maxCandidates {
+		if phones, err = s.phoneIDs(ctx, k, found); err != nil {
+			return nil, err
+		}
+	}
 	var cands []candidate
 	if x != nil {
 		cands = x.candidates(found, opts.IncludeArchived)
@@ -102,6 +113,9 @@ func (s *Store) Search(ctx context.Context, q string, opts SearchOptions) ([]Sea
 	}
 	for i := range cands {
 		cands[i].rank = rankCandidate(&cands[i], lq, pq)
+		if phones[cands[i].id] && cands[i].rank > rankPhone {
+			cands[i].rank = rankPhone
+		}
 	}
 	sort.Slice(cands, func(i, j int) bool {
 		a, b := &cands[i], &cands[j]
@@ -265,7 +279,8 @@ func (s *Store) shortIDs(ctx context.Context, q string, src, limit int, found ma
 }
 
 // pinyinQuery returns the query as a pinyin key (ASCII letters and digits
-// only, no spaces or apostrophes), or "" when it has other characters.
+// only, no spaces or apostrophes, accents folded as PinyinKeys folds
+// them), or "" when it has other characters.
 func pinyinQuery(lq string) string {
 	var b strings.Builder
 	for _, r := range lq {
@@ -273,11 +288,63 @@ func pinyinQuery(lq string) string {
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
 			b.WriteRune(r)
 		case r == ' ', r == '\'', r == '-', r == '·':
+		case r >= 128 && unicode.Is(unicode.Mn, r):
+		default:
+			f := ""
+			if r >= 128 {
+				f = foldLatin(r)
+			}
+			if f == "" {
+				return ""
+			}
+			b.WriteString(strings.ToLower(f))
+		}
+	}
+	return b.String()
+}
+
+// minPhoneDigits is how many digits a query needs to be looked up as
+// part of a phone number: fewer are a year, an amount or an id as often.
+const minPhoneDigits = 5
+
+// phoneQuery returns the PhoneKey of a query written as (part of) a phone
+// number — digits, spaces, + - ( ) . / — or "" for any other query.
+func phoneQuery(q string) string {
+	for _, r := range q {
+		switch {
+		case r >= '0' && r <= '9', r >= '０' && r <= '９':
+		case strings.ContainsRune(" +-()./＋－（）　", r):
 		default:
 			return ""
 		}
 	}
-	return b.String()
+	if k := PhoneKey(q); len(k) >= minPhoneDigits {
+		return k
+	}
+	return ""
+}
+
+// phoneIDs adds the customers whose phone holds the digits of key (a
+// PhoneKey) to found, and returns whether each customer found is that
+// number: the index finds the digits, the keys of the few found say
+// which are the whole number.
+func (s *Store) phoneIDs(ctx context.Context, key string, found map[int64]int) (map[int64]bool, error) {
+	if err := s.ftsIDs(ctx, key, found); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(found))
+	for id := range found {
+		ids = append(ids, id)
+	}
+	whole := map[int64]bool{}
+	err := s.eachFew(ctx, "search", `SELECT id, phone FROM customers WHERE id IN (SELECT value FROM json_each(?)) AND phone <> ''`,
+		[]any{jsonIDs(ids)}, func(v []driver.Value) error {
+			if PhoneKey(vStr(v[1])) == key {
+				whole[vInt(v[0])] = true
+			}
+			return nil
+		})
+	return whole, err
 }
 
 // rankCandidate ranks a match by where it matched: the name, its pinyin,

@@ -17,7 +17,7 @@ import (
 
 // pgCustomerBody is the profile row's text, as customerBody on SQLite.
 const pgCustomerBody = `lower(name || ' ' || name_pinyin || ' ' || name_initials || ' ' || company || ' ' || title || ' ' ||
-	phone || ' ' || email || ' ' || wechat || ' ' || city || ' ' || address || ' ' || tags || ' ' ||
+	phone || ' ' || regexp_replace(phone, '[ +()./-]', '', 'g') || ' ' || email || ' ' || wechat || ' ' || city || ' ' || address || ' ' || tags || ' ' ||
 	preferences || ' ' || needs || ' ' || notes || ' ' ||
 	coalesce((SELECT string_agg(x.value, ' ') FROM json_each_text(custom::json) x), ''))`
 

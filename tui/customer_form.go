@@ -96,10 +96,7 @@ func customerForm(sh *shared, title string, was *store.Customer) *form {
 			}
 			if len(dups) > 0 {
 				d := dups[0]
-				what, val := "phone", probe.Phone
-				if probe.Phone == "" || d.Phone != probe.Phone {
-					what, val = "email", probe.Email
-				}
+				what, val := store.DuplicateField(d, probe.Phone, probe.Email) // a phone written otherwise is the same phone
 				return askMsg{question: fmt.Sprintf("%s is already the %s of %s (#%d). Add %s anyway?", clean(val), what, clean(d.Name), d.ID, clean(probe.Name)),
 					yes: add}
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -166,7 +167,7 @@ func newAddCmd(a *App) *cobra.Command {
 				return err
 			}
 			if !allowDuplicates {
-				if err := a.checkDuplicates(cmd, c); err != nil {
+				if err := a.checkDuplicates(cmd, c, nil); err != nil {
 					return err
 				}
 			}
@@ -190,40 +191,50 @@ func newAddCmd(a *App) *cobra.Command {
 	return cmd
 }
 
-// checkDuplicates stops a second customer with the same phone or email:
-// on a terminal it asks, elsewhere it is an error.
-func (a *App) checkDuplicates(cmd *cobra.Command, c store.Customer) error {
+// checkDuplicates stops a second customer with the same phone or email
+// (c's, compared as the store compares them): on a terminal it asks,
+// elsewhere it is an error. editing is the customer whose phone or email
+// changes (nil when adding one): their own is no duplicate.
+func (a *App) checkDuplicates(cmd *cobra.Command, c store.Customer, editing *store.Customer) error {
 	svc, err := a.Service(cmd.Context())
 	if err != nil {
 		return err
 	}
 	dups, err := svc.Duplicates(cmd.Context(), c.Phone, c.Email)
-	if err != nil || len(dups) == 0 {
+	if err != nil {
 		return err
 	}
-	d := dups[0]
-	what, val := "phone", c.Phone
-	if c.Phone == "" || d.Phone != c.Phone {
-		what, val = "email", c.Email
+	if editing != nil {
+		dups = slices.DeleteFunc(dups, func(d store.Customer) bool { return d.ID == editing.ID })
 	}
+	if len(dups) == 0 {
+		return nil
+	}
+	d := dups[0]
+	what, val := store.DuplicateField(d, c.Phone, c.Email)
 	who := fmt.Sprintf("%s (#%d)", d.Name, d.ID)
 	if d.ArchivedAt != nil {
 		who += ", archived"
 	}
+	question, refused, escape := "Add "+clean(c.Name)+" anyway?", "not added", "add another customer"
+	if editing != nil {
+		question, refused, escape = "Give it to "+clean(editing.Name)+" too?", "not changed", "give it to both"
+	}
 	if a.IsTTY && a.InTTY {
-		fmt.Fprintf(a.Err, "%s is already the %s of %s. Add %s anyway? [y/N] ", clean(val), what, clean(who), clean(c.Name))
+		fmt.Fprintf(a.Err, "%s is already the %s of %s. %s [y/N] ", clean(val), what, clean(who), question)
 		answer, _ := bufio.NewReader(a.In).ReadString('\n')
 		if a := strings.ToLower(strings.TrimSpace(answer)); a == "y" || a == "yes" || a == "是" {
 			return nil
 		}
-		return usageErrorf("not added")
+		return usageErrorf("%s", refused)
 	}
-	return store.Errorf(store.KindConflict, "%s is already the %s of %s; rolo edit %d changes them, or add --allow-duplicates to add another customer",
-		val, what, who, d.ID)
+	return store.Errorf(store.KindConflict, "%s is already the %s of %s; rolo edit %d changes them, or add --allow-duplicates to %s",
+		val, what, who, d.ID, escape)
 }
 
 func newEditCmd(a *App) *cobra.Command {
 	var f customerFlags
+	var allowDuplicates bool
 	cmd := &cobra.Command{
 		Use:     "edit CUSTOMER",
 		Short:   "Change a customer's profile",
@@ -232,7 +243,7 @@ func newEditCmd(a *App) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			changed := 0
 			cmd.Flags().Visit(func(fl *pflag.Flag) {
-				if cmd.InheritedFlags().Lookup(fl.Name) == nil {
+				if cmd.InheritedFlags().Lookup(fl.Name) == nil && fl.Name != "allow-duplicates" {
 					changed++
 				}
 			})
@@ -242,6 +253,20 @@ func newEditCmd(a *App) *cobra.Command {
 			svc, c, err := a.customer(cmd, args[0])
 			if err != nil {
 				return err
+			}
+			if fs := cmd.Flags(); !allowDuplicates {
+				// Only a new number or address: one the customer already
+				// shares (added with --allow-duplicates) stays theirs.
+				var probe store.Customer
+				if fs.Changed("phone") && store.PhoneKey(f.phone) != store.PhoneKey(c.Phone) {
+					probe.Phone = f.phone
+				}
+				if fs.Changed("email") && !strings.EqualFold(f.email, c.Email) {
+					probe.Email = f.email
+				}
+				if err := a.checkDuplicates(cmd, probe, &c); err != nil {
+					return err
+				}
 			}
 			c, err = svc.UpdateCustomer(cmd.Context(), c.ID, func(c *store.Customer) error {
 				return f.apply(cmd, a, c)
@@ -259,6 +284,7 @@ func newEditCmd(a *App) *cobra.Command {
 		},
 	}
 	f.register(cmd.Flags(), true)
+	cmd.Flags().BoolVar(&allowDuplicates, "allow-duplicates", false, "save a phone or email that another customer already has")
 	return cmd
 }
 
@@ -306,6 +332,15 @@ rm purchase|contact|followup|payment|event ID deletes one record instead.`,
 			_, c, err = a.customer(cmd, args[0])
 			if err != nil {
 				return err
+			}
+			if purge && a.IsTTY && a.InTTY {
+				// For good, with every record: asked once on a terminal
+				// (a script asked for it with --purge).
+				fmt.Fprintf(a.Err, "Delete %s (#%d) and all their purchases, payments, contacts and follow-ups for good? [y/N] ", clean(c.Name), c.ID)
+				answer, _ := bufio.NewReader(a.In).ReadString('\n')
+				if s := strings.ToLower(strings.TrimSpace(answer)); s != "y" && s != "yes" && s != "是" {
+					return usageErrorf("not deleted; rolo rm %d without --purge archives them instead (rolo rm --restore brings them back)", c.ID)
+				}
 			}
 			if purge {
 				err = svc.PurgeCustomer(ctx, c.ID)

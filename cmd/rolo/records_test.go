@@ -216,6 +216,26 @@ func TestPayAndOwed(t *testing.T) {
 	}
 }
 
+// rm --purge deletes for good: on a terminal it asks first; no keeps all.
+func TestPurgeAsksOnATerminal(t *testing.T) {
+	e := newEnv(t)
+	e.ok("add", "王小明")
+	e.ok("buy", "1", "100", "--date", "2026-11-01")
+	_, errs, code := e.exec(true, "n\n", "rm", "1", "--purge")
+	if code != 2 || !strings.Contains(errs, "for good? [y/N]") || !strings.Contains(errs, "not deleted; rolo rm 1 without --purge archives them") {
+		t.Errorf("answered no: exit %d %q", code, errs)
+	}
+	if out := e.ok("show", "1"); !strings.Contains(out, "purchase\t1\t") {
+		t.Errorf("after no, the customer or the purchase is gone:\n%s", out)
+	}
+	if _, errs, code := e.exec(true, "y\n", "rm", "1", "--purge"); code != 0 {
+		t.Errorf("answered yes: exit %d %q", code, errs)
+	}
+	if _, _, code := e.run(false, "show", "1"); code == 0 {
+		t.Error("purged customer still shown")
+	}
+}
+
 // A second customer with the same phone is an error in a script, a
 // question on a terminal, and allowed with --allow-duplicates.
 func TestAddDuplicates(t *testing.T) {

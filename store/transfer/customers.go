@@ -52,7 +52,7 @@ func importCustomers(ctx context.Context, st *store.Store, src *source, header [
 		if k.Archived {
 			continue // an archived customer is not a duplicate of a current one
 		}
-		if p := normPhone(k.Phone); p != "" {
+		if p := store.PhoneKey(k.Phone); p != "" {
 			byPhone[p] = k.ID
 		}
 		if e := strings.ToLower(strings.TrimSpace(k.Email)); e != "" {
@@ -66,7 +66,7 @@ func importCustomers(ctx context.Context, st *store.Store, src *source, header [
 		case "external_id":
 			return c.ExternalID
 		case "phone":
-			return normPhone(c.Phone)
+			return store.PhoneKey(c.Phone)
 		case "email":
 			return strings.ToLower(strings.TrimSpace(c.Email))
 		}
@@ -141,7 +141,7 @@ func importCustomers(ctx context.Context, st *store.Store, src *source, header [
 		// An archived customer and a current one may share a phone or an
 		// email: that is how a notebook keeps someone who came back.
 		if !o.AllowDuplicates && rc.ArchivedAt == nil {
-			dup("phone", normPhone(rc.Phone))
+			dup("phone", store.PhoneKey(rc.Phone))
 			dup("email", strings.ToLower(strings.TrimSpace(rc.Email)))
 		}
 		if rc.ID != 0 {
@@ -173,7 +173,7 @@ func importCustomers(ctx context.Context, st *store.Store, src *source, header [
 			return r, false
 		}
 		if !o.AllowDuplicates && rc.ArchivedAt == nil {
-			if id, found := byPhone[normPhone(rc.Phone)]; found && normPhone(rc.Phone) != "" {
+			if id, found := byPhone[store.PhoneKey(rc.Phone)]; found && store.PhoneKey(rc.Phone) != "" {
 				problem(Problem{Line: r.line, Field: "phone", Value: rc.Phone, Reason: fmt.Sprintf(
 					"looks like existing customer #%d %q (same phone); use --upsert-by phone to update, or --allow-duplicates", id, names[id])})
 				return r, false

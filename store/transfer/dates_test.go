@@ -102,7 +102,7 @@ func TestImportSpreadsheetResavedCSV(t *testing.T) {
 	}
 	c := got.Customers
 	if c[0].Name != "王小明" || c[0].Birthday != "1980-08-15" || !c[0].BirthdayLunar || c[0].Notes != "喜欢普洱, \"熟普\"\n周末勿扰" ||
-		c[0].Custom["车"] != "特斯拉" || c[1].Birthday != "--08-15" || c[2].Phone != "+86 138 0013 8000" ||
+		c[0].Custom["车"] != "特斯拉" || c[1].Birthday != "--08-15" || c[2].Phone != "+86 139 0013 8000" ||
 		c[2].Notes != `=HYPERLINK("http://x")` || c[3].Name != "@mention Bob" {
 		t.Errorf("customers = %+v", c)
 	}

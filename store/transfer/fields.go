@@ -20,7 +20,7 @@ type cellKind int
 const (
 	kText  cellKind = iota // free text: neutralised in safe CSV
 	kInt                   // integer, empty = none
-	kMoney                 // a decimal string in the notebook currency in files; minor units (integer text) to get and set
+	kMoney                 // a decimal string in the notebook currency in files; minor units (integer text) to get and set; set's errors never quote the value (parseRow quotes the file's)
 	kFloat                 // number
 	kBool                  // true/false
 	kDate                  // ISO date or timestamp (never starts with a formula character)
@@ -68,14 +68,15 @@ func fmtBool(b bool) string {
 }
 
 // parseMinor reads a money cell, which the table layer has already turned
-// into minor units (integer text); "" is no amount.
+// into minor units (integer text); "" is no amount. Its errors leave the
+// value out: parseRow quotes what the file says, not minor units.
 func parseMinor(v string) (*money.Amount, error) {
-	if v == "" {
+	if strings.TrimSpace(v) == "" {
 		return nil, nil
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return nil, fmt.Errorf("expected an amount, got %q", v)
+		return nil, fmt.Errorf("expected an amount")
 	}
 	a := money.Amount(n)
 	return &a, nil
@@ -268,17 +269,7 @@ type purchaseRow struct {
 
 var purchaseCols = []col[purchaseRow]{
 	{"id", nil, kInt, func(p *purchaseRow) string { return strconv.FormatInt(p.ID, 10) }, nil},
-	{"customer_id", []string{"客户id"}, kInt, func(p *purchaseRow) string { return strconv.FormatInt(p.Ref.ID, 10) }, func(p *purchaseRow, v string) error {
-		if v == "" {
-			return nil
-		}
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			return fmt.Errorf("expected a customer id, got %q", v)
-		}
-		p.Ref.ID = n
-		return nil
-	}},
+	purchaseRefCol[purchaseRow]("customer_id", func(p *purchaseRow) *store.CustomerRef { return &p.Ref }),
 	{"customer_external_id", []string{"客户编号"}, kText, func(p *purchaseRow) string { return p.Ref.ExternalID }, func(p *purchaseRow, v string) error { p.Ref.ExternalID = v; return nil }},
 	{"customer_name", []string{"客户", "客户名称", "姓名", "customer", "name"}, kText, func(p *purchaseRow) string { return p.Ref.Name }, func(p *purchaseRow, v string) error { p.Ref.Name = v; return nil }},
 	{"customer_phone", []string{"客户电话", "电话", "手机", "phone"}, kText, nil, func(p *purchaseRow, v string) error { p.Phone = v; return nil }},
@@ -305,7 +296,7 @@ var purchaseCols = []col[purchaseRow]{
 			return fmt.Errorf("expected an amount, got nothing")
 		}
 		if *m < 0 {
-			return fmt.Errorf("expected an amount of zero or more, got %q", v)
+			return fmt.Errorf("expected an amount of zero or more")
 		}
 		p.Amount = *m
 		return nil
@@ -398,17 +389,21 @@ var contactCols = []col[contactRow]{
 }
 
 func purchaseRefCol[T any](name string, ref func(*T) *store.CustomerRef) col[T] {
-	return col[T]{name, []string{"客户id"}, kInt, func(r *T) string { return strconv.FormatInt(ref(r).ID, 10) }, func(r *T, v string) error {
-		if v == "" {
-			return nil
-		}
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			return fmt.Errorf("expected a customer id, got %q", v)
-		}
-		ref(r).ID = n
+	return col[T]{name, []string{"客户id"}, kInt, func(r *T) string { return strconv.FormatInt(ref(r).ID, 10) },
+		func(r *T, v string) error { return setRefID(ref(r), v) }}
+}
+
+// setRefID reads a customer_id cell ("" for none) into a row's reference.
+func setRefID(ref *store.CustomerRef, v string) error {
+	if v == "" {
 		return nil
-	}}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return fmt.Errorf("expected a customer id, got %q", v)
+	}
+	ref.ID = n
+	return nil
 }
 
 // validText rejects invalid UTF-8 so exports stay byte-exact.

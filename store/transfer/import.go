@@ -406,6 +406,7 @@ func parseRow[T any](src *source, plan []planned[T], pr *problems, post func(*T,
 			bad = true
 			continue
 		}
+		shown := v // what the file says, for messages
 		if c.kind == kMoney && strings.TrimSpace(v) != "" {
 			// Money reaches the column in minor units of the notebook currency.
 			a, err := src.cur.Parse(v)
@@ -418,7 +419,12 @@ func parseRow[T any](src *source, plan []planned[T], pr *problems, post func(*T,
 			v = strconv.FormatInt(int64(a), 10)
 		}
 		if err := c.set(&row, v); err != nil {
-			pr.add(Problem{Line: rr.line, Col: rr.cols[i], Field: c.name, Value: v, Reason: err.Error()})
+			reason := err.Error()
+			if c.kind == kMoney && strings.TrimSpace(shown) != "" {
+				// The column saw minor units (-500): quote the file (-5).
+				reason = fmt.Sprintf("%s, got %q", reason, shown)
+			}
+			pr.add(Problem{Line: rr.line, Col: rr.cols[i], Field: c.name, Value: shown, Reason: reason})
 			bad = true
 		}
 	}
@@ -667,7 +673,7 @@ func has(header []string, f string) bool {
 // built the first time a row needs them.
 type refIndex struct {
 	keys     []store.CustomerKey
-	ids      map[int64]bool
+	ids      map[int64]int // id → place in keys
 	external map[string]int64
 	phone    map[string][]int64
 	name     map[string][]int64
@@ -678,9 +684,9 @@ func newRefIndex(ctx context.Context, st *store.Store) (*refIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &refIndex{keys: keys, ids: make(map[int64]bool, len(keys)), external: make(map[string]int64, len(keys))}
-	for _, k := range keys {
-		ix.ids[k.ID] = true
+	ix := &refIndex{keys: keys, ids: make(map[int64]int, len(keys)), external: make(map[string]int64, len(keys))}
+	for i, k := range keys {
+		ix.ids[k.ID] = i
 		if k.ExternalID != "" {
 			ix.external[k.ExternalID] = k.ID
 		}
@@ -692,7 +698,7 @@ func (ix *refIndex) byPhone(p string) []int64 {
 	if ix.phone == nil {
 		ix.phone = map[string][]int64{}
 		for _, k := range ix.keys {
-			if n := normPhone(k.Phone); n != "" {
+			if n := store.PhoneKey(k.Phone); n != "" {
 				ix.phone[n] = append(ix.phone[n], k.ID)
 			}
 		}
@@ -700,58 +706,95 @@ func (ix *refIndex) byPhone(p string) []int64 {
 	return ix.phone[p]
 }
 
+// byName finds customers by name as rolo matches a name elsewhere:
+// trimmed, then exactly.
 func (ix *refIndex) byName(name string) []int64 {
 	if ix.name == nil {
 		ix.name = map[string][]int64{}
 		for _, k := range ix.keys {
-			ix.name[k.Name] = append(ix.name[k.Name], k.ID)
+			n := strings.TrimSpace(k.Name)
+			ix.name[n] = append(ix.name[n], k.ID)
 		}
 	}
-	return ix.name[name]
+	return ix.name[strings.TrimSpace(name)]
 }
 
+// resolve finds the customer a row names by the first of its id, external
+// id, phone and name that is filled in. Every other one filled in must
+// name the same customer: a file exported from another notebook, where
+// customer #1 is someone else, is refused rather than put on the wrong
+// customer.
 func (ix *refIndex) resolve(ref store.CustomerRef, phone string) (int64, error) {
+	id, by, err := ix.find(ref, phone)
+	if err != nil {
+		return 0, err
+	}
+	fix := "correct one of the columns"
+	if ref.ID != 0 {
+		// The usual cause: a file of another notebook, whose ids are its own.
+		fix += ", or let the other columns say who it is with --map 'customer_id=-'"
+	}
+	return id, ix.agree(ref, id, by+" is", fix)
+}
+
+// agree checks that the id, external id and name a row gives (those
+// filled in) all name customer id, which whose ("customer_id 3 is") found;
+// fix says what to do when they do not.
+func (ix *refIndex) agree(ref store.CustomerRef, id int64, whose, fix string) error {
+	i, ok := ix.ids[id]
+	if !ok {
+		return nil // not a customer of the index: nothing to compare with
+	}
+	k := ix.keys[i]
+	if ref.ID != 0 && ref.ID != id {
+		return fieldError{"customer_id", fmt.Errorf("%s %q (#%d), not customer %d; %s", whose, k.Name, id, ref.ID, fix)}
+	}
+	if ref.ExternalID != "" && ref.ExternalID != k.ExternalID {
+		has := "who has no external id"
+		if k.ExternalID != "" {
+			has = fmt.Sprintf("whose external id is %q", k.ExternalID)
+		}
+		return fieldError{"customer_external_id", fmt.Errorf("%s %q (#%d), %s, not %q; %s", whose, k.Name, id, has, ref.ExternalID, fix)}
+	}
+	if name := strings.TrimSpace(ref.Name); name != "" && name != strings.TrimSpace(k.Name) {
+		return fieldError{"customer_name", fmt.Errorf("%s %q (#%d), not %q; %s", whose, k.Name, id, ref.Name, fix)}
+	}
+	return nil
+}
+
+// find is the customer named by the first key of a row that is filled
+// in, and that key as the file gives it (customer_id 3).
+func (ix *refIndex) find(ref store.CustomerRef, phone string) (int64, string, error) {
 	switch {
 	case ref.ID != 0:
-		if !ix.ids[ref.ID] {
-			return 0, fmt.Errorf("no customer with id %d; import the customers first", ref.ID)
+		if _, ok := ix.ids[ref.ID]; !ok {
+			return 0, "", fmt.Errorf("no customer with id %d; import the customers first", ref.ID)
 		}
-		return ref.ID, nil
+		return ref.ID, fmt.Sprintf("customer_id %d", ref.ID), nil
 	case ref.ExternalID != "":
 		id, ok := ix.external[ref.ExternalID]
 		if !ok {
-			return 0, fmt.Errorf("no customer with external id %q; import the customers first", ref.ExternalID)
+			return 0, "", fmt.Errorf("no customer with external id %q; import the customers first", ref.ExternalID)
 		}
-		return id, nil
-	case normPhone(phone) != "":
-		ids := ix.byPhone(normPhone(phone))
+		return id, fmt.Sprintf("customer_external_id %q", ref.ExternalID), nil
+	case store.PhoneKey(phone) != "":
+		ids := ix.byPhone(store.PhoneKey(phone))
 		if len(ids) == 1 {
-			return ids[0], nil
+			return ids[0], fmt.Sprintf("customer_phone %q", phone), nil
 		}
 		if len(ids) > 1 {
-			return 0, fmt.Errorf("phone %q belongs to %d customers; add a customer_external_id or customer_id column", phone, len(ids))
+			return 0, "", fmt.Errorf("phone %q belongs to %d customers; add a customer_external_id or customer_id column", phone, len(ids))
 		}
-		return 0, fmt.Errorf("no customer with phone %q", phone)
-	case ref.Name != "":
+		return 0, "", fmt.Errorf("no customer with phone %q", phone)
+	case strings.TrimSpace(ref.Name) != "":
 		ids := ix.byName(ref.Name)
 		if len(ids) == 1 {
-			return ids[0], nil
+			return ids[0], "customer_name", nil
 		}
 		if len(ids) > 1 {
-			return 0, fmt.Errorf("%d customers are named %q; add a customer_external_id, customer_phone or customer_id column", len(ids), ref.Name)
+			return 0, "", fmt.Errorf("%d customers are named %q; add a customer_external_id, customer_phone or customer_id column", len(ids), ref.Name)
 		}
-		return 0, fmt.Errorf("no customer named %q (names must match exactly)", ref.Name)
+		return 0, "", fmt.Errorf("no customer named %q (names must match exactly)", ref.Name)
 	}
-	return 0, fmt.Errorf("the row does not say which customer: fill customer_id, customer_external_id, customer_phone or customer_name")
-}
-
-// normPhone keeps the digits (and a leading +) so "138 0013 8000" matches "13800138000".
-func normPhone(p string) string {
-	var b strings.Builder
-	for i, r := range strings.TrimSpace(p) {
-		if r >= '0' && r <= '9' || (r == '+' && i == 0) {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	return 0, "", fmt.Errorf("the row does not say which customer: fill customer_id, customer_external_id, customer_phone or customer_name")
 }

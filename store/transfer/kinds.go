@@ -239,9 +239,11 @@ var paymentCols = []col[paymentRow]{
 			p.PurchaseID = n
 			return nil
 		}},
-	{"customer_id", nil, kInt, func(p *paymentRow) string { return strconv.FormatInt(p.CustomerID, 10) }, nil},
-	{"customer_external_id", nil, kText, func(p *paymentRow) string { return p.Ref.ExternalID }, nil},
-	{"customer_name", nil, kText, func(p *paymentRow) string { return p.Ref.Name }, nil},
+	// The purchase's customer: checked on import against the purchase the
+	// purchase_id names (a payment belongs to its purchase).
+	{"customer_id", nil, kInt, func(p *paymentRow) string { return strconv.FormatInt(p.CustomerID, 10) }, func(p *paymentRow, v string) error { return setRefID(&p.Ref, v) }},
+	{"customer_external_id", nil, kText, func(p *paymentRow) string { return p.Ref.ExternalID }, func(p *paymentRow, v string) error { p.Ref.ExternalID = v; return nil }},
+	{"customer_name", nil, kText, func(p *paymentRow) string { return p.Ref.Name }, func(p *paymentRow, v string) error { p.Ref.Name = v; return nil }},
 	{"date", []string{"日期", "回款日期", "付款日期"}, kDate, func(p *paymentRow) string { return p.Date }, func(p *paymentRow, v string) error { return setDate(&p.Date, v) }},
 	{"amount", []string{"金额", "回款金额", "付款金额"}, kMoney, func(p *paymentRow) string { return fmtMinor(p.Amount) }, func(p *paymentRow, v string) error {
 		m, err := parseMinor(v)
@@ -270,8 +272,23 @@ var paymentsKind = notebookKind{
 		})
 	},
 	imp: func(ctx context.Context, st *store.Store, src *source, o ImportOptions, rep Report, pr *problems, fail func() (Report, error)) (Report, error) {
+		buyers, err := paymentBuyers(ctx, st, src, o)
+		if err != nil {
+			return rep, err
+		}
 		return importHistory(ctx, st, src, o, rep, pr, fail, paymentCols, []string{"purchase_id", "date", "amount"}, "购买编号, 日期, 金额",
-			func(p *paymentRow, _ *refIndex) error {
+			func(p *paymentRow, refs *refIndex) error {
+				if p.Ref != (store.CustomerRef{}) {
+					// A file from another notebook names purchases by its ids:
+					// purchase 7 here may be someone else's.
+					cust := buyers[p.PurchaseID]
+					if cust == 0 {
+						return fieldError{"purchase_id", fmt.Errorf("no purchase with id %d; import the purchases first", p.PurchaseID)}
+					}
+					if err := refs.agree(p.Ref, cust, fmt.Sprintf("purchase_id %d was bought by", p.PurchaseID), "correct one of the columns"); err != nil {
+						return err
+					}
+				}
 				if err := p.Validate(); err != nil {
 					return errors.New(cleanErr(err))
 				}
@@ -286,6 +303,37 @@ var paymentsKind = notebookKind{
 		return restoreRows(r, "payments", paymentCols, func(p *paymentRow) error { return p.Validate() },
 			func(b *store.Bulk, p *paymentRow) (int64, error) { return b.AddPayment(&p.Payment) })
 	},
+}
+
+// paymentBuyers reads, when a payments file names customers, the file
+// whole and the buyer of every purchase its rows name (0: no such
+// purchase), before the import's transaction: on PostgreSQL that
+// transaction may lock the purchases until it ends.
+func paymentBuyers(ctx context.Context, st *store.Store, src *source, o ImportOptions) (map[int64]int64, error) {
+	header, err := resolveHeader(paymentCols, src.shown, o.Map)
+	if err != nil || !has(header, "customer_id") && !has(header, "customer_external_id") && !has(header, "customer_name") {
+		return nil, nil // importHistory reports a bad header
+	}
+	if err := src.load(); err != nil {
+		return nil, readError(o.Name, err)
+	}
+	plan := planColumns(paymentCols, header)
+	buyers := map[int64]int64{}
+	for _, rr := range src.recs {
+		// Rows that do not read are reported when importHistory reads them.
+		p, _ := parseRow(src, plan, &problems{max: 1}, nil, rr)
+		if _, seen := buyers[p.PurchaseID]; seen || p.PurchaseID == 0 || p.Ref == (store.CustomerRef{}) {
+			continue
+		}
+		bought, err := st.Purchase(ctx, p.PurchaseID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+		case err != nil:
+			return nil, err
+		}
+		buyers[p.PurchaseID] = bought.CustomerID
+	}
+	return buyers, nil
 }
 
 // eventRow is a dated event with the columns that name its customer.

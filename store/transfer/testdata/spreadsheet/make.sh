@@ -13,7 +13,7 @@ r init
 r add 王小明 --phone 13800138000 --company 明达贸易 --birthday 1980-08-15 --lunar --tag vip --external-id 000123 \
   --notes $'喜欢普洱, "熟普"\n周末勿扰' --set 车=特斯拉
 r add 欧阳娜娜 --phone 07551234567 --email nana@example.com --birthday --08-15 --external-id 000124 --city 深圳
-r add "Anna Li" --phone "+86 138 0013 8000" --email anna@example.com --birthday 1985-03-08 --external-id A-7 \
+r add "Anna Li" --phone "+86 139 0013 8000" --email anna@example.com --birthday 1985-03-08 --external-id A-7 \
   --notes "=HYPERLINK(\"http://x\")" --company "-Acme, Inc."
 r add "@mention Bob" --phone "+65 8123 4567" --title "+1 buyer" --external-id 0042
 r buy 000123 0.01 --item 样品 --date 2026-11-01

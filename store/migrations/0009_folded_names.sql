@@ -1,0 +1,6 @@
+-- Latin letters with accents (José Núñez, Łukasz, Ørjan) count in the
+-- names' pinyin and initials, which find, initials and the order by name
+-- read: they were left out ("josnez"). The columns are worked out in Go
+-- (PinyinKeys), so this script has nothing to change itself: right after
+-- it, store/migrate.go works them out again for every customer whose name
+-- now gives other keys, and indexes those customers' profiles again.
