@@ -118,6 +118,7 @@ LEFT JOIN surveys v ON v.id = (SELECT id FROM surveys WHERE customer_id = c.id A
 		return nil, err
 	}
 	out := make([]tiering.Metrics, 0, size)
+	nextLocalDay := time.Date(asOf.Year(), asOf.Month(), asOf.Day()+1, 0, 0, 0, 0, time.Local)
 	read := s.eachRow
 	if opts.Only != 0 {
 		read = s.eachFew
@@ -133,6 +134,7 @@ ORDER BY c.id`, []any{day, y1, y2, endOfDay, since, opts.Only}, func(v []driver.
 			Revenue: vMoney(v[3]), Profit: vMoney(v[4]), Paid: vMoney(v[5]), Purchases: int(vInt(v[6])),
 			PurchaseDays: int(vInt(v[7])), First: parseDay(vStr(v[8])), Last: parseDay(vStr(v[9])), Uncosted: vMoney(v[10])}
 		m.Outstanding = m.Revenue - m.Paid
+		created := vStr(v[2])
 		v = v[11:]
 		if opts.Growth {
 			m.Revenue12, m.RevenuePrev12 = vMoney(v[0]), vMoney(v[1])
@@ -147,10 +149,14 @@ ORDER BY c.id`, []any{day, y1, y2, endOfDay, since, opts.Only}, func(v []driver.
 				m.Loyalty = tiering.LoyaltyIndex([5]int{int(vInt(v[5])), int(vInt(v[6])), int(vInt(v[7])), int(vInt(v[8])), int(vInt(v[9]))})
 			}
 		}
-		if opts.Only == 0 && m.Purchases == 0 && m.Created.After(asOf) {
+		if opts.Only == 0 && since == "" && m.Purchases == 0 {
 			// Not yet a customer on the day: not a prospect of the past.
-			// (One with purchases by then was: imported later, say.)
-			return nil
+			// (One with purchases by then was: imported later, say.) The
+			// day is the rep's: added at 23:00 on it west of UTC is a
+			// stamp of the next UTC day, and counts.
+			if t, err := time.Parse(time.RFC3339, created); err == nil && !t.Before(nextLocalDay) {
+				return nil
+			}
 		}
 		out = append(out, m)
 		return nil

@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/rolo-crm/rolo/store"
 )
 
 func TestDueExitCodesAndOutput(t *testing.T) {
@@ -144,5 +147,25 @@ func TestGreetingLoggedMarksDone(t *testing.T) {
 	}
 	if out, _ := run("greet", "--festival", "spring"); out != "" {
 		t.Errorf("greet list after greeting: %q", out)
+	}
+}
+
+// A day without a time is that day wherever the rep is: at UTC+13 (New
+// Zealand in summer) today's date was refused as tomorrow.
+func TestContactTodayEastOfUTC(t *testing.T) {
+	for _, zone := range []*time.Location{time.FixedZone("UTC+13", 13*3600), time.FixedZone("UTC-11", -11*3600), time.UTC} {
+		now := time.Date(2026, 12, 2, 9, 0, 0, 0, zone)
+		a := &App{Now: func() time.Time { return now }}
+		today := store.Today(now)
+		for _, at := range []string{"today", "2026-12-02", "yesterday", "08:30"} {
+			if _, err := contactTime(a, at, today); err != nil {
+				t.Errorf("%s, --at %s: %v", zone, at, err)
+			}
+		}
+		for _, at := range []string{"tomorrow", "2026-12-03", "tomorrow 00:30"} {
+			if _, err := contactTime(a, at, today); err == nil || !strings.Contains(err.Error(), "2026-12-03 is in the future") {
+				t.Errorf("%s, --at %s: %v, want refused as 2026-12-03", zone, at, err)
+			}
+		}
 	}
 }

@@ -90,10 +90,13 @@ func contactTime(a *App, when string, today time.Time) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("--at: %w", err)
 	}
-	if !clock {
+	day := store.Today(t) // a day without a time is that day
+	if clock {
+		day = store.Today(t.In(a.Now().Location())) // a moment: the rep's day of it
+	} else {
 		t = t.Add(12 * time.Hour) // a day without a time: midday, so every time zone keeps the day
 	}
-	if day := store.Today(t.In(a.Now().Location())); day.After(today) {
+	if day.After(today) {
 		// As the TUI's contact form: the log is what happened; a
 		// contact still to come is a follow-up.
 		return "", usageErrorf("--at %s is in the future; log a contact when it happens (rolo follow CUSTOMER DATE WHAT plans one)", day.Format(store.DateLayout))
