@@ -115,23 +115,10 @@ func (s *Service) DeletePurchase(ctx context.Context, id int64) (store.Purchase,
 	return s.st.DeletePurchase(ctx, id)
 }
 
-// PaymentsOn lists the payments recorded against a purchase, newest first.
-func (s *Service) PaymentsOn(ctx context.Context, purchaseID int64) ([]store.Payment, error) {
-	p, err := s.st.Purchase(ctx, purchaseID)
-	if err != nil {
-		return nil, err
-	}
-	all, err := s.st.Payments(ctx, p.CustomerID)
-	if err != nil {
-		return nil, err
-	}
-	var out []store.Payment
-	for _, y := range all {
-		if y.PurchaseID == purchaseID {
-			out = append(out, y)
-		}
-	}
-	return out, nil
+// DeletePurchaseAlone deletes a purchase with no payment recorded
+// against it; with some, nothing (see store.PaymentsRecorded).
+func (s *Service) DeletePurchaseAlone(ctx context.Context, id int64) (store.Purchase, error) {
+	return s.st.DeletePurchaseAlone(ctx, id)
 }
 
 // RestorePurchase puts back a deleted purchase with its payments.

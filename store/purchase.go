@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"math"
 	"time"
 	"unicode/utf8"
@@ -224,6 +225,30 @@ func (s *Store) Purchases(ctx context.Context, customerID int64, limit int) ([]P
 // DeletePurchase removes one purchase note and its payments, and returns
 // them as they were (to put back with RestorePurchase).
 func (s *Store) DeletePurchase(ctx context.Context, id int64) (Purchase, []Payment, error) {
+	return s.deletePurchase(ctx, id, true)
+}
+
+// PaymentsRecorded is why DeletePurchaseAlone deleted nothing: the
+// payments recorded against the purchase (the cause of a KindInvalid error).
+type PaymentsRecorded struct {
+	PurchaseID int64
+	Payments   []Payment
+}
+
+func (e *PaymentsRecorded) Error() string {
+	return fmt.Sprintf("purchase %d has %d payments recorded against it", e.PurchaseID, len(e.Payments))
+}
+
+// DeletePurchaseAlone is DeletePurchase for a purchase with no payment
+// recorded against it; with some, nothing is deleted and the error (of
+// KindInvalid) wraps a *PaymentsRecorded that lists them. One transaction:
+// a payment recorded meanwhile is not deleted unseen.
+func (s *Store) DeletePurchaseAlone(ctx context.Context, id int64) (Purchase, error) {
+	p, _, err := s.deletePurchase(ctx, id, false)
+	return p, err
+}
+
+func (s *Store) deletePurchase(ctx context.Context, id int64, withPayments bool) (Purchase, []Payment, error) {
 	var p Purchase
 	var pays []Payment
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
@@ -248,6 +273,13 @@ func (s *Store) DeletePurchase(ctx context.Context, id int64) (Purchase, []Payme
 			pays = append(pays, y)
 		}
 		rows.Close()
+		if err := rows.Err(); err != nil {
+			return s.wrap("delete purchase", err)
+		}
+		if !withPayments && len(pays) > 0 {
+			cause := &PaymentsRecorded{PurchaseID: id, Payments: pays}
+			return &Error{Kind: KindInvalid, Msg: cause.Error(), Err: cause}
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM purchases WHERE id = ?`, id); err != nil {
 			return s.wrap("delete purchase", err)
 		}

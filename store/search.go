@@ -324,6 +324,20 @@ func phoneQuery(q string) string {
 	return ""
 }
 
+// phoneSpellings are the digits a profile row may hold for the number
+// whose PhoneKey is key: the key itself, and the digits as written with
+// the country code — a Chinese landline keyed 010… written +86 10…, a
+// foreign number keyed 0044… written +44….
+func phoneSpellings(key string) []string {
+	switch {
+	case strings.HasPrefix(key, "00") && len(key) > 2:
+		return []string{key, key[2:]}
+	case strings.HasPrefix(key, "0") && len(key) > 1:
+		return []string{key, "86" + key[1:]}
+	}
+	return []string{key}
+}
+
 // phoneIDs adds the customers whose phone holds the digits of key (a
 // PhoneKey) to found, and returns whether each customer found is that
 // number: the index finds the digits, the keys of the few found say
@@ -332,8 +346,19 @@ func (s *Store) phoneIDs(ctx context.Context, key string, found map[int64]int) (
 	if err := s.ftsIDs(ctx, key, found); err != nil {
 		return nil, err
 	}
-	ids := make([]int64, 0, len(found))
+	// The number written with its country code: only the whole number
+	// counts (+1 390 000 2222 is not the Chinese 139 0000 2222).
+	spelled := map[int64]int{}
+	for _, digits := range phoneSpellings(key)[1:] {
+		if err := s.ftsIDs(ctx, digits, spelled); err != nil {
+			return nil, err
+		}
+	}
+	ids := make([]int64, 0, len(found)+len(spelled))
 	for id := range found {
+		ids = append(ids, id)
+	}
+	for id := range spelled {
 		ids = append(ids, id)
 	}
 	whole := map[int64]bool{}
@@ -344,6 +369,11 @@ func (s *Store) phoneIDs(ctx context.Context, key string, found map[int64]int) (
 			}
 			return nil
 		})
+	for id, src := range spelled {
+		if _, ok := found[id]; !ok && whole[id] {
+			found[id] = src
+		}
+	}
 	return whole, err
 }
 

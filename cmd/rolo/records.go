@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -332,17 +333,15 @@ func addRecordCommands(a *App, edit, rm *cobra.Command) {
 		if err != nil {
 			return nil, "", err
 		}
-		// Payments go with their purchase: only when asked, so that a
+		// Payments go with their purchase only when asked, so that a
 		// mistyped id does not take money received with it.
 		if !withPayments {
-			pays, err := svc.PaymentsOn(ctx, id)
-			if err != nil {
-				return nil, "", err
-			}
-			if len(pays) > 0 {
+			p, err := svc.DeletePurchaseAlone(ctx, id)
+			var paid *store.PaymentsRecorded
+			if errors.As(err, &paid) {
 				var sum money.Amount
-				ids := make([]string, len(pays))
-				for i, y := range pays {
+				ids := make([]string, len(paid.Payments))
+				for i, y := range paid.Payments {
 					sum += y.Amount
 					ids[i] = strconv.FormatInt(y.ID, 10)
 				}
@@ -352,8 +351,12 @@ func addRecordCommands(a *App, edit, rm *cobra.Command) {
 				}
 				return nil, "", store.Errorf(store.KindInvalid, "purchase %d has %s recorded against it (%s, %s); "+
 					"add --with-payments to delete %s with the purchase, or rolo rm payment ID first. Nothing was deleted",
-					id, plural(len(pays), "payment"), which, a.money(sum), them)
+					id, plural(len(ids), "payment"), which, a.money(sum), them)
 			}
+			if err != nil {
+				return nil, "", err
+			}
+			return a.purchaseJSON(p), fmt.Sprintf("Deleted purchase %d (%s %s on %s)", p.ID, a.money(p.Amount), clean(p.Item), p.Date), nil
 		}
 		p, pays, err := svc.DeletePurchase(ctx, id)
 		if err != nil {

@@ -720,10 +720,11 @@ func (ix *refIndex) byName(name string) []int64 {
 }
 
 // resolve finds the customer a row names by the first of its id, external
-// id, phone and name that is filled in. Every other one filled in must
-// name the same customer: a file exported from another notebook, where
-// customer #1 is someone else, is refused rather than put on the wrong
-// customer.
+// id, phone and name that is filled in. The id, external id and name
+// filled in must all name that customer: a file exported from another
+// notebook, where customer #1 is someone else, is refused rather than put
+// on the wrong customer. The phone is not compared: numbers change hands
+// and are shared.
 func (ix *refIndex) resolve(ref store.CustomerRef, phone string) (int64, error) {
 	id, by, err := ix.find(ref, phone)
 	if err != nil {
