@@ -280,7 +280,7 @@ func TestSearchByPhone(t *testing.T) {
 		us := add("Ann", "+1 390 000 2222") // dialled 0013900002222: holds the digits
 		nana := add("欧阳娜娜", "139 0000 2222")
 		other := add("王小明", "138 0013 8000")
-		beijing := add("李娜", "+86 10 6552 9988") // keyed 01065529988
+		beijing := add("李娜", "+86 10 6552 9988")   // keyed 01065529988
 		london := add("Smith", "+44 20 7946 0000") // keyed 00442079460000
 		for q, want := range map[string][]int64{
 			"010 6552 9988":     {beijing},
