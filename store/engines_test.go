@@ -157,3 +157,17 @@ func column[T any](t testing.TB, q interface {
 	}
 	return out
 }
+
+// foundIDs is the ids of the customers Search finds for q, best first.
+func foundIDs(t testing.TB, s *Store, q string) []int64 {
+	t.Helper()
+	hits, err := s.Search(context.Background(), q, SearchOptions{})
+	if err != nil {
+		t.Fatalf("Search(%q): %v", q, err)
+	}
+	out := []int64{}
+	for _, h := range hits {
+		out = append(out, h.Customer.ID)
+	}
+	return out
+}

@@ -226,17 +226,7 @@ func TestSearch(t *testing.T) {
 		zeng := add(Customer{Name: "曾国强"})
 		s.AddPurchase(ctx, Purchase{CustomerID: js, Date: "2026-01-01", Amount: 1, Item: "紫砂壶"})
 
-		ids := func(q string) []int64 {
-			hits, err := s.Search(ctx, q, SearchOptions{})
-			if err != nil {
-				t.Fatalf("Search(%q): %v", q, err)
-			}
-			out := []int64{}
-			for _, h := range hits {
-				out = append(out, h.Customer.ID)
-			}
-			return out
-		}
+		ids := func(q string) []int64 { return foundIDs(t, s, q) }
 		tests := []struct {
 			q    string
 			want []int64

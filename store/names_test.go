@@ -54,18 +54,7 @@ func TestSearchAndOrderFoldAccents(t *testing.T) {
 			}
 			ids[n] = c.ID
 		}
-		find := func(q string) []int64 {
-			t.Helper()
-			hits, err := s.Search(ctx, q, SearchOptions{})
-			if err != nil {
-				t.Fatalf("Search(%q): %v", q, err)
-			}
-			out := []int64{}
-			for _, h := range hits {
-				out = append(out, h.Customer.ID)
-			}
-			return out
-		}
+		find := func(q string) []int64 { return foundIDs(t, s, q) }
 		for q, want := range map[string][]int64{
 			"jose":    {ids["José Núñez"]},
 			"Emile Z": {ids["Émile Zola"]},
@@ -295,15 +284,7 @@ func TestSearchByPhone(t *testing.T) {
 			"+1 390 000 2222":   {us},
 			"13800138000":       {other},
 		} {
-			hits, err := s.Search(ctx, q, SearchOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := []int64{}
-			for _, h := range hits {
-				got = append(got, h.Customer.ID)
-			}
-			if !reflect.DeepEqual(got, want) {
+			if got := foundIDs(t, s, q); !reflect.DeepEqual(got, want) {
 				t.Errorf("find %q = %v, want %v", q, got, want)
 			}
 		}

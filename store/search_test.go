@@ -117,15 +117,7 @@ func TestMigrationReindexesSearch(t *testing.T) {
 	}
 	defer s.Close()
 	for q, want := range map[string][]int64{"钓鱼": {1}, "登山": {2}, "熟茶": {2}, "鱼": {1}, "茶": {2}} {
-		hits, err := s.Search(ctx, q, SearchOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := []int64{}
-		for _, h := range hits {
-			got = append(got, h.Customer.ID)
-		}
-		if !reflect.DeepEqual(got, want) {
+		if got := foundIDs(t, s, q); !reflect.DeepEqual(got, want) {
 			t.Errorf("after migrating, %s found %v, want %v", q, got, want)
 		}
 	}
