@@ -72,13 +72,41 @@ func customerForm(sh *shared, title string, was *store.Customer) *form {
 		st := sh.st
 		if was != nil {
 			old := *was
-			return sh.write("profile saved", func(ctx context.Context) (func(context.Context) error, error) {
+			save := sh.write("profile saved", func(ctx context.Context) (func(context.Context) error, error) {
 				_, err := st.UpdateCustomer(ctx, old.ID, apply)
 				return func(ctx context.Context) error {
 					_, err := st.UpdateCustomer(ctx, old.ID, func(x *store.Customer) error { *x = old; return nil })
 					return err
 				}, err
-			}), nil
+			})
+			// A phone or email that is new to them and another customer's:
+			// asked, as when adding (and as rolo edit does).
+			var phone, email string
+			if store.PhoneKey(probe.Phone) != store.PhoneKey(old.Phone) {
+				phone = probe.Phone
+			}
+			if !strings.EqualFold(strings.TrimSpace(probe.Email), strings.TrimSpace(old.Email)) {
+				email = probe.Email
+			}
+			if phone == "" && email == "" {
+				return save, nil
+			}
+			ctx := sh.ctx
+			return func() tea.Msg {
+				dups, err := st.Duplicates(ctx, phone, email)
+				if err != nil {
+					return statusMsg{err: err}
+				}
+				for _, d := range dups {
+					if d.ID == old.ID {
+						continue
+					}
+					what, val := store.DuplicateField(d, phone, email)
+					return askMsg{question: fmt.Sprintf("%s is already the %s of %s (#%d). Give it to %s too?", clean(val), what, clean(d.Name), d.ID, clean(probe.Name)),
+						yes: save}
+				}
+				return save()
+			}, nil
 		}
 		ctx := sh.ctx
 		add := func() tea.Msg {

@@ -92,3 +92,38 @@ func TestEscClosesHelp(t *testing.T) {
 		t.Errorf("esc left the help open:\n%s", m.View())
 	}
 }
+
+// Editing a profile to another customer's phone (written otherwise) asks
+// first, as adding does; no keeps the form, yes saves.
+func TestProfileEditAsksAboutAnotherCustomersPhone(t *testing.T) {
+	st := sample(t)
+	ctx := context.Background()
+	m := start(t, st, 80, 24)
+	press(t, m, "enter")
+	me := m.account.data.Customer
+	other := int64(1)
+	if me.ID == other {
+		other = 2
+	}
+	if _, err := st.UpdateCustomer(ctx, other, func(c *store.Customer) error { c.Phone = "+86 139-1234-5678"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	press(t, m, "e")
+	if m.account.form == nil {
+		t.Fatalf("no profile form:\n%s", m.View())
+	}
+	press(t, m, "tab", "tab")
+	typeText(t, m, "13912345678")
+	press(t, m, "ctrl+s")
+	if m.asking == nil || !strings.Contains(m.asking.question, "13912345678 is already the phone of") || !strings.Contains(m.asking.question, "too?") {
+		t.Fatalf("no question: %+v %q\n%s", m.asking, m.status, m.View())
+	}
+	press(t, m, "n")
+	if c, _ := st.Customer(ctx, me.ID); c.Phone == "13912345678" || m.account.form == nil {
+		t.Fatalf("after no: phone %q, form %v", c.Phone, m.account.form != nil)
+	}
+	press(t, m, "ctrl+s", "y")
+	if c, _ := st.Customer(ctx, me.ID); c.Phone != "13912345678" {
+		t.Errorf("after yes: phone %q\n%s", c.Phone, m.View())
+	}
+}
