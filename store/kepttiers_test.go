@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"math/rand"
+	"reflect"
 	"testing"
 	"time"
 
@@ -231,6 +232,69 @@ func TestKeptTiersFollowEveryWrite(t *testing.T) {
 		}
 		if _, ok, _ := s.TierCuts(ctx, time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)); ok {
 			t.Error("as of a day before some purchases the kept floors must not be used")
+		}
+	})
+}
+
+// A customer's tier as of a day before the latest purchase is theirs in
+// the ranking of everyone by Metrics as of that day: ties (equal amounts),
+// archived and dropped customers, buyers with no purchase by then.
+func TestTierOfAsOfAnEarlierDay(t *testing.T) {
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		rng := rand.New(rand.NewSource(11))
+		ids := addCustomers(t, s, 40)
+		for i := 0; i < 300; i++ {
+			p := randomPurchase(rng, ids[rng.Intn(36)])
+			if i%5 == 0 {
+				p.Amount = 5000 // ties
+			}
+			if _, err := s.AddPurchase(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.ArchiveCustomer(ctx, ids[0]); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetStatuses(ctx, []StatusChange{{CustomerID: ids[1], Status: "dropped", Reason: "moved", Date: "2026-01-05"}}); err != nil {
+			t.Fatal(err)
+		}
+		tiers := 0
+		for _, day := range []string{"2025-02-01", "2025-06-15", "2025-11-30"} { // all before the latest purchase
+			asOf := parseDay(day)
+			if _, ok, err := s.TierCuts(ctx, asOf); err != nil || ok {
+				t.Fatalf("%s: kept floors used (%v, %v): not the case tested", day, ok, err)
+			}
+			ms, err := s.Metrics(ctx, asOf, MetricsOptions{Lean: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tiering.Assign(ms, tiering.Config{Method: tiering.MethodPyramid, By: tiering.ByRevenue}, asOf)
+			// One customer's metrics as of the day (a card) are their row
+			// among everyone's.
+			for _, m := range ms[:min(len(ms), 12)] {
+				one, err := s.Metrics(ctx, asOf, MetricsOptions{Lean: true, Only: m.ID})
+				if err != nil || len(one) != 1 || !reflect.DeepEqual(one[0], m) {
+					t.Errorf("%s: customer %d alone %+v (%v), among everyone %+v", day, m.ID, one, err, m)
+				}
+			}
+			for _, id := range ids {
+				w := want[id].Tier
+				if w == "" {
+					w = tiering.Prospect
+				}
+				got, ok, err := s.TierOf(ctx, id, asOf)
+				if err != nil || !ok || got != w {
+					t.Errorf("%s: customer %d: %s (%v, %v), ranked %s", day, id, got, ok, err, w)
+				}
+				if w != tiering.Prospect {
+					tiers++
+				}
+			}
+		}
+		if tiers < 30 {
+			t.Errorf("only %d ranked tiers in three days: the data is too thin", tiers)
 		}
 	})
 }

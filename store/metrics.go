@@ -53,7 +53,7 @@ func (s *Store) Metrics(ctx context.Context, asOf time.Time, opts MetricsOptions
 	// sorting is faster than a date-index range that fetches each row
 	// (1 s instead of 2.4 in SQLite's shell); a --since window uses the index.
 	scan := `purchases p NOT INDEXED`
-	if since != "" {
+	if since != "" || opts.Only != 0 {
 		scan = `purchases p`
 	}
 	var ctes []string
@@ -62,6 +62,11 @@ func (s *Store) Metrics(ctx context.Context, asOf time.Time, opts MetricsOptions
 		window := `p.date <= ?1`
 		if since != "" {
 			window += ` AND p.date >= ?5`
+		}
+		if opts.Only != 0 {
+			// One customer's purchases, from their index range: not
+			// everyone's aggregated for one card (1.8 s at a million).
+			window += ` AND p.customer_id = ?6`
 		}
 		ctes = append(ctes, `p AS (`+totalsQuery(scan, window, `?1`)+`)`)
 	}
