@@ -136,11 +136,19 @@ func (s *Service) NotebookTiers(ctx context.Context, asOf time.Time) (TierMap, e
 		return nil, err
 	}
 	if !ok {
-		t, err := s.Tiers(ctx, q)
+		// As of a day before the latest purchase: ranked from the
+		// purchase index, not full metrics of everyone.
+		tiers, err := s.st.TiersAsOf(ctx, q.AsOf)
 		if err != nil {
 			return nil, err
 		}
-		return t.Map(), nil
+		out := make(TierMap, len(tiers))
+		for id, t := range tiers {
+			if t != tiering.Prospect {
+				out[id] = t
+			}
+		}
+		return out, nil
 	}
 	ms, ok, err := s.st.BuyerRevenue(ctx, q.AsOf)
 	if err != nil {

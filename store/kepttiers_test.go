@@ -279,10 +279,17 @@ func TestTierOfAsOfAnEarlierDay(t *testing.T) {
 					t.Errorf("%s: customer %d alone %+v (%v), among everyone %+v", day, m.ID, one, err, m)
 				}
 			}
+			all, err := s.TiersAsOf(ctx, asOf)
+			if err != nil {
+				t.Fatal(err)
+			}
 			for _, id := range ids {
 				w := want[id].Tier
 				if w == "" {
 					w = tiering.Prospect
+				}
+				if got, ok := all[id]; (ok || w != tiering.Prospect) && got != w {
+					t.Errorf("%s: customer %d among everyone: %s, ranked %s", day, id, got, w)
 				}
 				got, ok, err := s.TierOf(ctx, id, asOf)
 				if err != nil || !ok || got != w {
