@@ -37,7 +37,7 @@ func Pyramid(sum []tiering.TierSummary, valueName string, half int, st PyramidSt
 		cw := barWidth(float64(s.Customers), float64(maxN), half)
 		vw := barWidth(s.ValueShare, maxV, half)
 		lines = append(lines, Bar(bar, fmt.Sprint(s.Customers), cw, half)+"   "+
-			Bar(bar, fmt.Sprintf("%.0f%%", s.ValueShare), vw, half)+"  "+string(s.Tier)+" "+tiering.Label(s.Tier))
+			Bar(bar, fmt.Sprintf("%.0f%%", s.ValueShare), vw, half)+"  "+tiering.Named(s.Tier))
 	}
 	return lines
 }

@@ -62,6 +62,16 @@ func Rank(t Tier) int {
 	return 4
 }
 
+// Named is the tier with its Chinese label, "key 重要客户", or the label
+// alone when it already says the tier ("A类", not "A A类").
+func Named(t Tier) string {
+	l := Label(t)
+	if l == "" || strings.HasPrefix(l, string(t)) {
+		return cmp.Or(l, string(t))
+	}
+	return string(t) + " " + l
+}
+
 // Label is the Chinese name of a tier, for people: the practice's 重要客户
 // (top 1%), 次要客户 (next 19%), 普通客户 and 小客户; KeyGroupLabel names
 // the top two together.

@@ -103,7 +103,7 @@ func (s *pyramidScreen) update(msg tea.Msg) tea.Cmd {
 			}
 			t := order[s.sel]
 			ids := s.tiers.Members(t)
-			title := fmt.Sprintf("%s %s (%s)", t, tiering.Label(t), s.method)
+			title := fmt.Sprintf("%s (%s)", tiering.Named(t), s.method)
 			return func() tea.Msg { return showAccountsMsg{title: title, ids: ids} }
 		}
 	}
@@ -151,7 +151,7 @@ func (s *pyramidScreen) View() string {
 		render.PadLeft("VALUE", 8)+render.PadLeft("UP", upW)+render.PadLeft("DOWN", downW)) + "\n")
 	order := t.Order()
 	for i, ts := range sum {
-		line := render.PadRight(fmt.Sprintf("%s %s", ts.Tier, tiering.Label(ts.Tier)), 18) +
+		line := render.PadRight(tiering.Named(ts.Tier), 18) +
 			render.PadLeft(fmt.Sprint(ts.Customers), 7) + render.PadLeft(fmt.Sprintf("%.1f%%", ts.CustomerShare), 8) +
 			render.PadLeft(fmt.Sprintf("%.1f%%", ts.ValueShare), 8) + render.PadLeft(fmt.Sprintf("+%d", up[ts.Tier]), upW) +
 			render.PadLeft(fmt.Sprintf("-%d", down[ts.Tier]), downW)

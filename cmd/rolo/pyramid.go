@@ -214,7 +214,7 @@ func (a *App) drawPyramid(t *insight.Tiers) error {
 		if by != tiering.ByCount {
 			val = a.money(moneyOf(s.Value))
 		}
-		tb.add(string(s.Tier)+" "+tiering.Label(s.Tier), strconv.Itoa(s.Customers), fmt.Sprintf("%.1f%%", s.CustomerShare),
+		tb.add(tiering.Named(s.Tier), strconv.Itoa(s.Customers), fmt.Sprintf("%.1f%%", s.CustomerShare),
 			val, fmt.Sprintf("%.1f%%", s.ValueShare), fmt.Sprintf("%dd", tr.CadenceDays), tr.Action)
 	}
 	if err := tb.print(); err != nil {
