@@ -115,6 +115,16 @@ func (s *Service) DeletePurchase(ctx context.Context, id int64) (store.Purchase,
 	return s.st.DeletePurchase(ctx, id)
 }
 
+// Owes is what a customer still owes on their purchases.
+func (s *Service) Owes(ctx context.Context, id int64) (money.Amount, error) {
+	ds, err := s.st.Debts(ctx, id)
+	var sum money.Amount
+	for _, d := range ds {
+		sum += d.Outstanding
+	}
+	return sum, err
+}
+
 // DeletePurchaseAlone deletes a purchase with no payment recorded
 // against it; with some, nothing (see store.PaymentsRecorded).
 func (s *Service) DeletePurchaseAlone(ctx context.Context, id int64) (store.Purchase, error) {

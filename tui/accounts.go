@@ -266,10 +266,22 @@ func (s *accountsScreen) update(msg tea.Msg) tea.Cmd {
 					return func(ctx context.Context) error { return st.ArchiveCustomer(ctx, id) }, st.RestoreCustomer(ctx, id)
 				})
 			}
-			return ask(fmt.Sprintf("Archive %s? (history kept; A lists the archived, x restores)", clean(r.Name)),
-				s.sh.write(clean(r.Name)+" archived", func(ctx context.Context) (func(context.Context) error, error) {
-					return func(ctx context.Context) error { return st.RestoreCustomer(ctx, id) }, st.ArchiveCustomer(ctx, id)
-				}))
+			archive := s.sh.write(clean(r.Name)+" archived", func(ctx context.Context) (func(context.Context) error, error) {
+				return func(ctx context.Context) error { return st.RestoreCustomer(ctx, id) }, st.ArchiveCustomer(ctx, id)
+			})
+			ctx, cur, name := s.sh.ctx, s.sh.cur, clean(r.Name)
+			return func() tea.Msg {
+				// Archived, a debt leaves owed and the agenda: say so first.
+				q := fmt.Sprintf("Archive %s? (history kept; A lists the archived, x restores)", name)
+				owes, err := st.Owes(ctx, id)
+				if err != nil {
+					return statusMsg{err: err}
+				}
+				if owes > 0 {
+					q = fmt.Sprintf("Archive %s, who still owes %s? (owed and due leave them out; history kept; x restores)", name, cur.Grouped(owes))
+				}
+				return askMsg{question: q, yes: archive}
+			}
 		case key.Matches(msg, k.ShowArchived):
 			s.archived = !s.archived
 			s.cursor, s.top = 0, 0

@@ -127,3 +127,27 @@ func TestProfileEditAsksAboutAnotherCustomersPhone(t *testing.T) {
 		t.Errorf("after yes: phone %q\n%s", c.Phone, m.View())
 	}
 }
+
+// Archiving a customer who still owes says so before y: the debt leaves
+// owed and the agenda with them.
+func TestArchiveSaysWhatIsOwed(t *testing.T) {
+	st := newStore(t)
+	ctx := context.Background()
+	c, err := st.AddCustomer(ctx, store.Customer{Name: "欧阳娜娜"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	paid := money.Amount(100000)
+	if _, err := st.AddPurchase(ctx, store.Purchase{CustomerID: c.ID, Date: "2026-10-01", Amount: 500000, Paid: &paid, Quantity: 1, Item: "礼盒"}); err != nil {
+		t.Fatal(err)
+	}
+	m := start(t, st, 100, 30)
+	press(t, m, "x")
+	if m.asking == nil || !strings.Contains(m.asking.question, "who still owes 4,000.00?") {
+		t.Fatalf("question: %+v\n%s", m.asking, m.View())
+	}
+	press(t, m, "n")
+	if got, _ := st.Customer(ctx, c.ID); got.ArchivedAt != nil {
+		t.Error("archived after no")
+	}
+}

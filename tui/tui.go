@@ -48,6 +48,7 @@ type Notebook interface {
 	AddCustomer(ctx context.Context, c store.Customer) (store.Customer, error)
 	Duplicates(ctx context.Context, phone, email string) ([]store.Customer, error)
 	ArchiveCustomer(ctx context.Context, id int64) error
+	Owes(ctx context.Context, id int64) (money.Amount, error)
 	RestoreCustomer(ctx context.Context, id int64) error
 	PurgeCustomer(ctx context.Context, id int64) error
 	UpdatePurchase(ctx context.Context, id int64, fn func(p *store.Purchase) error) (store.Purchase, error)

@@ -355,6 +355,10 @@ rm purchase|contact|followup|payment|event ID deletes one record instead.`,
 					fmt.Fprintf(a.Out, "Deleted %s (id %d) and their history\n", clean(c.Name), c.ID)
 				} else {
 					fmt.Fprintf(a.Out, "Archived %s (id %d); rolo rm --restore %d brings them back\n", clean(c.Name), c.ID, c.ID)
+					// A debt leaves owed and the agenda with them: say so.
+					if owes, err := svc.Owes(ctx, c.ID); err == nil && owes > 0 {
+						fmt.Fprintf(a.Out, "They still owe %s; owed and due leave them out while they are archived.\n", a.money(owes))
+					}
 				}
 			}
 			return nil

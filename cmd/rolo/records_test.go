@@ -216,6 +216,17 @@ func TestPayAndOwed(t *testing.T) {
 	}
 }
 
+// Archiving a customer who still owes says so on a terminal.
+func TestArchiveSaysWhatIsOwed(t *testing.T) {
+	e := newEnv(t)
+	e.ok("add", "欧阳娜娜")
+	e.ok("buy", "1", "5000", "--paid", "1000", "--date", "2026-10-01")
+	out, _, code := e.run(true, "rm", "1")
+	if code != 0 || !strings.Contains(out, "Archived 欧阳娜娜") || !strings.Contains(out, "They still owe 4,000.00") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
 // rm --purge deletes for good: on a terminal it asks first; no keeps all.
 func TestPurgeAsksOnATerminal(t *testing.T) {
 	e := newEnv(t)
