@@ -273,7 +273,14 @@ func (s *dueScreen) View() string {
 	lines := 0
 	for i := s.top; i < end; i++ {
 		if i == s.planN && (i > s.top || s.planN > 0) {
-			b.WriteString(st.Dim.Render(render.Truncate(fmt.Sprintf("── the rest of the agenda: %s %s", render.Plural(len(s.items)-s.planN, "customer"),
+			// The rest holds what is due by today (the header's "waiting")
+			// and what comes within the agenda's days: both counts.
+			n := len(s.items) - s.planN
+			due := fmt.Sprintf("%d due by today", s.backlog)
+			if s.backlog == n {
+				due = "all due by today"
+			}
+			b.WriteString(st.Dim.Render(render.Truncate(fmt.Sprintf("── the rest of the agenda: %s (%s) %s", render.Plural(n, "customer"), due,
 				strings.Repeat("─", w)), w)) + "\n")
 			lines++
 		}
