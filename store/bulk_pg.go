@@ -34,8 +34,9 @@ var pgPurchaseCols = []string{"id", "customer_id", "date", "item", "quantity", "
 // pgBulk is what Bulk keeps on PostgreSQL.
 type pgBulk struct {
 	conn *sql.Conn
-	ids  []int64 // purchase ids taken from the sequence, not used yet
-	rows [][]any // purchases waiting for COPY
+	ids  []int64         // purchase ids taken from the sequence, not used yet
+	rows [][]any         // purchases waiting for COPY
+	rls  map[string]bool // tables whose row-level security applies to this connection
 }
 
 func (s *Store) bulkPG(ctx context.Context, fn func(b *Bulk) error) error {
@@ -176,10 +177,26 @@ func (s *Store) stepAsidePG(ctx context.Context, tx *sql.Tx) (restore func() err
 	}, nil
 }
 
-// copyFrom runs COPY on the bulk write's connection, inside its transaction.
+// copyFrom runs COPY on the bulk write's connection, inside its
+// transaction; into a table whose row-level security applies to the
+// connection (a rep's or a manager's: PostgreSQL takes no COPY there),
+// multi-row INSERTs, which the policies check row by row.
 func (b *Bulk) copyFrom(table string, cols []string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
+	}
+	rls, known := b.pg.rls[table]
+	if !known {
+		if err := b.tx.QueryRowContext(b.ctx, `SELECT row_security_active(CAST(? AS text))`, table).Scan(&rls); err != nil {
+			return err
+		}
+		if b.pg.rls == nil {
+			b.pg.rls = map[string]bool{}
+		}
+		b.pg.rls[table] = rls
+	}
+	if rls {
+		return b.insertRows(table, cols, rows)
 	}
 	return b.pg.conn.Raw(func(dc any) error {
 		pc, ok := dc.(*pgConn)
@@ -189,6 +206,26 @@ func (b *Bulk) copyFrom(table string, cols []string, rows [][]any) error {
 		_, err := pc.pgx().CopyFrom(b.ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
 		return err
 	})
+}
+
+// insertRows writes rows into table with multi-row INSERTs, as many rows
+// a statement as PostgreSQL's limit of parameters allows.
+func (b *Bulk) insertRows(table string, cols []string, rows [][]any) error {
+	per := max(1, 30000/len(cols))
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	for len(rows) > 0 {
+		n := min(per, len(rows))
+		args := make([]any, 0, n*len(cols))
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+		q := `INSERT INTO ` + table + ` (` + strings.Join(cols, ", ") + `) VALUES ` + strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
+		if _, err := b.tx.ExecContext(b.ctx, q, args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
 }
 
 // addPurchasePG validates a purchase and queues it for COPY.

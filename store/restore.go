@@ -38,7 +38,21 @@ func (b *Bulk) KeepID(table string, got, want int64) error {
 	if !restoreTables[table] {
 		return Errorf(KindInvalid, "cannot keep ids of %q", table)
 	}
-	_, err := b.ExecContext(b.ctx, `UPDATE `+table+` SET id = ? WHERE id = ?`, want, got)
+	queued := false
+	if table == "purchases" && b.pg != nil {
+		// On PostgreSQL purchases wait for COPY: renumber the queued row
+		// (an UPDATE would find nothing yet, and the payments that name
+		// the purchase by its id would land on another).
+		for i := len(b.pg.rows) - 1; i >= 0 && !queued; i-- {
+			if id, _ := b.pg.rows[i][0].(int64); id == got {
+				b.pg.rows[i][0], queued = want, true
+			}
+		}
+	}
+	var err error
+	if !queued {
+		_, err = b.ExecContext(b.ctx, `UPDATE `+table+` SET id = ? WHERE id = ?`, want, got)
+	}
 	if err != nil {
 		if sqliteCode(err) == sqliteConstraintPrimaryKey {
 			return Errorf(KindConflict, "%s id %d is already used", table, want)

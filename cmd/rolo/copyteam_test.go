@@ -1,0 +1,83 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rolo-crm/rolo/internal/pgtest"
+)
+
+// A copy into a team's database whose purchase numbers were used before
+// (a purchase added and deleted): the purchases keep their ids, so every
+// payment stays on its purchase — the money owed is the source's.
+func TestCopyIntoAUsedDatabaseKeepsPayments(t *testing.T) {
+	dsn, _ := pgtest.Database(t)
+	e := newEnv(t)
+	file := filepath.Join(t.TempDir(), "demo.db")
+	e.ok("demo", "--customers", "40", "--seed", "5", "--out", file, "--no-tui")
+	e.db = file
+	wantOwed, wantAll := e.ok("--json", "owed"), e.ok("export", "payments")
+	e.db = dsn
+	e.ok("init")
+	e.ok("add", "Tester")
+	e.ok("buy", "Tester", "100")
+	e.ok("rm", "Tester", "--purge")
+	if _, errs, code := e.run(false, "copy", file, dsn); code != 0 {
+		t.Fatalf("copy: exit %d: %s", code, errs)
+	}
+	if got := e.ok("--json", "owed"); got != wantOwed {
+		t.Errorf("owed after the copy:\n%.500s\nin the file:\n%.500s", got, wantOwed)
+	}
+	if got := e.ok("export", "payments"); got != wantAll {
+		t.Errorf("payments after the copy differ from the file's")
+	}
+}
+
+// Reps and a manager write through row-level security, where PostgreSQL
+// takes no COPY: importing purchases and copying a personal notebook in
+// work for them too.
+func TestRepsImportAndCopyIn(t *testing.T) {
+	srv := newTeamServer(t)
+	e := newEnv(t)
+	ben, mia := "ben_"+srv.tag, "mia_"+srv.tag
+	ok := func(rep string, args ...string) string {
+		t.Helper()
+		e.db = srv.as(rep)
+		out, errs, code := e.run(false, args...)
+		if code != 0 {
+			t.Fatalf("%s: rolo %s: exit %d: %s", rep, strings.Join(args, " "), code, errs)
+		}
+		return out
+	}
+	ok("", "init")
+	ok("", "team", "init")
+	ok("", "team", "add", ben)
+	ok("", "team", "add", mia, "--manager")
+	// A manager copies a personal notebook in: whole, the money as it was.
+	mine := filepath.Join(t.TempDir(), "mine.db")
+	ok("", "demo", "--customers", "15", "--seed", "6", "--out", mine, "--no-tui")
+	e.db = mine
+	want := e.ok("--json", "owed")
+	e.db = srv.as(mia)
+	if _, errs, code := e.run(false, "copy", mine, srv.as(mia)); code != 0 || !strings.Contains(errs, "Copied 15 customers") {
+		t.Fatalf("mia copies her notebook in: exit %d: %s", code, errs)
+	}
+	if got := ok(mia, "--json", "owed"); got != want {
+		t.Errorf("owed after mia's copy:\n%.400s\nin her file:\n%.400s", got, want)
+	}
+	// A rep imports purchases for their own customer.
+	ok(ben, "add", "王小明")
+	csv := filepath.Join(t.TempDir(), "p.csv")
+	if err := os.WriteFile(csv, []byte("customer_name,date,amount,item\n王小明,2026-11-01,1280,普洱茶饼\n王小明,2026-11-05,300,白茶\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ok(ben, "import", "purchases", csv)
+	if out := ok(ben, "show", "王小明"); !strings.Contains(out, "普洱茶饼") || !strings.Contains(out, "白茶") {
+		t.Errorf("ben's imported purchases:\n%s", out)
+	}
+	if out := ok(ben, "list"); strings.Count(strings.TrimSpace(out), "\n") != 0 {
+		t.Errorf("ben sees more than his one customer:\n%s", out)
+	}
+}
