@@ -212,6 +212,18 @@ func pgKind(err error) Kind {
 
 // pgDescribe says what a PostgreSQL or connection error means for the
 // notebook named name.
+// teamRule is the rule of a team's notebook that a refusal the server
+// gave (with message msg) most likely comes from.
+func teamRule(msg string) string {
+	switch {
+	case strings.Contains(msg, "row-level security"), strings.Contains(msg, "row level security"):
+		return "a rep changes only their own customers and those shared with the team"
+	case strings.Contains(msg, "role"):
+		return "only the owner of the notebook's tables adds reps: rolo team add, connected as that owner"
+	}
+	return "a rep changes only their own and shared customers; a manager also assigns customers and changes the settings"
+}
+
 func pgDescribe(err error, name string) (Kind, string) {
 	if err == nil {
 		return KindOther, ""
@@ -226,7 +238,7 @@ func pgDescribe(err error, name string) (Kind, string) {
 		case pe.Code == "3D000":
 			return KindNoNotebook, fmt.Sprintf("%s does not exist on the server (%s)", name, pe.Message)
 		case pe.Code == "42501":
-			return KindNotPermitted, fmt.Sprintf("not allowed on %s: %s (a rep changes only their own customers and those shared with the team)", name, pe.Message)
+			return KindNotPermitted, fmt.Sprintf("not allowed on %s: %s (%s)", name, pe.Message, teamRule(pe.Message))
 		case pe.Code == "25006":
 			return KindReadOnly, fmt.Sprintf("%s is read-only (%s)", name, pe.Message)
 		case pe.Code == "53100":
