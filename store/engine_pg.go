@@ -236,7 +236,7 @@ func pgDescribe(err error, name string) (Kind, string) {
 		case pe.Code == "28P01" || pe.Code == "28000":
 			return KindUnavailable, fmt.Sprintf("the server refused the login to %s: %s; check the user name and the password (in ~/.pgpass or PGPASSWORD); nothing was changed", name, pe.Message)
 		case pe.Code == "3D000":
-			return KindNoNotebook, fmt.Sprintf("%s does not exist on the server (%s)", name, pe.Message)
+			return KindNoNotebook, fmt.Sprintf("%s does not exist on the server (%s); create the database first (createdb, or CREATE DATABASE), then rolo init", name, pe.Message)
 		case pe.Code == "42501":
 			return KindNotPermitted, fmt.Sprintf("not allowed on %s: %s (%s)", name, pe.Message, teamRule(pe.Message))
 		case pe.Code == "25006":

@@ -344,7 +344,9 @@ var hints = map[store.Kind]string{
 func (a *App) printError(err error) {
 	msg := err.Error()
 	var nh noHint
-	if h := hints[store.KindOf(err)]; h != "" && !strings.Contains(msg, h) && !errors.As(err, &nh) {
+	// A message that already names rolo init needs no hint to run it.
+	if h := hints[store.KindOf(err)]; h != "" && !strings.Contains(msg, h) && !errors.As(err, &nh) &&
+		!(store.KindOf(err) == store.KindNoNotebook && strings.Contains(msg, "rolo init")) {
 		msg += "; " + h
 	}
 	fmt.Fprintln(a.Err, "rolo: "+render.CleanText(msg))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,5 +80,30 @@ func TestRepsImportAndCopyIn(t *testing.T) {
 	}
 	if out := ok(ben, "list"); strings.Count(strings.TrimSpace(out), "\n") != 0 {
 		t.Errorf("ben sees more than his one customer:\n%s", out)
+	}
+}
+
+// rolo check on a team's notebook says what it did and where a repair
+// comes from there; a database that does not exist says to create it.
+func TestCheckAndInitOnAServer(t *testing.T) {
+	dsn, _ := pgtest.Database(t)
+	e := newEnv(t)
+	e.db = dsn
+	e.ok("init")
+	if out := e.ok("check"); !strings.Contains(out, "(checked on the server") {
+		t.Errorf("check: %q", out)
+	}
+	if _, errs, code := e.run(false, "check", "--repair"); code != 2 || !strings.Contains(errs, "pg_dump") {
+		t.Errorf("check --repair: exit %d %q", code, errs)
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/no_such_database_6"
+	e.db = u.String()
+	_, errs, code := e.run(false, "init")
+	if code != 3 || !strings.Contains(errs, "create the database first") || strings.Contains(errs, "run rolo init to create one") {
+		t.Errorf("init of a missing database: exit %d %q", code, errs)
 	}
 }

@@ -166,6 +166,10 @@ func runCheck(ctx context.Context, a *App, full, repair bool) error {
 	if err != nil {
 		return err
 	}
+	server := store.IsPostgres(path)
+	if server && repair {
+		return usageErrorf("--repair copies the readable rows of a notebook file; a team's notebook on PostgreSQL is restored from the server's backups (pg_dump), nothing was checked")
+	}
 	// The check opens the file itself, read-only: it must work on a
 	// notebook too damaged to open, and never migrates or writes.
 	store.CleanTemps(filepath.Dir(path), a.started)
@@ -202,7 +206,7 @@ func runCheck(ctx context.Context, a *App, full, repair bool) error {
 			return err
 		}
 	} else {
-		printCheck(a, rep, took)
+		printCheck(a, rep, took, server)
 		if rescue != nil {
 			printRescue(a, path, *rescue)
 		}
@@ -221,13 +225,20 @@ func runCheck(ctx context.Context, a *App, full, repair bool) error {
 	if len(rep.Integrity) > 0 {
 		until = "; rolo writes nothing to it until it passes a check"
 	}
-	return noHint{store.Errorf(store.KindDamaged, "%s %s: %s%s; rolo check --repair copies every readable row into a new notebook beside it, or restore a backup",
-		path, what, strings.Join(rep.Objects(), ", "), until)}
+	fix := "rolo check --repair copies every readable row into a new notebook beside it, or restore a backup"
+	if server {
+		fix = "restore the team's notebook from the server's backups (pg_dump), or ask its owner"
+	}
+	return noHint{store.Errorf(store.KindDamaged, "%s %s: %s%s; %s",
+		shownName(path), what, strings.Join(rep.Objects(), ", "), until, fix)}
 }
 
-func printCheck(a *App, rep store.CheckReport, took time.Duration) {
+func printCheck(a *App, rep store.CheckReport, took time.Duration, server bool) {
 	kind := "quick check"
-	if rep.Full {
+	switch {
+	case server:
+		kind = "checked on the server"
+	case rep.Full:
 		kind = "full check"
 	}
 	for _, d := range rep.Damage {
