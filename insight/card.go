@@ -74,8 +74,13 @@ func (s *Service) Card(ctx context.Context, id int64, q CardQuery) (*Card, error
 		card.Treatment.CadenceDays = *c.CadenceDays
 	}
 	if c.ReferredBy != nil {
-		if r, err := s.st.Customer(ctx, *c.ReferredBy); err == nil {
+		r, err := s.st.Customer(ctx, *c.ReferredBy)
+		switch {
+		case err == nil:
 			card.Referrer = &r
+		case store.KindOf(err) == store.KindNotFound:
+			// Another rep's customer on a team's notebook: not even its id.
+			card.Customer.ReferredBy = nil
 		}
 	}
 	if card.Purchases, err = s.st.Purchases(ctx, id, q.Limit); err != nil {

@@ -16,11 +16,31 @@ import (
 // EachCustomer calls fn for every customer (archived ones too) updated on or
 // after since ("" for all).
 func (s *Store) EachCustomer(ctx context.Context, since string, fn func(c Customer) error) error {
+	// On a team's notebook a rep's customer may have been referred by
+	// another rep's, whom the rep does not see: that referral is left out
+	// (a file of what the rep sees names no customer outside it).
+	var seen map[int64]bool
+	if s.pg {
+		ids, err := queryAll(ctx, s, "export customers", func(sc scanner) (int64, error) {
+			var id int64
+			return id, sc.Scan(&id)
+		}, `SELECT id FROM customers WHERE id IN (SELECT referred_by FROM customers WHERE referred_by IS NOT NULL)`)
+		if err != nil {
+			return err
+		}
+		seen = make(map[int64]bool, len(ids))
+		for _, id := range ids {
+			seen[id] = true
+		}
+	}
 	return s.eachRow(ctx, "export customers", `SELECT `+customerCols+` FROM customers WHERE ?1 = '' OR updated_at >= ?1 ORDER BY id`,
 		[]any{since}, func(v []driver.Value) error {
 			c, err := scanCustomer(valueScanner(v))
 			if err != nil {
 				return err
+			}
+			if seen != nil && c.ReferredBy != nil && !seen[*c.ReferredBy] {
+				c.ReferredBy = nil
 			}
 			return fn(c)
 		})

@@ -107,3 +107,39 @@ func TestCheckAndInitOnAServer(t *testing.T) {
 		t.Errorf("init of a missing database: exit %d %q", code, errs)
 	}
 }
+
+// A rep's customer referred by another rep's: the rep sees neither the
+// referrer nor its id, and copies what they see into a file.
+func TestRepDoesNotSeeAnotherRepsReferrer(t *testing.T) {
+	srv := newTeamServer(t)
+	e := newEnv(t)
+	ben, anna, mia := "ben_"+srv.tag, "anna_"+srv.tag, "mia_"+srv.tag
+	ok := func(rep string, args ...string) string {
+		t.Helper()
+		e.db = srv.as(rep)
+		out, errs, code := e.run(false, args...)
+		if code != 0 {
+			t.Fatalf("%s: rolo %s: exit %d: %s", rep, strings.Join(args, " "), code, errs)
+		}
+		return out
+	}
+	ok("", "init")
+	ok("", "team", "init")
+	ok("", "team", "add", ben)
+	ok("", "team", "add", anna)
+	ok("", "team", "add", mia, "--manager")
+	ok(mia, "add", "王大力")
+	ok(mia, "add", "李娜", "--referred-by", "王大力")
+	ok(mia, "assign", "王大力", anna)
+	ok(mia, "assign", "李娜", ben)
+	if out := ok(ben, "show", "李娜", "--json"); !strings.Contains(out, `"referred_by": null`) && strings.Contains(out, `"referred_by"`) {
+		t.Errorf("ben sees the id of anna's customer:\n%s", out)
+	}
+	back := filepath.Join(t.TempDir(), "ben.db")
+	if _, errs, code := e.run(false, "copy", srv.as(ben), back); code != 0 || !strings.Contains(errs, "Copied 1 customer") {
+		t.Errorf("ben copies what he sees: exit %d: %s", code, errs)
+	}
+	if out := ok(anna, "show", "王大力", "--json"); !strings.Contains(out, "王大力") {
+		t.Errorf("anna's own card:\n%s", out)
+	}
+}
