@@ -2,6 +2,7 @@ package insight
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/rolo-crm/rolo/money"
@@ -197,7 +198,41 @@ func (s *Service) RestorePayment(ctx context.Context, p store.Payment) error {
 	return s.st.RestorePayment(ctx, p)
 }
 
-// Duplicates lists the customers who already have this phone or email.
-func (s *Service) Duplicates(ctx context.Context, phone, email string) ([]store.Customer, error) {
-	return s.st.Duplicates(ctx, phone, email)
+// Duplicate is another customer who already has the phone or email a
+// customer is given: which field, and the value given.
+type Duplicate struct {
+	Customer     store.Customer
+	Field, Value string
+}
+
+// DuplicateOf is the customer c's phone or email would be shared with, nil
+// when none (phones compared by their digits, as the store compares them).
+// For a customer being edited (was), only a phone or email that changes
+// counts, and they are no duplicate of themselves. The CLI and the TUI ask
+// (or refuse) on what this finds.
+func (s *Service) DuplicateOf(ctx context.Context, c store.Customer, was *store.Customer) (*Duplicate, error) {
+	phone, email := c.Phone, c.Email
+	if was != nil {
+		if store.PhoneKey(phone) == store.PhoneKey(was.Phone) {
+			phone = ""
+		}
+		if strings.EqualFold(strings.TrimSpace(email), strings.TrimSpace(was.Email)) {
+			email = ""
+		}
+	}
+	if strings.TrimSpace(phone) == "" && strings.TrimSpace(email) == "" {
+		return nil, nil
+	}
+	dups, err := s.st.Duplicates(ctx, phone, email)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range dups {
+		if was != nil && d.ID == was.ID {
+			continue
+		}
+		field, value := store.DuplicateField(d, phone, email)
+		return &Duplicate{Customer: d, Field: field, Value: value}, nil
+	}
+	return nil, nil
 }

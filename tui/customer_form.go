@@ -79,31 +79,17 @@ func customerForm(sh *shared, title string, was *store.Customer) *form {
 					return err
 				}, err
 			})
-			// A phone or email that is new to them and another customer's:
-			// asked, as when adding (and as rolo edit does).
-			var phone, email string
-			if store.PhoneKey(probe.Phone) != store.PhoneKey(old.Phone) {
-				phone = probe.Phone
-			}
-			if !strings.EqualFold(strings.TrimSpace(probe.Email), strings.TrimSpace(old.Email)) {
-				email = probe.Email
-			}
-			if phone == "" && email == "" {
-				return save, nil
-			}
+			// A phone or email new to them and another customer's: asked,
+			// as when adding (and as rolo edit does).
 			ctx := sh.ctx
 			return func() tea.Msg {
-				dups, err := st.Duplicates(ctx, phone, email)
+				d, err := st.DuplicateOf(ctx, probe, &old)
 				if err != nil {
 					return statusMsg{err: err}
 				}
-				for _, d := range dups {
-					if d.ID == old.ID {
-						continue
-					}
-					what, val := store.DuplicateField(d, phone, email)
-					return askMsg{question: fmt.Sprintf("%s is already the %s of %s (#%d). Give it to %s too?", clean(val), what, clean(d.Name), d.ID, clean(probe.Name)),
-						yes: save}
+				if d != nil {
+					return askMsg{question: fmt.Sprintf("%s is already the %s of %s (#%d). Give it to %s too?", clean(d.Value), d.Field,
+						clean(d.Customer.Name), d.Customer.ID, clean(probe.Name)), yes: save}
 				}
 				return save()
 			}, nil
@@ -118,15 +104,13 @@ func customerForm(sh *shared, title string, was *store.Customer) *form {
 				undo: func(ctx context.Context) error { return st.PurgeCustomer(ctx, added.ID) }}
 		}
 		return func() tea.Msg {
-			dups, err := st.Duplicates(ctx, probe.Phone, probe.Email)
+			d, err := st.DuplicateOf(ctx, probe, nil)
 			if err != nil {
 				return statusMsg{err: err}
 			}
-			if len(dups) > 0 {
-				d := dups[0]
-				what, val := store.DuplicateField(d, probe.Phone, probe.Email) // a phone written otherwise is the same phone
-				return askMsg{question: fmt.Sprintf("%s is already the %s of %s (#%d). Add %s anyway?", clean(val), what, clean(d.Name), d.ID, clean(probe.Name)),
-					yes: add}
+			if d != nil {
+				return askMsg{question: fmt.Sprintf("%s is already the %s of %s (#%d). Add %s anyway?", clean(d.Value), d.Field,
+					clean(d.Customer.Name), d.Customer.ID, clean(probe.Name)), yes: add}
 			}
 			return add()
 		}, nil

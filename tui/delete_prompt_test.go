@@ -10,20 +10,28 @@ import (
 	"github.com/rolo-crm/rolo/store"
 )
 
+// owing adds a customer and one purchase of amount on day, paid at the
+// sale (the rest owed).
+func owing(t *testing.T, st *store.Store, name, day string, amount, paid money.Amount, item string) (store.Customer, store.Purchase) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := st.AddCustomer(ctx, store.Customer{Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.AddPurchase(ctx, store.Purchase{CustomerID: c.ID, Date: day, Amount: amount, Paid: &paid, Quantity: 1, Item: item})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, p
+}
+
 // Deleting a purchase takes the payments recorded against it: the
 // question says so, and how much, before y; n keeps everything.
 func TestDeletePurchaseSaysItsPayments(t *testing.T) {
 	st := newStore(t)
 	ctx := context.Background()
-	c, err := st.AddCustomer(ctx, store.Customer{Name: "赵六"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	zero := money.Amount(0)
-	p, err := st.AddPurchase(ctx, store.Purchase{CustomerID: c.ID, Date: "2026-10-01", Amount: 100000, Paid: &zero, Quantity: 1, Item: "壶"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, p := owing(t, st, "赵六", "2026-10-01", 100000, 0, "壶")
 	for _, amount := range []money.Amount{30000, 20000} {
 		if _, err := st.Pay(ctx, c.ID, amount, today.AddDate(0, 0, -3), p.ID, ""); err != nil {
 			t.Fatal(err)
@@ -52,15 +60,7 @@ func TestDeletePurchaseSaysItsPayments(t *testing.T) {
 func TestDueRowLateBehindAComplaint(t *testing.T) {
 	st := newStore(t)
 	ctx := context.Background()
-	c, err := st.AddCustomer(ctx, store.Customer{Name: "欧阳娜娜"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	paid := money.Amount(100000)
-	if _, err := st.AddPurchase(ctx, store.Purchase{CustomerID: c.ID, Date: today.AddDate(0, 0, -60).Format(store.DateLayout),
-		Amount: 500000, Paid: &paid, Quantity: 1, Item: "礼盒"}); err != nil {
-		t.Fatal(err)
-	}
+	c, _ := owing(t, st, "欧阳娜娜", today.AddDate(0, 0, -60).Format(store.DateLayout), 500000, 100000, "礼盒")
 	if _, err := st.AddContact(ctx, store.Contact{CustomerID: c.ID, Kind: "complaint", Summary: "包装破损",
 		At: today.Add(9 * time.Hour).Format(time.RFC3339)}); err != nil {
 		t.Fatal(err)
@@ -133,14 +133,7 @@ func TestProfileEditAsksAboutAnotherCustomersPhone(t *testing.T) {
 func TestArchiveSaysWhatIsOwed(t *testing.T) {
 	st := newStore(t)
 	ctx := context.Background()
-	c, err := st.AddCustomer(ctx, store.Customer{Name: "欧阳娜娜"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	paid := money.Amount(100000)
-	if _, err := st.AddPurchase(ctx, store.Purchase{CustomerID: c.ID, Date: "2026-10-01", Amount: 500000, Paid: &paid, Quantity: 1, Item: "礼盒"}); err != nil {
-		t.Fatal(err)
-	}
+	c, _ := owing(t, st, "欧阳娜娜", "2026-10-01", 500000, 100000, "礼盒")
 	m := start(t, st, 100, 30)
 	press(t, m, "x")
 	if m.asking == nil || !strings.Contains(m.asking.question, "who still owes 4,000.00?") {

@@ -156,7 +156,7 @@ func (f *refusingNotebook) Plan(ctx context.Context, q insight.PlanQuery) (*insi
 		Agenda: &insight.Agenda{AsOf: q.AsOf, Items: e.Items}}, nil
 }
 
-func (f *refusingNotebook) Duplicates(ctx context.Context, phone, email string) ([]store.Customer, error) {
+func (f *refusingNotebook) DuplicateOf(ctx context.Context, c store.Customer, was *store.Customer) (*insight.Duplicate, error) {
 	return nil, nil
 }
 func (f *refusingNotebook) AddCustomer(ctx context.Context, c store.Customer) (store.Customer, error) {

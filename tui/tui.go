@@ -46,7 +46,7 @@ type Notebook interface {
 	ResolveComplaint(ctx context.Context, id int64, at time.Time, note string) (store.FollowUp, error)
 	UpdateCustomer(ctx context.Context, id int64, fn func(c *store.Customer) error) (store.Customer, error)
 	AddCustomer(ctx context.Context, c store.Customer) (store.Customer, error)
-	Duplicates(ctx context.Context, phone, email string) ([]store.Customer, error)
+	DuplicateOf(ctx context.Context, c store.Customer, was *store.Customer) (*insight.Duplicate, error)
 	ArchiveCustomer(ctx context.Context, id int64) error
 	Owes(ctx context.Context, id int64) (money.Amount, error)
 	RestoreCustomer(ctx context.Context, id int64) error

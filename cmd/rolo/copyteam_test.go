@@ -40,22 +40,8 @@ func TestCopyIntoAUsedDatabaseKeepsPayments(t *testing.T) {
 // takes no COPY: importing purchases and copying a personal notebook in
 // work for them too.
 func TestRepsImportAndCopyIn(t *testing.T) {
-	srv := newTeamServer(t)
-	e := newEnv(t)
-	ben, mia := "ben_"+srv.tag, "mia_"+srv.tag
-	ok := func(rep string, args ...string) string {
-		t.Helper()
-		e.db = srv.as(rep)
-		out, errs, code := e.run(false, args...)
-		if code != 0 {
-			t.Fatalf("%s: rolo %s: exit %d: %s", rep, strings.Join(args, " "), code, errs)
-		}
-		return out
-	}
-	ok("", "init")
-	ok("", "team", "init")
-	ok("", "team", "add", ben)
-	ok("", "team", "add", mia, "--manager")
+	tm := newTeam(t)
+	srv, e, ben, mia, ok := tm.srv, tm.e, tm.ben, tm.mia, tm.ok
 	// A manager copies a personal notebook in: whole, the money as it was.
 	mine := filepath.Join(t.TempDir(), "mine.db")
 	ok("", "demo", "--customers", "15", "--seed", "6", "--out", mine, "--no-tui")
@@ -111,23 +97,8 @@ func TestCheckAndInitOnAServer(t *testing.T) {
 // A rep's customer referred by another rep's: the rep sees neither the
 // referrer nor its id, and copies what they see into a file.
 func TestRepDoesNotSeeAnotherRepsReferrer(t *testing.T) {
-	srv := newTeamServer(t)
-	e := newEnv(t)
-	ben, anna, mia := "ben_"+srv.tag, "anna_"+srv.tag, "mia_"+srv.tag
-	ok := func(rep string, args ...string) string {
-		t.Helper()
-		e.db = srv.as(rep)
-		out, errs, code := e.run(false, args...)
-		if code != 0 {
-			t.Fatalf("%s: rolo %s: exit %d: %s", rep, strings.Join(args, " "), code, errs)
-		}
-		return out
-	}
-	ok("", "init")
-	ok("", "team", "init")
-	ok("", "team", "add", ben)
-	ok("", "team", "add", anna)
-	ok("", "team", "add", mia, "--manager")
+	tm := newTeam(t)
+	srv, e, ben, anna, mia, ok := tm.srv, tm.e, tm.ben, tm.anna, tm.mia, tm.ok
 	ok(mia, "add", "王大力")
 	ok(mia, "add", "李娜", "--referred-by", "王大力")
 	ok(mia, "assign", "王大力", anna)

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -200,18 +199,11 @@ func (a *App) checkDuplicates(cmd *cobra.Command, c store.Customer, editing *sto
 	if err != nil {
 		return err
 	}
-	dups, err := svc.Duplicates(cmd.Context(), c.Phone, c.Email)
-	if err != nil {
+	dup, err := svc.DuplicateOf(cmd.Context(), c, editing)
+	if err != nil || dup == nil {
 		return err
 	}
-	if editing != nil {
-		dups = slices.DeleteFunc(dups, func(d store.Customer) bool { return d.ID == editing.ID })
-	}
-	if len(dups) == 0 {
-		return nil
-	}
-	d := dups[0]
-	what, val := store.DuplicateField(d, c.Phone, c.Email)
+	d, what, val := dup.Customer, dup.Field, dup.Value
 	who := fmt.Sprintf("%s (#%d)", d.Name, d.ID)
 	if d.ArchivedAt != nil {
 		who += ", archived"
@@ -255,13 +247,14 @@ func newEditCmd(a *App) *cobra.Command {
 				return err
 			}
 			if fs := cmd.Flags(); !allowDuplicates {
-				// Only a new number or address: one the customer already
-				// shares (added with --allow-duplicates) stays theirs.
-				var probe store.Customer
-				if fs.Changed("phone") && store.PhoneKey(f.phone) != store.PhoneKey(c.Phone) {
+				// Only a new number or address counts (DuplicateOf): one the
+				// customer already shares (added with --allow-duplicates)
+				// stays theirs.
+				probe := c
+				if fs.Changed("phone") {
 					probe.Phone = f.phone
 				}
-				if fs.Changed("email") && !strings.EqualFold(f.email, c.Email) {
+				if fs.Changed("email") {
 					probe.Email = f.email
 				}
 				if err := a.checkDuplicates(cmd, probe, &c); err != nil {

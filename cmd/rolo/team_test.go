@@ -16,6 +16,45 @@ type teamServer struct {
 	tag string // makes role names unique on a shared server
 }
 
+// team is a team's notebook from the command line: reps ben and anna and
+// manager mia (their names made unique on the server), set up by the
+// tables' owner ("" below).
+type team struct {
+	t              *testing.T
+	srv            *teamServer
+	e              *testEnv
+	ben, anna, mia string
+}
+
+func newTeam(t *testing.T) *team {
+	t.Helper()
+	srv := newTeamServer(t)
+	tm := &team{t: t, srv: srv, e: newEnv(t), ben: "ben_" + srv.tag, anna: "anna_" + srv.tag, mia: "mia_" + srv.tag}
+	tm.ok("", "init")
+	tm.ok("", "team", "init")
+	tm.ok("", "team", "add", tm.ben)
+	tm.ok("", "team", "add", tm.anna)
+	tm.ok("", "team", "add", tm.mia, "--manager")
+	return tm
+}
+
+// run is rolo run by rep ("" the owner) on the team's notebook.
+func (tm *team) run(rep string, args ...string) (string, string, int) {
+	tm.t.Helper()
+	tm.e.db = tm.srv.as(rep)
+	return tm.e.run(false, args...)
+}
+
+// ok is run that must succeed.
+func (tm *team) ok(rep string, args ...string) string {
+	tm.t.Helper()
+	out, errs, code := tm.run(rep, args...)
+	if code != 0 {
+		tm.t.Fatalf("%s: rolo %s: exit %d: %s", rep, strings.Join(args, " "), code, errs)
+	}
+	return out
+}
+
 func newTeamServer(t *testing.T) *teamServer {
 	t.Helper()
 	dsn, tag := pgtest.Database(t)
@@ -36,27 +75,8 @@ func (s *teamServer) as(rep string) string {
 // everyone's (with --team, with their rep; with --rep, one rep's), only a
 // manager moves customers between reps, and a shared customer is everyone's.
 func TestTeamCommands(t *testing.T) {
-	srv := newTeamServer(t)
-	e := newEnv(t)
-	ben, anna, mia := "ben_"+srv.tag, "anna_"+srv.tag, "mia_"+srv.tag
-	run := func(rep string, args ...string) (string, string, int) {
-		t.Helper()
-		e.db = srv.as(rep)
-		return e.run(false, args...)
-	}
-	ok := func(rep string, args ...string) string {
-		t.Helper()
-		out, errs, code := run(rep, args...)
-		if code != 0 {
-			t.Fatalf("%s: rolo %s: exit %d: %s", rep, strings.Join(args, " "), code, errs)
-		}
-		return out
-	}
-	ok("", "init")
-	ok("", "team", "init")
-	ok("", "team", "add", ben)
-	ok("", "team", "add", anna)
-	ok("", "team", "add", mia, "--manager")
+	tm := newTeam(t)
+	srv, ben, anna, mia, run, ok := tm.srv, tm.ben, tm.anna, tm.mia, tm.run, tm.ok
 
 	ok(ben, "add", "王小明")
 	ok(ben, "buy", "王小明", "1280", "--item", "普洱茶饼")
