@@ -158,10 +158,11 @@ func column[T any](t testing.TB, q interface {
 	return out
 }
 
-// foundIDs is the ids of the customers Search finds for q, best first.
-func foundIDs(t testing.TB, s *Store, q string) []int64 {
+// foundIDs is the ids of the customers Search finds for q (with opts, if
+// given), best first.
+func foundIDs(t testing.TB, s *Store, q string, opts ...SearchOptions) []int64 {
 	t.Helper()
-	hits, err := s.Search(context.Background(), q, SearchOptions{})
+	hits, err := s.Search(context.Background(), q, append(opts, SearchOptions{})[0])
 	if err != nil {
 		t.Fatalf("Search(%q): %v", q, err)
 	}

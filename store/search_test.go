@@ -35,18 +35,7 @@ func TestShortSearchEverywhere(t *testing.T) {
 		if _, err := s.AddContact(ctx, Contact{CustomerID: summary, At: "2026-01-02T10:00:00Z", Kind: "call", Summary: "约了下周钓鱼"}); err != nil {
 			t.Fatal(err)
 		}
-		ids := func(q string, opts SearchOptions) []int64 {
-			t.Helper()
-			hits, err := s.Search(ctx, q, opts)
-			if err != nil {
-				t.Fatalf("Search(%q): %v", q, err)
-			}
-			out := []int64{}
-			for _, h := range hits {
-				out = append(out, h.Customer.ID)
-			}
-			return out
-		}
+		ids := func(q string, opts SearchOptions) []int64 { return foundIDs(t, s, q, opts) }
 		tests := []struct {
 			q    string
 			opts SearchOptions
