@@ -135,9 +135,10 @@ func (s *Service) Lifetime(ctx context.Context, q LifetimeQuery) (*Lifetime, err
 // valueAll values customers with a kept model, as clv.Analyze would.
 func valueAll(res clv.Result, cs []clv.Customer, annual map[int64]float64, o clv.Options) []clv.Row {
 	rows := make([]clv.Row, len(cs))
+	v := clv.NewValuer(res.BG, res.GG, o.HorizonMonths, o.AnnualDiscount, o.Margin)
 	for i, c := range cs {
 		if res.Fitted {
-			rows[i] = clv.Figures(res.BG, res.GG, c, o.HorizonMonths, o.AnnualDiscount, o.Margin)
+			rows[i] = v.Figures(c)
 		} else {
 			rows[i] = clv.Row{ID: c.ID, PAlive: -1, Expected90: -1, ExpectedSpend: -1,
 				CLV: clv.SimpleValue(annual[c.ID]*o.Margin, res.Retention, o.AnnualDiscount)}

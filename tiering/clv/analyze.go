@@ -96,25 +96,13 @@ func Analyze(cs []Customer, annual map[int64]float64, retention float64, o Optio
 	}
 	res.Fitted = res.Status == StatusFitted
 	res.Rows = make([]Row, len(cs))
-	// Customers with the same x and T share the costly part of their
-	// figures (the expected purchases of a customer still alive).
-	type xT struct {
-		x int
-		T float64
+	var v *Valuer
+	if res.Fitted {
+		v = NewValuer(res.BG, res.GG, o.HorizonMonths, o.AnnualDiscount, o.Margin)
 	}
-	type alive struct{ e90, total float64 }
-	curves := map[xT]alive{}
-	d := MonthlyRate(o.AnnualDiscount)
 	for i, c := range cs {
 		if res.Fitted {
-			cc := clean(c)
-			k := xT{cc.X, cc.T}
-			a, ok := curves[k]
-			if !ok {
-				a = alive{res.BG.expectedAlive(90.0/7, cc.X, cc.T), res.BG.discountedAlive(cc.X, cc.T, o.HorizonMonths, d)}
-				curves[k] = a
-			}
-			res.Rows[i] = figures(res.BG, res.GG, c, a.e90, a.total, o.Margin)
+			res.Rows[i] = v.Figures(c)
 			continue
 		}
 		res.Rows[i] = Row{ID: c.ID, PAlive: -1, Expected90: -1, ExpectedSpend: -1,
@@ -183,13 +171,50 @@ func joinSentences(a, b string) string {
 // With models that are not valid the model figures are -1 (unknown) and
 // the value 0.
 func Figures(bg BGNBD, gg GammaGamma, c Customer, months int, annualDiscount, margin float64) Row {
-	if !bg.valid() || !gg.valid() {
+	return NewValuer(bg, gg, months, annualDiscount, margin).Figures(c)
+}
+
+// A Valuer works out Figures for many customers with one pair of models.
+// Customers with the same x and T share the costly part of their figures
+// (the expected purchases of a customer still alive), worked out once: a
+// notebook of 100,000 buyers has about 30,000 such pairs. A Valuer is not
+// safe for concurrent use; give each goroutine its own.
+type Valuer struct {
+	bg           BGNBD
+	gg           GammaGamma
+	months       int
+	rate, margin float64
+	valid        bool
+	curves       map[xT]alive
+}
+
+type xT struct {
+	x int
+	T float64
+}
+
+type alive struct{ e90, total float64 }
+
+// NewValuer is a Valuer for Figures(bg, gg, c, months, annualDiscount, margin).
+func NewValuer(bg BGNBD, gg GammaGamma, months int, annualDiscount, margin float64) *Valuer {
+	return &Valuer{bg: bg, gg: gg, months: min(max(months, 0), maxMonths), rate: MonthlyRate(annualDiscount),
+		margin: margin, valid: bg.valid() && gg.valid(), curves: map[xT]alive{}}
+}
+
+// Figures is Figures(bg, gg, c, months, annualDiscount, margin) of the
+// Valuer's models and options.
+func (v *Valuer) Figures(c Customer) Row {
+	if !v.valid {
 		return Row{ID: c.ID, PAlive: -1, Expected90: -1, ExpectedSpend: -1}
 	}
 	cc := clean(c)
-	months = min(max(months, 0), maxMonths)
-	return figures(bg, gg, c, bg.expectedAlive(90.0/7, cc.X, cc.T),
-		bg.discountedAlive(cc.X, cc.T, months, MonthlyRate(annualDiscount)), margin)
+	k := xT{cc.X, cc.T}
+	a, ok := v.curves[k]
+	if !ok {
+		a = alive{v.bg.expectedAlive(90.0/7, cc.X, cc.T), v.bg.discountedAlive(cc.X, cc.T, v.months, v.rate)}
+		v.curves[k] = a
+	}
+	return figures(v.bg, v.gg, c, a.e90, a.total, v.margin)
 }
 
 // figures is Figures given the alive customer's expected purchases in 90
