@@ -134,15 +134,13 @@ func (s *Service) Lifetime(ctx context.Context, q LifetimeQuery) (*Lifetime, err
 
 // valueAll values customers with a kept model, as clv.Analyze would.
 func valueAll(res clv.Result, cs []clv.Customer, annual map[int64]float64, o clv.Options) []clv.Row {
+	if res.Fitted {
+		return clv.FiguresAll(res.BG, res.GG, cs, o.HorizonMonths, o.AnnualDiscount, o.Margin)
+	}
 	rows := make([]clv.Row, len(cs))
-	v := clv.NewValuer(res.BG, res.GG, o.HorizonMonths, o.AnnualDiscount, o.Margin)
 	for i, c := range cs {
-		if res.Fitted {
-			rows[i] = v.Figures(c)
-		} else {
-			rows[i] = clv.Row{ID: c.ID, PAlive: -1, Expected90: -1, ExpectedSpend: -1,
-				CLV: clv.SimpleValue(annual[c.ID]*o.Margin, res.Retention, o.AnnualDiscount)}
-		}
+		rows[i] = clv.Row{ID: c.ID, PAlive: -1, Expected90: -1, ExpectedSpend: -1,
+			CLV: clv.SimpleValue(annual[c.ID]*o.Margin, res.Retention, o.AnnualDiscount)}
 	}
 	return rows
 }

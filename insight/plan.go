@@ -3,7 +3,6 @@ package insight
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/rolo-crm/rolo/money"
@@ -277,24 +276,7 @@ func (s *Service) planInfo(ctx context.Context, asOf time.Time, ag *Agenda) (map
 	if err != nil {
 		return nil, "", err
 	}
-	// The model's figures, on both cores (a few microseconds a customer;
-	// customers with the same x and T share most of the work).
-	figs := make([]clv.Row, len(in))
-	half := len(in) / 2
-	value := func(from, to int) {
-		v := clv.NewValuer(m.BG, m.GG, m.Options.HorizonMonths, m.Options.AnnualDiscount, m.Options.Margin)
-		for i := from; i < to; i++ {
-			figs[i] = v.Figures(in[i])
-		}
-	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		value(half, len(in))
-	}()
-	value(0, half)
-	wg.Wait()
+	figs := clv.FiguresAll(m.BG, m.GG, in, m.Options.HorizonMonths, m.Options.AnnualDiscount, m.Options.Margin)
 	var rev map[int64][2]money.Amount // read only when a model gives no figure
 	for i, c := range in {
 		pc := info[c.ID]

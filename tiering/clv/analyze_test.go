@@ -118,26 +118,35 @@ func TestAnalyzeRowsAreFigures(t *testing.T) {
 	}
 }
 
-// A Valuer shares only what depends on x and T: customers with the same x
-// and T but other purchase histories get their own figures, and a Valuer
-// with models that are not valid knows nothing.
-func TestValuer(t *testing.T) {
+// FiguresAll shares only what depends on x and T: customers with the
+// same x and T but other purchase histories get their own figures, on one
+// core or many, and models that are not valid know nothing.
+func TestFiguresAll(t *testing.T) {
 	bg := BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}
 	gg := GammaGamma{P: 6.25, Q: 3.74, V: 15.44}
-	v := NewValuer(bg, gg, 12, 0.1, 0.3)
-	for _, c := range []Customer{
+	few := []Customer{
 		{ID: 1, X: 3, Tx: 10, T: 40, Mx: 20},
 		{ID: 2, X: 3, Tx: 39, T: 40, Mx: 80}, // same x and T, later last purchase, bigger spend
 		{ID: 3, X: 0, T: 40},
 		{ID: 4, X: 3, Tx: 10, T: 41, Mx: 20},
-	} {
-		r := v.Figures(c)
-		e90, value := bg.Expected(90.0/7, c.X, c.Tx, c.T), Value(bg, gg, c, 12, MonthlyRate(0.1), 0.3)
-		if r.ID != c.ID || r.PAlive != bg.PAlive(c.X, c.Tx, c.T) || r.Expected90 != e90 || r.CLV != value {
-			t.Errorf("customer %+v: %+v, want P(alive) %v, expected %v, value %v", c, r, bg.PAlive(c.X, c.Tx, c.T), e90, value)
+	}
+	var many []Customer // thousands of pairs: shared between cores
+	for i := range 4000 {
+		many = append(many, Customer{ID: int64(10 + i), X: i % 7, Tx: float64(i%50) / 3, T: 20 + float64(i)/10, Mx: float64(i % 90)})
+	}
+	for _, cs := range [][]Customer{few, append(few, many...)} {
+		rows := FiguresAll(bg, gg, cs, 12, 0.1, 0.3)
+		for i, c := range cs {
+			r := rows[i]
+			e90, value := bg.Expected(90.0/7, c.X, c.Tx, c.T), Value(bg, gg, c, 12, MonthlyRate(0.1), 0.3)
+			if r.ID != c.ID || r.PAlive != bg.PAlive(c.X, c.Tx, c.T) || r.Expected90 != e90 || r.CLV != value {
+				t.Fatalf("customer %+v: %+v, want P(alive) %v, expected %v, value %v", c, r, bg.PAlive(c.X, c.Tx, c.T), e90, value)
+			}
 		}
 	}
-	if r := NewValuer(BGNBD{}, gg, 12, 0.1, 0.3).Figures(Customer{ID: 5, X: 1, Tx: 1, T: 2, Mx: 1}); r.PAlive != -1 || r.Expected90 != -1 || r.CLV != 0 {
-		t.Errorf("invalid model: %+v, want unknown figures", r)
+	for _, r := range FiguresAll(BGNBD{}, gg, few, 12, 0.1, 0.3) {
+		if r.PAlive != -1 || r.Expected90 != -1 || r.CLV != 0 {
+			t.Errorf("invalid model: %+v, want unknown figures", r)
+		}
 	}
 }
