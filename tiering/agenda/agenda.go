@@ -9,9 +9,11 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rolo-crm/rolo/money"
@@ -295,13 +297,49 @@ func MedianGap(ds []time.Time) int {
 // Build makes the agenda as of today: every item due on or before
 // today + cfg.Days (birthdays, events and festivals within their own
 // windows), ordered by Sort. Items the rep snoozed or dismissed are left out.
+// A large notebook is built and sorted in two halves side by side, then
+// merged: Sort is a total order, so the result is the same.
 func Build(today time.Time, cs []Customer, tasks []Task, cfg Config) []Item {
 	today = day(today.Year(), today.Month(), today.Day())
-	horizon := today.AddDate(0, 0, cfg.Days)
+	b := builder{today: today, horizon: today.AddDate(0, 0, cfg.Days), cfg: cfg, festivals: upcomingFestivals(today, cfg)}
 	byID := make(map[int64]*Customer, len(cs))
 	for i := range cs {
 		byID[cs[i].ID] = &cs[i]
 	}
+	parts := [][]Customer{cs}
+	if len(cs) >= 2000 && runtime.GOMAXPROCS(0) > 1 {
+		parts = [][]Customer{cs[:len(cs)/2], cs[len(cs)/2:]}
+	}
+	sorted := make([][]Item, len(parts))
+	var wg sync.WaitGroup
+	for i, part := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var ts []Task
+			if i == 0 {
+				ts = tasks
+			}
+			sorted[i] = b.build(part, ts, byID)
+		}()
+	}
+	wg.Wait()
+	if len(sorted) == 1 {
+		return sorted[0]
+	}
+	return merge(sorted[0], sorted[1])
+}
+
+// builder makes the items of part of a notebook.
+type builder struct {
+	today, horizon time.Time
+	cfg            Config
+	festivals      []datedFestival
+}
+
+// build makes the items of customers cs and of tasks (of any customer in
+// byID), leaves out those snoozed or dismissed and sorts them.
+func (b builder) build(cs []Customer, tasks []Task, byID map[int64]*Customer) []Item {
 	// Sized for a notebook's usual agenda (about one item per customer, and
 	// every debt and complaint): a slice of 100,000 items grown by doubling
 	// copies and keeps several times its size.
@@ -312,102 +350,119 @@ func Build(today time.Time, cs []Customer, tasks []Task, cfg Config) []Item {
 	out := make([]Item, 0, size)
 	add := func(c *Customer, r Reason, due time.Time, detail string) *Item {
 		it := Item{CustomerID: c.ID, Name: c.Name, Tier: c.Tier, Reason: r, Detail: detail, Due: due,
-			DaysOverdue: max(0, days(due, today))}
+			DaysOverdue: max(0, days(due, b.today))}
 		out = append(out, it)
 		return &out[len(out)-1]
 	}
 	for _, t := range tasks {
 		c, ok := byID[t.CustomerID]
-		if !ok || t.Due.After(horizon) || c.Status == "dropped" {
+		if !ok || t.Due.After(b.horizon) || c.Status == "dropped" {
 			continue
 		}
 		add(c, FollowUp, t.Due, t.What).FollowUpID = t.ID
 	}
-	festivals := upcomingFestivals(today, cfg)
 	for i := range cs {
-		c := &cs[i]
-		if c.Status == "dropped" {
-			continue
-		}
-		for _, k := range c.Complaints {
-			due := day(k.At.Year(), k.At.Month(), k.At.Day()).AddDate(0, 0, ComplaintDays)
-			add(c, Complaint, due, fmt.Sprintf("open complaint %d: %s", k.ID, k.Summary)).ComplaintID = k.ID
-		}
-		for _, d := range c.Debts {
-			if due := d.Date.AddDate(0, 0, cfg.PaymentTerms); !due.After(horizon) {
-				what := ""
-				if d.Item != "" {
-					what = " for " + d.Item
-				}
-				add(c, Payment, due, fmt.Sprintf("owes %s%s bought %s (%d-day terms) — ask for payment",
-					cfg.money(d.Outstanding), what, d.Date.Format("2006-01-02"), cfg.PaymentTerms)).PurchaseID = d.PurchaseID
-			}
-		}
-		// Every clock runs from the last contact or purchase; from the day
-		// the customer was added only when there is neither.
-		lastBuy := c.Bought.Last
-		touch := latest(c.LastContact, lastBuy)
-		if touch.IsZero() {
-			touch = c.Created
-		}
-		switch c.Status {
-		case "lapsed", "lost":
-			winBack(c, touch, cfg, horizon, add)
-		default:
-			cad := cfg.Cadence[c.Tier]
-			if c.CadenceDays > 0 {
-				cad = c.CadenceDays
-			}
-			if cad > 0 && !touch.IsZero() {
-				if due := touch.AddDate(0, 0, cad); !due.After(horizon) {
-					add(c, Cadence, due, fmt.Sprintf("no contact for %d days; %s customers every %d days", days(touch, today), c.Tier, cad))
-				}
-			}
-			if !lastBuy.IsZero() {
-				rhythm(c, today, horizon, cfg, add)
-			}
-		}
-		if c.Birthday != nil {
-			if bd, err := c.Birthday.OnOrAfter(today); err == nil && days(today, bd) <= cfg.BirthdayDays &&
-				!greetedFor(c.Greeted, bd, cfg.BirthdayDays) {
-				kind := "birthday"
-				if c.Birthday.Lunar {
-					kind = "lunar birthday"
-				}
-				add(c, BirthdayR, bd, fmt.Sprintf("%s on %s — send wishes", kind, bd.Format("2006-01-02")))
-			}
-		}
-		for _, e := range c.Events {
-			if d, ok := e.Next(today); ok && days(today, d) <= cfg.BirthdayDays && !greetedFor(c.Greeted, d, cfg.BirthdayDays) {
-				add(c, EventR, d, fmt.Sprintf("%s on %s — send wishes", e.What, d.Format("2006-01-02"))).EventID = e.ID
-			}
-		}
-		if cfg.GreetTiers[c.Tier] && c.Status != "lost" {
-			for _, f := range festivals {
-				if greetedFor(c.Greeted, f.date, cfg.FestivalDays) {
-					continue
-				}
-				add(c, FestivalR, f.date, fmt.Sprintf("%s on %s — send greetings", f.Name, f.date.Format("2006-01-02")))
-			}
-		}
-		if cfg.SurveyMonths > 0 && cfg.SurveyTiers[c.Tier] && !lastBuy.IsZero() {
-			from, what := c.LastSurvey, fmt.Sprintf("last loyalty survey %s", c.LastSurvey.Format("2006-01-02"))
-			if from.IsZero() {
-				from, what = c.Bought.First, "no loyalty survey yet"
-			}
-			if due := from.AddDate(0, cfg.SurveyMonths, 0); !due.After(horizon) {
-				add(c, SurveyR, due, fmt.Sprintf("%s; ask the five loyalty questions every %d months (rolo survey)", what, cfg.SurveyMonths))
-			}
-		}
+		b.customer(&cs[i], add)
 	}
 	kept := out[:0]
 	for _, it := range out {
-		if !hidden(byID[it.CustomerID], it, today) {
+		if !hidden(byID[it.CustomerID], it, b.today) {
 			kept = append(kept, it)
 		}
 	}
 	Sort(kept)
 	return kept
+}
+
+// customer adds customer c's items.
+func (b builder) customer(c *Customer, add func(*Customer, Reason, time.Time, string) *Item) {
+	today, horizon, cfg, festivals := b.today, b.horizon, b.cfg, b.festivals
+	if c.Status == "dropped" {
+		return
+	}
+	for _, k := range c.Complaints {
+		due := day(k.At.Year(), k.At.Month(), k.At.Day()).AddDate(0, 0, ComplaintDays)
+		add(c, Complaint, due, fmt.Sprintf("open complaint %d: %s", k.ID, k.Summary)).ComplaintID = k.ID
+	}
+	for _, d := range c.Debts {
+		if due := d.Date.AddDate(0, 0, cfg.PaymentTerms); !due.After(horizon) {
+			what := ""
+			if d.Item != "" {
+				what = " for " + d.Item
+			}
+			add(c, Payment, due, fmt.Sprintf("owes %s%s bought %s (%d-day terms) — ask for payment",
+				cfg.money(d.Outstanding), what, d.Date.Format("2006-01-02"), cfg.PaymentTerms)).PurchaseID = d.PurchaseID
+		}
+	}
+	// Every clock runs from the last contact or purchase; from the day
+	// the customer was added only when there is neither.
+	lastBuy := c.Bought.Last
+	touch := latest(c.LastContact, lastBuy)
+	if touch.IsZero() {
+		touch = c.Created
+	}
+	switch c.Status {
+	case "lapsed", "lost":
+		winBack(c, touch, cfg, horizon, add)
+	default:
+		cad := cfg.Cadence[c.Tier]
+		if c.CadenceDays > 0 {
+			cad = c.CadenceDays
+		}
+		if cad > 0 && !touch.IsZero() {
+			if due := touch.AddDate(0, 0, cad); !due.After(horizon) {
+				add(c, Cadence, due, fmt.Sprintf("no contact for %d days; %s customers every %d days", days(touch, today), c.Tier, cad))
+			}
+		}
+		if !lastBuy.IsZero() {
+			rhythm(c, today, horizon, cfg, add)
+		}
+	}
+	if c.Birthday != nil {
+		if bd, err := c.Birthday.OnOrAfter(today); err == nil && days(today, bd) <= cfg.BirthdayDays &&
+			!greetedFor(c.Greeted, bd, cfg.BirthdayDays) {
+			kind := "birthday"
+			if c.Birthday.Lunar {
+				kind = "lunar birthday"
+			}
+			add(c, BirthdayR, bd, fmt.Sprintf("%s on %s — send wishes", kind, bd.Format("2006-01-02")))
+		}
+	}
+	for _, e := range c.Events {
+		if d, ok := e.Next(today); ok && days(today, d) <= cfg.BirthdayDays && !greetedFor(c.Greeted, d, cfg.BirthdayDays) {
+			add(c, EventR, d, fmt.Sprintf("%s on %s — send wishes", e.What, d.Format("2006-01-02"))).EventID = e.ID
+		}
+	}
+	if cfg.GreetTiers[c.Tier] && c.Status != "lost" {
+		for _, f := range festivals {
+			if greetedFor(c.Greeted, f.date, cfg.FestivalDays) {
+				continue
+			}
+			add(c, FestivalR, f.date, fmt.Sprintf("%s on %s — send greetings", f.Name, f.date.Format("2006-01-02")))
+		}
+	}
+	if cfg.SurveyMonths > 0 && cfg.SurveyTiers[c.Tier] && !lastBuy.IsZero() {
+		from, what := c.LastSurvey, fmt.Sprintf("last loyalty survey %s", c.LastSurvey.Format("2006-01-02"))
+		if from.IsZero() {
+			from, what = c.Bought.First, "no loyalty survey yet"
+		}
+		if due := from.AddDate(0, cfg.SurveyMonths, 0); !due.After(horizon) {
+			add(c, SurveyR, due, fmt.Sprintf("%s; ask the five loyalty questions every %d months (rolo survey)", what, cfg.SurveyMonths))
+		}
+	}
+}
+
+// merge merges two lists sorted by Sort.
+func merge(a, b []Item) []Item {
+	out := make([]Item, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if compareItems(b[0], a[0]) < 0 {
+			out, b = append(out, b[0]), b[1:]
+		} else {
+			out, a = append(out, a[0]), a[1:]
+		}
+	}
+	return append(append(out, a...), b...)
 }
 
 func hidden(c *Customer, it Item, today time.Time) bool {
@@ -502,33 +557,36 @@ func winBack(c *Customer, touch time.Time, cfg Config, horizon time.Time, add fu
 // overdue (counting at most MaxOverdueDays), most first; then what is due
 // soon, by date, then tier. Ties go by name and customer.
 func Sort(items []Item) {
-	slices.SortFunc(items, func(a, b Item) int {
-		ac, bc := a.Reason == Complaint, b.Reason == Complaint
-		switch {
-		case ac != bc:
-			return boolFirst(ac)
-		case ac && !a.Due.Equal(b.Due):
-			return a.Due.Compare(b.Due)
-		case a.Overdue() != b.Overdue():
-			return boolFirst(a.Overdue())
-		case a.Overdue() && TierRank(a.Tier) != TierRank(b.Tier):
-			return cmp.Compare(TierRank(a.Tier), TierRank(b.Tier))
-		case a.Overdue() && min(a.DaysOverdue, MaxOverdueDays) != min(b.DaysOverdue, MaxOverdueDays):
-			return cmp.Compare(min(b.DaysOverdue, MaxOverdueDays), min(a.DaysOverdue, MaxOverdueDays))
-		case !a.Overdue() && !a.Due.Equal(b.Due):
-			return a.Due.Compare(b.Due)
-		case TierRank(a.Tier) != TierRank(b.Tier):
-			return cmp.Compare(TierRank(a.Tier), TierRank(b.Tier))
-		case a.Name != b.Name:
-			return strings.Compare(a.Name, b.Name)
-		case a.CustomerID != b.CustomerID:
-			return cmp.Compare(a.CustomerID, b.CustomerID)
-		case a.Reason != b.Reason:
-			return cmp.Compare(reasonOrder(a.Reason), reasonOrder(b.Reason))
-		}
-		// A total order, so a fast unstable sort is still deterministic.
-		return cmp.Or(cmp.Compare(b.DaysOverdue, a.DaysOverdue), cmp.Compare(a.Ref(), b.Ref()), strings.Compare(a.Detail, b.Detail))
-	})
+	slices.SortFunc(items, compareItems)
+}
+
+// compareItems is Sort's order.
+func compareItems(a, b Item) int {
+	ac, bc := a.Reason == Complaint, b.Reason == Complaint
+	switch {
+	case ac != bc:
+		return boolFirst(ac)
+	case ac && !a.Due.Equal(b.Due):
+		return a.Due.Compare(b.Due)
+	case a.Overdue() != b.Overdue():
+		return boolFirst(a.Overdue())
+	case a.Overdue() && TierRank(a.Tier) != TierRank(b.Tier):
+		return cmp.Compare(TierRank(a.Tier), TierRank(b.Tier))
+	case a.Overdue() && min(a.DaysOverdue, MaxOverdueDays) != min(b.DaysOverdue, MaxOverdueDays):
+		return cmp.Compare(min(b.DaysOverdue, MaxOverdueDays), min(a.DaysOverdue, MaxOverdueDays))
+	case !a.Overdue() && !a.Due.Equal(b.Due):
+		return a.Due.Compare(b.Due)
+	case TierRank(a.Tier) != TierRank(b.Tier):
+		return cmp.Compare(TierRank(a.Tier), TierRank(b.Tier))
+	case a.Name != b.Name:
+		return strings.Compare(a.Name, b.Name)
+	case a.CustomerID != b.CustomerID:
+		return cmp.Compare(a.CustomerID, b.CustomerID)
+	case a.Reason != b.Reason:
+		return cmp.Compare(reasonOrder(a.Reason), reasonOrder(b.Reason))
+	}
+	// A total order, so a fast unstable sort is still deterministic.
+	return cmp.Or(cmp.Compare(b.DaysOverdue, a.DaysOverdue), cmp.Compare(a.Ref(), b.Ref()), strings.Compare(a.Detail, b.Detail))
 }
 
 // boolFirst orders true before false.

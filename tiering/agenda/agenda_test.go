@@ -3,6 +3,7 @@ package agenda
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -414,5 +415,52 @@ func TestEntryWhy(t *testing.T) {
 	e := Entry{Items: []Item{{Reason: Complaint}, {Reason: Payment}, {Reason: Cadence}, {Reason: Payment}}}
 	if got := e.Why(); got != "complaint+payment×2+cadence" {
 		t.Errorf("Why = %q", got)
+	}
+}
+
+// A large notebook is built in halves side by side and merged: the result
+// is what each customer's own agenda, sorted together, gives.
+func TestBuildLargeIsEachCustomersAgenda(t *testing.T) {
+	tiers := []tiering.Tier{tiering.Key, tiering.Major, tiering.Ordinary, tiering.Small, tiering.Prospect}
+	statuses := []string{"active", "active", "lapsed", "lost", "dropped"}
+	names := []string{"王芳", "Anna", "李雷", "王芳", "Zoë"} // shared names: ties go by id
+	var cs []Customer
+	var tasks []Task
+	for i := range 3000 {
+		c := Customer{ID: int64(i + 1), Name: names[i%5], Tier: tiers[i%5], Status: statuses[(i/5)%5],
+			Created: today.AddDate(-2, 0, 0), LastContact: today.AddDate(0, 0, -(i % 300)), Greeted: today.AddDate(0, 0, -(i % 40)),
+			Bought: Rhythm{Days: 1 + i%4, First: today.AddDate(-1, 0, -(i % 100)), Last: today.AddDate(0, 0, -(i % 200)), Gap: 20 + i%60}}
+		if i%3 == 0 {
+			c.Debts = []Debt{{PurchaseID: int64(i), Date: today.AddDate(0, 0, -(i % 90)), Item: "普洱", Outstanding: 1000}}
+		}
+		if i%7 == 0 {
+			c.Complaints = []OpenComplaint{{ID: int64(i), At: today.AddDate(0, 0, -(i % 5)), Summary: "late"}}
+		}
+		if i%4 == 0 {
+			c.Birthday = &Birthday{Month: 12, Day: 1 + i%9, Lunar: i%8 == 0}
+		}
+		if i%11 == 0 {
+			c.Actions = []Action{{Reason: Cadence, Due: today, Until: today.AddDate(0, 0, 3)}}
+		}
+		if i%13 == 0 {
+			tasks = append(tasks, Task{ID: int64(i), CustomerID: c.ID, Due: today.AddDate(0, 0, i%10-5), What: "call back"})
+		}
+		cs = append(cs, c)
+	}
+	cfg := DefaultConfig()
+	got := Build(today, cs, tasks, cfg)
+	var want []Item
+	for i := range cs {
+		var own []Task
+		for _, k := range tasks {
+			if k.CustomerID == cs[i].ID {
+				own = append(own, k)
+			}
+		}
+		want = append(want, Build(today, cs[i:i+1], own, cfg)...)
+	}
+	Sort(want)
+	if len(got) < 3000 || !slices.Equal(got, want) {
+		t.Fatalf("built %d items, each customer's own agenda sorted together has %d (equal: %v)", len(got), len(want), slices.Equal(got, want))
 	}
 }
