@@ -336,40 +336,54 @@ func parseTierCuts(v string) (version, cuts string, c TierCuts, ok bool) {
 // is false when purchases are dated after asOf: rank as of that day from
 // the purchases themselves then.
 func (s *Store) TierCuts(ctx context.Context, asOf time.Time) (c TierCuts, ok bool, err error) {
-	var latest, version, kept, cutsText sql.NullString
+	c, kept, past, cuts, err := s.keptTierCuts(ctx, asOf)
+	if err != nil || past || kept {
+		return c, !past && err == nil, err
+	}
+	c, err = s.computeTierCuts(ctx, s.r, cuts)
+	return c, err == nil, err
+}
+
+// keptTierCuts is the kept floors when they belong to the current
+// purchases and cuts (kept), or past when a purchase is dated after asOf
+// (no floors as of today hold then), and the pyramid's cuts.
+func (s *Store) keptTierCuts(ctx context.Context, asOf time.Time) (c TierCuts, kept, past bool, cuts []float64, err error) {
+	var latest, version, keptText, cutsText sql.NullString
 	def, _ := settings.Lookup("pyramid.cuts")
 	err = s.r.QueryRowContext(short(ctx), `SELECT (SELECT max(date) FROM purchases),
 		`+s.versionSQL()+`, (SELECT value FROM state WHERE key = ?1),
 		coalesce((SELECT value FROM settings WHERE key = 'pyramid.cuts'), ?2)`,
-		s.stateKey(keptTiersKey), def.Default).Scan(&latest, &version, &kept, &cutsText)
+		s.stateKey(keptTiersKey), def.Default).Scan(&latest, &version, &keptText, &cutsText)
 	if err != nil {
-		return c, false, s.wrap("rank", err)
+		return c, false, false, nil, s.wrap("rank", err)
 	}
 	if latest.String > asOf.Format(DateLayout) {
-		return c, false, nil
+		return c, false, true, nil, nil
 	}
-	if v, k, kc, good := parseTierCuts(kept.String); good && kept.Valid && v == version.String && k == cutsText.String {
-		return kc, true, nil
+	if v, k, kc, good := parseTierCuts(keptText.String); good && keptText.Valid && v == version.String && k == cutsText.String {
+		return kc, true, false, nil, nil
 	}
-	_, cuts, err := s.pyramidCuts(ctx, s.r)
-	if err != nil {
-		return c, false, err
+	if cuts, err = tiering.ParseCuts(cutsText.String, len(tiering.PyramidTiers)); err != nil {
+		return c, false, false, nil, Errorf(KindDamaged, "setting pyramid.cuts: %v; change it with the config command", err)
 	}
-	c, err = s.computeTierCuts(ctx, s.r, cuts)
-	return c, err == nil, err
+	return c, false, false, cuts, nil
 }
 
 // TierOf is one customer's tier by the notebook's own ranking as of asOf:
 // prospect when they have not bought or are outside the ranks. As of a day
 // before the latest purchase the kept floors do not hold (see TierCuts):
 // the day's ranking is worked out from the purchase index (tierOfAsOf).
+// Without kept floors (on a team's server a write keeps none) the
+// customer's place is counted (tierByCount) instead of ranking everyone.
 func (s *Store) TierOf(ctx context.Context, id int64, asOf time.Time) (tiering.Tier, bool, error) {
-	c, ok, err := s.TierCuts(ctx, asOf)
-	if err != nil {
+	c, kept, past, cuts, err := s.keptTierCuts(ctx, asOf)
+	switch {
+	case err != nil:
 		return "", false, err
-	}
-	if !ok {
+	case past:
 		return s.tierOfAsOf(ctx, id, asOf)
+	case !kept:
+		return s.tierByCount(ctx, id, cuts)
 	}
 	var rev int64
 	err = s.r.QueryRowContext(short(ctx), `SELECT t.revenue FROM purchase_totals t JOIN customers c ON c.id = t.customer_id
@@ -380,6 +394,33 @@ func (s *Store) TierOf(ctx context.Context, id int64, asOf time.Time) (tiering.T
 		return "", false, s.wrap("rank", err)
 	}
 	return c.Tier(money.Amount(rev)), true, nil
+}
+
+// tierByCount is a ranked buyer's tier from how many ranked buyers there
+// are and how many have more revenue: what the floors give (tierCutsOf
+// puts floor k at rank max(b,1) of the bound b, and a buyer reaches it
+// exactly when at most max(b,1)−1 buyers have more revenue), in one count
+// instead of reading every buyer's revenue (a tenth of a second on a
+// team's server at 100,000).
+func (s *Store) tierByCount(ctx context.Context, id int64, cuts []float64) (tiering.Tier, bool, error) {
+	var ranked, above int
+	err := s.r.QueryRowContext(short(ctx), `SELECT count(*), coalesce(sum(CASE WHEN t.revenue > x.revenue THEN 1 ELSE 0 END), 0)
+		FROM (SELECT t.revenue FROM purchase_totals t JOIN customers c ON c.id = t.customer_id
+			WHERE t.customer_id = ? AND NOT (`+outsideC+`)) x
+		CROSS JOIN purchase_totals t WHERE t.customer_id NOT IN (SELECT id FROM customers WHERE `+outside+`)`, id).Scan(&ranked, &above)
+	if err != nil {
+		return "", false, s.wrap("rank", err)
+	}
+	if ranked == 0 { // not a ranked buyer: no x
+		return tiering.Prospect, true, nil
+	}
+	bounds := tiering.PyramidBounds(ranked, cuts)
+	for k, b := range bounds[:len(tiering.PyramidTiers)-1] {
+		if above <= max(b, 1)-1 {
+			return tiering.PyramidTiers[k], true, nil
+		}
+	}
+	return tiering.PyramidTiers[len(tiering.PyramidTiers)-1], true, nil
 }
 
 // tierOfAsOf is TierOf as of a day before the latest purchase (see

@@ -55,6 +55,10 @@ func checkKeptTiers(t *testing.T, s *Store, when string, cuts []float64) {
 		if got != w.Tier {
 			t.Errorf("%s: customer %d kept tier %s, ranked %s", when, id, got, w.Tier)
 		}
+		// Counted, as a card reads it where no floors are kept.
+		if got, _, err := s.tierByCount(ctx, id, cuts); err != nil || got != w.Tier {
+			t.Errorf("%s: customer %d counted tier %s (%v), ranked %s", when, id, got, err, w.Tier)
+		}
 		if w.Tier == tiering.Prospect {
 			continue
 		}
