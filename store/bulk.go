@@ -34,6 +34,7 @@ type Bulk struct {
 	recount bool              // a status or archive changed: who is ranked may have
 	named   map[int64]bool    // customers the rows refer to, checked at the end
 	lastBuy struct{ id, customer int64 }
+	written int     // rows written, about
 	pg      *pgBulk // on PostgreSQL (bulk_pg.go)
 }
 
@@ -276,6 +277,7 @@ func (b *Bulk) ExecContext(ctx context.Context, q string, args ...any) (sql.Resu
 	if err != nil {
 		return nil, err
 	}
+	b.written++
 	return st.ExecContext(context.WithoutCancel(ctx), args...)
 }
 

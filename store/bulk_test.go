@@ -327,3 +327,47 @@ func TestBulkStopsWhenItsContextEnds(t *testing.T) {
 		t.Errorf("%d purchases in the notebook after a stopped bulk write, want 0", n)
 	}
 }
+
+// A large bulk write on PostgreSQL gathers the server's statistics at its
+// end, so that the next command is planned on the tables as they are; a
+// small one leaves that to the server.
+func TestBulkAnalyzesOnPG(t *testing.T) {
+	eachEngine(t, func(t *testing.T) {
+		if !onPG(t) {
+			t.Skip("PostgreSQL's statistics only")
+		}
+		s := newTestStore(t)
+		ctx := context.Background()
+		rows := func() float64 {
+			var n float64
+			if err := s.r.QueryRowContext(ctx, `SELECT reltuples FROM pg_class WHERE oid = to_regclass('customers')`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		add := func(names ...string) {
+			t.Helper()
+			err := s.Bulk(ctx, func(b *Bulk) error {
+				for _, n := range names {
+					if _, err := b.AddCustomer(&Customer{Name: n}); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		defer func(n int) { analyzeAfter = n }(analyzeAfter)
+		analyzeAfter = 4
+		add("王芳", "李雷", "Anna")
+		if n := rows(); n > 0 {
+			t.Fatalf("after 3 rows the statistics say %v customers: gathered below the threshold", n)
+		}
+		add("张伟", "Zoë", "陈静", "Bob")
+		if n := rows(); n != 7 {
+			t.Errorf("after a bulk of 4 rows (the threshold) the statistics say %v customers, want 7", n)
+		}
+	})
+}
