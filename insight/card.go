@@ -108,7 +108,7 @@ func (s *Service) Card(ctx context.Context, id int64, q CardQuery) (*Card, error
 	if card.Payments, err = s.st.Payments(ctx, id); err != nil {
 		return nil, err
 	}
-	if card.Debts, err = s.st.Debts(ctx, id); err != nil {
+	if card.Debts, err = s.st.Debts(ctx, id, asOf); err != nil {
 		return nil, err
 	}
 	if card.Lifetime, err = s.CustomerLifetime(ctx, id, asOf); err != nil {

@@ -29,7 +29,7 @@ func (s *Service) Owed(ctx context.Context, asOf time.Time) ([]Owing, int, error
 	if err != nil {
 		return nil, 0, err
 	}
-	ds, err := s.st.Debts(ctx, 0)
+	ds, err := s.st.Debts(ctx, 0, asOf)
 	if err != nil {
 		return nil, 0, err
 	}

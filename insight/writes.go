@@ -118,7 +118,7 @@ func (s *Service) DeletePurchase(ctx context.Context, id int64) (store.Purchase,
 
 // Owes is what a customer still owes on their purchases.
 func (s *Service) Owes(ctx context.Context, id int64) (money.Amount, error) {
-	ds, err := s.st.Debts(ctx, id)
+	ds, err := s.st.Debts(ctx, id, time.Time{}) // everything recorded, planned purchases too
 	var sum money.Amount
 	for _, d := range ds {
 		sum += d.Outstanding

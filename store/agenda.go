@@ -115,12 +115,13 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 		fs, err = s.followUpsWhere(ctx, `done_at IS NULL AND customer_id NOT IN (SELECT id FROM customers WHERE archived_at IS NOT NULL) ORDER BY due, id`)
 		return err
 	}, func() error {
-		// Purchases still owed, by customer and oldest first: from the
-		// covering index of purchases with a recorded payment (schema 8),
-		// so the table is not visited, and the payments summed in one pass.
+		// Purchases still owed by the day, by customer and oldest first:
+		// from the covering index of purchases with a recorded payment
+		// (schema 8), so the table is not visited, and the payments made by
+		// the day summed in one pass.
 		return s.eachRow(ctx, "agenda", `SELECT customer_id, purchase_id, date, item, outstanding FROM (
 			SELECT p.customer_id, p.id AS purchase_id, p.date, p.item, `+owingAll+` AS outstanding
-			FROM purchases p `+paidLater+` WHERE p.paid IS NOT NULL AND p.date <= ?) WHERE outstanding > 0
+			FROM purchases p `+paidLater+` WHERE p.paid IS NOT NULL AND p.date <= ?1) WHERE outstanding > 0
 			ORDER BY customer_id, date, purchase_id`, []any{day}, func(v []driver.Value) error {
 			owed = append(owed, debt{vInt(v[0]), agenda.Debt{PurchaseID: vInt(v[1]), Date: parseDay(vStr(v[2])),
 				Item: vStr(v[3]), Outstanding: vMoney(v[4])}})

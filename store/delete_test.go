@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,6 +49,62 @@ func TestDeletePurchaseAlone(t *testing.T) {
 		}
 		if _, err := s.Purchase(ctx, plain.ID); KindOf(err) != KindNotFound {
 			t.Errorf("deleted purchase still read: %v", err)
+		}
+	})
+}
+
+// A payment is never dated before the sale it pays: Pay refuses such a
+// day for a named purchase, spreads a payment only over the purchases made
+// by its day, and a purchase is not moved after its payments.
+func TestPaymentNotBeforeSale(t *testing.T) {
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		c, err := s.AddCustomer(ctx, Customer{Name: "王小明"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		zero := money.Amount(0)
+		june, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-06-10", Amount: 128000, Paid: &zero, Quantity: 1, Item: "壶"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nov, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-11-20", Amount: 5000, Paid: &zero, Quantity: 1, Item: "茶"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		on := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 0, time.UTC) }
+		refused := func(what string, err error, words ...string) {
+			t.Helper()
+			var e *Error
+			if !errors.As(err, &e) || e.Kind != KindInvalid {
+				t.Fatalf("%s: %v, want refused as invalid", what, err)
+			}
+			for _, w := range words {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("%s: %q does not say %q", what, err, w)
+				}
+			}
+		}
+		_, err = s.Pay(ctx, c.ID, 50000, on(6, 1), 0, "")
+		refused("paying before any sale", err, "2026-06-01", "2026-06-10")
+		_, err = s.Pay(ctx, c.ID, 1000, on(11, 1), nov.ID, "")
+		refused("paying the November purchase on 1 November", err, "2026-11-20", "2026-11-01")
+		// On 1 November only the June purchase was owed: 1,280.00, not 1,330.00.
+		_, err = s.Pay(ctx, c.ID, 129000, on(11, 1), 0, "")
+		refused("paying on 1 November more than was owed by then", err, "1280.00")
+		pays, err := s.Pay(ctx, c.ID, 50000, on(11, 1), 0, "")
+		if err != nil || len(pays) != 1 || pays[0].PurchaseID != june.ID {
+			t.Fatalf("paying 500.00 on 1 November: %+v, %v; want it on the June purchase", pays, err)
+		}
+		_, err = s.UpdatePurchase(ctx, june.ID, func(p *Purchase) error { p.Date = "2026-11-02"; return nil })
+		refused("moving the June purchase after its payment", err, "2026-11-01", "500.00")
+		if p, err := s.UpdatePurchase(ctx, june.ID, func(p *Purchase) error { p.Date = "2026-10-31"; return nil }); err != nil || p.Date != "2026-10-31" {
+			t.Errorf("moving the June purchase to 31 October, before its payment: %+v, %v", p, err)
+		}
+		// Paid on the day of the sale: allowed.
+		if _, err := s.Pay(ctx, c.ID, 1000, on(11, 20), nov.ID, ""); err != nil {
+			t.Errorf("paying on the day of the sale: %v", err)
 		}
 	})
 }

@@ -717,7 +717,8 @@ func TestCLVInputsKeptEqualsWalked(t *testing.T) {
 // What the whole notebook owes (payments summed in one pass) is what each
 // customer owes (payments looked up per purchase), and the agenda's debts
 // are the same purchases: partly paid, paid off later, archived customers
-// left out.
+// left out; as of a past day, what the purchases and payments made by
+// then leave owed.
 func TestDebtsOfAllEqualEachCustomers(t *testing.T) {
 	eachEngine(t, func(t *testing.T) {
 		s := newTestStore(t)
@@ -741,45 +742,116 @@ func TestDebtsOfAllEqualEachCustomers(t *testing.T) {
 		if err := s.ArchiveCustomer(ctx, ids[11]); err != nil {
 			t.Fatal(err)
 		}
-		all, err := s.Debts(ctx, 0)
+		// As of any day: the purchases made by then, less the payments
+		// made by then; everything recorded for the zero day.
+		type sale struct {
+			id, customer int64
+			date         string
+			amount, paid money.Amount
+		}
+		var sales []sale
+		rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.customer_id, p.date, p.amount, p.paid FROM purchases p
+			JOIN customers c ON c.id = p.customer_id WHERE p.paid IS NOT NULL AND c.archived_at IS NULL`)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var each []Debt
-		for _, id := range ids[:11] {
-			ds, err := s.Debts(ctx, id)
+		for rows.Next() {
+			var x sale
+			if err := rows.Scan(&x.id, &x.customer, &x.date, &x.amount, &x.paid); err != nil {
+				t.Fatal(err)
+			}
+			sales = append(sales, x)
+		}
+		rows.Close()
+		type payment struct {
+			purchase int64
+			date     string
+			amount   money.Amount
+		}
+		var pays []payment
+		rows, err = s.r.QueryContext(ctx, `SELECT purchase_id, date, amount FROM payments`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var y payment
+			if err := rows.Scan(&y.purchase, &y.date, &y.amount); err != nil {
+				t.Fatal(err)
+			}
+			pays = append(pays, y)
+		}
+		rows.Close()
+		for _, asOf := range []time.Time{{}, day.AddDate(0, 0, -1), day, day.AddDate(-1, 0, 0), day.AddDate(1, 0, 0)} {
+			by := "9999-12-31"
+			if !asOf.IsZero() {
+				by = asOf.Format(DateLayout)
+			}
+			want := map[int64]money.Amount{}
+			for _, x := range sales {
+				if x.date > by {
+					continue
+				}
+				left := x.amount - x.paid
+				for _, y := range pays {
+					if y.purchase == x.id && y.date <= by {
+						left -= y.amount
+					}
+				}
+				if left > 0 {
+					want[x.id] = left
+				}
+			}
+			all, err := s.Debts(ctx, 0, asOf)
 			if err != nil {
 				t.Fatal(err)
 			}
-			each = append(each, ds...)
-		}
-		byPurchase := func(a, b Debt) int { return int(a.PurchaseID - b.PurchaseID) }
-		slices.SortFunc(all, byPurchase)
-		slices.SortFunc(each, byPurchase)
-		if !slices.Equal(all, each) || len(all) < 10 {
-			t.Fatalf("whole notebook owes %d purchases, each customer %d:\n%v\n%v", len(all), len(each), all, each)
-		}
-		cs, _, err := s.AgendaInputs(ctx, day.AddDate(1, 0, 0), false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		agendaOwes := map[int64]money.Amount{}
-		for _, c := range cs {
-			for _, d := range c.Debts {
-				agendaOwes[d.PurchaseID] = d.Outstanding
+			var each []Debt
+			for _, id := range ids[:11] {
+				ds, err := s.Debts(ctx, id, asOf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				each = append(each, ds...)
 			}
-		}
-		partly := 0
-		for _, d := range all {
-			if agendaOwes[d.PurchaseID] != d.Outstanding {
-				t.Errorf("purchase %d: the agenda says %v owed, the debts %v", d.PurchaseID, agendaOwes[d.PurchaseID], d.Outstanding)
+			byPurchase := func(a, b Debt) int { return int(a.PurchaseID - b.PurchaseID) }
+			slices.SortFunc(all, byPurchase)
+			slices.SortFunc(each, byPurchase)
+			if !slices.Equal(all, each) || len(all) != len(want) {
+				t.Fatalf("as of %s: whole notebook owes %d purchases, each customer %d, the rows say %d:\n%v\n%v", by, len(all), len(each), len(want), all, each)
 			}
-			if d.Outstanding < d.Amount {
-				partly++
+			for _, d := range all {
+				if want[d.PurchaseID] != d.Outstanding {
+					t.Errorf("as of %s: purchase %d owes %v, the rows say %v", by, d.PurchaseID, d.Outstanding, want[d.PurchaseID])
+				}
 			}
-		}
-		if len(agendaOwes) != len(all) || partly == 0 {
-			t.Errorf("the agenda has %d debts, the notebook %d (%d partly paid)", len(agendaOwes), len(all), partly)
+			if asOf.IsZero() {
+				if len(all) < 10 {
+					t.Fatalf("only %d purchases owed", len(all))
+				}
+				continue
+			}
+			cs, _, err := s.AgendaInputs(ctx, asOf, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			agendaOwes := map[int64]money.Amount{}
+			for _, c := range cs {
+				for _, d := range c.Debts {
+					agendaOwes[d.PurchaseID] = d.Outstanding
+				}
+			}
+			partly := 0
+			for _, d := range all {
+				if agendaOwes[d.PurchaseID] != d.Outstanding {
+					t.Errorf("as of %s: purchase %d: the agenda says %v owed, the debts %v", by, d.PurchaseID, agendaOwes[d.PurchaseID], d.Outstanding)
+				}
+				if d.Outstanding < d.Amount {
+					partly++
+				}
+			}
+			if len(agendaOwes) != len(all) || (asOf.After(day) && partly == 0) {
+				t.Errorf("as of %s: the agenda has %d debts, the notebook %d (%d partly paid)", by, len(agendaOwes), len(all), partly)
+			}
 		}
 	})
 }

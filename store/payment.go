@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -50,10 +51,22 @@ const owing = `p.amount - coalesce(p.paid, p.amount) - coalesce((SELECT sum(amou
 // purchases p joined to paidLater (as y), all payments summed in one pass.
 // Per purchase, owing looks up its payments, and twice where a query both
 // filters on it and returns it: three times slower over 80,000 purchases.
+// paidLater counts the payments made by the day of parameter ?1, and
+// owingBy is owing by that day.
 const (
 	owingAll  = `p.amount - coalesce(p.paid, p.amount) - coalesce(y.paid, 0)`
-	paidLater = `LEFT JOIN (SELECT purchase_id, sum(amount) AS paid FROM payments GROUP BY purchase_id) y ON y.purchase_id = p.id`
+	paidLater = `LEFT JOIN (SELECT purchase_id, sum(amount) AS paid FROM payments WHERE date <= ?1 GROUP BY purchase_id) y ON y.purchase_id = p.id`
+	owingBy   = `p.amount - coalesce(p.paid, p.amount) - coalesce((SELECT sum(amount) FROM payments WHERE purchase_id = p.id AND date <= ?1), 0)`
 )
+
+// debtsDay is the day of Debts as of asOf: everything recorded when asOf
+// is zero.
+func debtsDay(asOf time.Time) string {
+	if asOf.IsZero() {
+		return "9999-12-31"
+	}
+	return asOf.Format(DateLayout)
+}
 
 // Debt is one purchase not yet paid in full.
 type Debt struct {
@@ -67,20 +80,22 @@ type Debt struct {
 
 // Debts lists the purchases not paid in full, of one customer (or of every
 // current customer when customerID is 0), oldest first.
-func (s *Store) Debts(ctx context.Context, customerID int64) ([]Debt, error) {
+func (s *Store) Debts(ctx context.Context, customerID int64, asOf time.Time) ([]Debt, error) {
+	day := debtsDay(asOf)
 	if customerID != 0 {
-		return debts(ctx, s.r, s, `p.paid IS NOT NULL AND p.customer_id = ?`, customerID)
+		return debts(ctx, s.r, s, `p.paid IS NOT NULL AND p.customer_id = ?2 AND p.date <= ?1`, day, customerID)
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT * FROM (SELECT p.id AS purchase_id, p.customer_id, p.date, p.item, p.amount, `+owingAll+` AS outstanding
-		FROM purchases p `+paidLater+` WHERE p.paid IS NOT NULL AND p.customer_id IN (SELECT id FROM customers WHERE archived_at IS NULL))
-		WHERE outstanding > 0 ORDER BY date, purchase_id`)
+		FROM purchases p `+paidLater+` WHERE p.paid IS NOT NULL AND p.date <= ?1 AND p.customer_id IN (SELECT id FROM customers WHERE archived_at IS NULL))
+		WHERE outstanding > 0 ORDER BY date, purchase_id`, day)
 	return scanDebts(s, rows, err)
 }
 
 // debts reads the purchases that where selects (a few: each looks up its
-// payments) that still owe something, oldest first.
+// payments) that still owe something by the day of parameter ?1, oldest
+// first.
 func debts(ctx context.Context, q queryer, s *Store, where string, args ...any) ([]Debt, error) {
-	rows, err := q.QueryContext(ctx, `SELECT * FROM (SELECT p.id AS purchase_id, p.customer_id, p.date, p.item, p.amount, `+owing+` AS outstanding
+	rows, err := q.QueryContext(ctx, `SELECT * FROM (SELECT p.id AS purchase_id, p.customer_id, p.date, p.item, p.amount, `+owingBy+` AS outstanding
 		FROM purchases p WHERE `+where+`) WHERE outstanding > 0 ORDER BY date, purchase_id`, args...)
 	return scanDebts(s, rows, err)
 }
@@ -110,17 +125,25 @@ func (s *Store) Pay(ctx context.Context, customerID int64, amount money.Amount, 
 		return nil, Errorf(KindInvalid, "a payment must be more than zero")
 	}
 	var out []Payment
+	day := date.Format(DateLayout)
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
-		where, args := `p.paid IS NOT NULL AND p.customer_id = ?`, []any{customerID}
+		// What is owed now (every payment recorded counts, whatever its
+		// day), on purchases made by the payment's day: a payment is never
+		// dated before the sale it pays.
+		where, args := `p.paid IS NOT NULL AND p.customer_id = ?2 AND p.date <= ?3`, []any{debtsDay(time.Time{}), customerID, day}
 		if purchaseID != 0 {
 			var owner int64
-			err := tx.QueryRowContext(ctx, `SELECT customer_id FROM purchases WHERE id = ?`, purchaseID).Scan(&owner)
+			var sold string
+			err := tx.QueryRowContext(ctx, `SELECT customer_id, date FROM purchases WHERE id = ?`, purchaseID).Scan(&owner, &sold)
 			if errors.Is(err, sql.ErrNoRows) || (err == nil && owner != customerID) {
 				return Errorf(KindNotFound, "customer %d has no purchase %d", customerID, purchaseID)
 			} else if err != nil {
 				return s.wrap("record payment", err)
 			}
-			where, args = `p.id = ?`, []any{purchaseID}
+			if sold = strings.TrimSpace(sold); sold > day {
+				return Errorf(KindInvalid, "purchase %d was made on %s: a payment for it cannot be dated %s, before the sale", purchaseID, sold, day)
+			}
+			where, args = `p.id = ?2`, []any{debtsDay(time.Time{}), purchaseID}
 		}
 		open, err := debts(ctx, tx, s, where, args...)
 		if err != nil {
@@ -135,6 +158,14 @@ func (s *Store) Pay(ctx context.Context, customerID int64, amount money.Amount, 
 		case owed == 0 && purchaseID != 0:
 			return Errorf(KindConflict, "purchase %d is paid in full", purchaseID)
 		case owed == 0:
+			later, err := debts(ctx, tx, s, `p.paid IS NOT NULL AND p.customer_id = ?2`, debtsDay(time.Time{}), customerID)
+			if err != nil {
+				return err
+			}
+			if len(later) > 0 {
+				return Errorf(KindInvalid, "customer %d owed nothing on %s: what they owe was bought from %s on; date the payment on or after the sale",
+					customerID, day, strings.TrimSpace(later[0].Date))
+			}
 			return Errorf(KindConflict, "customer %d owes nothing", customerID)
 		case amount > owed:
 			return Errorf(KindInvalid, "a payment of %s is more than the %s owed", cur.Format(amount), cur.Format(owed))

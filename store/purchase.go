@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -310,7 +311,7 @@ func (s *Store) UpdatePurchase(ctx context.Context, id int64, fn func(p *Purchas
 		} else if err != nil {
 			return s.wrap("edit purchase", err)
 		}
-		was := p.CustomerID
+		was, wasAmount := p.CustomerID, p.Amount
 		if err := fn(&p); err != nil {
 			return err
 		}
@@ -334,8 +335,24 @@ func (s *Store) UpdatePurchase(ctx context.Context, id int64, fn func(p *Purchas
 		}
 		if over > 0 {
 			cur := s.Currency()
-			return Errorf(KindInvalid, "purchase %d has been paid %s more than its new amount %s; delete a payment first",
-				id, cur.Format(money.Amount(over)), cur.Format(p.Amount))
+			which := "its new amount"
+			if p.Amount == wasAmount {
+				which = "its amount"
+			}
+			return Errorf(KindInvalid, "purchase %d has been paid %s more than %s %s; delete a payment first",
+				id, cur.Format(money.Amount(over)), which, cur.Format(p.Amount))
+		}
+		// A payment is never dated before the sale it pays.
+		var first sql.NullString
+		var paid int64
+		err = tx.QueryRowContext(ctx, `SELECT min(date), coalesce(sum(amount), 0) FROM payments
+			WHERE purchase_id = ?1 AND date < ?2`, id, p.Date).Scan(&first, &paid)
+		if err != nil {
+			return s.wrap("edit purchase", err)
+		}
+		if first.Valid {
+			return Errorf(KindInvalid, "purchase %d has payments of %s dated from %s on: it cannot be dated %s, after them; delete those payments first",
+				id, s.Currency().Format(money.Amount(paid)), strings.TrimSpace(first.String), p.Date)
 		}
 		if err := s.purchasesChanged(ctx, tx, p.CustomerID); err != nil {
 			return err

@@ -74,13 +74,9 @@ of what is unpaid after the payment terms (rolo config payment.terms, 30 days).`
 				return writeJSONRows(a.Out, out)
 			}
 			if a.IsTTY {
-				debts, err := svc.Store().Debts(cmd.Context(), c.ID)
+				left, err := svc.Owes(cmd.Context(), c.ID)
 				if err != nil {
 					return err
-				}
-				var left money.Amount
-				for _, d := range debts {
-					left += d.Outstanding
 				}
 				fmt.Fprintf(a.Out, "Recorded %s from %s (%s); still owed: %s\n", a.money(amount), clean(c.Name), strings.Join(parts, ", "), a.money(left))
 				return nil
