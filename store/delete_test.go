@@ -108,3 +108,80 @@ func TestPaymentNotBeforeSale(t *testing.T) {
 		}
 	})
 }
+
+// Deleting a customer's only purchase (written in error) takes back what
+// it set off: the customer is a prospect again and their referrer's
+// thank-you, not done yet, goes; undo puts both back, and thanks done
+// are not asked again.
+func TestDeleteOnlyPurchaseUnbuys(t *testing.T) {
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		ref, err := s.AddCustomer(ctx, Customer{Name: "张伟"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := s.AddCustomer(ctx, Customer{Name: "诸葛亮", ReferredBy: &ref.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		state := func() (string, []FollowUp) {
+			t.Helper()
+			got, err := s.Customer(ctx, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fs, err := s.FollowUps(ctx, ref.ID, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got.Status, fs
+		}
+		p, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-11-30", Amount: 5000, Quantity: 1, Item: "茶"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st, fs := state(); st != "active" || len(fs) != 1 || fs[0].Source != "referral" {
+			t.Fatalf("after the first purchase: %s, referrer's follow-ups %+v", st, fs)
+		}
+		del, pays, err := s.DeletePurchase(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st, fs := state(); st != "prospect" || len(fs) != 0 {
+			t.Errorf("after deleting the only purchase: %s, referrer's follow-ups %+v; want a prospect and no thank-you", st, fs)
+		}
+		if err := s.RestorePurchase(ctx, del, pays); err != nil {
+			t.Fatal(err)
+		}
+		st, fs := state()
+		if st != "active" || len(fs) != 1 {
+			t.Fatalf("after undo: %s, referrer's follow-ups %+v; want active and the thank-you back", st, fs)
+		}
+		if _, err := s.CompleteFollowUp(ctx, fs[0].ID, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		if del, pays, err = s.DeletePurchase(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, fs := state(); len(fs) != 1 || fs[0].DoneAt == nil {
+			t.Errorf("deleting the purchase again: referrer's follow-ups %+v; want the thanks done kept", fs)
+		}
+		if err := s.RestorePurchase(ctx, del, pays); err != nil {
+			t.Fatal(err)
+		}
+		if _, fs := state(); len(fs) != 1 {
+			t.Errorf("undo after the thanks were done: referrer's follow-ups %+v; want no second thank-you", fs)
+		}
+		// A customer with purchases left keeps their status.
+		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-12-01", Amount: 100, Quantity: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.DeletePurchase(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if st, _ := state(); st != "active" {
+			t.Errorf("one purchase of two deleted: %s, want active", st)
+		}
+	})
+}

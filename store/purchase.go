@@ -174,7 +174,15 @@ func (s *Store) thankReferrer(ctx context.Context, tx *sql.Tx, p Purchase) error
 	if !ref.Valid || count != 1 {
 		return nil
 	}
-	f := FollowUp{CustomerID: ref.Int64, Due: p.Date, What: "thank you for referring " + name + " (first purchase " + p.Date + ")", Source: "referral"}
+	// Once: a first purchase deleted and put back (undo) after the thanks
+	// were done is not thanked for again.
+	var thanked bool
+	err = tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM followups WHERE customer_id = ? AND source = 'referral' AND what = ?)`,
+		ref.Int64, thanks(name, p.Date)).Scan(&thanked)
+	if err != nil || thanked {
+		return s.wrap("add purchase", err)
+	}
+	f := FollowUp{CustomerID: ref.Int64, Due: p.Date, What: thanks(name, p.Date), Source: "referral"}
 	_, err = s.insertFollowUp(ctx, tx, &f)
 	return err
 }
@@ -284,9 +292,49 @@ func (s *Store) deletePurchase(ctx context.Context, id int64, withPayments bool)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM purchases WHERE id = ?`, id); err != nil {
 			return s.wrap("delete purchase", err)
 		}
-		return s.purchasesChanged(ctx, tx, p.CustomerID)
+		if err := s.purchasesChanged(ctx, tx, p.CustomerID); err != nil {
+			return err
+		}
+		return s.unbuy(ctx, tx, p)
 	})
 	return p, pays, err
+}
+
+// unbuy takes back what a customer's first purchase set off when it is
+// deleted and none is left (written in error): they are a prospect again,
+// and the thank-you to their referrer that is not done yet goes.
+func (s *Store) unbuy(ctx context.Context, tx *sql.Tx, p Purchase) error {
+	var name, status string
+	var ref sql.NullInt64
+	var left int
+	err := tx.QueryRowContext(ctx, `SELECT c.name, c.status, c.referred_by, (SELECT count(*) FROM purchases WHERE customer_id = c.id)
+		FROM customers c WHERE c.id = ?`, p.CustomerID).Scan(&name, &status, &ref, &left)
+	if err != nil {
+		return s.wrap("delete purchase", err)
+	}
+	if left > 0 {
+		return nil
+	}
+	if status == "active" {
+		if _, err := tx.ExecContext(ctx, `UPDATE customers SET status = 'prospect', updated_at = ? WHERE id = ?`, s.stamp(), p.CustomerID); err != nil {
+			return s.wrap("delete purchase", err)
+		}
+		if err := s.recordStatus(ctx, tx, p.CustomerID, "prospect", "no purchase left", s.now(), true); err != nil {
+			return err
+		}
+	}
+	if ref.Valid {
+		_, err := tx.ExecContext(ctx, `DELETE FROM followups WHERE customer_id = ? AND source = 'referral' AND done_at IS NULL AND what = ?`,
+			ref.Int64, thanks(name, p.Date))
+		return s.wrap("delete purchase", err)
+	}
+	return nil
+}
+
+// thanks is the follow-up that thanks a referrer for customer name's first
+// purchase on date.
+func thanks(name, date string) string {
+	return "thank you for referring " + name + " (first purchase " + date + ")"
 }
 
 // Purchase reads one purchase.
@@ -378,7 +426,15 @@ func (s *Store) RestorePurchase(ctx context.Context, p Purchase, payments []Paym
 				return err
 			}
 		}
-		return s.purchasesChanged(ctx, tx, p.CustomerID)
+		if err := s.purchasesChanged(ctx, tx, p.CustomerID); err != nil {
+			return err
+		}
+		// As when it was first written: a prospect becomes active again,
+		// and the referrer is thanked again.
+		if err := s.purchaseMovesStatus(ctx, tx, p); err != nil {
+			return err
+		}
+		return s.thankReferrer(ctx, tx, p)
 	})
 }
 
