@@ -72,6 +72,9 @@ func (p *Plan) Done() int {
 type keptPlan struct {
 	Date string  `json:"date"`
 	IDs  []int64 `json:"customer_ids"`
+	// Capacity is the capacity it was made for: a plan kept from before
+	// the rep changed it is made again.
+	Capacity *agenda.Capacity `json:"capacity,omitempty"`
 	// MustDos are the complaints and follow-ups already due when the plan
 	// was made ("complaint-7", "follow-up-12"): only others join it later.
 	MustDos []string `json:"must_dos"`
@@ -138,7 +141,7 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 		return c != nil && !c.Reached.Before(asOf)
 	}
 	entries := ag.Entries()
-	if q.Keep && kept.Date == asOf.Format(store.DateLayout) {
+	if q.Keep && kept.Date == asOf.Format(store.DateLayout) && (kept.Capacity == nil || *kept.Capacity == set.Capacity) {
 		// The plan made earlier today stands: the same customers, in the
 		// same order; a complaint or follow-up that fell due since joins it.
 		onPlan := make(map[int64]bool, len(kept.IDs))
@@ -207,7 +210,7 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 		for _, e := range entries {
 			mustDos = append(mustDos, mustDoKeys(e.Items, asOf)...)
 		}
-		if err := s.st.SaveState(ctx, planKey, keptPlan{Date: asOf.Format(store.DateLayout), IDs: ids, MustDos: mustDos}); err != nil {
+		if err := s.st.SaveState(ctx, planKey, keptPlan{Date: asOf.Format(store.DateLayout), IDs: ids, MustDos: mustDos, Capacity: &set.Capacity}); err != nil {
 			return nil, err
 		}
 	}

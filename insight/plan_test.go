@@ -172,3 +172,22 @@ func TestPlanKeptDoesNotGrowWithOldMustDos(t *testing.T) {
 		t.Errorf("backlog %d then %d", first.Backlog, again.Backlog)
 	}
 }
+
+// A plan kept for the day is made again when the rep changes the
+// capacity: it follows the new capacity, not the one it was made for.
+func TestPlanKeptFollowsANewCapacity(t *testing.T) {
+	b, _, _ := overdueBook(t, 12)
+	set(t, b.st, "plan.capacity", "8")
+	if first := b.plan(today, 1, true); len(first.Today) != 8 {
+		t.Fatalf("capacity 8: plan of %d", len(first.Today))
+	}
+	set(t, b.st, "plan.capacity", "3")
+	fewer := b.plan(today, 1, true)
+	if len(fewer.Today) != 3 || fewer.Capacity.PerDay[today.Weekday()] != 3 {
+		t.Errorf("capacity lowered to 3 during the day: plan of %d (capacity %v)", len(fewer.Today), fewer.Capacity.PerDay)
+	}
+	// Kept again from then on.
+	if again := b.plan(today, 1, true); fmt.Sprint(todayIDs(again)) != fmt.Sprint(todayIDs(fewer)) {
+		t.Errorf("after the new plan: %v, then %v", todayIDs(fewer), todayIDs(again))
+	}
+}
