@@ -217,6 +217,11 @@ func Wrap(s string, w int) []string {
 				continue
 			}
 			atom.WriteRune(r)
+			if r == '+' || r == '/' { // "complaint+payment" may break after its +
+				add(atom.String(), Width(atom.String()), space)
+				atom.Reset()
+				space = false
+			}
 		}
 		if atom.Len() > 0 || space && word == "" {
 			add(atom.String(), Width(atom.String()), space)

@@ -81,6 +81,9 @@ func TestWrap(t *testing.T) {
 		{"送货晚了三天客户很不满意", 10, []string{"送货晚了三", "天客户很不", "满意"}},
 		{"supercalifragilistic word", 8, []string{"supercal", "ifragili", "stic", "word"}},
 		{"a  b", 2, []string{"a", "b"}}, // the spaces a line breaks at go
+		{"complaint+payment+reorder", 16, []string{"complaint+", "payment+reorder"}},
+		{"cadence+follow-up", 12, []string{"cadence+", "follow-up"}},
+		{"a+b c", 5, []string{"a+b c"}},
 	}
 	for _, tt := range tests {
 		got := Wrap(tt.s, tt.w)

@@ -75,7 +75,7 @@ SELECT c.id, c.name, c.status, c.lost_reason, c.birthday, c.birthday_lunar, c.bi
 FROM customers c LEFT JOIN purchase_totals t ON t.customer_id = c.id AND ?1
 WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) error {
 			c := agenda.Customer{ID: vInt(v[0]), Name: vStr(v[1]), Status: vStr(v[2]), LostReason: vStr(v[3]),
-				CadenceDays: int(vInt(v[7])), Created: parseStampDay(vStr(v[8]))}
+				CadenceDays: int(vInt(v[7])), Created: StampDay(vStr(v[8]))}
 			if bday := vStr(v[4]); bday != "" {
 				lunar := vInt(v[5]) != 0
 				if b, err := ParseBirthday(bday, lunar); err == nil {
@@ -183,9 +183,9 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 		}
 	}
 	for i := range cs {
-		cs[i].LastContact = parseStampDay(lastContact[i])
-		cs[i].Greeted = parseStampDay(greeted[i])
-		cs[i].Reached = parseStampDay(reached[i])
+		cs[i].LastContact = StampDay(lastContact[i])
+		cs[i].Greeted = StampDay(greeted[i])
+		cs[i].Reached = StampDay(reached[i])
 	}
 	for _, k := range complaints {
 		if i, ok := idx[k.id]; ok {

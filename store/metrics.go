@@ -135,7 +135,7 @@ LEFT JOIN `+totals+` p ON p.customer_id = c.id
 `+survey+`
 WHERE c.archived_at IS NULL`+only+` AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 AND ?4 = ?4 AND ?5 = ?5 AND ?6 = ?6
 ORDER BY c.id`, []any{day, y1, y2, endOfDay, since, opts.Only}, func(v []driver.Value) error {
-		m := tiering.Metrics{ID: vInt(v[0]), Name: vStr(v[1]), Created: parseStampDay(vStr(v[2])),
+		m := tiering.Metrics{ID: vInt(v[0]), Name: vStr(v[1]), Created: StampDay(vStr(v[2])),
 			Revenue: vMoney(v[3]), Profit: vMoney(v[4]), Paid: vMoney(v[5]), Purchases: int(vInt(v[6])),
 			PurchaseDays: int(vInt(v[7])), First: parseDay(vStr(v[8])), Last: parseDay(vStr(v[9])), Uncosted: vMoney(v[10])}
 		m.Outstanding = m.Revenue - m.Paid
@@ -146,7 +146,7 @@ ORDER BY c.id`, []any{day, y1, y2, endOfDay, since, opts.Only}, func(v []driver.
 			v = v[2:]
 		}
 		if !opts.Lean {
-			m.LastContact = parseStampDay(vStr(v[0]))
+			m.LastContact = StampDay(vStr(v[0]))
 			m.OpenComplaints, m.ResolvedComplaints, m.Referrals = int(vInt(v[1])), int(vInt(v[2])), int(vInt(v[3]))
 			m.ReferredRevenue = vMoney(v[4])
 			if v[5] != nil {
@@ -169,20 +169,41 @@ ORDER BY c.id`, []any{day, y1, y2, endOfDay, since, opts.Only}, func(v []driver.
 	return out, err
 }
 
-// parseStampDay is the local calendar day of an RFC 3339 stamp; zero when
-// s is empty or not a stamp.
-func parseStampDay(s string) time.Time {
+// StampDay is the rep's calendar day of an RFC 3339 stamp, zero when s is
+// empty or not a stamp. A stamp written with an offset (a contact's
+// moment, in the zone of the rep who logged it) is its own calendar day; a
+// stamp in UTC (created_at and updated_at, and contacts logged before
+// moments kept their zone) is moved to the local zone first, so that a
+// call at 07:00 in Beijing (23:00 UTC the day before) is that morning's.
+func StampDay(s string) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
-	if len(s) >= 20 && s[10] == 'T' {
-		return parseDay(s[:10]) // the stamp's own calendar day, as Today(t) gives
+	if len(s) == 20 && s[10] == 'T' && s[19] == 'Z' && s[13] == ':' && s[16] == ':' {
+		// The common case without time.Parse: read at once by the agenda
+		// for every customer.
+		d := parseDay(s[:10])
+		h, m := atoi2(s[11:13]), atoi2(s[14:16])
+		if !d.IsZero() && h >= 0 && h < 24 && m >= 0 && m < 60 {
+			return Today(d.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute).In(time.Local))
+		}
+	}
+	if len(s) > 20 && s[10] == 'T' && s[len(s)-1] != 'Z' {
+		return parseDay(s[:10]) // its own calendar day
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
 		return time.Time{}
 	}
-	return Today(t)
+	return Today(t.In(time.Local))
+}
+
+// atoi2 is the value of two ASCII digits, -1 for anything else.
+func atoi2(s string) int {
+	if len(s) != 2 || s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' {
+		return -1
+	}
+	return int(s[0]-'0')*10 + int(s[1]-'0')
 }
 
 // outside selects the customers outside the ranks (archived or dropped),

@@ -119,12 +119,25 @@ func TestParseDayAgreesWithTimeParse(t *testing.T) {
 	}
 }
 
-func TestParseStampDay(t *testing.T) {
+func TestStampDay(t *testing.T) {
 	for s, want := range map[string]string{
 		"2026-11-22T23:30:00+08:00": "2026-11-22", "2026-11-22T01:00:00Z": "2026-11-22", "": "0001-01-01", "junk": "0001-01-01",
 	} {
-		if got := parseStampDay(s).Format(DateLayout); got != want {
-			t.Errorf("parseStampDay(%q) = %s, want %s", s, got, want)
+		if got := StampDay(s).Format(DateLayout); got != want {
+			t.Errorf("StampDay(%q) = %s, want %s", s, got, want)
+		}
+	}
+	// A rep in Beijing: a UTC stamp is moved to their day, one written
+	// with an offset is its own day.
+	defer func(l *time.Location) { time.Local = l }(time.Local)
+	time.Local = time.FixedZone("CST", 8*3600)
+	for s, want := range map[string]string{
+		"2026-11-19T23:00:00Z": "2026-11-20", "2026-11-19T15:59:00Z": "2026-11-19", "2026-11-19T16:00:00Z": "2026-11-20",
+		"2026-11-20T07:00:00+08:00": "2026-11-20", "2026-11-20T07:00:00-05:00": "2026-11-20", "2026-11-19T23:00:00.5Z": "2026-11-20",
+		"2026-12-31T20:00:00Z": "2027-01-01", "2026-11-19T25:00:00Z": "0001-01-01",
+	} {
+		if got := StampDay(s).Format(DateLayout); got != want {
+			t.Errorf("in Beijing, StampDay(%q) = %s, want %s", s, got, want)
 		}
 	}
 }
