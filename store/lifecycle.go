@@ -190,7 +190,7 @@ func (s *Store) AddEvent(ctx context.Context, e Event) (Event, error) {
 func (s *Store) Events(ctx context.Context, customerID int64) ([]Event, error) {
 	if customerID == 0 {
 		return queryAll(ctx, s, "read events", scanEvent, `SELECT e.id, e.customer_id, e.what, e.date, e.lunar, e.leap, e.once, e.created_at
-			FROM events e JOIN customers c ON c.id = e.customer_id AND c.archived_at IS NULL ORDER BY e.customer_id, e.id`)
+			FROM events e WHERE e.customer_id NOT IN (SELECT id FROM customers WHERE archived_at IS NOT NULL) ORDER BY e.customer_id, e.id`)
 	}
 	return queryAll(ctx, s, "read events", scanEvent, `SELECT `+eventCols+` FROM events WHERE customer_id = ? ORDER BY id`, customerID)
 }
