@@ -55,9 +55,13 @@ type PlanRow struct {
 	agenda.Planned
 	Done  bool // contacted today, or nothing of theirs is due any more
 	Added bool // a complaint or follow-up that fell due after the plan was made
+	// Snoozed, when nothing of theirs is due any more because the rep
+	// snoozed it (not contacted, not done): the snooze that returns last.
+	Snoozed *agenda.Action
 }
 
-// Done counts the customers on today's plan who are done.
+// Done counts the customers on today's plan who are done (not those
+// snoozed).
 func (p *Plan) Done() int {
 	n := 0
 	for _, r := range p.Today {
@@ -159,6 +163,14 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 				row.Entry = agenda.Entry{Items: []agenda.Item{{CustomerID: id, Name: s.nameOf(ctx, id)}}}
 			}
 			row.Done = row.Done || contacted(id)
+			if c := ag.customers[id]; row.Done && !contacted(id) && c != nil {
+				for i, a := range c.Actions {
+					if !a.Dismissed && asOf.Before(a.Until) && (row.Snoozed == nil || a.Until.After(row.Snoozed.Until)) {
+						row.Snoozed = &c.Actions[i]
+					}
+				}
+				row.Done = row.Snoozed == nil
+			}
 			plan.Today = append(plan.Today, row)
 		}
 		known := make(map[string]bool, len(kept.MustDos))

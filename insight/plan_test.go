@@ -191,3 +191,27 @@ func TestPlanKeptFollowsANewCapacity(t *testing.T) {
 		t.Errorf("after the new plan: %v, then %v", todayIDs(fewer), todayIDs(again))
 	}
 }
+
+// A customer on today's plan whose only reasons the rep snoozed is shown
+// snoozed (until when), not done; a contact then makes them done.
+func TestPlanSaysSnoozedNotDone(t *testing.T) {
+	b, _, _ := overdueBook(t, 6)
+	set(t, b.st, "plan.capacity", "3")
+	first := b.plan(today, 1, true)
+	row := first.Today[1]
+	until := today.AddDate(0, 0, 3)
+	for _, it := range row.Items {
+		if _, err := b.svc.Snooze(b.ctx, it, until, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	again := b.plan(today, 1, true)
+	got := again.Today[1]
+	if got.Top().CustomerID != row.Top().CustomerID || got.Done || got.Snoozed == nil || !got.Snoozed.Until.Equal(until) || again.Done() != 0 {
+		t.Fatalf("after snoozing %d to %s: done %v, snoozed %+v, %d done in all", row.Top().CustomerID, until.Format("01-02"), got.Done, got.Snoozed, again.Done())
+	}
+	b.contact(row.Top().CustomerID, "2026-11-22", "call")
+	if called := b.plan(today, 1, true).Today[1]; !called.Done || called.Snoozed != nil {
+		t.Errorf("after a call: done %v, snoozed %+v; want done", called.Done, called.Snoozed)
+	}
+}

@@ -110,6 +110,39 @@ func (s *accountScreen) selected() cardItem {
 	return cardItem{}
 }
 
+// record names what a card item shows: its kind and the id of its record.
+type record struct {
+	kind itemKind
+	id   int64
+}
+
+// recordOf is the record of card item it; ok is false for the profile, or
+// when there is no card.
+func (s *accountScreen) recordOf(it cardItem) (record, bool) {
+	d := s.data
+	if d == nil {
+		return record{}, false
+	}
+	var id int64
+	switch it.kind {
+	case itemFollowUp:
+		id = d.FollowUps[it.idx].ID
+	case itemComplaint:
+		id = d.OpenComplaints[it.idx].ID
+	case itemPurchase:
+		id = d.Purchases[it.idx].ID
+	case itemPayment:
+		id = d.Payments[it.idx].ID
+	case itemContact:
+		id = d.Contacts[it.idx].ID
+	case itemEvent:
+		id = d.Events[it.idx].ID
+	default:
+		return record{}, false
+	}
+	return record{it.kind, id}, true
+}
+
 func (s *accountScreen) update(msg tea.Msg) tea.Cmd {
 	if s.form.takes(msg) {
 		cmd, done := s.form.update(msg, s.sh.keys)
@@ -132,8 +165,20 @@ func (s *accountScreen) update(msg tea.Msg) tea.Cmd {
 			}
 			return func() tea.Msg { return statusMsg{err: msg.err} }
 		}
+		// The record selected stays selected, wherever it moved on the
+		// card (a corrected purchase can change place or what is around it).
+		was, ok := s.recordOf(s.selected())
 		s.data = msg.card
 		s.layoutViewport()
+		if ok && msg.id == s.id {
+			for i, it := range s.items {
+				if now, _ := s.recordOf(it); now == was {
+					s.sel = i
+					s.layoutViewport()
+					break
+				}
+			}
+		}
 		if s.editOnLoad {
 			s.editOnLoad, s.sel = false, 0
 			s.form = s.profileForm()
@@ -300,7 +345,7 @@ func (s *accountScreen) delete(it cardItem) tea.Cmd {
 		} else {
 			k = d.Contacts[it.idx]
 		}
-		q := fmt.Sprintf("Delete the %s of %s (%s)?", k.Kind, k.At[:min(10, len(k.At))], clean(firstWords(k.Summary, 30)))
+		q := fmt.Sprintf("Delete the %s of %s (%s)?", k.Kind, localDay(k.At, s.sh.loc), clean(firstWords(k.Summary, 30)))
 		return ask(q, s.sh.write(k.Kind+" deleted", func(ctx context.Context) (func(context.Context) error, error) {
 			was, err := st.DeleteContact(ctx, k.ID)
 			return func(ctx context.Context) error { return st.RestoreContact(ctx, was) }, err
@@ -358,6 +403,9 @@ func (s *accountScreen) layoutViewport() {
 		return
 	}
 	s.vp.SetContent(s.content())
+	// A taller window (or a shorter card) fills the screen with the lines
+	// above instead of leaving blank lines below.
+	s.vp.SetYOffset(s.vp.YOffset)
 	s.sel = max(0, min(s.sel, len(s.items)-1))
 	if len(s.items) == 0 {
 		return

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/rolo-crm/rolo/money"
@@ -18,6 +17,15 @@ var contactKinds = []choice{
 	{"call", "call 电话"}, {"visit", "visit 拜访"}, {"message", "message 微信/短信"}, {"email", "email 邮件"},
 	{"meeting", "meeting 会议"}, {"gift", "gift 礼物"}, {"greeting", "greeting 问候"}, {"feedback", "feedback 反馈"},
 	{"complaint", "complaint 投诉"},
+}
+
+// contactLabel is how the card names a contact's kind: a complaint's
+// status (open, resolved) first, where a narrow column cannot cut it off.
+func contactLabel(kind, complaintStatus string) string {
+	if complaintStatus != "" {
+		return clean(complaintStatus) + " " + kindLabel(kind)
+	}
+	return kindLabel(kind)
 }
 
 // kindLabel is a contact kind with its Chinese name.
@@ -166,33 +174,33 @@ func (s *accountScreen) purchaseForm(was *store.Purchase) *form {
 
 // contactForm logs a contact, or corrects one (was not nil).
 func (s *accountScreen) contactForm(was *store.Contact, kind string) *form {
-	today := s.sh.today
 	k := store.Contact{CustomerID: s.id, Kind: kind}
 	title := "Log a contact with " + clean(s.data.Customer.Name)
 	when := ""
 	if was != nil {
 		k = *was
-		title = fmt.Sprintf("Correct the %s of %s", k.Kind, k.At[:min(10, len(k.At))])
-		when = k.At[:min(10, len(k.At))]
+		when = localDay(k.At, s.sh.loc)
+		title = fmt.Sprintf("Correct the %s of %s", k.Kind, when)
 	}
 	return newForm(s.sh, title, []field{
 		{label: "Kind", value: k.Kind, choices: contactKinds},
 		{label: "Summary", value: k.Summary, placeholder: "what happened"},
-		{label: "When", value: when, placeholder: "now; or yesterday, 2026-11-20, -2d"},
+		{label: "When", value: when, placeholder: "now; or 09:30, 下午3点, yesterday 15:30, 2026-11-20, -2d"},
 	}, func(v []string) (tea.Cmd, error) {
 		k.Kind, k.Summary = v[0], v[1]
 		switch w := strings.TrimSpace(v[2]); {
 		case w == "" && was == nil:
-			k.At = s.at().UTC().Format(time.RFC3339)
-		case w != "" && w != when:
-			d, err := store.ParseWhen(w, today)
+			at, err := s.sh.contactTime("")
 			if err != nil {
 				return nil, err
 			}
-			if d.After(today) {
-				return nil, fmt.Errorf("%s is in the future; log a contact when it happens", d.Format(store.DateLayout))
+			k.At = at
+		case w != "" && w != when:
+			at, err := s.sh.contactTime(w)
+			if err != nil {
+				return nil, err
 			}
-			k.At = d.Add(12 * time.Hour).Format(time.RFC3339)
+			k.At = at
 		}
 		if k.Kind == "complaint" && k.ComplaintStatus == "" {
 			k.ComplaintStatus = "open"
@@ -219,6 +227,12 @@ func (s *accountScreen) contactForm(was *store.Contact, kind string) *form {
 			}, err
 		}), nil
 	})
+}
+
+// contactTime is when a contact typed as w happened, as the notebook
+// keeps it (store.ContactMoment, as rolo log --at): "" is now.
+func (sh *shared) contactTime(w string) (string, error) {
+	return store.ContactMoment(w, sh.today, sh.now(), sh.loc)
 }
 
 // followForm schedules a follow-up, or corrects one (was not nil).

@@ -144,7 +144,7 @@ func (s *accountScreen) content() string {
 		item(itemFollowUp, i, fmt.Sprintf("%-10s %s", relDay(f.Due, s.sh.today), clean(f.What)), f.Due < today)
 	}
 	for i, k := range d.OpenComplaints {
-		item(itemComplaint, i, fmt.Sprintf("complaint  %s — %s", relDay(k.At, s.sh.today), clean(k.Summary)), true)
+		item(itemComplaint, i, fmt.Sprintf("complaint  %s — %s", relDay(localDay(k.At, s.sh.loc), s.sh.today), clean(k.Summary)), true)
 	}
 	if len(d.Events) > 0 {
 		emit("")
@@ -226,12 +226,18 @@ func (s *accountScreen) content() string {
 	if !s.showAll && len(contacts) > recent {
 		contacts = contacts[:recent]
 	}
+	// The kind column is 16 wide, or as the widest kind shown, so that a
+	// complaint's status (its first word) and every kind's Chinese name
+	// show; at most what leaves the summary 20 columns.
+	kinds := make([]string, len(contacts))
+	kindW := 16
 	for i, k := range contacts {
-		kind := kindLabel(k.Kind)
-		if k.ComplaintStatus != "" {
-			kind += "·" + k.ComplaintStatus
-		}
-		item(itemContact, i, fmt.Sprintf("%s  %s %s", k.At[:min(10, len(k.At))], render.PadRight(kind, 16), clean(k.Summary)), false)
+		kinds[i] = contactLabel(k.Kind, k.ComplaintStatus)
+		kindW = max(kindW, render.Width(kinds[i]))
+	}
+	kindW = min(kindW, max(16, s.w-2-10-2-1-20))
+	for i, k := range contacts {
+		item(itemContact, i, fmt.Sprintf("%s  %s %s", localDay(k.At, s.sh.loc), render.PadRight(kinds[i], kindW), clean(k.Summary)), false)
 	}
 	if len(d.Contacts) > len(contacts) {
 		emit(st.Dim.Render("  older contacts — o shows them all"))

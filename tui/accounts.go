@@ -34,6 +34,15 @@ type accountsScreen struct {
 	form     *form // adding a customer
 	req      int
 	searchQ  int
+	// kept is the rep's sort of everyone, put back when a filtered list
+	// (search hits, a tier) with a sort of its own goes; nil when none is shown.
+	kept *sortOrder
+}
+
+// sortOrder is a column to sort by and its direction.
+type sortOrder struct {
+	by   string
+	desc bool
 }
 
 var sortCycle = []string{store.SortName, store.SortValue, store.SortLastContact, store.SortNextDue}
@@ -115,6 +124,7 @@ func (s *accountsScreen) search(q string) tea.Cmd {
 
 // showIDs lists just these customers (a tier picked on the pyramid).
 func (s *accountsScreen) showIDs(title string, ids []int64) tea.Cmd {
+	s.keep()
 	s.title, s.ids, s.query, s.typing = title, ids, "", false
 	s.filter.SetValue("")
 	s.sort, s.desc = store.SortValue, true
@@ -122,6 +132,30 @@ func (s *accountsScreen) showIDs(title string, ids []int64) tea.Cmd {
 	return s.fetch(0)
 }
 
+// keep remembers the rep's sort of everyone before a filtered list sorts
+// its own way (search hits by relevance, a tier by value).
+func (s *accountsScreen) keep() {
+	if s.kept == nil {
+		s.kept = &sortOrder{s.sort, s.desc}
+	}
+}
+
+// everyone leaves a filtered list for every customer, in the sort the rep
+// had before it.
+func (s *accountsScreen) everyone() tea.Cmd {
+	s.query, s.title, s.ids = "", "", nil
+	s.filter.SetValue("")
+	s.sort, s.desc = store.SortName, false
+	if s.kept != nil {
+		s.sort, s.desc, s.kept = s.kept.by, s.kept.desc, nil
+	}
+	s.cursor, s.top = 0, 0
+	return s.fetch(0)
+}
+
+// clamp keeps the cursor in the list and on the screen, and the screen
+// full: after a resize that shows more rows, the rows above come back
+// into view rather than blank lines below.
 func (s *accountsScreen) clamp() {
 	if s.cursor >= s.total {
 		s.cursor = s.total - 1
@@ -136,6 +170,7 @@ func (s *accountsScreen) clamp() {
 	if s.cursor >= s.top+v {
 		s.top = s.cursor - v + 1
 	}
+	s.top = min(s.top, s.total-v)
 	if s.top < 0 {
 		s.top = 0
 	}
@@ -199,10 +234,8 @@ func (s *accountsScreen) update(msg tea.Msg) tea.Cmd {
 		if s.typing {
 			switch msg.String() {
 			case "esc":
-				s.typing, s.query, s.ids = false, "", nil
-				s.filter.SetValue("")
-				s.sort, s.cursor, s.top = store.SortName, 0, 0
-				return s.fetch(0)
+				s.typing = false
+				return s.everyone()
 			case "enter":
 				s.typing = false
 				if r, ok := s.selected(); ok && s.query != "" && s.total == 1 {
@@ -216,11 +249,11 @@ func (s *accountsScreen) update(msg tea.Msg) tea.Cmd {
 			var cmd tea.Cmd
 			s.filter, cmd = s.filter.Update(msg)
 			if q := strings.TrimSpace(s.filter.Value()); q != s.query {
-				s.query, s.title = q, ""
 				if q == "" {
-					s.ids, s.sort = nil, store.SortName
-					return tea.Batch(cmd, s.fetch(0))
+					return tea.Batch(cmd, s.everyone())
 				}
+				s.keep()
+				s.query, s.title = q, ""
 				return tea.Batch(cmd, s.search(q))
 			}
 			return cmd
@@ -238,10 +271,7 @@ func (s *accountsScreen) update(msg tea.Msg) tea.Cmd {
 			return s.filter.Focus()
 		case key.Matches(msg, k.Back):
 			if s.query != "" || s.title != "" {
-				s.query, s.title, s.ids = "", "", nil
-				s.filter.SetValue("")
-				s.sort, s.cursor, s.top = store.SortName, 0, 0
-				return s.fetch(0)
+				return s.everyone()
 			}
 		case key.Matches(msg, k.Open):
 			if r, ok := s.selected(); ok {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -25,10 +24,12 @@ type dueScreen struct {
 	req     int
 	items   []agenda.Entry // today's plan first (planN of them), then the rest, most urgent first
 	planN   int
-	done    []bool // of the plan's customers
-	overdue int    // customers with something overdue, on the plan or not
-	backlog int    // customers with something due today who are not on the plan
-	lapsed  int    // customers this agenda marked lapsed
+	done    []bool        // of the plan's customers
+	snoozed []*snoozeMark // of the plan's customers: what keeps them off today, when the rep snoozed it
+	overdue int           // customers with something overdue, on the plan or not
+	backlog int           // customers with something due today who are not on the plan
+	lapsed  int           // customers this agenda marked lapsed
+	whyW    int           // the widest reason of the list (complaint+payment)
 	loaded  bool
 	cursor  int
 	top     int
@@ -77,6 +78,9 @@ func (s *dueScreen) paneLines() int { return min(5, max(2, s.h/5)) }
 // column headings, the line between the plan and the rest, and the pane.
 func (s *dueScreen) visible() int { return max(1, s.h-2-1-1-s.paneLines()) }
 
+// clamp keeps the cursor in the list and on the screen, and the screen
+// full: after a resize that shows more rows, the rows above come back
+// into view rather than blank lines below.
 func (s *dueScreen) clamp() {
 	s.cursor = max(0, min(s.cursor, len(s.items)-1))
 	if s.cursor < s.top {
@@ -85,7 +89,7 @@ func (s *dueScreen) clamp() {
 	if s.cursor >= s.top+s.visible() {
 		s.top = s.cursor - s.visible() + 1
 	}
-	s.top = max(0, s.top)
+	s.top = max(0, min(s.top, len(s.items)-s.visible()))
 }
 
 func (s *dueScreen) selected() *agenda.Entry {
@@ -112,15 +116,24 @@ func (s *dueScreen) update(msg tea.Msg) tea.Cmd {
 			return func() tea.Msg { return statusMsg{err: msg.err} }
 		}
 		p := msg.plan
-		s.items, s.done = s.items[:0], s.done[:0]
+		s.items, s.done, s.snoozed = s.items[:0], s.done[:0], s.snoozed[:0]
 		for _, r := range p.Today {
 			s.items = append(s.items, r.Entry)
 			s.done = append(s.done, r.Done)
+			var z *snoozeMark
+			if r.Snoozed != nil {
+				z = &snoozeMark{r.Snoozed.Reason, r.Snoozed.Until}
+			}
+			s.snoozed = append(s.snoozed, z)
 		}
 		s.planN = len(s.items)
 		s.items = append(s.items, p.Rest()...)
 		s.overdue = p.Agenda.Overdue()
 		s.backlog, s.lapsed, s.loaded = p.Backlog, len(p.Agenda.Lapsed), true
+		s.whyW = 0
+		for _, e := range s.items {
+			s.whyW = max(s.whyW, render.Width(e.Why()))
+		}
 		s.clamp()
 		return nil
 	case tea.MouseMsg:
@@ -210,7 +223,11 @@ func (s *dueScreen) key(msg tea.KeyMsg) tea.Cmd {
 		s.form = newForm(sh, "Log a contact with "+clean(name), []field{
 			{label: "Kind", value: kind, choices: contactKinds}, {label: "Summary", placeholder: "what happened"},
 		}, func(v []string) (tea.Cmd, error) {
-			c := store.Contact{CustomerID: cid, Kind: v[0], Summary: v[1], At: sh.at().UTC().Format(time.RFC3339)}
+			at, err := sh.contactTime("")
+			if err != nil {
+				return nil, err
+			}
+			c := store.Contact{CustomerID: cid, Kind: v[0], Summary: v[1], At: at}
 			if err := c.Validate(); err != nil {
 				return nil, err
 			}
@@ -225,8 +242,9 @@ func (s *dueScreen) key(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// Column widths of the agenda lines.
-const dueWhenW, dueTierW, dueWhyW = 11, 5, 16
+// Column widths of the agenda lines; WHY is at least dueWhyW, wider when
+// the detail keeps dueDetailW.
+const dueWhenW, dueTierW, dueWhyW, dueDetailW = 11, 5, 16, 30
 
 func (s *dueScreen) View() string {
 	st := s.sh.styles
@@ -237,13 +255,18 @@ func (s *dueScreen) View() string {
 		return st.Dim.Render("  working out who to contact…")
 	}
 	var b strings.Builder
-	nDone := 0
-	for _, d := range s.done {
-		if d {
+	nDone, nSnoozed := 0, 0
+	for i, d := range s.done {
+		if _, ok := s.snoozedRow(i); ok {
+			nSnoozed++
+		} else if d {
 			nDone++
 		}
 	}
 	summary := fmt.Sprintf("Today: done %d of %d", nDone, s.planN)
+	if nSnoozed > 0 {
+		summary += fmt.Sprintf(", %d snoozed", nSnoozed)
+	}
 	if s.planN == 0 {
 		summary = "Nothing planned today"
 	}
@@ -262,6 +285,17 @@ func (s *dueScreen) View() string {
 	detW := w - 2 - dueWhenW - 1 - nameW - 1 - dueTierW - 1 - whyW - 1
 	if detW < 8 { // narrow: the detail lives in the pane below
 		detW, whyW = 0, max(8, w-2-dueWhenW-1-nameW-1-dueTierW-1)
+	}
+	need := s.whyW
+	for i := range s.planN {
+		if z, ok := s.snoozedRow(i); ok {
+			need = max(need, render.Width(z.why()))
+		}
+	}
+	if spare := min(detW-dueDetailW, need-whyW); spare > 0 {
+		// Wide: the reasons whole (complaint+payment+follow-up) before
+		// the detail grows past what it needs.
+		whyW, detW = whyW+spare, detW-spare
 	}
 	head := "  " + render.PadRight("WHEN", dueWhenW) + " " + render.PadRight("CUSTOMER", nameW) + " " +
 		render.PadRight("TIER", dueTierW) + " " + render.PadRight("WHY", whyW)
@@ -293,7 +327,9 @@ func (s *dueScreen) View() string {
 			when = fmt.Sprintf("%dd late", late.DaysOverdue)
 		}
 		done := i < s.planN && s.done[i]
-		if done {
+		if z, ok := s.snoozedRow(i); ok {
+			when, why = "snoozed", z.why()
+		} else if done {
 			when = "✓ done"
 			if it.Reason == "" {
 				why = ""
@@ -339,7 +375,15 @@ func (s *dueScreen) pane(w int) string {
 	}
 	wrap := lipgloss.NewStyle().Width(w - 2)
 	var lines []string
-	if s.cursor < s.planN && s.done[s.cursor] {
+	if z, ok := s.snoozedRow(s.cursor); ok {
+		text := st.Bold.Render(clean(e.Top().Name)) + fmt.Sprintf(" — snoozed: %s to %s", z.reason, z.until.Format("2006-01-02"))
+		if e.Top().Reason == "" {
+			text += st.Dim.Render("; nothing else is due today (u undoes the snooze)")
+		} else {
+			text += st.Dim.Render("; nothing else is due today, still on the agenda:")
+		}
+		lines = append(lines, strings.Split(wrap.Render(text), "\n")...)
+	} else if s.cursor < s.planN && s.done[s.cursor] {
 		// Ticked off today's plan: say so first. A customer with nothing
 		// left on the agenda has no reason to list after it (the plan keeps
 		// their place with an item that is only their name).
@@ -376,6 +420,18 @@ func (s *dueScreen) pane(w int) string {
 		lines[i] = "  " + lines[i]
 	}
 	return st.Dim.Render(strings.Repeat("─", max(10, w))) + "\n" + strings.Join(lines, "\n")
+}
+
+// why is a snoozed row's WHY: the day first, which a narrow column keeps.
+func (z snoozeMark) why() string { return fmt.Sprintf("to %s: %s", z.until.Format("01-02"), z.reason) }
+
+// snoozedRow is what the rep snoozed of the plan's row i, when that is
+// why nothing of theirs is due today: the row is not done but snoozed.
+func (s *dueScreen) snoozedRow(i int) (snoozeMark, bool) {
+	if i >= s.planN || s.snoozed[i] == nil {
+		return snoozeMark{}, false
+	}
+	return *s.snoozed[i], true
 }
 
 func (s *dueScreen) shortHelp() []key.Binding {

@@ -26,6 +26,9 @@ type form struct {
 	submit func(values []string) (tea.Cmd, error)
 	w, h   int  // the space the screen gives it
 	saving bool // submitted: open until the notebook has taken the values
+	// question is what the save asks before it goes on (a phone already in
+	// the notebook), shown in the form until the rep answers y or n.
+	question string
 }
 
 // formSavedMsg is what a form's save came back with. The form judges it
@@ -54,13 +57,16 @@ func (f *form) await(save tea.Cmd) tea.Cmd {
 // settle takes what the form's save came back with; done when the form
 // is finished with.
 func (f *form) settle(msg tea.Msg) (tea.Cmd, bool) {
-	f.saving = false
+	f.saving, f.question = false, ""
 	switch m := msg.(type) {
 	case nil: // a question answered no: back to the values to change them
 		return nil, false
-	case askMsg: // the save asks first (a phone already in the notebook): the form waits for the answer
-		f.saving = true
-		m.yes, m.no = f.await(m.yes), f.await(nil)
+	case askMsg:
+		// The save asks first (a phone already in the notebook): the form
+		// shows the question and waits for the answer, which the root
+		// takes (y goes on saving, any other key back to the values).
+		f.question = m.question
+		m.yes, m.no, m.form = f.await(m.yes), f.await(nil), f
 		return relay(m), false
 	}
 	if err := refusal(msg); err != nil {
@@ -319,12 +325,19 @@ func (f *form) body(st Styles, hint, gaps bool, k int) string {
 	}
 	foot := ""
 	switch {
+	case f.question != "":
+		foot = st.Dim.Render("y saves anyway · n or esc goes back to the form")
 	case f.saving:
 		foot = st.Dim.Render("saving…")
 	case hint:
 		foot = st.Dim.Render("tab/↓ next · enter on the last field or ctrl+s saves · esc cancels")
 	}
 	switch {
+	case f.question != "":
+		if gaps {
+			b.WriteString("\n")
+		}
+		b.WriteString(st.Bold.Render(render.Clean(f.question)+"  y/n") + "\n")
 	case f.err != "":
 		if gaps {
 			b.WriteString("\n")

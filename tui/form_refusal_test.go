@@ -307,3 +307,43 @@ func TestDuplicateQuestionNoKeepsTheForm(t *testing.T) {
 		t.Errorf("after yes, 张伟 is not added and shown:\n%s", m.View())
 	}
 }
+
+// The question about a phone already in the notebook is asked inside the
+// form, under its fields, at every size, and the form does not say it is
+// saving while it waits for the answer; yes then saves.
+func TestDuplicateQuestionInsideTheForm(t *testing.T) {
+	for _, size := range [][2]int{{120, 40}, {80, 24}, {60, 20}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			st := sample(t)
+			if _, err := st.UpdateCustomer(context.Background(), 1, func(c *store.Customer) error { c.Phone = "13912345678"; return nil }); err != nil {
+				t.Fatal(err)
+			}
+			m := start(t, st, size[0], size[1])
+			press(t, m, "a")
+			typeText(t, m, "钱多多")
+			press(t, m, "tab", "tab")
+			typeText(t, m, "13912345678")
+			press(t, m, "ctrl+s")
+			if m.asking == nil {
+				t.Fatalf("no question about the phone already in the notebook (status %q)", m.status)
+			}
+			const q = "13912345678 is already the phone of 王小明 (#1). Add 钱多多 anyway? y/n"
+			form := formText(m.accounts.form.view(m.sh.styles))
+			if !strings.Contains(form, q) {
+				t.Errorf("the form does not ask %q:\n%s", q, m.View())
+			}
+			if strings.Contains(m.View(), "saving") {
+				t.Errorf("the form says it is saving while it waits for the answer:\n%s", m.View())
+			}
+			fits(t, m.View(), size[0], size[1])
+			press(t, m, "n")
+			if f := m.accounts.form; f == nil || strings.Contains(formText(m.View()), "anyway?") {
+				t.Fatalf("after no, the form is not back without the question:\n%s", m.View())
+			}
+			press(t, m, "ctrl+s", "y")
+			if m.accounts.form != nil || m.active != scrAccount || !strings.Contains(m.View(), "钱多多") {
+				t.Errorf("after yes, 钱多多 is not added and shown:\n%s", m.View())
+			}
+		})
+	}
+}

@@ -89,6 +89,7 @@ type shared struct {
 	ctx    context.Context // cancelled when the program ends: work in flight stops
 	today  time.Time
 	now    func() time.Time
+	loc    *time.Location // the rep's time zone: the day a moment falls on, and times of day typed
 	styles Styles
 	keys   KeyMap
 	width  int
@@ -100,6 +101,12 @@ type shared struct {
 	reqSeq       int
 	pending      map[int]int // requests in flight → the screen waiting for them, for the spinner
 	undo         []undoStep  // the session's writes that can be undone, newest last
+}
+
+// snoozeMark is a reason snoozed on the Due screen and the day it returns.
+type snoozeMark struct {
+	reason agenda.Reason
+	until  time.Time
 }
 
 // undoStep puts back what one write changed.
@@ -123,6 +130,7 @@ func (sh *shared) write(what string, fn func(ctx context.Context) (undo func(ctx
 type askMsg struct {
 	question string
 	yes, no  tea.Cmd
+	form     *form // the form that asks and shows the question itself; nil for the status line
 }
 
 func ask(question string, yes tea.Cmd) tea.Cmd {
@@ -194,6 +202,9 @@ type Options struct {
 	// Context is cancelled when the program ends (Run does it); reads and
 	// writes in flight then stop.
 	Context context.Context
+	// Location is the rep's time zone (time.Local when nil): contacts are
+	// dated by the day they happened there, and a time of day typed is in it.
+	Location *time.Location
 }
 
 // New builds the program's model for a notebook, with today fixed.
@@ -204,7 +215,10 @@ func New(st Notebook, today time.Time, o Options) *Model {
 	if o.Context == nil {
 		o.Context = context.Background()
 	}
-	sh := &shared{st: st, ctx: o.Context, today: today, now: o.Now, styles: DefaultStyles(), keys: DefaultKeyMap(), width: 80, height: 24,
+	if o.Location == nil {
+		o.Location = time.Local
+	}
+	sh := &shared{st: st, ctx: o.Context, today: today, now: o.Now, loc: o.Location, styles: DefaultStyles(), keys: DefaultKeyMap(), width: 80, height: 24,
 		staticCursor: o.StaticCursor, cur: st.Currency(), pending: map[int]int{}}
 	m := &Model{sh: sh, help: help.New(), spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
 	m.accounts = newAccountsScreen(sh)
@@ -339,7 +353,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.sh.width, m.sh.height = max(msg.Width, 20), max(msg.Height, 8)
 		m.layout()
-		return m, nil
+		// A taller window shows more rows: those may lie outside the rows held.
+		return m, m.accounts.ensureWindow()
 	case tea.KeyMsg:
 		if msg.String() == "ctrl+c" {
 			return m, tea.Quit
@@ -348,6 +363,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.asking = nil
 			if s := strings.ToLower(msg.String()); s == "y" || s == "enter" {
 				m.status = "working…"
+				if q.form != nil {
+					q.form.question, q.form.saving = "", true
+				}
 				return m, q.yes
 			}
 			m.status, m.isErr = "cancelled", false
@@ -434,6 +452,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case askMsg:
 		m.asking = &msg
 		m.status, m.isErr = msg.question+"  y/n", false
+		if msg.form != nil {
+			m.status = "" // the form shows the question, where the rep is looking
+		}
 		return m, nil
 	case savedMsg:
 		if msg.err != nil {
@@ -582,6 +603,22 @@ func relDate(t, today time.Time) string {
 		return "—"
 	}
 	return render.RelDay(t, today)
+}
+
+// localDay is the rep's day (YYYY-MM-DD) of an RFC 3339 timestamp: one in
+// UTC is moved to loc first, so a contact logged at 07:00 in Beijing
+// (23:00 UTC the evening before) is of the Beijing day; one written with
+// its own offset is its own day. A plain date, or text that is not a
+// timestamp, is its first ten characters.
+func localDay(ts string, loc *time.Location) string {
+	t, err := time.Parse(time.RFC3339, ts)
+	switch {
+	case err != nil:
+		return ts[:min(10, len(ts))]
+	case strings.HasSuffix(ts, "Z"):
+		return t.In(loc).Format(store.DateLayout)
+	}
+	return t.Format(store.DateLayout)
 }
 
 // relDay formats an ISO date or timestamp relative to today; "—" when empty.
