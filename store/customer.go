@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/rolo-crm/rolo/money"
@@ -115,7 +116,16 @@ func scanCustomer(sc scanner) (Customer, error) {
 }
 
 // Validate checks a customer before it is written.
-func (c *Customer) Validate() error {
+func (c *Customer) Validate() error { return c.validate(nil) }
+
+// ValidateEdit is Validate for a customer changed from was: a phone or
+// email it keeps as it was is not checked again, so a customer whose phone
+// an older rolo took unchecked ("see notes") stays editable, and a
+// notebook restored or copied as it was (was is the customer itself)
+// comes back whole.
+func (c *Customer) ValidateEdit(was *Customer) error { return c.validate(was) }
+
+func (c *Customer) validate(was *Customer) error {
 	if strings.TrimSpace(c.Name) == "" {
 		return Errorf(KindInvalid, "name is empty; give the customer a name")
 	}
@@ -132,6 +142,16 @@ func (c *Customer) Validate() error {
 	for k, v := range c.Custom {
 		if !utf8.ValidString(k) || !utf8.ValidString(v) {
 			return Errorf(KindInvalid, "custom field %q is not valid UTF-8 text", k)
+		}
+	}
+	if was == nil || c.Phone != was.Phone {
+		if err := checkPhone(c.Phone); err != nil {
+			return err
+		}
+	}
+	if was == nil || c.Email != was.Email {
+		if err := checkEmail(c.Email); err != nil {
+			return err
 		}
 	}
 	if c.Status == "" {
@@ -163,6 +183,73 @@ func (c *Customer) Validate() error {
 	}
 	if c.ReferredBy != nil && *c.ReferredBy == c.ID && c.ID != 0 {
 		return Errorf(KindInvalid, "a customer cannot refer themselves")
+	}
+	return nil
+}
+
+// phoneMarks begin an extension after a number: 0755-8888 8888 ext 12,
+// 转12, 分机12, x12 (matched in lower case, longest first).
+var phoneMarks = []string{"extension", "ext.", "ext", "x", "分机", "转"}
+
+// phoneSeparators may stand between a phone number's digits: spaces,
+// + - ( ) . / and their full-width forms, dashes, and , ; 、 between two
+// numbers, # and * as dialled.
+const phoneSeparators = " \t\u00a0\u3000+-().,;/#*＋－（）．，；／、‐‑‒–—―"
+
+// checkPhone refuses a phone that is not a number as people write one:
+// digits (full-width ones count, as in PhoneKey), with only separators and
+// an extension mark besides. "" is no phone.
+func checkPhone(phone string) error {
+	const how = "write its digits, e.g. 139 0000 2222, +86 139-0000-2222 or 0755-8888 8888 ext 12 (other words go in the notes)"
+	if strings.TrimSpace(phone) == "" {
+		return nil
+	}
+	digits, open := 0, false // open: an extension mark waits for its digits
+	low := strings.ToLower(phone)
+	for i := 0; i < len(low); {
+		r, n := utf8.DecodeRuneInString(low[i:])
+		switch {
+		case r >= '0' && r <= '9' || r >= '０' && r <= '９':
+			digits, open = digits+1, false
+		case strings.ContainsRune(phoneSeparators, r):
+		default:
+			mark := ""
+			for _, m := range phoneMarks {
+				if strings.HasPrefix(low[i:], m) {
+					mark = m
+					break
+				}
+			}
+			if mark == "" || digits == 0 || open {
+				return Errorf(KindInvalid, "phone %q: %q is not part of a phone number; %s", phone, string(r), how)
+			}
+			n, open = len(mark), true
+		}
+		i += n
+	}
+	switch {
+	case open:
+		return Errorf(KindInvalid, "phone %q: the extension has no number; %s", phone, how)
+	case digits == 0:
+		return Errorf(KindInvalid, "phone %q has no digits; %s", phone, how)
+	}
+	return nil
+}
+
+// checkEmail refuses an email that is not an address: something@domain,
+// without spaces or control characters. "" is no email.
+func checkEmail(email string) error {
+	e := strings.TrimSpace(email)
+	if e == "" {
+		return nil
+	}
+	at := strings.LastIndex(e, "@")
+	bad := at <= 0 || at == len(e)-1
+	for _, r := range e {
+		bad = bad || unicode.IsSpace(r) || unicode.IsControl(r)
+	}
+	if bad {
+		return Errorf(KindInvalid, "email %q is not an email address; write it as name@domain, e.g. anna@example.com", email)
 	}
 	return nil
 }
@@ -228,6 +315,9 @@ const customerWriteCols = `external_id, name, name_pinyin, name_initials, compan
 
 // AddCustomer creates a customer and returns it as stored.
 func (s *Store) AddCustomer(ctx context.Context, c Customer) (Customer, error) {
+	if err := c.Validate(); err != nil {
+		return Customer{}, err
+	}
 	var out Customer
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		id, err := s.insertCustomer(ctx, tx, &c)
@@ -254,7 +344,9 @@ type execer interface {
 }
 
 func (s *Store) insertCustomer(ctx context.Context, tx execer, c *Customer) (int64, error) {
-	if err := c.Validate(); err != nil {
+	// The phone and email as given: AddCustomer and imports checked them
+	// (Validate), a restored or copied notebook keeps its own.
+	if err := c.ValidateEdit(c); err != nil {
 		return 0, err
 	}
 	args, err := c.args()
@@ -321,7 +413,7 @@ func (s *Store) UpdateCustomer(ctx context.Context, id int64, fn func(c *Custome
 			return err
 		}
 		c.ID = id
-		if err := c.Validate(); err != nil {
+		if err := c.ValidateEdit(&was); err != nil {
 			return err
 		}
 		if c.ReferredBy != nil {

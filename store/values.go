@@ -72,7 +72,7 @@ func ParseBirthday(s string, lunar bool) (Birthday, error) {
 		if lunar {
 			kind = "lunar"
 		}
-		return Birthday{}, Errorf(KindInvalid, "%q is not a %s birthday (%s); write YYYY-MM-DD, or --MM-DD when the year is unknown", s, kind, why)
+		return Birthday{}, Errorf(KindInvalid, "%q is not a %s birthday (%s); write YYYY-MM-DD, or MM-DD (10-01) when the year is unknown", s, kind, why)
 	}
 	in = strings.TrimPrefix(in, "--")
 	in = dateSeparators.Replace(in)

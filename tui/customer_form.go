@@ -7,6 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/rolo-crm/rolo/store"
+	"github.com/rolo-crm/rolo/store/transfer"
 )
 
 var birthdayKinds = []choice{{"solar", "solar 公历"}, {"lunar", "lunar 农历"}, {"leap", "lunar, leap month 闰月"}}
@@ -44,7 +45,7 @@ func customerForm(sh *shared, title string, was *store.Customer) *form {
 		{label: "Email", value: c.Email, placeholder: "(optional)"},
 		{label: "WeChat", value: c.WeChat, placeholder: "(optional)"},
 		{label: "City", value: c.City, placeholder: "杭州"},
-		{label: "Birthday", value: c.Birthday, placeholder: "1980-08-15, or --08-15 without the year"},
+		{label: "Birthday", value: c.Birthday, placeholder: "1980-08-15, 8月15日 or --08-15 without the year"},
 		{label: "Calendar", value: bkind, choices: birthdayKinds},
 		{label: "Status", value: status, choices: statusChoices()},
 		{label: "Tags", value: strings.Join(c.Tags, ","), placeholder: "vip,茶友"},
@@ -54,8 +55,13 @@ func customerForm(sh *shared, title string, was *store.Customer) *form {
 	}, func(v []string) (tea.Cmd, error) {
 		apply := func(c *store.Customer) error {
 			c.Name, c.Company, c.Phone, c.Email, c.WeChat, c.City = strings.TrimSpace(v[0]), v[1], v[2], v[3], v[4], v[5]
-			c.Birthday = strings.TrimSpace(v[6])
-			c.BirthdayLunar, c.BirthdayLeap = v[7] != "solar" && c.Birthday != "", v[7] == "leap" && c.Birthday != ""
+			// As rolo add and import read it: 1980/8/15, 8月15日, 农历8月15日.
+			b, prefixed, err := transfer.ParseBirthday(v[6], v[7] != "solar")
+			if err != nil {
+				return fmt.Errorf("birthday: %w", err)
+			}
+			c.Birthday = b
+			c.BirthdayLunar, c.BirthdayLeap = (v[7] != "solar" || prefixed) && b != "", v[7] == "leap" && b != ""
 			c.Status = v[8]
 			c.Tags = nil
 			if strings.TrimSpace(v[9]) != "" {
@@ -65,8 +71,12 @@ func customerForm(sh *shared, title string, was *store.Customer) *form {
 			return nil
 		}
 		probe := c
-		apply(&probe)
-		if err := probe.Validate(); err != nil {
+		if err := apply(&probe); err != nil {
+			return nil, err
+		}
+		// A phone or email kept as it was is not checked again: a customer
+		// an older rolo stored unchecked stays editable (as rolo edit).
+		if err := probe.ValidateEdit(was); err != nil {
 			return nil, err
 		}
 		st := sh.st

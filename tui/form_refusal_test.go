@@ -347,3 +347,36 @@ func TestDuplicateQuestionInsideTheForm(t *testing.T) {
 		})
 	}
 }
+
+// The add form reads a birthday as rolo add and import do (8月15日, a 农历
+// prefix for a lunar one) and refuses a phone that is not a number.
+func TestAddFormReadsBirthdaysAndChecksPhones(t *testing.T) {
+	st := sample(t)
+	m := start(t, st, 80, 24)
+	press(t, m, "a")
+	typeText(t, m, "钱多多")
+	press(t, m, "tab", "tab")
+	typeText(t, m, "abc")
+	press(t, m, "tab", "tab", "tab", "tab")
+	typeText(t, m, "农历8月15日")
+	press(t, m, "ctrl+s")
+	if m.accounts.form == nil || !strings.Contains(formText(m.View()), "not part of a phone number") {
+		t.Fatalf("a phone of letters was not refused in the form:\n%s", m.View())
+	}
+	press(t, m, "shift+tab", "shift+tab", "shift+tab", "shift+tab")
+	for range 3 {
+		press(t, m, "backspace")
+	}
+	typeText(t, m, "13900001111")
+	press(t, m, "ctrl+s")
+	if m.accounts.form != nil {
+		t.Fatalf("not added:\n%s", m.View())
+	}
+	hits, err := st.Search(context.Background(), "钱多多", store.SearchOptions{})
+	if err != nil || len(hits) != 1 {
+		t.Fatalf("钱多多: %v, %v", hits, err)
+	}
+	if c := hits[0].Customer; c.Birthday != "--08-15" || !c.BirthdayLunar || c.Phone != "13900001111" {
+		t.Errorf("added with birthday %q (lunar %v), phone %q; want --08-15, lunar, 13900001111", c.Birthday, c.BirthdayLunar, c.Phone)
+	}
+}

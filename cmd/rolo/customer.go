@@ -10,6 +10,7 @@ import (
 	"github.com/rolo-crm/rolo/tiering"
 
 	"github.com/rolo-crm/rolo/store"
+	"github.com/rolo-crm/rolo/store/transfer"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -34,7 +35,7 @@ func (f *customerFlags) register(fs *pflag.FlagSet, editing bool) {
 	fs.StringVar(&f.wechat, "wechat", "", "WeChat id")
 	fs.StringVar(&f.address, "address", "", "address")
 	fs.StringVar(&f.city, "city", "", "city or region")
-	fs.StringVar(&f.birthday, "birthday", "", "birthday YYYY-MM-DD, or --MM-DD without the year")
+	fs.StringVar(&f.birthday, "birthday", "", "birthday YYYY-MM-DD, or --MM-DD or 8月15日 without the year; 农历 before it for a lunar date")
 	fs.BoolVar(&f.lunar, "lunar", false, "the birthday is a lunar (农历) date")
 	fs.BoolVar(&f.leap, "leap", false, "the lunar birthday is in a leap month (闰月)")
 	fs.StringVar(&f.gender, "gender", "", "gender")
@@ -73,7 +74,6 @@ func (f *customerFlags) apply(cmd *cobra.Command, a *App, c *store.Customer) err
 	set("wechat", &c.WeChat, f.wechat)
 	set("address", &c.Address, f.address)
 	set("city", &c.City, f.city)
-	set("birthday", &c.Birthday, f.birthday)
 	set("gender", &c.Gender, f.gender)
 	set("occupation", &c.Occupation, f.occupation)
 	set("source", &c.Source, f.source)
@@ -94,6 +94,17 @@ func (f *customerFlags) apply(cmd *cobra.Command, a *App, c *store.Customer) err
 	}
 	if fs.Changed("birthday") && !fs.Changed("lunar") && !fs.Changed("leap") {
 		c.BirthdayLunar, c.BirthdayLeap = false, false
+	}
+	if fs.Changed("birthday") {
+		// The parser rolo import reads a birthday column with: 8月15日, 农历1975-08-15...
+		b, lunar, err := transfer.ParseBirthday(f.birthday, c.BirthdayLunar)
+		if err != nil {
+			return usageErrorf("--birthday: %v", err)
+		}
+		if lunar && fs.Changed("lunar") && !f.lunar {
+			return usageErrorf("--birthday %q is a lunar (农历) date, and --lunar=false says it is not; leave out one of them", f.birthday)
+		}
+		c.Birthday, c.BirthdayLunar = b, c.BirthdayLunar || lunar
 	}
 	if fs.Changed("cadence") {
 		if f.cadence < 0 {
@@ -400,7 +411,7 @@ func newFindCmd(a *App) *cobra.Command {
 				return nil
 			}
 			t := a.newTable(column{Name: "id", Right: true}, column{Name: "name", Min: 8}, column{Name: "company"},
-				column{Name: "phone"}, column{Name: "city"}, column{Name: "matched"})
+				column{Name: "phone", Whole: true}, column{Name: "city"}, column{Name: "matched", Wrap: true})
 			for _, h := range hits {
 				c := h.Customer
 				t.add(strconv.FormatInt(c.ID, 10), c.Name, c.Company, c.Phone, c.City, h.Matched)
@@ -494,7 +505,7 @@ func runList(cmd *cobra.Command, a *App, o listOptions) error {
 		return jw.close()
 	}
 	cols := []column{{Name: "id", Right: true}, {Name: "name", Min: 8}, {Name: "tier"},
-		{Name: "status"}, {Name: "company"}, {Name: "phone"}, {Name: "city"}, {Name: "tags"}}
+		{Name: "status"}, {Name: "company"}, {Name: "phone", Whole: true}, {Name: "city"}, {Name: "tags"}}
 	if owners != nil {
 		cols = append(cols, column{Name: "rep"})
 	}

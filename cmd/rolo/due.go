@@ -166,7 +166,7 @@ func (a *App) printDue(ag *insight.Agenda, owners map[int64]string) error {
 		return nil
 	}
 	red := a.renderer().NewStyle().Foreground(lipglossColor("#d75f5f")).Bold(true)
-	cols := []column{{Name: "when"}, {Name: "customer", Min: 8}, {Name: "tier"}, {Name: "why", Wrap: true},
+	cols := []column{{Name: "when", Whole: true}, {Name: "customer", Min: 8, Wrap: true}, {Name: "tier"}, {Name: "why", Wrap: true},
 		{Name: "detail", Min: 16, Wrap: true, Below: true}, {Name: "done", Right: true}}
 	if owners != nil {
 		cols = slices.Insert(cols, 2, column{Name: "rep"})

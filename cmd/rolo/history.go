@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rolo-crm/rolo/insight"
 	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/spf13/cobra"
@@ -80,28 +81,15 @@ func (a *App) reportAdded(v any, id int64, sentence string) error {
 }
 
 func contactTime(a *App, when string, today time.Time) (string, error) {
-	if when == "" {
-		if a.AsOf != "" {
-			return today.Add(12 * time.Hour).Format(time.RFC3339), nil
-		}
-		return a.Now().UTC().Format(time.RFC3339), nil
+	now := a.Now()
+	if a.AsOf != "" {
+		now = time.Time{} // as of another day: its midday
 	}
-	t, clock, err := store.ParseMoment(when, today, a.Now().Location(), store.Back)
+	at, err := store.ContactMoment(when, today, now, a.Now().Location())
 	if err != nil {
 		return "", fmt.Errorf("--at: %w", err)
 	}
-	day := store.Today(t) // a day without a time is that day
-	if clock {
-		day = store.Today(t.In(a.Now().Location())) // a moment: the rep's day of it
-	} else {
-		t = t.Add(12 * time.Hour) // a day without a time: midday, so every time zone keeps the day
-	}
-	if day.After(today) {
-		// As the TUI's contact form: the log is what happened; a
-		// contact still to come is a follow-up.
-		return "", usageErrorf("--at %s is in the future; log a contact when it happens (rolo follow CUSTOMER DATE WHAT plans one)", day.Format(store.DateLayout))
-	}
-	return t.UTC().Format(time.RFC3339), nil
+	return at, nil
 }
 
 func logContact(cmd *cobra.Command, a *App, ref, kind, text, when string) error {
@@ -362,9 +350,13 @@ func newDoneCmd(a *App) *cobra.Command {
 			var done []store.FollowUp
 			for _, id := range ids {
 				f, err := svc.CompleteFollowUp(cmd.Context(), id, at)
-				if store.KindOf(err) == store.KindNotFound {
+				switch store.KindOf(err) {
+				case store.KindNotFound:
 					return fmt.Errorf("%w; the ids of open follow-ups are in rolo due", err)
-				} else if err != nil {
+				case store.KindConflict:
+					return alreadyDone(cmd, svc, id, err, a.Now().Location())
+				}
+				if err != nil {
 					return err
 				}
 				done = append(done, f)
@@ -378,4 +370,20 @@ func newDoneCmd(a *App) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// alreadyDone says when a follow-up that is done already was done, in the
+// rep's zone as people read it ("2026-12-02 18:23"), not as the UTC stamp
+// the store's error carries; err when that cannot be read.
+func alreadyDone(cmd *cobra.Command, svc *insight.Service, id int64, err error, loc *time.Location) error {
+	f, ferr := svc.FollowUp(cmd.Context(), id)
+	if ferr != nil || f.DoneAt == nil {
+		return err
+	}
+	t, terr := time.Parse(time.RFC3339, *f.DoneAt)
+	if terr != nil {
+		return err
+	}
+	return &store.Error{Kind: store.KindConflict, Err: err,
+		Msg: fmt.Sprintf("follow-up %d was already done on %s", id, t.In(loc).Format("2006-01-02 15:04"))}
 }

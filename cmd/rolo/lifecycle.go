@@ -26,13 +26,23 @@ a child's exam, the company's anniversary, 婚庆喜事. It comes back every yea
 reaches rolo due within birthday.days of it, the card, the TUI and the
 iCalendar export. A greeting, gift or visit logged near the day clears it.
 
-DATE is YYYY-MM-DD, or MM-DD for a yearly event whose year does not matter.`,
+DATE is YYYY-MM-DD, or MM-DD (10-01) for a yearly event whose year does not
+matter.`,
 		Example: `  rolo event 王小明 "wedding anniversary" 2015-10-01
   rolo event 王小明 "女儿高考" 2027-06-07 --once
   rolo event 李娜 "公司周年" 03-18 --lunar
   rolo rm event 4`,
 		Args: exactArgs(3, "a CUSTOMER, WHAT the event is and its DATE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// Said here in the words of the help: the store's own error asks for --MM-DD.
+			if _, err := store.ParseBirthday(args[2], lunar); err != nil {
+				calendar := "solar"
+				if lunar {
+					calendar = "lunar"
+				}
+				return usageErrorf("DATE %q is not a %s date; write YYYY-MM-DD (2015-10-01, years 1900–2100), or MM-DD (10-01) for a yearly event whose year does not matter",
+					args[2], calendar)
+			}
 			svc, c, err := a.customer(cmd, args[0])
 			if err != nil {
 				return err

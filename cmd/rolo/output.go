@@ -83,6 +83,9 @@ type column struct {
 	// Wrap: text too wide for the column goes on to more lines (at word
 	// boundaries) instead of being cut with "…".
 	Wrap bool
+	// Whole: never cut or squeezed (an id, a phone number, a date): the
+	// other columns give way, wrapping or cut.
+	Whole bool
 	// Below: when the terminal is too narrow for every column, this one
 	// goes on lines of its own under its row, wrapped, instead of being
 	// squeezed into a narrow column (the agenda's detail at 80 columns).
@@ -337,7 +340,7 @@ func fitWidths(widths []int, cols []column, total int) {
 		best := -1
 		for i, c := range cols {
 			minW := max(c.Min, 4)
-			if c.Right || widths[i] <= minW {
+			if c.Right || c.Whole || widths[i] <= minW {
 				continue
 			}
 			if best < 0 || widths[i] > widths[best] {
@@ -363,14 +366,18 @@ func (a *App) money(v money.Amount) string {
 // dec is an amount as JSON writes it: a decimal string in the notebook currency.
 func (a *App) dec(v money.Amount) money.Decimal { return a.currency().In(v) }
 
-// date formats an ISO date: relative to today on a TTY ("3d ago", "in 2d",
+// date formats an ISO date, or the day of a stamp (the rep's, see
+// store.StampDay): relative to today on a TTY ("3d ago", "in 2d",
 // "today"), as is in a pipe.
 func (a *App) date(iso string, today time.Time) string {
 	if iso == "" || !a.IsTTY {
 		return iso
 	}
-	t, err := time.Parse(store.DateLayout, iso[:min(len(iso), 10)])
-	if err != nil {
+	t, err := time.Parse(store.DateLayout, iso)
+	if len(iso) > len(store.DateLayout) {
+		t = store.StampDay(iso)
+	}
+	if err != nil && t.IsZero() {
 		return iso
 	}
 	return relDay(t, today)

@@ -138,8 +138,8 @@ and whether it is past the payment terms (rolo config payment.terms).`,
 				}
 				return nil
 			}
-			t := a.newTable(column{Name: "id", Right: true}, column{Name: "customer", Min: 8}, column{Name: "owes", Right: true},
-				column{Name: "since"}, column{Name: "days", Right: true}, column{Name: "purchase ids"})
+			t := a.newTable(column{Name: "id", Right: true}, column{Name: "customer", Min: 8, Wrap: true}, column{Name: "owes", Right: true},
+				column{Name: "since", Whole: true}, column{Name: "days", Right: true}, column{Name: "purchase ids", Wrap: true})
 			var total money.Amount
 			over := 0
 			for _, o := range owed {

@@ -225,7 +225,7 @@ func newEditContactCmd(a *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.reportChanged(k, fmt.Sprintf("Contact %d is now a %s on %s", k.ID, k.Kind, k.At[:10]))
+			return a.reportChanged(k, fmt.Sprintf("Contact %d is now a %s on %s", k.ID, k.Kind, store.StampDay(k.At).Format(store.DateLayout)))
 		},
 	}
 	cmd.Flags().StringVar(&kind, "kind", "", "visit, call, message, email, meeting, gift, greeting, feedback or complaint")

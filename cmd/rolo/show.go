@@ -347,7 +347,7 @@ func (a *App) showCard(p *insight.Card, today time.Time) error {
 		return print()
 	}
 	if err := section("Open follow-ups", len(p.FollowUps), func() error {
-		t := a.newTable(column{Name: "id", Right: true}, column{Name: "due"}, column{Name: "what", Wrap: true})
+		t := a.newTable(column{Name: "id", Right: true}, column{Name: "due", Whole: true}, column{Name: "what", Wrap: true})
 		for _, f := range p.FollowUps {
 			t.add(strconv.FormatInt(f.ID, 10), a.date(f.Due, today), f.What)
 		}
@@ -356,7 +356,7 @@ func (a *App) showCard(p *insight.Card, today time.Time) error {
 		return err
 	}
 	if err := section("Events", len(p.Events), func() error {
-		t := a.newTable(column{Name: "id", Right: true}, column{Name: "what"}, column{Name: "date"}, column{Name: "next"})
+		t := a.newTable(column{Name: "id", Right: true}, column{Name: "what", Wrap: true}, column{Name: "date", Whole: true}, column{Name: "next", Whole: true})
 		for _, e := range p.Events {
 			next := ""
 			if ae, err := e.Agenda(); err == nil {
@@ -375,7 +375,7 @@ func (a *App) showCard(p *insight.Card, today time.Time) error {
 		owes[d.PurchaseID] = d.Outstanding
 	}
 	if err := section("Recent purchases", len(p.Purchases), func() error {
-		t := a.newTable(column{Name: "id", Right: true}, column{Name: "date"}, column{Name: "item", Min: 8}, column{Name: "qty", Right: true},
+		t := a.newTable(column{Name: "id", Right: true}, column{Name: "date", Whole: true}, column{Name: "item", Min: 8, Wrap: true}, column{Name: "qty", Right: true},
 			column{Name: "amount", Right: true}, column{Name: "owes", Right: true}, column{Name: "next"}, column{Name: "note", Wrap: true})
 		for _, x := range p.Purchases {
 			owe := ""
@@ -396,7 +396,7 @@ func (a *App) showCard(p *insight.Card, today time.Time) error {
 		return err
 	}
 	if err := section("Payments", len(p.Payments), func() error {
-		t := a.newTable(column{Name: "id", Right: true}, column{Name: "date"}, column{Name: "amount", Right: true},
+		t := a.newTable(column{Name: "id", Right: true}, column{Name: "date", Whole: true}, column{Name: "amount", Right: true},
 			column{Name: "purchase", Right: true}, column{Name: "note"})
 		for _, x := range p.Payments {
 			t.add(strconv.FormatInt(x.ID, 10), x.Date, a.money(x.Amount), strconv.FormatInt(x.PurchaseID, 10), x.Note)
@@ -406,7 +406,7 @@ func (a *App) showCard(p *insight.Card, today time.Time) error {
 		return err
 	}
 	return section("Recent contacts", len(p.Contacts), func() error {
-		t := a.newTable(column{Name: "id", Right: true}, column{Name: "when"}, column{Name: "kind"}, column{Name: "summary", Wrap: true})
+		t := a.newTable(column{Name: "id", Right: true}, column{Name: "when", Whole: true}, column{Name: "kind"}, column{Name: "summary", Wrap: true})
 		for _, x := range p.Contacts {
 			kind := x.Kind
 			if x.ComplaintStatus != "" {

@@ -28,6 +28,7 @@ type planRowJSON struct {
 	Reasons    []string      `json:"reasons"`
 	Detail     string        `json:"detail"`
 	Done       bool          `json:"done"`
+	Snoozed    string        `json:"snoozed_until,omitempty"` // nothing due today: the rep snoozed it to this day
 	Added      bool          `json:"added,omitempty"`
 	Greeting   bool          `json:"greeting_slot,omitempty"`
 }
@@ -85,7 +86,7 @@ customer's priority and its parts.`,
 
 func (a *App) planRows(p *insight.Plan, week bool) []planRowJSON {
 	var out []planRowJSON
-	add := func(pl agenda.Planned, rank int, done, added bool) {
+	add := func(pl agenda.Planned, rank int, done, added bool, snoozed *agenda.Action) {
 		it := pl.Top()
 		var reasons []string
 		for _, x := range pl.Items {
@@ -96,14 +97,17 @@ func (a *App) planRows(p *insight.Plan, week bool) []planRowJSON {
 		out = append(out, planRowJSON{Date: pl.Day.Format(store.DateLayout), Rank: rank, CustomerID: it.CustomerID, Name: it.Name,
 			Tier: it.Tier, MustDo: pl.MustDo, Worth: a.decFloat(pl.Worth), WorthFrom: p.WorthFrom, Urgency: round2(pl.Urgency),
 			Score: round2(pl.Score), Reasons: reasons, Detail: it.Detail, Done: done, Added: added, Greeting: pl.Greeting})
+		if snoozed != nil {
+			out[len(out)-1].Snoozed = snoozed.Until.Format(store.DateLayout)
+		}
 	}
 	for i, r := range p.Today {
-		add(r.Planned, i+1, r.Done, r.Added)
+		add(r.Planned, i+1, r.Done, r.Added, r.Snoozed)
 	}
 	if week {
 		for _, d := range p.Later {
 			for i, pl := range d.Customers {
-				add(pl, i+1, false, false)
+				add(pl, i+1, false, false, nil)
 			}
 		}
 	}
@@ -151,13 +155,15 @@ func (a *App) printPlan(p *insight.Plan, week bool) error {
 	if len(p.Today) == 0 {
 		fmt.Fprintln(a.Out, "Nothing is due today. Good time to call a key customer anyway.")
 	} else {
-		t := a.newTable(column{Name: "#", Right: true}, column{Name: "customer", Min: 8}, column{Name: "tier"}, column{Name: ""},
-			column{Name: "why"}, column{Name: "detail", Min: 16})
+		t := a.newTable(column{Name: "#", Right: true}, column{Name: "customer", Min: 8, Wrap: true}, column{Name: "tier"}, column{Name: ""},
+			column{Name: "why", Wrap: true}, column{Name: "detail", Min: 16, Wrap: true})
 		for i, r := range p.Today {
 			mark := ""
 			switch {
 			case r.Done:
 				mark = "✓ done"
+			case r.Snoozed != nil:
+				mark = "snoozed to " + r.Snoozed.Until.Format("01-02")
 			case r.Added:
 				mark = "new today"
 			case r.MustDo:
@@ -175,10 +181,12 @@ func (a *App) printPlan(p *insight.Plan, week bool) error {
 			fmt.Fprintf(a.Out, "\n%s — %s (capacity %d)\n", bold.Render(d.Date.Format("Mon 2 Jan")), plural(len(d.Customers), "customer"), d.Capacity)
 			var names []string
 			for _, pl := range d.Customers {
-				names = append(names, pl.Top().Name)
+				// The id: two 向建 are two people. A no-break space keeps it
+				// on its name's line.
+				names = append(names, fmt.Sprintf("%s\u00a0#%d", pl.Top().Name, pl.Top().CustomerID))
 			}
 			if len(names) > 0 {
-				fmt.Fprintln(a.Out, "  "+strings.Join(names, ", "))
+				fmt.Fprint(a.Out, wrapLines("  "+strings.Join(names, ", ")+"\n", a.Width))
 			}
 		}
 	}

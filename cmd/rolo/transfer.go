@@ -34,10 +34,14 @@ func newExportCmd(a *App) *cobra.Command {
 	var force bool
 	cmd := &cobra.Command{
 		Use:   "export KIND",
-		Short: "Export customers, purchases, contacts, followups, surveys, tiers, the agenda, or all of the notebook",
+		Short: "Export one kind of record, the tiers, the agenda, or the whole notebook",
 		Long: `Export one kind of record as CSV (default), JSON, NDJSON or an xlsx workbook —
 or customers as vCard (--format vcard, vcard3) and the agenda as iCalendar
 (--format ics: follow-ups, birthdays and every other reason of rolo due).
+
+With -o FILE and no --format, the file's extension chooses the format as
+rolo import reads it: ` + transfer.Extensions(false) + `;
+any other name gets CSV. A --format that contradicts the extension is refused.
 
 For Excel and WPS take xlsx: cells are typed (text stays text, so 000123 and
 07551234567 keep their zeros; amounts are numbers; dates are dates) and are
@@ -50,18 +54,12 @@ spreadsheet cannot run them as formulas; numbers are never altered, and
 rolo import removes the apostrophe again. --raw writes exact values (import
 such a file with rolo import --raw).
 
-rolo export all -o FILE.json writes the whole notebook — every customer,
-purchase, contact, follow-up and survey with its id — as one JSON document
-that rolo import all restores into an empty notebook.
+rolo export all -o FILE.json writes the whole notebook as one JSON document
+that rolo import all restores into an empty notebook: every row, with its id,
+of ` + strings.Join(transfer.ExportKinds, ", ") + `.
 
 Columns:
-  customers  ` + strings.Join(transfer.FieldNames("customers"), ",") + `
-  purchases  ` + strings.Join(transfer.FieldNames("purchases"), ",") + `
-  contacts   ` + strings.Join(transfer.FieldNames("contacts"), ",") + `
-  followups  ` + strings.Join(transfer.FieldNames("followups"), ",") + `
-  surveys    ` + strings.Join(transfer.FieldNames("surveys"), ",") + `
-  tiers      ` + strings.Join(tierExportNames(), ",") + `
-  agenda     ` + strings.Join(agendaExportNames(), ","),
+` + exportColumnsHelp(),
 		Example: `  rolo export purchases --format csv -o purchases.csv
   rolo export customers --format xlsx -o 客户.xlsx
   rolo export all -o notebook.json
@@ -89,8 +87,8 @@ Columns:
 			if fields != "" {
 				o.Fields = strings.Split(fields, ",")
 			}
-			if a.JSON && o.Format == "" {
-				o.Format = "json"
+			if o.Format, err = exportFormat(kind, o, a.JSON, out); err != nil {
+				return err
 			}
 			if o.Format == "xlsx" && (out == "" || out == "-") && a.IsTTY {
 				return usageErrorf("an xlsx workbook is a binary file: write it with -o FILE.xlsx")
@@ -112,23 +110,14 @@ Columns:
 				w = progress.Writer(w, m)
 				switch {
 				case kind == "all":
-					if o.Format != "" && o.Format != "json" || len(o.Fields) > 0 || o.Since != "" {
-						return 0, usageErrorf("rolo export all writes the whole notebook as JSON: no --format, --fields or --since")
-					}
 					return transfer.ExportAll(ctx, st, w, a.Now())
-				case o.Format == "vcard" || o.Format == "vcard3" || o.Format == "vcf":
-					if kind != "customers" {
-						return 0, usageErrorf("vCard holds customers: rolo export customers --format vcard")
-					}
+				case transfer.SameFormat(o.Format, "vcard"):
 					v := "4.0"
 					if o.Format == "vcard3" {
 						v = "3.0"
 					}
 					return transfer.ExportVCard(ctx, st, w, v)
 				case o.Format == "ics":
-					if kind != "agenda" {
-						return 0, usageErrorf("iCalendar holds the agenda: rolo export agenda --format ics")
-					}
 					return exportICS(ctx, a, svc, w, today)
 				case kind == "tiers":
 					return exportTiers(ctx, svc, w, o, today)
@@ -140,7 +129,7 @@ Columns:
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&o.Format, "format", "", "csv, json, ndjson, xlsx; vcard or vcard3 for customers; ics for the agenda")
+	fs.StringVar(&o.Format, "format", "", "csv, json, ndjson, xlsx; vcard or vcard3 for customers; ics for the agenda (default: by -o FILE's extension, else csv)")
 	fs.StringVarP(&out, "output", "o", "", "write to FILE instead of standard output (written whole or not at all; an existing file needs --force)")
 	fs.BoolVar(&force, "force", false, "replace an existing -o FILE (keeping its mode); never the notebook or a folder")
 	fs.BoolVar(&o.BOM, "bom", false, "start CSV with a UTF-8 byte order mark (for Excel)")
@@ -148,6 +137,81 @@ Columns:
 	fs.StringVar(&since, "since", "", "only rows on or after a date or span back (2026-01-01, 90d)")
 	fs.StringVar(&fields, "fields", "", "only these columns, in this order (comma-separated)")
 	return cmd
+}
+
+// exportColumnsHelp lists the columns of every kind rolo export writes.
+func exportColumnsHelp() string {
+	var b strings.Builder
+	for _, k := range exportKinds {
+		var cols []string
+		switch k {
+		case "all":
+			continue
+		case "tiers":
+			cols = tierExportNames()
+		case "agenda":
+			cols = agendaExportNames()
+		default:
+			cols = transfer.FieldNames(k)
+		}
+		fmt.Fprintf(&b, "  %-15s %s\n", k, strings.Join(cols, ","))
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// exportFormat is the format rolo export writes: --format (or --json),
+// else the one -o FILE's extension names (as rolo import reads the file
+// back), else CSV (""). It is checked before anything is opened or
+// written: a --format that contradicts the extension, and a format the
+// kind has no place in, are refused.
+func exportFormat(kind string, o transfer.ExportOptions, asJSON bool, out string) (string, error) {
+	format, given := strings.ToLower(strings.TrimSpace(o.Format)), "--format "+o.Format
+	if format == "" && asJSON {
+		format, given = "json", "--json"
+	}
+	named := ""
+	if stdStream(out) == 0 {
+		named = transfer.FormatFor(out)
+	}
+	switch {
+	case format == "":
+		format, given = named, fmt.Sprintf("-o %s (%s by its extension)", out, formatTitle(named))
+	case named != "" && !transfer.SameFormat(format, named):
+		return "", usageErrorf("%s contradicts -o %s, which is %s by its extension: leave out %s to write %s (rolo import reads a file by its extension), or name the file %s",
+			given, out, formatTitle(named), given, formatTitle(named), nameFor(out, format))
+	}
+	switch {
+	case kind == "all":
+		if format != "" && format != "json" {
+			return "", usageErrorf("%s: rolo export all writes the whole notebook as JSON; name the file .json", given)
+		}
+		if len(o.Fields) > 0 || o.Since != "" {
+			return "", usageErrorf("rolo export all writes the whole notebook as JSON: no --format, --fields or --since")
+		}
+	case transfer.SameFormat(format, "vcard") && kind != "customers":
+		return "", usageErrorf("%s: vCard holds customers, not %s; rolo export customers --format vcard, or write %s as CSV, xlsx or JSON", given, kind, kind)
+	case format == "ics" && kind != "agenda":
+		return "", usageErrorf("%s: iCalendar holds the agenda, not %s; rolo export agenda --format ics, or write %s as CSV, xlsx or JSON", given, kind, kind)
+	}
+	return format, nil
+}
+
+// formatTitle names a format in a sentence.
+func formatTitle(format string) string {
+	switch {
+	case transfer.SameFormat(format, "vcard"):
+		return "vCard"
+	case format == "ics":
+		return "iCalendar"
+	case format == "xlsx":
+		return "an xlsx workbook"
+	}
+	return strings.ToUpper(format)
+}
+
+// nameFor is the file name out with the extension of format.
+func nameFor(out, format string) string {
+	return strings.TrimSuffix(out, filepath.Ext(out)) + transfer.FormatExt(format)
 }
 
 func tierExportNames() []string {
@@ -270,25 +334,26 @@ func newImportCmd(a *App) *cobra.Command {
 	var mapping string
 	cmd := &cobra.Command{
 		Use:   "import KIND FILE",
-		Short: "Import customers, purchases, contacts, follow-ups or surveys (all or nothing), or restore a whole notebook",
-		Long: `Import customers, purchases, contacts, followups or surveys from CSV, JSON,
-NDJSON, xlsx or vCard (customers). FILE may be - for standard input.
+		Short: "Import one kind of record (all or nothing), or restore a whole notebook",
+		Long: `Import ` + suggest.Phrase(transfer.ImportKinds) + `
+from CSV, JSON, NDJSON, xlsx or vCard (customers). FILE may be - for standard input.
 
 rolo import all FILE.json restores a file written by rolo export all into an
 empty notebook — every row with its id, the notebook currency — in one
 transaction; a notebook that already holds customers is refused.
 
-The format follows the file name (.csv, .json, .ndjson/.jsonl, .xlsx, .vcf) or
---format. An xlsx workbook is read from the sheet named after KIND, else its
-first sheet.
+The format follows the file name (` + transfer.Extensions(true) + `;
+any other name is read as CSV) or --format, as rolo export -o FILE names them.
+An xlsx workbook is read from the sheet named after KIND, else its first sheet.
 
 CSV needs a header row; columns are matched by name in English or Chinese
 (姓名 name, 电话/手机 phone, 公司 company, 生日 birthday, 金额 amount, 日期 date,
 商品 item, 数量 quantity, 备注 notes ...) and --map 'column=field' names the
 rest (--map 'column=-' skips one). A byte order mark is fine.
 
-Purchases, contacts, follow-ups and surveys name their customer by
-customer_id, customer_external_id, customer_phone or an exact customer_name.
+Purchases, contacts, follow-ups, surveys and events name their customer by
+customer_id, customer_external_id, customer_phone or an exact customer_name;
+payments name their purchase by purchase_id.
 
 The whole file is checked first: any bad row is an error naming the line,
 column, value and what was expected, every problem is listed (up to 20), and
@@ -316,19 +381,14 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 					o.Map[strings.TrimSpace(k)] = strings.TrimSpace(v)
 				}
 			}
-			if o.Format == "" {
-				switch strings.ToLower(filepath.Ext(path)) {
-				case ".json":
-					o.Format = "json"
-				case ".ndjson", ".jsonl":
-					o.Format = "ndjson"
-				case ".vcf", ".vcard":
-					o.Format = "vcard"
-				case ".xlsx":
-					o.Format = "xlsx"
-				default:
-					o.Format = "csv"
+			if o.Format == "" && path != "-" {
+				o.Format = transfer.FormatFor(path)
+				if o.Format == "ics" {
+					return usageErrorf("cannot import %s: rolo writes iCalendar files (rolo export agenda) but does not read them; give --format if the file is something else", path)
 				}
+			}
+			if o.Format == "" {
+				o.Format = "csv"
 			}
 			var r io.Reader = a.In
 			o.Name = "standard input"

@@ -76,6 +76,11 @@ func importCustomers(ctx context.Context, st *store.Store, src *source, header [
 	post := func(c *store.Customer, rr rawRecord) error {
 		if err := c.Validate(); err != nil {
 			msg := errors.New(cleanErr(err))
+			for _, f := range []string{"phone", "email"} {
+				if strings.HasPrefix(err.Error(), f+" ") {
+					return fieldError{f, msg}
+				}
+			}
 			if strings.Contains(err.Error(), "birthday") {
 				return fieldError{"birthday", msg}
 			}

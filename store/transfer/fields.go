@@ -227,18 +227,36 @@ func setStamp(dst *string, v string) error {
 	return err
 }
 
-// setBirthday accepts YYYY-MM-DD, --MM-DD, MM-DD, 1980/5/3, 1980年5月3日,
-// 5月3日, and a 农历/lunar prefix for lunar birthdays.
+// setBirthday reads a birthday column (see ParseBirthday); a 农历 prefix
+// makes it lunar.
 func setBirthday(c *store.Customer, v string) error {
+	b, lunar, err := ParseBirthday(v, c.BirthdayLunar)
+	if err != nil {
+		return err
+	}
+	c.Birthday, c.BirthdayLunar = b, c.BirthdayLunar || lunar
+	return nil
+}
+
+// ParseBirthday reads a birthday as people and spreadsheets write it —
+// YYYY-MM-DD, --MM-DD, MM-DD, 1980/5/3, 1980年5月3日, 5月3日, with a
+// 农历 or lunar: prefix for a lunar one — for rolo import and for
+// rolo add and edit alike. It returns the birthday as rolo stores it
+// (YYYY-MM-DD, or --MM-DD without a year; "" for none) and whether the
+// prefix made it lunar; lunar says it is known to be lunar already. A day
+// only a lunar month has (--02-30) is taken either way, for the lunar flag
+// may come later (a later column): Customer.Validate checks the two
+// together.
+func ParseBirthday(v string, lunar bool) (string, bool, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		c.Birthday = ""
-		return nil
+		return "", false, nil
 	}
+	prefixed := false
 	for _, p := range []string{"农历", "lunar:", "lunar "} {
 		if strings.HasPrefix(strings.ToLower(v), p) {
 			v = strings.TrimSpace(v[len(p):])
-			c.BirthdayLunar = true
+			prefixed = true
 		}
 	}
 	if !strings.HasPrefix(v, "--") {
@@ -247,17 +265,15 @@ func setBirthday(c *store.Customer, v string) error {
 		}
 	}
 	v = strings.NewReplacer("年", "-", "月", "-", "日", "").Replace(v)
-	b, err := store.ParseBirthday(v, c.BirthdayLunar)
+	b, err := store.ParseBirthday(v, lunar || prefixed)
 	if err != nil {
-		// The lunar flag may come in a later column: accept day 30 now, validate later.
+		// The lunar flag may come later: accept day 30 now, validate later.
 		if lb, lerr := store.ParseBirthday(v, true); lerr == nil {
-			c.Birthday = lb.String()
-			return nil
+			return lb.String(), prefixed, nil
 		}
-		return fmt.Errorf("expected a birthday such as 1980-08-15 or --08-15 (no year), got %q", v)
+		return "", false, fmt.Errorf("expected a birthday such as 1980-08-15, --08-15 or 8月15日 (no year), got %q", v)
 	}
-	c.Birthday = b.String()
-	return nil
+	return b.String(), prefixed, nil
 }
 
 // purchaseRow is a purchase with the columns that name its customer.

@@ -1,0 +1,43 @@
+package settings
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// plan.capacity takes one number for every day and each weekday at most
+// once; agenda.ParseCapacity alone lets the last word win ("1,20,50" is
+// 50 every day).
+func TestCheckCapacity(t *testing.T) {
+	for _, tt := range []struct{ value, want string }{
+		{"12", ""},
+		{"15,sat=6,sun=0", ""},
+		{"mon=15,tue=15,wed=15,thu=15,fri=15,sat=5,sun=0", ""},
+		{"15, SAT=6 ,周日=0", ""},
+		{"1,20,50", `plan.capacity "1,20,50": 3 numbers without a weekday (1, 20, 50), and only one can be for every day; write one number for every day, then weekday=number for the days that differ (15,sat=6,sun=0)`},
+		{"15,sat=6,sat=3", `plan.capacity "15,sat=6,sat=3": Saturday is given twice (sat=6, sat=3); name each weekday at most once`},
+		{"15,sat=6,周六=3", `Saturday is given twice (sat=6, 周六=3)`},
+		{"15,xyz=3", `plan.capacity "15,xyz=3": "xyz": a weekday is mon, tue, wed, thu, fri, sat or sun`},
+	} {
+		err := Check("plan.capacity", tt.value)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("Check(%q) = %v", tt.value, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("Check(%q) = %v, want %q", tt.value, err, tt.want)
+		}
+	}
+}
+
+// A notebook that stored such a value before the check still opens, read
+// as it was (the last word wins), and rolo config can change it.
+func TestParseKeepsStoredCapacity(t *testing.T) {
+	s, err := Parse(map[string]string{"plan.capacity": "15,sat=6,sat=3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Capacity.PerDay; got[time.Saturday] != 3 || got[time.Monday] != 15 {
+		t.Errorf("PerDay = %v", got)
+	}
+}
