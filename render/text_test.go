@@ -1,6 +1,7 @@
 package render
 
 import (
+	"github.com/charmbracelet/lipgloss"
 	"strings"
 	"testing"
 )
@@ -95,5 +96,19 @@ func TestWrap(t *testing.T) {
 				t.Errorf("Wrap(%q, %d): line %q is %d cells", tt.s, tt.w, l, Width(l))
 			}
 		}
+	}
+}
+
+// A longer bar shows more ▓ than a shorter one, its label inside or
+// beside it: a label never hides a bar.
+func TestBarNeverHiddenByItsLabel(t *testing.T) {
+	prev := 0
+	for w := 1; w <= 12; w++ {
+		got := Bar(lipgloss.NewStyle(), "12%", w, 20)
+		n := strings.Count(got, "▓")
+		if n == 0 || n < prev || !strings.Contains(got, "12%") {
+			t.Errorf("bar of %d cells: %q (%d ▓, the bar of %d cells had %d)", w, got, n, w-1, prev)
+		}
+		prev = n
 	}
 }
