@@ -128,6 +128,15 @@ func TestPurchaseContactFollowUpSurveyRoundTrip(t *testing.T) {
 		if len(fs) != 1 || fs[0].Source != "referral" || fs[0].Due != "2026-11-01" || !strings.Contains(fs[0].What, "王小明") {
 			t.Errorf("referrer follow-ups = %+v", fs)
 		}
+		// A first purchase entered long after it was made (history, today
+		// 22 November) thanks nobody: a thank-you a year overdue is no news.
+		late, _ := s.AddCustomer(ctx, Customer{Name: "周杰", ReferredBy: &ref.ID})
+		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: late.ID, Date: "2025-12-01", Amount: 100, Quantity: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if fs, _ := s.FollowUps(ctx, ref.ID, true); len(fs) != 1 {
+			t.Errorf("after 周杰's first purchase of a year ago, referrer follow-ups = %+v", fs)
+		}
 
 		for _, bad := range []Purchase{
 			{CustomerID: c.ID, Date: "2026-13-01", Amount: 1},

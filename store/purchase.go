@@ -171,7 +171,9 @@ func (s *Store) thankReferrer(ctx context.Context, tx *sql.Tx, p Purchase) error
 	if err != nil {
 		return s.wrap("add purchase", err)
 	}
-	if !ref.Valid || count != 1 {
+	// A first purchase written down long after it was made (history
+	// entered late) is no news to thank anyone for.
+	if !ref.Valid || count != 1 || p.Date < Today(s.now()).AddDate(0, 0, -thankWithinDays).Format(DateLayout) {
 		return nil
 	}
 	// Once: a first purchase deleted and put back (undo) after the thanks
@@ -330,6 +332,10 @@ func (s *Store) unbuy(ctx context.Context, tx *sql.Tx, p Purchase) error {
 	}
 	return nil
 }
+
+// thankWithinDays is how recent a referred customer's first purchase is
+// for their referrer to be thanked for it.
+const thankWithinDays = 30
 
 // thanks is the follow-up that thanks a referrer for customer name's first
 // purchase on date.
