@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/tiering"
@@ -165,45 +164,7 @@ func Check(key, value string) error {
 // rolo config shows it and takes a new one.
 func checkNew(key, v string) error {
 	if key == "plan.capacity" {
-		return capacityOnce(v)
-	}
-	return nil
-}
-
-// capacityOnce refuses a plan.capacity that says something twice, which
-// agenda.ParseCapacity reads as its last word ("1,20,50" is 50 every
-// day): one number for the days not named, each weekday at most once.
-func capacityOnce(v string) error {
-	const how = "write one number for every day, then weekday=number for the days that differ (15,sat=6,sun=0)"
-	var plain []string
-	named := map[time.Weekday]string{}
-	for _, part := range strings.Split(v, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		name, _, ok := strings.Cut(part, "=")
-		if !ok {
-			plain = append(plain, part)
-			continue
-		}
-		// The parser's own weekday names (sat, 周六...): the day is the one it sets to 1.
-		days, err := agenda.ParseCapacity("0," + name + "=1")
-		if err != nil {
-			return err
-		}
-		for d, n := range days {
-			if n != 1 {
-				continue
-			}
-			if first, twice := named[time.Weekday(d)]; twice {
-				return fmt.Errorf("%s is given twice (%s, %s); name each weekday at most once: %s", time.Weekday(d), first, part, how)
-			}
-			named[time.Weekday(d)] = part
-		}
-	}
-	if len(plain) > 1 {
-		return fmt.Errorf("%d numbers without a weekday (%s), and only one can be for every day; %s", len(plain), strings.Join(plain, ", "), how)
+		return agenda.CheckCapacity(v)
 	}
 	return nil
 }

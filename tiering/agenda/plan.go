@@ -44,10 +44,24 @@ var weekdays = map[string]time.Weekday{
 }
 
 // ParseCapacity reads "12" (every day) or "12,sat=6,sun=0" (12 on the days
-// not named) or "mon=15,tue=15,wed=15,thu=15,fri=15,sat=5,sun=0".
-func ParseCapacity(s string) ([7]int, error) {
+// not named) or "mon=15,tue=15,wed=15,thu=15,fri=15,sat=5,sun=0". A value
+// that says something twice is read by its last word ("1,20,50" is 50):
+// CheckCapacity refuses it, for a value being set.
+func ParseCapacity(s string) ([7]int, error) { return parseCapacity(s, false) }
+
+// CheckCapacity is ParseCapacity's error for a capacity being set, and
+// more: one number for the days not named, each weekday at most once.
+func CheckCapacity(s string) error {
+	_, err := parseCapacity(s, true)
+	return err
+}
+
+func parseCapacity(s string, strict bool) ([7]int, error) {
+	const how = "write one number for every day, then weekday=number for the days that differ (15,sat=6,sun=0)"
 	var out [7]int
 	def, set := 12, map[time.Weekday]int{}
+	var plain []string
+	seen := map[time.Weekday]string{}
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
@@ -62,14 +76,22 @@ func ParseCapacity(s string) ([7]int, error) {
 			return out, fmt.Errorf("%q: write a number of customers from 0 to 500", part)
 		}
 		if !named {
-			def = n
+			def, plain = n, append(plain, part)
 			continue
 		}
 		wd, ok := weekdays[strings.ToLower(strings.TrimSpace(name))]
 		if !ok {
 			return out, fmt.Errorf("%q: a weekday is mon, tue, wed, thu, fri, sat or sun", name)
 		}
+		if first, twice := seen[wd]; strict && twice {
+			return out, fmt.Errorf("%s is given twice (%s, %s); name each weekday at most once: %s", wd, first, part, how)
+		}
+		seen[wd] = part
 		set[wd] = n
+	}
+	if strict && len(plain) > 1 {
+		return out, fmt.Errorf("%d numbers without a weekday (%s), and only one can be for every day; %s",
+			len(plain), strings.Join(plain, ", "), how)
 	}
 	for d := range out {
 		out[d] = def
