@@ -106,6 +106,20 @@ func TestPaymentNotBeforeSale(t *testing.T) {
 		if _, err := s.Pay(ctx, c.ID, 1000, on(11, 20), nov.ID, ""); err != nil {
 			t.Errorf("paying on the day of the sale: %v", err)
 		}
+		// A deposit before the sale, as an older notebook or an import
+		// holds it, leaves the purchase editable, and even movable.
+		if err := s.Bulk(ctx, func(b *Bulk) error {
+			_, err := b.AddPayment(&Payment{PurchaseID: nov.ID, Date: "2026-11-01", Amount: 500})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UpdatePurchase(ctx, nov.ID, func(p *Purchase) error { p.Note = "gift wrap"; return nil }); err != nil {
+			t.Errorf("a note on a purchase with an earlier deposit: %v", err)
+		}
+		if _, err := s.UpdatePurchase(ctx, nov.ID, func(p *Purchase) error { p.Date = "2026-11-19"; return nil }); err != nil {
+			t.Errorf("moving a purchase with an earlier deposit a day back: %v", err)
+		}
 	})
 }
 

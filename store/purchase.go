@@ -365,7 +365,7 @@ func (s *Store) UpdatePurchase(ctx context.Context, id int64, fn func(p *Purchas
 		} else if err != nil {
 			return s.wrap("edit purchase", err)
 		}
-		was, wasAmount := p.CustomerID, p.Amount
+		was, wasAmount, wasDate := p.CustomerID, p.Amount, p.Date
 		if err := fn(&p); err != nil {
 			return err
 		}
@@ -396,13 +396,18 @@ func (s *Store) UpdatePurchase(ctx context.Context, id int64, fn func(p *Purchas
 			return Errorf(KindInvalid, "purchase %d has been paid %s more than %s %s; delete a payment first",
 				id, cur.Format(money.Amount(over)), which, cur.Format(p.Amount))
 		}
-		// A payment is never dated before the sale it pays.
+		// A payment is never dated before the sale it pays: a sale moved
+		// later than its payments is refused. (Only a move is checked: a
+		// purchase that older notebooks or imports hold with an earlier
+		// deposit stays editable.)
 		var first sql.NullString
 		var paid int64
-		err = tx.QueryRowContext(ctx, `SELECT min(date), coalesce(sum(amount), 0) FROM payments
-			WHERE purchase_id = ?1 AND date < ?2`, id, p.Date).Scan(&first, &paid)
-		if err != nil {
-			return s.wrap("edit purchase", err)
+		if p.Date != wasDate {
+			err = tx.QueryRowContext(ctx, `SELECT min(date), coalesce(sum(amount), 0) FROM payments
+				WHERE purchase_id = ?1 AND date < ?2 AND date >= ?3`, id, p.Date, strings.TrimSpace(wasDate)).Scan(&first, &paid)
+			if err != nil {
+				return s.wrap("edit purchase", err)
+			}
 		}
 		if first.Valid {
 			return Errorf(KindInvalid, "purchase %d has payments of %s dated from %s on: it cannot be dated %s, after them; delete those payments first",
