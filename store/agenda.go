@@ -24,7 +24,7 @@ import (
 // empty for the caller to fill in.
 func (s *Store) AgendaInputs(ctx context.Context, asOf time.Time, tiered bool) ([]agenda.Customer, []agenda.Task, error) {
 	day := asOf.Format(DateLayout)
-	next := asOf.AddDate(0, 0, 1).Format(DateLayout)
+	next := DayEnd(asOf) // contacts by the end of the rep's day
 	latest, err := s.latestPurchaseDay(ctx, "agenda")
 	if err != nil {
 		return nil, nil, err

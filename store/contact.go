@@ -97,7 +97,7 @@ func scanContact(sc scanner) (Contact, error) {
 // AddContact records a contact (a visit, call, greeting, complaint...).
 func (s *Store) AddContact(ctx context.Context, c Contact) (Contact, error) {
 	if c.At == "" {
-		c.At = s.moment(s.now())
+		c.At = s.stamp()
 	}
 	if err := c.Validate(); err != nil {
 		return c, err
@@ -173,7 +173,7 @@ func (s *Store) ResolveComplaint(ctx context.Context, id int64, at time.Time, no
 		if c.ComplaintStatus == "resolved" {
 			return Errorf(KindConflict, "complaint %d was already resolved at %s", id, *c.ResolvedAt)
 		}
-		stamp := s.moment(at)
+		stamp := at.UTC().Format(time.RFC3339)
 		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET complaint_status = 'resolved', resolved_at = ? WHERE id = ?`, stamp, id); err != nil {
 			return s.wrap("resolve complaint", err)
 		}

@@ -35,7 +35,7 @@ type MetricsOptions struct {
 // otherwise it aggregates the purchases themselves.
 func (s *Store) Metrics(ctx context.Context, asOf time.Time, opts MetricsOptions) ([]tiering.Metrics, error) {
 	day := asOf.Format(DateLayout)
-	endOfDay := asOf.AddDate(0, 0, 1).Format(DateLayout) // contacts: at < next day
+	endOfDay := DayEnd(asOf) // contacts: at < the end of the rep's day
 	y1 := asOf.AddDate(-1, 0, 0).Format(DateLayout)
 	y2 := asOf.AddDate(-2, 0, 0).Format(DateLayout)
 	latest, err := s.latestPurchaseDay(ctx, "compute metrics")
@@ -170,11 +170,10 @@ ORDER BY c.id`, []any{day, y1, y2, endOfDay, since, opts.Only}, func(v []driver.
 }
 
 // StampDay is the rep's calendar day of an RFC 3339 stamp, zero when s is
-// empty or not a stamp. A stamp written with an offset (a contact's
-// moment, in the zone of the rep who logged it) is its own calendar day; a
-// stamp in UTC (created_at and updated_at, and contacts logged before
-// moments kept their zone) is moved to the local zone first, so that a
-// call at 07:00 in Beijing (23:00 UTC the day before) is that morning's.
+// empty or not a stamp. rolo keeps stamps in UTC (they sort as text): a
+// stamp in UTC is moved to the local zone, so that a call at 07:00 in
+// Beijing (23:00 UTC the day before) is that morning's; one written with
+// an offset (a file imported as is) is its own calendar day.
 func StampDay(s string) time.Time {
 	if s == "" {
 		return time.Time{}
@@ -196,6 +195,12 @@ func StampDay(s string) time.Time {
 		return time.Time{}
 	}
 	return Today(t.In(time.Local))
+}
+
+// DayEnd is the end of the rep's (local) calendar day of day, as a UTC
+// stamp: a stamp that sorts before it is of that day or earlier.
+func DayEnd(day time.Time) string {
+	return time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, time.Local).UTC().Format(time.RFC3339)
 }
 
 // atoi2 is the value of two ASCII digits, -1 for anything else.

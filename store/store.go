@@ -594,10 +594,6 @@ func sqliteCode(err error) int {
 
 func (s *Store) stamp() string { return s.now().UTC().Format(time.RFC3339) }
 
-// moment is when a contact happened, or a complaint was resolved, in the
-// rep's own zone: its calendar day is the rep's (see StampDay).
-func (s *Store) moment(t time.Time) string { return t.Format(time.RFC3339) }
-
 // short is ctx for a statement that reads a few rows, without its
 // cancellation: such a read is let finish, and the command stops at its
 // next step that watches ctx. Given a context that can end (every

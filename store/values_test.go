@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -140,4 +141,34 @@ func TestStampDay(t *testing.T) {
 			t.Errorf("in Beijing, StampDay(%q) = %s, want %s", s, got, want)
 		}
 	}
+}
+
+// As of a day, the agenda counts the contacts of the rep's day: for a rep
+// in Beijing, a call at 07:00 on 21 November (23:00 UTC on the 20th) is
+// not yet made as of the 20th, and is the last contact as of the 21st.
+func TestAgendaContactsByTheRepsDay(t *testing.T) {
+	defer func(l *time.Location) { time.Local = l }(time.Local)
+	time.Local = time.FixedZone("CST", 8*3600)
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		c, err := s.AddCustomer(ctx, Customer{Name: "陈静"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, at := range []string{"2026-11-18T04:00:00Z", "2026-11-20T23:00:00Z"} {
+			if _, err := s.AddContact(ctx, Contact{CustomerID: c.ID, At: at, Kind: "call", Summary: "电话"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for day, want := range map[int]string{20: "2026-11-18", 21: "2026-11-21"} {
+			cs, _, err := s.AgendaInputs(ctx, time.Date(2026, 11, day, 0, 0, 0, 0, time.UTC), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cs) != 1 || cs[0].LastContact.Format(DateLayout) != want {
+				t.Errorf("as of 11-%d: last contact %v, want %s", day, cs[0].LastContact, want)
+			}
+		}
+	})
 }

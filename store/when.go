@@ -439,20 +439,21 @@ func ParseSince(s string, today time.Time) (time.Time, error) {
 }
 
 // ContactMoment is when a contact written as w happened, as the notebook
-// keeps it: RFC 3339 in the rep's zone loc, so that its own calendar day
-// is the rep's (StampDay): 07:00 in Beijing is 23:00 UTC the day before.
-// w is what ParseMoment reads, looking back: a date alone is its midday, a
-// time of day is on today; "" is now, or midday of today when the day
-// looked at (today, the rep's) is not now's. A day after today is refused:
-// the log is what happened, and a contact still to come is a follow-up.
+// keeps it: an RFC 3339 stamp in UTC, whose calendar day is the rep's once
+// moved to their zone (StampDay): 07:00 in Beijing is 23:00 UTC the day
+// before. w is what ParseMoment reads in the rep's zone loc, looking back:
+// a date alone is its midday, a time of day is on today; "" is now, or
+// midday of today when the day looked at (today, the rep's) is not now's.
+// A day after today is refused: the log is what happened, and a contact
+// still to come is a follow-up.
 func ContactMoment(w string, today, now time.Time, loc *time.Location) (string, error) {
 	today = Today(today)
 	midday := func(d time.Time) time.Time { return time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, loc) }
 	if strings.TrimSpace(w) == "" {
 		if now = now.In(loc); Today(now).Equal(today) {
-			return now.Format(time.RFC3339), nil
+			return now.UTC().Format(time.RFC3339), nil
 		}
-		return midday(today).Format(time.RFC3339), nil
+		return midday(today).UTC().Format(time.RFC3339), nil
 	}
 	t, clock, err := ParseMoment(w, today, loc, Back)
 	if err != nil {
@@ -466,5 +467,5 @@ func ContactMoment(w string, today, now time.Time, loc *time.Location) (string, 
 	if day := Today(t); day.After(today) {
 		return "", Errorf(KindInvalid, "%s is in the future; log a contact when it happens (a contact still to come is a follow-up)", day.Format(DateLayout))
 	}
-	return t.Format(time.RFC3339), nil
+	return t.UTC().Format(time.RFC3339), nil
 }

@@ -201,18 +201,18 @@ func TestParseSinceWords(t *testing.T) {
 	}
 }
 
-// A contact's moment is kept in the rep's zone: now, a time of day, or a
-// date's midday; never a day after today.
+// A contact's moment is read in the rep's zone and kept in UTC: now, a
+// time of day, or a date's midday; never a day after today.
 func TestContactMoment(t *testing.T) {
 	cst := time.FixedZone("CST", 8*3600)
 	today := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
 	now := time.Date(2026, 12, 1, 23, 30, 0, 0, time.UTC) // 07:30 on 2 December in Beijing
 	for _, c := range []struct{ w, want string }{
-		{"", "2026-12-02T07:30:00+08:00"},
-		{"07:00", "2026-12-02T07:00:00+08:00"},
-		{"昨天下午3点", "2026-12-01T15:00:00+08:00"},
-		{"2026-11-20", "2026-11-20T12:00:00+08:00"},
-		{"2026-11-20T23:00:00Z", "2026-11-21T07:00:00+08:00"},
+		{"", "2026-12-01T23:30:00Z"},
+		{"07:00", "2026-12-01T23:00:00Z"},
+		{"昨天下午3点", "2026-12-01T07:00:00Z"},
+		{"2026-11-20", "2026-11-20T04:00:00Z"},
+		{"2026-11-20T23:00:00Z", "2026-11-20T23:00:00Z"},
 		{"明天", ""},
 		{"2026-12-03 01:00", ""},
 	} {
@@ -228,7 +228,7 @@ func TestContactMoment(t *testing.T) {
 		}
 	}
 	// Looking at another day than now's: its midday.
-	if got, err := ContactMoment("", today.AddDate(0, 0, -3), now, cst); err != nil || got != "2026-11-29T12:00:00+08:00" {
+	if got, err := ContactMoment("", today.AddDate(0, 0, -3), now, cst); err != nil || got != "2026-11-29T04:00:00Z" {
 		t.Errorf("now, looking at 29 November: %q, %v", got, err)
 	}
 }

@@ -92,18 +92,17 @@ func TestCardDatesContactsByTheRepsDay(t *testing.T) {
 // (in the rep's zone), a date and a time, or a date alone (midday of it);
 // a day still to come is refused as before.
 func TestContactFormTakesATimeOfDay(t *testing.T) {
-	// Today is 2026-11-22; moments are kept in the rep's zone (Beijing),
-	// so that their own day is the rep's: 07:00 there is 23:00 UTC the
-	// day before.
+	// Today is 2026-11-22; in Beijing 15:00 is 07:00 UTC (the notebook
+	// keeps UTC; the card shows the rep's day).
 	for _, c := range []struct {
 		when, at string
 	}{
-		{"下午3点", "2026-11-22T15:00:00+08:00"},
-		{"09:30", "2026-11-22T09:30:00+08:00"},
-		{"昨天下午3点", "2026-11-21T15:00:00+08:00"},
-		{"2026-11-20 07:00", "2026-11-20T07:00:00+08:00"},
-		{"yesterday 15:30", "2026-11-21T15:30:00+08:00"},
-		{"2026-11-20", "2026-11-20T12:00:00+08:00"},
+		{"下午3点", "2026-11-22T07:00:00Z"},
+		{"09:30", "2026-11-22T01:30:00Z"},
+		{"昨天下午3点", "2026-11-21T07:00:00Z"},
+		{"2026-11-20 07:00", "2026-11-19T23:00:00Z"},
+		{"yesterday 15:30", "2026-11-21T07:30:00Z"},
+		{"2026-11-20", "2026-11-20T04:00:00Z"}, // its midday in Beijing
 		{"明天", ""},
 		{"明天上午9点", ""},
 	} {

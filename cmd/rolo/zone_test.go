@@ -31,8 +31,8 @@ func TestContactDayIsTheRepsDay(t *testing.T) {
 	run(false, "log", "陈静", "call", "早上电话", "--at", "2026-11-20 07:00")
 	run(false, "log", "陈静", "visit", "拜访", "--at", "2026-11-18")
 	js := run(false, "--json", "show", "陈静")
-	if !strings.Contains(js, `"2026-11-20T07:00:00+08:00"`) || !strings.Contains(js, `"2026-11-18T12:00:00+08:00"`) {
-		t.Errorf("the contacts' moments in JSON:\n%s\nwant them in the rep's zone", js)
+	if !strings.Contains(js, `"2026-11-19T23:00:00Z"`) || !strings.Contains(js, `"2026-11-18T04:00:00Z"`) {
+		t.Errorf("the contacts' moments in JSON:\n%s\nwant 07:00 and midday in Beijing, in UTC", js)
 	}
 	// A call logged before moments kept their zone, in UTC: the rep's day too.
 	run(false, "log", "陈静", "call", "旧电话", "--at", "2026-11-14T23:30:00Z")

@@ -172,24 +172,29 @@ func parseDay(v string) (string, error) {
 	return fmt.Sprintf("%04d-%02d-%02d", w.y, w.m, w.d), nil
 }
 
-// parseStamp reads a time column: an RFC 3339 timestamp is kept as
-// written; a spreadsheet's date-time becomes RFC 3339 UTC; a date alone
-// is midday UTC.
+// parseStamp reads a time column as rolo keeps it, in UTC (stamps sort as
+// text): an RFC 3339 timestamp in UTC is kept as written, one with another
+// offset moved to UTC; a spreadsheet's date-time without a zone is the
+// rep's (local) time, a date alone its midday.
 func parseStamp(v string) (string, error) {
 	in := strings.TrimSpace(v)
-	if _, err := time.Parse(time.RFC3339, in); err == nil {
-		return in, nil
+	if t, err := time.Parse(time.RFC3339, in); err == nil {
+		if strings.HasSuffix(in, "Z") {
+			return in, nil
+		}
+		return t.UTC().Format(time.RFC3339Nano), nil // kept in UTC, so stamps sort as text
 	}
 	w, err := parseWhen(in)
 	if err != nil {
 		return "", fmt.Errorf("expected a time such as 2026-03-01T09:30:00Z or a date, got %q", v)
 	}
-	if !w.hasClock {
-		return fmt.Sprintf("%04d-%02d-%02dT12:00:00Z", w.y, w.m, w.d), nil
-	}
-	loc := time.UTC
+	// Without a zone, a time is the rep's: its day is theirs (StampDay).
+	loc := time.Local
 	if w.zone != nil {
 		loc = w.zone
+	}
+	if !w.hasClock {
+		return time.Date(w.y, time.Month(w.m), w.d, 12, 0, 0, 0, loc).UTC().Format(time.RFC3339), nil // its midday
 	}
 	t := time.Date(w.y, time.Month(w.m), w.d, w.h, w.mi, w.s, w.nsec, loc)
 	return t.UTC().Format(time.RFC3339Nano), nil

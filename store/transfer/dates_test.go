@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSpreadsheetDates(t *testing.T) {
@@ -32,7 +33,7 @@ func TestSpreadsheetDates(t *testing.T) {
 		{"13/1/2026 08:00", "2026-01-13", "2026-01-13T08:00:00Z"}, // the 13 can only be a day
 		{"1/13/2026", "2026-01-13", "2026-01-13T12:00:00Z"},
 		{"5/5/2026", "2026-05-05", "2026-05-05T12:00:00Z"},
-		{"2026-11-01T17:00:00+08:00", "2026-11-01", "2026-11-01T17:00:00+08:00"}, // RFC 3339 is kept as written
+		{"2026-11-01T17:00:00+08:00", "2026-11-01", "2026-11-01T09:00:00Z"}, // RFC 3339, kept in UTC
 		{"1/2/2026", "", ""}, // 1 February or 2 January?
 		{"2026-02-30", "", ""},
 		{"2026-11-01 25:00", "", ""},
@@ -51,6 +52,19 @@ func TestSpreadsheetDates(t *testing.T) {
 			t.Errorf("parseStamp(%q) = %q, %v; want %q", tt.in, s, err, tt.stamp)
 		}
 	}
+	// A rep in Beijing: a time without a zone is theirs, kept in UTC.
+	func() {
+		defer func(l *time.Location) { time.Local = l }(time.Local)
+		time.Local = time.FixedZone("CST", 8*3600)
+		for in, want := range map[string]string{
+			"2026-11-20 20:30": "2026-11-20T12:30:00Z", "2026-11-20 07:00": "2026-11-19T23:00:00Z", "2026-03-01": "2026-03-01T04:00:00Z",
+			"2026-11-20T20:30:00Z": "2026-11-20T20:30:00Z",
+		} {
+			if s, err := parseStamp(in); err != nil || s != want {
+				t.Errorf("in Beijing, parseStamp(%q) = %q, %v; want %q", in, s, err, want)
+			}
+		}
+	}()
 	if _, err := parseDay("1/2/2026"); err == nil || !strings.Contains(err.Error(), "write the date as 2026-02-01 or 2026-01-02") {
 		t.Errorf("ambiguous date: %v", err)
 	}
