@@ -179,3 +179,33 @@ func TestFormatFor(t *testing.T) {
 		t.Errorf("Extensions(true) = %q", got)
 	}
 }
+
+// A phone or email an older rolo took unchecked comes back as it is when
+// the notebook's own export is imported into it again (an upsert), while a
+// new notebook refuses it, saying where.
+func TestUncheckedContactsImportBackIntoTheirNotebook(t *testing.T) {
+	st := newStore(t)
+	err := st.Bulk(ctx, func(b *store.Bulk) error {
+		_, err := b.AddCustomer(&store.Customer{Name: "王小明", Phone: "138 0000 0000 (office)", Email: "a@x.com; b@y.com"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var csv bytes.Buffer
+	if _, err := Export(ctx, st, "customers", &csv, ExportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Import(ctx, st, "customers", bytes.NewReader(csv.Bytes()), ImportOptions{Name: "c.csv", UpsertBy: "phone"})
+	if err != nil || rep.Updated != 1 {
+		t.Fatalf("the notebook's own export imported again: %+v, %v", rep, err)
+	}
+	if c, err := st.Customer(ctx, 1); err != nil || c.Phone != "138 0000 0000 (office)" || c.Email != "a@x.com; b@y.com" {
+		t.Errorf("after the upsert: %+v, %v", c, err)
+	}
+	fresh := newStore(t)
+	_, err = Import(ctx, fresh, "customers", bytes.NewReader(csv.Bytes()), ImportOptions{Name: "c.csv"})
+	if err == nil || !strings.Contains(err.Error(), "phone") || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("into a new notebook: %v; want the phone refused on line 2", err)
+	}
+}

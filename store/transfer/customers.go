@@ -44,8 +44,10 @@ func importCustomers(ctx context.Context, st *store.Store, src *source, header [
 	byExt := map[string]int64{}
 	byPhone := map[string]int64{}
 	byEmail := map[string]int64{}
+	heldBy := map[string]int64{} // who holds each phone and email as written ("p\x00..." and "e\x00...")
 	for _, k := range keys {
 		names[k.ID] = k.Name
+		heldBy["p\x00"+k.Phone], heldBy["e\x00"+k.Email] = k.ID, k.ID
 		if k.ExternalID != "" {
 			byExt[k.ExternalID] = k.ID
 		}
@@ -74,7 +76,21 @@ func importCustomers(ctx context.Context, st *store.Store, src *source, header [
 	}
 	plan := planColumns(customerCols, header)
 	post := func(c *store.Customer, rr rawRecord) error {
-		if err := c.Validate(); err != nil {
+		// A row for a customer who holds this phone or email as written
+		// (one an older rolo took unchecked) brings it back as it is: an
+		// export imported again into its notebook, by id or --upsert-by.
+		holds := func(field, v string) bool {
+			id := heldBy[field+"\x00"+v]
+			return id != 0 && (c.ID == id || key(c) != "" && index[o.UpsertBy][key(c)] == id)
+		}
+		was := &store.Customer{Phone: "\x00", Email: "\x00"}
+		if holds("p", c.Phone) {
+			was.Phone = c.Phone
+		}
+		if holds("e", c.Email) {
+			was.Email = c.Email
+		}
+		if err := c.ValidateEdit(was); err != nil {
 			msg := errors.New(cleanErr(err))
 			for _, f := range []string{"phone", "email"} {
 				if strings.HasPrefix(err.Error(), f+" ") {
