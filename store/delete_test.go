@@ -187,6 +187,35 @@ func TestDeleteOnlyPurchaseUnbuys(t *testing.T) {
 		if _, fs := state(); len(fs) != 1 {
 			t.Errorf("undo after the thanks were done: referrer's follow-ups %+v; want no second thank-you", fs)
 		}
+		// Renamed after the thanks were written, then their only purchase
+		// deleted and put back: still one thank-you.
+		if _, err := s.UpdateCustomer(ctx, c.ID, func(x *Customer) error { x.Name = "孔明"; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if del, pays, err = s.DeletePurchase(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RestorePurchase(ctx, del, pays); err != nil {
+			t.Fatal(err)
+		}
+		if _, fs := state(); len(fs) != 1 {
+			t.Errorf("after a rename, delete and undo: referrer's follow-ups %+v; want one thank-you", fs)
+		}
+		// Made active by the rep's hand, not by a purchase: kept.
+		byHand, err := s.AddCustomer(ctx, Customer{Name: "黄忠", Status: "active"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := s.AddPurchase(ctx, Purchase{CustomerID: byHand.ID, Date: "2026-11-21", Amount: 100, Quantity: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.DeletePurchase(ctx, q.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.Customer(ctx, byHand.ID); got.Status != "active" {
+			t.Errorf("a customer made active by hand, their only purchase deleted: %s, want active", got.Status)
+		}
 		// A customer with purchases left keeps their status.
 		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-12-01", Amount: 100, Quantity: 1}); err != nil {
 			t.Fatal(err)

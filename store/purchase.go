@@ -177,14 +177,15 @@ func (s *Store) thankReferrer(ctx context.Context, tx *sql.Tx, p Purchase) error
 		return nil
 	}
 	// Once: a first purchase deleted and put back (undo) after the thanks
-	// were done is not thanked for again.
+	// were done is not thanked for again, whatever it was renamed or
+	// redated since.
 	var thanked bool
-	err = tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM followups WHERE customer_id = ? AND source = 'referral' AND what = ?)`,
-		ref.Int64, thanks(name, p.Date)).Scan(&thanked)
+	err = tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM followups WHERE customer_id = ? AND source = 'referral' AND what LIKE ?)`,
+		ref.Int64, thanksFor(p.CustomerID)).Scan(&thanked)
 	if err != nil || thanked {
 		return s.wrap("add purchase", err)
 	}
-	f := FollowUp{CustomerID: ref.Int64, Due: p.Date, What: thanks(name, p.Date), Source: "referral"}
+	f := FollowUp{CustomerID: ref.Int64, Due: p.Date, What: thanks(name, p.CustomerID, p.Date), Source: "referral"}
 	_, err = s.insertFollowUp(ctx, tx, &f)
 	return err
 }
@@ -317,7 +318,15 @@ func (s *Store) unbuy(ctx context.Context, tx *sql.Tx, p Purchase) error {
 	if left > 0 {
 		return nil
 	}
-	if status == "active" {
+	// Active by this purchase (the status it recorded is the latest, a
+	// prospect's becoming active on its day), not by the rep's hand.
+	var last string
+	err = tx.QueryRowContext(ctx, `SELECT coalesce((SELECT status || '|' || CAST(date AS TEXT) FROM status_history
+		WHERE customer_id = ? ORDER BY id DESC LIMIT 1), '')`, p.CustomerID).Scan(&last)
+	if err != nil {
+		return s.wrap("delete purchase", err)
+	}
+	if status == "active" && last == "active|"+p.Date {
 		if _, err := tx.ExecContext(ctx, `UPDATE customers SET status = 'prospect', updated_at = ? WHERE id = ?`, s.stamp(), p.CustomerID); err != nil {
 			return s.wrap("delete purchase", err)
 		}
@@ -326,8 +335,10 @@ func (s *Store) unbuy(ctx context.Context, tx *sql.Tx, p Purchase) error {
 		}
 	}
 	if ref.Valid {
-		_, err := tx.ExecContext(ctx, `DELETE FROM followups WHERE customer_id = ? AND source = 'referral' AND done_at IS NULL AND what = ?`,
-			ref.Int64, thanks(name, p.Date))
+		// The open thank-you for this customer's first purchase, as
+		// written now (by their id) or by an earlier rolo (by name and day).
+		_, err := tx.ExecContext(ctx, `DELETE FROM followups WHERE customer_id = ? AND source = 'referral' AND done_at IS NULL
+			AND (what LIKE ? OR what = ?)`, ref.Int64, thanksFor(p.CustomerID), "thank you for referring "+name+" (first purchase "+p.Date+")")
 		return s.wrap("delete purchase", err)
 	}
 	return nil
@@ -337,10 +348,16 @@ func (s *Store) unbuy(ctx context.Context, tx *sql.Tx, p Purchase) error {
 // for their referrer to be thanked for it.
 const thankWithinDays = 30
 
-// thanks is the follow-up that thanks a referrer for customer name's first
-// purchase on date.
-func thanks(name, date string) string {
-	return "thank you for referring " + name + " (first purchase " + date + ")"
+// thanks is the follow-up that thanks a referrer for the first purchase of
+// customer id, called name, on date.
+func thanks(name string, id int64, date string) string {
+	return fmt.Sprintf("thank you for referring %s (#%d, first purchase %s)", name, id, date)
+}
+
+// thanksFor is a LIKE pattern of the thank-yous for customer id's first
+// purchase, whatever their name and its day.
+func thanksFor(id int64) string {
+	return fmt.Sprintf("thank you for referring %% (#%d, first purchase %%)", id)
 }
 
 // Purchase reads one purchase.
