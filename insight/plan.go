@@ -165,7 +165,8 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 			row.Done = row.Done || contacted(id)
 			if c := ag.customers[id]; row.Done && !contacted(id) && c != nil {
 				for i, a := range c.Actions {
-					if !a.Dismissed && asOf.Before(a.Until) && (row.Snoozed == nil || a.Until.After(row.Snoozed.Until)) {
+					// A snooze of something due by today (not of next week's birthday).
+					if !a.Dismissed && !a.Due.After(asOf) && asOf.Before(a.Until) && (row.Snoozed == nil || a.Until.After(row.Snoozed.Until)) {
 						row.Snoozed = &c.Actions[i]
 					}
 				}
