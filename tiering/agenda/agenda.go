@@ -554,8 +554,9 @@ func winBack(c *Customer, touch time.Time, cfg Config, horizon time.Time, add fu
 
 // Sort orders the agenda by one rule: open complaints first, oldest first;
 // then what is overdue, by tier (key first, prospects last), then by days
-// overdue (counting at most MaxOverdueDays), most first; then what is due
-// soon, by date, then tier. Ties go by name and customer.
+// overdue (counting at most MaxOverdueDays, and none for a loyalty
+// survey), most first; then what is due soon, by date, then tier. Ties go
+// by name and customer.
 func Sort(items []Item) {
 	slices.SortFunc(items, compareItems)
 }
@@ -572,8 +573,8 @@ func compareItems(a, b Item) int {
 		return boolFirst(a.Overdue())
 	case a.Overdue() && TierRank(a.Tier) != TierRank(b.Tier):
 		return cmp.Compare(TierRank(a.Tier), TierRank(b.Tier))
-	case a.Overdue() && min(a.DaysOverdue, MaxOverdueDays) != min(b.DaysOverdue, MaxOverdueDays):
-		return cmp.Compare(min(b.DaysOverdue, MaxOverdueDays), min(a.DaysOverdue, MaxOverdueDays))
+	case a.Overdue() && lateness(a) != lateness(b):
+		return cmp.Compare(lateness(b), lateness(a))
 	case !a.Overdue() && !a.Due.Equal(b.Due):
 		return a.Due.Compare(b.Due)
 	case TierRank(a.Tier) != TierRank(b.Tier):
@@ -587,6 +588,17 @@ func compareItems(a, b Item) int {
 	}
 	// A total order, so a fast unstable sort is still deterministic.
 	return cmp.Or(cmp.Compare(b.DaysOverdue, a.DaysOverdue), cmp.Compare(a.Ref(), b.Ref()), strings.Compare(a.Detail, b.Detail))
+}
+
+// lateness is how late an overdue item counts in the order: its days
+// overdue up to MaxOverdueDays, and none for a loyalty survey, which is
+// late from a customer's first purchase until the first survey and would
+// otherwise lead a customer's line before what the rep must do.
+func lateness(it Item) int {
+	if it.Reason == SurveyR {
+		return 0
+	}
+	return min(it.DaysOverdue, MaxOverdueDays)
 }
 
 // boolFirst orders true before false.

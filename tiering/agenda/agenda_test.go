@@ -464,3 +464,26 @@ func TestBuildLargeIsEachCustomersAgenda(t *testing.T) {
 		t.Fatalf("built %d items, each customer's own agenda sorted together has %d (equal: %v)", len(got), len(want), slices.Equal(got, want))
 	}
 }
+
+// A loyalty survey, late from the first purchase until the first survey,
+// does not lead a customer's line before a follow-up or a lapsed cadence;
+// nor does a customer owed only a survey come before one a call is owed.
+func TestSurveyDoesNotLead(t *testing.T) {
+	never := Customer{ID: 1, Name: "甲", Tier: tiering.Key, Status: "active", LastContact: today.AddDate(0, 0, -20),
+		Bought: RhythmOf([]time.Time{d("2024-03-01")})} // never surveyed: late since 2024-09-01
+	called := Customer{ID: 2, Name: "乙", Tier: tiering.Key, Status: "active", LastContact: today.AddDate(0, 0, -40),
+		Bought: RhythmOf([]time.Time{d("2026-10-01")}), LastSurvey: d("2026-10-01")}
+	tasks := []Task{{ID: 7, CustomerID: 1, Due: today.AddDate(0, 0, -10), What: "回电"}}
+	es := Group(Build(today, []Customer{never, called}, tasks, quiet()))
+	// 乙's call is 26 days late, 甲's follow-up 10: 乙 first, though 甲's
+	// survey is 812 days late.
+	if len(es) != 2 || es[0].Top().CustomerID != 2 || es[0].Top().Reason != Cadence {
+		t.Fatalf("lines: %+v; want 乙 first, for the call", es)
+	}
+	if es[1].Top().Reason != FollowUp {
+		t.Errorf("甲's line is led by %s: %+v; want the follow-up", es[1].Top().Reason, es[1].Items)
+	}
+	if last := es[1].Items[len(es[1].Items)-1]; last.Reason != SurveyR || last.DaysOverdue < 400 {
+		t.Errorf("甲's items: %+v; want the survey last", es[1].Items)
+	}
+}
