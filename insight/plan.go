@@ -148,6 +148,10 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 	if q.Keep && kept.Date == asOf.Format(store.DateLayout) && (kept.Capacity == nil || *kept.Capacity == set.Capacity) {
 		// The plan made earlier today stands: the same customers, in the
 		// same order; a complaint or follow-up that fell due since joins it.
+		known := make(map[string]bool, len(kept.MustDos))
+		for _, k := range kept.MustDos {
+			known[k] = true
+		}
 		onPlan := make(map[int64]bool, len(kept.IDs))
 		for _, id := range kept.IDs {
 			onPlan[id] = true
@@ -170,13 +174,17 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 						row.Snoozed = &c.Actions[i]
 					}
 				}
+				// A follow-up due when the plan was made and moved since
+				// (snoozing a follow-up moves its day).
+				for _, it := range row.Items {
+					if it.Reason == agenda.FollowUp && it.Due.After(asOf) && known[fmt.Sprintf("follow-up-%d", it.FollowUpID)] &&
+						(row.Snoozed == nil || it.Due.After(row.Snoozed.Until)) {
+						row.Snoozed = &agenda.Action{Reason: agenda.FollowUp, Ref: it.FollowUpID, Until: it.Due}
+					}
+				}
 				row.Done = row.Snoozed == nil
 			}
 			plan.Today = append(plan.Today, row)
-		}
-		known := make(map[string]bool, len(kept.MustDos))
-		for _, k := range kept.MustDos {
-			known[k] = true
 		}
 		rest := make([]agenda.Entry, 0, len(entries))
 		for _, e := range entries {

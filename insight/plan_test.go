@@ -215,3 +215,37 @@ func TestPlanSaysSnoozedNotDone(t *testing.T) {
 		t.Errorf("after a call: done %v, snoozed %+v; want done", called.Done, called.Snoozed)
 	}
 }
+
+// Snoozing a follow-up moves its day: the customer it kept on today's plan
+// is shown snoozed to that day, not done.
+func TestPlanSaysFollowUpSnoozed(t *testing.T) {
+	b, small, _ := overdueBook(t, 4)
+	set(t, b.st, "plan.capacity", "3")
+	// Called yesterday, a call back promised: only the follow-up is due.
+	b.contact(small[2], "2026-11-21", "call")
+	if _, err := b.st.AddFollowUp(b.ctx, store.FollowUp{CustomerID: small[2], Due: "2026-11-21", What: "回电"}); err != nil {
+		t.Fatal(err)
+	}
+	first := b.plan(today, 1, true)
+	var row *PlanRow
+	for i := range first.Today {
+		if first.Today[i].Top().CustomerID == small[2] {
+			row = &first.Today[i]
+		}
+	}
+	if row == nil || !row.MustDo {
+		t.Fatalf("the follow-up's customer is not on the plan as a must-do: %v", todayIDs(first))
+	}
+	if len(row.Items) != 1 {
+		t.Fatalf("more than the follow-up is due: %+v", row.Items)
+	}
+	until := today.AddDate(0, 0, 3)
+	if _, err := b.svc.Snooze(b.ctx, row.Items[0], until, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range b.plan(today, 1, true).Today {
+		if r.Top().CustomerID == small[2] && (r.Done || r.Snoozed == nil || !r.Snoozed.Until.Equal(until)) {
+			t.Errorf("after snoozing the follow-up: done %v, snoozed %+v; want snoozed to %s", r.Done, r.Snoozed, until.Format("01-02"))
+		}
+	}
+}
