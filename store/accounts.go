@@ -119,6 +119,9 @@ func (s *Store) Accounts(ctx context.Context, q AccountQuery) ([]AccountRow, int
 		if next != nil {
 			r.NextDue = *next
 		}
+		if len(r.LastContact) > len(DateLayout) { // a contact's stamp: the rep's day of it
+			r.LastContact = StampDay(r.LastContact).Format(DateLayout)
+		}
 		return r, err
 	}, `SELECT c.id, c.name, c.company, c.city, c.status, coalesce(t.revenue, 0), `+lastTouchCol+`, `+nextDueCol+`
 		FROM json_each(?) j JOIN customers c ON c.id = j.value LEFT JOIN purchase_totals t ON t.customer_id = c.id
@@ -129,7 +132,7 @@ func (s *Store) Accounts(ctx context.Context, q AccountQuery) ([]AccountRow, int
 // The accounts table's look-up columns. The last touch is what the agenda's
 // clocks run from: the later of the last contact and the last purchase.
 const (
-	lastTouchCol = `max(coalesce((SELECT substr(max(at), 1, 10) FROM contacts WHERE customer_id = c.id), ''),
+	lastTouchCol = `max(coalesce((SELECT max(at) FROM contacts WHERE customer_id = c.id), ''),
 		coalesce((SELECT CAST(last AS TEXT) FROM purchase_totals WHERE customer_id = c.id), '')) AS last_contact`
 	nextDueCol = `(SELECT min(due) FROM followups WHERE customer_id = c.id AND done_at IS NULL) AS next_due`
 )

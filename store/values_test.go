@@ -172,3 +172,31 @@ func TestAgendaContactsByTheRepsDay(t *testing.T) {
 		}
 	})
 }
+
+// The accounts list's last touch is the rep's day of the last contact:
+// for a rep in Beijing, a call at 07:00 on 21 November (23:00 UTC on the
+// 20th) is the 21st, later than a purchase on the 20th.
+func TestAccountsLastTouchIsTheRepsDay(t *testing.T) {
+	defer func(l *time.Location) { time.Local = l }(time.Local)
+	time.Local = time.FixedZone("CST", 8*3600)
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		c, err := s.AddCustomer(ctx, Customer{Name: "陈静"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-11-20", Amount: 100, Quantity: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddContact(ctx, Contact{CustomerID: c.ID, At: "2026-11-20T23:00:00Z", Kind: "call", Summary: "电话"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, sort := range []string{SortName, SortLastContact} {
+			rows, _, err := s.Accounts(ctx, AccountQuery{Sort: sort})
+			if err != nil || len(rows) != 1 || rows[0].LastContact != "2026-11-21" {
+				t.Errorf("sorted by %s: %+v, %v; want last touch 2026-11-21", sort, rows, err)
+			}
+		}
+	})
+}
