@@ -139,7 +139,7 @@ and whether it is past the payment terms (rolo config payment.terms).`,
 				return nil
 			}
 			t := a.newTable(column{Name: "id", Right: true}, column{Name: "customer", Min: 8, Wrap: true}, column{Name: "owes", Right: true},
-				column{Name: "since", Whole: true}, column{Name: "days", Right: true}, column{Name: "purchase ids", Wrap: true})
+				column{Name: "since", Whole: true}, column{Name: "days old", Right: true}, column{Name: "purchase ids", Wrap: true})
 			var total money.Amount
 			over := 0
 			for _, o := range owed {
@@ -149,7 +149,7 @@ and whether it is past the payment terms (rolo config payment.terms).`,
 				}
 				days := strconv.Itoa(o.DaysOld)
 				if o.Overdue && a.IsTTY {
-					days += " overdue"
+					days += fmt.Sprintf(" (%dd late)", o.DaysOld-terms) // as rolo due counts it: past the terms
 				}
 				t.add(strconv.FormatInt(o.CustomerID, 10), o.Name, a.money(o.Outstanding), o.Oldest.Format(store.DateLayout), days, strings.Join(ids, " "))
 				total += o.Outstanding
