@@ -54,7 +54,7 @@ func TestExportImportCommands(t *testing.T) {
 	bad := filepath.Join(dir, "bad.csv")
 	os.WriteFile(bad, []byte("姓名,电话\n李四,1\n,2\n"), 0o600)
 	_, errs, code = e2.run(false, "import", "customers", bad)
-	if code != 2 || !strings.Contains(errs, bad+": 1 problem(s); nothing was imported:\n  line 3: name is empty") {
+	if code != 2 || !strings.Contains(errs, bad+": 1 problem; nothing was imported:\n  line 3: name is empty") {
 		t.Errorf("bad import: %d %q", code, errs)
 	}
 	if strings.Contains(e2.ok("list"), "李四") {

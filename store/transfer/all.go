@@ -188,7 +188,7 @@ func ImportAll(ctx context.Context, st *store.Store, r io.Reader, o ImportOption
 	}
 	switch {
 	case errors.Is(err, errRolledBack):
-		return rep, &ImportError{File: o.Name, Unit: "record", Problems: pr.list, More: pr.more}
+		return rep, &ImportError{File: o.Name, Unit: "record", Problems: pr.list, More: pr.more, Total: pr.total}
 	case err != nil:
 		var se *syntaxInFile
 		if errors.As(err, &se) {

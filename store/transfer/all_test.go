@@ -266,7 +266,7 @@ func TestImportAllRefusesBadFiles(t *testing.T) {
 "customers":[{"id":1,"name":"a","referred_by":7},{"id":1,"name":"b"}],
 "purchases":[{"id":1,"customer_id":2,"date":"2026-01-01","amount":"1.00"},{"customer_id":1,"date":"2026-01-01","amount":"x"}],
 "followups":[{"id":4,"customer_id":1,"due":"2026-13-01","what":"call"}]}`,
-			`all.json: 5 problem(s); nothing was imported:
+			`all.json: 5 problems; nothing was imported:
   customers record 2 (id): a second customer with this id
   customers record 1 (referred_by): no customer with that id in the file
   purchases record 1: customer_id 2 is not a customer of the file

@@ -63,16 +63,24 @@ type ImportError struct {
 	Unit     string // "line" or "record"
 	Problems []Problem
 	More     bool
+	Total    int // problems found in all, when More (the first ones are listed)
 }
 
 func (e *ImportError) Error() string {
 	var b strings.Builder
-	n := len(e.Problems)
-	more := ""
-	if e.More {
-		more = " (showing the first ones)"
+	n, more := len(e.Problems), ""
+	switch {
+	case e.More && e.Total > n:
+		more = fmt.Sprintf(" (the first %d shown)", n)
+		n = e.Total
+	case e.More:
+		more = " or more (the file was read no further)"
 	}
-	fmt.Fprintf(&b, "%s: %d problem(s)%s; nothing was imported:", e.File, n, more)
+	noun := "problems"
+	if n == 1 {
+		noun = "problem"
+	}
+	fmt.Fprintf(&b, "%s: %d %s%s; nothing was imported:", e.File, n, noun, more)
 	for _, p := range e.Problems {
 		b.WriteString("\n  ")
 		if p.Kind != "" {
@@ -96,13 +104,15 @@ func (e *ImportError) Unwrap() error { return store.ErrInvalid }
 
 // problems collects problems up to a limit.
 type problems struct {
-	list []Problem
-	max  int
-	more bool
-	kind string // stamped on every problem (a whole-notebook file's sections)
+	list  []Problem
+	max   int
+	more  bool
+	total int    // found, listed or not
+	kind  string // stamped on every problem (a whole-notebook file's sections)
 }
 
 func (p *problems) add(pr Problem) {
+	p.total++
 	if len(p.list) >= p.max {
 		p.more = true
 		return
@@ -113,7 +123,12 @@ func (p *problems) add(pr Problem) {
 	p.list = append(p.list, pr)
 }
 
-func (p *problems) full() bool { return len(p.list) >= p.max }
+// full says the list is full: a reader stops there, and the message says
+// there may be more.
+func (p *problems) full() bool {
+	p.more = p.more || len(p.list) >= p.max
+	return len(p.list) >= p.max
+}
 
 // rawRecord is one input record as field-name → text, with positions.
 type rawRecord struct {
@@ -522,7 +537,7 @@ func Import(ctx context.Context, st *store.Store, kind string, r io.Reader, o Im
 	pr := &problems{max: o.MaxErrors}
 
 	fail := func() (Report, error) {
-		return rep, &ImportError{File: o.Name, Unit: src.unit, Problems: pr.list, More: pr.more}
+		return rep, &ImportError{File: o.Name, Unit: src.unit, Problems: pr.list, More: pr.more, Total: pr.total}
 	}
 	if k := findKind(kind); k != nil && k.imp != nil {
 		return k.imp(ctx, st, src, o, rep, pr, fail)

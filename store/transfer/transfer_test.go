@@ -317,7 +317,7 @@ func TestImportAllOrNothing(t *testing.T) {
 	if !errors.As(err, &ie) || !errors.Is(err, store.ErrInvalid) {
 		t.Fatalf("err = %v", err)
 	}
-	want := `客户.csv: 2 problem(s); nothing was imported:
+	want := `客户.csv: 2 problems; nothing was imported:
   line 4: name is empty; give the customer a name
   line 5, column 3 (birthday): "1985-02-30" is not a solar birthday (no such day); write YYYY-MM-DD, or MM-DD (10-01) when the year is unknown
 Fix the file and import it again; rolo import --dry-run checks it without writing.`
@@ -589,4 +589,19 @@ func FuzzVCard(f *testing.F) {
 			}
 		}
 	})
+}
+
+// More problems than are listed: the message says how many there are in
+// all and how many it lists.
+func TestImportSaysHowManyProblems(t *testing.T) {
+	st := newStore(t)
+	var in strings.Builder
+	in.WriteString("name,phone\n")
+	for i := range 30 {
+		fmt.Fprintf(&in, ",1390000%04d\n", i) // no name
+	}
+	_, err := Import(ctx, st, "customers", strings.NewReader(in.String()), ImportOptions{Name: "c.csv"})
+	if err == nil || !strings.HasPrefix(err.Error(), "c.csv: 20 problems or more (the file was read no further); nothing was imported:") {
+		t.Errorf("30 rows without a name: %v", err)
+	}
 }
