@@ -20,10 +20,12 @@ import (
 // next rowid that can be read. Every row read goes into a new notebook
 // built aside next to the damaged one; the damaged file is only read.
 
-// recoverTables are the tables copied, parents first. The kept purchase
-// totals and the search index are not copied: they are rebuilt from the
-// rows saved.
-var recoverTables = [...]string{"settings", "state", "customers", "purchases", "contacts", "followups", "surveys", "tier_history"}
+// recoverTables are the tables copied, parents first: every table of the
+// notebook but the kept purchase totals and the search index, which are
+// rebuilt from the rows saved (TestRecoverCopiesEveryTable holds the list
+// to the schema).
+var recoverTables = [...]string{"settings", "state", "customers", "purchases", "payments", "contacts", "followups", "surveys",
+	"events", "status_history", "agenda_actions", "tier_history"}
 
 // RecoverReport says what Recover saved.
 type RecoverReport struct {
@@ -139,6 +141,19 @@ func Recover(ctx context.Context, src, dest string, opts Options) (RecoverReport
 		}
 		if rep.Placeholders, err = s.placeholders(ctx, tx); err != nil {
 			return err
+		}
+		// A payment whose purchase was lost pays nothing that is left.
+		res, err := tx.ExecContext(ctx, `DELETE FROM payments WHERE purchase_id NOT IN (SELECT id FROM purchases)`)
+		if err != nil {
+			return s.wrap("recover", err)
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			for i := range rep.Tables {
+				if rep.Tables[i].Table == "payments" {
+					rep.Tables[i].Saved -= int(n)
+					rep.Tables[i].Unusable += int(n)
+				}
+			}
 		}
 		if err := s.retotal(ctx, tx, `1`); err != nil {
 			return err
@@ -370,7 +385,8 @@ func (s *Store) placeholders(ctx context.Context, tx *sql.Tx) (int, error) {
 		SELECT customer_id, 'customer #' || customer_id || ' (not recovered)',
 		       'This customer could not be read from the damaged notebook; their history was saved.', ?1, ?1
 		FROM (SELECT customer_id FROM purchases UNION SELECT customer_id FROM contacts UNION SELECT customer_id FROM followups
-		      UNION SELECT customer_id FROM surveys UNION SELECT customer_id FROM tier_history)
+		      UNION SELECT customer_id FROM surveys UNION SELECT customer_id FROM tier_history UNION SELECT customer_id FROM events
+		      UNION SELECT customer_id FROM status_history UNION SELECT customer_id FROM agenda_actions)
 		WHERE customer_id NOT IN (SELECT id FROM customers)`, now)
 	if err != nil {
 		return 0, s.wrap("recover", err)

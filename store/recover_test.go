@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"github.com/rolo-crm/rolo/money"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // cellsOn is the number of rows on page p.
@@ -115,5 +117,67 @@ func TestRecoverPastDamagedSchema(t *testing.T) {
 	}
 	if !res.OK {
 		t.Error("the copy fails its check")
+	}
+}
+
+// Recover copies every table of the notebook but those it rebuilds: a
+// table added to the schema and not to the list would be lost by every
+// rescue (payments, events, statuses and agenda actions were).
+func TestRecoverCopiesEveryTable(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t)
+	c, err := s.AddCustomer(ctx, Customer{Name: "李娜"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zero := money.Amount(0)
+	p, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-10-01", Amount: 8000, Paid: &zero, Quantity: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Pay(ctx, c.ID, 3000, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), p.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddEvent(ctx, Event{CustomerID: c.ID, What: "开业", Date: "--10-01"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddAgendaAction(ctx, AgendaAction{CustomerID: c.ID, Reason: "cadence", Due: "2026-11-20", Until: "2026-11-25"}); err != nil {
+		t.Fatal(err)
+	}
+	count := func(db *sql.DB, table string) int {
+		var n int
+		if err := db.QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	var tables []string
+	rows, err := s.r.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'search%' AND name NOT LIKE 'sqlite%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		tables = append(tables, n)
+	}
+	rows.Close()
+	dest := filepath.Join(t.TempDir(), "copy.db")
+	rep, err := Recover(ctx, s.Path(), dest, Options{Now: fixedNow})
+	if err != nil || !rep.OK {
+		t.Fatalf("%+v, %v", rep, err)
+	}
+	db, err := sql.Open("sqlite", "file:"+dest+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, table := range tables {
+		if table == "purchase_totals" {
+			continue // rebuilt
+		}
+		if want, got := count(s.r, table), count(db, table); got != want || (want == 0 && table != "tier_history" && table != "surveys" && table != "contacts" && table != "followups") {
+			t.Errorf("%s: %d rows in the copy, %d in the notebook", table, got, want)
+		}
 	}
 }
