@@ -96,3 +96,30 @@ func TestDamagedNotebook(t *testing.T) {
 		t.Errorf("search in the copy: %q", got)
 	}
 }
+
+// A notebook cut short before its first customer: the repair saves
+// nothing, says so with a non-zero exit and leaves no empty copy to be
+// moved into the notebook's place.
+func TestRepairOfNothingFails(t *testing.T) {
+	e := newEnv(t)
+	for i := range 200 {
+		e.ok("add", fmt.Sprintf("客户%d", i), "--notes", strings.Repeat("很长的备注", 40))
+	}
+	whole, err := os.ReadFile(e.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(e.db, whole[:8192], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := e.run(false, "check", "--repair")
+	copyPath := strings.TrimSuffix(e.db, ".db") + ".recovered.db"
+	if code != 3 || !strings.Contains(errs, "no customer, purchase or record could be read") || strings.Contains(out, "move the copy") {
+		t.Errorf("repair of a notebook cut short: exit %d\n%s%s", code, out, errs)
+	}
+	for _, f := range []string{copyPath, copyPath + "-wal", copyPath + "-shm"} {
+		if _, err := os.Stat(f); err == nil {
+			t.Errorf("%s left behind", f)
+		}
+	}
+}

@@ -194,6 +194,26 @@ func runCheck(ctx context.Context, a *App, full, repair bool) error {
 		if err != nil {
 			return fmt.Errorf("repair: %w", err)
 		}
+		saved := 0
+		for _, t := range r.Tables {
+			if t.Table != "settings" && t.Table != "state" {
+				saved += t.Saved
+			}
+		}
+		if saved == 0 {
+			// An empty notebook is no copy of this one: never offered as
+			// one to move into its place.
+			for _, f := range []string{r.Path, r.Path + "-wal", r.Path + "-shm"} {
+				os.Remove(f)
+			}
+			done()
+			why := "nothing readable"
+			if len(rep.Integrity) > 0 {
+				why = rep.Integrity[0]
+			}
+			return noHint{store.Errorf(store.KindDamaged, "%s: no customer, purchase or record could be read from it (%s); restore a backup",
+				clean(path), clean(why))}
+		}
 		rescue = &r
 	}
 	done()
