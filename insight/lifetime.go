@@ -140,7 +140,7 @@ func valueAll(res clv.Result, cs []clv.Customer, annual map[int64]float64, o clv
 	rows := make([]clv.Row, len(cs))
 	for i, c := range cs {
 		rows[i] = clv.Row{ID: c.ID, PAlive: -1, Expected90: -1, ExpectedSpend: -1,
-			CLV: clv.SimpleValue(annual[c.ID]*o.Margin, res.Retention, o.AnnualDiscount)}
+			CLV: clv.SimpleValue(annual[c.ID]*o.Margin, res.Retention, o.AnnualDiscount, o.HorizonMonths)}
 	}
 	return rows
 }

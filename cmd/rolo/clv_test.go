@@ -36,9 +36,10 @@ func TestCLVCommand(t *testing.T) {
 		}
 	}
 	clv(e)
-	// Retention 1 (bought in both years), m = 500 × 30%, i = 10%: 150·1/(1+0.1−1) = 1500.
+	// Retention 1 (bought in both years), m = 500 × 30%, i = 10%, over the
+	// default 12 months: one year's margin, kept and discounted: 150·1/1.1.
 	if out.Model.Fitted || !strings.Contains(out.Model.Reason, "only 1 buying customers") || out.Model.Retention != 1 ||
-		len(out.Customers) != 1 || out.Customers[0].PAlive != nil || out.Customers[0].Spend != nil || out.Customers[0].CLV != "1500.00" {
+		len(out.Customers) != 1 || out.Customers[0].PAlive != nil || out.Customers[0].Spend != nil || out.Customers[0].CLV != "136.36" {
 		t.Errorf("fallback = %+v", out)
 	}
 	// show says the value came from the simple formula, and why; it has no P(alive).
@@ -53,7 +54,7 @@ func TestCLVCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(e.ok("show", "1", "--json")), &card); err != nil {
 		t.Fatal(err)
 	}
-	if lt := card.Lifetime; lt.Fitted || lt.PAlive != nil || lt.CLV != "1500.00" || !strings.Contains(lt.Reason, "only 1 buying customers") {
+	if lt := card.Lifetime; lt.Fitted || lt.PAlive != nil || lt.CLV != "136.36" || !strings.Contains(lt.Reason, "only 1 buying customers") {
 		t.Errorf("show after a fallback analysis: %+v", lt)
 	}
 

@@ -104,7 +104,7 @@ func Analyze(cs []Customer, annual map[int64]float64, retention float64, o Optio
 	res.Rows = make([]Row, len(cs))
 	for i, c := range cs {
 		res.Rows[i] = Row{ID: c.ID, PAlive: -1, Expected90: -1, ExpectedSpend: -1,
-			CLV: SimpleValue(annual[c.ID]*o.Margin, res.Retention, o.AnnualDiscount)}
+			CLV: SimpleValue(annual[c.ID]*o.Margin, res.Retention, o.AnnualDiscount, o.HorizonMonths)}
 	}
 	return res
 }

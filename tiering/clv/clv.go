@@ -122,18 +122,25 @@ func (bg BGNBD) discountedAlive(x int, T float64, months int, d float64) float64
 // maxMonths bounds the horizon (a century) so a caller's typo cannot loop for long.
 const maxMonths = 1200
 
-// SimpleValue is the classic m·r/(1+i−r): yearly margin m, yearly
-// retention rate r (clamped to [0, 1]) and yearly discount rate i (≥ 0),
-// within ±MaxValue; 0 when 1+i−r is 0 (keeping every customer forever
-// with no discount has no finite value).
-func SimpleValue(m, r, i float64) float64 {
+// SimpleValue is the classic m·r/(1+i−r) over a horizon of months: the
+// yearly margin m, earned at the end of each year the customer is kept
+// (yearly retention rate r, clamped to [0, 1]), discounted at the yearly
+// rate i (≥ 0), for the years of the horizon (a part of a year for its
+// part): m·Σ (r/(1+i))^t. Over an endless horizon it is m·r/(1+i−r); over
+// a finite one it is finite even when every customer stays and nothing is
+// discounted (r = 1+i), and a month is worth a twelfth of a year, not the
+// whole of forever. Within ±MaxValue.
+func SimpleValue(m, r, i float64, months int) float64 {
 	if !finite(m) {
 		return 0
 	}
 	r = math.Min(nonNeg(r), 1)
-	i = nonNeg(i)
-	if 1+i-r <= 0 {
-		return 0
+	q := r / (1 + nonNeg(i))
+	years := float64(min(max(months, 0), maxMonths)) / 12
+	total, f := 0.0, 1.0
+	for t := 0; float64(t) < years; t++ {
+		f *= q
+		total += math.Min(1, years-float64(t)) * f
 	}
-	return clampMoney(m * r / (1 + i - r))
+	return clampMoney(m * total)
 }

@@ -151,7 +151,17 @@ func TestFormulas(t *testing.T) {
 	// Gamma-Gamma conditional spend: p(γ + x m)/(px + q − 1).
 	g := GammaGamma{P: 6.25, Q: 3.74, V: 15.44}
 	near(t, "E[M]", g.ExpectedSpend(2, 30), 6.25*(15.44+60)/(12.5+2.74), 1e-9)
-	near(t, "simple CLV", SimpleValue(100, 0.8, 0.1), 100*0.8/0.3, 1e-9)
+	// The simple formula: m·r/(1+i−r) over an endless horizon (a century
+	// is near it), each year's margin over a finite one, a month's
+	// twelfth of a year; finite when every customer stays undiscounted.
+	near(t, "simple CLV, a century", SimpleValue(100, 0.8, 0.1, 1200), 100*0.8/0.3, 1e-9)
+	near(t, "simple CLV, 2 years", SimpleValue(100, 0.8, 0.1, 24), 100*(0.8/1.1+0.8*0.8/1.1/1.1), 1e-9)
+	near(t, "simple CLV, a month", SimpleValue(120, 0.8, 0.1, 1), 10*0.8/1.1, 1e-9)
+	near(t, "simple CLV, 18 months", SimpleValue(100, 0.8, 0, 18), 100*(0.8+0.5*0.64), 1e-9)
+	near(t, "simple CLV, all kept, no discount", SimpleValue(100, 1, 0, 36), 300, 1e-9)
+	if v := SimpleValue(100, 0.8, 0.1, 12); !(v < SimpleValue(100, 0.8, 0.1, 24)) {
+		t.Errorf("a longer horizon is worth no more: %v", v)
+	}
 }
 
 // simulate draws customers from the BG/NBD story with known parameters.
@@ -229,8 +239,8 @@ func TestAnalyzeGuardrails(t *testing.T) {
 	if res.Fitted || res.Status != StatusTooLittleData || res.Reason != "only 2 buying customers (the models need at least 100)" {
 		t.Errorf("guardrail: %+v", res)
 	}
-	// Simple CLV: m·r/(1+i−r) with m = 1000·0.3, r = 0.6, i = 0.1.
-	near(t, "simple CLV", res.Rows[0].CLV, 300*0.6/0.5, 1e-9)
+	// Simple CLV over the default 12 months, m = 1000·0.3, r = 0.6, i = 0.1.
+	near(t, "simple CLV", res.Rows[0].CLV, 300*0.6/1.1, 1e-9)
 	if res.Rows[0].PAlive != -1 {
 		t.Errorf("unfitted P(alive) should be unknown (-1), got %v", res.Rows[0].PAlive)
 	}

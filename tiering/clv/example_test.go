@@ -27,5 +27,5 @@ func ExampleAnalyze() {
 	fmt.Printf("%.2f %v\n", res.Rows[0].CLV, res.Rows[0].PAlive)
 	// Output:
 	// too_little_data - only 1 buying customers (the models need at least 100)
-	// 360.00 -1
+	// 163.64 -1
 }

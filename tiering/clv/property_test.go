@@ -176,7 +176,7 @@ func FuzzFormulas(f *testing.F) {
 		s, v := gg.ExpectedSpend(x, mx), Value(bg, gg, c, 24, MonthlyRate(0.1), 0.3)
 		ll := bg.LogLikelihood([]Customer{c})
 		row := Figures(bg, gg, c, 12, 0.1, 0.3)
-		if !finite(pa, e, en, s, v, ll, row.PAlive, row.Expected90, row.ExpectedSpend, row.CLV, SimpleValue(mx, r, a), MonthlyRate(r)) {
+		if !finite(pa, e, en, s, v, ll, row.PAlive, row.Expected90, row.ExpectedSpend, row.CLV, SimpleValue(mx, r, a, 24), MonthlyRate(r)) {
 			t.Fatalf("not finite: P(alive) %v, E %v, E new %v, spend %v, value %v, LL %v, row %+v", pa, e, en, s, v, ll, row)
 		}
 		if pa < 0 || pa > 1 || e < 0 || en < 0 || s < 0 || s > MaxValue || math.Abs(v) > MaxValue {
