@@ -3,7 +3,6 @@ package insight
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -49,29 +48,31 @@ func (s *Service) AddPurchase(ctx context.Context, p store.Purchase) (store.Purc
 	if err != nil {
 		return p, nil, err
 	}
+	f, err := s.thank(ctx, p)
+	return p, f, err
+}
+
+// thank schedules the thank-you a purchase calls for (see AddPurchase).
+func (s *Service) thank(ctx context.Context, p store.Purchase) (*store.FollowUp, error) {
 	set, err := s.st.Settings(ctx)
 	if err != nil || len(set.ThanksTiers) == 0 {
-		return p, nil, err
+		return nil, err
 	}
 	d, _ := store.ParseDate(p.Date)
 	created, _ := time.Parse(time.RFC3339, p.CreatedAt)
 	if day(created).Sub(d) > 7*24*time.Hour {
-		return p, nil, nil // an old purchase written down late: too late to thank
+		return nil, nil // an old purchase written down late: too late to thank
 	}
 	tier, err := s.TierOf(ctx, p.CustomerID, day(created))
 	if err != nil || !set.ThanksTiers[tier] {
-		return p, nil, err
-	}
-	what := "thank-you call for the purchase"
-	if p.Item != "" {
-		what += " of " + p.Item
+		return nil, err
 	}
 	f, err := s.st.AddFollowUp(ctx, store.FollowUp{CustomerID: p.CustomerID, Due: d.AddDate(0, 0, set.ThanksDays).Format(store.DateLayout),
-		What: fmt.Sprintf("%s (%s customer)", what, tier), Source: "thanks"})
+		What: store.PurchaseThanks(p, string(tier)), Source: "thanks"})
 	if err != nil {
-		return p, nil, err
+		return nil, err
 	}
-	return p, &f, nil
+	return &f, nil
 }
 
 // Snooze hides an agenda item until a day (a follow-up moves to that day);

@@ -132,9 +132,14 @@ func (s *Service) DeletePurchaseAlone(ctx context.Context, id int64) (store.Purc
 	return s.st.DeletePurchaseAlone(ctx, id)
 }
 
-// RestorePurchase puts back a deleted purchase with its payments.
+// RestorePurchase puts back a deleted purchase with its payments, and the
+// thank-you it called for (deleting it took that away).
 func (s *Service) RestorePurchase(ctx context.Context, p store.Purchase, pays []store.Payment) error {
-	return s.st.RestorePurchase(ctx, p, pays)
+	if err := s.st.RestorePurchase(ctx, p, pays); err != nil {
+		return err
+	}
+	_, err := s.thank(ctx, p)
+	return err
 }
 
 // Contact reads one contact.

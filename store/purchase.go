@@ -298,6 +298,12 @@ func (s *Store) deletePurchase(ctx context.Context, id int64, withPayments bool)
 		if err := s.purchasesChanged(ctx, tx, p.CustomerID); err != nil {
 			return err
 		}
+		// The thank-you it called for, not made yet, goes with it.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM followups WHERE customer_id = ? AND source = 'thanks' AND done_at IS NULL
+			AND (what = ? OR what LIKE ?)`, p.CustomerID, fmt.Sprintf("thank-you call for purchase %d", p.ID),
+			fmt.Sprintf("thank-you call for purchase %d %%", p.ID)); err != nil {
+			return s.wrap("delete purchase", err)
+		}
 		return s.unbuy(ctx, tx, p)
 	})
 	return p, pays, err
@@ -342,6 +348,17 @@ func (s *Store) unbuy(ctx context.Context, tx *sql.Tx, p Purchase) error {
 		return s.wrap("delete purchase", err)
 	}
 	return nil
+}
+
+// PurchaseThanks is the thank-you follow-up a purchase by a customer of
+// tier calls for (settings thanks.tiers). It names the purchase, so that
+// deleting the purchase takes it away.
+func PurchaseThanks(p Purchase, tier string) string {
+	what := fmt.Sprintf("thank-you call for purchase %d", p.ID)
+	if p.Item != "" {
+		what += " of " + p.Item
+	}
+	return what + " (" + tier + " customer)"
 }
 
 // thankWithinDays is how recent a referred customer's first purchase is

@@ -35,3 +35,19 @@ func TestOwedAndDueAsOfPastDay(t *testing.T) {
 		t.Errorf("owed as of 2020, before every sale:\n%s\nwant nothing", got)
 	}
 }
+
+// The thank-you a key customer's purchase calls for goes when the purchase
+// is deleted.
+func TestThanksGoWithTheirPurchase(t *testing.T) {
+	e := newEnv(t)
+	e.ok("add", "王小明")
+	e.ok("buy", "王小明", "500", "--date", "2026-11-01")
+	id := strings.TrimSpace(e.ok("buy", "王小明", "1280", "--item", "普洱"))
+	if fs := e.ok("export", "followups"); !strings.Contains(fs, "thank-you call for purchase "+id+" of 普洱") {
+		t.Fatalf("no thank-you for purchase %s:\n%s", id, fs)
+	}
+	e.ok("rm", "purchase", id)
+	if fs := e.ok("export", "followups"); strings.Contains(fs, "thank-you") {
+		t.Errorf("the thank-you outlived its purchase:\n%s", fs)
+	}
+}
