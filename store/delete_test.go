@@ -228,3 +228,54 @@ func TestDeleteOnlyPurchaseUnbuys(t *testing.T) {
 		}
 	})
 }
+
+// Deleting the purchase that won a lapsed or lost customer back (written
+// in error) makes them lapsed or lost again, as they were; a customer an
+// earlier purchase since then won back stays won back.
+func TestDeleteWinBackPurchase(t *testing.T) {
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		c, err := s.AddCustomer(ctx, Customer{Name: "李娜"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2025-02-01", Amount: 100, Quantity: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetStatuses(ctx, []StatusChange{{CustomerID: c.ID, Status: "lost", Reason: "price", Date: "2026-06-01"}}); err != nil {
+			t.Fatal(err)
+		}
+		back, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-11-20", Amount: 900, Quantity: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.Customer(ctx, c.ID); got.Status != "won_back" {
+			t.Fatalf("after buying again: %s", got.Status)
+		}
+		del, pays, err := s.DeletePurchase(ctx, back.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.Customer(ctx, c.ID); got.Status != "lost" || got.LostReason != "price" {
+			t.Errorf("the win-back purchase deleted: %s (%s), want lost (price)", got.Status, got.LostReason)
+		}
+		if err := s.RestorePurchase(ctx, del, pays); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.Customer(ctx, c.ID); got.Status != "won_back" {
+			t.Errorf("after undo: %s, want won_back", got.Status)
+		}
+		// Two purchases since: deleting the later keeps them won back.
+		later, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-11-21", Amount: 50, Quantity: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.DeletePurchase(ctx, later.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.Customer(ctx, c.ID); got.Status != "won_back" {
+			t.Errorf("a second purchase since deleted: %s, want won_back", got.Status)
+		}
+	})
+}

@@ -321,16 +321,21 @@ func (s *Store) unbuy(ctx context.Context, tx *sql.Tx, p Purchase) error {
 	if err != nil {
 		return s.wrap("delete purchase", err)
 	}
-	if left > 0 {
-		return nil
-	}
-	// Active by this purchase (the status it recorded is the latest, a
-	// prospect's becoming active on its day), not by the rep's hand.
+	// The status this purchase set, if it did (the latest recorded, on its
+	// day), not the rep's hand.
 	var last string
 	err = tx.QueryRowContext(ctx, `SELECT coalesce((SELECT status || '|' || CAST(date AS TEXT) FROM status_history
 		WHERE customer_id = ? ORDER BY id DESC LIMIT 1), '')`, p.CustomerID).Scan(&last)
 	if err != nil {
 		return s.wrap("delete purchase", err)
+	}
+	if status == "won_back" && last == "won_back|"+p.Date {
+		if err := s.unwin(ctx, tx, p.CustomerID); err != nil {
+			return err
+		}
+	}
+	if left > 0 {
+		return nil
 	}
 	if status == "active" && last == "active|"+p.Date {
 		if _, err := tx.ExecContext(ctx, `UPDATE customers SET status = 'prospect', updated_at = ? WHERE id = ?`, s.stamp(), p.CustomerID); err != nil {
@@ -348,6 +353,34 @@ func (s *Store) unbuy(ctx context.Context, tx *sql.Tx, p Purchase) error {
 		return s.wrap("delete purchase", err)
 	}
 	return nil
+}
+
+// unwin takes back a win-back whose purchase was deleted: unless another
+// purchase since they lapsed or were lost wins them back still, the
+// customer is lapsed or lost again, as before it, and the win-back leaves
+// their history.
+func (s *Store) unwin(ctx context.Context, tx *sql.Tx, id int64) error {
+	var hid int64
+	var prev, reason, since string
+	err := tx.QueryRowContext(ctx, `SELECT w.id, coalesce(b.status, ''), coalesce(b.reason, ''), coalesce(CAST(b.date AS TEXT), '')
+		FROM status_history w LEFT JOIN status_history b ON b.id = (SELECT max(id) FROM status_history
+			WHERE customer_id = w.customer_id AND id < w.id)
+		WHERE w.id = (SELECT max(id) FROM status_history WHERE customer_id = ?)`, id).Scan(&hid, &prev, &reason, &since)
+	if err != nil {
+		return s.wrap("delete purchase", err)
+	}
+	if prev != "lapsed" && prev != "lost" {
+		return nil
+	}
+	var still bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM purchases WHERE customer_id = ? AND date >= ?)`, id, since).Scan(&still); err != nil || still {
+		return s.wrap("delete purchase", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE customers SET status = ?, lost_reason = ?, updated_at = ? WHERE id = ?`, prev, reason, s.stamp(), id); err != nil {
+		return s.wrap("delete purchase", err)
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM status_history WHERE id = ?`, hid)
+	return s.wrap("delete purchase", err)
 }
 
 // PurchaseThanks is the thank-you follow-up a purchase by a customer of
