@@ -416,6 +416,9 @@ func (s *Store) UpdateCustomer(ctx context.Context, id int64, fn func(c *Custome
 		if err := c.ValidateEdit(&was); err != nil {
 			return err
 		}
+		if err := s.checkStatusChange(ctx, tx, &c, was); err != nil {
+			return err
+		}
 		if c.ReferredBy != nil {
 			if err := checkNoReferralCycle(ctx, tx, id, *c.ReferredBy); err != nil {
 				return err
@@ -451,6 +454,34 @@ func (s *Store) UpdateCustomer(ctx context.Context, id int64, fn func(c *Custome
 		return err
 	})
 	return out, err
+}
+
+// checkStatusChange holds a status set by hand to the lifecycle: a lost
+// reason is for a lost customer (and goes when they leave lost); a
+// prospect has bought nothing; won back is for a lapsed or lost customer
+// who bought again. (Active or lapsed without a purchase recorded is a
+// rep's customer from before the notebook.)
+func (s *Store) checkStatusChange(ctx context.Context, tx *sql.Tx, c *Customer, was Customer) error {
+	if c.Status != "lost" && c.LostReason != "" {
+		if c.LostReason != was.LostReason || was.Status == "lost" && c.Status == was.Status {
+			return Errorf(KindInvalid, "a lost reason is for a lost customer; %s is %s (set the status to lost with it)", c.Name, c.Status)
+		}
+		c.LostReason = "" // leaving lost: the reason goes with it
+	}
+	if c.Status == was.Status {
+		return nil
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM purchases WHERE customer_id = ?`, c.ID).Scan(&n); err != nil {
+		return s.wrap("edit customer", err)
+	}
+	switch {
+	case c.Status == "prospect" && n > 0:
+		return Errorf(KindInvalid, "%s has %d purchases: a prospect has bought nothing (active, lapsed, lost or dropped fit a buyer)", c.Name, n)
+	case c.Status == "won_back" && (was.Status != "lapsed" && was.Status != "lost" || n == 0):
+		return Errorf(KindInvalid, "won back is for a lapsed or lost customer who bought again; %s is %s", c.Name, was.Status)
+	}
+	return nil
 }
 
 // Duplicates lists the customers (archived ones too) who already have this

@@ -279,3 +279,45 @@ func TestDeleteWinBackPurchase(t *testing.T) {
 		}
 	})
 }
+
+// A status set by hand keeps to the lifecycle: a lost reason only for a
+// lost customer (and gone when they leave lost), no prospect with
+// purchases, won back only for a lapsed or lost buyer.
+func TestStatusByHandKeepsTheLifecycle(t *testing.T) {
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		c, err := s.AddCustomer(ctx, Customer{Name: "张伟"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		set := func(status, reason string) error {
+			_, err := s.UpdateCustomer(ctx, c.ID, func(x *Customer) error { x.Status, x.LostReason = status, reason; return nil })
+			return err
+		}
+		if err := set("won_back", ""); err == nil {
+			t.Error("a prospect who never bought was made won back")
+		}
+		if err := set("prospect", "price"); err == nil || !strings.Contains(err.Error(), "lost reason is for a lost customer") {
+			t.Errorf("a reason for a prospect: %v", err)
+		}
+		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-11-01", Amount: 100, Quantity: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if err := set("prospect", ""); err == nil || !strings.Contains(err.Error(), "has 1 purchases") {
+			t.Errorf("a buyer made a prospect: %v", err)
+		}
+		if err := set("lost", "price"); err != nil {
+			t.Fatal(err)
+		}
+		if err := set("won_back", "price"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.Customer(ctx, c.ID); got.Status != "won_back" || got.LostReason != "" {
+			t.Errorf("won back from lost: %s (%q), want won_back without a reason", got.Status, got.LostReason)
+		}
+		if err := set("active", "service"); err == nil {
+			t.Error("a reason given to an active customer")
+		}
+	})
+}
