@@ -103,6 +103,19 @@ func (s *Service) Agenda(ctx context.Context, q AgendaQuery) (*Agenda, error) {
 		if lapsed, err = s.lapse(ctx, asOf, cs, items); err != nil {
 			return nil, err
 		}
+		if len(lapsed) > 0 {
+			// Shown as the next look will show them: lapsed, to win back.
+			now := make(map[int64]bool, len(lapsed))
+			for _, c := range lapsed {
+				now[c.CustomerID] = true
+			}
+			for i := range cs {
+				if now[cs[i].ID] {
+					cs[i].Status = "lapsed"
+				}
+			}
+			items = agenda.Build(asOf, cs, tasks, cfg)
+		}
 	}
 	if q.Only != nil {
 		kept := items[:0]

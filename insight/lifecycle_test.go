@@ -110,6 +110,11 @@ func TestLapseAndWinBack(t *testing.T) {
 	if len(ag.Lapsed) != 1 || ag.Lapsed[0].CustomerID != id || ag.Lapsed[0].Date != "2026-11-22" || !ag.Lapsed[0].Auto {
 		t.Fatalf("lapsed = %+v", ag.Lapsed)
 	}
+	// The agenda that lapses them already shows them as the next one will:
+	// to win back, not slipping.
+	if items := itemsOf(ag, id); hasReason(items, agenda.WinBack) == nil || hasReason(items, agenda.Slipping) != nil {
+		t.Fatalf("the agenda that lapsed them lists %+v, want the win-back", items)
+	}
 	if st, _ := b.status(id); st != "lapsed" {
 		t.Fatalf("status = %q, want lapsed", st)
 	}
