@@ -204,8 +204,12 @@ func runCLV(cmd *cobra.Command, a *App, o clvOptions) error {
 		return strconv.FormatFloat(v, 'f', 2, 64)
 	}
 	for _, r := range shown {
+		spend := "" // unknown without the models, as JSON's null
+		if r.Known {
+			spend = a.money(r.ExpectedSpend)
+		}
 		t.add(strconv.FormatInt(r.ID, 10), names[r.ID], string(tiers.Of(r.ID)), num(r.PAlive, r.Known), num(r.Expected90, r.Known),
-			a.money(r.ExpectedSpend), a.money(r.CLV))
+			spend, a.money(r.CLV))
 	}
 	if err := t.print(); err != nil {
 		return err

@@ -36,6 +36,11 @@ func TestCLVCommand(t *testing.T) {
 		}
 	}
 	clv(e)
+	// Piped, the unknown figures are blank, as JSON's null: P(alive), the
+	// next 90 days, the spend; the value is known.
+	if got := e.ok("clv"); got != "1\t王小明\tkey\t\t\t\t136.36\n" {
+		t.Errorf("clv piped = %q", got)
+	}
 	// Retention 1 (bought in both years), m = 500 × 30%, i = 10%, over the
 	// default 12 months: one year's margin, kept and discounted: 150·1/1.1.
 	if out.Model.Fitted || !strings.Contains(out.Model.Reason, "only 1 buying customers") || out.Model.Retention != 1 ||
