@@ -163,8 +163,17 @@ func Check(key, value string) error {
 // came: Parse still reads it as it did, so the notebook opens, and
 // rolo config shows it and takes a new one.
 func checkNew(key, v string) error {
-	if key == "plan.capacity" {
+	switch key {
+	case "plan.capacity":
 		return agenda.CheckCapacity(v)
+	case "pyramid.cuts":
+		if cuts, err := tiering.ParseCuts(v, 4); err == nil && cuts[3] != 100 {
+			return fmt.Errorf("the last cut is 100: small is everyone the others leave")
+		}
+	case "clv.margin":
+		if m, err := Percent(v); err == nil && m > 1 {
+			return fmt.Errorf("a margin is at most 100%% of revenue")
+		}
 	}
 	return nil
 }
