@@ -386,3 +386,19 @@ func TestCheckNamesEveryFinding(t *testing.T) {
 		t.Fatal("no flip was found: the test tests nothing")
 	}
 }
+
+// The summary names each damaged object once, with all its pages.
+func TestDamageObjectsOnceWithTheirPages(t *testing.T) {
+	r := CheckReport{Damage: []Damage{
+		{Object: "index purchases_date of table purchases", Page: 225},
+		{Object: "index purchases_date of table purchases", Page: 223},
+		{Object: "table purchases", Page: 12},
+		{Object: "index purchases_date of table purchases", Page: 224},
+		{Object: "index purchases_date of table purchases", Page: 223},
+		{Object: "the list of free pages"},
+	}}
+	got := strings.Join(r.Objects(), "; ")
+	if want := "index purchases_date of table purchases (pages 223, 224, 225); table purchases (page 12); the list of free pages"; got != want {
+		t.Errorf("objects: %s\nwant:    %s", got, want)
+	}
+}

@@ -151,19 +151,38 @@ type Damage struct {
 	Detail string `json:"detail"` // SQLite's line
 }
 
-// Objects names the distinct damaged objects, for a one-line summary.
+// Objects names the distinct damaged objects, each once with its pages,
+// for a one-line summary: "index purchases_date of table purchases (pages
+// 223, 224, 225)".
 func (r CheckReport) Objects() []string {
-	var out []string
-	seen := map[string]bool{}
+	var names []string
+	pages := map[string][]int{}
 	for _, d := range r.Damage {
 		o := d.Object
-		if d.Page > 0 && !strings.Contains(o, "page") {
-			o += fmt.Sprintf(" (page %d)", d.Page)
+		if _, ok := pages[o]; !ok {
+			names = append(names, o)
+			pages[o] = nil
 		}
-		if !seen[o] {
-			seen[o] = true
-			out = append(out, o)
+		if d.Page > 0 && !strings.Contains(o, "page") && !slices.Contains(pages[o], d.Page) {
+			pages[o] = append(pages[o], d.Page)
 		}
+	}
+	var out []string
+	for _, o := range names {
+		ps := pages[o]
+		slices.Sort(ps)
+		switch len(ps) {
+		case 0:
+		case 1:
+			o += fmt.Sprintf(" (page %d)", ps[0])
+		default:
+			s := make([]string, len(ps))
+			for i, p := range ps {
+				s[i] = strconv.Itoa(p)
+			}
+			o += " (pages " + strings.Join(s, ", ") + ")"
+		}
+		out = append(out, o)
 	}
 	if len(r.ForeignKeys) > 0 {
 		out = append(out, fmt.Sprintf("%d rows pointing to missing rows", len(r.ForeignKeys)))
