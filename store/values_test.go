@@ -130,8 +130,7 @@ func TestStampDay(t *testing.T) {
 	}
 	// A rep in Beijing: a UTC stamp is moved to their day, one written
 	// with an offset is its own day.
-	defer func(l *time.Location) { time.Local = l }(time.Local)
-	time.Local = time.FixedZone("CST", 8*3600)
+	inBeijing(t)
 	for s, want := range map[string]string{
 		"2026-11-19T23:00:00Z": "2026-11-20", "2026-11-19T15:59:00Z": "2026-11-19", "2026-11-19T16:00:00Z": "2026-11-20",
 		"2026-11-20T07:00:00+08:00": "2026-11-20", "2026-11-20T07:00:00-05:00": "2026-11-20", "2026-11-19T23:00:00.5Z": "2026-11-20",
@@ -147,8 +146,7 @@ func TestStampDay(t *testing.T) {
 // in Beijing, a call at 07:00 on 21 November (23:00 UTC on the 20th) is
 // not yet made as of the 20th, and is the last contact as of the 21st.
 func TestAgendaContactsByTheRepsDay(t *testing.T) {
-	defer func(l *time.Location) { time.Local = l }(time.Local)
-	time.Local = time.FixedZone("CST", 8*3600)
+	inBeijing(t)
 	eachEngine(t, func(t *testing.T) {
 		s := newTestStore(t)
 		ctx := context.Background()
@@ -177,8 +175,7 @@ func TestAgendaContactsByTheRepsDay(t *testing.T) {
 // for a rep in Beijing, a call at 07:00 on 21 November (23:00 UTC on the
 // 20th) is the 21st, later than a purchase on the 20th.
 func TestAccountsLastTouchIsTheRepsDay(t *testing.T) {
-	defer func(l *time.Location) { time.Local = l }(time.Local)
-	time.Local = time.FixedZone("CST", 8*3600)
+	inBeijing(t)
 	eachEngine(t, func(t *testing.T) {
 		s := newTestStore(t)
 		ctx := context.Background()
@@ -199,4 +196,12 @@ func TestAccountsLastTouchIsTheRepsDay(t *testing.T) {
 			}
 		}
 	})
+}
+
+// inBeijing makes the test's local zone UTC+8, a rep in Beijing, until it
+// ends.
+func inBeijing(t testing.TB) {
+	l := time.Local
+	t.Cleanup(func() { time.Local = l })
+	time.Local = time.FixedZone("CST", 8*3600)
 }
