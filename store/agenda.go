@@ -152,6 +152,19 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 	for i := range cs {
 		idx[cs[i].ID] = i
 	}
+	// As of a day before today, each customer's status then: a customer
+	// lapsed or dropped since was active on that day.
+	if day < Today(s.now()).Format(DateLayout) {
+		then, err := s.statusesAsOf(ctx, day)
+		if err != nil {
+			return nil, nil, err
+		}
+		for id, st := range then {
+			if i, ok := idx[id]; ok {
+				cs[i].Status, cs[i].LostReason = st[0], st[1]
+			}
+		}
+	}
 	if !kept {
 		revenue := make([]int64, len(cs))
 		if err := s.agendaRhythmAsOf(ctx, day, cs, idx, lastBuy, revenue); err != nil {
@@ -330,4 +343,19 @@ func (s *Store) agendaRhythmAsOf(ctx context.Context, day string, cs []agenda.Cu
 			}
 			return nil
 		})
+}
+
+// statusesAsOf is the status and lost reason, as of a day, of the
+// customers whose status changed after it: the latest recorded on or
+// before the day (none for a customer added after it).
+func (s *Store) statusesAsOf(ctx context.Context, day string) (map[int64][2]string, error) {
+	out := map[int64][2]string{}
+	err := s.eachRow(ctx, "agenda", `SELECT h.customer_id, h.status, h.reason FROM status_history h
+		WHERE h.id IN (SELECT max(id) FROM status_history WHERE date <= ?1
+			AND customer_id IN (SELECT customer_id FROM status_history WHERE date > ?1) GROUP BY customer_id)`, []any{day},
+		func(v []driver.Value) error {
+			out[vInt(v[0])] = [2]string{vStr(v[1]), vStr(v[2])}
+			return nil
+		})
+	return out, err
 }

@@ -205,3 +205,32 @@ func inBeijing(t testing.TB) {
 	t.Cleanup(func() { time.Local = l })
 	time.Local = time.FixedZone("CST", 8*3600)
 }
+
+// The agenda as of a past day takes each customer's status then: one
+// lapsed since was active, and is not on it to be won back.
+func TestAgendaStatusAsOfThen(t *testing.T) {
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		c, err := s.AddCustomer(ctx, Customer{Name: "陈静"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2025-02-01", Amount: 100, Quantity: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetStatuses(ctx, []StatusChange{{CustomerID: c.ID, Status: "lapsed", Date: "2026-11-22"}}); err != nil {
+			t.Fatal(err)
+		}
+		for day, want := range map[string]string{"2026-06-01": "active", "2026-11-22": "lapsed"} {
+			d, _ := time.Parse(DateLayout, day)
+			cs, _, err := s.AgendaInputs(ctx, d, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cs) != 1 || cs[0].Status != want {
+				t.Errorf("as of %s: %+v, want %s", day, cs, want)
+			}
+		}
+	})
+}
