@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rolo-crm/rolo/money"
+	"github.com/rolo-crm/rolo/tiering/agenda"
 )
 
 // Customer statuses: the lifecycle prospect → active → lapsed → (lost |
@@ -178,6 +179,13 @@ func (c *Customer) validate(was *Customer) error {
 	if c.BirthdayLeap && !c.BirthdayLunar {
 		return Errorf(KindInvalid, "a leap-month birthday must be a lunar birthday (add --lunar)")
 	}
+	if c.BirthdayLeap && (was == nil || c.Birthday != was.Birthday || !was.BirthdayLeap) {
+		if b, err := ParseBirthday(c.Birthday, true); err == nil {
+			if err := checkLeap(b); err != nil {
+				return err
+			}
+		}
+	}
 	if c.CadenceDays != nil && *c.CadenceDays <= 0 {
 		return Errorf(KindInvalid, "cadence must be a positive number of days, got %d", *c.CadenceDays)
 	}
@@ -252,6 +260,22 @@ func checkEmail(email string) error {
 		return Errorf(KindInvalid, "email %q is not an email address; write it as name@domain, e.g. anna@example.com", email)
 	}
 	return nil
+}
+
+// checkLeap refuses a leap month that lunar year b.Year does not have (a
+// birthday or event without a year may fall in any year's).
+func checkLeap(b Birthday) error {
+	if b.Year == 0 {
+		return nil
+	}
+	m, ok := agenda.LeapMonth(b.Year)
+	switch {
+	case !ok || m == b.Month:
+		return nil
+	case m == 0:
+		return Errorf(KindInvalid, "lunar year %d has no leap month; drop the leap-month flag", b.Year)
+	}
+	return Errorf(KindInvalid, "lunar year %d has its leap month after month %d, not %d; drop the leap-month flag or write month %d", b.Year, m, b.Month, m)
 }
 
 type namedField struct {

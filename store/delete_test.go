@@ -321,3 +321,29 @@ func TestStatusByHandKeepsTheLifecycle(t *testing.T) {
 		}
 	})
 }
+
+// A lunar leap month a year does not have is refused (2027 has none, 2028
+// has 闰五月), for birthdays and events; one without a year may fall in
+// any year's.
+func TestLeapMonthTheYearHas(t *testing.T) {
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		for _, tt := range []struct {
+			date string
+			ok   bool
+		}{{"2027-06-07", false}, {"2028-05-07", true}, {"2028-06-07", false}, {"--06-07", true}} {
+			_, err := s.AddCustomer(ctx, Customer{Name: "T" + tt.date, Birthday: tt.date, BirthdayLunar: true, BirthdayLeap: true})
+			if (err == nil) != tt.ok {
+				t.Errorf("leap-month birthday %s: %v, want taken %v", tt.date, err, tt.ok)
+			}
+		}
+		c, err := s.AddCustomer(ctx, Customer{Name: "李娜"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddEvent(ctx, Event{CustomerID: c.ID, What: "x", Date: "2027-06-07", Lunar: true, Leap: true, Once: true}); err == nil || !strings.Contains(err.Error(), "no leap month") {
+			t.Errorf("a one-off event in a leap month 2027 has not: %v", err)
+		}
+	})
+}

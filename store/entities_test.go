@@ -23,7 +23,7 @@ func TestCustomerRoundTrip(t *testing.T) {
 		cad := 21
 		in := Customer{
 			ExternalID: "ext-1", Name: "王小明", Company: "明达贸易", Title: "总经理", Phone: "+86 138 0013 8000",
-			Email: "wxm@example.com", WeChat: "wxm88", Address: "南京路 1 号", City: "上海", Birthday: "1980-08-15",
+			Email: "wxm@example.com", WeChat: "wxm88", Address: "南京路 1 号", City: "上海", Birthday: "1982-04-15", // 1982 had 闰四月
 			BirthdayLunar: true, BirthdayLeap: true, Gender: "男", Occupation: "商人", Source: "展会", ReferredBy: &ref.ID,
 			Status: "lapsed", LostReason: "moved", Attitude: "price_driven", Preferences: "普洱\n熟茶", Needs: "春节礼品",
 			Notes: "=SUM(A1)\t'quoted'", Tags: []string{"vip", "茶友"}, Custom: map[string]string{"车": "特斯拉"},

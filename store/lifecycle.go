@@ -138,6 +138,11 @@ func (e *Event) Validate() error {
 	if e.Leap && !e.Lunar {
 		return Errorf(KindInvalid, "a leap month is a lunar month (add --lunar)")
 	}
+	if e.Leap {
+		if err := checkLeap(b); err != nil {
+			return err
+		}
+	}
 	e.Date = b.String()
 	return nil
 }

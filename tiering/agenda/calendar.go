@@ -28,6 +28,15 @@ type lunarYear struct {
 	leap    uint8  // the month its leap month follows (闰四月: 4), 0 for none
 }
 
+// LeapMonth is the month lunar year y's leap month follows (闰四月: 4), 0
+// when the year has none; ok is false outside the table (1901–2099).
+func LeapMonth(y int) (month int, ok bool) {
+	if y < firstLunarYear || y > lastLunarYear {
+		return 0, false
+	}
+	return int(lunarYears[y-firstLunarYear].leap), true
+}
+
 // months is the number of months in the year, 12 or 13.
 func (ly lunarYear) months() int {
 	if ly.leap != 0 {
