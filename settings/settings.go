@@ -9,6 +9,7 @@ package settings
 
 import (
 	"fmt"
+	"golang.org/x/text/currency"
 	"math"
 	"regexp"
 	"sort"
@@ -169,6 +170,10 @@ func checkNew(key, v string) error {
 	case "pyramid.cuts":
 		if cuts, err := tiering.ParseCuts(v, 4); err == nil && cuts[3] != 100 {
 			return fmt.Errorf("the last cut is 100: small is everyone the others leave")
+		}
+	case "currency":
+		if _, err := currency.ParseISO(v); err != nil && strings.ToUpper(v) == v {
+			return fmt.Errorf("%s is not an ISO 4217 currency code; write one such as CNY, USD or JPY", v)
 		}
 	case "clv.margin":
 		if m, err := Percent(v); err == nil && m > 1 {

@@ -45,12 +45,12 @@ func TestParseKeepsStoredCapacity(t *testing.T) {
 // Values no notebook means are refused when set: a pyramid whose last cut
 // leaves customers out, a margin above the revenue.
 func TestCheckRefusesWhatNoNotebookMeans(t *testing.T) {
-	for key, v := range map[string]string{"pyramid.cuts": "1,20,50,90", "clv.margin": "200%"} {
+	for key, v := range map[string]string{"pyramid.cuts": "1,20,50,90", "clv.margin": "200%", "currency": "XYZ"} {
 		if err := Check(key, v); err == nil {
 			t.Errorf("%s %s was taken", key, v)
 		}
 	}
-	for key, v := range map[string]string{"pyramid.cuts": "1,10,40,100", "clv.margin": "100%"} {
+	for key, v := range map[string]string{"pyramid.cuts": "1,10,40,100", "clv.margin": "100%", "currency": "HKD"} {
 		if err := Check(key, v); err != nil {
 			t.Errorf("%s %s: %v", key, v, err)
 		}
