@@ -148,12 +148,7 @@ func TestStampDay(t *testing.T) {
 func TestAgendaContactsByTheRepsDay(t *testing.T) {
 	inBeijing(t)
 	eachEngine(t, func(t *testing.T) {
-		s := newTestStore(t)
-		ctx := context.Background()
-		c, err := s.AddCustomer(ctx, Customer{Name: "陈静"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		s, ctx, c := oneCustomer(t, "")
 		for _, at := range []string{"2026-11-18T04:00:00Z", "2026-11-20T23:00:00Z"} {
 			if _, err := s.AddContact(ctx, Contact{CustomerID: c.ID, At: at, Kind: "call", Summary: "电话"}); err != nil {
 				t.Fatal(err)
@@ -177,15 +172,7 @@ func TestAgendaContactsByTheRepsDay(t *testing.T) {
 func TestAccountsLastTouchIsTheRepsDay(t *testing.T) {
 	inBeijing(t)
 	eachEngine(t, func(t *testing.T) {
-		s := newTestStore(t)
-		ctx := context.Background()
-		c, err := s.AddCustomer(ctx, Customer{Name: "陈静"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-11-20", Amount: 100, Quantity: 1}); err != nil {
-			t.Fatal(err)
-		}
+		s, ctx, c := oneCustomer(t, "2026-11-20")
 		if _, err := s.AddContact(ctx, Contact{CustomerID: c.ID, At: "2026-11-20T23:00:00Z", Kind: "call", Summary: "电话"}); err != nil {
 			t.Fatal(err)
 		}
@@ -210,15 +197,7 @@ func inBeijing(t testing.TB) {
 // lapsed since was active, and is not on it to be won back.
 func TestAgendaStatusAsOfThen(t *testing.T) {
 	eachEngine(t, func(t *testing.T) {
-		s := newTestStore(t)
-		ctx := context.Background()
-		c, err := s.AddCustomer(ctx, Customer{Name: "陈静"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2025-02-01", Amount: 100, Quantity: 1}); err != nil {
-			t.Fatal(err)
-		}
+		s, ctx, c := oneCustomer(t, "2025-02-01")
 		if err := s.SetStatuses(ctx, []StatusChange{{CustomerID: c.ID, Status: "lapsed", Date: "2026-11-22"}}); err != nil {
 			t.Fatal(err)
 		}
@@ -233,4 +212,22 @@ func TestAgendaStatusAsOfThen(t *testing.T) {
 			}
 		}
 	})
+}
+
+// oneCustomer is a new notebook of one customer, 陈静, with a purchase of
+// 1.00 on date unless it is "".
+func oneCustomer(t *testing.T, date string) (*Store, context.Context, Customer) {
+	t.Helper()
+	s := newTestStore(t)
+	ctx := context.Background()
+	c, err := s.AddCustomer(ctx, Customer{Name: "陈静"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if date != "" {
+		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: date, Amount: 100, Quantity: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s, ctx, c
 }
