@@ -10,6 +10,7 @@ import (
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering"
 	"github.com/rolo-crm/rolo/tiering/agenda"
+	"github.com/rolo-crm/rolo/tiering/clv"
 )
 
 // AgendaQuery asks who to contact.
@@ -32,6 +33,7 @@ type Agenda struct {
 
 	cfg       agenda.Config
 	customers map[int64]*agenda.Customer // everyone with an item, for the day's plan
+	histories []clv.Customer             // read with the agenda (store.AgendaData), in id order, for the day's plan; nil when not
 	group     sync.Once
 	entries   []agenda.Entry
 }
@@ -93,10 +95,11 @@ func (s *Service) Agenda(ctx context.Context, q AgendaQuery) (*Agenda, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, tasks, err := s.agendaInputs(ctx, asOf)
+	data, err := s.st.Agenda(ctx, asOf, true)
 	if err != nil {
 		return nil, err
 	}
+	cs, tasks := data.Customers, data.Tasks
 	items := agenda.Build(asOf, cs, tasks, cfg)
 	var lapsed []store.StatusChange
 	if q.Lapse {
@@ -127,7 +130,7 @@ func (s *Service) Agenda(ctx context.Context, q AgendaQuery) (*Agenda, error) {
 		items = kept
 	}
 	ag := &Agenda{AsOf: asOf, Days: q.Days, Items: items, Lapsed: lapsed, cfg: cfg,
-		customers: make(map[int64]*agenda.Customer, len(items))}
+		customers: make(map[int64]*agenda.Customer, len(items)), histories: data.Histories}
 	for i := range cs {
 		ag.customers[cs[i].ID] = &cs[i]
 	}

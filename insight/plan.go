@@ -1,8 +1,10 @@
 package insight
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/rolo-crm/rolo/money"
@@ -296,8 +298,16 @@ func (s *Service) planInfo(ctx context.Context, asOf time.Time, ag *Agenda) (map
 		}
 		return info, "revenue_12m", nil
 	}
-	in, err := s.st.CLVHistoriesFor(ctx, asOf, ids)
-	if err != nil {
+	var in []clv.Customer
+	if ag.histories != nil {
+		// Read with the agenda: what CLVHistoriesFor gives (tested).
+		in = make([]clv.Customer, 0, len(ids))
+		for _, id := range ids {
+			if i, ok := slices.BinarySearchFunc(ag.histories, id, func(h clv.Customer, id int64) int { return cmp.Compare(h.ID, id) }); ok {
+				in = append(in, ag.histories[i])
+			}
+		}
+	} else if in, err = s.st.CLVHistoriesFor(ctx, asOf, ids); err != nil {
 		return nil, "", err
 	}
 	figs := clv.FiguresAll(m.BG, m.GG, in, m.Options.HorizonMonths, m.Options.AnnualDiscount, m.Options.Margin)

@@ -6,11 +6,13 @@ import (
 	"database/sql/driver"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/tiering"
 	"github.com/rolo-crm/rolo/tiering/agenda"
+	"github.com/rolo-crm/rolo/tiering/clv"
 )
 
 // AgendaInputs loads what the agenda rules need about every current
@@ -23,26 +25,122 @@ import (
 // floors ranked from the revenue up to the day. Otherwise Tier is left
 // empty for the caller to fill in.
 func (s *Store) AgendaInputs(ctx context.Context, asOf time.Time, tiered bool) ([]agenda.Customer, []agenda.Task, error) {
-	day := asOf.Format(DateLayout)
-	next := DayEnd(asOf) // contacts by the end of the rep's day
+	d, err := s.Agenda(ctx, asOf, tiered)
+	return d.Customers, d.Tasks, err
+}
+
+// AgendaData is what the agenda needs: every current customer, the open
+// follow-ups and, when read from the kept agenda (today), each buyer's
+// purchase history in brief for the lifetime models.
+type AgendaData struct {
+	Customers []agenda.Customer
+	Tasks     []agenda.Task
+	// Histories is what CLVHistoriesFor gives for every ranked buyer (not
+	// archived or dropped), in id order, when read with the agenda (kept);
+	// nil otherwise.
+	Histories []clv.Customer
+}
+
+// Agenda is AgendaInputs, with the purchase histories the day's plan
+// values customers by when they come with it: as of today the agenda is
+// read from what is kept of it (agenda_kept), every customer changed since
+// read again.
+func (s *Store) Agenda(ctx context.Context, asOf time.Time, tiered bool) (AgendaData, error) {
+	kept, cuts, err := s.agendaBasis(ctx, asOf, tiered)
+	if err != nil {
+		return AgendaData{}, err
+	}
+	if kept && !s.pg && asOf.Format(DateLayout) == Today(s.now()).Format(DateLayout) {
+		if d, ok, err := s.agendaKept(ctx, asOf, cuts, tiered); err != nil || ok {
+			return d, err
+		}
+	}
+	return s.agendaTables(ctx, asOf, kept, cuts, tiered)
+}
+
+// agendaBasis says whether the purchase totals kept stand as of asOf (no
+// purchase after it), and then, when tiered, the tier floors as of asOf.
+func (s *Store) agendaBasis(ctx context.Context, asOf time.Time, tiered bool) (kept bool, cuts TierCuts, err error) {
 	latest, err := s.latestPurchaseDay(ctx, "agenda")
 	if err != nil {
-		return nil, nil, err
+		return false, cuts, err
 	}
-	kept := latest <= day
-	var cuts TierCuts
+	kept = latest <= asOf.Format(DateLayout)
 	if tiered && kept {
-		var ok bool
-		var err error
-		if cuts, ok, err = s.TierCuts(ctx, asOf); err != nil {
-			return nil, nil, err
-		}
-		kept = ok // false only when a purchase after the day came in between
+		// kept is false only when a purchase after the day came in between.
+		cuts, kept, err = s.TierCuts(ctx, asOf)
 	}
-	size, err := s.currentCount(ctx)
+	return kept, cuts, err
+}
+
+// agendaTables is Agenda read from the tables (without Histories).
+func (s *Store) agendaTables(ctx context.Context, asOf time.Time, kept bool, cuts TierCuts, tiered bool) (AgendaData, error) {
+	var d AgendaData
+	err := parallel(func() (err error) {
+		d.Tasks, err = s.openFollowUps(ctx)
+		return err
+	}, func() (err error) {
+		d.Customers, _, err = s.agendaRead(ctx, asOf, kept, cuts, tiered, nil, false)
+		return err
+	})
+	return d, err
+}
+
+// openFollowUps is every open follow-up of a current customer, as tasks.
+func (s *Store) openFollowUps(ctx context.Context) ([]agenda.Task, error) {
+	fs, err := s.followUpsWhere(ctx, `done_at IS NULL AND customer_id NOT IN (SELECT id FROM customers WHERE archived_at IS NOT NULL) ORDER BY due, id`)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
+	tasks := make([]agenda.Task, len(fs))
+	for i, f := range fs {
+		tasks[i] = agenda.Task{ID: f.ID, CustomerID: f.CustomerID, Due: parseDay(f.Due), What: f.What}
+	}
+	return tasks, nil
+}
+
+// keptExtra is what the kept agenda holds of a customer beyond
+// agenda.Customer: their revenue (for the tier; -1 without a purchase)
+// and the spend of their first purchase day (for the lifetime models).
+type keptExtra struct {
+	revenue, firstSpend int64
+}
+
+// keptStamps are the moments behind the days of agenda.Customer that are
+// the rep's days: the kept agenda holds these UTC stamps, so it stands in
+// any time zone.
+type keptStamps struct {
+	created, lastContact, greeted, reached string
+}
+
+// keptRead is what agendaRead reads for the kept agenda beyond
+// agenda.Customer, a customer each.
+type keptRead struct {
+	extra  []keptExtra
+	stamps []keptStamps
+}
+
+// agendaRead reads the agenda's customers as of asOf: every current
+// customer, or only those ids when ids is not nil; with what the kept
+// agenda holds of them beyond agenda.Customer when withExtra.
+func (s *Store) agendaRead(ctx context.Context, asOf time.Time, kept bool, cuts TierCuts, tiered bool, ids []int64, withExtra bool) ([]agenda.Customer, keptRead, error) {
+	day := asOf.Format(DateLayout)
+	next := DayEnd(asOf) // contacts by the end of the rep's day
+	size := len(ids)
+	only, list, extraCol := ``, any(""), `0`
+	if withExtra {
+		extraCol = `(SELECT sum(p.amount) FROM purchases p WHERE p.customer_id = t.customer_id AND p.date = t.first)`
+	}
+	if ids != nil {
+		// ?2: the customers to read, as a JSON array.
+		only, list = ` AND customer_id IN (SELECT value FROM json_each(?2))`, jsonIDs(ids)
+	} else {
+		var err error
+		if size, err = s.currentCount(ctx); err != nil {
+			return nil, keptRead{}, err
+		}
+	}
+	var more keptRead
 	// Independent reads on their own connections, side by side.
 	cs := make([]agenda.Customer, 0, size)
 	lastBuy := make([]string, 0, size) // each customer's last purchase day, for counting win-back attempts
@@ -57,7 +155,6 @@ func (s *Store) AgendaInputs(ctx context.Context, asOf time.Time, tiered bool) (
 		k  agenda.OpenComplaint
 	}
 	var complaints []complaint
-	var fs []FollowUp
 	type debt struct {
 		id int64
 		d  agenda.Debt
@@ -66,14 +163,14 @@ func (s *Store) AgendaInputs(ctx context.Context, asOf time.Time, tiered bool) (
 	var events []Event
 	var actions []AgendaAction
 	surveyed := map[int64]string{}
-	err = parallel(func() error {
+	err := parallel(func() error {
 		return s.eachRow(ctx, "agenda", `
 SELECT c.id, c.name, c.status, c.lost_reason, c.birthday, c.birthday_lunar, c.birthday_leap,
        coalesce(c.cadence_days, 0), c.created_at,
        coalesce(t.days, 0), t.first, t.last, coalesce(t.gap, 0), coalesce(t.next_date, ''),
-       t.revenue
+       t.revenue, `+extraCol+`
 FROM customers c LEFT JOIN purchase_totals t ON t.customer_id = c.id AND ?1
-WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) error {
+WHERE c.archived_at IS NULL AND ?2 = ?2`+strings.Replace(only, "customer_id", "c.id", 1)+` ORDER BY c.id`, []any{kept, list}, func(v []driver.Value) error {
 			c := agenda.Customer{ID: vInt(v[0]), Name: vStr(v[1]), Status: vStr(v[2]), LostReason: vStr(v[3]),
 				CadenceDays: int(vInt(v[7])), Created: StampDay(vStr(v[8]))}
 			if bday := vStr(v[4]); bday != "" {
@@ -93,27 +190,32 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 			}
 			cs = append(cs, c)
 			lastBuy = append(lastBuy, vStr(v[11]))
+			if withExtra {
+				x := keptExtra{revenue: -1, firstSpend: vInt(v[15])}
+				if v[14] != nil {
+					x.revenue = vInt(v[14])
+				}
+				more.extra = append(more.extra, x)
+				more.stamps = append(more.stamps, keptStamps{created: vStr(v[8])})
+			}
 			return nil
 		})
 	}, func() error {
 		// A gift or a visit greets as well as a greeting does.
 		return s.eachRow(ctx, "agenda", `SELECT customer_id, at, kind IN ('greeting', 'gift', 'visit'), kind NOT IN ('complaint', 'feedback')
-			FROM contacts WHERE at < ?`, []any{next},
+			FROM contacts WHERE at < ?1 AND ?2 = ?2`+only, []any{next, list},
 			func(v []driver.Value) error {
 				contacts = append(contacts, contact{vInt(v[0]), vStr(v[1]), vInt(v[2]) != 0, vInt(v[3]) != 0})
 				return nil
 			})
 	}, func() error {
 		return s.eachRow(ctx, "agenda", `SELECT id, customer_id, at, summary FROM contacts
-			WHERE complaint_status = 'open' AND at < ? ORDER BY at, id`, []any{next}, func(v []driver.Value) error {
+			WHERE complaint_status = 'open' AND at < ?1 AND ?2 = ?2`+only+` ORDER BY at, id`, []any{next, list}, func(v []driver.Value) error {
 			k := agenda.OpenComplaint{ID: vInt(v[0]), Summary: vStr(v[3])}
 			k.At, _ = time.Parse(time.RFC3339, vStr(v[2]))
 			complaints = append(complaints, complaint{vInt(v[1]), k})
 			return nil
 		})
-	}, func() (err error) {
-		fs, err = s.followUpsWhere(ctx, `done_at IS NULL AND customer_id NOT IN (SELECT id FROM customers WHERE archived_at IS NOT NULL) ORDER BY due, id`)
-		return err
 	}, func() error {
 		// Purchases still owed by the day, by customer and oldest first:
 		// from the covering index of purchases with a recorded payment
@@ -121,8 +223,8 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 		// the day summed in one pass.
 		return s.eachRow(ctx, "agenda", `SELECT customer_id, purchase_id, date, item, outstanding FROM (
 			SELECT p.customer_id, p.id AS purchase_id, p.date, p.item, `+owingAll+` AS outstanding
-			FROM purchases p `+paidLater+` WHERE p.paid IS NOT NULL AND p.date <= ?1) WHERE outstanding > 0
-			ORDER BY customer_id, date, purchase_id`, []any{day}, func(v []driver.Value) error {
+			FROM purchases p `+paidLater+` WHERE p.paid IS NOT NULL AND p.date <= ?1 AND ?2 = ?2`+strings.Replace(only, "customer_id", "p.customer_id", 1)+`) WHERE outstanding > 0
+			ORDER BY customer_id, date, purchase_id`, []any{day, list}, func(v []driver.Value) error {
 			owed = append(owed, debt{vInt(v[0]), agenda.Debt{PurchaseID: vInt(v[1]), Date: parseDay(vStr(v[2])),
 				Item: vStr(v[3]), Outstanding: vMoney(v[4])}})
 			return nil
@@ -146,7 +248,7 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 			})
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, keptRead{}, err
 	}
 	idx := make(map[int64]int, len(cs))
 	for i := range cs {
@@ -157,7 +259,7 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 	if day < Today(s.now()).Format(DateLayout) {
 		then, err := s.statusesAsOf(ctx, day)
 		if err != nil {
-			return nil, nil, err
+			return nil, keptRead{}, err
 		}
 		for id, st := range then {
 			if i, ok := idx[id]; ok {
@@ -168,11 +270,11 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 	if !kept {
 		revenue := make([]int64, len(cs))
 		if err := s.agendaRhythmAsOf(ctx, day, cs, idx, lastBuy, revenue); err != nil {
-			return nil, nil, err
+			return nil, keptRead{}, err
 		}
 		if tiered {
 			if err := s.tierAsOf(ctx, cs, revenue); err != nil {
-				return nil, nil, err
+				return nil, keptRead{}, err
 			}
 		}
 	}
@@ -194,6 +296,9 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 				cs[i].WinBacks++
 			}
 		}
+	}
+	for i := range more.stamps {
+		more.stamps[i].lastContact, more.stamps[i].greeted, more.stamps[i].reached = lastContact[i], greeted[i], reached[i]
 	}
 	for i := range cs {
 		cs[i].LastContact = StampDay(lastContact[i])
@@ -239,11 +344,7 @@ WHERE c.archived_at IS NULL ORDER BY c.id`, []any{kept}, func(v []driver.Value) 
 			cs[i].LastSurvey = parseDay(d)
 		}
 	}
-	tasks := make([]agenda.Task, len(fs))
-	for i, f := range fs {
-		tasks[i] = agenda.Task{ID: f.ID, CustomerID: f.CustomerID, Due: parseDay(f.Due), What: f.What}
-	}
-	return cs, tasks, nil
+	return cs, more, nil
 }
 
 // tierAsOf fills in the tiers of customers cs by the notebook's own

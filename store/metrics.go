@@ -174,8 +174,12 @@ ORDER BY c.id`, []any{day, y1, y2, endOfDay, since, opts.Only}, func(v []driver.
 // stamp in UTC is moved to the local zone, so that a call at 07:00 in
 // Beijing (23:00 UTC the day before) is that morning's; one written with
 // an offset (a file imported as is) is its own calendar day.
-func StampDay(s string) time.Time {
-	if s == "" {
+func StampDay(s string) time.Time { return stampDay(s) }
+
+// stampDay is StampDay of text or bytes (the kept agenda reads its stamps
+// without making strings of them).
+func stampDay[T string | []byte](s T) time.Time {
+	if len(s) == 0 {
 		return time.Time{}
 	}
 	if len(s) == 20 && s[10] == 'T' && s[19] == 'Z' && s[13] == ':' && s[16] == ':' {
@@ -190,7 +194,7 @@ func StampDay(s string) time.Time {
 	if len(s) > 20 && s[10] == 'T' && s[len(s)-1] != 'Z' {
 		return parseDay(s[:10]) // its own calendar day
 	}
-	t, err := time.Parse(time.RFC3339, s)
+	t, err := time.Parse(time.RFC3339, string(s))
 	if err != nil {
 		return time.Time{}
 	}
@@ -204,7 +208,7 @@ func DayEnd(day time.Time) string {
 }
 
 // atoi2 is the value of two ASCII digits, -1 for anything else.
-func atoi2(s string) int {
+func atoi2[T string | []byte](s T) int {
 	if len(s) != 2 || s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' {
 		return -1
 	}
@@ -262,12 +266,12 @@ func (s *Store) currentCount(ctx context.Context) (int, error) {
 	return n, s.wrap("count customers", err)
 }
 
-func parseDay(s string) time.Time {
+func parseDay[T string | []byte](s T) time.Time {
 	// By hand: whole-notebook reads parse a few hundred thousand dates.
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
 		return time.Time{}
 	}
-	num := func(b string) int {
+	num := func(b T) int {
 		n := 0
 		for i := 0; i < len(b); i++ {
 			if b[i] < '0' || b[i] > '9' {

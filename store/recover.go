@@ -22,7 +22,8 @@ import (
 
 // recoverTables are the tables copied, parents first: every table of the
 // notebook but the kept purchase totals and the search index, which are
-// rebuilt from the rows saved (TestRecoverCopiesEveryTable holds the list
+// rebuilt from the rows saved, and the kept agenda, read again when next
+// asked for (TestRecoverCopiesEveryTable holds the list
 // to the schema).
 var recoverTables = [...]string{"settings", "state", "customers", "purchases", "payments", "contacts", "followups", "surveys",
 	"events", "status_history", "agenda_actions", "tier_history"}

@@ -173,8 +173,8 @@ func TestRecoverCopiesEveryTable(t *testing.T) {
 	}
 	defer db.Close()
 	for _, table := range tables {
-		if table == "purchase_totals" {
-			continue // rebuilt
+		if table == "purchase_totals" || table == "agenda_kept" {
+			continue // rebuilt (the kept agenda when next read)
 		}
 		if want, got := count(s.r, table), count(db, table); got != want || (want == 0 && table != "tier_history" && table != "surveys" && table != "contacts" && table != "followups") {
 			t.Errorf("%s: %d rows in the copy, %d in the notebook", table, got, want)
