@@ -88,15 +88,14 @@ func (s *Store) agendaTables(ctx context.Context, asOf time.Time, kept bool, cut
 
 // openFollowUps is every open follow-up of a current customer, as tasks.
 func (s *Store) openFollowUps(ctx context.Context) ([]agenda.Task, error) {
-	fs, err := s.followUpsWhere(ctx, `done_at IS NULL AND customer_id NOT IN (SELECT id FROM customers WHERE archived_at IS NOT NULL) ORDER BY due, id`)
-	if err != nil {
-		return nil, err
-	}
-	tasks := make([]agenda.Task, len(fs))
-	for i, f := range fs {
-		tasks[i] = agenda.Task{ID: f.ID, CustomerID: f.CustomerID, Due: parseDay(f.Due), What: f.What}
-	}
-	return tasks, nil
+	var tasks []agenda.Task
+	err := s.eachRow(ctx, "read follow-ups", `SELECT id, customer_id, due, what FROM followups
+		WHERE done_at IS NULL AND customer_id NOT IN (SELECT id FROM customers WHERE archived_at IS NOT NULL) ORDER BY due, id`, nil,
+		func(v []driver.Value) error {
+			tasks = append(tasks, agenda.Task{ID: vInt(v[0]), CustomerID: vInt(v[1]), Due: parseDay(vStr(v[2])), What: vStr(v[3])})
+			return nil
+		})
+	return tasks, err
 }
 
 // keptExtra is what the kept agenda holds of a customer beyond

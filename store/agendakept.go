@@ -30,7 +30,7 @@ import (
 // triggers), and on PostgreSQL.
 
 // keptFormat is the encoding of a chunk; a chunk in another is read again.
-const keptFormat = 1
+const keptFormat = 2
 
 // keptShift groups customers into chunks: id >> keptShift.
 const keptShift = 6
@@ -54,10 +54,7 @@ func (s *Store) agendaKept(ctx context.Context, asOf time.Time, cuts TierCuts, t
 	if contacts >= DayEnd(asOf) || payments > day || surveys > day {
 		return d, false, nil // something dated after today: read as of the day
 	}
-	size, err := s.currentCount(ctx)
-	if err != nil {
-		return d, false, err
-	}
+	var size int
 	type chunk struct {
 		n    int64
 		data []byte
@@ -71,6 +68,9 @@ func (s *Store) agendaKept(ctx context.Context, asOf time.Time, cuts TierCuts, t
 		})
 	}, func() (err error) {
 		d.Tasks, err = s.openFollowUps(ctx)
+		return err
+	}, func() (err error) {
+		size, err = s.currentCount(ctx)
 		return err
 	})
 	if err != nil {
@@ -263,10 +263,10 @@ func encodeKept(b []byte, c *agenda.Customer, x keptExtra, st *keptStamps) []byt
 		b = append(b, 0)
 	}
 	b = binary.AppendVarint(b, int64(c.CadenceDays))
-	b = appendStr(b, st.created)
-	b = appendStr(b, st.lastContact)
-	b = appendStr(b, st.reached)
-	b = appendStr(b, st.greeted)
+	b = appendStamp(b, st.created)
+	b = appendStamp(b, st.lastContact)
+	b = appendStamp(b, st.reached)
+	b = appendStamp(b, st.greeted)
 	b = binary.AppendVarint(b, int64(c.Bought.Days))
 	b = appendDay(b, c.Bought.First)
 	b = appendDay(b, c.Bought.Last)
@@ -312,7 +312,7 @@ func encodeKept(b []byte, c *agenda.Customer, x keptExtra, st *keptStamps) []byt
 // the end.
 func (r *keptReader) customer(c *agenda.Customer, x *keptExtra) (ok bool) {
 	c.ID = r.int()
-	c.Name, c.Status, c.LostReason = r.str(), r.str(), r.str()
+	c.Name, c.Status, c.LostReason = r.str(), r.status(), r.str()
 	if r.byte() == 1 {
 		bd := r.birthday()
 		c.Birthday = &bd
@@ -362,6 +362,24 @@ func (r *keptReader) customer(c *agenda.Customer, x *keptExtra) (ok bool) {
 func appendStr(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
 	return append(b, s...)
+}
+
+// appendStamp appends a UTC stamp: 0 for none, 1 and the minute since
+// 1970 for one as rolo writes it (2026-11-22T09:30:00Z: StampDay reads
+// no more of it), else 2 and the text.
+func appendStamp(b []byte, s string) []byte {
+	if s == "" {
+		return append(b, 0)
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil && t.Location() == time.UTC && t.UTC().Format(time.RFC3339) == s {
+		b = append(b, 1)
+		m := t.Unix() / 60
+		if t.Unix()%60 < 0 {
+			m-- // the minute it falls in, before 1970 too
+		}
+		return binary.AppendVarint(b, m)
+	}
+	return appendStr(append(b, 2), s)
 }
 
 func appendBool(b []byte, v bool) []byte {
@@ -436,9 +454,17 @@ func (r *keptReader) str() string {
 	return s
 }
 
-// stampDay reads a stamp as the rep's day (StampDay), without keeping
-// the text.
+// stampDay reads a stamp (appendStamp) as the rep's day, as StampDay
+// reads its text.
 func (r *keptReader) stampDay() time.Time {
+	switch r.byte() {
+	case 0:
+		return time.Time{}
+	case 1:
+		// StampDay's own reading: the minute, moved to the local zone.
+		m := r.int()
+		return Today(time.Unix(m*60, 0).In(time.Local))
+	}
 	n := r.count()
 	if n > len(r.b) {
 		r.bad = true
@@ -448,6 +474,25 @@ func (r *keptReader) stampDay() time.Time {
 	r.b = r.b[n:]
 	return stampDay(b)
 }
+
+// status reads a status, the usual ones without making a string.
+func (r *keptReader) status() string {
+	n := r.count()
+	if n > len(r.b) {
+		r.bad = true
+		return ""
+	}
+	b := r.b[:n]
+	r.b = r.b[n:]
+	for _, st := range keptStatuses {
+		if string(b) == st {
+			return st
+		}
+	}
+	return string(b)
+}
+
+var keptStatuses = [...]string{"active", "prospect", "lapsed", "lost", "won_back", "dropped"}
 
 func (r *keptReader) day() time.Time {
 	v := r.int()
