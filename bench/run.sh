@@ -94,7 +94,7 @@ pair() {
     for a in "$@"; do
       if [ "$a" = "{ASOF}" ]; then args+=(--as-of "$(date -d "$asof - $((i - 1)) day" +%F)"); else args+=("$a"); fi
     done
-    [[ " ${args[*]} " == *" --as-of "* ]] || args=(--as-of "$asof" "${args[@]}")
+    [[ -n "${NOASOF:-}" || " ${args[*]} " == *" --as-of "* ]] || args=(--as-of "$asof" "${args[@]}")
     timed "$work/rolo" --db "$newdb" "${args[@]}"; read -r ms kb < "$work/t"; nt+=("$ms"); nm+=("$kb")
     if [ -n "$base" ] && [ -z "${NEWONLY:-}" ]; then
       timed "$base" --db "$basedb" "${args[@]}"; read -r ms kb < "$work/t"; bt+=("$ms"); bm+=("$kb")
@@ -147,6 +147,9 @@ on "due" && SQ=$(sq "SELECT c.id, c.name, c.status, c.lost_reason, c.birthday, c
   pair "due" due
 on "due as of a past day" && SQ= pair "due as of a past day" due --as-of 2026-06-30
 on "today" && SQ= NEWONLY=1 pair "today" today
+# The day itself (no --as-of): today's agenda from the kept agenda (SQLite, schema 10).
+on "due, the day itself" && SQ= NOASOF=1 pair "due, the day itself" due
+on "today, the day itself" && SQ= NOASOF=1 NEWONLY=1 pair "today, the day itself" today
 on "pyramid --json" && SQ=$(sq "SELECT c.id, c.name, t.revenue FROM customers c JOIN purchase_totals t ON t.customer_id=c.id ORDER BY t.revenue DESC;") \
   pair "pyramid --json" pyramid --json
 on "pyramid as of 70 days back" && SQ= pair "pyramid as of 70 days back" pyramid --json --as-of 2026-09-13

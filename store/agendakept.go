@@ -167,6 +167,9 @@ func (s *Store) agendaKept(ctx context.Context, asOf time.Time, cuts TierCuts, t
 // another writer, or read-only, answers all the same and reads these
 // customers again next time.
 func (s *Store) keepAgenda(ctx context.Context, gen int64, cs []agenda.Customer, read keptRead) {
+	// Not waiting long for another writer: a read should not stall on it.
+	ctx, cancel := context.WithTimeout(ctx, keepWait)
+	defer cancel()
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		var now int64
 		if err := tx.QueryRowContext(ctx, `SELECT gen FROM agenda_kept_meta`).Scan(&now); err != nil {
@@ -246,6 +249,9 @@ func mergeKept(a []agenda.Customer, ax []keptExtra, b []agenda.Customer, bx []ke
 	}
 	return cs, xs
 }
+
+// keepWait is how long keeping the agenda waits for another writer.
+const keepWait = 300 * time.Millisecond
 
 var errKeptMoved = errors.New("the notebook changed while the agenda was read")
 
