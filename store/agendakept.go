@@ -449,15 +449,18 @@ func (r *keptReader) count() int {
 	return int(v)
 }
 
-func (r *keptReader) str() string {
+func (r *keptReader) str() string { return string(r.text()) }
+
+// text reads the bytes of a text (appendStr), without copying them.
+func (r *keptReader) text() []byte {
 	n := r.count()
 	if n > len(r.b) {
 		r.bad = true
-		return ""
+		return nil
 	}
-	s := string(r.b[:n])
+	b := r.b[:n]
 	r.b = r.b[n:]
-	return s
+	return b
 }
 
 // stampDay reads a stamp (appendStamp) as the rep's day, as StampDay
@@ -471,25 +474,12 @@ func (r *keptReader) stampDay() time.Time {
 		m := r.int()
 		return Today(time.Unix(m*60, 0).In(time.Local))
 	}
-	n := r.count()
-	if n > len(r.b) {
-		r.bad = true
-		return time.Time{}
-	}
-	b := r.b[:n]
-	r.b = r.b[n:]
-	return stampDay(b)
+	return stampDay(r.text())
 }
 
 // status reads a status, the usual ones without making a string.
 func (r *keptReader) status() string {
-	n := r.count()
-	if n > len(r.b) {
-		r.bad = true
-		return ""
-	}
-	b := r.b[:n]
-	r.b = r.b[n:]
+	b := r.text()
 	for _, st := range keptStatuses {
 		if string(b) == st {
 			return st
