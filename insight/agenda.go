@@ -1,11 +1,14 @@
 package insight
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/settings"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering"
@@ -32,8 +35,9 @@ type Agenda struct {
 	Lapsed []store.StatusChange // customers this agenda found slipping away and marked lapsed
 
 	cfg       agenda.Config
-	customers map[int64]*agenda.Customer // everyone with an item, for the day's plan
-	histories []clv.Customer             // read with the agenda (store.AgendaData), in id order, for the day's plan; nil when not
+	customers []agenda.Customer         // every current customer, in id order, for the day's plan
+	histories []clv.Customer            // read with the agenda (store.AgendaData), in id order, for the day's plan; nil when not
+	recent    map[int64][2]money.Amount // likewise (store.AgendaData.Recent)
 	group     sync.Once
 	entries   []agenda.Entry
 }
@@ -83,6 +87,12 @@ func (s *Service) agendaInputs(ctx context.Context, asOf time.Time) ([]agenda.Cu
 // Agenda is who to contact as of q.AsOf and why, by the rules of package
 // agenda and the notebook's settings.
 func (s *Service) Agenda(ctx context.Context, q AgendaQuery) (*Agenda, error) {
+	return s.agenda(ctx, q, false)
+}
+
+// agenda is Agenda; forPlan reads with it what the day's plan values
+// customers by (without a fitted model, their recent revenue).
+func (s *Service) agenda(ctx context.Context, q AgendaQuery, forPlan bool) (*Agenda, error) {
 	asOf := day(q.AsOf)
 	if q.Days < 0 || q.Days > 366 {
 		return nil, store.Errorf(store.KindInvalid, "look ahead 0 to 366 days, not %d", q.Days)
@@ -95,7 +105,7 @@ func (s *Service) Agenda(ctx context.Context, q AgendaQuery) (*Agenda, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := s.st.Agenda(ctx, asOf, true)
+	data, err := s.st.Agenda(ctx, asOf, store.AgendaOptions{Tiered: true, Recent: forPlan && cfg.Alive == nil})
 	if err != nil {
 		return nil, err
 	}
@@ -129,12 +139,18 @@ func (s *Service) Agenda(ctx context.Context, q AgendaQuery) (*Agenda, error) {
 		}
 		items = kept
 	}
-	ag := &Agenda{AsOf: asOf, Days: q.Days, Items: items, Lapsed: lapsed, cfg: cfg,
-		customers: make(map[int64]*agenda.Customer, len(items)), histories: data.Histories}
-	for i := range cs {
-		ag.customers[cs[i].ID] = &cs[i]
+	return &Agenda{AsOf: asOf, Days: q.Days, Items: items, Lapsed: lapsed, cfg: cfg,
+		customers: cs, histories: data.Histories, recent: data.Recent}, nil
+}
+
+// customer is the current customer id as the agenda read them; nil when
+// not one.
+func (ag *Agenda) customer(id int64) *agenda.Customer {
+	i, ok := slices.BinarySearchFunc(ag.customers, id, func(c agenda.Customer, id int64) int { return cmp.Compare(c.ID, id) })
+	if !ok {
+		return nil
 	}
-	return ag, nil
+	return &ag.customers[i]
 }
 
 // Greetings is who to greet for a festival.

@@ -220,7 +220,8 @@ func TestAgendaTiersAreTheRanking(t *testing.T) {
 			t.Fatal(err)
 		}
 		count := map[tiering.Tier]int{}
-		for id, c := range ag.customers {
+		for _, c := range ag.customers {
+			id := c.ID
 			want := tiering.Prospect
 			if a, ok := tiers.Assign[id]; ok {
 				want = a.Tier
@@ -230,10 +231,10 @@ func TestAgendaTiersAreTheRanking(t *testing.T) {
 			}
 			count[c.Tier]++
 		}
-		if _, ok := ag.customers[3]; ok {
+		if ag.customer(3) != nil {
 			t.Error("an archived customer is on the agenda")
 		}
-		if c := ag.customers[5]; c == nil || c.Tier != tiering.Prospect {
+		if c := ag.customer(5); c == nil || c.Tier != tiering.Prospect {
 			t.Errorf("as of %s, the dropped customer: %+v", asOf.Format("2006-01-02"), c)
 		}
 		if count[tiering.Key] == 0 || count[tiering.Prospect] == 0 || len(count) < 4 {

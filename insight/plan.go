@@ -114,11 +114,11 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	ag, err := s.Agenda(ctx, AgendaQuery{AsOf: asOf, Days: max(n, 7), Lapse: q.Keep})
+	ag, err := s.agenda(ctx, AgendaQuery{AsOf: asOf, Days: max(n, 7), Lapse: q.Keep}, true)
 	if err != nil {
 		return nil, err
 	}
-	info, from, err := s.planInfo(ctx, asOf, ag)
+	info, from, err := s.planInfo(ctx, ag)
 	if err != nil {
 		return nil, err
 	}
@@ -138,12 +138,8 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 			return nil, err
 		}
 	}
-	byID := make(map[int64]agenda.Entry, len(ag.Entries()))
-	for _, e := range ag.Entries() {
-		byID[e.Top().CustomerID] = e
-	}
 	contacted := func(id int64) bool {
-		c := ag.customers[id]
+		c := ag.customer(id)
 		return c != nil && !c.Reached.Before(asOf)
 	}
 	entries := ag.Entries()
@@ -157,6 +153,14 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 		onPlan := make(map[int64]bool, len(kept.IDs))
 		for _, id := range kept.IDs {
 			onPlan[id] = true
+		}
+		byID := make(map[int64]agenda.Entry, len(kept.IDs))
+		for _, e := range entries {
+			if id := e.Top().CustomerID; onPlan[id] {
+				byID[id] = e
+			}
+		}
+		for _, id := range kept.IDs {
 			row := PlanRow{Planned: agenda.Planned{Day: asOf}}
 			if e, ok := byID[id]; ok {
 				// Still on the agenda; done when nothing is due today any more.
@@ -169,7 +173,7 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 				row.Entry = agenda.Entry{Items: []agenda.Item{{CustomerID: id, Name: s.nameOf(ctx, id)}}}
 			}
 			row.Done = row.Done || contacted(id)
-			if c := ag.customers[id]; row.Done && !contacted(id) && c != nil {
+			if c := ag.customer(id); row.Done && !contacted(id) && c != nil {
 				for i, a := range c.Actions {
 					// A snooze of something due by today (not of next week's birthday).
 					if !a.Dismissed && !a.Due.After(asOf) && asOf.Before(a.Until) && (row.Snoozed == nil || a.Until.After(row.Snoozed.Until)) {
@@ -263,14 +267,15 @@ func (s *Service) nameOf(ctx context.Context, id int64) string {
 // worth (lifetime value from the kept fitted model, else revenue of the
 // last 12 months — or of the 12 before, when that was more), P(alive) when
 // the model knows it, and their cadence.
-func (s *Service) planInfo(ctx context.Context, asOf time.Time, ag *Agenda) (map[int64]agenda.PlanCustomer, string, error) {
+func (s *Service) planInfo(ctx context.Context, ag *Agenda) (map[int64]agenda.PlanCustomer, string, error) {
+	asOf := ag.AsOf
 	ids := make([]int64, 0, len(ag.Entries()))
 	info := make(map[int64]agenda.PlanCustomer, len(ag.Entries()))
 	for _, e := range ag.Entries() {
 		id := e.Top().CustomerID
 		ids = append(ids, id)
 		pc := agenda.PlanCustomer{PAlive: -1, Cadence: ag.cfg.Cadence[e.Top().Tier]}
-		if c := ag.customers[id]; c != nil && c.CadenceDays > 0 {
+		if c := ag.customer(id); c != nil && c.CadenceDays > 0 {
 			pc.Cadence = c.CadenceDays
 		}
 		info[id] = pc
@@ -280,12 +285,18 @@ func (s *Service) planInfo(ctx context.Context, asOf time.Time, ag *Agenda) (map
 	if err != nil {
 		return nil, "", err
 	}
-	fitted := found && m.Fitted
 	cur := s.st.Currency()
-	if !fitted {
-		// Without a model the worth is recent revenue alone: one pass over
-		// the purchase index instead of every customer's purchase days.
-		rev, err := s.st.RecentRevenue(ctx, asOf)
+	// Recent revenue: read with the agenda when there is no model, else
+	// only when the model gives no figure.
+	revenue := func() (map[int64][2]money.Amount, error) {
+		if ag.recent != nil {
+			return ag.recent, nil
+		}
+		return s.st.RecentRevenue(ctx, asOf)
+	}
+	if !found || !m.Fitted {
+		// Without a model the worth is recent revenue alone.
+		rev, err := revenue()
 		if err != nil {
 			return nil, "", err
 		}
@@ -318,7 +329,7 @@ func (s *Service) planInfo(ctx context.Context, asOf time.Time, ag *Agenda) (map
 			pc.Worth, pc.PAlive = r.CLV, r.PAlive
 		} else {
 			if rev == nil {
-				if rev, err = s.st.RecentRevenue(ctx, asOf); err != nil {
+				if rev, err = revenue(); err != nil {
 					return nil, "", err
 				}
 			}

@@ -25,7 +25,7 @@ import (
 // floors ranked from the revenue up to the day. Otherwise Tier is left
 // empty for the caller to fill in.
 func (s *Store) AgendaInputs(ctx context.Context, asOf time.Time, tiered bool) ([]agenda.Customer, []agenda.Task, error) {
-	d, err := s.Agenda(ctx, asOf, tiered)
+	d, err := s.Agenda(ctx, asOf, AgendaOptions{Tiered: tiered})
 	return d.Customers, d.Tasks, err
 }
 
@@ -39,23 +39,33 @@ type AgendaData struct {
 	// archived or dropped), in id order, when read with the agenda (kept);
 	// nil otherwise.
 	Histories []clv.Customer
+	// Recent is what RecentRevenue gives, when asked for (missing
+	// customers: nothing in either year): read with the agenda.
+	Recent map[int64][2]money.Amount
 }
 
-// Agenda is AgendaInputs, with the purchase histories the day's plan
-// values customers by when they come with it: as of today the agenda is
-// read from what is kept of it (agenda_kept), every customer changed since
-// read again.
-func (s *Store) Agenda(ctx context.Context, asOf time.Time, tiered bool) (AgendaData, error) {
-	kept, cuts, err := s.agendaBasis(ctx, asOf, tiered)
+// AgendaOptions says how Agenda reads.
+type AgendaOptions struct {
+	Tiered bool // each customer's Tier ranked, as AgendaInputs says
+	Recent bool // with AgendaData.Recent
+}
+
+// Agenda is AgendaInputs, with what the day's plan values customers by:
+// as of today the agenda is read from what is kept of it (agenda_kept),
+// every customer changed since read again, with the purchase histories
+// and recent revenue kept with it; otherwise from the tables, recent
+// revenue read beside them.
+func (s *Store) Agenda(ctx context.Context, asOf time.Time, o AgendaOptions) (AgendaData, error) {
+	kept, cuts, err := s.agendaBasis(ctx, asOf, o.Tiered)
 	if err != nil {
 		return AgendaData{}, err
 	}
 	if kept && !s.pg && asOf.Format(DateLayout) == Today(s.now()).Format(DateLayout) {
-		if d, ok, err := s.agendaKept(ctx, asOf, cuts, tiered); err != nil || ok {
+		if d, ok, err := s.agendaKept(ctx, asOf, cuts, o); err != nil || ok {
 			return d, err
 		}
 	}
-	return s.agendaTables(ctx, asOf, kept, cuts, tiered)
+	return s.agendaTables(ctx, asOf, kept, cuts, o)
 }
 
 // agendaBasis says whether the purchase totals kept stand as of asOf (no
@@ -74,13 +84,18 @@ func (s *Store) agendaBasis(ctx context.Context, asOf time.Time, tiered bool) (k
 }
 
 // agendaTables is Agenda read from the tables (without Histories).
-func (s *Store) agendaTables(ctx context.Context, asOf time.Time, kept bool, cuts TierCuts, tiered bool) (AgendaData, error) {
+func (s *Store) agendaTables(ctx context.Context, asOf time.Time, kept bool, cuts TierCuts, o AgendaOptions) (AgendaData, error) {
 	var d AgendaData
 	err := parallel(func() (err error) {
 		d.Tasks, err = s.openFollowUps(ctx)
 		return err
 	}, func() (err error) {
-		d.Customers, _, err = s.agendaRead(ctx, asOf, kept, cuts, tiered, nil, false)
+		d.Customers, _, err = s.agendaRead(ctx, asOf, kept, cuts, o.Tiered, nil, false)
+		return err
+	}, func() (err error) {
+		if o.Recent {
+			d.Recent, err = s.RecentRevenue(ctx, asOf)
+		}
 		return err
 	})
 	return d, err
@@ -103,6 +118,38 @@ func (s *Store) openFollowUps(ctx context.Context) ([]agenda.Task, error) {
 // and the spend of their first purchase day (for the lifetime models).
 type keptExtra struct {
 	revenue, firstSpend int64
+	recent              [2]int64 // RecentRevenue's two years as of the day read
+}
+
+// keptBuy is a day's purchases of a customer: the kept agenda holds those
+// of the two years before the day it was read (and after), for RecentRevenue.
+type keptBuy struct {
+	day    int64 // days since 1970
+	amount int64
+}
+
+// recentWindow is RecentRevenue's two years as of a day, in days since
+// 1970: the year (y1, asOf] and the year before it (y2, y1].
+type recentWindow struct{ asOf, y1, y2 int64 }
+
+func newRecentWindow(asOf time.Time) recentWindow {
+	d := func(t time.Time) int64 {
+		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400
+	}
+	return recentWindow{d(asOf), d(asOf.AddDate(-1, 0, 0)), d(asOf.AddDate(-2, 0, 0))}
+}
+
+// sum is what RecentRevenue gives a customer with these purchase days.
+func (w recentWindow) sum(buys []keptBuy) (r [2]int64) {
+	for _, b := range buys {
+		switch {
+		case b.day > w.y1 && b.day <= w.asOf:
+			r[0] += b.amount
+		case b.day > w.y2 && b.day <= w.y1:
+			r[1] += b.amount
+		}
+	}
+	return r
 }
 
 // keptStamps are the moments behind the days of agenda.Customer that are
@@ -117,6 +164,9 @@ type keptStamps struct {
 type keptRead struct {
 	extra  []keptExtra
 	stamps []keptStamps
+	from   int64     // the purchase days kept are those after this one (days since 1970)
+	buys   []keptBuy // the customers' purchase days after from, a run each
+	buyAt  []int     // where each customer's run begins in buys (and, last, its end)
 }
 
 // agendaRead reads the agenda's customers as of asOf: every current
@@ -162,7 +212,25 @@ func (s *Store) agendaRead(ctx context.Context, asOf time.Time, kept bool, cuts 
 	var events []Event
 	var actions []AgendaAction
 	surveyed := map[int64]string{}
+	type buy struct {
+		id int64
+		b  keptBuy
+	}
+	var buys []buy
+	win := newRecentWindow(asOf)
 	err := parallel(func() error {
+		if !withExtra {
+			return nil
+		}
+		// Each customer's purchase days of the two years to the day (and
+		// after it), for RecentRevenue.
+		return s.eachRow(ctx, "agenda", `SELECT customer_id, date, sum(amount) FROM purchases INDEXED BY purchases_customer_date
+			WHERE date > ?1 AND ?2 = ?2`+only+` GROUP BY customer_id, date ORDER BY customer_id, date`,
+			[]any{time.Unix(win.y2*86400, 0).UTC().Format(DateLayout), list}, func(v []driver.Value) error {
+				buys = append(buys, buy{vInt(v[0]), keptBuy{parseDay(vStr(v[1])).Unix() / 86400, vInt(v[2])}})
+				return nil
+			})
+	}, func() error {
 		return s.eachRow(ctx, "agenda", `
 SELECT c.id, c.name, c.status, c.lost_reason, c.birthday, c.birthday_lunar, c.birthday_leap,
        coalesce(c.cadence_days, 0), c.created_at,
@@ -299,6 +367,24 @@ WHERE c.archived_at IS NULL AND ?2 = ?2`+strings.Replace(only, "customer_id", "c
 	for i := range more.stamps {
 		more.stamps[i].lastContact, more.stamps[i].greeted, more.stamps[i].reached = lastContact[i], greeted[i], reached[i]
 	}
+	if withExtra {
+		// Each customer's run of purchase days (both in id order; those of
+		// customers not read are left out).
+		more.from = win.y2
+		more.buys, more.buyAt = make([]keptBuy, 0, len(buys)), make([]int, len(cs)+1)
+		j := 0
+		for i := range cs {
+			for j < len(buys) && buys[j].id < cs[i].ID {
+				j++
+			}
+			for ; j < len(buys) && buys[j].id == cs[i].ID; j++ {
+				more.buys = append(more.buys, buys[j].b)
+			}
+			more.buyAt[i+1] = len(more.buys)
+			more.extra[i].recent = win.sum(more.buys[more.buyAt[i]:])
+		}
+	}
+	buys = nil
 	for i := range cs {
 		cs[i].LastContact = StampDay(lastContact[i])
 		cs[i].Greeted = StampDay(greeted[i])

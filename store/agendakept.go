@@ -30,7 +30,7 @@ import (
 // triggers), and on PostgreSQL.
 
 // keptFormat is the encoding of a chunk; a chunk in another is read again.
-const keptFormat = 2
+const keptFormat = 3
 
 // keptShift groups customers into chunks: id >> keptShift.
 const keptShift = 6
@@ -42,7 +42,7 @@ const keptWholeRead = 4
 
 // agendaKept is Agenda from the kept agenda; ok is false when it does not
 // stand as of asOf (today). cuts are the tier floors as of today.
-func (s *Store) agendaKept(ctx context.Context, asOf time.Time, cuts TierCuts, tiered bool) (d AgendaData, ok bool, err error) {
+func (s *Store) agendaKept(ctx context.Context, asOf time.Time, cuts TierCuts, o AgendaOptions) (d AgendaData, ok bool, err error) {
 	day := asOf.Format(DateLayout)
 	var gen int64
 	var contacts, payments, surveys string
@@ -54,6 +54,7 @@ func (s *Store) agendaKept(ctx context.Context, asOf time.Time, cuts TierCuts, t
 	if contacts >= DayEnd(asOf) || payments > day || surveys > day {
 		return d, false, nil // something dated after today: read as of the day
 	}
+	win := newRecentWindow(asOf)
 	var size int
 	type chunk struct {
 		n    int64
@@ -95,7 +96,7 @@ func (s *Store) agendaKept(ctx context.Context, asOf time.Time, cuts TierCuts, t
 		for h, part := range [2][2]int{{0, half}, {half, len(chunks)}} {
 			wg.Go(func() {
 				for i := part[0]; i < part[1]; i++ {
-					if !decodeChunk(chunks[i].data, chunks[i].n, cs[at[i]:at[i+1]], xs[at[i]:at[i+1]]) {
+					if !decodeChunk(chunks[i].data, chunks[i].n, cs[at[i]:at[i+1]], xs[at[i]:at[i+1]], win) {
 						bad[h] = true
 					}
 				}
@@ -124,7 +125,7 @@ func (s *Store) agendaKept(ctx context.Context, asOf time.Time, cuts TierCuts, t
 				return d, false, err
 			}
 		}
-		more, read, err := s.agendaRead(ctx, asOf, true, cuts, tiered, ids, true)
+		more, read, err := s.agendaRead(ctx, asOf, true, cuts, o.Tiered, ids, true)
 		if err != nil {
 			return d, false, err
 		}
@@ -137,9 +138,15 @@ func (s *Store) agendaKept(ctx context.Context, asOf time.Time, cuts TierCuts, t
 	}
 	cur := s.Currency()
 	d.Histories = make([]clv.Customer, 0, len(cs))
+	if o.Recent {
+		d.Recent = make(map[int64][2]money.Amount, len(cs))
+	}
 	for i := range cs {
 		c, x := &cs[i], &xs[i]
-		if tiered {
+		if o.Recent && x.recent != [2]int64{} {
+			d.Recent[c.ID] = [2]money.Amount{money.Amount(x.recent[0]), money.Amount(x.recent[1])}
+		}
+		if o.Tiered {
 			// As agendaRead ranks: bought, and not dropped.
 			c.Tier = tiering.Prospect
 			if x.revenue >= 0 && c.Status != "dropped" {
@@ -192,8 +199,10 @@ func (s *Store) keepAgenda(ctx context.Context, gen int64, cs []agenda.Customer,
 			}
 			b = append(b[:0], keptFormat)
 			b = binary.AppendUvarint(b, uint64(j-i))
+			b = binary.AppendVarint(b, read.from)
 			for k := i; k < j; k++ {
 				b = encodeKept(b, &cs[k], read.extra[k], &read.stamps[k])
+				b = appendBuys(b, read.from, read.buys[read.buyAt[k]:read.buyAt[k+1]])
 			}
 			if _, err := st.ExecContext(ctx, n, b); err != nil {
 				return err
@@ -216,20 +225,50 @@ func keptCount(b []byte) (n int, ok bool) {
 	return n, !r.bad
 }
 
-// decodeChunk decodes chunk number n into cs and xs, as many as it holds;
-// ok is false when it does not read as encodeKept wrote it.
-func decodeChunk(b []byte, n int64, cs []agenda.Customer, xs []keptExtra) (ok bool) {
+// decodeChunk decodes chunk number n into cs and xs, as many as it holds,
+// with RecentRevenue's two years of win; ok is false when it does not read
+// as keepAgenda wrote it, or it holds too few purchase days for win (read
+// on a later day).
+func decodeChunk(b []byte, n int64, cs []agenda.Customer, xs []keptExtra, win recentWindow) (ok bool) {
 	r := keptReader{b: b}
 	r.byte()
 	if r.count() != len(cs) {
 		return false
 	}
+	from := r.int()
+	if from > win.y2 {
+		return false
+	}
+	var buys []keptBuy
 	for i := range cs {
 		if !r.customer(&cs[i], &xs[i]) || cs[i].ID>>keptShift != n {
 			return false
 		}
+		buys = r.buys(buys[:0], from)
+		xs[i].recent = win.sum(buys)
 	}
 	return !r.bad && len(r.b) == 0
+}
+
+// appendBuys appends a customer's purchase days after day from.
+func appendBuys(b []byte, from int64, buys []keptBuy) []byte {
+	b = binary.AppendUvarint(b, uint64(len(buys)))
+	for _, k := range buys {
+		b = binary.AppendUvarint(b, uint64(k.day-from))
+		b = binary.AppendVarint(b, k.amount)
+		from = k.day
+	}
+	return b
+}
+
+// buys reads what appendBuys wrote, appended to into.
+func (r *keptReader) buys(into []keptBuy, from int64) []keptBuy {
+	n := r.count()
+	for range n {
+		from += int64(r.uint())
+		into = append(into, keptBuy{from, r.int()})
+	}
+	return into
 }
 
 // mergeKept merges two runs of customers in id order (and what goes with
@@ -431,6 +470,16 @@ func (r *keptReader) bool() bool { return r.byte() == 1 }
 
 func (r *keptReader) int() int64 {
 	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.bad = true
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *keptReader) uint() uint64 {
+	v, n := binary.Uvarint(r.b)
 	if n <= 0 {
 		r.bad = true
 		return 0

@@ -14,8 +14,9 @@ import (
 
 // checkKeptAgenda compares today's agenda as Agenda gives it — from the
 // kept chunks, the chunks missing read again — with the agenda read from
-// the tables, twice (the second time every chunk is kept), and the
-// purchase histories read with it with CLVHistoriesFor.
+// the tables, twice (the second time every chunk is kept), the purchase
+// histories read with it with CLVHistoriesFor and the recent revenue with
+// RecentRevenue.
 func checkKeptAgenda(t *testing.T, s *Store, when string) {
 	t.Helper()
 	checkAgendaKept(t, s, when, true)
@@ -31,7 +32,7 @@ func checkAgendaKept(t *testing.T, s *Store, when string, served bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := s.agendaTables(ctx, today, kept, cuts, true)
+	want, err := s.agendaTables(ctx, today, kept, cuts, AgendaOptions{Tiered: true, Recent: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func checkAgendaKept(t *testing.T, s *Store, when string, served bool) {
 		t.Fatal(err)
 	}
 	for _, pass := range []string{"reading again what is missing", "from the chunks alone"} {
-		got, err := s.Agenda(ctx, today, true)
+		got, err := s.Agenda(ctx, today, AgendaOptions{Tiered: true, Recent: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,6 +62,14 @@ func checkAgendaKept(t *testing.T, s *Store, when string, served bool) {
 		}
 		if (got.Histories != nil) != served || len(hist) > 0 && served && !reflect.DeepEqual(got.Histories, hist) {
 			t.Fatalf("%s, %s: histories\n got %+v\nwant %+v", when, pass, got.Histories, hist)
+		}
+		if got.Recent == nil {
+			t.Fatalf("%s, %s: no recent revenue", when, pass)
+		}
+		for _, c := range want.Customers {
+			if got.Recent[c.ID] != want.Recent[c.ID] {
+				t.Fatalf("%s, %s: customer %d's recent revenue %v, want %v", when, pass, c.ID, got.Recent[c.ID], want.Recent[c.ID])
+			}
 		}
 	}
 	// Every current customer's chunk is kept now.
@@ -97,6 +106,21 @@ func TestKeptAgendaFollowsEveryWrite(t *testing.T) {
 			t.Fatal(err)
 		}
 		purchases = append(purchases, p.ID)
+	}
+	for i := 0; i < 20; i++ { // more than two years back: in no year of the recent revenue
+		p := randomPurchase(rng, ids[rng.Intn(130)])
+		p.Date = "2023-" + p.Date[5:]
+		if _, err := s.AddPurchase(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// On the edges of the recent revenue's years, today's and those of the
+	// steps a year on and a day back below.
+	today := Today(s.now())
+	for _, d := range []time.Time{today.AddDate(-1, 0, 0), today.AddDate(-1, 0, 1), today.AddDate(-2, 0, 0), today.AddDate(-2, 0, 1), today.AddDate(-1, 0, 10)} {
+		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: ids[3], Item: "茶", Quantity: 1, Amount: 700, Date: d.Format(DateLayout)}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	checkKeptAgenda(t, s, "start")
 	step := func(when string, err error) {
@@ -186,6 +210,18 @@ func TestKeptAgendaFollowsEveryWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkKeptAgenda(t, s, "a chunk in another format")
+
+	// The same chunks a year on (each year's revenue moves on) and, kept
+	// again then, a day back (the clock put back: they hold too few days).
+	now = s.now()
+	s.now = func() time.Time { return now.AddDate(1, 0, 10) }
+	checkKeptAgenda(t, s, "a year on")
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM agenda_kept`); err != nil {
+		t.Fatal(err)
+	}
+	checkKeptAgenda(t, s, "a year on, kept again")
+	s.now = func() time.Time { return now.AddDate(1, 0, 9) }
+	checkKeptAgenda(t, s, "a day back")
 }
 
 // Something dated after today is not in today's agenda, but is in the
