@@ -27,15 +27,15 @@ type Bulk struct {
 	ctx     context.Context
 	tx      *sql.Tx
 	ins     map[string]*sql.Stmt
-	touched [3]map[int64]bool // customers whose search rows need rebuilding, per source
-	bought  map[int64]bool    // customers who had purchases before and got more
-	firstID int64             // purchases after this id were written by this bulk
-	fresh   freshSearch       // search text and totals of customers without earlier purchases
-	recount bool              // a status or archive changed: who is ranked may have
-	named   map[int64]bool    // customers the rows refer to, checked at the end
-	lastBuy struct{ id, customer int64 }
-	written int     // rows written, about
-	pg      *pgBulk // on PostgreSQL (bulk_pg.go)
+	touched [3]map[int64]bool            // customers whose search rows need rebuilding, per source
+	bought  map[int64]bool               // customers who had purchases before and got more
+	firstID int64                        // purchases after this id were written by this bulk
+	fresh   freshSearch                  // search text and totals of customers without earlier purchases
+	recount bool                         // a status or archive changed: who is ranked may have
+	named   map[int64]bool               // customers the rows refer to, checked at the end
+	lastBuy struct{ id, customer int64 } // the purchase added last, and whose
+	written int                          // rows written, about
+	pg      *pgBulk                      // on PostgreSQL (bulk_pg.go)
 }
 
 // Bulk runs fn with a Bulk writer inside one BEGIN IMMEDIATE transaction.
@@ -387,12 +387,22 @@ func (b *Bulk) AddSurvey(v *Survey) (int64, error) {
 
 // AddPayment inserts a validated payment after the sale and returns its id.
 func (b *Bulk) AddPayment(p *Payment) (int64, error) {
-	if err := b.flushPurchases(); err != nil {
-		return 0, err
-	}
 	var cust int64
-	if err := b.tx.QueryRowContext(b.ctx, `SELECT customer_id FROM purchases WHERE id = ?`, p.PurchaseID).Scan(&cust); err != nil {
-		return 0, Errorf(KindNotFound, "no purchase with id %d", p.PurchaseID)
+	if p.PurchaseID != 0 && p.PurchaseID == b.lastBuy.id {
+		// What was paid of the sale just added (the usual order): nothing
+		// to look up, and on PostgreSQL the sales still waiting for their
+		// COPY wait on (the payment's reference to them is checked at the
+		// end). Looked up after each sale, a payment cost PostgreSQL a scan
+		// of the table: it plans a statement run often once, while the
+		// table was still small.
+		cust = b.lastBuy.customer
+	} else {
+		if err := b.flushPurchases(); err != nil {
+			return 0, err
+		}
+		if err := b.tx.QueryRowContext(b.ctx, `SELECT customer_id FROM purchases WHERE id = ?`, p.PurchaseID).Scan(&cust); err != nil {
+			return 0, Errorf(KindNotFound, "no purchase with id %d", p.PurchaseID)
+		}
 	}
 	id, err := b.s.insertPayment(b.ctx, b, p)
 	if err != nil {
