@@ -403,16 +403,24 @@ func (s *Store) TierOf(ctx context.Context, id int64, asOf time.Time) (tiering.T
 // instead of reading every buyer's revenue (a tenth of a second on a
 // team's server at 100,000).
 func (s *Store) tierByCount(ctx context.Context, id int64, cuts []float64) (tiering.Tier, bool, error) {
+	var rev sql.NullInt64
 	var ranked, above int
-	err := s.r.QueryRowContext(short(ctx), `SELECT count(*), coalesce(sum(CASE WHEN t.revenue > x.revenue THEN 1 ELSE 0 END), 0)
+	// Counted from the indexes: every buyer and those with more revenue
+	// (the revenue index), less the few outside the ranks (their partial
+	// index). One pass over the buyers took 60 ms on a team's server at
+	// 100,000, most of `show`.
+	err := s.r.QueryRowContext(short(ctx), `SELECT x.revenue,
+		(SELECT count(*) FROM purchase_totals) - count(o.revenue),
+		(SELECT count(*) FROM purchase_totals WHERE revenue > x.revenue) - coalesce(sum(CASE WHEN o.revenue > x.revenue THEN 1 ELSE 0 END), 0)
 		FROM (SELECT t.revenue FROM purchase_totals t JOIN customers c ON c.id = t.customer_id
 			WHERE t.customer_id = ? AND NOT (`+outsideC+`)) x
-		CROSS JOIN purchase_totals t WHERE t.customer_id NOT IN (SELECT id FROM customers WHERE `+outside+`)`, id).Scan(&ranked, &above)
+		LEFT JOIN (SELECT t.revenue FROM customers c JOIN purchase_totals t ON t.customer_id = c.id WHERE `+outsideC+`) o ON 1 = 1
+		GROUP BY x.revenue`, id).Scan(&rev, &ranked, &above)
+	if errors.Is(err, sql.ErrNoRows) { // not a ranked buyer
+		return tiering.Prospect, true, nil
+	}
 	if err != nil {
 		return "", false, s.wrap("rank", err)
-	}
-	if ranked == 0 { // not a ranked buyer: no x
-		return tiering.Prospect, true, nil
 	}
 	bounds := tiering.PyramidBounds(ranked, cuts)
 	for k, b := range bounds[:len(tiering.PyramidTiers)-1] {
