@@ -489,12 +489,11 @@ func (r *keptReader) uint() uint64 {
 }
 
 func (r *keptReader) count() int {
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 || v > uint64(len(r.b)) {
+	v := r.uint()
+	if v > uint64(len(r.b)) { // each takes a byte at least
 		r.bad = true
 		return 0
 	}
-	r.b = r.b[n:]
 	return int(v)
 }
 
