@@ -36,6 +36,9 @@ func (s *Store) SetStatuses(ctx context.Context, changes []StatusChange) error {
 		return nil
 	}
 	return s.withTx(ctx, func(tx *sql.Tx) error {
+		if done, err := s.setStatusesAtOnce(ctx, tx, changes); err != nil || done {
+			return err
+		}
 		var moves []rankMove
 		for _, c := range changes {
 			var was string
@@ -73,6 +76,88 @@ func (s *Store) SetStatuses(ctx context.Context, changes []StatusChange) error {
 		}
 		return nil
 	})
+}
+
+// setStatusesAtOnce is SetStatuses in a few statements for changes that
+// move no one into or out of the ranks (none to or from dropped), each
+// customer once: the usual case, customers found slipping away marked
+// lapsed. One statement each per customer took 15 s for 21,000 customers
+// on a team's server (a round trip each). done is false, with nothing
+// written, for changes it leaves to SetStatuses.
+func (s *Store) setStatusesAtOnce(ctx context.Context, tx *sql.Tx, changes []StatusChange) (done bool, err error) {
+	type group struct {
+		c   StatusChange
+		ids []int64
+	}
+	var groups []group
+	at := map[StatusChange]int{}
+	seen := make(map[int64]bool, len(changes))
+	ids := make([]int64, 0, len(changes))
+	for _, c := range changes {
+		if c.Status == "dropped" || seen[c.CustomerID] {
+			return false, nil
+		}
+		seen[c.CustomerID] = true
+		ids = append(ids, c.CustomerID)
+		d, err := parseDate(c.Date)
+		if err != nil {
+			return false, err
+		}
+		key := StatusChange{Status: c.Status, Reason: c.Reason, Date: d.Format(DateLayout), Auto: c.Auto}
+		i, ok := at[key]
+		if !ok {
+			i = len(groups)
+			at[key] = i
+			groups = append(groups, group{c: key})
+		}
+		groups[i].ids = append(groups[i].ids, c.CustomerID)
+	}
+	n := 0
+	rows, err := tx.QueryContext(ctx, `SELECT status FROM customers WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(ids))
+	if err != nil {
+		return false, s.wrap("set status", err)
+	}
+	for rows.Next() {
+		var was string
+		if err := rows.Scan(&was); err != nil {
+			rows.Close()
+			return false, s.wrap("set status", err)
+		}
+		if was == "dropped" {
+			rows.Close()
+			return false, nil
+		}
+		n++
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return false, s.wrap("set status", err)
+	}
+	if n != len(ids) {
+		return false, nil // a customer missing: SetStatuses says which
+	}
+	now := s.stamp()
+	const batch = 500 // rows of status history a statement: 2,500 values
+	for _, g := range groups {
+		if _, err := tx.ExecContext(ctx, `UPDATE customers SET status = ?, lost_reason = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))`,
+			g.c.Status, g.c.Reason, now, jsonIDs(g.ids)); err != nil {
+			return false, s.wrap("set status", err)
+		}
+		for len(g.ids) > 0 {
+			part := g.ids[:min(batch, len(g.ids))]
+			g.ids = g.ids[len(part):]
+			args := make([]any, 0, 5*len(part))
+			for _, id := range part {
+				args = append(args, id, g.c.Status, g.c.Reason, g.c.Date, g.c.Auto)
+			}
+			q := `INSERT INTO status_history(customer_id, status, reason, date, auto) VALUES ` +
+				strings.TrimSuffix(strings.Repeat("(?,?,?,?,?),", len(part)), ",")
+			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+				return false, s.wrap("record status", err)
+			}
+		}
+	}
+	return true, nil
 }
 
 // StatusChanges lists the status changes dated from..to (inclusive), oldest first.
