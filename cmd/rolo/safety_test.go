@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -283,7 +284,7 @@ func TestSecondSignalEndsProcess(t *testing.T) {
 func TestKilledRoloLeavesNothingForLong(t *testing.T) {
 	bin := buildRolo(t)
 	dir := t.TempDir()
-	start := func(args ...string) (*os.Process, *bytes.Buffer) {
+	start := func(args ...string) (*exec.Cmd, *bytes.Buffer) {
 		var errb bytes.Buffer
 		c := proc{t: t, bin: bin, db: filepath.Join(dir, "nb.db")}.cmd(args...)
 		c.Stderr = &errb
@@ -293,23 +294,23 @@ func TestKilledRoloLeavesNothingForLong(t *testing.T) {
 		for len(listDir(t, dir)) == 0 {
 			time.Sleep(time.Millisecond)
 		}
-		return c.Process, &errb
+		return c, &errb
 	}
 	demo := []string{"demo", "--customers", "20000", "--out", filepath.Join(dir, "d.db"), "--no-tui"}
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
-		p, errb := start(demo...)
-		p.Signal(sig)
-		st, _ := p.Wait()
-		if st.ExitCode() != 128+int(sig) || !strings.Contains(errb.String(), "stopped by") {
-			t.Errorf("%v: exit %d, stderr %q", sig, st.ExitCode(), errb.String())
+		c, errb := start(demo...)
+		c.Process.Signal(sig)
+		c.Wait() // (the command's, not the process's: it waits for stderr to be read through, too)
+		if code := c.ProcessState.ExitCode(); code != 128+int(sig) || !strings.Contains(errb.String(), "stopped by") {
+			t.Errorf("%v: exit %d, stderr %q", sig, code, errb.String())
 		}
 		if got := listDir(t, dir); len(got) != 0 {
 			t.Errorf("%v left %v", sig, got)
 		}
 	}
-	p, _ := start(demo...)
-	p.Signal(syscall.SIGKILL)
-	p.Wait()
+	c, _ := start(demo...)
+	c.Process.Signal(syscall.SIGKILL)
+	c.Wait()
 	left := listDir(t, dir)
 	if len(left) == 0 || !strings.HasPrefix(left[0], ".rolo-new-") {
 		t.Fatalf("after SIGKILL the folder holds %v, want the notebook being built", left)
