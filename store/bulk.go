@@ -392,10 +392,22 @@ func (b *Bulk) AddPayment(p *Payment) (int64, error) {
 		// What was paid of the sale just added (the usual order): nothing
 		// to look up, and on PostgreSQL the sales still waiting for their
 		// COPY wait on (the payment's reference to them is checked at the
-		// end). Looked up after each sale, a payment cost PostgreSQL a scan
-		// of the table: it plans a statement run often once, while the
-		// table was still small.
+		// end), unless the team's policies check each payment's sale as it
+		// is written (a rep's or a manager's import). Looked up after each
+		// sale, a payment cost PostgreSQL a scan of the table: it plans a
+		// statement run often once, while the table was still small.
 		cust = b.lastBuy.customer
+		if b.pg != nil {
+			rls, err := b.policed("payments")
+			if err != nil {
+				return 0, b.s.wrap("record payment", err)
+			}
+			if rls {
+				if err := b.flushPurchases(); err != nil {
+					return 0, err
+				}
+			}
+		}
 	} else {
 		if err := b.flushPurchases(); err != nil {
 			return 0, err

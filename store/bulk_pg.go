@@ -202,6 +202,22 @@ func (s *Store) stepAsidePG(ctx context.Context, tx *sql.Tx) (restore func() err
 	}, nil
 }
 
+// policed says whether table's row-level security applies to the bulk
+// write's connection (a rep's or a manager's), asked once a table.
+func (b *Bulk) policed(table string) (bool, error) {
+	rls, known := b.pg.rls[table]
+	if !known {
+		if err := b.tx.QueryRowContext(b.ctx, `SELECT row_security_active(CAST(? AS text))`, table).Scan(&rls); err != nil {
+			return false, err
+		}
+		if b.pg.rls == nil {
+			b.pg.rls = map[string]bool{}
+		}
+		b.pg.rls[table] = rls
+	}
+	return rls, nil
+}
+
 // copyFrom runs COPY on the bulk write's connection, inside its
 // transaction; into a table whose row-level security applies to the
 // connection (a rep's or a manager's: PostgreSQL takes no COPY there),
@@ -210,15 +226,9 @@ func (b *Bulk) copyFrom(table string, cols []string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	rls, known := b.pg.rls[table]
-	if !known {
-		if err := b.tx.QueryRowContext(b.ctx, `SELECT row_security_active(CAST(? AS text))`, table).Scan(&rls); err != nil {
-			return err
-		}
-		if b.pg.rls == nil {
-			b.pg.rls = map[string]bool{}
-		}
-		b.pg.rls[table] = rls
+	rls, err := b.policed(table)
+	if err != nil {
+		return err
 	}
 	if rls {
 		return b.insertRows(table, cols, rows)

@@ -90,6 +90,7 @@ func (s *Store) setStatusesAtOnce(ctx context.Context, tx *sql.Tx, changes []Sta
 		ids []int64
 	}
 	var groups []group
+	history := make([]StatusChange, 0, len(changes)) // in the order of the changes
 	at := map[StatusChange]int{}
 	seen := make(map[int64]bool, len(changes))
 	ids := make([]int64, 0, len(changes))
@@ -104,6 +105,7 @@ func (s *Store) setStatusesAtOnce(ctx context.Context, tx *sql.Tx, changes []Sta
 			return false, err
 		}
 		key := StatusChange{Status: c.Status, Reason: c.Reason, Date: d.Format(DateLayout), Auto: c.Auto}
+		history = append(history, StatusChange{CustomerID: c.CustomerID, Status: key.Status, Reason: key.Reason, Date: key.Date, Auto: key.Auto})
 		i, ok := at[key]
 		if !ok {
 			i = len(groups)
@@ -143,18 +145,18 @@ func (s *Store) setStatusesAtOnce(ctx context.Context, tx *sql.Tx, changes []Sta
 			g.c.Status, g.c.Reason, now, jsonIDs(g.ids)); err != nil {
 			return false, s.wrap("set status", err)
 		}
-		for len(g.ids) > 0 {
-			part := g.ids[:min(batch, len(g.ids))]
-			g.ids = g.ids[len(part):]
-			args := make([]any, 0, 5*len(part))
-			for _, id := range part {
-				args = append(args, id, g.c.Status, g.c.Reason, g.c.Date, g.c.Auto)
-			}
-			q := `INSERT INTO status_history(customer_id, status, reason, date, auto) VALUES ` +
-				strings.TrimSuffix(strings.Repeat("(?,?,?,?,?),", len(part)), ",")
-			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-				return false, s.wrap("record status", err)
-			}
+	}
+	for len(history) > 0 {
+		part := history[:min(batch, len(history))]
+		history = history[len(part):]
+		args := make([]any, 0, 5*len(part))
+		for _, c := range part {
+			args = append(args, c.CustomerID, c.Status, c.Reason, c.Date, c.Auto)
+		}
+		q := `INSERT INTO status_history(customer_id, status, reason, date, auto) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?,?,?,?,?),", len(part)), ",")
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return false, s.wrap("record status", err)
 		}
 	}
 	return true, nil

@@ -6,9 +6,10 @@ import (
 	"time"
 )
 
-// Many customers lapsed at once (more than a statement's batch), and a
-// set that drops one (customer by customer), leave each customer's status
-// and one history row per change, on both engines.
+// Many customers lapsed or lost at once (more than a statement's batch),
+// and a set that drops one (customer by customer), leave each customer's
+// status and one history row per change, in the order of the changes, on
+// both engines.
 func TestSetStatusesMany(t *testing.T) {
 	eachEngine(t, func(t *testing.T) {
 		s := newTestStore(t)
@@ -53,7 +54,10 @@ func TestSetStatusesMany(t *testing.T) {
 		if len(hist) != len(want) {
 			t.Fatalf("%d history rows, want %d", len(hist), len(want))
 		}
-		for _, h := range hist {
+		for i, h := range hist {
+			if i < len(lapse) && h.CustomerID != lapse[i].CustomerID {
+				t.Fatalf("history row %d is customer %d's, want %d's: in the order of the changes", i, h.CustomerID, lapse[i].CustomerID)
+			}
 			w := want[h.CustomerID]
 			if h.Status != w.Status || h.Reason != w.Reason || h.Date != w.Date || h.Auto != w.Auto {
 				t.Fatalf("history of %d: %+v, want %+v", h.CustomerID, h, w)

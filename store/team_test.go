@@ -432,3 +432,41 @@ func TestTeamRepCannotMigrate(t *testing.T) {
 	s.Close()
 	f.open(t, ben, Options{})
 }
+
+// A rep's bulk write (an import, the demo) pays the sale just added and an
+// earlier one: the team's policies check each payment's sale as it is
+// written, so the sales waiting for their COPY go first.
+func TestRepBulkPaysItsSales(t *testing.T) {
+	f := newTeam(t)
+	ctx := context.Background()
+	anna := f.open(t, f.rep(t, "anna", false), Options{})
+	var cust int64
+	err := anna.Bulk(ctx, func(b *Bulk) error {
+		var err error
+		if cust, err = b.AddCustomer(&Customer{Name: "王小明"}); err != nil {
+			return err
+		}
+		first, err := b.AddPurchase(&Purchase{CustomerID: cust, Date: "2026-01-01", Item: "普洱", Quantity: 1, Amount: 1000, Paid: new(money.Amount)})
+		if err != nil {
+			return err
+		}
+		if _, err := b.AddPayment(&Payment{PurchaseID: first, Date: "2026-01-02", Amount: 500}); err != nil {
+			return err
+		}
+		if _, err := b.AddPurchase(&Purchase{CustomerID: cust, Date: "2026-02-01", Item: "红茶", Quantity: 1, Amount: 800}); err != nil {
+			return err
+		}
+		_, err = b.AddPayment(&Payment{PurchaseID: first, Date: "2026-02-02", Amount: 200})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pays, err := anna.Payments(ctx, cust)
+	if err != nil || len(pays) != 2 {
+		t.Fatalf("payments %+v, %v", pays, err)
+	}
+	if rep, err := f.admin.Check(ctx); err != nil || !rep.OK || rep.Totals != 0 {
+		t.Fatalf("check after the rep's bulk write: %+v %v", rep, err)
+	}
+}
