@@ -468,13 +468,13 @@ func (r *keptReader) byte() byte {
 
 func (r *keptReader) bool() bool { return r.byte() == 1 }
 
+// int reads what binary.AppendVarint wrote: a uvarint, zig-zag encoded.
 func (r *keptReader) int() int64 {
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.bad = true
-		return 0
+	u := r.uint()
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
 	}
-	r.b = r.b[n:]
 	return v
 }
 
