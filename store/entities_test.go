@@ -3,12 +3,13 @@ package store
 import (
 	"context"
 	"errors"
-	"github.com/rolo-crm/rolo/money"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/tiering"
 )
 
@@ -383,6 +384,55 @@ func TestRecordTiersWritesOnlyChanges(t *testing.T) {
 		want := []string{"2026-10-01 major", "2026-11-01 major", "2026-11-02 small", "2026-11-03 major"}
 		if strings.Join(got, ",") != strings.Join(want, ",") {
 			t.Errorf("history of %d = %v, want %v", ids[1], got, want)
+		}
+	})
+}
+
+// A first record of a whole notebook writes a row for everyone, in
+// statements of several rows: each customer's row holds their own tier.
+func TestRecordTiersManyCustomers(t *testing.T) {
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		const n = 1203 // more than two statements' worth
+		var ids []int64
+		if err := s.Bulk(ctx, func(b *Bulk) error {
+			for i := range n {
+				id, err := b.AddCustomer(&Customer{Name: fmt.Sprintf("客户%d", i)})
+				if err != nil {
+					return err
+				}
+				ids = append(ids, id)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		order := []tiering.Tier{tiering.Key, tiering.Major, tiering.Ordinary, tiering.Small}
+		m := map[int64]tiering.Assignment{}
+		for i, id := range ids {
+			m[id] = tiering.Assignment{ID: id, Tier: order[i%4], Value: float64(i)}
+		}
+		day, _ := time.Parse(DateLayout, "2026-11-01")
+		got, err := s.RecordTiers(ctx, "pyramid", day, m)
+		if err != nil || got != n {
+			t.Fatalf("RecordTiers = %d, %v; want %d rows", got, err, n)
+		}
+		for _, i := range []int{0, 1, 499, 500, 501, 1000, n - 1} {
+			h, err := s.TierHistory(ctx, ids[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(h) != 1 || h[0].Tier != string(order[i%4]) || h[0].Score != float64(i) || h[0].Date != "2026-11-01" {
+				t.Errorf("customer %d: history %+v, want one %s row scored %d", i, h, order[i%4], i)
+			}
+		}
+		// Everyone moved one place: a row each again.
+		for i, id := range ids {
+			m[id] = tiering.Assignment{ID: id, Tier: order[(i+1)%4]}
+		}
+		if got, err := s.RecordTiers(ctx, "pyramid", day.AddDate(0, 0, 1), m); err != nil || got != n {
+			t.Fatalf("second record = %d, %v; want %d", got, err, n)
 		}
 	})
 }

@@ -139,25 +139,18 @@ func (s *Store) setStatusesAtOnce(ctx context.Context, tx *sql.Tx, changes []Sta
 		return false, nil // a customer missing: SetStatuses says which
 	}
 	now := s.stamp()
-	const batch = 500 // rows of status history a statement: 2,500 values
 	for _, g := range groups {
 		if _, err := tx.ExecContext(ctx, `UPDATE customers SET status = ?, lost_reason = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))`,
 			g.c.Status, g.c.Reason, now, jsonIDs(g.ids)); err != nil {
 			return false, s.wrap("set status", err)
 		}
 	}
-	for len(history) > 0 {
-		part := history[:min(batch, len(history))]
-		history = history[len(part):]
-		args := make([]any, 0, 5*len(part))
-		for _, c := range part {
-			args = append(args, c.CustomerID, c.Status, c.Reason, c.Date, c.Auto)
-		}
-		q := `INSERT INTO status_history(customer_id, status, reason, date, auto) VALUES ` +
-			strings.TrimSuffix(strings.Repeat("(?,?,?,?,?),", len(part)), ",")
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-			return false, s.wrap("record status", err)
-		}
+	args := make([]any, 0, 5*len(history))
+	for _, c := range history {
+		args = append(args, c.CustomerID, c.Status, c.Reason, c.Date, c.Auto)
+	}
+	if err := insertRows(ctx, tx, `INSERT INTO status_history(customer_id, status, reason, date, auto)`, 5, args); err != nil {
+		return false, s.wrap("record status", err)
 	}
 	return true, nil
 }

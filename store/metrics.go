@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strings"
 	"time"
 
@@ -340,25 +341,23 @@ func (s *Store) RecordTiers(ctx context.Context, method string, date time.Time, 
 	}
 	n := 0
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO tier_history(customer_id, method, tier, score, date) VALUES (?,?,?,?,?)`)
-		if err != nil {
+		// In id order, so the history's rows of a day follow the customers.
+		ids := make([]int64, 0, len(tiers))
+		for id, a := range tiers {
+			if last[id] != string(a.Tier) {
+				ids = append(ids, id)
+			}
+		}
+		slices.Sort(ids)
+		args := make([]any, 0, 5*len(ids))
+		for _, id := range ids {
+			a := tiers[id]
+			args = append(args, id, method, string(a.Tier), a.Value, day)
+		}
+		if err := insertRows(ctx, tx, `INSERT INTO tier_history(customer_id, method, tier, score, date)`, 5, args); err != nil {
 			return s.wrap("record tiers", err)
 		}
-		defer stmt.Close()
-		// Each row runs without ctx's cancellation, checked before it (see Bulk.ExecContext).
-		row := context.WithoutCancel(ctx)
-		for id, a := range tiers {
-			if last[id] == string(a.Tier) {
-				continue
-			}
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if _, err := stmt.ExecContext(row, id, method, string(a.Tier), a.Value, day); err != nil {
-				return s.wrap("record tiers", err)
-			}
-			n++
-		}
+		n = len(ids)
 		if day < prevDay {
 			return nil // a look back in time; the latest record stays the reference
 		}
