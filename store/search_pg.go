@@ -72,8 +72,12 @@ func (s *Store) shortIDsPG(ctx context.Context, q string, src, limit int, found 
 	}
 	// (body || '') keeps the planner off the trigram index, which has
 	// nothing to look up for so short a pattern and would read all of it.
+	// The first customers in id order, as ftsIDs keeps them: without an
+	// order the server's scan (in parallel, or wherever a synchronized scan
+	// began) gave a different 2,000 of a common surname's customers each
+	// time, and so a different page of hits.
 	xs, err := queryAll(ctx, s, "search", scanIDSource, `SELECT DISTINCT doc / 4, doc % 4 FROM (
-		SELECT doc FROM search WHERE `+which+` AND (body || '') LIKE ? ESCAPE '\' LIMIT ?) x`,
+		SELECT doc FROM search WHERE `+which+` AND (body || '') LIKE ? ESCAPE '\' ORDER BY doc LIMIT ?) x`,
 		"%"+likeEscape(q)+"%", limit)
 	addFound(found, xs)
 	return err
