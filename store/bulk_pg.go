@@ -244,24 +244,16 @@ func (b *Bulk) copyFrom(table string, cols []string, rows [][]any) error {
 	})
 }
 
-// insertRows writes rows into table with multi-row INSERTs, as many rows
-// a statement as PostgreSQL's limit of parameters allows.
+// insertRows writes rows into table with multi-row INSERTs (insertRows).
 func (b *Bulk) insertRows(table string, cols []string, rows [][]any) error {
-	per := max(1, 30000/len(cols))
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
-	for len(rows) > 0 {
-		n := min(per, len(rows))
-		args := make([]any, 0, n*len(cols))
-		for _, r := range rows[:n] {
-			args = append(args, r...)
-		}
-		q := `INSERT INTO ` + table + ` (` + strings.Join(cols, ", ") + `) VALUES ` + strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
-		if _, err := b.tx.ExecContext(b.ctx, q, args...); err != nil {
-			return err
-		}
-		b.written += n
-		rows = rows[n:]
+	args := make([]any, 0, len(rows)*len(cols))
+	for _, r := range rows {
+		args = append(args, r...)
 	}
+	if err := insertRows(b.ctx, b.tx, `INSERT INTO `+table+` (`+strings.Join(cols, ", ")+`)`, len(cols), args); err != nil {
+		return err
+	}
+	b.written += len(rows)
 	return nil
 }
 
