@@ -60,7 +60,7 @@ func (s *Store) Agenda(ctx context.Context, asOf time.Time, o AgendaOptions) (Ag
 	if err != nil {
 		return AgendaData{}, err
 	}
-	if kept && !s.pg && asOf.Format(DateLayout) == Today(s.now()).Format(DateLayout) {
+	if kept && asOf.Format(DateLayout) == Today(s.now()).Format(DateLayout) && (!s.pg || s.keptAgendaPG(ctx)) {
 		if d, ok, err := s.agendaKept(ctx, asOf, cuts, o); err != nil || ok {
 			return d, err
 		}

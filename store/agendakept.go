@@ -27,7 +27,8 @@ import (
 // when no write came in between, by the generation. It is left alone as
 // of any other day, when anything is dated after today (agenda_kept_meta
 // holds the latest contact, payment and survey, kept by the same
-// triggers), and on PostgreSQL.
+// triggers). On PostgreSQL the chunks are the same; what says one no
+// longer stands differs, as many reps write at once (agendakept_pg.go).
 
 // keptFormat is the encoding of a chunk; a chunk in another is read again.
 const keptFormat = 3
@@ -46,8 +47,12 @@ func (s *Store) agendaKept(ctx context.Context, asOf time.Time, cuts TierCuts, o
 	day := asOf.Format(DateLayout)
 	var gen int64
 	var contacts, payments, surveys string
-	err = s.r.QueryRowContext(short(ctx), `SELECT gen, contacts_max, payments_max, surveys_max FROM agenda_kept_meta`).
-		Scan(&gen, &contacts, &payments, &surveys)
+	meta, chunksSQL := `SELECT gen, contacts_max, payments_max, surveys_max FROM agenda_kept_meta`,
+		`SELECT chunk, data FROM agenda_kept ORDER BY chunk`
+	if s.pg {
+		meta, chunksSQL = keptMetaPG, keptChunksPG
+	}
+	err = s.r.QueryRowContext(short(ctx), meta).Scan(&gen, &contacts, &payments, &surveys)
 	if err != nil {
 		return d, false, s.wrap("agenda", err)
 	}
@@ -62,7 +67,7 @@ func (s *Store) agendaKept(ctx context.Context, asOf time.Time, cuts TierCuts, o
 	}
 	var chunks []chunk
 	err = parallel(func() error {
-		return s.eachRow(ctx, "agenda", `SELECT chunk, data FROM agenda_kept ORDER BY chunk`, nil, func(v []driver.Value) error {
+		return s.eachRow(ctx, "agenda", chunksSQL, nil, func(v []driver.Value) error {
 			b, _ := v[1].([]byte) // the driver's own copy
 			chunks = append(chunks, chunk{vInt(v[0]), b})
 			return nil
@@ -125,11 +130,17 @@ func (s *Store) agendaKept(ctx context.Context, asOf time.Time, cuts TierCuts, o
 				return d, false, err
 			}
 		}
+		keep := true
+		if s.pg {
+			gen, keep = s.keptGenPG(ctx)
+		}
 		more, read, err := s.agendaRead(ctx, asOf, true, cuts, o.Tiered, ids, true)
 		if err != nil {
 			return d, false, err
 		}
-		s.keepAgenda(ctx, gen, more, read)
+		if keep {
+			s.keepAgenda(ctx, gen, more, read, ids == nil)
+		}
 		if ids == nil {
 			cs, xs = more, read.extra
 		} else {
@@ -173,7 +184,11 @@ func (s *Store) agendaKept(ctx context.Context, asOf time.Time, cuts TierCuts, o
 // in since generation gen. Keeping is best effort: a notebook busy with
 // another writer, or read-only, answers all the same and reads these
 // customers again next time.
-func (s *Store) keepAgenda(ctx context.Context, gen int64, cs []agenda.Customer, read keptRead) {
+func (s *Store) keepAgenda(ctx context.Context, gen int64, cs []agenda.Customer, read keptRead, whole bool) {
+	if s.pg {
+		s.keepAgendaPG(ctx, gen, cs, read, whole)
+		return
+	}
 	// Not waiting long for another writer: a read should not stall on it.
 	ctx, cancel := context.WithTimeout(ctx, keepWait)
 	defer cancel()
@@ -190,28 +205,38 @@ func (s *Store) keepAgenda(ctx context.Context, gen int64, cs []agenda.Customer,
 			return err
 		}
 		defer st.Close()
-		var b []byte
-		for i := 0; i < len(cs); {
-			n := cs[i].ID >> keptShift
-			j := i
-			for j < len(cs) && cs[j].ID>>keptShift == n {
-				j++
-			}
-			b = append(b[:0], keptFormat)
-			b = binary.AppendUvarint(b, uint64(j-i))
-			b = binary.AppendVarint(b, read.from)
-			for k := i; k < j; k++ {
-				b = encodeKept(b, &cs[k], read.extra[k], &read.stamps[k])
-				b = appendBuys(b, read.from, read.buys[read.buyAt[k]:read.buyAt[k+1]])
-			}
-			if _, err := st.ExecContext(ctx, n, b); err != nil {
-				return err
-			}
-			i = j
-		}
-		return nil
+		return eachKeptChunk(cs, read, func(n int64, b []byte) error {
+			_, err := st.ExecContext(ctx, n, b)
+			return err
+		})
 	})
 	_ = err // best effort, see above
+}
+
+// eachKeptChunk encodes the customers cs as read (with read) a chunk at a
+// time, each run of them sharing id >> keptShift, and hands each to fn
+// (b is reused after fn returns).
+func eachKeptChunk(cs []agenda.Customer, read keptRead, fn func(n int64, b []byte) error) error {
+	var b []byte
+	for i := 0; i < len(cs); {
+		n := cs[i].ID >> keptShift
+		j := i
+		for j < len(cs) && cs[j].ID>>keptShift == n {
+			j++
+		}
+		b = append(b[:0], keptFormat)
+		b = binary.AppendUvarint(b, uint64(j-i))
+		b = binary.AppendVarint(b, read.from)
+		for k := i; k < j; k++ {
+			b = encodeKept(b, &cs[k], read.extra[k], &read.stamps[k])
+			b = appendBuys(b, read.from, read.buys[read.buyAt[k]:read.buyAt[k+1]])
+		}
+		if err := fn(n, b); err != nil {
+			return err
+		}
+		i = j
+	}
+	return nil
 }
 
 // keptCount is the number of customers in an encoded chunk; ok is false

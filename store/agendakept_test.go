@@ -73,12 +73,11 @@ func checkAgendaKept(t *testing.T, s *Store, when string, served bool) {
 		}
 	}
 	// Every current customer's chunk is kept now.
-	var chunks, want2 int
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*), (SELECT count(DISTINCT id >> 6) FROM customers WHERE archived_at IS NULL)
-		FROM agenda_kept`).Scan(&chunks, &want2); err != nil {
+	var want2 int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(DISTINCT id >> 6) FROM customers WHERE archived_at IS NULL`).Scan(&want2); err != nil {
 		t.Fatal(err)
 	}
-	if served && chunks != want2 {
+	if chunks := keptChunks(t, s); served && chunks != want2 {
 		t.Fatalf("%s: %d chunks kept, want %d", when, chunks, want2)
 	}
 }
@@ -86,11 +85,10 @@ func checkAgendaKept(t *testing.T, s *Store, when string, served bool) {
 // The kept agenda follows every write to what the agenda reads: each is
 // followed by today's agenda from the chunks, compared with the agenda
 // read from the tables.
-func TestKeptAgendaFollowsEveryWrite(t *testing.T) {
+func TestKeptAgendaFollowsEveryWrite(t *testing.T) { eachEngine(t, testKeptAgendaFollowsEveryWrite) }
+
+func testKeptAgendaFollowsEveryWrite(t *testing.T) {
 	s := newTestStore(t)
-	if s.pg {
-		t.Skip("the kept agenda is SQLite's")
-	}
 	ctx := context.Background()
 	rng := rand.New(rand.NewSource(7))
 	ids := addCustomers(t, s, 140) // three chunks
@@ -202,11 +200,11 @@ func TestKeptAgendaFollowsEveryWrite(t *testing.T) {
 	checkKeptAgenda(t, s, "in another time zone")
 
 	// A chunk that does not read is read again.
-	if _, err := s.w.ExecContext(ctx, `UPDATE agenda_kept SET data = x'0102' WHERE chunk = 1`); err != nil {
+	if _, err := s.w.ExecContext(ctx, `UPDATE agenda_kept SET data = ? WHERE chunk = 1`, []byte{1, 2}); err != nil {
 		t.Fatal(err)
 	}
 	checkKeptAgenda(t, s, "a damaged chunk")
-	if _, err := s.w.ExecContext(ctx, `UPDATE agenda_kept SET data = x'09' WHERE chunk = 0`); err != nil {
+	if _, err := s.w.ExecContext(ctx, `UPDATE agenda_kept SET data = ? WHERE chunk = 0`, []byte{9}); err != nil {
 		t.Fatal(err)
 	}
 	checkKeptAgenda(t, s, "a chunk in another format")
@@ -227,7 +225,9 @@ func TestKeptAgendaFollowsEveryWrite(t *testing.T) {
 // Something dated after today is not in today's agenda, but is in the
 // agenda of the day it falls on: the kept agenda, which holds everything
 // recorded, stands aside until then.
-func TestKeptAgendaWaitsForLaterDays(t *testing.T) {
+func TestKeptAgendaWaitsForLaterDays(t *testing.T) { eachEngine(t, testKeptAgendaWaitsForLaterDays) }
+
+func testKeptAgendaWaitsForLaterDays(t *testing.T) {
 	day := func(n int) time.Time { return fixedNow().AddDate(0, 0, n) }
 	for i, w := range []func(s *Store, ids []int64, p Purchase) error{
 		func(s *Store, ids []int64, _ Purchase) error {
@@ -244,9 +244,6 @@ func TestKeptAgendaWaitsForLaterDays(t *testing.T) {
 		},
 	} {
 		s := newTestStore(t)
-		if s.pg {
-			t.Skip("the kept agenda is SQLite's")
-		}
 		ids := addCustomers(t, s, 3)
 		p, err := s.AddPurchase(context.Background(), Purchase{CustomerID: ids[0], Item: "茶", Quantity: 1, Amount: 500, Paid: new(money.Amount), Date: "2026-10-01"})
 		if err != nil {
@@ -262,18 +259,46 @@ func TestKeptAgendaWaitsForLaterDays(t *testing.T) {
 	}
 }
 
-// What was read before a write is not kept after it.
-func TestKeptAgendaNotKeptAfterAWrite(t *testing.T) {
-	s := newTestStore(t)
+// keptChunks is how many chunks of the kept agenda stand.
+func keptChunks(t *testing.T, s *Store) int {
+	t.Helper()
+	q := `SELECT count(*) FROM agenda_kept`
 	if s.pg {
-		t.Skip("the kept agenda is SQLite's")
+		q = `SELECT count(*) FROM (` + keptChunksPG + `) x`
 	}
-	ctx := context.Background()
-	ids := addCustomers(t, s, 3)
-	var gen int64
-	if err := s.r.QueryRowContext(ctx, `SELECT gen FROM agenda_kept_meta`).Scan(&gen); err != nil {
+	var n int
+	if err := s.r.QueryRowContext(context.Background(), q).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
+	return n
+}
+
+// keptGen is the generation a keeper goes by, read now.
+func keptGen(t *testing.T, s *Store) int64 {
+	t.Helper()
+	if s.pg {
+		gen, ok := s.keptGenPG(context.Background())
+		if !ok {
+			t.Fatal("no generation")
+		}
+		return gen
+	}
+	var gen int64
+	if err := s.r.QueryRowContext(context.Background(), `SELECT gen FROM agenda_kept_meta`).Scan(&gen); err != nil {
+		t.Fatal(err)
+	}
+	return gen
+}
+
+// What was read before a write is not kept after it (SQLite), or does
+// not stand (PostgreSQL, where it is kept and its chunk marked).
+func TestKeptAgendaNotKeptAfterAWrite(t *testing.T) { eachEngine(t, testKeptAgendaNotKeptAfterAWrite) }
+
+func testKeptAgendaNotKeptAfterAWrite(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	ids := addCustomers(t, s, 3)
+	gen := keptGen(t, s)
 	cs, read, err := s.agendaRead(ctx, Today(s.now()), true, TierCuts{}, true, nil, true)
 	if err != nil || len(cs) != 3 {
 		t.Fatal(len(cs), err)
@@ -281,17 +306,58 @@ func TestKeptAgendaNotKeptAfterAWrite(t *testing.T) {
 	if _, err := s.AddContact(ctx, Contact{CustomerID: ids[0], At: s.now().Format(time.RFC3339), Kind: "call"}); err != nil {
 		t.Fatal(err)
 	}
-	s.keepAgenda(ctx, gen, cs, read)
-	var n int
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM agenda_kept`).Scan(&n); err != nil || n != 0 {
-		t.Fatalf("%d chunks kept from before the write (%v)", n, err)
+	s.keepAgenda(ctx, gen, cs, read, true)
+	if n := keptChunks(t, s); n != 0 {
+		t.Fatalf("%d chunks kept from before the write", n)
 	}
 	// With the generation read after it, they are.
-	if err := s.r.QueryRowContext(ctx, `SELECT gen FROM agenda_kept_meta`).Scan(&gen); err != nil {
-		t.Fatal(err)
+	gen = keptGen(t, s)
+	s.keepAgenda(ctx, gen, cs, read, true)
+	if n := keptChunks(t, s); n != 1 {
+		t.Fatalf("%d chunks kept, want 1", n)
 	}
-	s.keepAgenda(ctx, gen, cs, read)
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM agenda_kept`).Scan(&n); err != nil || n != 1 {
-		t.Fatalf("%d chunks kept, want 1 (%v)", n, err)
+	if s.pg {
+		// A keeper that read its number before the latest keeping keeps
+		// nothing: what it read is older than what is kept.
+		if _, err := s.AddContact(ctx, Contact{CustomerID: ids[1], At: s.now().Format(time.RFC3339), Kind: "call"}); err != nil {
+			t.Fatal(err)
+		}
+		if n := keptChunks(t, s); n != 0 {
+			t.Fatalf("%d chunks stand after a write", n)
+		}
+		s.keepAgenda(ctx, gen-1, cs, read, true)
+		var kept int64
+		if err := s.r.QueryRowContext(ctx, `SELECT gen FROM agenda_kept`).Scan(&kept); err != nil || kept != gen {
+			t.Fatalf("the chunk is kept with %d, want %d (%v)", kept, gen, err)
+		}
 	}
+}
+
+// On PostgreSQL a keeper takes its number only once the writes that
+// marked chunks and are still under way have ended: rows it cannot see
+// yet must have a later number than what it keeps.
+func TestKeptAgendaWaitsForWritesUnderWay(t *testing.T) {
+	t.Run("postgres", func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		ids := addCustomers(t, s, 2)
+		before := keptGen(t, s)
+		tx, err := s.w.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if _, err := tx.ExecContext(ctx, `UPDATE customers SET notes = 'x' WHERE id = ?`, ids[0]); err != nil {
+			t.Fatal(err)
+		}
+		if gen, ok := s.keptGenPG(ctx); ok {
+			t.Fatalf("number %d taken while a write that marked a chunk is under way", gen)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if after := keptGen(t, s); after <= before {
+			t.Fatalf("number %d after the write, %d before it", after, before)
+		}
+	})
 }

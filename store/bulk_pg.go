@@ -92,6 +92,11 @@ func (s *Store) bulkPGBody(ctx context.Context, tx *sql.Tx, b *Bulk, fn func(b *
 	if _, err := tx.ExecContext(ctx, `SET CONSTRAINTS ALL DEFERRED`); err != nil {
 		return s.wrap("bulk", err)
 	}
+	// The kept agenda's markers step aside for the transaction: every
+	// chunk is marked once at the end instead (migrations_pg/0006).
+	if _, err := tx.ExecContext(ctx, `SET LOCAL rolo.bulk = 'on'`); err != nil {
+		return s.wrap("bulk", err)
+	}
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM purchases`).Scan(&b.firstID); err != nil {
 		return s.wrap("bulk", err)
 	}
@@ -121,6 +126,9 @@ func (s *Store) bulkPGBody(ctx context.Context, tx *sql.Tx, b *Bulk, fn func(b *
 	}
 	// Rows written with their own ids move the sequences past them.
 	if _, err := tx.ExecContext(ctx, `SELECT rolo_sync_ids()`); err != nil {
+		return s.wrap("bulk", err)
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT rolo_agenda_stale_all()`); err != nil {
 		return s.wrap("bulk", err)
 	}
 	if len(b.bought) > 0 || b.fresh.n > 0 || b.recount {

@@ -61,6 +61,9 @@ type Store struct {
 	rep   string          // Options.Rep: a manager's view of one rep's customers
 	pgCfg *pgx.ConnConfig // how it was reached, for connections as another role (tests, team)
 	pgDSN string          // the address it was opened with (tests open it again)
+
+	keptPGOnce sync.Once // keptAgendaPG asks once
+	keptPG     bool      // this connection keeps and reads the kept agenda (PostgreSQL)
 }
 
 // Options tune Open.

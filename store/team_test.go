@@ -470,3 +470,47 @@ func TestRepBulkPaysItsSales(t *testing.T) {
 		t.Fatalf("check after the rep's bulk write: %+v %v", rep, err)
 	}
 }
+
+// The team's owner reads today's agenda from the kept agenda; the reps'
+// writes, under the team's policies, mark what they change all the same,
+// and a rep or a manager, whom the policies apply to, reads the tables.
+func TestTeamKeptAgendaFollowsEveryWriter(t *testing.T) {
+	f := newTeam(t)
+	ctx := context.Background()
+	anna, mia := f.rep(t, "anna", false), f.rep(t, "mia", true)
+	as, ms := f.open(t, anna, Options{}), f.open(t, mia, Options{})
+	for _, s := range []*Store{as, ms} {
+		if s.keptAgendaPG(ctx) {
+			t.Fatalf("%s reads the kept agenda, which holds every rep's customers", s.path)
+		}
+	}
+	if !f.admin.keptAgendaPG(ctx) {
+		t.Fatal("the tables' owner does not read the kept agenda")
+	}
+	c, err := as.AddCustomer(ctx, Customer{Name: "安一"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkKeptAgenda(t, f.admin, "a rep's customer")
+	if _, err := as.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-10-01", Item: "茶", Amount: 1000}); err != nil {
+		t.Fatal(err)
+	}
+	checkKeptAgenda(t, f.admin, "a rep's purchase")
+	if _, err := as.AddContact(ctx, Contact{CustomerID: c.ID, At: "2026-11-20T08:00:00Z", Kind: "complaint", Summary: "太苦"}); err != nil {
+		t.Fatal(err)
+	}
+	checkKeptAgenda(t, f.admin, "a rep's complaint")
+	if err := ms.Assign(ctx, c.ID, mia); err != nil {
+		t.Fatal(err)
+	}
+	checkKeptAgenda(t, f.admin, "the customer assigned by the manager")
+	for _, s := range []*Store{as, ms} {
+		d, err := s.Agenda(ctx, Today(s.now()), AgendaOptions{Tiered: true})
+		if err != nil {
+			t.Fatalf("%s: %v", s.path, err)
+		}
+		if n := len(d.Customers); s == as && n != 0 || s == ms && n != 1 {
+			t.Fatalf("%s sees %d customers in the agenda", s.path, n)
+		}
+	}
+}
