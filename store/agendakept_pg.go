@@ -26,15 +26,24 @@ const keptChunksPG = `SELECT k.chunk, k.data FROM agenda_kept k
 	WHERE NOT EXISTS (SELECT 1 FROM agenda_stale m WHERE m.chunk IN (k.chunk, -1) AND m.gen > k.gen) ORDER BY k.chunk`
 
 // keptAgendaPG says whether this connection keeps and reads the kept
-// agenda: one the team's policies do not apply to (the tables' owner),
-// looking at the whole notebook (not one rep's customers), with the
-// rights to. Asked once.
+// agenda, which holds every customer: one that sees them all (the tables'
+// owner, whom the team's policies do not apply to, or a manager), looking
+// at the whole notebook (not one rep's customers), with the rights to.
+// Asked once.
 func (s *Store) keptAgendaPG(ctx context.Context) bool {
 	s.keptPGOnce.Do(func() {
 		if s.rep != "" {
 			return
 		}
-		err := s.r.QueryRowContext(short(ctx), `SELECT NOT row_security_active('customers')
+		all := `NOT row_security_active('customers')`
+		var team bool
+		if err := s.r.QueryRowContext(short(ctx), `SELECT to_regprocedure('rolo_is_manager()') IS NOT NULL`).Scan(&team); err != nil {
+			return
+		}
+		if team {
+			all = `(` + all + ` OR rolo_is_manager())`
+		}
+		err := s.r.QueryRowContext(short(ctx), `SELECT `+all+`
 			AND has_table_privilege('agenda_kept', 'SELECT, INSERT, DELETE')
 			AND has_table_privilege('agenda_stale', 'SELECT, DELETE')
 			AND has_table_privilege('agenda_keeper', 'UPDATE')`).Scan(&s.keptPG)

@@ -17,6 +17,15 @@ var pgMigrationFills = map[int]func(ctx context.Context, s *Store, tx *sql.Tx) e
 	5: func(ctx context.Context, s *Store, tx *sql.Tx) error {
 		return s.rekeyNames(ctx, tx)
 	},
+	// Schema 6 makes the kept agenda, which a team's managers read too.
+	6: func(ctx context.Context, s *Store, tx *sql.Tx) error {
+		var team bool
+		if err := tx.QueryRowContext(ctx, `SELECT to_regprocedure('rolo_is_manager()') IS NOT NULL`).Scan(&team); err != nil || !team {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, pgTeamKeptSQL)
+		return err
+	},
 }
 
 // SchemaVersionPG is the PostgreSQL schema version this build of rolo writes.

@@ -17,6 +17,9 @@ package store
 //     rep already (schema 1): each describes the customers one rep sees.
 //   - rolo.rep, when a connection sets it (Options.Rep, --rep), narrows what
 //     a manager sees to one rep's customers (a restrictive policy).
+//   - the kept agenda (migrations_pg/0006) holds every rep's customers: a
+//     manager, who sees them all, reads and keeps it as the owner does; a
+//     rep cannot read it.
 //
 // The role that owns the tables (who ran TeamInit) is not subject to the
 // policies, as PostgreSQL has it; superusers never are.
@@ -76,4 +79,23 @@ ALTER TABLE payments ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS payments_team ON payments;
 CREATE POLICY payments_team ON payments USING (EXISTS (SELECT 1 FROM purchases p WHERE p.id = purchase_id))
     WITH CHECK (EXISTS (SELECT 1 FROM purchases p WHERE p.id = purchase_id));
+` + pgTeamKeptSQL
+
+// pgTeamKeptSQL lets a manager read and keep the kept agenda; TeamInit
+// runs it, and so does the migration that makes the kept agenda
+// (migrations_pg/0006) in a notebook whose team was set up before it.
+const pgTeamKeptSQL = `
+GRANT SELECT, INSERT, DELETE ON agenda_kept TO rolo_manager;
+GRANT SELECT, DELETE ON agenda_stale TO rolo_manager;
+GRANT SELECT, UPDATE ON agenda_keeper TO rolo_manager;
+GRANT SELECT ON SEQUENCE agenda_gen TO rolo_manager;
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['agenda_kept', 'agenda_stale', 'agenda_keeper'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS %I ON %I', t || '_manager', t);
+        EXECUTE format('CREATE POLICY %I ON %I TO rolo_manager USING (rolo_is_manager()) WITH CHECK (rolo_is_manager())', t || '_manager', t);
+    END LOOP;
+END $$;
 `

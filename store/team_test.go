@@ -471,46 +471,91 @@ func TestRepBulkPaysItsSales(t *testing.T) {
 	}
 }
 
-// The team's owner reads today's agenda from the kept agenda; the reps'
-// writes, under the team's policies, mark what they change all the same,
-// and a rep or a manager, whom the policies apply to, reads the tables.
+// The team's owner and its managers read today's agenda from the kept
+// agenda; the reps' writes, under the team's policies, mark what they
+// change all the same; a rep, or a manager looking at one rep's customers,
+// reads the tables.
 func TestTeamKeptAgendaFollowsEveryWriter(t *testing.T) {
 	f := newTeam(t)
 	ctx := context.Background()
 	anna, mia := f.rep(t, "anna", false), f.rep(t, "mia", true)
 	as, ms := f.open(t, anna, Options{}), f.open(t, mia, Options{})
-	for _, s := range []*Store{as, ms} {
+	mine := f.open(t, mia, Options{Rep: mia})
+	for _, s := range []*Store{as, mine} {
 		if s.keptAgendaPG(ctx) {
-			t.Fatalf("%s reads the kept agenda, which holds every rep's customers", s.path)
+			t.Fatalf("%s (rep %q) reads the kept agenda, which holds every rep's customers", s.path, s.rep)
 		}
 	}
-	if !f.admin.keptAgendaPG(ctx) {
-		t.Fatal("the tables' owner does not read the kept agenda")
+	for _, s := range []*Store{f.admin, ms} {
+		if !s.keptAgendaPG(ctx) {
+			t.Fatalf("%s does not read the kept agenda", s.path)
+		}
 	}
 	c, err := as.AddCustomer(ctx, Customer{Name: "安一"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkKeptAgenda(t, f.admin, "a rep's customer")
+	check := func(when string) {
+		t.Helper()
+		checkKeptAgenda(t, ms, when+" (the manager)")
+		checkKeptAgenda(t, f.admin, when+" (the owner)")
+	}
+	check("a rep's customer")
 	if _, err := as.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-10-01", Item: "茶", Amount: 1000}); err != nil {
 		t.Fatal(err)
 	}
-	checkKeptAgenda(t, f.admin, "a rep's purchase")
+	check("a rep's purchase")
 	if _, err := as.AddContact(ctx, Contact{CustomerID: c.ID, At: "2026-11-20T08:00:00Z", Kind: "complaint", Summary: "太苦"}); err != nil {
 		t.Fatal(err)
 	}
-	checkKeptAgenda(t, f.admin, "a rep's complaint")
+	check("a rep's complaint")
 	if err := ms.Assign(ctx, c.ID, mia); err != nil {
 		t.Fatal(err)
 	}
-	checkKeptAgenda(t, f.admin, "the customer assigned by the manager")
-	for _, s := range []*Store{as, ms} {
+	check("the customer assigned by the manager")
+	for _, s := range []*Store{as, mine} {
 		d, err := s.Agenda(ctx, Today(s.now()), AgendaOptions{Tiered: true})
 		if err != nil {
 			t.Fatalf("%s: %v", s.path, err)
 		}
-		if n := len(d.Customers); s == as && n != 0 || s == ms && n != 1 {
-			t.Fatalf("%s sees %d customers in the agenda", s.path, n)
+		if n := len(d.Customers); s == as && n != 0 || s == mine && n != 1 {
+			t.Fatalf("%s (rep %q) sees %d customers in the agenda", s.path, s.rep, n)
 		}
+	}
+	// A rep cannot read the kept agenda by hand either.
+	for _, table := range []string{"agenda_kept", "agenda_stale", "agenda_keeper"} {
+		var n int
+		err := f.raw(t, anna).QueryRowContext(ctx, `SELECT count(*) FROM `+table).Scan(&n)
+		if pgCode(err) != "42501" {
+			t.Fatalf("a rep reads %s by hand: %d rows (%v)", table, n, err)
+		}
+	}
+}
+
+// A team set up before the kept agenda existed (schema 5) gets its
+// managers' rights to it with the migration.
+func TestTeamKeptAgendaAfterMigration(t *testing.T) {
+	f := newTeam(t)
+	ctx := context.Background()
+	mia := f.rep(t, "mia", true)
+	for _, q := range []string{
+		`REVOKE ALL ON agenda_kept, agenda_stale, agenda_keeper FROM rolo_manager`,
+		`UPDATE rolo_schema SET version = 5`,
+	} {
+		if _, err := f.admin.w.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var can bool
+	if err := f.admin.r.QueryRowContext(ctx, `SELECT has_table_privilege('rolo_manager', 'agenda_kept', 'SELECT')`).Scan(&can); err != nil || can {
+		t.Fatalf("managers may read the kept agenda before the migration (%v)", err)
+	}
+	s, err := Open(ctx, f.dsn, Options{Now: fixedNow}) // the owner migrates it
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if ms := f.open(t, mia, Options{}); !ms.keptAgendaPG(ctx) {
+		t.Fatal("after the migration the manager does not read the kept agenda")
 	}
 }

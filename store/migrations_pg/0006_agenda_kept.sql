@@ -17,11 +17,11 @@
 -- take turns (agenda_keeper) in the order of their numbers, and each
 -- clears the markers its number covers.
 --
--- Only a connection the team's policies do not apply to (the owner of the
--- tables: a rep's own notebook, or a team's owner) keeps and reads the
--- chunks: they hold every rep's customers. The marking runs as the owner
--- (SECURITY DEFINER), so a rep's writes mark the chunks too, and a rep can
--- read neither table.
+-- Only a connection that sees every customer (the owner of the tables: a
+-- rep's own notebook, or a team's owner; and a team's managers, whom
+-- store/team_pg.go lets) keeps and reads the chunks: they hold every rep's
+-- customers. The marking runs as the owner (SECURITY DEFINER), so a rep's
+-- writes mark the chunks too, and a rep can read none of these tables.
 CREATE SEQUENCE IF NOT EXISTS agenda_gen;
 
 CREATE TABLE IF NOT EXISTS agenda_kept (
