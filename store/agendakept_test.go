@@ -153,6 +153,17 @@ func testKeptAgendaFollowsEveryWrite(t *testing.T) {
 	}
 	step("a payment", err)
 	step("the payment deleted", s.DeletePayment(ctx, pays[0].ID))
+	// Written by hand (a script, psql): only the payments table changes,
+	// and what the purchase owes with it.
+	var owed int64
+	if err := s.r.QueryRowContext(ctx, `SELECT id FROM purchases WHERE paid IS NOT NULL AND paid < amount - 100 ORDER BY id LIMIT 1`).Scan(&owed); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.w.ExecContext(ctx, fmt.Sprintf(`INSERT INTO payments(purchase_id, date, amount, note, created_at) VALUES (%d, '%s', 30, 'psql', '%s')`,
+		owed, today.Format(DateLayout), stamp(now)))
+	step("a payment written by hand", err)
+	_, err = s.w.ExecContext(ctx, fmt.Sprintf(`DELETE FROM payments WHERE purchase_id = %d AND note = 'psql'`, owed))
+	step("the payment deleted by hand", err)
 
 	e, err := s.AddEvent(ctx, Event{CustomerID: ids[8], What: "孩子高考", Date: "2027-06-07", Once: true})
 	step("an event", err)
