@@ -179,7 +179,8 @@ func (s *Service) Festivals(ctx context.Context) ([]agenda.Festival, error) {
 }
 
 // Greetings lists the customers to greet for the next occurrence of the
-// festival named key (spring, mid-autumn, a configured solar festival).
+// festival named key (spring, mid-autumn, a configured festival), or of
+// the festival that comes first from asOf when key is empty.
 func (s *Service) Greetings(ctx context.Context, key string, asOf time.Time) (*Greetings, error) {
 	asOf = day(asOf)
 	set, err := s.st.Settings(ctx)
@@ -188,17 +189,29 @@ func (s *Service) Greetings(ctx context.Context, key string, asOf time.Time) (*G
 	}
 	cfg := set.Agenda(7)
 	var fest *agenda.Festival
+	var date time.Time
 	var keys []string
 	for i, f := range cfg.Festivals {
 		keys = append(keys, f.Key)
-		if fest == nil && f.Is(key) {
-			fest = &cfg.Festivals[i]
+		if strings.TrimSpace(key) != "" {
+			if fest == nil && f.Is(key) {
+				fest = &cfg.Festivals[i]
+			}
+			continue
 		}
+		// The lunar calendar's table ends some day: a festival past it
+		// is not the next one.
+		if d, err := f.Next(asOf); err == nil && (fest == nil || d.Before(date)) {
+			fest, date = &cfg.Festivals[i], d
+		}
+	}
+	if fest == nil && strings.TrimSpace(key) == "" {
+		return nil, store.Errorf(store.KindInvalid, "no festival ahead of %s in the lunar calendar rolo knows", asOf.Format(store.DateLayout))
 	}
 	if fest == nil {
 		return nil, store.Errorf(store.KindInvalid, "unknown festival %q; use one of %s", key, strings.Join(keys, ", "))
 	}
-	date, err := fest.Next(asOf)
+	date, err = fest.Next(asOf)
 	if err != nil {
 		return nil, store.Errorf(store.KindInvalid, "%s: %v", fest.Name, err)
 	}

@@ -259,7 +259,7 @@ func (s Settings) Agenda(days int) agenda.Config {
 	cfg.BirthdayDays, cfg.FestivalDays, cfg.PaymentTerms = s.BirthdayDays, s.FestivalDays, s.PaymentTerms
 	cfg.WinBackAttempts, cfg.WinBackDays, cfg.SlippingPause = s.WinBackAttempts, s.WinBackDays, s.SlippingPause
 	cfg.MinPAlive, cfg.SurveyMonths = s.MinPAlive, s.SurveyMonths
-	cfg.Festivals = append(append(cfg.Festivals, s.LunarFestivals...), s.SolarFestivals...)
+	cfg.Festivals = agenda.MergeFestivals(append(append(cfg.Festivals, s.LunarFestivals...), s.SolarFestivals...))
 	return cfg
 }
 

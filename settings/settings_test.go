@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rolo-crm/rolo/tiering"
+	"github.com/rolo-crm/rolo/tiering/agenda"
 )
 
 // plan.capacity takes one number for every day and each weekday at most
@@ -54,5 +57,46 @@ func TestCheckRefusesWhatNoNotebookMeans(t *testing.T) {
 		if err := Check(key, v); err != nil {
 			t.Errorf("%s %s: %v", key, v, err)
 		}
+	}
+}
+
+// A festival configured on the day of one already greeted for (中秋 on the
+// lunar 08-15, two names for one 12-25) is one greeting a year, found by
+// every name it was given; festivals on other days stay apart.
+func TestFestivalsOnOneDayAreOneGreeting(t *testing.T) {
+	s, err := Parse(map[string]string{
+		"festivals.lunar": "08-15 中秋; 07-07 七夕",
+		"festivals.solar": "12-25 Christmas; 12-25 圣诞节; 08-15 Assumption",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := s.Agenda(7)
+	day := time.Date(2027, 12, 20, 0, 0, 0, 0, time.UTC)
+	cs := []agenda.Customer{{ID: 1, Tier: tiering.Key, Status: "active", LastContact: day}}
+	var greetings []string
+	for _, it := range agenda.Build(day, cs, nil, cfg) {
+		if it.Reason == agenda.FestivalR {
+			greetings = append(greetings, it.Detail)
+		}
+	}
+	if len(greetings) != 1 || !strings.Contains(greetings[0], "Christmas") {
+		t.Errorf("greetings before Christmas: %q, want one, for Christmas", greetings)
+	}
+	count := map[string]int{}
+	for _, f := range cfg.Festivals {
+		for _, q := range []string{"中秋", "mid-autumn", "七夕", "christmas", "圣诞节", "assumption", "春节"} {
+			if f.Is(q) {
+				count[q]++
+			}
+		}
+	}
+	for _, q := range []string{"中秋", "mid-autumn", "七夕", "christmas", "圣诞节", "assumption", "春节"} {
+		if count[q] != 1 {
+			t.Errorf("%d festivals go by %q, want 1 (festivals %+v)", count[q], q, cfg.Festivals)
+		}
+	}
+	if n := len(cfg.Festivals); n != 7 {
+		t.Errorf("%d festivals, want 7: the four built in, 七夕, Christmas and Assumption", n)
 	}
 }

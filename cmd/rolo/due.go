@@ -216,11 +216,12 @@ func newGreetCmd(a *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "greet",
 		Short: "Who to greet for the next festival (key and major first)",
-		Long: `List the customers to greet for the next occurrence of a festival —
-spring (春节), lantern (元宵), dragon-boat (端午), mid-autumn (中秋) or one of
-rolo config festivals.solar — key and major customers first, leaving out those
-already greeted. Logging the greeting (rolo log CUSTOMER greeting "...") marks it done.`,
-		Example: "  rolo greet --festival mid-autumn\n  rolo greet --festival 中秋\n  rolo greet --festival spring --json",
+		Long: `List the customers to greet for the next festival, or for the next occurrence
+of the one --festival names — spring (春节), lantern (元宵), dragon-boat (端午),
+mid-autumn (中秋) or one of rolo config festivals.lunar and festivals.solar —
+key and major customers first, leaving out those already greeted. Logging the
+greeting (rolo log CUSTOMER greeting "...") marks it done.`,
+		Example: "  rolo greet\n  rolo greet --festival mid-autumn\n  rolo greet --festival 中秋\n  rolo greet --festival spring --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, today, svc, err := a.open(cmd)
@@ -257,6 +258,6 @@ already greeted. Logging the greeting (rolo log CUSTOMER greeting "...") marks i
 			return t.print()
 		},
 	}
-	cmd.Flags().StringVar(&festival, "festival", "spring", "spring (春节), lantern (元宵), dragon-boat (端午), mid-autumn (中秋), or a configured festival")
+	cmd.Flags().StringVar(&festival, "festival", "", "spring (春节), lantern (元宵), dragon-boat (端午), mid-autumn (中秋), or a configured festival (default: the next festival)")
 	return cmd
 }

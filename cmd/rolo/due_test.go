@@ -125,6 +125,39 @@ func TestGreet(t *testing.T) {
 	}
 }
 
+// Without --festival, greet is for the festival that comes first; a
+// festival configured twice for one day is one greeting, under either name.
+func TestGreetTheNextFestival(t *testing.T) {
+	e := newEnv(t)
+	e.ok("add", "王小明")
+	e.ok("buy", "1", "900", "--date", "2026-10-01")
+	festival := func(args ...string) string {
+		t.Helper()
+		var rows []struct{ Festival, Date string }
+		if err := json.Unmarshal([]byte(e.ok(append(args, "greet", "--json")...)), &rows); err != nil || len(rows) != 1 {
+			t.Fatalf("greet %v: %+v, %v", args, rows, err)
+		}
+		return rows[0].Festival + " " + rows[0].Date
+	}
+	if got := festival(); got != "spring 2027-02-06" {
+		t.Errorf("greet on 2026-11-22 = %s, want spring 2027-02-06", got)
+	}
+	e.ok("config", "festivals.solar", "12-25 Christmas; 12-25 圣诞节")
+	if got := festival(); got != "christmas 2026-12-25" {
+		t.Errorf("greet with Christmas configured = %s, want christmas 2026-12-25", got)
+	}
+	if got := festival("--as-of", "2026-12-26"); got != "spring 2027-02-06" {
+		t.Errorf("greet the day after Christmas = %s, want spring 2027-02-06", got)
+	}
+	if got := e.ok("greet", "--festival", "圣诞节", "--json"); !strings.Contains(got, `"festival":"christmas"`) {
+		t.Errorf("greet --festival 圣诞节 = %s", got)
+	}
+	out, _, _ := e.run(false, "--as-of", "2026-12-20", "due")
+	if n := strings.Count(out, "\tfestival\t"); n != 1 || !strings.Contains(out, "\tfestival\tChristmas on 2026-12-25 — send greetings\t") {
+		t.Errorf("due before Christmas: %d festival lines\n%s", n, out)
+	}
+}
+
 func TestGreetingLoggedMarksDone(t *testing.T) {
 	e := newEnv(t)
 	e.ok("add", "王小明")

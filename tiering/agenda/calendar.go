@@ -4,6 +4,7 @@ package agenda
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -198,6 +199,36 @@ func (f Festival) Is(q string) bool {
 		}
 	}
 	return false
+}
+
+// MergeFestivals keeps one festival for each day of each calendar: a
+// festival on the day of one before it in fs (中秋 configured on the lunar
+// 08-15, Christmas and 圣诞节 on the same 12-25) is the same occasion, one
+// greeting a year, and its names become the first one's aliases, so it is
+// still asked for by them. The order of fs is kept.
+func MergeFestivals(fs []Festival) []Festival {
+	type when struct {
+		lunar      bool
+		month, day int
+	}
+	at := map[when]int{}
+	var out []Festival
+	for _, f := range fs {
+		w := when{f.Lunar, f.Month, f.Day}
+		i, ok := at[w]
+		if !ok {
+			at[w] = len(out)
+			f.Aliases = slices.Clone(f.Aliases)
+			out = append(out, f)
+			continue
+		}
+		for _, name := range append([]string{f.Key, f.Name}, f.Aliases...) {
+			if !out[i].Is(name) {
+				out[i].Aliases = append(out[i].Aliases, name)
+			}
+		}
+	}
+	return out
 }
 
 // Next returns the first date of the festival on or after t.
