@@ -179,6 +179,20 @@ func checkNew(key, v string) error {
 		if m, err := Percent(v); err == nil && m > 1 {
 			return fmt.Errorf("a margin is at most 100%% of revenue")
 		}
+		return CheckPercent(v)
+	case "clv.discount", "slipping.palive":
+		return CheckPercent(v)
+	}
+	return nil
+}
+
+// CheckPercent refuses a fraction written without %: 0.1 reads as a
+// tenth of a percent, but whoever writes it most likely means 10%.
+func CheckPercent(v string) error {
+	v = strings.TrimSpace(v)
+	if f, err := strconv.ParseFloat(v, 64); err == nil && f > 0 && f < 1 {
+		return fmt.Errorf("%s without %% would be %s%%, less than one percent; write %g%% for %g percent, or %s%% if you mean it",
+			v, v, f*100, f*100, v)
 	}
 	return nil
 }

@@ -100,3 +100,24 @@ func TestFestivalsOnOneDayAreOneGreeting(t *testing.T) {
 		t.Errorf("%d festivals, want 7: the four built in, 七夕, Christmas and Assumption", n)
 	}
 }
+
+// A fraction without % is refused when set (0.1 would be a tenth of a
+// percent, not the 10% meant), the same number with % is taken, and a
+// notebook that stored one before still opens, read as it was.
+func TestPercentWithoutSignRefused(t *testing.T) {
+	for _, key := range []string{"clv.discount", "clv.margin", "slipping.palive"} {
+		err := Check(key, "0.1")
+		if err == nil || !strings.Contains(err.Error(), "write 10% for 10 percent, or 0.1% if you mean it") {
+			t.Errorf("%s 0.1: %v", key, err)
+		}
+		for _, v := range []string{"0.1%", "10%", "10", "0", "1"} {
+			if err := Check(key, v); err != nil {
+				t.Errorf("%s %s: %v", key, v, err)
+			}
+		}
+	}
+	s, err := Parse(map[string]string{"clv.discount": "0.1"})
+	if err != nil || s.CLV.AnnualDiscount != 0.001 {
+		t.Errorf("stored 0.1: %v, %v", s.CLV.AnnualDiscount, err)
+	}
+}

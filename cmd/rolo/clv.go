@@ -38,11 +38,17 @@ func (o *clvOptions) options(cmd *cobra.Command, svc *insight.Service) (*clv.Opt
 		}
 	}
 	if fs.Changed("discount") {
+		if err = settings.CheckPercent(o.discount); err != nil {
+			return nil, usageErrorf("--discount %q: %v", o.discount, err)
+		}
 		if out.AnnualDiscount, err = settings.Percent(o.discount); err != nil {
 			return nil, usageErrorf("--discount %q: %v", o.discount, err)
 		}
 	}
 	if fs.Changed("margin") {
+		if err = settings.CheckPercent(o.margin); err != nil {
+			return nil, usageErrorf("--margin %q: %v", o.margin, err)
+		}
 		if out.Margin, err = settings.Percent(o.margin); err != nil {
 			return nil, usageErrorf("--margin %q: %v", o.margin, err)
 		}

@@ -93,4 +93,8 @@ func TestCLVCommand(t *testing.T) {
 	if code != 2 || !strings.Contains(errs, `--margin "lots": write a percentage`) {
 		t.Errorf("bad margin: %d %q", code, errs)
 	}
+	_, errs, code = d.run(false, "clv", "--discount", "0.08")
+	if code != 2 || !strings.Contains(errs, `--discount "0.08": 0.08 without % would be 0.08%`) {
+		t.Errorf("discount 0.08: %d %q", code, errs)
+	}
 }
