@@ -30,13 +30,20 @@ func checkKeptTiers(t *testing.T, s *Store, when string, cuts []float64) {
 		t.Fatal(err)
 	}
 	// On PostgreSQL writes keep no floors (see keepTierCuts): the reader
-	// works them out, checked below all the same.
+	// works them out and keeps them, checked below.
 	if v, _, _, ok := parseTierCuts(kept); !s.pg && (!ok || v != version) {
 		t.Errorf("%s: kept floors %q are not those of purchases version %q", when, kept, version)
 	}
 	c, ok, err := s.TierCuts(ctx, today)
 	if err != nil || !ok {
 		t.Fatalf("%s: TierCuts: %v %v", when, ok, err)
+	}
+	// On PostgreSQL the reader keeps what it worked out, for the version
+	// it worked it out for; the tiers read below come from it.
+	if version, kept, err := s.keptState(ctx, s.r); err != nil {
+		t.Fatal(err)
+	} else if v, _, _, ok := parseTierCuts(kept); s.pg && (!ok || v != version) {
+		t.Errorf("%s: the reader kept floors %q, not those of purchases version %q", when, kept, version)
 	}
 	ids := column[int64](t, s.r, `SELECT id FROM customers`)
 	bands := map[tiering.Tier]RevenueBand{}
@@ -306,6 +313,59 @@ func TestTierOfAsOfAnEarlierDay(t *testing.T) {
 		}
 		if tiers < 30 {
 			t.Errorf("only %d ranked tiers in three days: the data is too thin", tiers)
+		}
+	})
+}
+
+// On a team's server a reader keeps the floors it works out with the
+// purchases version. A write that has moved the version but not yet
+// ended is waited for: had the reader kept its floors with that version,
+// the write's sale would never move them.
+func TestKeptTiersWaitForAWriteUnderWay(t *testing.T) {
+	eachEngine(t, func(t *testing.T) {
+		if !onPG(t) {
+			t.Skip("SQLite's writes keep the floors themselves, one writer at a time")
+		}
+		s := newTestStore(t)
+		ctx := context.Background()
+		today := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+		ids := addCustomers(t, s, 200)
+		for i, id := range ids {
+			if _, err := s.AddPurchase(ctx, Purchase{CustomerID: id, Date: "2026-10-01", Item: "茶", Amount: money.Amount(1000 + i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		last := ids[0] // the least revenue: small
+		tx, err := s.w.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if err := s.bumpVersion(ctx, tx, purchasesVersion); err != nil {
+			t.Fatal(err)
+		}
+		// The reader ranks while the write is under way, before its rows.
+		read := make(chan error, 1)
+		go func() {
+			_, _, err := s.TierCuts(ctx, today)
+			read <- err
+		}()
+		time.Sleep(100 * time.Millisecond)
+		if _, err := tx.ExecContext(ctx, `UPDATE purchase_totals SET revenue = 10000000 WHERE customer_id = ?`, last); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-read; err != nil {
+			t.Fatal(err)
+		}
+		// Two in 200 are key: the customer the write made the best, and
+		// the best before it; the second best before it is key no more.
+		for id, want := range map[int64]tiering.Tier{last: tiering.Key, ids[199]: tiering.Key, ids[198]: tiering.Major} {
+			if got, _, err := s.TierOf(ctx, id, today); err != nil || got != want {
+				t.Errorf("after the write, customer %d is %s (%v), want %s", id, got, err, want)
+			}
 		}
 	})
 }

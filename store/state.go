@@ -68,7 +68,9 @@ func (s *Store) bumpVersion(ctx context.Context, tx execer, key string) error {
 	args := []any{s.stateKey(key)}
 	switch {
 	case s.pg && key == purchasesVersion:
-		q, args = `SELECT nextval('changes')`, nil
+		// The lock first (held until the write ends), then the number:
+		// see settledVersionPG.
+		q, args = `SELECT pg_advisory_xact_lock_shared(1919905652, hashtext(current_schema())), nextval('changes')`, nil
 	case s.pg:
 		q = pgBumpStateSQL
 	}

@@ -64,8 +64,10 @@ func (s *Store) TeamInit(ctx context.Context) error {
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7523409873)`); err != nil {
 			return s.wrap("team init", err)
 		}
-		_, err := tx.ExecContext(ctx, pgTeamSQL)
-		return s.wrap("team init", err)
+		if _, err := tx.ExecContext(ctx, pgTeamSQL); err != nil {
+			return s.wrap("team init", err)
+		}
+		return s.bumpVersion(ctx, tx, purchasesVersion)
 	})
 }
 
@@ -101,7 +103,8 @@ func (s *Store) TeamAdd(ctx context.Context, rep string, manager bool) error {
 				return s.wrap("team add", err)
 			}
 		}
-		return nil
+		// Who the rep sees changed: what they kept of their ranking is stale.
+		return s.bumpVersion(ctx, tx, purchasesVersion)
 	})
 }
 
@@ -156,7 +159,11 @@ func (s *Store) Assign(ctx context.Context, customerID int64, rep string) error 
 		if err != nil {
 			return s.wrap("assign", err)
 		}
-		return expectOne(res, "customer", customerID)
+		if err := expectOne(res, "customer", customerID); err != nil {
+			return err
+		}
+		// Two reps' customers changed: the rankings they kept are stale.
+		return s.bumpVersion(ctx, tx, purchasesVersion)
 	})
 }
 
@@ -171,7 +178,11 @@ func (s *Store) Share(ctx context.Context, customerID int64, shared bool) error 
 		if err != nil {
 			return s.wrap("share", err)
 		}
-		return expectOne(res, "customer", customerID)
+		if err := expectOne(res, "customer", customerID); err != nil {
+			return err
+		}
+		// The team's other reps see one customer more or less.
+		return s.bumpVersion(ctx, tx, purchasesVersion)
 	})
 }
 

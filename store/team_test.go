@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/rolo-crm/rolo/money"
+	"github.com/rolo-crm/rolo/tiering"
 )
 
 // teamFixture is a notebook with a team: the admin's store (who owns the
@@ -404,6 +405,75 @@ func TestTeamKeptTiersFollowEveryWriter(t *testing.T) {
 	}
 	if got := tierOf(mine, top); got != "key" {
 		t.Errorf("after a write through mia's own view, her best customer is %s there", got)
+	}
+}
+
+// A rep's ranking, kept by the rep's own reading of it, follows the
+// customers the rep is given (assign) and the team's shared ones (share):
+// writes that change no purchase but change whom the rep sees.
+func TestTeamKeptTiersFollowWhoARepSees(t *testing.T) {
+	f := newTeam(t)
+	ctx := context.Background()
+	today := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	anna, ben, mia := f.rep(t, "anna", false), f.rep(t, "ben", false), f.rep(t, "mia", true)
+	as, bs, ms := f.open(t, anna, Options{}), f.open(t, ben, Options{}), f.open(t, mia, Options{})
+	buy := func(s *Store, name string, amount money.Amount) int64 {
+		c, err := s.AddCustomer(ctx, Customer{Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-10-01", Item: "茶", Amount: amount}); err != nil {
+			t.Fatal(err)
+		}
+		return c.ID
+	}
+	var top int64
+	for i := 0; i < 20; i++ {
+		top = buy(as, fmt.Sprintf("安%d", i), money.Amount(1000*(i+1)))
+	}
+	// Anna's pyramid keeps her floors; her best customer is key.
+	annaTier := func(id int64) tiering.Tier {
+		t.Helper()
+		if _, ok, err := as.TierCuts(ctx, today); err != nil || !ok {
+			t.Fatalf("anna's TierCuts: %v %v", ok, err)
+		}
+		version, kept, err := as.keptState(ctx, as.r)
+		if v, _, _, ok := parseTierCuts(kept); err != nil || !ok || v != version {
+			t.Fatalf("anna kept %q for version %q (%v)", kept, version, err)
+		}
+		tr, _, err := as.TierOf(ctx, id, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tr
+	}
+	if got := annaTier(top); got != tiering.Key {
+		t.Fatalf("anna's best customer is %s", got)
+	}
+	// The manager gives anna one of ben's, a bigger buyer.
+	given := buy(bs, "本大", 500000)
+	if got := annaTier(top); got != tiering.Key {
+		t.Fatalf("anna's best customer is %s after ben's sale, which she does not see", got)
+	}
+	if err := ms.Assign(ctx, given, anna); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, err := as.TierOf(ctx, top, today); err != nil || got == tiering.Key {
+		t.Errorf("anna's former best customer is %s (%v) once she was given a bigger one", got, err)
+	}
+	if got, _, err := as.TierOf(ctx, given, today); err != nil || got != tiering.Key {
+		t.Errorf("the customer anna was given is %s (%v) to her", got, err)
+	}
+	// Ben shares a still bigger buyer with the team.
+	shared := buy(bs, "本王", 900000)
+	if got := annaTier(given); got != tiering.Key {
+		t.Fatalf("anna's given customer is %s", got)
+	}
+	if err := bs.Share(ctx, shared, true); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, err := as.TierOf(ctx, given, today); err != nil || got == tiering.Key {
+		t.Errorf("anna's given customer is %s (%v) once ben shared a bigger one", got, err)
 	}
 }
 
