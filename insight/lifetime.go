@@ -113,7 +113,7 @@ func (s *Service) Lifetime(ctx context.Context, q LifetimeQuery) (*Lifetime, err
 		retention = float64(kept) / float64(prevBuyers)
 	}
 	var res clv.Result
-	if found && saved.AsOf == asOf.Format(store.DateLayout) && saved.Version == version {
+	if found && saved.AsOf == asOf.Format(store.DateLayout) && saved.Version == version && version >= 0 {
 		res = clv.Result{Status: saved.Status, Fitted: saved.Fitted, Reason: saved.Reason, BG: saved.BG, GG: saved.GG, Retention: retention}
 		res.Rows = valueAll(res, cs, annual, opts)
 	} else {

@@ -369,3 +369,29 @@ func TestKeptTiersWaitForAWriteUnderWay(t *testing.T) {
 		}
 	})
 }
+
+// The first sale of a new notebook moves the floors kept before it (on
+// PostgreSQL by a reader of the empty notebook): its buyer is key.
+func TestKeptTiersFirstSale(t *testing.T) {
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		today := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+		c, err := s.AddCustomer(ctx, Customer{Name: "王小明"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cuts, ok, err := s.TierCuts(ctx, today); err != nil || !ok || cuts.Ranked != 0 {
+			t.Fatalf("an empty notebook's ranking: %+v %v %v", cuts, ok, err)
+		}
+		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-10-01", Item: "茶", Amount: 500}); err != nil {
+			t.Fatal(err)
+		}
+		if cuts, _, err := s.TierCuts(ctx, today); err != nil || cuts.Ranked != 1 {
+			t.Errorf("after the first sale %d ranked (%v), want 1", cuts.Ranked, err)
+		}
+		if got, _, err := s.TierOf(ctx, c.ID, today); err != nil || got != tiering.Key {
+			t.Errorf("the first buyer is %s (%v), want key", got, err)
+		}
+	})
+}

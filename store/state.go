@@ -33,7 +33,9 @@ func (s *Store) stateKey(key string) string {
 // state table is per rep and others' writes change what a rep sees.
 func (s *Store) versionSQL() string {
 	if s.pg {
-		return `(SELECT CAST(last_value AS text) FROM changes)`
+		// A sequence never moved stands at 1 as it does after its first
+		// move: is_called tells them apart.
+		return `(SELECT CAST(CASE WHEN is_called THEN last_value ELSE 0 END AS text) FROM changes)`
 	}
 	return `(SELECT value FROM state WHERE key = '` + purchasesVersion + `')`
 }
@@ -80,7 +82,18 @@ func (s *Store) bumpVersion(ctx context.Context, tx execer, key string) error {
 
 // PurchasesVersion is the change counter of the purchases: equal values
 // mean the purchases (and the customers counted) did not change between.
+// Read before what is worked out from them: on a team's server once the
+// writes under way have ended (settledVersionPG), and -1, equal to
+// nothing, when others kept writing.
 func (s *Store) PurchasesVersion(ctx context.Context) (int64, error) {
+	if s.pg {
+		v, settled := s.settledVersionPG(ctx)
+		if !settled {
+			return -1, ctx.Err()
+		}
+		n, _ := strconv.ParseInt(v, 10, 64)
+		return n, nil
+	}
 	v, _, err := s.state(ctx, s.r, purchasesVersion)
 	if err != nil || v == "" {
 		return 0, err
