@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -267,4 +268,45 @@ func (e *testEnv) runW(width int, args ...string) (stdout, stderr string, code i
 	e.width = width
 	defer func() { e.width = 0 }()
 	return e.exec(true, "", args...)
+}
+
+// A lunar birthday corrected without --lunar stays lunar, and edit says
+// so; --lunar=false makes it solar. It was made solar silently (and its
+// vCard BDAY a solar day the customer was not born on).
+func TestEditBirthdayKeepsItsCalendar(t *testing.T) {
+	e := newEnv(t)
+	e.ok("add", "王小明", "--birthday", "1980-08-15", "--lunar")
+	birthday := func() string {
+		t.Helper()
+		var card struct {
+			Customer struct {
+				Birthday string `json:"birthday"`
+				Lunar    bool   `json:"birthday_lunar"`
+			} `json:"customer"`
+		}
+		if err := json.Unmarshal([]byte(e.ok("show", "1", "--json")), &card); err != nil {
+			t.Fatal(err)
+		}
+		c := card.Customer
+		return fmt.Sprintf("%s lunar=%v", c.Birthday, c.Lunar)
+	}
+	_, stderr, code := e.run(false, "edit", "1", "--birthday", "1980-08-16")
+	if code != 0 || !strings.Contains(stderr, "王小明's birthday stays a lunar (农历) date, 1980-08-16; --lunar=false makes it a solar one") {
+		t.Errorf("edit --birthday: exit %d %q", code, stderr)
+	}
+	if got := birthday(); got != "1980-08-16 lunar=true" {
+		t.Errorf("after a corrected day: %s", got)
+	}
+	if _, stderr, _ := e.run(false, "edit", "1", "--birthday", "1980-08-17", "--lunar=false"); stderr != "" {
+		t.Errorf("edit --lunar=false said %q", stderr)
+	}
+	if got := birthday(); got != "1980-08-17 lunar=false" {
+		t.Errorf("after --lunar=false: %s", got)
+	}
+	if _, stderr, _ := e.run(false, "edit", "1", "--birthday", "1980-08-18"); stderr != "" {
+		t.Errorf("editing a solar birthday said %q", stderr)
+	}
+	if got := birthday(); got != "1980-08-18 lunar=false" {
+		t.Errorf("a solar birthday corrected: %s", got)
+	}
 }

@@ -22,6 +22,7 @@ type customerFlags struct {
 	birthday, gender, occupation, source, referredBy, status        string
 	lostReason, attitude, preferences, needs, notes                 string
 	lunar, leap                                                     bool
+	keptLunar                                                       bool // apply kept a lunar birthday's calendar
 	tags, untags, custom                                            []string
 	cadence                                                         int
 }
@@ -92,9 +93,10 @@ func (f *customerFlags) apply(cmd *cobra.Command, a *App, c *store.Customer) err
 			c.BirthdayLunar = true
 		}
 	}
-	if fs.Changed("birthday") && !fs.Changed("lunar") && !fs.Changed("leap") {
-		c.BirthdayLunar, c.BirthdayLeap = false, false
-	}
+	// A birthday changed without --lunar keeps its calendar: a lunar
+	// birthday corrected by a day is still lunar (--lunar=false says it
+	// is not). The edit command says so.
+	f.keptLunar = fs.Changed("birthday") && !fs.Changed("lunar") && !fs.Changed("leap") && c.BirthdayLunar
 	if fs.Changed("birthday") {
 		// The parser rolo import reads a birthday column with: 8月15日, 农历1975-08-15...
 		b, lunar, err := transfer.ParseBirthday(f.birthday, c.BirthdayLunar)
@@ -277,6 +279,10 @@ func newEditCmd(a *App) *cobra.Command {
 			})
 			if err != nil {
 				return fmt.Errorf("edit customer: %w", err)
+			}
+			if f.keptLunar && c.BirthdayLunar {
+				fmt.Fprintf(a.Err, "rolo: %s's birthday stays a lunar (农历) date, %s; --lunar=false makes it a solar one\n",
+					clean(c.Name), c.Birthday)
 			}
 			if a.JSON {
 				return writeJSON(a.Out, c)
