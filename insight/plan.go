@@ -208,6 +208,32 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 			}
 			rest = append(rest, e)
 		}
+		// Room left on the plan (it was made when fewer were due): who
+		// became due since fills it, by the same rule, and stays on it.
+		if free := set.Capacity.PerDay[asOf.Weekday()] - len(plan.Today); free > 0 {
+			var open []agenda.Entry
+			for _, e := range rest {
+				if !contacted(e.Top().CustomerID) {
+					open = append(open, e)
+				}
+			}
+			var room agenda.Capacity
+			for d := range room.PerDay {
+				room.PerDay[d] = free
+			}
+			if fill := agenda.Spread(asOf, open, info, room, nil, 1)[0].Customers; len(fill) > 0 {
+				filled := make(map[int64]bool, len(fill))
+				for _, p := range fill {
+					filled[p.Top().CustomerID] = true
+					kept.IDs = append(kept.IDs, p.Top().CustomerID)
+					plan.Today = append(plan.Today, PlanRow{Planned: p, Added: true})
+				}
+				rest = slices.DeleteFunc(rest, func(e agenda.Entry) bool { return filled[e.Top().CustomerID] })
+				if err := s.st.SaveState(ctx, planKey, kept); err != nil {
+					return nil, err
+				}
+			}
+		}
 		if n > 1 {
 			plan.Later = agenda.Spread(asOf.AddDate(0, 0, 1), rest, info, set.Capacity, festivalDay, n-1)
 		}

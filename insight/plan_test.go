@@ -153,6 +153,35 @@ func TestPlanStableForTheDay(t *testing.T) {
 	}
 }
 
+// A plan made when fewer customers were due than the day holds takes in
+// those who become due later in the day, up to the capacity, and keeps
+// them: contacted, they stay on it, done, and nobody else takes the slot.
+func TestPlanKeptFillsItsRoom(t *testing.T) {
+	b, _, _ := overdueBook(t, 2)
+	set(t, b.st, "plan.capacity", "4")
+	first := b.plan(today, 1, true)
+	if len(first.Today) != 3 {
+		t.Fatalf("three customers due, capacity 4: plan of %d", len(first.Today))
+	}
+	// Two customers come due during the day; one slot is free.
+	late := []int64{b.customer("迟01"), b.customer("迟02")}
+	b.buy(late[0], "2026-01-05", 900000) // worth more, so first
+	b.buy(late[1], "2026-01-05", 1000)
+	again := b.plan(today, 1, true)
+	got := todayIDs(again)
+	if len(got) != 4 || fmt.Sprint(got[:3]) != fmt.Sprint(todayIDs(first)) || got[3] != late[0] || !again.Today[3].Added {
+		t.Fatalf("plan after two came due: %v (first %v), want the first three and then %d", got, todayIDs(first), late[0])
+	}
+	if again.Backlog != 1 {
+		t.Errorf("backlog %d, want 1 (%d)", again.Backlog, late[1])
+	}
+	b.contact(late[0], "2026-11-22", "call")
+	done := b.plan(today, 1, true)
+	if got := todayIDs(done); len(got) != 4 || got[3] != late[0] || !done.Today[3].Done || done.Done() != 1 {
+		t.Errorf("after a call to %d: plan %v, done %d", late[0], got, done.Done())
+	}
+}
+
 // Must-dos already due when the plan was made but beyond its capacity stay
 // in the backlog; only new ones join during the day.
 func TestPlanKeptDoesNotGrowWithOldMustDos(t *testing.T) {

@@ -54,7 +54,8 @@ customers (12 by default; per weekday if you like), chosen in this order:
 
 The plan is kept for the day: later runs show the same customers and tick
 off the ones done (contacted today, or nothing left due); a complaint or
-follow-up that falls due during the day joins it. What you do not finish is
+follow-up that falls due during the day joins it, and while the plan holds
+fewer than the day's capacity, whoever else became due fills the room. What you do not finish is
 still on tomorrow's agenda, more overdue. --week spreads the rest over the
 next days without exceeding their capacity; in the days before a festival,
 plan.greetings more customers fit, for greetings only. --json gives each
