@@ -56,7 +56,11 @@ func (p *Plan) Rest() []agenda.Entry {
 type PlanRow struct {
 	agenda.Planned
 	Done  bool // contacted today, or nothing of theirs is due any more
-	Added bool // a complaint or follow-up that fell due after the plan was made
+	// Contacted: done because contacted today while something of theirs
+	// is still due (a debt, a complaint, the survey: a contact does not
+	// clear those); "✓ contacted", not "✓ done".
+	Contacted bool
+	Added     bool // a complaint or follow-up that fell due after the plan was made, or one who fills its room
 	// Snoozed, when nothing of theirs is due any more because the rep
 	// snoozed it (not contacted, not done): the snooze that returns last.
 	Snoozed *agenda.Action
@@ -162,9 +166,9 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 		}
 		for _, id := range kept.IDs {
 			row := PlanRow{Planned: agenda.Planned{Day: asOf}}
+			var due bool
 			if e, ok := byID[id]; ok {
 				// Still on the agenda; done when nothing is due today any more.
-				var due bool
 				row.Entry = e
 				row.Priority, due = agenda.PriorityOn(e, asOf, info[id])
 				row.Done = !due
@@ -172,6 +176,7 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 				row.Done = true
 				row.Entry = agenda.Entry{Items: []agenda.Item{{CustomerID: id, Name: s.nameOf(ctx, id)}}}
 			}
+			row.Contacted = due && contacted(id)
 			row.Done = row.Done || contacted(id)
 			if c := ag.customer(id); row.Done && !contacted(id) && c != nil {
 				for i, a := range c.Actions {
@@ -248,7 +253,7 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 		id := p.Top().CustomerID
 		ids = append(ids, id)
 		onPlan[id] = true
-		plan.Today = append(plan.Today, PlanRow{Planned: p, Done: contacted(id)})
+		plan.Today = append(plan.Today, PlanRow{Planned: p, Done: contacted(id), Contacted: contacted(id)})
 	}
 	plan.Later = days[1:]
 	var rest []agenda.Entry

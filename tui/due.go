@@ -19,21 +19,22 @@ import (
 // customer; every reason of the selected customer in full in a pane below.
 // Any item can be done, snoozed or dismissed in place.
 type dueScreen struct {
-	sh      *shared
-	w, h    int
-	req     int
-	items   []agenda.Entry // today's plan first (planN of them), then the rest, most urgent first
-	planN   int
-	done    []bool        // of the plan's customers
-	snoozed []*snoozeMark // of the plan's customers: what keeps them off today, when the rep snoozed it
-	overdue int           // customers with something overdue, on the plan or not
-	backlog int           // customers with something due today who are not on the plan
-	lapsed  int           // customers this agenda marked lapsed
-	whyW    int           // the widest reason of the list (complaint+payment)
-	loaded  bool
-	cursor  int
-	top     int
-	form    *form
+	sh        *shared
+	w, h      int
+	req       int
+	items     []agenda.Entry // today's plan first (planN of them), then the rest, most urgent first
+	planN     int
+	done      []bool        // of the plan's customers
+	contacted []bool        // of the plan's customers: done by a contact, something still due
+	snoozed   []*snoozeMark // of the plan's customers: what keeps them off today, when the rep snoozed it
+	overdue   int           // customers with something overdue, on the plan or not
+	backlog   int           // customers with something due today who are not on the plan
+	lapsed    int           // customers this agenda marked lapsed
+	whyW      int           // the widest reason of the list (complaint+payment)
+	loaded    bool
+	cursor    int
+	top       int
+	form      *form
 }
 
 type dueMsg struct {
@@ -116,10 +117,11 @@ func (s *dueScreen) update(msg tea.Msg) tea.Cmd {
 			return func() tea.Msg { return statusMsg{err: msg.err} }
 		}
 		p := msg.plan
-		s.items, s.done, s.snoozed = s.items[:0], s.done[:0], s.snoozed[:0]
+		s.items, s.done, s.contacted, s.snoozed = s.items[:0], s.done[:0], s.contacted[:0], s.snoozed[:0]
 		for _, r := range p.Today {
 			s.items = append(s.items, r.Entry)
 			s.done = append(s.done, r.Done)
+			s.contacted = append(s.contacted, r.Contacted)
 			var z *snoozeMark
 			if r.Snoozed != nil {
 				z = &snoozeMark{r.Snoozed.Reason, r.Snoozed.Until}
@@ -189,7 +191,7 @@ func (s *dueScreen) key(msg tea.KeyMsg) tea.Cmd {
 		if next != nil {
 			return status(fmt.Sprintf("the follow-up %q is due %s, not yet: z snoozes it, e on the card changes it", next.Detail, relDate(next.Due, sh.today)))
 		}
-		return status("no follow-up here: log a contact (l) to clear " + string(top.Reason) + ", or snooze (z) or dismiss (x) it")
+		return status("no follow-up here: " + howToClear(top.Reason) + ", or snooze (z) or dismiss (x) it")
 	case key.Matches(msg, k.Snooze):
 		until := sh.today.AddDate(0, 0, 3)
 		it := top
@@ -329,6 +331,8 @@ func (s *dueScreen) View() string {
 		done := i < s.planN && s.done[i]
 		if z, ok := s.snoozedRow(i); ok {
 			when, why = "snoozed", z.why()
+		} else if done && s.contacted[i] {
+			when = "✓ contacted" // something is still due: a contact does not clear a debt
 		} else if done {
 			when = "✓ done"
 			if it.Reason == "" {
@@ -445,4 +449,18 @@ func (s *dueScreen) shortHelp() []key.Binding {
 func (s *dueScreen) fullHelp() [][]key.Binding {
 	k := s.sh.keys
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Open, k.Done, k.Snooze, k.Dismiss, k.Log, k.Undo}}
+}
+
+// howToClear says what takes an agenda item of this reason off: a contact
+// clears most, not what is owed, an open complaint or the survey.
+func howToClear(r agenda.Reason) string {
+	switch r {
+	case agenda.Payment:
+		return "record the payment (enter opens the account, p pays) to clear payment"
+	case agenda.Complaint:
+		return "resolve the complaint (enter opens the account, x resolves) to clear it"
+	case agenda.SurveyR:
+		return "record the loyalty survey (rolo survey) to clear survey"
+	}
+	return "log a contact (l) to clear " + string(r)
 }

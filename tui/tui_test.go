@@ -272,6 +272,48 @@ func TestDueActInPlace(t *testing.T) {
 	}
 }
 
+// d on a customer with no follow-up due says what clears the top item: a
+// contact clears a cadence item, not what is owed (it said "log a contact
+// to clear payment", and a call then left the debt on the agenda).
+func TestDueDoneSaysWhatClearsADebt(t *testing.T) {
+	st := newStore(t)
+	ctx := context.Background()
+	c, err := st.AddCustomer(ctx, store.Customer{Name: "梁欣鹏"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddPurchase(ctx, store.Purchase{CustomerID: c.ID, Date: "2026-08-01", Item: "礼盒", Amount: 38000, Paid: new(money.Amount)}); err != nil {
+		t.Fatal(err)
+	}
+	// The purchase's thank-you call, done: no follow-up is left.
+	fs, err := st.FollowUps(ctx, c.ID, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		if _, err := st.CompleteFollowUp(ctx, f.ID, fixedNow()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := start(t, st, 100, 30)
+	press(t, m, "3")
+	if sel := m.due.selected(); sel == nil || sel.Top().Reason != agenda.Payment {
+		t.Fatalf("due screen, top item %+v:\n%s", sel, m.View())
+	}
+	press(t, m, "d")
+	if !strings.Contains(m.status, "no follow-up here: record the payment (enter opens the account, p pays) to clear payment") {
+		t.Errorf("d on a debt: %q", m.status)
+	}
+	// A call ticks him off today's plan as contacted, not done: he owes.
+	if _, err := st.AddContact(ctx, store.Contact{CustomerID: c.ID, At: fixedNow().UTC().Format(time.RFC3339), Kind: "call"}); err != nil {
+		t.Fatal(err)
+	}
+	press(t, m, "r")
+	if v := m.due.View(); !strings.Contains(v, "✓ contacted") || strings.Contains(v, "✓ done") {
+		t.Errorf("due screen after a call to a customer who owes:\n%s", v)
+	}
+}
+
 // Any item, not only a follow-up, is snoozed with z and dismissed with x
 // and a reason; both leave the Due screen and can be undone.
 func TestDueSnoozeAndDismissAnyItem(t *testing.T) {

@@ -28,6 +28,7 @@ type planRowJSON struct {
 	Reasons    []string      `json:"reasons"`
 	Detail     string        `json:"detail"`
 	Done       bool          `json:"done"`
+	Contacted  bool          `json:"contacted,omitempty"`     // done by a contact today, something still due (a debt, the survey)
 	Snoozed    string        `json:"snoozed_until,omitempty"` // nothing due today: the rep snoozed it to this day
 	Added      bool          `json:"added,omitempty"`
 	Greeting   bool          `json:"greeting_slot,omitempty"`
@@ -104,6 +105,7 @@ func (a *App) planRows(p *insight.Plan, week bool) []planRowJSON {
 	}
 	for i, r := range p.Today {
 		add(r.Planned, i+1, r.Done, r.Added, r.Snoozed)
+		out[len(out)-1].Contacted = r.Contacted
 	}
 	if week {
 		for _, d := range p.Later {
@@ -161,6 +163,8 @@ func (a *App) printPlan(p *insight.Plan, week bool) error {
 		for i, r := range p.Today {
 			mark := ""
 			switch {
+			case r.Contacted:
+				mark = "✓ contacted"
 			case r.Done:
 				mark = "✓ done"
 			case r.Snoozed != nil:

@@ -37,8 +37,17 @@ func TestTodayCommand(t *testing.T) {
 	}
 	e.ok("log", "乙", "call", "聊了新茶")
 	out, _, code := e.run(true, "today")
-	if code != 0 || !strings.Contains(out, "1 of 2 done") || !strings.Contains(out, "✓ done") || !strings.Contains(out, "1 more customer with something due waits") {
+	// The call ticks 乙 off the plan, but the survey is still due: the
+	// plan says contacted, not done, and why.
+	if code != 0 || !strings.Contains(out, "1 of 2 done") || !strings.Contains(out, "✓ contacted  survey") || !strings.Contains(out, "1 more customer with something due waits") {
 		t.Errorf("today on a terminal (exit %d):\n%s", code, out)
+	}
+	if err := json.Unmarshal([]byte(e.ok("today", "--json")), &rows); err != nil || len(rows) != 2 || !rows[1].Done || !rows[1].Contacted || rows[0].Contacted {
+		t.Errorf("today --json after the call: %+v (%v)", rows, err)
+	}
+	e.ok("survey", "乙", "--satisfaction", "5", "--initiative", "4", "--repurchase", "4", "--recommend", "5", "--resistance", "1")
+	if out, _, _ := e.run(true, "today"); !strings.Contains(out, "✓ done") || strings.Contains(out, "✓ contacted") {
+		t.Errorf("today after the survey too:\n%s", out)
 	}
 	if _, errs, code := e.run(false, "config", "plan.capacity", "many"); code != 2 || !strings.Contains(errs, "write a number of customers") {
 		t.Errorf("bad capacity: %d %q", code, errs)
