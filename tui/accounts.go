@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -60,7 +61,7 @@ func (s *accountsScreen) SetSize(w, h int) {
 	if s.form != nil {
 		s.form.setSize(w, h)
 	}
-	s.filter.Width = max(10, w-20)
+	s.filter.Width = max(10, w-38) // room for "  1000 found in names and profiles"
 	s.clamp()
 }
 
@@ -353,11 +354,11 @@ func (s *accountsScreen) View() string {
 	case s.typing:
 		line := s.filter.View()
 		if s.query != "" {
-			line += st.Dim.Render(fmt.Sprintf("  %d found", s.total))
+			line += st.Dim.Render(fmt.Sprintf("  %d found%s", s.total, shortScope(s.query)))
 		}
 		b.WriteString(line + "\n")
 	case s.query != "":
-		b.WriteString(st.Dim.Render(fmt.Sprintf("filter: %s  (%d found; / to change, esc to clear)", clean(s.query), s.total)) + "\n")
+		b.WriteString(st.Dim.Render(fmt.Sprintf("filter: %s  (%d found%s; / to change, esc to clear)", clean(s.query), s.total, shortScope(s.query))) + "\n")
 	case s.title != "":
 		b.WriteString(st.Title.Render(clean(s.title)) + st.Dim.Render(fmt.Sprintf("  %d customers; esc for everyone", s.total)) + "\n")
 	case s.archived:
@@ -464,4 +465,14 @@ func (s *accountsScreen) fullHelp() [][]key.Binding {
 	k := s.sh.keys
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.Filter, k.Sort, k.Reverse, k.Back}, {k.Add, k.Edit, k.Archive, k.ShowArchived, k.Undo}}
+}
+
+// shortScope says where a filter of one or two characters looked: the
+// names and profiles only (purchases and notes need three characters in
+// the filter, as typing goes on; rolo find reads them for any query).
+func shortScope(q string) string {
+	if utf8.RuneCountInString(strings.TrimSpace(q)) < 3 {
+		return " in names and profiles"
+	}
+	return ""
 }

@@ -155,9 +155,16 @@ func TestAccountsListFilterAndSort(t *testing.T) {
 	if m.accounts.total != 2 {
 		t.Errorf("filter wx: %d rows, want 王小明 and 王晓红", m.accounts.total)
 	}
+	// Two characters look in names and profiles only, and say so.
+	if v := m.View(); !strings.Contains(v, "2 found in names and profiles") {
+		t.Errorf("filter wx does not say where it looked:\n%s", v)
+	}
 	typeText(t, m, "m")
 	if m.accounts.total != 1 || m.accounts.rows[0].Name != "王小明" {
 		t.Errorf("filter wxm: %+v", m.accounts.rows)
+	}
+	if v := m.View(); !strings.Contains(v, "1 found") || strings.Contains(v, "in names and profiles") {
+		t.Errorf("filter wxm:\n%s", v)
 	}
 	press(t, m, "enter") // a single match opens it
 	if m.active != scrAccount || !strings.Contains(m.View(), "明达贸易") {

@@ -310,3 +310,25 @@ func TestEditBirthdayKeepsItsCalendar(t *testing.T) {
 		t.Errorf("a solar birthday corrected: %s", got)
 	}
 }
+
+// find shows the best -n matches; on a terminal it says when more match
+// (it stopped at 20 without a word). Scripts get the rows asked for.
+func TestFindSaysWhenMoreMatch(t *testing.T) {
+	e := newEnv(t)
+	for _, n := range []string{"王一", "王二", "王三"} {
+		e.ok("add", n)
+	}
+	out, errs, code := e.run(true, "find", "王", "-n", "2")
+	if code != 0 || strings.Count(out, "王") != 2 || !strings.Contains(errs, "The best 2 shown; more customers match (-n 100 shows more") {
+		t.Errorf("find 王 -n 2 on a terminal: exit %d\n%s%s", code, out, errs)
+	}
+	if out, errs, _ := e.run(true, "find", "王", "-n", "3"); strings.Count(out, "王") != 3 || errs != "" {
+		t.Errorf("find 王 -n 3 on a terminal:\n%s%s", out, errs)
+	}
+	if out, errs, _ := e.run(false, "find", "王", "-n", "2"); strings.Count(out, "\n") != 2 || errs != "" {
+		t.Errorf("find 王 -n 2 piped:\n%s%s", out, errs)
+	}
+	if _, errs, code := e.run(false, "find", "王", "-n", "0"); code != 2 || !strings.Contains(errs, "--limit must be at least 1") {
+		t.Errorf("find -n 0: exit %d %q", code, errs)
+	}
+}

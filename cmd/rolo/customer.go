@@ -395,10 +395,16 @@ func newFindCmd(a *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			hits, err := svc.Search(cmd.Context(), strings.Join(args, " "), store.SearchOptions{Limit: limit, IncludeArchived: archived})
+			if limit <= 0 {
+				return usageErrorf("--limit must be at least 1, got %d", limit)
+			}
+			// One more than shown: a terminal is told when more match.
+			hits, err := svc.Search(cmd.Context(), strings.Join(args, " "), store.SearchOptions{Limit: limit + 1, IncludeArchived: archived})
 			if err != nil {
 				return err
 			}
+			more := len(hits) > limit
+			hits = hits[:min(len(hits), limit)]
 			if a.JSON {
 				type row struct {
 					store.Customer
@@ -422,7 +428,13 @@ func newFindCmd(a *App) *cobra.Command {
 				c := h.Customer
 				t.add(strconv.FormatInt(c.ID, 10), c.Name, c.Company, c.Phone, c.City, h.Matched)
 			}
-			return t.print()
+			if err := t.print(); err != nil {
+				return err
+			}
+			if more && a.IsTTY {
+				fmt.Fprintf(a.Err, "The best %d shown; more customers match (-n %d shows more, a longer query fewer).\n", limit, max(100, 2*limit))
+			}
+			return nil
 		},
 	}
 	cmd.Flags().IntVarP(&limit, "limit", "n", 20, "show at most N matches")
