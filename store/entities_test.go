@@ -81,7 +81,7 @@ func TestCustomerValidation(t *testing.T) {
 			{"empty name", Customer{Name: "  "}, "name is empty"},
 			{"invalid utf8", Customer{Name: "a\xff"}, "name is not valid UTF-8"},
 			{"bad status", Customer{Name: "a", Status: "gone"}, `status "gone" is not one of`},
-			{"bad birthday", Customer{Name: "a", Birthday: "1980-02-30"}, `"1980-02-30" is not a solar birthday (no such day)`},
+			{"bad birthday", Customer{Name: "a", Birthday: "1980-02-30"}, `"1980-02-30" is not a solar birthday: February has 29 days in 1980; check the day`},
 			{"bad lunar day", Customer{Name: "a", Birthday: "1980-02-31", BirthdayLunar: true}, "lunar day must be 1–30"},
 			{"leap without lunar", Customer{Name: "a", Birthday: "1980-02-01", BirthdayLeap: true}, "leap-month birthday must be a lunar"},
 		}

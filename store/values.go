@@ -112,8 +112,19 @@ func ParseBirthday(s string, lunar bool) (Birthday, error) {
 		y = 2000 // a leap year, so --02-29 is allowed
 	}
 	t := time.Date(y, time.Month(b.Month), b.Day, 0, 0, 0, 0, time.UTC)
-	if b.Day < 1 || t.Month() != time.Month(b.Month) {
+	if b.Day < 1 {
 		return bad("no such day")
+	}
+	if t.Month() != time.Month(b.Month) {
+		// Written right, a day the month does not have: say which, and
+		// that a lunar month has 30 days (the usual cause of 02-30).
+		days := time.Date(y, time.Month(b.Month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+		in := ""
+		if b.Year != 0 {
+			in = fmt.Sprintf(" in %d", b.Year)
+		}
+		return Birthday{}, Errorf(KindInvalid, "%q is not a solar birthday: %s has %d days%s; check the day, or mark it lunar (农历, --lunar) if it is a lunar date",
+			s, time.Month(b.Month), days, in)
 	}
 	return b, nil
 }

@@ -94,7 +94,7 @@ func TestBirthdayAsImportReadsIt(t *testing.T) {
 		want string
 	}{
 		{[]string{"--birthday", "abc"}, `--birthday: expected a birthday such as 1980-08-15, --08-15 or 8月15日 (no year), got "abc"`},
-		{[]string{"--birthday", "--02-30"}, `"--02-30" is not a solar birthday (no such day)`},
+		{[]string{"--birthday", "--02-30"}, `"--02-30" is not a solar birthday: February has 29 days; check the day, or mark it lunar`},
 		{[]string{"--birthday", "农历8月15日", "--lunar=false"}, `--birthday "农历8月15日" is a lunar (农历) date, and --lunar=false says it is not`},
 	} {
 		_, errs, code := e.run(false, append([]string{"add", "测试"}, tt.args...)...)

@@ -1,9 +1,11 @@
 package transfer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -112,10 +114,13 @@ func importCustomers(ctx context.Context, st *store.Store, src *source, header [
 		self     bool
 	}
 	var referrals []referral
-	// Problems come in the order a whole-file check finds them: the rows
-	// that do not read (field values, then referrers that are not ids);
-	// only when every row reads, the rows that clash with the notebook or
-	// an earlier row, then the referrals.
+	// Every problem of the file at once (up to the most listed), in the
+	// order of its lines: the rows that do not read (field values,
+	// referrers that are not ids) and the rows that read but clash with
+	// the notebook or an earlier row; the referrals once every row reads
+	// (a referrer on a row that does not read is in the file all the
+	// same). Clashes were reported only once every row read: a file with
+	// a bad phone and a duplicate took two rounds of fixing.
 	var badRef, clash []Problem
 	problems := func() bool { return len(pr.list) > 0 || len(badRef) > 0 || len(clash) > 0 }
 	// check parses one record and matches it against the notebook and the
@@ -133,8 +138,8 @@ func importCustomers(ctx context.Context, st *store.Store, src *source, header [
 				r.referrer = n
 			}
 		}
-		if !ok || len(pr.list) > 0 || len(badRef) > 0 {
-			return r, false // only the rows that do not read are reported
+		if !ok {
+			return r, false // a row that does not read clashes with nothing
 		}
 		rc := &r.c
 		defer func() {
@@ -212,14 +217,16 @@ func importCustomers(ctx context.Context, st *store.Store, src *source, header [
 	}
 	// finish puts the problems found in order once every row is read.
 	finish := func() {
-		if len(pr.list) > 0 || len(badRef) > 0 {
-			for _, p := range badRef {
-				pr.add(p)
-			}
-			return
+		unread := len(pr.list) > 0 || len(badRef) > 0
+		for _, p := range badRef {
+			pr.add(p)
 		}
 		for _, p := range clash {
 			pr.add(p)
+		}
+		defer slices.SortStableFunc(pr.list, func(a, b Problem) int { return cmp.Compare(a.Line, b.Line) })
+		if unread {
+			return
 		}
 		for _, ref := range referrals {
 			switch _, known := names[ref.referrer]; {

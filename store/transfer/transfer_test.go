@@ -317,9 +317,12 @@ func TestImportAllOrNothing(t *testing.T) {
 	if !errors.As(err, &ie) || !errors.Is(err, store.ErrInvalid) {
 		t.Fatalf("err = %v", err)
 	}
-	want := `客户.csv: 2 problems; nothing was imported:
+	// Every problem at once, in line order: the clash with the notebook
+	// came only once the other rows were fixed.
+	want := `客户.csv: 3 problems; nothing was imported:
+  line 3 (phone): looks like existing customer #1 "王小明" (same phone); use --upsert-by phone to update, or --allow-duplicates
   line 4: name is empty; give the customer a name
-  line 5, column 3 (birthday): "1985-02-30" is not a solar birthday (no such day); write YYYY-MM-DD, or MM-DD (10-01) when the year is unknown
+  line 5, column 3 (birthday): "1985-02-30" is not a solar birthday: February has 28 days in 1985; check the day, or mark it lunar (农历, --lunar) if it is a lunar date
 Fix the file and import it again; rolo import --dry-run checks it without writing.`
 	if err.Error() != want {
 		t.Errorf("message:\n%s\nwant:\n%s", err, want)
