@@ -408,6 +408,9 @@ func (s *Store) customerWriteErr(err error, c *Customer) error {
 		// external_id is the one unique column besides the id.
 		return Errorf(KindConflict, "external id %q is already used by another customer", c.ExternalID)
 	case sqliteConstraintPrimaryKey:
+		if s.SeesPart(context.Background()) {
+			return Errorf(KindConflict, "customer id %d is already used by a customer of another rep, whom you do not see; remove the id column to add your customers with new ids", c.ID)
+		}
 		return Errorf(KindConflict, "customer id %d is already used", c.ID)
 	case sqliteConstraintForeignKey:
 		return Errorf(KindNotFound, "the referring customer does not exist")

@@ -199,6 +199,18 @@ func (s *Store) Owner(ctx context.Context, customerID int64) (string, error) {
 	return owner, s.wrap("read owner", err)
 }
 
+// SeesPart says whether this connection sees only some of the notebook's
+// rows: a rep of a team (not a manager, not the owner). An id may then be
+// taken by a row it does not see.
+func (s *Store) SeesPart(ctx context.Context) bool {
+	if !s.pg {
+		return false
+	}
+	var part bool
+	err := s.r.QueryRowContext(ctx, `SELECT CASE WHEN row_security_active('customers') THEN NOT rolo_is_manager() ELSE false END`).Scan(&part)
+	return err == nil && part
+}
+
 // Me is who this connection is in the team: the rep and whether a manager.
 func (s *Store) Me(ctx context.Context) (Rep, error) {
 	if err := s.needTeams(); err != nil {

@@ -180,5 +180,10 @@ func copyNotebook(ctx context.Context, a *App, src, dst *store.Store, from strin
 	if xerr := <-exported; xerr != nil && !errors.Is(xerr, errCopyStopped) && err != nil {
 		return xerr // reading the source failed: say that, not what the restore made of it
 	}
+	if store.KindOf(err) == store.KindConflict && dst.SeesPart(ctx) {
+		return store.Errorf(store.KindConflict, "%s already uses the ids of %s for rows of other reps of the team, which you do not see (%v). rolo copy keeps every id, so it fills only an empty team notebook: nothing was written. "+
+			"A second rep's notebook cannot be copied into a team's yet; its customers can be imported (rolo import customers, without the id column)",
+			shownName(dst.Path()), shownName(from), err)
+	}
 	return err
 }

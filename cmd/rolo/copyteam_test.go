@@ -54,6 +54,19 @@ func TestRepsImportAndCopyIn(t *testing.T) {
 	if got := ok(mia, "--json", "owed"); got != want {
 		t.Errorf("owed after mia's copy:\n%.400s\nin her file:\n%.400s", got, want)
 	}
+	// A second notebook's ids are taken by the first's customers, which
+	// ben does not see: the copy says why it cannot go in, and writes
+	// nothing (it said only "customer 1: customer id 1 is already used").
+	bens := filepath.Join(t.TempDir(), "bens.db")
+	ok("", "demo", "--customers", "5", "--seed", "7", "--out", bens, "--no-tui")
+	if _, errs, code := e.run(false, "copy", bens, srv.as(ben)); code == 0 ||
+		!strings.Contains(errs, "for rows of other reps of the team, which you do not see") ||
+		!strings.Contains(errs, "rolo copy keeps every id, so it fills only an empty team notebook: nothing was written") {
+		t.Errorf("ben copies his notebook into the team's: exit %d: %s", code, errs)
+	}
+	if out := ok(ben, "list"); strings.TrimSpace(out) != "" {
+		t.Errorf("ben's failed copy left customers:\n%s", out)
+	}
 	// A rep imports purchases for their own customer.
 	ok(ben, "add", "王小明")
 	csv := filepath.Join(t.TempDir(), "p.csv")
