@@ -164,7 +164,24 @@ may move customers between reps (the server refuses it to a rep).`,
 			if err != nil {
 				return err
 			}
-			if err := svc.Store().Assign(cmd.Context(), c.ID, args[1]); err != nil {
+			st := svc.Store()
+			// Asked before the write, so a rep hears the team's rule, not
+			// the server's "permission denied for table customers", and a
+			// misspelt rep the reps there are.
+			if me, err := st.Me(cmd.Context()); err == nil && !me.Manager {
+				return store.Errorf(store.KindInvalid, "only a manager moves customers between reps; you are %s, a rep (a manager runs rolo assign %s %s)",
+					me.Name, args[0], args[1])
+			}
+			if err := st.Assign(cmd.Context(), c.ID, args[1]); err != nil {
+				if store.KindOf(err) == store.KindNotFound {
+					if reps, rerr := st.Reps(cmd.Context()); rerr == nil && len(reps) > 0 {
+						names := make([]string, len(reps))
+						for i, r := range reps {
+							names[i] = r.Name
+						}
+						return store.Errorf(store.KindNotFound, "no rep named %q in the team; the reps are %s", args[1], strings.Join(names, ", "))
+					}
+				}
 				return err
 			}
 			if a.JSON {
@@ -238,7 +255,8 @@ func (a *App) teamOwners(ctx context.Context, svc *insight.Service) (map[int64]s
 			return nil, store.Errorf(store.KindNotFound, "no rep named %q in the team (rolo team list shows them)", a.Rep)
 		}
 		if !me.Manager && a.Rep != me.Name {
-			return nil, store.Errorf(store.KindNotPermitted, "only a manager sees another rep's customers; you are %s (rolo list --rep %s shows your own)", me.Name, me.Name)
+			// What the rep asked for, not the notebook, is wrong: exit 2.
+			return nil, store.Errorf(store.KindInvalid, "only a manager sees another rep's customers; you are %s (rolo list --rep %s shows your own)", me.Name, me.Name)
 		}
 		return nil, nil
 	}

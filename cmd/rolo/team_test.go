@@ -100,7 +100,7 @@ func TestTeamCommands(t *testing.T) {
 	if got := names(ok(ben, "find", "王")); len(got) != 1 || got[0] != "王小明" {
 		t.Errorf("ben finds %v for 王", got)
 	}
-	if _, errs, code := run(ben, "list", "--rep", anna); code != 3 || !strings.Contains(errs, "only a manager") {
+	if _, errs, code := run(ben, "list", "--rep", anna); code != 2 || !strings.Contains(errs, "only a manager") {
 		t.Errorf("ben list --rep anna: exit %d: %s", code, errs)
 	}
 	if got := names(ok(mia, "list", "--rep", anna)); len(got) != 2 {
@@ -125,8 +125,14 @@ func TestTeamCommands(t *testing.T) {
 		}
 	}
 	// Only a manager moves customers; then they are the new rep's.
-	if _, errs, code := run(ben, "assign", "王小明", anna); code == 0 {
-		t.Errorf("ben gave away a customer: %s", errs)
+	// A rep hears the team's rule (exit 2), not the server's denial.
+	if _, errs, code := run(ben, "assign", "王小明", anna); code != 2 || !strings.Contains(errs, "only a manager moves customers between reps; you are "+ben) ||
+		strings.Contains(errs, "permission denied") {
+		t.Errorf("ben gives away a customer: exit %d: %s", code, errs)
+	}
+	// A rep misspelt: the reps there are.
+	if _, errs, code := run(mia, "assign", "李娜", "bne"); code != 2 || !strings.Contains(errs, `no rep named "bne" in the team; the reps are `) || !strings.Contains(errs, ben) {
+		t.Errorf("assign to a rep misspelt: exit %d: %s", code, errs)
 	}
 	ok(mia, "assign", "李娜", ben)
 	if got := names(ok(ben, "list")); len(got) != 2 {
