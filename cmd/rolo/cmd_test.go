@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -330,5 +331,30 @@ func TestFindSaysWhenMoreMatch(t *testing.T) {
 	}
 	if _, errs, code := e.run(false, "find", "王", "-n", "0"); code != 2 || !strings.Contains(errs, "--limit must be at least 1") {
 		t.Errorf("find -n 0: exit %d %q", code, errs)
+	}
+}
+
+// rolo --db new.db demo writes the demo there (--db was ignored: it went
+// to a temporary folder); a --db that exists is refused, untouched, and
+// $ROLO_DB is never written to.
+func TestDemoIntoDB(t *testing.T) {
+	e := newEnv(t) // e.db exists: a notebook
+	before, err := os.ReadFile(e.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, errs, code := e.run(false, "demo", "--customers", "5", "--no-tui"); code != 2 ||
+		!strings.Contains(errs, "already exists; a demo writes a new notebook: name one that does not exist (--out, or --db)") {
+		t.Errorf("demo into an existing --db: exit %d %q", code, errs)
+	}
+	if after, _ := os.ReadFile(e.db); !bytes.Equal(after, before) {
+		t.Errorf("the existing notebook changed")
+	}
+	e.db = filepath.Join(t.TempDir(), "demo.db")
+	if _, errs, code := e.run(false, "demo", "--customers", "5", "--no-tui"); code != 0 {
+		t.Fatalf("demo into a new --db: exit %d %q", code, errs)
+	}
+	if out := e.ok("list"); strings.Count(out, "\n") != 5 {
+		t.Errorf("the demo at --db lists:\n%s", out)
 	}
 }

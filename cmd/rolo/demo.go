@@ -22,8 +22,9 @@ func newDemoCmd(a *App) *cobra.Command {
 a skewed purchase history, referrals, complaints, lapsed customers) and open it
 in the interactive view. The same --seed gives the same notebook.
 
-Without --out the notebook is a temporary file. With --out it is kept, which is
-how the benchmarks build large notebooks:
+Without --out (or --db on the command line) the notebook is a temporary file.
+With --out it is kept — a new file, never one that exists — which is how the
+benchmarks build large notebooks:
 
   rolo demo --customers 100000 --purchases 1000000 --out big.db --no-tui`,
 		Example: `  rolo demo
@@ -45,6 +46,12 @@ how the benchmarks build large notebooks:
 			case o.Years < 1 || o.Years > 100:
 				return usageErrorf("--years %d: give 1 to 100 years of history", o.Years)
 			}
+			if f := cmd.Flag("db"); out == "" && f != nil && f.Changed {
+				// rolo --db new.db demo: the notebook named is the one
+				// written (it went to a temporary folder, --db ignored).
+				// $ROLO_DB, the rep's own notebook, is never written to.
+				out = a.DBPath
+			}
 			path, tmpDir := out, ""
 			if path == "" {
 				tmpDir, err = os.MkdirTemp("", "rolo-demo-")
@@ -53,7 +60,7 @@ how the benchmarks build large notebooks:
 				}
 				path = filepath.Join(tmpDir, "notebook.db")
 			} else if _, err := os.Lstat(path); err == nil {
-				return store.Errorf(store.KindExists, "%s already exists; choose another --out or remove it", path)
+				return store.Errorf(store.KindExists, "%s already exists; a demo writes a new notebook: name one that does not exist (--out, or --db)", path)
 			}
 			// Built aside and moved into place whole: a killed demo leaves
 			// no empty or half-filled notebook at --out.
