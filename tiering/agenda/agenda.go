@@ -453,7 +453,9 @@ func (b builder) customer(c *Customer, add func(*Customer, Reason, time.Time, st
 			add(c, FestivalR, f.date, fmt.Sprintf("%s on %s — send greetings", f.Name, f.date.Format("2006-01-02")))
 		}
 	}
-	if cfg.SurveyMonths > 0 && cfg.SurveyTiers[c.Tier] && !lastBuy.IsZero() {
+	// The loyalty survey asks a customer who still buys; one lapsed or
+	// lost is won back first (win-back), not surveyed.
+	if cfg.SurveyMonths > 0 && cfg.SurveyTiers[c.Tier] && !lastBuy.IsZero() && c.Status != "lost" && c.Status != "lapsed" {
 		from, what := c.LastSurvey, fmt.Sprintf("last loyalty survey %s", c.LastSurvey.Format("2006-01-02"))
 		if from.IsZero() {
 			from, what = c.Bought.First, "no loyalty survey yet"

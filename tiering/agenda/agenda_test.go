@@ -352,6 +352,14 @@ func TestSurveyReminder(t *testing.T) {
 	if it := find(Build(today, []Customer{c}, nil, quiet()), 1, SurveyR); it == nil || it.Due != d("2025-09-01") {
 		t.Errorf("never surveyed = %+v, want six months after the first purchase", it)
 	}
+	// A key customer lapsed or lost is won back, not asked loyalty questions.
+	for _, status := range []string{"lapsed", "lost"} {
+		gone := c
+		gone.Status = status
+		if it := find(Build(today, []Customer{gone}, nil, quiet()), 1, SurveyR); it != nil {
+			t.Errorf("a %s key customer is surveyed: %+v", status, it)
+		}
+	}
 	c.Tier = tiering.Major
 	if it := find(Build(today, []Customer{c}, nil, quiet()), 1, SurveyR); it != nil {
 		t.Errorf("major customers are not surveyed by default: %+v", it)
