@@ -190,7 +190,7 @@ func (a *App) printDue(ag *insight.Agenda, owners map[int64]string) error {
 				ids = append(ids, strconv.FormatInt(x.FollowUpID, 10))
 			}
 		}
-		cells := []string{when, fmt.Sprintf("%s #%d", it.Name, it.CustomerID), string(it.Tier), why, it.Detail, strings.Join(ids, " ")}
+		cells := []string{when, fmt.Sprintf("%s #%d", it.Name, it.CustomerID), string(it.Tier), why, entryDetail(e.Items), strings.Join(ids, " ")}
 		if owners != nil {
 			cells = slices.Insert(cells, 2, owners[it.CustomerID])
 		}
@@ -260,4 +260,20 @@ greeting (rolo log CUSTOMER greeting "...") marks it done.`,
 	}
 	cmd.Flags().StringVar(&festival, "festival", "", "spring (春节), lantern (元宵), dragon-boat (端午), mid-autumn (中秋), or a configured festival (default: the next festival)")
 	return cmd
+}
+
+// entryDetail is what a customer's line says: the most urgent item's
+// detail, then what else was promised or is owed — each follow-up, open
+// complaint and debt (a terminal showed the first alone, and a rep did not
+// see the other follow-ups). The other reasons are named in "why".
+func entryDetail(items []agenda.Item) string {
+	var parts []string
+	for i, it := range items {
+		switch {
+		case it.Detail == "" || slices.Contains(parts, it.Detail):
+		case i == 0, it.Reason == agenda.FollowUp, it.Reason == agenda.Complaint, it.Reason == agenda.Payment:
+			parts = append(parts, it.Detail)
+		}
+	}
+	return strings.Join(parts, " · ")
 }

@@ -202,3 +202,25 @@ func TestContactTodayEastOfUTC(t *testing.T) {
 		}
 	}
 }
+
+// On a terminal, a customer's line says every promise and debt, not only
+// the most urgent item's detail: three follow-ups showed one.
+func TestDueShowsEveryPromise(t *testing.T) {
+	e := newEnv(t)
+	e.ok("add", "王小明")
+	e.ok("follow", "王小明", "2026-11-20", "送茶样")
+	e.ok("follow", "王小明", "2026-11-21", "回电话问口感")
+	e.ok("buy", "王小明", "500", "--paid", "0", "--item", "礼盒", "--date", "2026-09-01")
+	out, _, _ := e.run(true, "due")
+	for _, want := range []string{"送茶样", "回电话问口感", "owes 500.00 for 礼盒"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("due on a terminal does not say %q:\n%s", want, out)
+		}
+	}
+	out, _, _ = e.run(true, "today")
+	for _, want := range []string{"送茶样", "回电话问口感"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("today on a terminal does not say %q:\n%s", want, out)
+		}
+	}
+}

@@ -175,7 +175,7 @@ func (a *App) printPlan(p *insight.Plan, week bool) error {
 				mark = "must do"
 			}
 			t.add(strconv.Itoa(i+1), fmt.Sprintf("%s #%d", r.Top().Name, r.Top().CustomerID), string(r.Top().Tier), mark, r.Why(),
-				r.Top().Detail)
+				entryDetail(r.Items))
 		}
 		if err := t.print(); err != nil {
 			return err
