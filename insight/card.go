@@ -99,6 +99,17 @@ func (s *Service) Card(ctx context.Context, id int64, q CardQuery) (*Card, error
 		return nil, err
 	}
 	card.Movements = movements(card.History)
+	// The history is written when the notebook is ranked (pyramid, the
+	// reports); the card's own tier is the ranking as of now. After a
+	// sale that moved the customer, the movement line ends with it, not
+	// with the tier the last ranking recorded ("prospect since" on a card
+	// whose badge said KEY).
+	for i, mv := range card.Movements {
+		last := mv.Steps[len(mv.Steps)-1]
+		if mv.Method == tiering.MethodPyramid && last.Tier != string(card.Tier) && last.Date <= asOf.Format(store.DateLayout) {
+			card.Movements[i].Steps = append(mv.Steps, store.TierChange{CustomerID: id, Method: last.Method, Tier: string(card.Tier), Date: asOf.Format(store.DateLayout)})
+		}
+	}
 	if card.Events, err = s.st.Events(ctx, id); err != nil {
 		return nil, err
 	}

@@ -281,3 +281,35 @@ func TestSnoozeAndDismissAnyItem(t *testing.T) {
 		t.Errorf("dismissing a complaint: %v", err)
 	}
 }
+
+// A card's movement line ends with its tier as of now: after the first
+// sale the card said KEY but "pyramid: prospect since" until the notebook
+// was ranked again.
+func TestCardMovementEndsWithTheTierNow(t *testing.T) {
+	b := newLifeBook(t)
+	id := b.customer("王小明")
+	if _, err := b.svc.Tiers(b.ctx, TierQuery{AsOf: today}); err != nil { // records prospect
+		t.Fatal(err)
+	}
+	steps := func() string {
+		t.Helper()
+		c, err := b.svc.Card(b.ctx, id, CardQuery{AsOf: today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, mv := range c.Movements {
+			for _, s := range mv.Steps {
+				out = append(out, string(mv.Method)+":"+s.Tier+"@"+s.Date)
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	if got := steps(); got != "pyramid:prospect@2026-11-22" {
+		t.Fatalf("before the sale: %s", got)
+	}
+	b.buy(id, "2026-11-22", 50000)
+	if got := steps(); got != "pyramid:prospect@2026-11-22 pyramid:key@2026-11-22" {
+		t.Errorf("after the first sale: %s", got)
+	}
+}
