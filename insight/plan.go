@@ -55,7 +55,7 @@ func (p *Plan) Rest() []agenda.Entry {
 // PlanRow is one customer on today's plan.
 type PlanRow struct {
 	agenda.Planned
-	Done  bool // contacted today, or nothing of theirs is due any more
+	Done bool // contacted today, or nothing of theirs is due any more
 	// Contacted: done because contacted today while something of theirs
 	// is still due (a debt, a complaint, the survey: a contact does not
 	// clear those); "✓ contacted", not "✓ done".
