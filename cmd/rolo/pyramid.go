@@ -201,13 +201,14 @@ func (a *App) drawPyramid(t *insight.Tiers) error {
 		fmt.Fprintln(a.Out, strings.TrimRight(l, " "))
 	}
 	if g, ok := t.KeyGroup(); ok && g.Customers > 0 {
-		fmt.Fprintf(a.Out, "\n%s (key + major): %s, %.0f%% of the customers, bring %.0f%% of the %s.\n",
-			tiering.KeyGroupLabel, plural(g.Customers, "customer"), g.CustomerShare, g.ValueShare, by)
+		fmt.Fprint(a.Out, "\n"+wrapLines(fmt.Sprintf("%s (key + major): %s, %.0f%% of the customers, bring %.0f%% of the %s.\n",
+			tiering.KeyGroupLabel, plural(g.Customers, "customer"), g.CustomerShare, g.ValueShare, by), a.Width))
 	}
 	fmt.Fprintln(a.Out)
-	tb := a.newTable(column{Name: "tier"}, column{Name: "customers", Right: true}, column{Name: "share", Right: true},
+	// The tier's name is never cut ("major 次要…"); what to do wraps.
+	tb := a.newTable(column{Name: "tier", Whole: true}, column{Name: "customers", Right: true}, column{Name: "share", Right: true},
 		column{Name: string(by), Right: true}, column{Name: "share", Right: true}, column{Name: "contact every", Right: true},
-		column{Name: "action"})
+		column{Name: "action", Min: 16, Wrap: true, Below: true})
 	for _, s := range sum {
 		tr := tiering.TreatmentFor(s.Tier)
 		val := fmt.Sprintf("%.0f", s.Value)
