@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/rolo-crm/rolo/insight"
 	"github.com/rolo-crm/rolo/render"
 	"github.com/rolo-crm/rolo/tiering"
@@ -134,7 +135,7 @@ func (s *pyramidScreen) View() string {
 	pyr := strings.Join(render.Pyramid(sum, string(t.ValueBy()), half, render.PyramidStyle{Bars: st.Bar, Heading: st.Bold}), "\n")
 	if g, ok := t.KeyGroup(); ok {
 		pyr += "\n" + st.Dim.Render(render.Truncate(fmt.Sprintf("%s (key+major): %.0f%% of customers, %.0f%% of %s",
-			tiering.KeyGroupLabel, g.CustomerShare, g.ValueShare, t.ValueBy()), 2*half+3))
+			tiering.KeyGroupLabel, g.CustomerShare, g.ValueShare, t.ValueBy()), max(2*half+3, s.w-1)))
 	}
 	// The tier table; the movers' columns widen for four-digit counts.
 	var up, down map[tiering.Tier]int
@@ -183,8 +184,12 @@ func (s *pyramidScreen) moversText() string {
 		return st.Dim.Render("  comparing with 90 days ago…")
 	}
 	nUp, nDown := s.moves.Totals()
-	return st.Bold.Render(fmt.Sprintf("Since %d days ago: ↑ %d moved up, ↓ %d moved down", moversDays, nUp, nDown)) +
-		st.Dim.Render("  (rolo movers lists them)")
+	line := fmt.Sprintf("Since %d days ago: ↑ %d moved up, ↓ %d moved down", moversDays, nUp, nDown)
+	hint := "  (rolo movers lists them)"
+	if ansi.StringWidth(line+hint) > s.w-1 {
+		hint = "" // narrow: the counts, not half of the hint
+	}
+	return st.Bold.Render(render.Truncate(line, s.w-1)) + st.Dim.Render(hint)
 }
 
 func (s *pyramidScreen) shortHelp() []key.Binding {

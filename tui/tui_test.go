@@ -2,9 +2,6 @@ package tui
 
 import (
 	"context"
-	"github.com/rolo-crm/rolo/insight"
-	"github.com/rolo-crm/rolo/money"
-	"github.com/rolo-crm/rolo/tiering/agenda"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -15,9 +12,13 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
+	"github.com/rolo-crm/rolo/insight"
+	"github.com/rolo-crm/rolo/money"
 	"github.com/rolo-crm/rolo/store"
 	"github.com/rolo-crm/rolo/tiering"
+	"github.com/rolo-crm/rolo/tiering/agenda"
 )
 
 var today = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
@@ -518,5 +519,21 @@ func TestPyramidMoversColumnsWiden(t *testing.T) {
 	v := m.View()
 	if !strings.Contains(v, " +1021") || !strings.Contains(v, " -180") || regexp.MustCompile(`\d%\+`).MatchString(v) {
 		t.Errorf("movers' columns:\n%s", v)
+	}
+}
+
+// At 60×20 the pyramid says the 关键客户 share of revenue, not "20% of
+// customers…", and the movers' line is not cut in the middle of its hint.
+func TestPyramidAt60(t *testing.T) {
+	m := start(t, sample(t), 60, 20)
+	press(t, m, "4")
+	v := m.View()
+	if !strings.Contains(v, "of customers, ") || !strings.Contains(v, "% of revenue") {
+		t.Errorf("the key group's line at 60 columns:\n%s", v)
+	}
+	for _, l := range strings.Split(v, "\n") {
+		if strings.HasSuffix(strings.TrimRight(ansi.Strip(l), " "), "(rolo") {
+			t.Errorf("a line cut in its hint: %q", l)
+		}
 	}
 }
