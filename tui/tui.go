@@ -560,7 +560,10 @@ func (m *Model) helpView() string {
 	m.help.Width = m.sh.width
 	switch {
 	case m.showHelp:
-		return m.help.FullHelpView(append(m.current().fullHelp(), m.globalHelp()))
+		// The badges' words, under the keys: "new" and "off" are not tiers.
+		legend := m.sh.styles.Dim.Render("tiers: KEY MAJ ORD SML · new: no purchase yet · off: dropped")
+		return m.help.FullHelpView(append(m.current().fullHelp(), m.globalHelp())) + "\n" +
+			lipgloss.NewStyle().MaxWidth(m.sh.width).Render(legend)
 	case m.current().capturing():
 		return m.help.ShortHelpView(m.current().shortHelp())
 	}
