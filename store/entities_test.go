@@ -123,10 +123,13 @@ func TestPurchaseContactFollowUpSurveyRoundTrip(t *testing.T) {
 		if got, _ := s.Customer(ctx, c.ID); got.Status != "active" {
 			t.Errorf("after the first purchase status = %q, want active", got.Status)
 		}
-		// The referrer gets a thank-you follow-up for the first purchase only.
+		// The referrer gets a thank-you follow-up for the first purchase
+		// only, due the day it is written down (today, 22 November), not
+		// three weeks overdue from the sale's day.
 		s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-11-02", Amount: 1})
 		fs, _ := s.FollowUps(ctx, ref.ID, true)
-		if len(fs) != 1 || fs[0].Source != "referral" || fs[0].Due != "2026-11-01" || !strings.Contains(fs[0].What, "王小明") {
+		if len(fs) != 1 || fs[0].Source != "referral" || fs[0].Due != "2026-11-22" || !strings.Contains(fs[0].What, "王小明") ||
+			!strings.Contains(fs[0].What, "first purchase 2026-11-01") {
 			t.Errorf("referrer follow-ups = %+v", fs)
 		}
 		// A first purchase entered long after it was made (history, today

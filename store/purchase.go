@@ -185,7 +185,10 @@ func (s *Store) thankReferrer(ctx context.Context, tx *sql.Tx, p Purchase) error
 	if err != nil || thanked {
 		return s.wrap("add purchase", err)
 	}
-	f := FollowUp{CustomerID: ref.Int64, Due: p.Date, What: thanks(name, p.CustomerID, p.Date), Source: "referral"}
+	// Due the day it is learnt of: a sale written down days later made a
+	// thank-you already days overdue.
+	due := max(p.Date, Today(s.now()).Format(DateLayout))
+	f := FollowUp{CustomerID: ref.Int64, Due: due, What: thanks(name, p.CustomerID, p.Date), Source: "referral"}
 	_, err = s.insertFollowUp(ctx, tx, &f)
 	return err
 }
