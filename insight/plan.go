@@ -174,7 +174,11 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 				row.Done = !due
 			} else {
 				row.Done = true
-				row.Entry = agenda.Entry{Items: []agenda.Item{{CustomerID: id, Name: s.nameOf(ctx, id)}}}
+				it := agenda.Item{CustomerID: id, Name: s.nameOf(ctx, id)}
+				if c := ag.customer(id); c != nil {
+					it.Tier = c.Tier // nothing left due: their tier all the same (it was blank)
+				}
+				row.Entry = agenda.Entry{Items: []agenda.Item{it}}
 			}
 			row.Contacted = due && contacted(id)
 			row.Done = row.Done || contacted(id)

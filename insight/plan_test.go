@@ -278,3 +278,27 @@ func TestPlanSaysFollowUpSnoozed(t *testing.T) {
 		}
 	}
 }
+
+// A customer on the kept plan with nothing left due (contacted, and no
+// other reason) keeps their tier on the plan's line; it was blank.
+func TestPlanDoneKeepsTheTier(t *testing.T) {
+	b := newLifeBook(t)
+	id := b.customer("甲")
+	b.buy(id, "2026-11-01", 100000)
+	set(t, b.st, "plan.capacity", "3")
+	first := b.plan(today, 1, true)
+	if got := todayIDs(first); len(got) != 1 || got[0] != id {
+		t.Fatalf("plan: %v, want %d", got, id)
+	}
+	b.contact(id, "2026-11-22", "visit")
+	again := b.plan(today, 1, true)
+	if len(again.Today) != 1 || !again.Today[0].Done {
+		t.Fatalf("after the visit: %+v", again.Today)
+	}
+	if r := again.Today[0]; r.Top().Reason != "" {
+		t.Fatalf("still on the agenda (%s): not the case under test", r.Top().Reason)
+	}
+	if tier := again.Today[0].Top().Tier; tier == "" {
+		t.Errorf("the done customer's tier is blank")
+	}
+}
