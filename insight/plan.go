@@ -202,6 +202,7 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 			plan.Today = append(plan.Today, row)
 		}
 		rest := make([]agenda.Entry, 0, len(entries))
+		joined := false // someone joined the plan: it is saved again
 		for _, e := range entries {
 			id := e.Top().CustomerID
 			if onPlan[id] {
@@ -213,6 +214,10 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 			}
 			if p, ok := agenda.PriorityOn(e, asOf, info[id]); ok && fresh && !contacted(id) {
 				plan.Today = append(plan.Today, PlanRow{Planned: agenda.Planned{Entry: e, Priority: p, Day: asOf}, Added: true})
+				// Kept from now on: contacted, it stays on the plan, done,
+				// and its place is not given to another.
+				kept.IDs = append(kept.IDs, id)
+				joined = true
 				continue
 			}
 			rest = append(rest, e)
@@ -238,9 +243,12 @@ func (s *Service) Plan(ctx context.Context, q PlanQuery) (*Plan, error) {
 					plan.Today = append(plan.Today, PlanRow{Planned: p, Added: true})
 				}
 				rest = slices.DeleteFunc(rest, func(e agenda.Entry) bool { return filled[e.Top().CustomerID] })
-				if err := s.st.SaveState(ctx, planKey, kept); err != nil {
-					return nil, err
-				}
+				joined = true
+			}
+		}
+		if joined {
+			if err := s.st.SaveState(ctx, planKey, kept); err != nil {
+				return nil, err
 			}
 		}
 		if n > 1 {

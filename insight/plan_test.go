@@ -302,3 +302,30 @@ func TestPlanDoneKeepsTheTier(t *testing.T) {
 		t.Errorf("the done customer's tier is blank")
 	}
 }
+
+// A complaint that joins the kept plan during the day stays on it once
+// the customer is contacted (done), and its place is not given to another:
+// the day never holds more than its capacity.
+func TestPlanJoinedMustDoKeepsItsPlace(t *testing.T) {
+	b, _, _ := overdueBook(t, 1) // two customers due
+	set(t, b.st, "plan.capacity", "3")
+	if first := b.plan(today, 1, true); len(first.Today) != 2 {
+		t.Fatalf("two due, capacity 3: plan of %d", len(first.Today))
+	}
+	c := b.customer("投诉客户")
+	if _, err := b.st.AddContact(b.ctx, store.Contact{CustomerID: c, At: "2026-11-22T08:00:00Z", Kind: "complaint", Summary: "漏发"}); err != nil {
+		t.Fatal(err)
+	}
+	withC := b.plan(today, 1, true)
+	if got := todayIDs(withC); len(got) != 3 || got[2] != c {
+		t.Fatalf("the complaint did not join: %v", got)
+	}
+	b.contact(c, "2026-11-22", "call")
+	late := b.customer("迟到")
+	b.buy(late, "2026-01-05", 900000)
+	after := b.plan(today, 1, true)
+	got := todayIDs(after)
+	if len(got) != 3 || got[2] != c || !after.Today[2].Done {
+		t.Errorf("after a call to the complaint's customer: %v (done %v), want it kept, done, and no one else", got, after.Today[len(after.Today)-1].Done)
+	}
+}

@@ -65,7 +65,7 @@ func (s *Store) keptGenPG(ctx context.Context) (gen int64, ok bool) {
 		return 0, false
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(1919905652, hashtext(current_schema()))`); err != nil {
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(1919905652, `+pgMarkingKey+`)`); err != nil {
 		return 0, false
 	}
 	// A sequence never used yet gives 1 next: it stands at 0.
@@ -134,3 +134,11 @@ func (s *Store) keeperTx(ctx context.Context) (*sql.Tx, error) {
 	}
 	return tx, nil
 }
+
+// pgMarkingKey is the second key of rolo_agenda_marking's advisory lock:
+// the notebook's schema, that of its tables (the trigger function runs
+// with the search path of the migration that made it). Found from a table
+// of the notebook, not current_schema(): a rep whose search path begins
+// with a schema of their own, empty, would take another lock.
+const pgMarkingKey = `hashtext((SELECT n.nspname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+	WHERE c.oid = CAST('changes' AS regclass)))`

@@ -384,7 +384,7 @@ func (s *Store) settledVersionPG(ctx context.Context) (string, bool) {
 	}
 	defer tx.Rollback()
 	var v sql.NullString
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(1919905652, hashtext(current_schema()))`); err != nil {
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(1919905652, `+pgMarkingKey+`)`); err != nil {
 		return "", false
 	}
 	if err := tx.QueryRowContext(ctx, `SELECT `+s.versionSQL()).Scan(&v); err != nil || !v.Valid {

@@ -72,7 +72,7 @@ func (s *Store) bumpVersion(ctx context.Context, tx execer, key string) error {
 	case s.pg && key == purchasesVersion:
 		// The lock first (held until the write ends), then the number:
 		// see settledVersionPG.
-		q, args = `SELECT pg_advisory_xact_lock_shared(1919905652, hashtext(current_schema())), nextval('changes')`, nil
+		q, args = `SELECT pg_advisory_xact_lock_shared(1919905652, `+pgMarkingKey+`), nextval('changes')`, nil
 	case s.pg:
 		q = pgBumpStateSQL
 	}

@@ -600,6 +600,13 @@ func TestTeamKeptAgendaFollowsEveryWriter(t *testing.T) {
 			t.Fatalf("a rep reads %s by hand: %d rows (%v)", table, n, err)
 		}
 	}
+	// Nor run the marking function, which runs as the owner, from a
+	// trigger of their own (schema 7); the notebook's triggers fire it
+	// for the rep's writes all the same (above).
+	var may bool
+	if err := f.raw(t, anna).QueryRowContext(ctx, `SELECT has_function_privilege('rolo_agenda_stale()', 'EXECUTE')`).Scan(&may); err != nil || may {
+		t.Errorf("a rep may execute rolo_agenda_stale: %v (%v)", may, err)
+	}
 }
 
 // A team set up before the kept agenda existed (schema 5) gets its

@@ -61,20 +61,33 @@ CREATE OR REPLACE FUNCTION rolo_agenda_stale() RETURNS trigger
     AS $$
 DECLARE
     g bigint;
-    rel text;
 BEGIN
     -- The lock first, then the number: a keeper that read the sequence
     -- after waiting for this lock sees this write's rows.
     PERFORM rolo_agenda_marking();
     g := nextval('agenda_gen');
-    -- TG_ARGV[0] is the customer of a row, as an expression (the trigger
-    -- names it for its table); the rows are those the statement wrote
-    -- and those it changed or removed.
-    FOREACH rel IN ARRAY ARRAY['rolo_new', 'rolo_old'] LOOP
-        CONTINUE WHEN rel = 'rolo_new' AND TG_OP = 'DELETE' OR rel = 'rolo_old' AND TG_OP = 'INSERT';
-        EXECUTE format('INSERT INTO agenda_stale SELECT DISTINCT c >> 6, $1 FROM (SELECT %s AS c FROM %I) x WHERE c IS NOT NULL',
-            TG_ARGV[0], rel) USING g;
-    END LOOP;
+    IF TG_TABLE_NAME = 'customers' THEN
+        IF TG_OP <> 'DELETE' THEN
+            INSERT INTO agenda_stale SELECT DISTINCT id >> 6, g FROM rolo_new;
+        END IF;
+        IF TG_OP <> 'INSERT' THEN
+            INSERT INTO agenda_stale SELECT DISTINCT id >> 6, g FROM rolo_old;
+        END IF;
+    ELSIF TG_TABLE_NAME = 'payments' THEN
+        IF TG_OP <> 'DELETE' THEN
+            INSERT INTO agenda_stale SELECT DISTINCT p.customer_id >> 6, g FROM rolo_new n JOIN purchases p ON p.id = n.purchase_id;
+        END IF;
+        IF TG_OP <> 'INSERT' THEN
+            INSERT INTO agenda_stale SELECT DISTINCT p.customer_id >> 6, g FROM rolo_old o JOIN purchases p ON p.id = o.purchase_id;
+        END IF;
+    ELSE
+        IF TG_OP <> 'DELETE' THEN
+            INSERT INTO agenda_stale SELECT DISTINCT customer_id >> 6, g FROM rolo_new;
+        END IF;
+        IF TG_OP <> 'INSERT' THEN
+            INSERT INTO agenda_stale SELECT DISTINCT customer_id >> 6, g FROM rolo_old;
+        END IF;
+    END IF;
     RETURN NULL;
 END $$;
 
@@ -99,21 +112,21 @@ END $$;
 DO $$
 DECLARE
     t text;
-    e text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['customers', 'purchases', 'purchase_totals', 'contacts', 'events', 'surveys',
                              'payments', 'agenda_actions'] LOOP
-        FOREACH e IN ARRAY ARRAY['insert', 'update', 'delete'] LOOP
-            EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_agenda_' || e, t);
-            EXECUTE format('CREATE TRIGGER %I AFTER %s ON %I REFERENCING %s
-                FOR EACH STATEMENT WHEN (current_setting(''rolo.bulk'', true) IS DISTINCT FROM ''on'')
-                EXECUTE FUNCTION rolo_agenda_stale(%L)', t || '_agenda_' || e, e, t,
-                CASE e WHEN 'insert' THEN 'NEW TABLE AS rolo_new' WHEN 'update' THEN 'OLD TABLE AS rolo_old NEW TABLE AS rolo_new'
-                    ELSE 'OLD TABLE AS rolo_old' END,
-                CASE t WHEN 'customers' THEN 'id'
-                    WHEN 'payments' THEN '(SELECT p.customer_id FROM purchases p WHERE p.id = purchase_id)'
-                    ELSE 'customer_id' END);
-        END LOOP;
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_agenda_insert', t);
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_agenda_update', t);
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_agenda_delete', t);
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS rolo_new
+            FOR EACH STATEMENT WHEN (current_setting(''rolo.bulk'', true) IS DISTINCT FROM ''on'')
+            EXECUTE FUNCTION rolo_agenda_stale()', t || '_agenda_insert', t);
+        EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I REFERENCING OLD TABLE AS rolo_old NEW TABLE AS rolo_new
+            FOR EACH STATEMENT WHEN (current_setting(''rolo.bulk'', true) IS DISTINCT FROM ''on'')
+            EXECUTE FUNCTION rolo_agenda_stale()', t || '_agenda_update', t);
+        EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS rolo_old
+            FOR EACH STATEMENT WHEN (current_setting(''rolo.bulk'', true) IS DISTINCT FROM ''on'')
+            EXECUTE FUNCTION rolo_agenda_stale()', t || '_agenda_delete', t);
     END LOOP;
 END $$;
 

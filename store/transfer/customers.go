@@ -218,24 +218,27 @@ func importCustomers(ctx context.Context, st *store.Store, src *source, header [
 	// finish puts the problems found in order once every row is read.
 	finish := func() {
 		unread := len(pr.list) > 0 || len(badRef) > 0
-		for _, p := range badRef {
-			pr.add(p)
-		}
-		for _, p := range clash {
-			pr.add(p)
-		}
-		defer slices.SortStableFunc(pr.list, func(a, b Problem) int { return cmp.Compare(a.Line, b.Line) })
-		if unread {
-			return
-		}
-		for _, ref := range referrals {
-			switch _, known := names[ref.referrer]; {
-			case ref.self:
-				pr.add(Problem{Line: ref.line, Field: "referred_by", Reason: "a customer cannot refer themselves"})
-			case !known && !inFile[ref.referrer]:
-				pr.add(Problem{Line: ref.line, Field: "referred_by", Value: strconv.FormatInt(ref.referrer, 10),
-					Reason: "no customer with that id in the notebook or the file"})
+		all := append(append(slices.Clone(pr.list), badRef...), clash...)
+		if !unread {
+			for _, ref := range referrals {
+				switch _, known := names[ref.referrer]; {
+				case ref.self:
+					all = append(all, Problem{Line: ref.line, Field: "referred_by", Reason: "a customer cannot refer themselves"})
+				case !known && !inFile[ref.referrer]:
+					all = append(all, Problem{Line: ref.line, Field: "referred_by", Value: strconv.FormatInt(ref.referrer, 10),
+						Reason: "no customer with that id in the notebook or the file"})
+				}
 			}
+		}
+		// The earliest lines listed, of every kind: sorted before the
+		// list is cut, not after (a clash on line 2 gave way to a bad
+		// birthday on line 41). Problems counted but not listed while
+		// reading stay counted.
+		slices.SortStableFunc(all, func(a, b Problem) int { return cmp.Compare(a.Line, b.Line) })
+		pr.total -= len(pr.list)
+		pr.list = nil
+		for _, p := range all {
+			pr.add(p)
 		}
 	}
 	count := func(r *custRow) {

@@ -608,3 +608,30 @@ func TestImportSaysHowManyProblems(t *testing.T) {
 		t.Errorf("30 rows without a name: %v", err)
 	}
 }
+
+// With more problems than are listed, the earliest lines are listed, of
+// whatever kind: clashes with the notebook on lines 2–4 before a bad
+// birthday on line 5 (the birthday was listed and a clash dropped).
+func TestImportListsTheEarliestProblems(t *testing.T) {
+	st := newStore(t)
+	for _, p := range []string{"13800000001", "13800000002", "13800000003"} {
+		if _, err := st.AddCustomer(ctx, store.Customer{Name: "老客户" + p[len(p)-1:], Phone: p}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in := "name,phone,birthday\n" +
+		"甲,13800000001,\n乙,13800000002,\n丙,13800000003,\n" + // clash with the notebook
+		"丁,13900000004,1985-02-30\n" // no such day
+	_, err := Import(ctx, st, "customers", strings.NewReader(in), ImportOptions{Name: "c.csv", MaxErrors: 3})
+	var ie *ImportError
+	if !errors.As(err, &ie) {
+		t.Fatalf("err = %v", err)
+	}
+	var lines []int
+	for _, p := range ie.Problems {
+		lines = append(lines, p.Line)
+	}
+	if fmt.Sprint(lines) != "[2 3 4]" || !ie.More || ie.Total != 4 {
+		t.Errorf("listed lines %v, more %v, total %d; want [2 3 4], more, 4", lines, ie.More, ie.Total)
+	}
+}
