@@ -65,6 +65,25 @@ func (b *Bulk) Census() (Census, error) {
 	return c, b.s.wrap("count the notebook", err)
 }
 
+// Sub is what c holds beyond before: the rows a bulk write added to a
+// notebook that held before.
+func (c Census) Sub(before Census) Census {
+	c.Customers -= before.Customers
+	c.Purchases -= before.Purchases
+	c.Payments -= before.Payments
+	c.Contacts -= before.Contacts
+	c.FollowUps -= before.FollowUps
+	c.Surveys -= before.Surveys
+	c.Events -= before.Events
+	c.Statuses -= before.Statuses
+	c.AgendaActions -= before.AgendaActions
+	c.Revenue -= before.Revenue
+	c.Cost -= before.Cost
+	c.PaidAtSale -= before.PaidAtSale
+	c.Paid -= before.Paid
+	return c
+}
+
 // Diff lists how other differs from c, as "purchases 10 ≠ 9", in a fixed
 // order; none when they are the same.
 func (c Census) Diff(other Census, cur money.Currency) []string {

@@ -406,6 +406,9 @@ func (s *Store) customerWriteErr(err error, c *Customer) error {
 	switch sqliteCode(err) {
 	case sqliteConstraintUnique:
 		// external_id is the one unique column besides the id.
+		if s.SeesPart(context.Background()) {
+			return Errorf(KindConflict, "external id %q is already used by a customer of another rep, whom you do not see; ask them or your manager whose customer it is", c.ExternalID)
+		}
 		return Errorf(KindConflict, "external id %q is already used by another customer", c.ExternalID)
 	case sqliteConstraintPrimaryKey:
 		if s.SeesPart(context.Background()) {

@@ -241,6 +241,9 @@ func pgDescribe(err error, name string) (Kind, string) {
 			return KindNotPermitted, fmt.Sprintf("not allowed on %s: %s (%s)", name, pe.Message, teamRule(pe.Message))
 		case pe.Code == "25006":
 			return KindReadOnly, fmt.Sprintf("%s is read-only (%s)", name, pe.Message)
+		case pe.Code == "22021" && strings.Contains(pe.Message, "0x00"), pe.Code == "22P05" && strings.Contains(pe.Detail, `\u0000`):
+			// SQLite keeps a NUL character in text; PostgreSQL's text cannot hold one.
+			return KindInvalid, fmt.Sprintf("the text holds a NUL character (\\x00), which PostgreSQL cannot store; remove it where it came from (rolo edit) and try again; nothing was changed in %s", name)
 		case pe.Code == "53100":
 			return KindDiskFull, fmt.Sprintf("the server of %s has no space left; nothing was changed", name)
 		case strings.HasPrefix(pe.Code, "08"), strings.HasPrefix(pe.Code, "57P"), pe.Code == "53300":

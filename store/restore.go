@@ -111,10 +111,11 @@ func (s *Store) EachAgendaAction(ctx context.Context, fn func(a AgendaAction, c 
 		}, func(a AgendaAction) int64 { return a.CustomerID }, fn)
 }
 
-// ClearStatusHistory empties the status history, for a restore that
-// brings its own (adding customers wrote rows of their own).
-func (b *Bulk) ClearStatusHistory() error {
-	_, err := b.ExecContext(b.ctx, `DELETE FROM status_history`)
+// ClearStatusHistory empties the status history of the customers a
+// restore added, which brings their history of its own (adding them wrote
+// rows of their own); other customers' history stays.
+func (b *Bulk) ClearStatusHistory(ids []int64) error {
+	_, err := b.ExecContext(b.ctx, `DELETE FROM status_history WHERE customer_id IN (SELECT value FROM json_each(?))`, jsonIDs(ids))
 	return b.s.wrap("restore status history", err)
 }
 

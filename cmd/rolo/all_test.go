@@ -39,8 +39,16 @@ func TestExportImportAll(t *testing.T) {
 		t.Errorf("rolo due differs after the round trip:\n%s\n%s", a, b)
 	}
 	_, errs, code = e2.run(false, "import", "all", file)
-	if code != 2 || !strings.Contains(errs, "restores a whole notebook into an empty one") {
+	if code != 2 || !strings.Contains(errs, "restores a whole notebook with its ids into an empty one") || !strings.Contains(errs, "add --new-ids") {
 		t.Errorf("into a full notebook: %d %q", code, errs)
+	}
+	// With new ids: these customers are there already.
+	_, errs, code = e2.run(false, "import", "all", "--new-ids", file)
+	if code != 2 || !strings.Contains(errs, "was this notebook added before?") {
+		t.Errorf("the same notebook added with new ids: %d %q", code, errs)
+	}
+	if _, errs, code = e2.run(false, "import", "customers", "--new-ids", file); code != 2 || !strings.Contains(errs, "--new-ids is for rolo import all") {
+		t.Errorf("--new-ids for customers: %d %q", code, errs)
 	}
 	_, errs, code = e2.run(false, "export", "all", "--format", "csv")
 	if code != 2 || !strings.Contains(errs, "writes the whole notebook as JSON") {

@@ -18,29 +18,49 @@ import (
 	"github.com/rolo-crm/rolo/store/transfer"
 )
 
+// copyOptions are rolo copy's flags.
+type copyOptions struct {
+	newIDs, allowDuplicates bool
+}
+
 func newCopyCmd(a *App) *cobra.Command {
-	return &cobra.Command{
+	var o copyOptions
+	cmd := &cobra.Command{
 		Use:   "copy FROM TO",
-		Short: "Copy a whole notebook into a new or empty one, all or nothing",
-		Long: `Copy a whole notebook into a new or empty one: customers, purchases,
-payments, contacts, follow-ups, surveys, events, statuses, agenda actions
-and settings, ids included.
+		Short: "Copy a whole notebook into a new or empty one, or add it to another, all or nothing",
+		Long: `Copy a whole notebook: customers, purchases, payments, contacts,
+follow-ups, surveys, events, statuses, agenda actions and settings.
 
 FROM and TO are notebook files or PostgreSQL addresses (postgres://...), so a
 personal notebook moves into a team's database and back. TO is a file that
 does not exist yet (it is built aside and appears only when complete) or a
-notebook that holds no customers. The copy is one transaction: before it
-commits, rolo counts the rows of every kind and adds up the money (revenue,
-cost, paid, payments) on both sides, and if anything differs nothing is
-written. FROM is only read.`,
+notebook that holds no customers: the copy keeps every id.
+
+With --new-ids, TO may already hold customers, such as a team's notebook that
+another rep filled first: every copied row gets a new id there, and what
+refers to it (payments, referrals, snoozes) follows. TO keeps its own
+currency and settings. A customer of FROM whose phone, email or external id
+TO already holds stops the copy (was it copied before?); --allow-duplicates
+adds those customers anyway (not an external id, which is one customer's).
+
+The copy is one transaction: before it commits, rolo counts the rows of
+every kind and adds up the money (revenue, cost, paid, payments) that FROM
+holds and that TO gained, and if anything differs nothing is written. FROM
+is only read.`,
 		Example: `  rolo copy ~/.local/share/rolo/notebook.db postgres://me@teamdb/sales
+  rolo copy --new-ids ~/.local/share/rolo/notebook.db postgres://li@teamdb/sales   # a second rep
   rolo copy postgres://me@teamdb/sales ~/rolo-copy.db
-  rolo copy notebook.db copy.db     # a whole notebook, checked row for row`,
+  rolo copy notebook.db copy.db     # a whole notebook, checked row for row
+  rolo copy --new-ids old.db notebook.db   # add one notebook to another: new ids, references kept`,
 		Args: exactArgs(2, "a notebook to copy from and one to copy into"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runCopy(cmd.Context(), a, args[0], args[1])
+			return runCopy(cmd.Context(), a, args[0], args[1], o)
 		},
 	}
+	fs := cmd.Flags()
+	fs.BoolVar(&o.newIDs, "new-ids", false, "give the copied rows new ids, to add FROM to a notebook that holds customers")
+	fs.BoolVar(&o.allowDuplicates, "allow-duplicates", false, "with --new-ids: add customers whose phone or email TO already holds")
+	return cmd
 }
 
 // isServer says whether a notebook name is a database server's address
@@ -75,9 +95,12 @@ func sameNotebook(a, b string) bool {
 	return aa == ba
 }
 
-func runCopy(ctx context.Context, a *App, from, to string) error {
+func runCopy(ctx context.Context, a *App, from, to string, o copyOptions) error {
 	if sameNotebook(from, to) {
 		return usageErrorf("%s is both FROM and TO: name another notebook to copy into", clean(shownName(to)))
+	}
+	if o.allowDuplicates && !o.newIDs {
+		return usageErrorf("--allow-duplicates goes with --new-ids: without it TO holds no customers to be duplicates of")
 	}
 	ctx, done := a.showProgress(ctx, "copying")
 	defer done()
@@ -93,7 +116,11 @@ func runCopy(ctx context.Context, a *App, from, to string) error {
 	if err != nil {
 		return err
 	}
-	into := func(dst *store.Store) error { return copyNotebook(ctx, a, src, dst, from, want) }
+	var warnings []string
+	into := func(dst *store.Store) (err error) {
+		warnings, err = copyNotebook(ctx, a, src, dst, from, want, o)
+		return err
+	}
 
 	newFile := false
 	if !isServer(to) {
@@ -125,7 +152,8 @@ func runCopy(ctx context.Context, a *App, from, to string) error {
 		return err
 	}
 	if a.JSON {
-		return writeJSON(a.Out, map[string]any{"from": shownName(from), "to": shownName(to), "copied": want})
+		return writeJSON(a.Out, map[string]any{"from": shownName(from), "to": shownName(to), "copied": want,
+			"new_ids": o.newIDs, "warnings": warnings})
 	}
 	cash := src.Currency().Format
 	if a.ErrTTY {
@@ -135,8 +163,15 @@ func runCopy(ctx context.Context, a *App, from, to string) error {
 		plural(int(want.Customers), "customer"), plural(int(want.Purchases), "purchase"), plural(int(want.Payments), "payment"),
 		plural(int(want.Contacts), "contact"), plural(int(want.FollowUps), "follow-up"), plural(int(want.Surveys), "survey"),
 		plural(int(want.Events), "event"), clean(shownName(from)), clean(shownName(to)))
-	fmt.Fprintf(a.Err, "Both sides hold the same rows and the same money: revenue %s, cost %s, paid %s at the sale and %s after.\n",
-		cash(want.Revenue), cash(want.Cost), cash(want.PaidAtSale), cash(want.Paid))
+	same := "Both sides hold the same rows and the same money"
+	if o.newIDs {
+		same = "The rows have new ids there, and it gained what " + clean(shownName(from)) + " holds, row for row and to the cent"
+	}
+	fmt.Fprintf(a.Err, "%s: revenue %s, cost %s, paid %s at the sale and %s after.\n",
+		same, cash(want.Revenue), cash(want.Cost), cash(want.PaidAtSale), cash(want.Paid))
+	for _, w := range warnings {
+		fmt.Fprintf(a.Err, "Note: %s.\n", clean(w))
+	}
 	return nil
 }
 
@@ -145,14 +180,15 @@ var errCopyStopped = errors.New("the copy stopped")
 
 // copyNotebook streams src's whole-notebook export into dst's restore, in
 // one transaction that commits only when dst holds what src held.
-func copyNotebook(ctx context.Context, a *App, src, dst *store.Store, from string, want store.Census) error {
+func copyNotebook(ctx context.Context, a *App, src, dst *store.Store, from string, want store.Census, o copyOptions) ([]string, error) {
 	held, err := dst.CustomerKeys(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if len(held) > 0 {
-		return store.Errorf(store.KindConflict, "%s already holds %s: rolo copy writes only into a new file or an empty notebook (nothing was written); name a file that does not exist yet",
-			shownName(dst.Path()), plural(len(held), "customer"))
+	if len(held) > 0 && !o.newIDs {
+		return nil, store.Errorf(store.KindConflict, "%s already holds %s: rolo copy keeps every id, so it writes only into a new file or an empty notebook (nothing was written); "+
+			"add --new-ids to add %s to them with new ids, or name a file that does not exist yet",
+			shownName(dst.Path()), plural(len(held), "customer"), shownName(from))
 	}
 	m := progress.From(ctx)
 	m.Stage("copying", 0, "bytes")
@@ -163,27 +199,32 @@ func copyNotebook(ctx context.Context, a *App, src, dst *store.Store, from strin
 		pw.CloseWithError(err)
 		exported <- err
 	}()
-	verify := func(b *store.Bulk) error {
+	verify := func(b *store.Bulk, before store.Census) error {
 		m.Stage("checking the copy", 0, "")
 		got, err := b.Census()
 		if err != nil {
 			return err
 		}
-		if diff := want.Diff(got, src.Currency()); len(diff) > 0 {
+		if diff := want.Diff(got.Sub(before), src.Currency()); len(diff) > 0 {
 			return store.Errorf(store.KindOther, "the copy does not match %s (%s): nothing was written; was %s changed during the copy? Try again",
 				shownName(from), strings.Join(diff, ", "), shownName(from))
 		}
 		return nil
 	}
-	_, err = transfer.ImportAll(ctx, dst, pr, transfer.ImportOptions{Name: shownName(from), Stream: true, Verify: verify})
+	rep, err := transfer.ImportAll(ctx, dst, pr, transfer.ImportOptions{Name: shownName(from), Stream: true, Verify: verify,
+		NewIDs: o.newIDs, AllowDuplicates: o.allowDuplicates})
 	pr.CloseWithError(errCopyStopped) // the export stops too
 	if xerr := <-exported; xerr != nil && !errors.Is(xerr, errCopyStopped) && err != nil {
-		return xerr // reading the source failed: say that, not what the restore made of it
+		return nil, xerr // reading the source failed: say that, not what the restore made of it
 	}
-	if store.KindOf(err) == store.KindConflict && dst.SeesPart(ctx) {
-		return store.Errorf(store.KindConflict, "%s already uses the ids of %s for rows of other reps of the team, which you do not see (%v). rolo copy keeps every id, so it fills only an empty team notebook: nothing was written. "+
-			"A second rep's notebook cannot be copied into a team's yet; its customers can be imported (rolo import customers, without the id column)",
+	var ie *transfer.ImportError
+	if errors.As(err, &ie) {
+		ie.Hint = fmt.Sprintf("%s is unchanged, and so is %s.", shownName(dst.Path()), shownName(from))
+	}
+	if store.KindOf(err) == store.KindConflict && !o.newIDs && dst.SeesPart(ctx) {
+		return nil, store.Errorf(store.KindConflict, "%s already uses the ids of %s for rows of other reps of the team, which you do not see (%v). rolo copy keeps every id, so it fills only an empty team notebook: nothing was written. "+
+			"Add --new-ids to add your notebook with new ids",
 			shownName(dst.Path()), shownName(from), err)
 	}
-	return err
+	return rep.Warnings, err
 }

@@ -32,11 +32,36 @@ func TestCopyIntoNewFile(t *testing.T) {
 	// Into a notebook that holds customers: refused, nothing written.
 	before, _ := os.ReadFile(dst)
 	_, errs, code = e.run(false, "copy", src, dst)
-	if code != 2 || !strings.Contains(errs, "already holds 40 customers") {
+	if code != 2 || !strings.Contains(errs, "already holds 40 customers") || !strings.Contains(errs, "add --new-ids") {
 		t.Errorf("copy into a full notebook: exit %d: %s", code, errs)
 	}
 	if after, _ := os.ReadFile(dst); string(after) != string(before) {
 		t.Errorf("a refused copy changed %s", dst)
+	}
+	// With new ids: the same notebook again is refused (its customers are
+	// there), another one is added to it.
+	if _, errs, code := e.run(false, "copy", "--new-ids", src, dst); code != 2 || !strings.Contains(errs, "was this notebook added before?") ||
+		!strings.Contains(errs, "is unchanged, and so is") {
+		t.Errorf("the same notebook copied in twice: exit %d: %s", code, errs)
+	}
+	if _, errs, code := e.run(false, "copy", "--allow-duplicates", src, dst); code != 2 || !strings.Contains(errs, "goes with --new-ids") {
+		t.Errorf("--allow-duplicates alone: exit %d: %s", code, errs)
+	}
+	if after, _ := os.ReadFile(dst); string(after) != string(before) {
+		t.Errorf("a refused copy changed %s", dst)
+	}
+	other := filepath.Join(t.TempDir(), "other.db")
+	e.db = other
+	e.ok("init")
+	e.ok("add", "新客户甲", "--phone", "13912345678")
+	e.ok("buy", "新客户甲", "880")
+	_, errs, code = e.run(false, "copy", "--new-ids", other, dst)
+	if code != 0 || !strings.Contains(errs, "Copied 1 customer, 1 purchase") || !strings.Contains(errs, "revenue 880.00") {
+		t.Errorf("another notebook copied in with new ids: exit %d: %s", code, errs)
+	}
+	e.db = dst
+	if out := e.ok("show", "新客户甲"); !strings.Contains(out, "880") || !strings.Contains(out, "id\t41\n") {
+		t.Errorf("the customer copied in with a new id:\n%s", out)
 	}
 	// Onto itself, or from nothing: refused, nothing made.
 	if _, errs, code := e.run(false, "copy", src, src); code != 2 || !strings.Contains(errs, "both FROM and TO") {

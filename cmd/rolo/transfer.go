@@ -340,7 +340,8 @@ from CSV, JSON, NDJSON, xlsx or vCard (customers). FILE may be - for standard in
 
 rolo import all FILE.json restores a file written by rolo export all into an
 empty notebook — every row with its id, the notebook currency — in one
-transaction; a notebook that already holds customers is refused.
+transaction. With --new-ids it adds the file to a notebook that holds
+customers already, every row with a new id (see rolo copy --new-ids).
 
 The format follows the file name (` + transfer.Extensions(true) + `;
 any other name is read as CSV) or --format, as rolo export -o FILE names them.
@@ -414,8 +415,11 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 			if err != nil {
 				return err
 			}
-			if kind == "all" && (o.UpsertBy != "" || o.Map != nil || o.AllowDuplicates) {
-				return usageErrorf("rolo import all restores a notebook file as it is: no --upsert-by, --map or --allow-duplicates")
+			if kind == "all" && (o.UpsertBy != "" || o.Map != nil || o.AllowDuplicates && !o.NewIDs) {
+				return usageErrorf("rolo import all restores a notebook file as it is: no --upsert-by or --map, and --allow-duplicates only with --new-ids")
+			}
+			if kind != "all" && o.NewIDs {
+				return usageErrorf("--new-ids is for rolo import all; an import of %s gives new rows new ids already", kind)
 			}
 			var rep transfer.Report
 			if kind == "all" {
@@ -446,6 +450,9 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 				msg += fmt.Sprintf(" and update %d", rep.Updated)
 			}
 			fmt.Fprintf(a.Err, "%s from %s.\n", msg, clean(o.Name))
+			for _, w := range rep.Warnings {
+				fmt.Fprintf(a.Err, "Note: %s.\n", clean(w))
+			}
 			return nil
 		},
 	}
@@ -456,6 +463,7 @@ or email) are reported as duplicates unless --upsert-by updates them.`,
 	fs.StringVar(&o.Format, "format", "", "csv, json, ndjson, xlsx or vcard (default: from the file name)")
 	fs.BoolVar(&o.AllowDuplicates, "allow-duplicates", false, "add customers even when their phone or email is already in the notebook")
 	fs.BoolVar(&o.Raw, "raw", false, "the CSV was exported with --raw: take text cells exactly (a leading ' is data)")
+	fs.BoolVar(&o.NewIDs, "new-ids", false, "import all: add the notebook file to one that holds customers, every row with a new id")
 	return cmd
 }
 

@@ -29,9 +29,11 @@ import (
 //
 // one array per kind of notebookKinds, each row as rolo export KIND
 // --format json writes it, ids included so that references hold. It is
-// restored only into an empty notebook, all or nothing. (Tier history is
-// not carried: rolo pyramid records it again.) Version 2 added the
-// settings the notebook stores; version 1 files are read as before.
+// restored all or nothing, with its ids into an empty notebook, or with
+// new ids (ImportOptions.NewIDs) into one that holds customers already,
+// the references between its rows renumbered alike. (Tier history is not
+// carried: rolo pyramid records it again.) Version 2 added the settings
+// the notebook stores; version 1 files are read as before.
 
 // NotebookFormat and NotebookVersion mark a whole-notebook file.
 const (
@@ -77,7 +79,56 @@ type restoring struct {
 	cur       money.Currency
 	customers map[int64]bool // the customer ids of the file
 	counts    map[string]int
+	restored  []int64 // the ids the file's customers were written with
+
+	// With new ids (ImportOptions.NewIDs): the id each row of the file
+	// was written with, for the kinds other rows refer to, and what finds
+	// the file's customers the notebook holds already.
+	newIDs  bool
+	newCust map[int64]int64
+	newRows map[string]*idMap
+	held    func(c *store.Customer) *Problem // a customer of the file the notebook holds already, or nil
 }
+
+// idMap maps the ids of one kind's rows in the file, which go up from
+// row to row, to the ids they were written with: two sorted columns, a
+// sixth of a map's memory for a million purchases.
+type idMap struct{ from, to []int64 }
+
+func (m *idMap) add(from, to int64) { m.from, m.to = append(m.from, from), append(m.to, to) }
+
+func (m *idMap) get(from int64) (int64, bool) {
+	if m == nil {
+		return 0, false
+	}
+	i, ok := slices.BinarySearch(m.from, from)
+	if !ok {
+		return 0, false
+	}
+	return m.to[i], true
+}
+
+// customerID is the id the file's customer id was written with.
+func (r *restoring) customerID(id int64) int64 {
+	if to, ok := r.newCust[id]; ok {
+		return to
+	}
+	return id
+}
+
+// rowID is the id the file's row of table (one other rows refer to) was
+// written with; ok is false when the file has no such row.
+func (r *restoring) rowID(table string, id int64) (int64, bool) {
+	if !r.newIDs {
+		return id, true
+	}
+	return r.newRows[table].get(id)
+}
+
+// referredTables are the tables whose rows other rows of a notebook file
+// name by id: payments name purchases; agenda actions name follow-ups,
+// complaints (contacts), purchases and events.
+var referredTables = []string{"purchases", "contacts", "followups", "events"}
 
 // write reports whether rows are to be written: not in a dry run, and not
 // once a row had a problem (the transaction will be rolled back).
@@ -141,17 +192,44 @@ func ImportAll(ctx context.Context, st *store.Store, r io.Reader, o ImportOption
 	if err != nil {
 		return rep, err
 	}
-	if len(held) > 0 {
-		return rep, store.Errorf(store.KindConflict, "rolo import all restores a whole notebook into an empty one, and %s holds %d customer(s); "+
-			"make a new notebook (rolo --db NEW.db init) and import into it", st.Path(), len(held))
+	if len(held) > 0 && !o.NewIDs {
+		return rep, store.Errorf(store.KindConflict, "rolo import all restores a whole notebook with its ids into an empty one, and %s holds %d customer(s); "+
+			"add --new-ids to add it to them with new ids, or make a new notebook (rolo --db NEW.db init) and import into it", st.Path(), len(held))
+	}
+	// A notebook joining one that is in use (it holds customers, or it is
+	// a team's, where a rep sees only part of it) keeps that one's
+	// currency and settings.
+	joining := o.NewIDs && (len(held) > 0 || st.SeesPart(ctx))
+	old := st.Currency()
+	if joining && cur != old {
+		return rep, store.Errorf(store.KindInvalid, "%s keeps its amounts in %s and %s in %s; rolo does not convert money, so nothing was written",
+			o.Name, cur.Code, st.Path(), old.Code)
 	}
 	pr := &problems{max: o.MaxErrors}
-	rs := &restoring{pr: pr, cur: cur, customers: map[int64]bool{}, counts: rep.Counts}
+	rs := &restoring{pr: pr, cur: cur, customers: map[int64]bool{}, counts: rep.Counts, newIDs: o.NewIDs}
+	if o.NewIDs {
+		rs.newCust, rs.newRows = map[int64]int64{}, map[string]*idMap{}
+		for _, t := range referredTables {
+			rs.newRows[t] = &idMap{}
+		}
+		rs.held = heldCustomers(held, o.AllowDuplicates)
+	}
+	if joining {
+		rep.Warnings = settingsKept(ctx, st, head.Settings, keys)
+		keys = nil
+	}
 	restore := func(b *store.Bulk) error {
 		rs.b = b
+		var before store.Census
 		if b != nil {
 			for _, k := range keys {
 				if err := b.SetSetting(k, head.Settings[k]); err != nil {
+					return err
+				}
+			}
+			if o.Verify != nil && len(held) > 0 {
+				var err error
+				if before, err = b.Census(); err != nil {
 					return err
 				}
 			}
@@ -163,11 +241,10 @@ func ImportAll(ctx context.Context, st *store.Store, r io.Reader, o ImportOption
 			return errRolledBack
 		}
 		if b != nil && o.Verify != nil {
-			return o.Verify(b)
+			return o.Verify(b, before)
 		}
 		return nil
 	}
-	old := st.Currency()
 	switch {
 	case o.DryRun:
 		err = restore(nil)
@@ -285,6 +362,9 @@ func restoreSections(dec *json.Decoder, first string, r *restoring) error {
 		r.pr.kind = kind.name
 		if err := restoreSection(dec, kind, r); err != nil {
 			return err
+		}
+		if r.pr.full() {
+			return nil // the section was not read to its end: the problems are reported
 		}
 		if !dec.More() {
 			break
@@ -412,6 +492,13 @@ func restoreCustomers(r *restoring) restoreSink {
 				return nil
 			}
 			r.customers[c.ID] = true
+			if r.held != nil {
+				if p := r.held(&c); p != nil {
+					p.Line = rr.line
+					r.pr.add(*p)
+					return nil
+				}
+			}
 			if c.ExternalID != "" {
 				if line, dup := ext[c.ExternalID]; dup {
 					r.pr.add(Problem{Line: rr.line, Field: "external_id", Value: c.ExternalID, Reason: fmt.Sprintf("same external id as record %d", line)})
@@ -429,10 +516,19 @@ func restoreCustomers(r *restoring) restoreSink {
 					refs = append(refs, referral{rr.line, c.ID, n})
 				}
 			}
+			fileID := c.ID
 			if r.write() {
 				c.ReferredBy = nil
-				if _, err := r.b.AddCustomer(&c); err != nil {
-					return fmt.Errorf("customer %d: %w", c.ID, err)
+				if r.newIDs {
+					c.ID = 0
+				}
+				id, err := r.b.AddCustomer(&c)
+				if err != nil {
+					return fmt.Errorf("customer %d: %w", fileID, err)
+				}
+				r.restored = append(r.restored, id)
+				if r.newIDs {
+					r.newCust[fileID] = id
 				}
 			}
 			return nil
@@ -445,8 +541,8 @@ func restoreCustomers(r *restoring) restoreSink {
 			}
 			for _, ref := range refs {
 				if r.write() {
-					from := ref.from
-					if err := r.b.SetReferredBy(ref.id, &from); err != nil {
+					from := r.customerID(ref.from)
+					if err := r.b.SetReferredBy(r.customerID(ref.id), &from); err != nil {
 						return fmt.Errorf("customer %d: %w", ref.id, err)
 					}
 				}
@@ -490,17 +586,91 @@ func restoreRows[T any](r *restoring, kind string, cols []col[T],
 			last = id
 			src := &source{shown: header, cur: r.cur, unit: "record"}
 			row, ok := parseRow(src, plan, r.pr, post, rr)
-			if ok && r.write() {
-				got, err := add(r.b, &row)
-				if err == nil {
-					err = r.b.KeepID(kind, got, id)
+			ids := r.newRows[kind] // nil unless with new ids, and rows refer to this kind's
+			if !ok || !r.write() {
+				if ids != nil {
+					ids.add(id, 0) // in the file: a row that names it is not what is wrong
 				}
-				if err != nil {
-					return fmt.Errorf("%s %d: %w", kind, id, err)
+				return nil
+			}
+			got, err := add(r.b, &row)
+			switch {
+			case err != nil:
+			case r.newIDs:
+				if ids != nil {
+					ids.add(id, got)
 				}
+			default:
+				err = r.b.KeepID(kind, got, id)
+			}
+			if err != nil {
+				return fmt.Errorf("%s %d: %w", kind, id, err)
 			}
 			return nil
 		},
 		finish: func() error { return nil },
 	}
+}
+
+// heldCustomers finds the customers of a file that the notebook holds
+// already, when the file joins it with new ids: the same external id (one
+// customer's, always), or, for a current customer, the same phone or
+// email (two people may share one: allowDuplicates copies both). Copying
+// a notebook twice is the mistake this catches.
+func heldCustomers(held []store.CustomerKey, allowDuplicates bool) func(c *store.Customer) *Problem {
+	byExt := map[string]store.CustomerKey{}
+	byPhone := map[string]store.CustomerKey{}
+	byEmail := map[string]store.CustomerKey{}
+	for _, k := range held {
+		if k.ExternalID != "" {
+			byExt[k.ExternalID] = k
+		}
+		if k.Archived {
+			continue
+		}
+		if p := store.PhoneKey(k.Phone); p != "" {
+			byPhone[p] = k
+		}
+		if e := strings.ToLower(strings.TrimSpace(k.Email)); e != "" {
+			byEmail[e] = k
+		}
+	}
+	return func(c *store.Customer) *Problem {
+		if k, ok := byExt[c.ExternalID]; ok && c.ExternalID != "" {
+			return &Problem{Field: "external_id", Value: c.ExternalID,
+				Reason: fmt.Sprintf("already used by customer #%d %q here; was this notebook added before?", k.ID, k.Name)}
+		}
+		if allowDuplicates || c.ArchivedAt != nil {
+			return nil
+		}
+		if k, ok := byPhone[store.PhoneKey(c.Phone)]; ok && store.PhoneKey(c.Phone) != "" {
+			return &Problem{Field: "phone", Value: c.Phone, Reason: fmt.Sprintf(
+				"looks like customer #%d %q here (same phone); was this notebook added before? --allow-duplicates adds both", k.ID, k.Name)}
+		}
+		if k, ok := byEmail[strings.ToLower(strings.TrimSpace(c.Email))]; ok && c.Email != "" {
+			return &Problem{Field: "email", Value: c.Email, Reason: fmt.Sprintf(
+				"looks like customer #%d %q here (same email); was this notebook added before? --allow-duplicates adds both", k.ID, k.Name)}
+		}
+		return nil
+	}
+}
+
+// settingsKept says which of a joining file's settings differ from the
+// notebook's, which keeps its own.
+func settingsKept(ctx context.Context, st *store.Store, file map[string]string, keys []string) []string {
+	have, err := st.StoredSettings(ctx)
+	if err != nil {
+		have = map[string]string{}
+	}
+	var differ []string
+	for _, k := range keys {
+		if have[k] != file[k] {
+			differ = append(differ, fmt.Sprintf("%s=%s", k, file[k]))
+		}
+	}
+	if len(differ) == 0 {
+		return nil
+	}
+	return []string{fmt.Sprintf("the file's settings %s were not taken: the notebook it joined keeps its own (rolo config to change them)",
+		strings.Join(differ, ", "))}
 }

@@ -186,7 +186,7 @@ func TestWholeNotebookRoundTrip(t *testing.T) {
 
 	// Not into a notebook that holds customers; nothing written.
 	_, err = ImportAll(ctx, dst, strings.NewReader(file), ImportOptions{Name: "all.json"})
-	if !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "restores a whole notebook into an empty one") {
+	if !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "restores a whole notebook with its ids into an empty one") {
 		t.Errorf("into a full notebook: %v", err)
 	}
 }
@@ -346,7 +346,7 @@ func TestImportAllVerifyRollsBack(t *testing.T) {
 	seen := store.Census{}
 	fail := errors.New("the counts differ")
 	_, err := ImportAll(ctx, dst, bytes.NewReader(buf.Bytes()), ImportOptions{Name: "copy", Stream: true,
-		Verify: func(b *store.Bulk) error {
+		Verify: func(b *store.Bulk, _ store.Census) error {
 			seen, _ = b.Census()
 			return fail
 		}})
@@ -361,7 +361,7 @@ func TestImportAllVerifyRollsBack(t *testing.T) {
 		t.Errorf("a failed check left settings %v", set)
 	}
 	if _, err := ImportAll(ctx, dst, bytes.NewReader(buf.Bytes()), ImportOptions{Name: "copy", Stream: true,
-		Verify: func(b *store.Bulk) error { return nil }}); err != nil {
+		Verify: func(b *store.Bulk, _ store.Census) error { return nil }}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := dst.Census(ctx); got != want {

@@ -31,9 +31,16 @@ type ImportOptions struct {
 	Raw             bool              // CSV written with --raw: take text cells exactly (no apostrophe removed)
 	MaxErrors       int               // problems listed before giving up (default 20)
 
-	// For rolo import all from another notebook (rolo copy):
-	Stream bool                      // read the file as it comes: it is rolo's own export, not a file to check whole first
-	Verify func(b *store.Bulk) error // called once every row is written, before the commit; an error rolls all back
+	// For rolo import all and rolo copy:
+	Stream bool // read the file as it comes: it is rolo's own export, not a file to check whole first
+	// Verify is called once every row is written, before the commit, with
+	// what the notebook held before; an error rolls all back.
+	Verify func(b *store.Bulk, before store.Census) error
+	// NewIDs gives every row a new id, so that a notebook joins one that
+	// holds customers already (a second rep's notebook into the team's);
+	// references between the rows follow. Without it a notebook is
+	// restored with its ids, into an empty one only.
+	NewIDs bool
 }
 
 // Report says what an import did (or, dry, would do).
@@ -63,7 +70,8 @@ type ImportError struct {
 	Unit     string // "line" or "record"
 	Problems []Problem
 	More     bool
-	Total    int // problems found in all, when More (the first ones are listed)
+	Total    int    // problems found in all, when More (the first ones are listed)
+	Hint     string // what to do, when not fixing the file (rolo copy's source is a notebook)
 }
 
 func (e *ImportError) Error() string {
@@ -95,7 +103,11 @@ func (e *ImportError) Error() string {
 		}
 		fmt.Fprintf(&b, ": %s", p.Reason)
 	}
-	b.WriteString("\nFix the file and import it again; rolo import --dry-run checks it without writing.")
+	if e.Hint != "" {
+		b.WriteString("\n" + e.Hint)
+	} else {
+		b.WriteString("\nFix the file and import it again; rolo import --dry-run checks it without writing.")
+	}
 	return b.String()
 }
 

@@ -152,7 +152,7 @@ func historyKind[T any](name string, cols []col[T], required []string, requiredC
 				if !r.customers[ref.ID] {
 					return fmt.Errorf("customer_id %d is not a customer of the file", ref.ID)
 				}
-				*id = ref.ID
+				*id = r.customerID(ref.ID)
 				return check(row)
 			}, add)
 		},
@@ -300,8 +300,14 @@ var paymentsKind = notebookKind{
 			})
 	},
 	restore: func(r *restoring) restoreSink {
-		return restoreRows(r, "payments", paymentCols, func(p *paymentRow) error { return p.Validate() },
-			func(b *store.Bulk, p *paymentRow) (int64, error) { return b.AddPayment(&p.Payment) })
+		return restoreRows(r, "payments", paymentCols, func(p *paymentRow) error {
+			id, ok := r.rowID("purchases", p.PurchaseID)
+			if !ok {
+				return fmt.Errorf("purchase_id %d is not a purchase of the file", p.PurchaseID)
+			}
+			p.PurchaseID = id
+			return p.Validate()
+		}, func(b *store.Bulk, p *paymentRow) (int64, error) { return b.AddPayment(&p.Payment) })
 	},
 }
 
@@ -395,11 +401,12 @@ var statusesKind = notebookKind{
 			if !r.customers[h.CustomerID] {
 				return fmt.Errorf("customer_id %d is not a customer of the file", h.CustomerID)
 			}
+			h.CustomerID = r.customerID(h.CustomerID)
 			return nil
 		}, func(b *store.Bulk, h *statusRow) (int64, error) {
 			if !cleared {
 				// Adding the customers wrote history rows of their own: the file's replace them.
-				if err := b.ClearStatusHistory(); err != nil {
+				if err := b.ClearStatusHistory(r.restored); err != nil {
 					return 0, err
 				}
 				cleared = true
@@ -430,6 +437,10 @@ var actionCols = []col[actionRow]{
 	{"created_at", nil, kDate, func(a *actionRow) string { return a.CreatedAt }, func(a *actionRow, v string) error { return setStamp(&a.CreatedAt, v) }},
 }
 
+// actionRefTable is the table whose row an agenda action's ref names, by
+// the action's reason (agenda.Item.Ref).
+var actionRefTable = map[string]string{"follow-up": "followups", "complaint": "contacts", "payment": "purchases", "event": "events"}
+
 var agendaActionsKind = notebookKind{
 	name:   "agenda_actions",
 	fields: exportedNames(actionCols),
@@ -442,6 +453,12 @@ var agendaActionsKind = notebookKind{
 		return restoreRows(r, "agenda_actions", actionCols, func(a *actionRow) error {
 			if !r.customers[a.CustomerID] {
 				return fmt.Errorf("customer_id %d is not a customer of the file", a.CustomerID)
+			}
+			a.CustomerID = r.customerID(a.CustomerID)
+			if t := actionRefTable[a.Reason]; t != "" && a.Ref != 0 {
+				// A snooze names the follow-up, complaint, debt or event it
+				// put off; one whose row is gone (deleted since) names none.
+				a.Ref, _ = r.rowID(t, a.Ref)
 			}
 			return nil
 		}, func(b *store.Bulk, a *actionRow) (int64, error) { return b.AddAgendaAction(&a.AgendaAction) })
