@@ -3,17 +3,19 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"math"
 	"strings"
 )
 
 // The search index on PostgreSQL: the same rows as on SQLite (doc =
 // customer id*4 + source, see index.go), with lower-cased bodies that
 // pg_trgm's GIN index searches with LIKE '%q%'. Queries of one or two
-// characters have no trigram to look up; they scan the bodies of the
-// source asked for, stopping at the limit (not yet measured at 100,000
-// customers: if it misses 50 ms, a table of each body's one- and
-// two-character pieces is the next step).
+// characters have no trigram to look up. Chinese ones look up the
+// profiles' characters, each a word of its own in the column cjk
+// (migrations_pg/0008_cjk_search.sql); others scan the bodies of the
+// source asked for, stopping at the limit.
 
 // pgCustomerBody is the profile row's text, as customerBody on SQLite.
 const pgCustomerBody = `lower(name || ' ' || name_pinyin || ' ' || name_initials || ' ' || company || ' ' || title || ' ' ||
@@ -64,8 +66,16 @@ func (s *Store) ftsIDsPG(ctx context.Context, q string, found map[int64]int) err
 	return nil
 }
 
-// shortIDsPG is shortIDs for PostgreSQL: a scan of the bodies of one source.
+// shortIDsPG is shortIDs for PostgreSQL.
 func (s *Store) shortIDsPG(ctx context.Context, q string, src, limit int, found map[int64]int) error {
+	if src == srcCustomer && cjkOnly(q) {
+		return s.shortCJKPG(ctx, q, limit, found)
+	}
+	return s.shortScanPG(ctx, q, src, limit, found)
+}
+
+// shortScanPG scans the bodies of one source.
+func (s *Store) shortScanPG(ctx context.Context, q string, src, limit int, found map[int64]int) error {
 	which := `doc % 4 = 0`
 	if src != srcCustomer {
 		which = `doc % 4 IN (1, 2)`
@@ -81,6 +91,93 @@ func (s *Store) shortIDsPG(ctx context.Context, q string, src, limit int, found 
 		"%"+likeEscape(q)+"%", limit)
 	addFound(found, xs)
 	return err
+}
+
+// cjkRune says whether r is a Chinese character that rolo_cjk keeps (the
+// ranges of migrations_pg/0008_cjk_search.sql: CJK unified ideographs,
+// extension A, compatibility ideographs, extensions B and on).
+func cjkRune(r rune) bool {
+	return r >= 0x3400 && r <= 0x4dbf || r >= 0x4e00 && r <= 0x9fff || r >= 0xf900 && r <= 0xfaff || r >= 0x20000 && r <= 0x3ffff
+}
+
+func cjkOnly(q string) bool {
+	for _, r := range q {
+		if !cjkRune(r) {
+			return false
+		}
+	}
+	return q != ""
+}
+
+// cjkWalk is how many customers, the first in id order, a Chinese query
+// of one or two characters first reads the profiles of. What it finds
+// there says how common the query is: a common character (茶 in most
+// profiles of a tea shop) fills the limit by reading on in id order,
+// quicker than the index finds and orders tens of thousands of profiles;
+// a rarer one (王, 7%; a surname of 300 customers) is looked up.
+var cjkWalk = 1000
+
+// cjkCommon is the share of profiles from which on a query is read on
+// rather than looked up: reading a customer's rows costs about what
+// checking two of the index's finds does.
+const cjkCommon = 0.25
+
+// shortCJKPG finds the first profiles in id order that hold q, one or
+// two Chinese characters: the same as scanning them all, in steps over
+// ranges of ids, each step exact.
+func (s *Store) shortCJKPG(ctx context.Context, q string, limit int, found map[int64]int) error {
+	pat := "%" + likeEscape(q) + "%"
+	var hits []idSource
+	// upTo is the doc of the profile of the n-th customer in id order
+	// (every doc after the end when there are fewer). A range of docs,
+	// which the planner walks in order: "the first n profiles" it planned
+	// as a scan of the whole table.
+	upTo := func(n int) (int64, error) {
+		end := int64(math.MaxInt64)
+		err := s.r.QueryRowContext(ctx, `SELECT id * 4 FROM customers ORDER BY id OFFSET ? LIMIT 1`, n-1).Scan(&end)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = nil
+		}
+		return end, s.wrap("search", err)
+	}
+	after, walked, step := int64(-1), 0, cjkWalk
+	for len(hits) < limit {
+		end, err := upTo(walked + step)
+		if err != nil {
+			return err
+		}
+		more, err := queryAll(ctx, s, "search", scanIDSource, `SELECT doc / 4, doc % 4 FROM search
+			WHERE doc % 4 = 0 AND doc > ? AND doc <= ? AND body LIKE ? ESCAPE '\' ORDER BY doc LIMIT ?`,
+			after, end, pat, limit-len(hits))
+		if err != nil {
+			return err
+		}
+		hits = append(hits, more...)
+		if end == math.MaxInt64 || len(hits) >= limit {
+			break
+		}
+		after, walked = end, walked+step
+		share := float64(len(hits)) / float64(walked)
+		if share < cjkCommon {
+			// Each character a word: " 王 " for 王, " 小 明 " for 小明.
+			var words strings.Builder
+			for _, r := range q {
+				words.WriteString(" " + string(r))
+			}
+			more, err = queryAll(ctx, s, "search", scanIDSource, `SELECT doc / 4, doc % 4 FROM search
+				WHERE doc % 4 = 0 AND doc > ? AND cjk LIKE ? AND body LIKE ? ESCAPE '\' ORDER BY doc LIMIT ?`,
+				after, "%"+words.String()+" %", pat, limit-len(hits))
+			hits = append(hits, more...)
+			if err != nil {
+				return err
+			}
+			break
+		}
+		// Common: read on as far as should fill the limit, and a little more.
+		step = int(float64(limit-len(hits))/share*1.2) + 100
+	}
+	addFound(found, hits)
+	return nil
 }
 
 // dataVersionPG moves whenever a write transaction starts anywhere on the

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 )
@@ -112,5 +114,67 @@ func TestMigrationReindexesSearch(t *testing.T) {
 	}
 	if rep, err := s.Check(ctx); err != nil || !rep.OK {
 		t.Errorf("check after migrating: %+v %v", rep, err)
+	}
+}
+
+// On PostgreSQL one or two Chinese characters are looked up in two steps
+// (the first profiles read, the rest found by their characters): what
+// they find is what scanning every profile finds, the same customers in
+// the same order, whichever step ends it.
+func TestShortCJKSearchIsTheScan(t *testing.T) {
+	s := newPGTestStore(t)
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(3, 3))
+	pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
+	for i := 0; i < 300; i++ {
+		c := Customer{
+			Name:    pick("王", "王", "王", "李", "张", "刘", "陈", "向", "欧阳", "Anna ") + pick("小", "秀", "伟", "") + pick("明", "英", "芳", "强", "𠮷"),
+			Company: pick("", "鑫源茶行", "宏图酒店", "明达贸易", "王府井百货"),
+			Notes:   pick("", "喜欢普洱", "春节送礼", "熟茶 and 白茶", "周末钓鱼"),
+		}
+		if _, err := s.AddCustomer(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Characters of every kind of frequency: from names (surnames, given
+	// names), companies and notes, pairs of them, and ones nobody has.
+	var qs []string
+	seen := map[string]bool{}
+	err := s.eachRow(ctx, "test", `SELECT name || company || notes || preferences FROM customers ORDER BY id`, nil, func(v []driver.Value) error {
+		rs := []rune(vStr(v[0]))
+		for i := range rs {
+			for _, q := range []string{string(rs[i:min(i+1, len(rs))]), string(rs[i:min(i+2, len(rs))])} {
+				if cjkOnly(q) && !seen[q] && len(qs) < 150 {
+					seen[q] = true
+					qs = append(qs, q)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs = append(qs, "龘", "𠮷", "王龘")
+	defer func(n int) { cjkWalk = n }(cjkWalk)
+	for _, head := range []int{1, 7, 120, 4000} {
+		cjkWalk = head
+		for _, limit := range []int{1, 5, maxCandidates} {
+			for _, q := range qs {
+				got, want := map[int64]int{}, map[int64]int{}
+				if err := s.shortCJKPG(ctx, q, limit, got); err != nil {
+					t.Fatal(err)
+				}
+				if err := s.shortScanPG(ctx, q, srcCustomer, limit, want); err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("head %d, limit %d: %q found %v, a scan %v", head, limit, q, got, want)
+				}
+			}
+		}
+	}
+	if len(qs) < 100 {
+		t.Errorf("only %d queries", len(qs))
 	}
 }
