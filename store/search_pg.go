@@ -55,15 +55,10 @@ func (s *Store) reindexPG(ctx context.Context, tx *sql.Tx, src int, sel string, 
 	return s.wrap("index", err)
 }
 
-// ftsIDsPG finds the customers whose rows contain q (three characters or more).
-func (s *Store) ftsIDsPG(ctx context.Context, q string, found map[int64]int) error {
-	xs, err := queryAll(ctx, s, "search", scanIDSource, `SELECT doc / 4, doc % 4 FROM search
-		WHERE body LIKE ? ESCAPE '\' ORDER BY doc LIMIT ?`, "%"+likeEscape(strings.ToLower(q))+"%", 3*maxCandidates)
-	if err != nil {
-		return err
-	}
-	addFound(found, keepWholeCustomers(xs, 3*maxCandidates))
-	return nil
+// ftsPagePG is ftsPage on PostgreSQL.
+func (s *Store) ftsPagePG(ctx context.Context, q string, after int64, n int) ([]idSource, error) {
+	return queryAll(ctx, s, "search", scanIDSource, `SELECT doc / 4, doc % 4 FROM search
+		WHERE doc > ? AND body LIKE ? ESCAPE '\' ORDER BY doc LIMIT ?`, after, "%"+likeEscape(strings.ToLower(q))+"%", n)
 }
 
 // shortIDsPG is shortIDs for PostgreSQL.

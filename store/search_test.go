@@ -178,3 +178,48 @@ func TestShortCJKSearchIsTheScan(t *testing.T) {
 		t.Errorf("only %d queries", len(qs))
 	}
 }
+
+// firstCustomers holds every matching row of the first maxCandidates
+// customers in doc order, however the pages split them, and no other.
+func TestFirstCustomersPages(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for _, customers := range []int{0, 1, maxCandidates - 1, maxCandidates, maxCandidates + 1, 3 * maxCandidates} {
+		for _, spread := range []int{1, 2, 3} {
+			// Every row that matches, in doc order: 1 to spread sources each.
+			var rows []idSource
+			for id := int64(1); id <= int64(customers); id++ {
+				for src := 0; src < 3; src++ {
+					if src == 0 || rng.IntN(3) < spread-1 {
+						rows = append(rows, idSource{id * 7, src}) // ids with gaps
+					}
+				}
+			}
+			pages := 0
+			got, err := firstCustomers(func(after int64, n int) ([]idSource, error) {
+				pages++
+				var out []idSource
+				for _, x := range rows {
+					if x.id*4+int64(x.src) > after && len(out) < n {
+						out = append(out, x)
+					}
+				}
+				return out, nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []idSource
+			for _, x := range rows {
+				if x.id <= int64(min(customers, maxCandidates))*7 {
+					want = append(want, x)
+				}
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%d customers, spread %d: %d rows of %d customers, want %d rows", customers, spread, len(got), customers, len(want))
+			}
+			if pages > 5 {
+				t.Errorf("%d customers, spread %d: %d pages", customers, spread, pages)
+			}
+		}
+	}
+}
