@@ -63,14 +63,16 @@ func (s *Store) ftsPagePG(ctx context.Context, q string, after int64, n int) ([]
 
 // shortIDsPG is shortIDs for PostgreSQL.
 func (s *Store) shortIDsPG(ctx context.Context, q string, src, limit int, found map[int64]int) error {
-	if src == srcCustomer && cjkOnly(q) {
-		return s.shortCJKPG(ctx, q, limit, found)
+	if src == srcCustomer {
+		return s.shortProfilesPG(ctx, q, limit, found)
 	}
-	return s.shortScanPG(ctx, q, src, limit, found)
+	xs, err := s.shortScanPG(ctx, q, src, -1, limit)
+	addFound(found, xs)
+	return err
 }
 
-// shortScanPG scans the bodies of one source.
-func (s *Store) shortScanPG(ctx context.Context, q string, src, limit int, found map[int64]int) error {
+// shortScanPG scans the bodies of one source after doc after.
+func (s *Store) shortScanPG(ctx context.Context, q string, src int, after int64, limit int) ([]idSource, error) {
 	which := `doc % 4 = 0`
 	if src != srcCustomer {
 		which = `doc % 4 IN (1, 2)`
@@ -81,11 +83,9 @@ func (s *Store) shortScanPG(ctx context.Context, q string, src, limit int, found
 	// order the server's scan (in parallel, or wherever a synchronized scan
 	// began) gave a different 2,000 of a common surname's customers each
 	// time, and so a different page of hits.
-	xs, err := queryAll(ctx, s, "search", scanIDSource, `SELECT DISTINCT doc / 4, doc % 4 FROM (
-		SELECT doc FROM search WHERE `+which+` AND (body || '') LIKE ? ESCAPE '\' ORDER BY doc LIMIT ?) x`,
-		"%"+likeEscape(q)+"%", limit)
-	addFound(found, xs)
-	return err
+	return queryAll(ctx, s, "search", scanIDSource, `SELECT doc / 4, doc % 4 FROM (
+		SELECT doc FROM search WHERE `+which+` AND doc > ? AND (body || '') LIKE ? ESCAPE '\' ORDER BY doc LIMIT ?) x ORDER BY doc`,
+		after, "%"+likeEscape(q)+"%", limit)
 }
 
 // cjkRune says whether r is a Chinese character that rolo_cjk keeps (the
@@ -104,23 +104,28 @@ func cjkOnly(q string) bool {
 	return q != ""
 }
 
-// cjkWalk is how many customers, the first in id order, a Chinese query
-// of one or two characters first reads the profiles of. What it finds
-// there says how common the query is: a common character (茶 in most
-// profiles of a tea shop) fills the limit by reading on in id order,
-// quicker than the index finds and orders tens of thousands of profiles;
-// a rarer one (王, 7%; a surname of 300 customers) is looked up.
-var cjkWalk = 1000
+// shortWalk is how many customers, the first in id order, a query of one
+// or two characters first reads the profiles of. What it finds there says
+// how common the query is: a common one (茶 in most profiles of a tea
+// shop, wx in every WeChat id) fills the limit by reading on in id order,
+// quicker than scanning every profile, or than the index finding and
+// ordering tens of thousands; a rarer one (王, 7%; a surname of 300
+// customers) is looked up, if Chinese, else the rest scanned.
+var shortWalk = 1000
 
-// cjkCommon is the share of profiles from which on a query is read on
-// rather than looked up: reading a customer's rows costs about what
-// checking two of the index's finds does.
-const cjkCommon = 0.25
+// The share of profiles from which on a query is read on rather than
+// looked up (reading a customer's rows costs about what checking two of
+// the index's finds does) or scanned (reading on for 2,000 hits at 10%
+// reads about what a scan of every profile does).
+const (
+	shortCommonCJK   = 0.25
+	shortCommonOther = 0.10
+)
 
-// shortCJKPG finds the first profiles in id order that hold q, one or
-// two Chinese characters: the same as scanning them all, in steps over
-// ranges of ids, each step exact.
-func (s *Store) shortCJKPG(ctx context.Context, q string, limit int, found map[int64]int) error {
+// shortProfilesPG finds the first profiles in id order that hold q, one
+// or two characters: the same as scanning them all (shortScanPG), in
+// steps over ranges of ids, each step exact.
+func (s *Store) shortProfilesPG(ctx context.Context, q string, limit int, found map[int64]int) error {
 	pat := "%" + likeEscape(q) + "%"
 	var hits []idSource
 	// upTo is the doc of the profile of the n-th customer in id order
@@ -135,7 +140,11 @@ func (s *Store) shortCJKPG(ctx context.Context, q string, limit int, found map[i
 		}
 		return end, s.wrap("search", err)
 	}
-	after, walked, step := int64(-1), 0, cjkWalk
+	cjk, common := cjkOnly(q), shortCommonOther
+	if cjk {
+		common = shortCommonCJK
+	}
+	after, walked, step := int64(-1), 0, shortWalk
 	for len(hits) < limit {
 		end, err := upTo(walked + step)
 		if err != nil {
@@ -153,7 +162,15 @@ func (s *Store) shortCJKPG(ctx context.Context, q string, limit int, found map[i
 		}
 		after, walked = end, walked+step
 		share := float64(len(hits)) / float64(walked)
-		if share < cjkCommon {
+		if share < common && !cjk {
+			more, err = s.shortScanPG(ctx, q, srcCustomer, after, limit-len(hits))
+			hits = append(hits, more...)
+			if err != nil {
+				return err
+			}
+			break
+		}
+		if share < common {
 			// Each character a word: " 王 " for 王, " 小 明 " for 小明.
 			var words strings.Builder
 			for _, r := range q {

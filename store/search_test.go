@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -117,11 +118,12 @@ func TestMigrationReindexesSearch(t *testing.T) {
 	}
 }
 
-// On PostgreSQL one or two Chinese characters are looked up in two steps
-// (the first profiles read, the rest found by their characters): what
-// they find is what scanning every profile finds, the same customers in
-// the same order, whichever step ends it.
-func TestShortCJKSearchIsTheScan(t *testing.T) {
+// On PostgreSQL one or two characters are found in steps (the first
+// profiles read, then more of them, or the rest looked up by their
+// Chinese characters, or scanned): what they find is what scanning every
+// profile finds, the same customers in the same order, whichever step
+// ends it.
+func TestShortSearchIsTheScan(t *testing.T) {
 	s := newPGTestStore(t)
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(3, 3))
@@ -131,6 +133,7 @@ func TestShortCJKSearchIsTheScan(t *testing.T) {
 			Name:    pick("王", "王", "王", "李", "张", "刘", "陈", "向", "欧阳", "Anna ") + pick("小", "秀", "伟", "") + pick("明", "英", "芳", "强", "𠮷"),
 			Company: pick("", "鑫源茶行", "宏图酒店", "明达贸易", "王府井百货"),
 			Notes:   pick("", "喜欢普洱", "春节送礼", "熟茶 and 白茶", "周末钓鱼"),
+			WeChat:  pick("", "wx_"+string(rune('a'+rng.IntN(26)))+"9", "lee_88"),
 		}
 		if _, err := s.AddCustomer(ctx, c); err != nil {
 			t.Fatal(err)
@@ -140,11 +143,11 @@ func TestShortCJKSearchIsTheScan(t *testing.T) {
 	// names), companies and notes, pairs of them, and ones nobody has.
 	var qs []string
 	seen := map[string]bool{}
-	err := s.eachRow(ctx, "test", `SELECT name || company || notes || preferences FROM customers ORDER BY id`, nil, func(v []driver.Value) error {
+	err := s.eachRow(ctx, "test", `SELECT lower(name || company || notes || wechat) FROM customers ORDER BY id`, nil, func(v []driver.Value) error {
 		rs := []rune(vStr(v[0]))
 		for i := range rs {
 			for _, q := range []string{string(rs[i:min(i+1, len(rs))]), string(rs[i:min(i+2, len(rs))])} {
-				if cjkOnly(q) && !seen[q] && len(qs) < 150 {
+				if strings.TrimSpace(q) == q && !seen[q] && len(qs) < 250 {
 					seen[q] = true
 					qs = append(qs, q)
 				}
@@ -155,26 +158,29 @@ func TestShortCJKSearchIsTheScan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	qs = append(qs, "龘", "𠮷", "王龘")
-	defer func(n int) { cjkWalk = n }(cjkWalk)
+	qs = append(qs, "龘", "𠮷", "王龘", "zq", "%", "_")
+	defer func(n int) { shortWalk = n }(shortWalk)
 	for _, head := range []int{1, 7, 120, 4000} {
-		cjkWalk = head
+		shortWalk = head
 		for _, limit := range []int{1, 5, maxCandidates} {
 			for _, q := range qs {
-				got, want := map[int64]int{}, map[int64]int{}
-				if err := s.shortCJKPG(ctx, q, limit, got); err != nil {
+				got := map[int64]int{}
+				if err := s.shortProfilesPG(ctx, q, limit, got); err != nil {
 					t.Fatal(err)
 				}
-				if err := s.shortScanPG(ctx, q, srcCustomer, limit, want); err != nil {
+				scan, err := s.shortScanPG(ctx, q, srcCustomer, -1, limit)
+				if err != nil {
 					t.Fatal(err)
 				}
+				want := map[int64]int{}
+				addFound(want, scan)
 				if !reflect.DeepEqual(got, want) {
 					t.Fatalf("head %d, limit %d: %q found %v, a scan %v", head, limit, q, got, want)
 				}
 			}
 		}
 	}
-	if len(qs) < 100 {
+	if len(qs) < 200 {
 		t.Errorf("only %d queries", len(qs))
 	}
 }
