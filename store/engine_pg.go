@@ -320,5 +320,31 @@ func (s *Store) checkPG(ctx context.Context) (CheckReport, error) {
 	}
 	rep.Totals = n
 	rep.OK = n == 0
+	if note, err := s.ChineseNote(ctx); err != nil {
+		return rep, err
+	} else if note != "" {
+		rep.Notes = append(rep.Notes, note)
+	}
 	return rep, nil
+}
+
+// ChineseNote says, when it is so, that the database's search index
+// leaves Chinese characters out: pg_trgm makes words of the letters and
+// digits of the database's character classes (LC_CTYPE), and in the C
+// locale Chinese characters are neither, so every find of Chinese text
+// reads the whole table. "" on SQLite, and on a database that indexes
+// them.
+func (s *Store) ChineseNote(ctx context.Context) (string, error) {
+	if !s.pg {
+		return "", nil
+	}
+	var skipped bool
+	var ctype string
+	err := s.r.QueryRowContext(ctx, `SELECT cardinality(show_trgm('王')) = 0,
+		(SELECT datctype FROM pg_catalog.pg_database WHERE datname = current_database())`).Scan(&skipped, &ctype)
+	if err != nil || !skipped {
+		return "", s.wrap("check the search index", err)
+	}
+	return fmt.Sprintf("the database's character classes (LC_CTYPE %s) do not count Chinese characters as letters, so the search index leaves them out "+
+		"and every find of Chinese text reads the whole table; a database made with a UTF-8 locale (createdb --locale=C.UTF-8 --template=template0 NAME) indexes them", ctype), nil
 }

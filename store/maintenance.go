@@ -136,6 +136,7 @@ type CheckReport struct {
 	Search      string   `json:"search"`       // "ok", or what is wrong with the search index
 	Totals      int      `json:"totals_mismatched"`
 	OK          bool     `json:"ok"`
+	Notes       []string `json:"notes,omitempty"` // what is not damage but worth knowing
 }
 
 // Damage is one finding of SQLite's check, placed in the notebook: the

@@ -124,9 +124,25 @@ func TestCheckAndInitOnAServer(t *testing.T) {
 	e := newEnv(t)
 	e.db = dsn
 	e.ok("init")
-	if out := e.ok("check"); !strings.Contains(out, "(checked on the server") {
+	if out := e.ok("check"); !strings.Contains(out, "(checked on the server") || strings.Contains(out, "note:") {
 		t.Errorf("check: %q", out)
 	}
+	// A database whose locale leaves Chinese out of the search index:
+	// init and check say so, and how to make one that does not.
+	cdsn, _ := pgtest.DatabaseWith(t, "TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'")
+	e.db = cdsn
+	if _, errs, code := e.run(false, "init"); code != 0 || !strings.Contains(errs, "(LC_CTYPE C) do not count Chinese characters as letters") ||
+		!strings.Contains(errs, "createdb --locale=C.UTF-8") {
+		t.Errorf("init in the C locale: exit %d %q", code, errs)
+	}
+	e.ok("add", "王小明")
+	if out := e.ok("check"); !strings.Contains(out, "note: the database's character classes") || !strings.Contains(out, "ok: ") {
+		t.Errorf("check in the C locale: %q", out)
+	}
+	if out := e.ok("find", "王"); !strings.Contains(out, "王小明") {
+		t.Errorf("find in the C locale: %q", out)
+	}
+	e.db = dsn
 	if _, errs, code := e.run(false, "check", "--repair"); code != 2 || !strings.Contains(errs, "pg_dump") {
 		t.Errorf("check --repair: exit %d %q", code, errs)
 	}

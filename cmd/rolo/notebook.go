@@ -35,8 +35,15 @@ new). init never replaces a file.`,
 			}
 			if store.IsPostgres(path) {
 				// A server address may carry a password: never echo it.
-				if err := store.Create(cmd.Context(), path, a.storeOptions(), nil); err != nil {
+				var note string
+				if err := store.Create(cmd.Context(), path, a.storeOptions(), func(st *store.Store) (err error) {
+					note, err = st.ChineseNote(cmd.Context())
 					return err
+				}); err != nil {
+					return err
+				}
+				if note != "" {
+					fmt.Fprintf(a.Err, "Note: %s.\n", clean(note))
 				}
 				name := store.RedactAddress(path)
 				if a.JSON {
@@ -269,6 +276,9 @@ func printCheck(a *App, rep store.CheckReport, took time.Duration, server bool) 
 	}
 	if rep.Totals > 0 {
 		fmt.Fprintf(a.Out, "purchase totals: %d customers disagree with their purchases\n", rep.Totals)
+	}
+	for _, n := range rep.Notes {
+		fmt.Fprintf(a.Out, "note: %s\n", clean(n))
 	}
 	if rep.OK {
 		fmt.Fprintf(a.Out, "ok: %s (%s, %.1fs)\n", clean(rep.Path), kind, took.Seconds())

@@ -24,6 +24,13 @@ const SkipMessage = "PostgreSQL tests skipped: set ROLO_TEST_PG=postgres://USER@
 // ROLO_TEST_PG is not set.
 func Database(t testing.TB) (dsn, tag string) {
 	t.Helper()
+	return DatabaseWith(t, "")
+}
+
+// DatabaseWith is Database made with options of CREATE DATABASE, such as
+// "TEMPLATE template0 LC_CTYPE 'C' LC_COLLATE 'C'".
+func DatabaseWith(t testing.TB, options string) (dsn, tag string) {
+	t.Helper()
 	base := os.Getenv("ROLO_TEST_PG")
 	if base == "" {
 		t.Skip(SkipMessage)
@@ -35,7 +42,7 @@ func Database(t testing.TB) (dsn, tag string) {
 	t.Cleanup(func() { admin.Close() })
 	tag = fmt.Sprintf("%08x", rand.Uint32())
 	db := "rolo_t_" + tag
-	if _, err := admin.Exec(`CREATE DATABASE ` + db); err != nil {
+	if _, err := admin.Exec(`CREATE DATABASE ` + db + ` ` + options); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {

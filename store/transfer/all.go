@@ -91,8 +91,8 @@ type restoring struct {
 }
 
 // idMap maps the ids of one kind's rows in the file, which go up from
-// row to row, to the ids they were written with: two sorted columns, a
-// sixth of a map's memory for a million purchases.
+// row to row, to the ids they were written with: two sorted columns, 16
+// bytes a row.
 type idMap struct{ from, to []int64 }
 
 func (m *idMap) add(from, to int64) { m.from, m.to = append(m.from, from), append(m.to, to) }
