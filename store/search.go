@@ -181,11 +181,20 @@ func (s *Store) searchCandidates(ctx context.Context, found map[int64]int, archi
 		c.src = found[c.id]
 		return c, err
 	}, `SELECT id, name, name_pinyin, name_initials FROM customers
-		WHERE id IN (SELECT value FROM json_each(?))`+current, jsonIDs(ids))
+		WHERE `+s.idsIn("id")+current, jsonIDs(ids))
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// idsIn is the condition that col is one of the ids of a JSON list
+// parameter.
+func (s *Store) idsIn(col string) string {
+	if s.pg {
+		return col + pgIDsIn
+	}
+	return col + ` IN (SELECT value FROM json_each(?))`
 }
 
 // maxCandidates bounds how many customers one search looks at.
