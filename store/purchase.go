@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -303,8 +304,8 @@ func (s *Store) deletePurchase(ctx context.Context, id int64, withPayments bool)
 		}
 		// The thank-you it called for, not made yet, goes with it.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM followups WHERE customer_id = ? AND source = 'thanks' AND done_at IS NULL
-			AND (what = ? OR what LIKE ?)`, p.CustomerID, fmt.Sprintf("thank-you call for purchase %d", p.ID),
-			fmt.Sprintf("thank-you call for purchase %d %%", p.ID)); err != nil {
+			AND (what = ? OR what LIKE ?)`, p.CustomerID, thanksPrefix+strconv.FormatInt(p.ID, 10),
+			thanksPrefix+strconv.FormatInt(p.ID, 10)+" %"); err != nil {
 			return s.wrap("delete purchase", err)
 		}
 		return s.unbuy(ctx, tx, p)
@@ -386,11 +387,40 @@ func (s *Store) unwin(ctx context.Context, tx *sql.Tx, id int64) error {
 	return s.wrap("delete purchase", err)
 }
 
+const thanksPrefix = "thank-you call for purchase "
+
+// RenumberThanks gives the text of a thank-you follow-up (PurchaseThanks)
+// the id the purchase it names has now, by idOf: a notebook added to
+// another with new ids (rolo copy --new-ids), where deleting the
+// purchase is to take its thank-you along. Other texts come back as they
+// are.
+func RenumberThanks(what string, idOf func(int64) (int64, bool)) string {
+	rest, ok := strings.CutPrefix(what, thanksPrefix)
+	if !ok {
+		return what
+	}
+	n := 0
+	for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+		n++
+	}
+	if n == 0 || n < len(rest) && rest[n] != ' ' {
+		return what
+	}
+	id, err := strconv.ParseInt(rest[:n], 10, 64)
+	if err != nil {
+		return what
+	}
+	if to, ok := idOf(id); ok && to != 0 {
+		return thanksPrefix + strconv.FormatInt(to, 10) + rest[n:]
+	}
+	return what
+}
+
 // PurchaseThanks is the thank-you follow-up a purchase by a customer of
 // tier calls for (settings thanks.tiers). It names the purchase, so that
 // deleting the purchase takes it away.
 func PurchaseThanks(p Purchase, tier string) string {
-	what := fmt.Sprintf("thank-you call for purchase %d", p.ID)
+	what := thanksPrefix + strconv.FormatInt(p.ID, 10)
 	if p.Item != "" {
 		what += " of " + p.Item
 	}

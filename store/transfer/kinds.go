@@ -153,9 +153,24 @@ func historyKind[T any](name string, cols []col[T], required []string, requiredC
 					return fmt.Errorf("customer_id %d is not a customer of the file", ref.ID)
 				}
 				*id = r.customerID(ref.ID)
+				if x, ok := any(row).(renumbered); ok && r.newIDs {
+					x.renumber(r)
+				}
 				return check(row)
 			}, add)
 		},
+	}
+}
+
+// renumbered is a row whose text names another row by its id, rewritten
+// when the notebook joins another with new ids.
+type renumbered interface{ renumber(r *restoring) }
+
+// renumber: a thank-you follow-up names its purchase, so that deleting
+// the purchase takes the thank-you along.
+func (f *followUpRow) renumber(r *restoring) {
+	if f.Source == "thanks" {
+		f.What = store.RenumberThanks(f.What, func(id int64) (int64, bool) { return r.rowID("purchases", id) })
 	}
 }
 
