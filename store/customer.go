@@ -778,6 +778,22 @@ func (s *Store) ResolveCustomer(ctx context.Context, ref string) (Customer, erro
 	if err != nil {
 		return Customer{}, err
 	}
+	if numberRef(ref) {
+		// A number is an id, an external id, a name or a whole phone
+		// number, not a part of someone's phone or notes: rolo rm 88
+		// archived the one customer whose phone held 88, once no customer
+		// 88 was left (ids change when a notebook is copied with new ids).
+		var whole []SearchHit
+		for _, h := range hits {
+			if h.Rank == rankPhone {
+				whole = append(whole, h)
+			}
+		}
+		if len(whole) == 0 {
+			return Customer{}, Errorf(KindNotFound, "no customer has the id, external id, name or phone number %s", ref)
+		}
+		hits = whole
+	}
 	switch {
 	case len(hits) == 0:
 		return Customer{}, Errorf(KindNotFound, "no customer matches %q", ref)
@@ -794,6 +810,22 @@ func (s *Store) ResolveCustomer(ctx context.Context, ref string) (Customer, erro
 		cands = append(cands, h.Customer)
 	}
 	return Customer{}, &AmbiguousError{Ref: ref, Candidates: cands}
+}
+
+// numberRef says whether a customer reference is written as a number:
+// digits, and the signs a phone number is written with.
+func numberRef(ref string) bool {
+	digits := false
+	for _, r := range strings.TrimPrefix(ref, "#") {
+		switch {
+		case r >= '0' && r <= '9', r >= '０' && r <= '９':
+			digits = true
+		case strings.ContainsRune(" +-()./＋－（）　", r):
+		default:
+			return false
+		}
+	}
+	return digits
 }
 
 func (s *Store) customersWhere(ctx context.Context, where string, limit int, args ...any) ([]Customer, error) {

@@ -293,6 +293,9 @@ func TestResolveCustomer(t *testing.T) {
 		c, _ := s.AddCustomer(ctx, Customer{Name: "Anna Li"})
 		zj, _ := s.AddCustomer(ctx, Customer{Name: "张军"})
 		s.AddCustomer(ctx, Customer{Name: "郑静秀"})
+		ph, _ := s.AddCustomer(ctx, Customer{Name: "陈小雪", Phone: "13748883688", Notes: "会员 4477"})
+		erp, _ := s.AddCustomer(ctx, Customer{Name: "李娜", ExternalID: "10023"})
+		named, _ := s.AddCustomer(ctx, Customer{Name: "520"})
 		tests := []struct {
 			ref     string
 			want    int64
@@ -310,6 +313,16 @@ func TestResolveCustomer(t *testing.T) {
 			{"wxm", 0, ErrAmbiguous}, // both 王小明
 			{"nobody", 0, ErrNotFound},
 			{"#99", 0, ErrNotFound},
+			// A number that is no one's id is not a part of a phone or a
+			// note: rolo rm 88 archived 陈小雪.
+			{"88", 0, ErrNotFound},
+			{"4477", 0, ErrNotFound},
+			{"1374888", 0, ErrNotFound},
+			{"13748883688", ph.ID, nil},       // a whole phone number
+			{"+86 137 4888 3688", ph.ID, nil}, // as it may be written
+			{"10023", erp.ID, nil},            // an external id
+			{"520", named.ID, nil},            // a name
+			{"小雪", ph.ID, nil},                // words still search
 			{"", 0, ErrInvalid},
 		}
 		for _, tt := range tests {
