@@ -67,6 +67,20 @@ customer you see, with their rep; pyramid adds a line per rep).`,
 			}
 			fmt.Fprintf(a.Err, "%s is ready for a team. Add reps with rolo team add NAME (--manager for a manager); each logs in as their own PostgreSQL role.\n",
 				clean(shownName(st.Path())))
+			// The group roles are the server's: reps of another team's
+			// notebook on this server are members here too.
+			if reps, err := st.Reps(cmd.Context()); err == nil && len(reps) > 0 {
+				names := make([]string, 0, len(reps))
+				for _, r := range reps[:min(len(reps), 8)] {
+					names = append(names, r.Name)
+				}
+				if len(reps) > 8 {
+					names = append(names, "...")
+				}
+				fmt.Fprintf(a.Err, "Warning: this server's group roles rolo_rep and rolo_manager already have members (%s). "+
+					"The roles are the server's, not the notebook's: members from another team's notebook on this server are reps and managers of this one too, "+
+					"and read what its policies let a rep or a manager read. Give each team a PostgreSQL server (cluster) of its own.\n", clean(strings.Join(names, ", ")))
+			}
 			return nil
 		},
 	})

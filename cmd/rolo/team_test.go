@@ -164,3 +164,17 @@ func TestTeamNeedsPostgreSQL(t *testing.T) {
 		}
 	}
 }
+
+// The group roles are the server's: a second team notebook on the same
+// server says that the first team's reps are members of it too.
+func TestTeamInitWarnsOfAnotherTeamsReps(t *testing.T) {
+	tm := newTeam(t)
+	other := newTeamServer(t)
+	tm.e.db = other.dsn
+	tm.e.ok("init")
+	_, errs, code := tm.e.run(false, "team", "init")
+	if code != 0 || !strings.Contains(errs, "Warning: this server's group roles rolo_rep and rolo_manager already have members") ||
+		!strings.Contains(errs, "Give each team a PostgreSQL server (cluster) of its own") {
+		t.Errorf("team init beside another team: exit %d: %s", code, errs)
+	}
+}
