@@ -389,29 +389,43 @@ func (s *Store) unwin(ctx context.Context, tx *sql.Tx, id int64) error {
 
 const thanksPrefix = "thank-you call for purchase "
 
-// RenumberThanks gives the text of a thank-you follow-up (PurchaseThanks)
-// the id the purchase it names has now, by idOf: a notebook added to
-// another with new ids (rolo copy --new-ids), where deleting the
-// purchase is to take its thank-you along. Other texts come back as they
-// are.
-func RenumberThanks(what string, idOf func(int64) (int64, bool)) string {
-	rest, ok := strings.CutPrefix(what, thanksPrefix)
-	if !ok {
-		return what
+// RenumberFollowUp gives the text of a follow-up rolo wrote the ids that
+// the rows it names have now, for a notebook added to another with new
+// ids (rolo copy --new-ids): a thank-you for a purchase (source thanks,
+// PurchaseThanks) names the purchase, one for a referral (source
+// referral, thanks) the referred customer, and deleting the purchase
+// finds them by that text. purchase and customer give a row's new id.
+// Other texts come back as they are.
+func RenumberFollowUp(what, source string, purchase, customer func(int64) (int64, bool)) string {
+	switch source {
+	case "thanks":
+		if rest, ok := strings.CutPrefix(what, thanksPrefix); ok {
+			return renumberAt(what, len(what)-len(rest), purchase)
+		}
+	case "referral":
+		if i := strings.LastIndex(what, " (#"); strings.HasPrefix(what, referralPrefix) && i > 0 && strings.HasSuffix(what, ")") {
+			return renumberAt(what, i+3, customer)
+		}
 	}
-	n := 0
-	for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+	return what
+}
+
+// renumberAt replaces the id written at what[at:] (digits, then a space,
+// a comma or the end) by its new one.
+func renumberAt(what string, at int, idOf func(int64) (int64, bool)) string {
+	n := at
+	for n < len(what) && what[n] >= '0' && what[n] <= '9' {
 		n++
 	}
-	if n == 0 || n < len(rest) && rest[n] != ' ' {
+	if n == at || n < len(what) && what[n] != ' ' && what[n] != ',' {
 		return what
 	}
-	id, err := strconv.ParseInt(rest[:n], 10, 64)
+	id, err := strconv.ParseInt(what[at:n], 10, 64)
 	if err != nil {
 		return what
 	}
 	if to, ok := idOf(id); ok && to != 0 {
-		return thanksPrefix + strconv.FormatInt(to, 10) + rest[n:]
+		return what[:at] + strconv.FormatInt(to, 10) + what[n:]
 	}
 	return what
 }
@@ -433,8 +447,10 @@ const thankWithinDays = 30
 
 // thanks is the follow-up that thanks a referrer for the first purchase of
 // customer id, called name, on date.
+const referralPrefix = "thank you for referring "
+
 func thanks(name string, id int64, date string) string {
-	return fmt.Sprintf("thank you for referring %s (#%d, first purchase %s)", name, id, date)
+	return fmt.Sprintf(referralPrefix+"%s (#%d, first purchase %s)", name, id, date)
 }
 
 // thanksFor is a LIKE pattern of the thank-yous for customer id's first

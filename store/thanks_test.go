@@ -2,9 +2,10 @@ package store
 
 import "testing"
 
-// A thank-you's text gets the purchase's new id; other texts, and
-// purchases that have none, stay as they were.
-func TestRenumberThanks(t *testing.T) {
+// A thank-you's text gets the new id of the purchase or the referred
+// customer it names; other texts, and rows that have no new id, stay as
+// they were.
+func TestRenumberFollowUp(t *testing.T) {
 	idOf := func(id int64) (int64, bool) {
 		switch id {
 		case 7:
@@ -14,17 +15,22 @@ func TestRenumberThanks(t *testing.T) {
 		}
 		return 0, false
 	}
-	for _, tt := range []struct{ in, want string }{
-		{PurchaseThanks(Purchase{ID: 7, Item: "白茶"}, "key"), "thank-you call for purchase 20007 of 白茶 (key customer)"},
-		{"thank-you call for purchase 7", "thank-you call for purchase 20007"},
-		{"thank-you call for purchase 8 of 茶", "thank-you call for purchase 8 of 茶"},
-		{"thank-you call for purchase 9", "thank-you call for purchase 9"},
-		{"thank-you call for purchase 7x", "thank-you call for purchase 7x"},
-		{"thank-you call for purchase ", "thank-you call for purchase "},
-		{"call about purchase 7", "call about purchase 7"},
+	for _, tt := range []struct{ source, in, want string }{
+		{"thanks", PurchaseThanks(Purchase{ID: 7, Item: "白茶"}, "key"), "thank-you call for purchase 20007 of 白茶 (key customer)"},
+		{"thanks", "thank-you call for purchase 7", "thank-you call for purchase 20007"},
+		{"thanks", "thank-you call for purchase 8 of 茶", "thank-you call for purchase 8 of 茶"},
+		{"thanks", "thank-you call for purchase 9", "thank-you call for purchase 9"},
+		{"thanks", "thank-you call for purchase 7x", "thank-you call for purchase 7x"},
+		{"thanks", "thank-you call for purchase ", "thank-you call for purchase "},
+		{"manual", "thank-you call for purchase 7", "thank-you call for purchase 7"},
+		{"thanks", "call about purchase 7", "call about purchase 7"},
+		{"referral", thanks("张伟", 7, "2026-11-02"), "thank you for referring 张伟 (#20007, first purchase 2026-11-02)"},
+		{"referral", thanks("A (#3, x)", 7, "2026-11-02"), "thank you for referring A (#3, x) (#20007, first purchase 2026-11-02)"},
+		{"referral", thanks("张伟", 9, "2026-11-02"), thanks("张伟", 9, "2026-11-02")},
+		{"referral", "thank you for referring 张伟", "thank you for referring 张伟"},
 	} {
-		if got := RenumberThanks(tt.in, idOf); got != tt.want {
-			t.Errorf("RenumberThanks(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := RenumberFollowUp(tt.in, tt.source, idOf, idOf); got != tt.want {
+			t.Errorf("RenumberFollowUp(%q, %s) = %q, want %q", tt.in, tt.source, got, tt.want)
 		}
 	}
 }

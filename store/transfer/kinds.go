@@ -166,12 +166,11 @@ func historyKind[T any](name string, cols []col[T], required []string, requiredC
 // when the notebook joins another with new ids.
 type renumbered interface{ renumber(r *restoring) }
 
-// renumber: a thank-you follow-up names its purchase, so that deleting
-// the purchase takes the thank-you along.
+// renumber: a thank-you follow-up names its purchase or the referred
+// customer, so that deleting the purchase takes the thank-you along.
 func (f *followUpRow) renumber(r *restoring) {
-	if f.Source == "thanks" {
-		f.What = store.RenumberThanks(f.What, func(id int64) (int64, bool) { return r.rowID("purchases", id) })
-	}
+	f.What = store.RenumberFollowUp(f.What, f.Source, func(id int64) (int64, bool) { return r.rowID("purchases", id) },
+		func(id int64) (int64, bool) { to, ok := r.newCust[id]; return to, ok })
 }
 
 // followUpRow is a follow-up with the columns that name its customer.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -87,9 +88,9 @@ func numbered(e everything, custs []int64) everything {
 	for i := range out.FollowUps {
 		f := &out.FollowUps[i]
 		f.ID, f.CustomerID = fo[f.ID], co[f.CustomerID]
-		if f.Source == "thanks" { // names its purchase
-			f.What = store.RenumberThanks(f.What, func(id int64) (int64, bool) { n, ok := po[id]; return n, ok })
-		}
+		// A thank-you names its purchase, or the referred customer.
+		f.What = store.RenumberFollowUp(f.What, f.Source, func(id int64) (int64, bool) { n, ok := po[id]; return n, ok },
+			func(id int64) (int64, bool) { n, ok := co[id]; return n, ok })
 	}
 	for i := range out.Surveys {
 		v := &out.Surveys[i]
@@ -144,8 +145,12 @@ func snoozeEverything(t *testing.T, st *store.Store) {
 			t.Fatal(err)
 		}
 	}
-	// A thank-you names its purchase in its text.
+	// A thank-you names its purchase, or the referred customer, in its text.
 	if _, err := st.AddFollowUp(ctx, store.FollowUp{CustomerID: p.CustomerID, Due: "2026-11-25", What: store.PurchaseThanks(p, "key"), Source: "thanks"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddFollowUp(ctx, store.FollowUp{CustomerID: f.CustomerID, Due: "2026-11-26", Source: "referral",
+		What: "thank you for referring 张伟 (#" + strconv.FormatInt(p.CustomerID, 10) + ", first purchase 2026-11-02)"}); err != nil {
 		t.Fatal(err)
 	}
 }
