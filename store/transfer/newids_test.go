@@ -88,9 +88,17 @@ func numbered(e everything, custs []int64) everything {
 	for i := range out.FollowUps {
 		f := &out.FollowUps[i]
 		f.ID, f.CustomerID = fo[f.ID], co[f.CustomerID]
-		// A thank-you names its purchase, or the referred customer.
-		f.What = store.RenumberFollowUp(f.What, f.Source, func(id int64) (int64, bool) { n, ok := po[id]; return n, ok },
-			func(id int64) (int64, bool) { n, ok := co[id]; return n, ok })
+		// A thank-you names its purchase, or the referred customer (an id
+		// of neither side's part reads as one number, unlike any rank).
+		rank := func(m map[int64]int64) func(int64) (int64, bool) {
+			return func(id int64) (int64, bool) {
+				if n, ok := m[id]; ok {
+					return n, true
+				}
+				return 999999999, true
+			}
+		}
+		f.What = store.RenumberFollowUp(f.What, f.Source, rank(po), rank(co))
 	}
 	for i := range out.Surveys {
 		v := &out.Surveys[i]
@@ -150,7 +158,7 @@ func snoozeEverything(t *testing.T, st *store.Store) {
 		t.Fatal(err)
 	}
 	if _, err := st.AddFollowUp(ctx, store.FollowUp{CustomerID: f.CustomerID, Due: "2026-11-26", Source: "referral",
-		What: "thank you for referring 张伟 (#" + strconv.FormatInt(p.CustomerID, 10) + ", first purchase 2026-11-02)"}); err != nil {
+		What: "thank you for referring 张伟 (#" + strconv.FormatInt(e.Customers[1].ID, 10) + ", first purchase 2026-11-02)"}); err != nil {
 		t.Fatal(err)
 	}
 }
