@@ -100,7 +100,7 @@ func runCopy(ctx context.Context, a *App, from, to string, o copyOptions) error 
 		return usageErrorf("%s is both FROM and TO: name another notebook to copy into", clean(shownName(to)))
 	}
 	if o.allowDuplicates && !o.newIDs {
-		return usageErrorf("--allow-duplicates goes with --new-ids: without it TO holds no customers to be duplicates of")
+		return usageErrorf("--allow-duplicates goes with --new-ids: without it rolo copy keeps every id, and writes only into a notebook that holds no customers")
 	}
 	ctx, done := a.showProgress(ctx, "copying")
 	defer done()
@@ -222,9 +222,9 @@ func copyNotebook(ctx context.Context, a *App, src, dst *store.Store, from strin
 		ie.Hint = fmt.Sprintf("%s is unchanged, and so is %s.", shownName(dst.Path()), shownName(from))
 	}
 	if store.KindOf(err) == store.KindConflict && !o.newIDs && dst.SeesPart(ctx) {
-		return nil, store.Errorf(store.KindConflict, "%s already uses the ids of %s for rows of other reps of the team, which you do not see (%v). rolo copy keeps every id, so it fills only an empty team notebook: nothing was written. "+
+		return nil, store.Errorf(store.KindConflict, "%s already uses the ids of %s for rows of other reps of the team, which you do not see. rolo copy keeps every id, so it fills only an empty team notebook: nothing was written. "+
 			"Add --new-ids to add your notebook with new ids",
-			shownName(dst.Path()), shownName(from), err)
+			shownName(dst.Path()), shownName(from))
 	}
 	return rep.Warnings, err
 }
