@@ -219,7 +219,7 @@ func copyNotebook(ctx context.Context, a *App, src, dst *store.Store, from strin
 	}
 	var ie *transfer.ImportError
 	if errors.As(err, &ie) {
-		ie.Hint = fmt.Sprintf("%s is unchanged, and so is %s.", shownName(dst.Path()), shownName(from))
+		ie.Hint = strings.TrimSpace(ie.Hint + " " + fmt.Sprintf("%s is unchanged, and so is %s.", shownName(dst.Path()), shownName(from)))
 	}
 	if store.KindOf(err) == store.KindConflict && !o.newIDs && dst.SeesPart(ctx) {
 		return nil, store.Errorf(store.KindConflict, "%s already uses the ids of %s for rows of other reps of the team, which you do not see. rolo copy keeps every id, so it fills only an empty team notebook: nothing was written. "+

@@ -84,10 +84,11 @@ type restoring struct {
 	// With new ids (ImportOptions.NewIDs): the id each row of the file
 	// was written with, for the kinds other rows refer to, and what finds
 	// the file's customers the notebook holds already.
-	newIDs  bool
-	newCust map[int64]int64
-	newRows map[string]*idMap
-	held    func(c *store.Customer) *Problem // a customer of the file the notebook holds already, or nil
+	newIDs   bool
+	newCust  map[int64]int64
+	newRows  map[string]*idMap
+	held     func(c *store.Customer) *Problem // a customer of the file the notebook holds already, or nil
+	heldHits int                              // customers of the file it found
 }
 
 // idMap maps the ids of one kind's rows in the file, which go up from
@@ -265,7 +266,13 @@ func ImportAll(ctx context.Context, st *store.Store, r io.Reader, o ImportOption
 	}
 	switch {
 	case errors.Is(err, errRolledBack):
-		return rep, &ImportError{File: o.Name, Unit: "record", Problems: pr.list, More: pr.more, Total: pr.total}
+		ie := &ImportError{File: o.Name, Unit: "record", Problems: pr.list, More: pr.more, Total: pr.total}
+		if rs.heldHits > 0 && rs.heldHits == len(rs.customers) {
+			// Not a file to fix: the same notebook again.
+			ie.Hint = fmt.Sprintf("Every customer read from %s is in %s already: it was most likely added before, and nothing was written "+
+				"(--allow-duplicates would add its customers who share only a phone or an email a second time).", o.Name, st.Path())
+		}
+		return rep, ie
 	case err != nil:
 		var se *syntaxInFile
 		if errors.As(err, &se) {
@@ -496,6 +503,7 @@ func restoreCustomers(r *restoring) restoreSink {
 				if p := r.held(&c); p != nil {
 					p.Line = rr.line
 					r.pr.add(*p)
+					r.heldHits++
 					return nil
 				}
 			}

@@ -361,7 +361,8 @@ func TestJoinRefusesHeldCustomersAndOtherMoney(t *testing.T) {
 	dst := newStore(t)
 	dst.AddCustomer(ctx, store.Customer{Name: "团队甲", Phone: "13900000001"})
 	err := join(dst, false)
-	if err == nil || !strings.Contains(err.Error(), `customers record 1 (phone): looks like customer #1 "团队甲" here (same phone)`) {
+	if err == nil || !strings.Contains(err.Error(), `customers record 1 (phone): looks like customer #1 "团队甲" here (same phone)`) ||
+		strings.Contains(err.Error(), "most likely added before") { // one of two customers: not the same notebook
 		t.Errorf("a held phone: %v", err)
 	}
 	if err := join(dst, true); err != nil {
