@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/rolo-crm/rolo/settings"
 	"github.com/spf13/cobra"
+
+	"github.com/rolo-crm/rolo/settings"
+	"github.com/rolo-crm/rolo/store"
 )
 
 // settingsHelp lists every setting with its default and what it does,
@@ -63,6 +65,12 @@ func newConfigCmd(a *App) *cobra.Command {
 				}
 				fmt.Fprintln(a.Out, raw[args[0]])
 				return nil
+			}
+			// Asked before the write, so a rep hears the team's rule, not the
+			// server's "permission denied for table settings" (exit 3).
+			if me, err := st.Me(ctx); err == nil && !me.Manager {
+				return store.Errorf(store.KindInvalid, "only a manager changes the settings of the team's notebook; you are %s, a rep (rolo config %s shows the value)",
+					me.Name, args[0])
 			}
 			return st.SetSetting(ctx, args[0], args[1])
 		},

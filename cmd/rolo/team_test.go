@@ -178,3 +178,20 @@ func TestTeamInitWarnsOfAnotherTeamsReps(t *testing.T) {
 		t.Errorf("team init beside another team: exit %d: %s", code, errs)
 	}
 }
+
+// The settings are the team's: a rep hears the rule (exit 2), not the
+// server's permission denied (exit 3); a manager changes them.
+func TestRepDoesNotChangeSettings(t *testing.T) {
+	tm := newTeam(t)
+	if _, errs, code := tm.run(tm.ben, "config", "plan.capacity", "9"); code != 2 ||
+		!strings.Contains(errs, "only a manager changes the settings of the team's notebook; you are "+tm.ben+", a rep") {
+		t.Errorf("a rep changes a setting: exit %d: %s", code, errs)
+	}
+	if out := strings.TrimSpace(tm.ok(tm.ben, "config", "plan.capacity")); out == "9" {
+		t.Errorf("a rep's refused setting was written")
+	}
+	tm.ok(tm.mia, "config", "plan.capacity", "9")
+	if out := strings.TrimSpace(tm.ok(tm.ben, "config", "plan.capacity")); out != "9" {
+		t.Errorf("the manager's setting, as the rep reads it: %q", out)
+	}
+}

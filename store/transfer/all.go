@@ -679,6 +679,6 @@ func settingsKept(ctx context.Context, st *store.Store, file map[string]string, 
 	if len(differ) == 0 {
 		return nil
 	}
-	return []string{fmt.Sprintf("the file's settings %s were not taken: the notebook it joined keeps its own (rolo config to change them)",
+	return []string{fmt.Sprintf("the file's settings %s were not taken: the notebook it joined keeps its own (rolo config changes them; on a team's notebook, a manager does)",
 		strings.Join(differ, ", "))}
 }
