@@ -357,16 +357,7 @@ func TestTeamKeptTiersFollowEveryWriter(t *testing.T) {
 	anna, mia := f.rep(t, "anna", false), f.rep(t, "mia", true)
 	as, ms := f.open(t, anna, Options{}), f.open(t, mia, Options{})
 	mine := f.open(t, mia, Options{Rep: mia})
-	buy := func(s *Store, name string, amount money.Amount) int64 {
-		c, err := s.AddCustomer(ctx, Customer{Name: name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-10-01", Item: "茶", Amount: amount}); err != nil {
-			t.Fatal(err)
-		}
-		return c.ID
-	}
+	buy := func(s *Store, name string, amount money.Amount) int64 { return buyTea(t, s, name, amount) }
 	for i := 0; i < 20; i++ {
 		buy(ms, fmt.Sprintf("米%d", i), money.Amount(1000*(i+1)))
 	}
@@ -417,16 +408,7 @@ func TestTeamKeptTiersFollowWhoARepSees(t *testing.T) {
 	today := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
 	anna, ben, mia := f.rep(t, "anna", false), f.rep(t, "ben", false), f.rep(t, "mia", true)
 	as, bs, ms := f.open(t, anna, Options{}), f.open(t, ben, Options{}), f.open(t, mia, Options{})
-	buy := func(s *Store, name string, amount money.Amount) int64 {
-		c, err := s.AddCustomer(ctx, Customer{Name: name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-10-01", Item: "茶", Amount: amount}); err != nil {
-			t.Fatal(err)
-		}
-		return c.ID
-	}
+	buy := func(s *Store, name string, amount money.Amount) int64 { return buyTea(t, s, name, amount) }
 	var top int64
 	for i := 0; i < 20; i++ {
 		top = buy(as, fmt.Sprintf("安%d", i), money.Amount(1000*(i+1)))
@@ -635,4 +617,19 @@ func TestTeamKeptAgendaAfterMigration(t *testing.T) {
 	if ms := f.open(t, mia, Options{}); !ms.keptAgendaPG(ctx) {
 		t.Fatal("after the migration the manager does not read the kept agenda")
 	}
+}
+
+// buyTea adds a customer who bought tea for amount on 1 October 2026 and
+// returns their id.
+func buyTea(t *testing.T, s *Store, name string, amount money.Amount) int64 {
+	t.Helper()
+	ctx := context.Background()
+	c, err := s.AddCustomer(ctx, Customer{Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-10-01", Item: "茶", Amount: amount}); err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
 }
