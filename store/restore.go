@@ -48,6 +48,12 @@ func (b *Bulk) KeepID(table string, got, want int64) error {
 				b.pg.rows[i][0], queued = want, true
 			}
 		}
+		for i := b.pg.bin.len() - 1; i >= 0 && !queued; i-- {
+			if b.pg.bin.firstInt8(i) == got {
+				b.pg.bin.setFirstInt8(i, want)
+				queued = true
+			}
+		}
 	}
 	var err error
 	if !queued {

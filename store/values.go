@@ -35,7 +35,12 @@ func normDay(s *string) error {
 	if err != nil {
 		return err
 	}
-	*s = t.Format(DateLayout)
+	// A day already in that form is kept as it is: formatting it again
+	// was a new string for each of an import's million purchases.
+	var buf [len(DateLayout)]byte
+	if day := t.AppendFormat(buf[:0], DateLayout); string(day) != *s {
+		*s = string(day)
+	}
 	return nil
 }
 

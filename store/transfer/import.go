@@ -753,7 +753,7 @@ func (ix *refIndex) byName(name string) []int64 {
 // on the wrong customer. The phone is not compared: numbers change hands
 // and are shared.
 func (ix *refIndex) resolve(ref store.CustomerRef, phone string) (int64, error) {
-	id, by, err := ix.find(ref, phone)
+	id, key, err := ix.find(ref, phone)
 	if err != nil {
 		return 0, err
 	}
@@ -762,67 +762,89 @@ func (ix *refIndex) resolve(ref store.CustomerRef, phone string) (int64, error) 
 		// The usual cause: a file of another notebook, whose ids are its own.
 		fix += ", or let the other columns say who it is with --map 'customer_id=-'"
 	}
-	return id, ix.agree(ref, id, by+" is", fix)
+	return id, ix.agree(ref, id, func() string { return describeKey(key, ref, phone) + " is" }, fix)
 }
 
 // agree checks that the id, external id and name a row gives (those
-// filled in) all name customer id, which whose ("customer_id 3 is") found;
-// fix says what to do when they do not.
-func (ix *refIndex) agree(ref store.CustomerRef, id int64, whose, fix string) error {
+// filled in) all name customer id, which whose() ("customer_id 3 is",
+// worded only for a message) found; fix says what to do when they do not.
+func (ix *refIndex) agree(ref store.CustomerRef, id int64, whose func() string, fix string) error {
 	i, ok := ix.ids[id]
 	if !ok {
 		return nil // not a customer of the index: nothing to compare with
 	}
 	k := ix.keys[i]
 	if ref.ID != 0 && ref.ID != id {
-		return fieldError{"customer_id", fmt.Errorf("%s %q (#%d), not customer %d; %s", whose, k.Name, id, ref.ID, fix)}
+		return fieldError{"customer_id", fmt.Errorf("%s %q (#%d), not customer %d; %s", whose(), k.Name, id, ref.ID, fix)}
 	}
 	if ref.ExternalID != "" && ref.ExternalID != k.ExternalID {
 		has := "who has no external id"
 		if k.ExternalID != "" {
 			has = fmt.Sprintf("whose external id is %q", k.ExternalID)
 		}
-		return fieldError{"customer_external_id", fmt.Errorf("%s %q (#%d), %s, not %q; %s", whose, k.Name, id, has, ref.ExternalID, fix)}
+		return fieldError{"customer_external_id", fmt.Errorf("%s %q (#%d), %s, not %q; %s", whose(), k.Name, id, has, ref.ExternalID, fix)}
 	}
 	if name := strings.TrimSpace(ref.Name); name != "" && name != strings.TrimSpace(k.Name) {
-		return fieldError{"customer_name", fmt.Errorf("%s %q (#%d), not %q; %s", whose, k.Name, id, ref.Name, fix)}
+		return fieldError{"customer_name", fmt.Errorf("%s %q (#%d), not %q; %s", whose(), k.Name, id, ref.Name, fix)}
 	}
 	return nil
 }
 
+// The keys by which a row names its customer, in the order find tries them.
+const (
+	byID = iota
+	byExternalID
+	byPhone
+	byName
+)
+
+// describeKey words the key a row named its customer by as the file gives
+// it (customer_id 3).
+func describeKey(key int, ref store.CustomerRef, phone string) string {
+	switch key {
+	case byID:
+		return fmt.Sprintf("customer_id %d", ref.ID)
+	case byExternalID:
+		return fmt.Sprintf("customer_external_id %q", ref.ExternalID)
+	case byPhone:
+		return fmt.Sprintf("customer_phone %q", phone)
+	}
+	return "customer_name"
+}
+
 // find is the customer named by the first key of a row that is filled
-// in, and that key as the file gives it (customer_id 3).
-func (ix *refIndex) find(ref store.CustomerRef, phone string) (int64, string, error) {
+// in, and which key that was (byID, ...).
+func (ix *refIndex) find(ref store.CustomerRef, phone string) (int64, int, error) {
 	switch {
 	case ref.ID != 0:
 		if _, ok := ix.ids[ref.ID]; !ok {
-			return 0, "", fmt.Errorf("no customer with id %d; import the customers first", ref.ID)
+			return 0, 0, fmt.Errorf("no customer with id %d; import the customers first", ref.ID)
 		}
-		return ref.ID, fmt.Sprintf("customer_id %d", ref.ID), nil
+		return ref.ID, byID, nil
 	case ref.ExternalID != "":
 		id, ok := ix.external[ref.ExternalID]
 		if !ok {
-			return 0, "", fmt.Errorf("no customer with external id %q; import the customers first", ref.ExternalID)
+			return 0, 0, fmt.Errorf("no customer with external id %q; import the customers first", ref.ExternalID)
 		}
-		return id, fmt.Sprintf("customer_external_id %q", ref.ExternalID), nil
+		return id, byExternalID, nil
 	case store.PhoneKey(phone) != "":
 		ids := ix.byPhone(store.PhoneKey(phone))
 		if len(ids) == 1 {
-			return ids[0], fmt.Sprintf("customer_phone %q", phone), nil
+			return ids[0], byPhone, nil
 		}
 		if len(ids) > 1 {
-			return 0, "", fmt.Errorf("phone %q belongs to %d customers; add a customer_external_id or customer_id column", phone, len(ids))
+			return 0, 0, fmt.Errorf("phone %q belongs to %d customers; add a customer_external_id or customer_id column", phone, len(ids))
 		}
-		return 0, "", fmt.Errorf("no customer with phone %q", phone)
+		return 0, 0, fmt.Errorf("no customer with phone %q", phone)
 	case strings.TrimSpace(ref.Name) != "":
 		ids := ix.byName(ref.Name)
 		if len(ids) == 1 {
-			return ids[0], "customer_name", nil
+			return ids[0], byName, nil
 		}
 		if len(ids) > 1 {
-			return 0, "", fmt.Errorf("%d customers are named %q; add a customer_external_id, customer_phone or customer_id column", len(ids), ref.Name)
+			return 0, 0, fmt.Errorf("%d customers are named %q; add a customer_external_id, customer_phone or customer_id column", len(ids), ref.Name)
 		}
-		return 0, "", fmt.Errorf("no customer named %q (names must match exactly)", ref.Name)
+		return 0, 0, fmt.Errorf("no customer named %q (names must match exactly)", ref.Name)
 	}
-	return 0, "", fmt.Errorf("the row does not say which customer: fill customer_id, customer_external_id, customer_phone or customer_name")
+	return 0, 0, fmt.Errorf("the row does not say which customer: fill customer_id, customer_external_id, customer_phone or customer_name")
 }

@@ -299,7 +299,8 @@ var paymentsKind = notebookKind{
 					if cust == 0 {
 						return fieldError{"purchase_id", fmt.Errorf("no purchase with id %d; import the purchases first", p.PurchaseID)}
 					}
-					if err := refs.agree(p.Ref, cust, fmt.Sprintf("purchase_id %d was bought by", p.PurchaseID), "correct one of the columns"); err != nil {
+					if err := refs.agree(p.Ref, cust, func() string { return fmt.Sprintf("purchase_id %d was bought by", p.PurchaseID) },
+						"correct one of the columns"); err != nil {
 						return err
 					}
 				}

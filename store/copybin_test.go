@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/rolo-crm/rolo/money"
+)
+
+// pgDays agrees with the time package on the days of years 1 to 9999
+// (PostgreSQL's binary date counts days from 2000-01-01) and refuses what
+// is not a day.
+func TestPGDays(t *testing.T) {
+	epoch := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	step := func(d time.Time) time.Time { // every day of 1899 to 2101, every 13th elsewhere
+		if d.Year() >= 1899 && d.Year() <= 2101 {
+			return d.AddDate(0, 0, 1)
+		}
+		return d.AddDate(0, 0, 13)
+	}
+	for d := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() < 10000; d = step(d) {
+		got, ok := pgDays(d.Format(DateLayout))
+		want := int32((d.Unix() - epoch.Unix()) / 86400)
+		if !ok || got != want {
+			t.Fatalf("pgDays(%s) = %d, %v; want %d", d.Format(DateLayout), got, ok, want)
+		}
+	}
+	for _, bad := range []string{"", "2026-02-29", "2024-02-30", "2026-13-01", "2026-00-10", "2026-01-00", "0000-01-01",
+		"2026-1-01", "2026/01/01", "2026-01-011", "２０２６-01-01", "2026-0a-01"} {
+		if d, ok := pgDays(bad); ok {
+			t.Errorf("pgDays(%q) = %d, want refused", bad, d)
+		}
+	}
+}
+
+// A purchase written in bulk (on PostgreSQL: queued in COPY's binary
+// format) reads back as the same purchase written alone, every field.
+func TestBulkPurchasesReadBackWhole(t *testing.T) {
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		ids := addCustomers(t, s, 2)
+		amount := func(a money.Amount) *money.Amount { return &a }
+		ps := []Purchase{
+			{CustomerID: ids[0], Date: "2026-03-01", Item: "普洱茶 ‘老班章’\t2019", Quantity: 2.5, Amount: 123456, Cost: amount(0),
+				Paid: amount(100000), Channel: "微信", SpecialRequests: "刻字：福\n寿", Mood: "开心 😊", NextDate: "2026-09-01",
+				Note: `a "quoted" \ note`},
+			{CustomerID: ids[1], Date: "1900-02-28", Quantity: 0, Amount: 0},
+			{CustomerID: ids[1], Date: "9999-12-31", Item: "x", Quantity: 1e9, Amount: 1<<53 + 1, Cost: amount(1 << 40)},
+		}
+		var single []Purchase
+		for _, p := range ps {
+			got, err := s.AddPurchase(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			single = append(single, got)
+		}
+		var bulkIDs []int64
+		if err := s.Bulk(ctx, func(b *Bulk) error {
+			for _, p := range ps {
+				p := p
+				id, err := b.AddPurchase(&p)
+				if err != nil {
+					return err
+				}
+				bulkIDs = append(bulkIDs, id)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for i, id := range bulkIDs {
+			got, err := s.Purchase(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := single[i]
+			if got.ID != id {
+				t.Errorf("purchase %d read back as id %d", id, got.ID)
+			}
+			got.ID, want.ID = 0, 0
+			got.CreatedAt, want.CreatedAt = "", ""
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("written in bulk:\n%+v\nwritten alone:\n%+v", got, want)
+			}
+		}
+	})
+}
+
+// Purchase ids taken from the sequence in blocks are each used once, also
+// when a block is not a run (the sequence moves by more than one, as it
+// does when another writer takes ids at the same moment).
+func TestBulkPurchaseIDsFromASequenceWithGaps(t *testing.T) {
+	eachEngine(t, func(t *testing.T) {
+		if !onPG(t) {
+			t.Skip("PostgreSQL's sequences only")
+		}
+		s := newTestStore(t)
+		ctx := context.Background()
+		ids := addCustomers(t, s, 3)
+		if _, err := s.w.ExecContext(ctx, `ALTER SEQUENCE purchases_id_seq INCREMENT BY 3`); err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		const n = 500 // more than the first blocks hold
+		if err := s.Bulk(ctx, func(b *Bulk) error {
+			for i := 0; i < n; i++ {
+				id, err := b.AddPurchase(&Purchase{CustomerID: ids[i%3], Date: "2026-01-01", Amount: money.Amount(i + 1)})
+				if err != nil {
+					return err
+				}
+				got = append(got, id)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for i, id := range got {
+			if i > 0 && id != got[i-1]+3 {
+				t.Fatalf("purchase %d has id %d after %d: want ids 3 apart, in order", i, id, got[i-1])
+			}
+			p, err := s.Purchase(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Amount != money.Amount(i+1) || p.CustomerID != ids[i%3] {
+				t.Fatalf("purchase id %d is %+v, want the %dth added", id, p, i)
+			}
+		}
+	})
+}
