@@ -320,6 +320,9 @@ func (b *Bulk) stmt(q string) (*sql.Stmt, error) {
 		return nil, b.s.wrap("prepare", err)
 	}
 	b.ins[q] = st
+	if b.pg != nil {
+		b.pg.wrote(writtenTable(q))
+	}
 	return st, nil
 }
 

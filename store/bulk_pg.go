@@ -48,6 +48,28 @@ type pgBulk struct {
 	rows [][]any         // purchases waiting for INSERT, under row-level security
 	bin  copyQueue       // purchases waiting for COPY
 	rls  map[string]bool // tables whose row-level security applies to this connection
+	into map[string]bool // tables rows were written into
+}
+
+// wrote notes that rows went into table.
+func (p *pgBulk) wrote(table string) {
+	if p.into == nil {
+		p.into = map[string]bool{}
+	}
+	p.into[table] = true
+}
+
+// writtenTable is the table a statement writes into (INSERT INTO t, UPDATE
+// t, DELETE FROM t), or "".
+func writtenTable(q string) string {
+	f := strings.Fields(strings.ToLower(q))
+	switch {
+	case len(f) >= 3 && (f[0] == "insert" && f[1] == "into" || f[0] == "delete" && f[1] == "from"):
+		return strings.TrimRight(strings.SplitN(f[2], "(", 2)[0], ";")
+	case len(f) >= 2 && f[0] == "update":
+		return f[1]
+	}
+	return ""
 }
 
 func (s *Store) bulkPG(ctx context.Context, fn func(b *Bulk) error) error {
@@ -73,7 +95,7 @@ func (s *Store) bulkPG(ctx context.Context, fn func(b *Bulk) error) error {
 		return err
 	}
 	if b.written >= analyzeAfter {
-		s.analyzePG(ctx, conn)
+		s.analyzePG(ctx, conn, b.pg.into)
 	}
 	return nil
 }
@@ -82,19 +104,28 @@ func (s *Store) bulkPG(ctx context.Context, fn func(b *Bulk) error) error {
 // statistics are gathered again at its end.
 var analyzeAfter = 10000
 
-// analyzePG gathers the statistics of rolo's tables after a large bulk
-// write, as PostgreSQL advises after a bulk load: the server's own
+// analyzePG gathers the statistics of the tables a large bulk write wrote
+// into (into), as PostgreSQL advises after a bulk load: the server's own
 // autovacuum gets to them only later, and until then it plans on the
 // tables as they were (a `find` right after copying a notebook of 100,000
-// customers in took 0.47 s instead of 0.1 s). It runs after the commit,
-// in its own statement: inside the serializable write, reading every
-// table would conflict with every other rep's write. The data is
-// committed whatever happens here, so a failure (a connection lost, a
-// rep's role, which may not analyze tables it does not own) is not an
-// error of the write: the server catches up by itself.
-func (s *Store) analyzePG(ctx context.Context, conn *sql.Conn) {
-	conn.ExecContext(context.WithoutCancel(ctx), `ANALYZE customers, purchases, payments, contacts, followups, surveys,
-		events, status_history, purchase_totals, search`)
+// customers in took 0.47 s instead of 0.1 s). The search rows and the
+// purchases' totals, which a bulk write also writes from what it
+// gathered, are always among them. Tables it did not write keep theirs:
+// the customers' alone took 1.1 s of a million-purchase import's 2.1 s.
+// It runs after the commit, in its own statement: inside the serializable
+// write, reading every table would conflict with every other rep's write.
+// The data is committed whatever happens here, so a failure (a connection
+// lost, a rep's role, which may not analyze tables it does not own) is not
+// an error of the write: the server catches up by itself.
+func (s *Store) analyzePG(ctx context.Context, conn *sql.Conn, into map[string]bool) {
+	var tables []string
+	for _, t := range []string{"customers", "purchases", "payments", "contacts", "followups", "surveys",
+		"events", "status_history", "purchase_totals", "search"} {
+		if into[t] || t == "purchase_totals" || t == "search" {
+			tables = append(tables, t)
+		}
+	}
+	conn.ExecContext(context.WithoutCancel(ctx), `ANALYZE `+strings.Join(tables, ", "))
 }
 
 func (s *Store) bulkPGBody(ctx context.Context, tx *sql.Tx, b *Bulk, fn func(b *Bulk) error) error {
@@ -111,7 +142,7 @@ func (s *Store) bulkPGBody(ctx context.Context, tx *sql.Tx, b *Bulk, fn func(b *
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM purchases`).Scan(&b.firstID); err != nil {
 		return s.wrap("bulk", err)
 	}
-	restore, err := s.stepAsidePG(ctx, tx)
+	restore, restoreKeys, err := s.stepAsidePG(ctx, tx)
 	if err != nil {
 		return err
 	}
@@ -133,6 +164,9 @@ func (s *Store) bulkPGBody(ctx context.Context, tx *sql.Tx, b *Bulk, fn func(b *
 		return err
 	}
 	if err := b.reindexTouched(); err != nil {
+		return err
+	}
+	if err := restoreKeys(); err != nil {
 		return err
 	}
 	// Rows written with their own ids move the sequences past them.
@@ -157,16 +191,23 @@ func (s *Store) bulkPGBody(ctx context.Context, tx *sql.Tx, b *Bulk, fn func(b *
 // between, so a failure leaves the schema as it was. (The drop locks the
 // table until the commit: on a notebook of under 50,000 purchases, one being
 // filled.) A rep, who does not own the table, keeps the indexes.
-func (s *Store) stepAsidePG(ctx context.Context, tx *sql.Tx) (restore func() error, err error) {
+//
+// The foreign keys of the purchases and of the tables written from them
+// at the end (purchase_totals, search) step aside too: put back, each is
+// checked by one join over its table instead of a trigger per row (13 s
+// of a million-row import for the purchases, 1.8 s for the totals and
+// search rows of its 94,000 customers). restoreKeys puts back the last
+// two, once their rows are written.
+func (s *Store) stepAsidePG(ctx context.Context, tx *sql.Tx) (restore, restoreKeys func() error, err error) {
 	none := func() error { return nil }
 	var small bool
 	if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM (SELECT 1 FROM purchases LIMIT 50000) x) < 50000
 		AND pg_has_role(current_user, (SELECT tableowner FROM pg_catalog.pg_tables
 			WHERE schemaname = current_schema() AND tablename = 'purchases'), 'USAGE')`).Scan(&small); err != nil {
-		return nil, s.wrap("bulk", err)
+		return nil, nil, s.wrap("bulk", err)
 	}
 	if !small {
-		return none, nil
+		return none, none, nil
 	}
 	defs, err := queryAll(ctx, s, "bulk", func(sc scanner) ([2]string, error) {
 		var d [2]string
@@ -177,35 +218,24 @@ func (s *Store) stepAsidePG(ctx context.Context, tx *sql.Tx) (restore func() err
 		AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conindid = CAST(quote_ident(i.indexname) AS regclass))
 		ORDER BY i.indexname`)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	// The foreign keys the purchases name step aside too: put back, each is
-	// checked by one join over the table instead of a trigger per row
-	// (13 s of a million-row import).
-	fks, err := queryAll(ctx, s, "bulk", func(sc scanner) ([2]string, error) {
-		var d [2]string
-		err := sc.Scan(&d[0], &d[1])
-		return d, err
-	}, `SELECT conname, pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint
-		WHERE conrelid = CAST('purchases' AS regclass) AND contype = 'f' ORDER BY conname`)
+	fks, err := s.keysAsidePG(ctx, tx, "purchases")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	for _, d := range fks {
-		if _, err := tx.ExecContext(ctx, `ALTER TABLE purchases DROP CONSTRAINT `+pgx.Identifier{d[0]}.Sanitize()); err != nil {
-			return nil, s.wrap("bulk", err)
-		}
+	later, err := s.keysAsidePG(ctx, tx, "purchase_totals", "search")
+	if err != nil {
+		return nil, nil, err
 	}
 	for _, d := range defs {
 		if _, err := tx.ExecContext(ctx, `DROP INDEX `+pgx.Identifier{d[0]}.Sanitize()); err != nil {
-			return nil, s.wrap("bulk", err)
+			return nil, nil, s.wrap("bulk", err)
 		}
 	}
 	return func() error {
-		for _, d := range fks {
-			if _, err := tx.ExecContext(ctx, `ALTER TABLE purchases ADD CONSTRAINT `+pgx.Identifier{d[0]}.Sanitize()+` `+d[1]); err != nil {
-				return s.wrap("bulk", err)
-			}
+		if err := fks(); err != nil {
+			return err
 		}
 		// Checks still pending (the customers' own) run now: an index is
 		// not built on a table with checks pending.
@@ -214,6 +244,41 @@ func (s *Store) stepAsidePG(ctx context.Context, tx *sql.Tx) (restore func() err
 		}
 		for _, d := range defs {
 			if _, err := tx.ExecContext(ctx, d[1]); err != nil {
+				return s.wrap("bulk", err)
+			}
+		}
+		return nil
+	}, later, nil
+}
+
+// keysAsidePG drops the foreign keys of tables that the connection owns,
+// inside transaction tx, and returns what adds them again, word for word.
+func (s *Store) keysAsidePG(ctx context.Context, tx *sql.Tx, tables ...string) (restore func() error, err error) {
+	type key struct{ table, name, def string }
+	names := make([]string, len(tables)) // rolo's own table names: no quote in them
+	for i, t := range tables {
+		names[i] = "'" + t + "'"
+	}
+	fks, err := queryAll(ctx, s, "bulk", func(sc scanner) (key, error) {
+		var k key
+		err := sc.Scan(&k.table, &k.name, &k.def)
+		return k, err
+	}, `SELECT t.relname, c.conname, pg_get_constraintdef(c.oid) FROM pg_catalog.pg_constraint c
+		JOIN pg_catalog.pg_class t ON t.oid = c.conrelid
+		WHERE c.contype = 'f' AND t.relnamespace = CAST(current_schema() AS regnamespace) AND t.relname IN (`+strings.Join(names, ", ")+`)
+		AND pg_has_role(current_user, t.relowner, 'USAGE')
+		ORDER BY t.relname, c.conname`)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range fks {
+		if _, err := tx.ExecContext(ctx, `ALTER TABLE `+pgx.Identifier{k.table}.Sanitize()+` DROP CONSTRAINT `+pgx.Identifier{k.name}.Sanitize()); err != nil {
+			return nil, s.wrap("bulk", err)
+		}
+	}
+	return func() error {
+		for _, k := range fks {
+			if _, err := tx.ExecContext(ctx, `ALTER TABLE `+pgx.Identifier{k.table}.Sanitize()+` ADD CONSTRAINT `+pgx.Identifier{k.name}.Sanitize()+` `+k.def); err != nil {
 				return s.wrap("bulk", err)
 			}
 		}
@@ -252,6 +317,7 @@ func (b *Bulk) copyFrom(table string, cols []string, rows [][]any) error {
 	if rls {
 		return b.insertRows(table, cols, rows)
 	}
+	b.pg.wrote(table)
 	return b.pg.conn.Raw(func(dc any) error {
 		pc, ok := dc.(*pgConn)
 		if !ok {
@@ -269,6 +335,7 @@ func (b *Bulk) insertRows(table string, cols []string, rows [][]any) error {
 	for _, r := range rows {
 		args = append(args, r...)
 	}
+	b.pg.wrote(table)
 	if err := insertRows(b.ctx, b.tx, `INSERT INTO `+table+` (`+strings.Join(cols, ", ")+`)`, len(cols), args); err != nil {
 		return err
 	}

@@ -240,8 +240,9 @@ func TestWriterWaitsForLongBulkWrite(t *testing.T) {
 }
 
 // A bulk write into a small purchases table sets its indexes (and, on
-// PostgreSQL, its foreign key) aside and puts them back word for word,
-// whether it commits or fails.
+// PostgreSQL, the foreign keys of the purchases, their totals and the
+// search rows) aside and puts them back word for word, whether it commits
+// or fails.
 func TestBulkPutsBackWhatItSetAside(t *testing.T) {
 	eachEngine(t, func(t *testing.T) {
 		s := newTestStore(t)
@@ -251,7 +252,8 @@ func TestBulkPutsBackWhatItSetAside(t *testing.T) {
 			q := `SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_schema WHERE tbl_name = 'purchases' AND sql IS NOT NULL ORDER BY name)`
 			if s.pg {
 				q = `SELECT string_agg(d, ';') FROM (SELECT indexdef AS d FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'purchases'
-					UNION ALL SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = CAST('purchases' AS regclass) ORDER BY 1) x`
+					UNION ALL SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+					WHERE conrelid IN (CAST('purchases' AS regclass), CAST('purchase_totals' AS regclass), CAST('search' AS regclass)) ORDER BY 1) x`
 			}
 			var v string
 			if err := s.r.QueryRowContext(ctx, q).Scan(&v); err != nil {
@@ -260,7 +262,8 @@ func TestBulkPutsBackWhatItSetAside(t *testing.T) {
 			return v
 		}
 		before := schema()
-		if before == "" || !strings.Contains(strings.ToLower(before), "customer_id") {
+		if before == "" || !strings.Contains(strings.ToLower(before), "customer_id") ||
+			s.pg && !strings.Contains(before, "search_customer_id_fkey FOREIGN KEY") {
 			t.Fatalf("purchases' schema: %q", before)
 		}
 		add := func(b *Bulk, n int) error {
@@ -375,5 +378,51 @@ func TestBulkAnalyzesOnPG(t *testing.T) {
 		if n := rows(); n != 7 {
 			t.Errorf("after a bulk of 4 rows (the threshold) the statistics say %v customers, want 7", n)
 		}
+		// A bulk of purchases gathers the purchases' statistics and those of
+		// what it writes from them, not the customers' again.
+		analyzed := func(table string) (when sql.NullTime) {
+			if err := s.r.QueryRowContext(ctx, `SELECT last_analyze FROM pg_stat_user_tables WHERE relid = to_regclass(?)`, table).Scan(&when); err != nil {
+				t.Fatal(err)
+			}
+			return when
+		}
+		customersBefore := analyzed("customers")
+		ids := column[int64](t, s.r, `SELECT id FROM customers ORDER BY id`)
+		if err := s.Bulk(ctx, func(b *Bulk) error {
+			for i := 0; i < 5; i++ {
+				if _, err := b.AddPurchase(&Purchase{CustomerID: ids[i], Date: "2026-01-02", Item: "茶", Amount: 100}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var purchases, totals float64
+		s.r.QueryRowContext(ctx, `SELECT (SELECT reltuples FROM pg_class WHERE oid = to_regclass('purchases')),
+			(SELECT reltuples FROM pg_class WHERE oid = to_regclass('purchase_totals'))`).Scan(&purchases, &totals)
+		if purchases != 5 || totals != 5 {
+			t.Errorf("after a bulk of 5 purchases for 5 customers the statistics say %v purchases and %v totals, want 5 and 5", purchases, totals)
+		}
+		if after := analyzed("customers"); after != customersBefore {
+			t.Errorf("a bulk of purchases analyzed the customers again (%v, before %v)", after.Time, customersBefore.Time)
+		}
 	})
+}
+
+// writtenTable names the table a statement writes into.
+func TestWrittenTable(t *testing.T) {
+	for q, want := range map[string]string{
+		"INSERT INTO customers(name) VALUES (?)":          "customers",
+		"INSERT INTO status_history (customer_id) SELECT": "status_history",
+		"  insert   into search(doc) values (1)":          "search",
+		"UPDATE customers SET status = ? WHERE id = ?":    "customers",
+		"DELETE FROM agenda_actions WHERE id = ?":         "agenda_actions",
+		"SELECT 1 FROM customers":                         "",
+		"WITH x AS (SELECT 1) INSERT INTO t SELECT":       "",
+	} {
+		if got := writtenTable(q); got != want {
+			t.Errorf("writtenTable(%q) = %q, want %q", q, got, want)
+		}
+	}
 }

@@ -146,6 +146,7 @@ func (b *Bulk) copyBinary(table string, cols []string, rows *copyQueue) error {
 	if rows.len() == 0 {
 		return nil
 	}
+	b.pg.wrote(table)
 	rows.buf = binary.BigEndian.AppendUint16(rows.buf, math.MaxUint16) // the trailer: -1
 	quoted := make([]string, len(cols))
 	for i, c := range cols {
