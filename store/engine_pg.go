@@ -75,11 +75,32 @@ func openPG(ctx context.Context, dsn string, opts Options, create bool) (*Store,
 		db.Close()
 		return nil, err
 	}
-	if err := s.loadCurrency(ctx, s.r); err != nil {
+	if err := s.openAsMember(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// openAsMember reads the notebook's currency and, in the same statement,
+// whether the connection's role may use it: on a team's notebook a role
+// that the policies apply to must be in this notebook's team. A member of
+// the group roles through another team's notebook on the same server
+// would otherwise see an empty notebook (or, before schema 9, this team's
+// customers).
+func (s *Store) openAsMember(ctx context.Context) error {
+	var code string
+	var outside bool
+	err := s.r.QueryRowContext(ctx, `SELECT coalesce((SELECT value FROM settings WHERE key = 'currency'), 'CNY'),
+		row_security_active('customers') AND NOT EXISTS (SELECT 1 FROM team_members WHERE role = current_user)`).Scan(&code, &outside)
+	if err != nil {
+		return s.wrap("read settings", err)
+	}
+	if outside {
+		return Errorf(KindNotPermitted, "%s: %s is not in this notebook's team (a rep of another team on the same server?); "+
+			"the owner of its tables adds you with `rolo team add %s`", s.path, s.pgCfg.User, s.pgCfg.User)
+	}
+	return s.setCurrency(code)
 }
 
 // pgName names a PostgreSQL notebook in messages: user, server and

@@ -26,6 +26,16 @@ var pgMigrationFills = map[int]func(ctx context.Context, s *Store, tx *sql.Tx) e
 		_, err := tx.ExecContext(ctx, pgTeamKeptSQL)
 		return err
 	},
+	// Schema 9 keeps the team's members in the notebook: a team set up
+	// before gets the policies that ask it.
+	9: func(ctx context.Context, s *Store, tx *sql.Tx) error {
+		var team bool
+		if err := tx.QueryRowContext(ctx, `SELECT relrowsecurity FROM pg_catalog.pg_class WHERE oid = CAST('customers' AS regclass)`).Scan(&team); err != nil || !team {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, pgTeamSQL)
+		return err
+	},
 }
 
 // SchemaVersionPG is the PostgreSQL schema version this build of rolo writes.

@@ -57,6 +57,11 @@ func (s *Store) loadCurrency(ctx context.Context, q queryer) error {
 	if err != nil {
 		return s.wrap("read settings", err)
 	}
+	return s.setCurrency(code)
+}
+
+// setCurrency takes code, the notebook's currency setting.
+func (s *Store) setCurrency(code string) error {
 	cur, err := money.Lookup(code)
 	if err != nil {
 		return Errorf(KindDamaged, "setting currency: %v", err)

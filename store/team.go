@@ -103,9 +103,47 @@ func (s *Store) TeamAdd(ctx context.Context, rep string, manager bool) error {
 				return s.wrap("team add", err)
 			}
 		}
+		// The group roles carry the grants and are the server's; this
+		// notebook's own list says who is in its team, and who manages it.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO team_members (role, manager) VALUES (?, CAST(? AS integer) = 1)
+			ON CONFLICT (role) DO UPDATE SET manager = team_members.manager OR excluded.manager`, rep, manager); err != nil {
+			return s.wrap("team add", err)
+		}
 		// Who the rep sees changed: what they kept of their ranking is stale.
 		return s.bumpVersion(ctx, tx, purchasesVersion)
 	})
+}
+
+// TeamRemove takes rep out of this notebook's team: they no longer open
+// it, and see none of its rows. Their role stays, and so do its group
+// roles, which the server's other notebooks may give them; their
+// customers stay theirs (owned) until a manager assigns them to another
+// rep. It returns how many customers rep still owns.
+func (s *Store) TeamRemove(ctx context.Context, rep string) (owned int, err error) {
+	if err := s.needTeams(); err != nil {
+		return 0, err
+	}
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := s.teamReady(ctx, tx); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM team_members WHERE role = ?`, rep)
+		if err != nil {
+			return s.wrap("team remove", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if err == nil {
+				err = Errorf(KindNotFound, "no rep named %q in the team (rolo team list shows them)", rep)
+			}
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE owner = ?`, rep).Scan(&owned); err != nil {
+			return s.wrap("team remove", err)
+		}
+		// Who the team sees changed: what they kept of their ranking is stale.
+		return s.bumpVersion(ctx, tx, purchasesVersion)
+	})
+	return owned, err
 }
 
 // teamReady says whether TeamInit has run on the server.
@@ -121,8 +159,9 @@ func (s *Store) teamReady(ctx context.Context, q queryer) error {
 	return nil
 }
 
-// Reps lists the team, by name. A superuser counts as a member of every
-// role to PostgreSQL, but is not a rep of the team: left out.
+// Reps lists the team, by name: this notebook's members (team_members),
+// not everyone in the server's group roles, which other teams' notebooks
+// on the server share. A superuser is not a rep of the team: left out.
 func (s *Store) Reps(ctx context.Context) ([]Rep, error) {
 	if err := s.needTeams(); err != nil {
 		return nil, err
@@ -134,8 +173,8 @@ func (s *Store) Reps(ctx context.Context) ([]Rep, error) {
 		var r Rep
 		err := sc.Scan(&r.Name, &r.Manager)
 		return r, err
-	}, `SELECT r.rolname, pg_has_role(r.oid, 'rolo_manager', 'MEMBER') FROM pg_catalog.pg_roles r
-		WHERE r.rolcanlogin AND NOT r.rolsuper AND pg_has_role(r.oid, 'rolo_rep', 'MEMBER') ORDER BY r.rolname`)
+	}, `SELECT m.role, m.manager FROM team_members m JOIN pg_catalog.pg_roles r ON r.rolname = m.role
+		WHERE r.rolcanlogin AND NOT r.rolsuper ORDER BY m.role`)
 }
 
 // Assign gives a customer to a rep of the team.
@@ -148,7 +187,8 @@ func (s *Store) Assign(ctx context.Context, customerID int64, rep string) error 
 			return err
 		}
 		var member bool
-		err := tx.QueryRowContext(ctx, `SELECT pg_has_role(r.oid, 'rolo_rep', 'MEMBER') AND NOT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = ?`, rep).Scan(&member)
+		err := tx.QueryRowContext(ctx, `SELECT pg_has_role(r.oid, 'rolo_rep', 'MEMBER') AND NOT r.rolsuper
+			AND EXISTS (SELECT 1 FROM team_members m WHERE m.role = r.rolname) FROM pg_catalog.pg_roles r WHERE r.rolname = ?`, rep).Scan(&member)
 		if errors.Is(err, sql.ErrNoRows) || err == nil && !member {
 			return Errorf(KindNotFound, "no rep named %q in the team", rep)
 		}
@@ -221,7 +261,7 @@ func (s *Store) Me(ctx context.Context) (Rep, error) {
 	}
 	// Who owns the tables, and superusers, see everything as managers do.
 	var r Rep
-	err := s.r.QueryRowContext(ctx, `SELECT CAST(current_user AS text), pg_has_role(current_user, 'rolo_manager', 'MEMBER')
+	err := s.r.QueryRowContext(ctx, `SELECT CAST(current_user AS text), rolo_is_manager()
 		OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = current_user AND rolsuper)
 		OR EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = 'customers'
 			AND tableowner = current_user)`).Scan(&r.Name, &r.Manager)

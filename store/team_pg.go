@@ -11,6 +11,11 @@ package store
 //     actions, the kept totals and the search rows): a row is visible and
 //     writable when its customer is, decided by the customers' own policy
 //     through the EXISTS below, so one rule holds everywhere.
+//   - who is in the team is this notebook's table team_members (schema
+//     9), not the group roles, which are the server's: a role sees a
+//     notebook's rows only as a member of its team, and is a manager only
+//     where the table says so. A manager of one team's notebook is nobody
+//     in another team's on the same server.
 //   - settings are the team's (one currency, one set of tier cuts): reps
 //     read them, managers change them.
 //   - state (the kept tier floors, the fitted model, change counters) is per
@@ -37,12 +42,20 @@ BEGIN
 END $$;
 GRANT rolo_rep TO rolo_manager;
 
+GRANT SELECT ON team_members TO rolo_rep;
+CREATE OR REPLACE FUNCTION rolo_is_member() RETURNS boolean LANGUAGE sql STABLE
+    AS $f$ SELECT EXISTS (SELECT 1 FROM team_members WHERE role = current_user) $f$;
 CREATE OR REPLACE FUNCTION rolo_is_manager() RETURNS boolean LANGUAGE sql STABLE
-    AS $f$ SELECT pg_has_role(current_user, 'rolo_manager', 'MEMBER') $f$;
+    AS $f$ SELECT EXISTS (SELECT 1 FROM team_members WHERE role = current_user AND manager) $f$;
 CREATE OR REPLACE FUNCTION rolo_rep_filter(owner text) RETURNS boolean LANGUAGE sql STABLE
     AS $f$ SELECT coalesce(nullif(current_setting('rolo.rep', true), ''), owner) = owner $f$;
 
 GRANT SELECT ON rolo_schema, settings TO rolo_rep;
+ALTER TABLE settings ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS settings_team ON settings;
+CREATE POLICY settings_team ON settings FOR SELECT USING (rolo_is_member());
+DROP POLICY IF EXISTS settings_manager ON settings;
+CREATE POLICY settings_manager ON settings TO rolo_manager USING (rolo_is_manager()) WITH CHECK (rolo_is_manager());
 GRANT USAGE, SELECT ON SEQUENCE changes TO rolo_rep;
 GRANT INSERT, UPDATE, DELETE ON settings TO rolo_manager;
 GRANT SELECT, INSERT, UPDATE, DELETE ON state, purchases, payments, contacts, followups, surveys, tier_history,
@@ -57,8 +70,8 @@ GRANT UPDATE ON customers TO rolo_manager;
 ALTER TABLE customers ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS customers_team ON customers;
 CREATE POLICY customers_team ON customers
-    USING (owner = current_user OR shared = 1 OR rolo_is_manager())
-    WITH CHECK (owner = current_user OR shared = 1 OR rolo_is_manager());
+    USING (rolo_is_member() AND (owner = current_user OR shared = 1 OR rolo_is_manager()))
+    WITH CHECK (rolo_is_member() AND (owner = current_user OR shared = 1 OR rolo_is_manager()));
 DROP POLICY IF EXISTS customers_one_rep ON customers;
 CREATE POLICY customers_one_rep ON customers AS RESTRICTIVE USING (rolo_rep_filter(owner));
 

@@ -633,3 +633,128 @@ func buyTea(t *testing.T, s *Store, name string, amount money.Amount) int64 {
 	}
 	return c.ID
 }
+
+// Two teams' notebooks on one server are apart. The group roles are the
+// server's, so a manager of one team is a member of rolo_manager on every
+// notebook there: each notebook's own list of members (schema 9) decides,
+// and another team's rep or manager reads and writes nothing of it, not
+// even by hand-written SQL, and rolo says why it will not open it.
+func TestTeamsOnOneServerAreApart(t *testing.T) {
+	a, b := newTeam(t), newTeam(t)
+	ctx := context.Background()
+	annaA, miaA := a.rep(t, "anna", false), a.rep(t, "mia", true)
+	benB := b.rep(t, "ben", false)
+	bs := b.open(t, benB, Options{})
+	secret := buyTea(t, bs, "王秘密", 5000)
+	shared := buyTea(t, bs, "李共享", 7000)
+	if err := b.admin.Share(ctx, shared, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bs.AddContact(ctx, Contact{CustomerID: secret, At: "2026-10-02T10:00:00Z", Kind: "call", Summary: "team B's secret"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, role := range []string{annaA, miaA} {
+		db := b.raw(t, role) // team B's notebook, as a member of team A
+		for _, q := range []string{
+			`SELECT count(*) FROM customers`,
+			`SELECT count(*) FROM purchases`,
+			`SELECT count(*) FROM contacts`,
+			`SELECT count(*) FROM search`,
+			`SELECT count(*) FROM purchase_totals`,
+			`SELECT count(*) FROM settings`,
+		} {
+			var n int
+			if err := db.QueryRow(q).Scan(&n); err != nil {
+				t.Fatalf("%s: %s: %v", role, q, err)
+			}
+			if n != 0 {
+				t.Errorf("%s, of another team, reads %d rows of team B's notebook: %s", role, n, q)
+			}
+		}
+		if _, err := db.Exec(`INSERT INTO customers (name, owner) VALUES ('入侵者', current_user)`); err == nil {
+			t.Errorf("%s, of another team, added a customer to team B's notebook", role)
+		}
+		if res, err := db.Exec(`UPDATE settings SET value = 'USD' WHERE key = 'currency'`); err == nil {
+			if n, _ := res.RowsAffected(); n != 0 {
+				t.Errorf("%s, of another team, changed team B's currency", role)
+			}
+		}
+		if res, err := db.Exec(`UPDATE customers SET owner = current_user`); err == nil {
+			if n, _ := res.RowsAffected(); n != 0 {
+				t.Errorf("%s, of another team, took %d of team B's customers", role, n)
+			}
+		}
+		_, err := Open(ctx, pgDSNWith(t, b.dsn, map[string]string{"user": role}), Options{Now: fixedNow})
+		if KindOf(err) != KindNotPermitted || !strings.Contains(err.Error(), "not in this notebook's team") ||
+			!strings.Contains(err.Error(), "rolo team add "+role) {
+			t.Errorf("rolo opening team B's notebook as %s: %v; want not permitted, saying how to join", role, err)
+		}
+	}
+	// Team B's list is its own; a customer of B cannot be given to A's rep.
+	reps, err := b.admin.Reps(ctx)
+	if err != nil || len(reps) != 1 || reps[0].Name != benB || reps[0].Manager {
+		t.Errorf("team B's reps = %v, %v; want ben alone", reps, err)
+	}
+	if err := b.admin.Assign(ctx, secret, annaA); KindOf(err) != KindNotFound {
+		t.Errorf("assigning team B's customer to team A's rep: %v, want no such rep", err)
+	}
+	// Team A is untouched: its manager still manages it.
+	if me, err := a.open(t, miaA, Options{}).Me(ctx); err != nil || !me.Manager {
+		t.Errorf("team A's manager in team A: %+v, %v", me, err)
+	}
+	// Added to team B as a rep, A's manager is a rep there, not a manager.
+	if err := b.admin.TeamAdd(ctx, miaA, false); err != nil {
+		t.Fatal(err)
+	}
+	ms := b.open(t, miaA, Options{})
+	if me, err := ms.Me(ctx); err != nil || me.Manager {
+		t.Errorf("team A's manager as team B's rep: %+v, %v; want a rep", me, err)
+	}
+	if hits, err := ms.Search(ctx, "王秘密", SearchOptions{}); err != nil || len(hits) != 0 {
+		t.Errorf("team A's manager, a rep in team B, finds ben's customer: %v, %v", hits, err)
+	}
+	if hits, err := ms.Search(ctx, "李共享", SearchOptions{}); err != nil || len(hits) != 1 {
+		t.Errorf("team B's shared customer, for its new rep: %v, %v; want it", hits, err)
+	}
+}
+
+// A team set up before schema 9 keeps its members: the migration lists
+// whoever the group roles hold, and the new policies apply.
+func TestTeamMembersAfterMigration(t *testing.T) {
+	f := newTeam(t)
+	ctx := context.Background()
+	anna, mia := f.rep(t, "anna", false), f.rep(t, "mia", true)
+	as := f.open(t, anna, Options{})
+	id := buyTea(t, as, "王小明", 5000)
+	as.Close()
+	for _, q := range []string{`DROP TABLE team_members CASCADE`, `UPDATE rolo_schema SET version = 8`} {
+		if _, err := f.admin.w.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := Open(ctx, f.dsn, Options{Now: fixedNow}) // the owner migrates it
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	reps, err := s.Reps(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := map[string]bool{}
+	for _, r := range reps {
+		in[r.Name] = r.Manager
+	}
+	if m, ok := in[anna]; !ok || m {
+		t.Errorf("after the migration anna is %v (listed %v); want a rep", m, ok)
+	}
+	if m, ok := in[mia]; !ok || !m {
+		t.Errorf("after the migration mia is %v (listed %v); want a manager", m, ok)
+	}
+	if _, err := f.open(t, anna, Options{}).Customer(ctx, id); err != nil {
+		t.Errorf("after the migration anna reads her customer: %v", err)
+	}
+	if _, err := f.open(t, mia, Options{}).Customer(ctx, id); err != nil {
+		t.Errorf("after the migration the manager reads anna's customer: %v", err)
+	}
+}

@@ -38,6 +38,9 @@ only their own customers and their records, and those shared with the team
   rolo team add REP     makes REP a rep (creating the login role if needed;
                         --manager for a manager)
   rolo team list        the reps, and how many customers each owns
+  rolo team remove REP  takes REP out of this notebook's team (their
+                        role and their customers stay; rolo assign
+                        gives the customers to another rep)
 
 list, due and pyramid take --rep NAME (one rep's customers: a manager's
 view of a rep, or a rep's own without the shared ones) and --team (every
@@ -67,20 +70,6 @@ customer you see, with their rep; pyramid adds a line per rep).`,
 			}
 			fmt.Fprintf(a.Err, "%s is ready for a team. Add reps with rolo team add NAME (--manager for a manager); each logs in as their own PostgreSQL role.\n",
 				clean(shownName(st.Path())))
-			// The group roles are the server's: reps of another team's
-			// notebook on this server are members here too.
-			if reps, err := st.Reps(cmd.Context()); err == nil && len(reps) > 0 {
-				names := make([]string, 0, len(reps))
-				for _, r := range reps[:min(len(reps), 8)] {
-					names = append(names, r.Name)
-				}
-				if len(reps) > 8 {
-					names = append(names, "...")
-				}
-				fmt.Fprintf(a.Err, "Warning: this server's group roles rolo_rep and rolo_manager already have members (%s). "+
-					"The roles are the server's, not the notebook's: members from another team's notebook on this server are reps and managers of this one too, "+
-					"and read what its policies let a rep or a manager read. Give each team a PostgreSQL server (cluster) of its own.\n", clean(strings.Join(names, ", ")))
-			}
 			return nil
 		},
 	})
@@ -112,6 +101,31 @@ customer you see, with their rep; pyramid adds a line per rep).`,
 	}
 	add.Flags().BoolVar(&manager, "manager", false, "a manager: sees and changes every customer, assigns them")
 	cmd.AddCommand(add)
+	cmd.AddCommand(&cobra.Command{
+		Use:     "remove REP",
+		Short:   "Take REP out of this notebook's team",
+		Example: "  rolo team remove ben",
+		Args:    exactArgs(1, "the rep's name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := a.Store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			owned, err := st.TeamRemove(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			if a.JSON {
+				return writeJSON(a.Out, map[string]any{"removed": args[0], "customers": owned})
+			}
+			fmt.Fprintf(a.Err, "%s is no longer in the team of this notebook; their PostgreSQL role stays.\n", clean(args[0]))
+			if owned > 0 {
+				fmt.Fprintf(a.Err, "They still own %d customers: give them to another rep with rolo assign CUSTOMER REP (rolo list --team shows each customer's rep).\n",
+					owned)
+			}
+			return nil
+		},
+	})
 	cmd.AddCommand(&cobra.Command{
 		Use:     "list",
 		Short:   "The team's reps, and how many customers each owns",

@@ -165,17 +165,50 @@ func TestTeamNeedsPostgreSQL(t *testing.T) {
 	}
 }
 
-// The group roles are the server's: a second team notebook on the same
-// server says that the first team's reps are members of it too.
-func TestTeamInitWarnsOfAnotherTeamsReps(t *testing.T) {
+// A second team's notebook on the same server is its own: the group
+// roles are the server's, but neither the first team's reps nor its
+// manager are in the second team, and rolo tells them so.
+func TestSecondTeamOnTheServer(t *testing.T) {
 	tm := newTeam(t)
 	other := newTeamServer(t)
 	tm.e.db = other.dsn
 	tm.e.ok("init")
-	_, errs, code := tm.e.run(false, "team", "init")
-	if code != 0 || !strings.Contains(errs, "Warning: this server's group roles rolo_rep and rolo_manager already have members") ||
-		!strings.Contains(errs, "Give each team a PostgreSQL server (cluster) of its own") {
-		t.Errorf("team init beside another team: exit %d: %s", code, errs)
+	tm.e.ok("team", "init")
+	tm.e.ok("add", "王秘密")
+	if out := tm.e.ok("team", "list"); strings.Contains(out, tm.ben) || strings.Contains(out, tm.mia) {
+		t.Errorf("the second team's list holds the first team's reps:\n%s", out)
+	}
+	for _, rep := range []string{tm.ben, tm.mia} {
+		tm.e.db = other.as(rep)
+		out, errs, code := tm.e.run(false, "find", "王秘密")
+		if code != 3 || strings.Contains(out, "王秘密") || !strings.Contains(errs, "not in this notebook's team") ||
+			!strings.Contains(errs, "rolo team add "+rep) {
+			t.Errorf("%s of the first team reads the second's notebook: exit %d\n%s%s", rep, code, out, errs)
+		}
+	}
+}
+
+// A rep taken out of the team no longer opens its notebook; their
+// customers stay, and a manager gives them to another rep.
+func TestTeamRemove(t *testing.T) {
+	tm := newTeam(t)
+	tm.ok(tm.ben, "add", "王小明")
+	_, errs, code := tm.run("", "team", "remove", tm.ben)
+	if code != 0 || !strings.Contains(errs, tm.ben+" is no longer in the team") || !strings.Contains(errs, "They still own 1 customers") {
+		t.Errorf("team remove: exit %d: %s", code, errs)
+	}
+	if out := tm.ok("", "team", "list"); strings.Contains(out, tm.ben) || !strings.Contains(out, tm.anna) {
+		t.Errorf("team list after removing ben:\n%s", out)
+	}
+	if _, errs, code := tm.run(tm.ben, "list"); code != 3 || !strings.Contains(errs, "not in this notebook's team") {
+		t.Errorf("a removed rep's list: exit %d: %s", code, errs)
+	}
+	tm.ok(tm.mia, "assign", "王小明", tm.anna)
+	if out := tm.ok(tm.anna, "find", "王小明"); !strings.Contains(out, "王小明") {
+		t.Errorf("anna does not find the customer given to her:\n%s", out)
+	}
+	if _, errs, code := tm.run("", "team", "remove", tm.ben); code != 2 || !strings.Contains(errs, "no rep named") {
+		t.Errorf("removing ben twice: exit %d: %s", code, errs)
 	}
 }
 
