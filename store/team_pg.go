@@ -47,15 +47,17 @@ CREATE OR REPLACE FUNCTION rolo_is_member() RETURNS boolean LANGUAGE sql STABLE
     AS $f$ SELECT EXISTS (SELECT 1 FROM team_members WHERE role = current_user) $f$;
 CREATE OR REPLACE FUNCTION rolo_is_manager() RETURNS boolean LANGUAGE sql STABLE
     AS $f$ SELECT EXISTS (SELECT 1 FROM team_members WHERE role = current_user AND manager) $f$;
+-- The policies ask (SELECT rolo_is_member()): a query's one answer (an
+-- InitPlan), not a function call for each row it reads.
 CREATE OR REPLACE FUNCTION rolo_rep_filter(owner text) RETURNS boolean LANGUAGE sql STABLE
     AS $f$ SELECT coalesce(nullif(current_setting('rolo.rep', true), ''), owner) = owner $f$;
 
 GRANT SELECT ON rolo_schema, settings TO rolo_rep;
 ALTER TABLE settings ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS settings_team ON settings;
-CREATE POLICY settings_team ON settings FOR SELECT USING (rolo_is_member());
+CREATE POLICY settings_team ON settings FOR SELECT USING ((SELECT rolo_is_member()));
 DROP POLICY IF EXISTS settings_manager ON settings;
-CREATE POLICY settings_manager ON settings TO rolo_manager USING (rolo_is_manager()) WITH CHECK (rolo_is_manager());
+CREATE POLICY settings_manager ON settings TO rolo_manager USING ((SELECT rolo_is_manager())) WITH CHECK ((SELECT rolo_is_manager()));
 GRANT USAGE, SELECT ON SEQUENCE changes TO rolo_rep;
 GRANT INSERT, UPDATE, DELETE ON settings TO rolo_manager;
 GRANT SELECT, INSERT, UPDATE, DELETE ON state, purchases, payments, contacts, followups, surveys, tier_history,
@@ -70,8 +72,8 @@ GRANT UPDATE ON customers TO rolo_manager;
 ALTER TABLE customers ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS customers_team ON customers;
 CREATE POLICY customers_team ON customers
-    USING (rolo_is_member() AND (owner = current_user OR shared = 1 OR rolo_is_manager()))
-    WITH CHECK (rolo_is_member() AND (owner = current_user OR shared = 1 OR rolo_is_manager()));
+    USING ((SELECT rolo_is_member()) AND (owner = current_user OR shared = 1 OR (SELECT rolo_is_manager())))
+    WITH CHECK ((SELECT rolo_is_member()) AND (owner = current_user OR shared = 1 OR (SELECT rolo_is_manager())));
 DROP POLICY IF EXISTS customers_one_rep ON customers;
 CREATE POLICY customers_one_rep ON customers AS RESTRICTIVE USING (rolo_rep_filter(owner));
 
@@ -108,7 +110,7 @@ DECLARE
 BEGIN
     FOREACH t IN ARRAY ARRAY['agenda_kept', 'agenda_stale', 'agenda_keeper'] LOOP
         EXECUTE format('DROP POLICY IF EXISTS %I ON %I', t || '_manager', t);
-        EXECUTE format('CREATE POLICY %I ON %I TO rolo_manager USING (rolo_is_manager()) WITH CHECK (rolo_is_manager())', t || '_manager', t);
+        EXECUTE format('CREATE POLICY %I ON %I TO rolo_manager USING ((SELECT rolo_is_manager())) WITH CHECK ((SELECT rolo_is_manager()))', t || '_manager', t);
     END LOOP;
 END $$;
 `
