@@ -187,6 +187,9 @@ func (b *Bulk) name(id int64) { b.named[id] = true }
 // checkNamed is the foreign-key check of the rows written: every customer
 // they name exists.
 func (b *Bulk) checkNamed() error {
+	if err := b.flushCustomers(); err != nil {
+		return err
+	}
 	if len(b.named) == 0 {
 		return nil
 	}
@@ -303,6 +306,12 @@ func (b *Bulk) ExecContext(ctx context.Context, q string, args ...any) (sql.Resu
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if b.pg != nil && len(b.pg.cust) > 0 {
+		// A statement may name a customer still waiting for COPY.
+		if err := b.flushCustomers(); err != nil {
+			return nil, err
+		}
+	}
 	st, err := b.stmt(q)
 	if err != nil {
 		return nil, err
@@ -331,7 +340,15 @@ func (b *Bulk) AddCustomer(c *Customer) (int64, error) {
 	if c.ReferredBy != nil {
 		b.name(*c.ReferredBy)
 	}
-	id, err := b.s.insertCustomer(b.ctx, b, c)
+	var id int64
+	var err error
+	queued := false
+	if b.pg != nil {
+		id, queued, err = b.addCustomerPG(c)
+	}
+	if !queued && err == nil {
+		id, err = b.s.insertCustomer(b.ctx, b, c)
+	}
 	if err == nil {
 		b.touched[srcCustomer][id] = true
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,6 +130,98 @@ func TestBulkPurchaseIDsFromASequenceWithGaps(t *testing.T) {
 			if p.Amount != money.Amount(i+1) || p.CustomerID != ids[i%3] {
 				t.Fatalf("purchase id %d is %+v, want the %dth added", id, p, i)
 			}
+		}
+	})
+}
+
+// A customer written in bulk (on PostgreSQL: queued for COPY by the
+// tables' owner) reads back as the same customer written alone, every
+// field, and is found by search; a customer the queue names (a referral)
+// is there when the statement that names it runs.
+func TestBulkCustomersReadBackWhole(t *testing.T) {
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		cad := 45
+		arch := "2026-05-01T08:00:00Z"
+		cs := []Customer{
+			{ExternalID: "X-1", Name: "王小明", Company: "明达贸易", Title: "经理", Phone: "139 0000 2222", Email: "wxm@example.com",
+				WeChat: "wxm88", Address: "上海市\t浦东", City: "上海", Birthday: "--08-15", BirthdayLunar: true, BirthdayLeap: true,
+				Gender: "男", Occupation: "茶商", Source: "展会", Status: "active", Attitude: "warm", Preferences: "普洱 \"老\"",
+				Needs: "礼盒\n刻字", Notes: `a \ note`, Tags: []string{"vip", "茶"}, Custom: map[string]string{"尺码": "L"}, CadenceDays: &cad},
+			{Name: "Zoë Adams", Status: "prospect", ArchivedAt: &arch},
+			{Name: "李", Birthday: "1980-02-29", Status: "lost", LostReason: "moved"},
+		}
+		var single []Customer
+		for _, c := range cs {
+			got, err := s.AddCustomer(ctx, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			single = append(single, got)
+		}
+		for i := range cs {
+			cs[i].ExternalID = strings.Replace(cs[i].ExternalID, "X-", "Y-", 1)
+		}
+		var bulkIDs []int64
+		if err := s.Bulk(ctx, func(b *Bulk) error {
+			for _, c := range cs {
+				c := c
+				id, err := b.AddCustomer(&c)
+				if err != nil {
+					return err
+				}
+				bulkIDs = append(bulkIDs, id)
+			}
+			// The first names the second, still queued, as their referrer.
+			return b.SetReferredBy(bulkIDs[0], &bulkIDs[1])
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for i, id := range bulkIDs {
+			got, err := s.Customer(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := single[i]
+			if i == 0 {
+				want.ExternalID = "Y-1"
+				want.ReferredBy = &bulkIDs[1]
+			}
+			got.ID, want.ID = 0, 0
+			got.CreatedAt, want.CreatedAt, got.UpdatedAt, want.UpdatedAt = "", "", "", ""
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("written in bulk:\n%+v\nwritten alone:\n%+v", got, want)
+			}
+		}
+		if ids := foundIDs(t, s, "明达"); len(ids) != 2 {
+			t.Errorf("find 明达 after the bulk write: %v, want the customer written alone and in bulk", ids)
+		}
+	})
+}
+
+// An external id already used, met when the queued customers are sent,
+// is refused naming it, and nothing of the bulk write stays.
+func TestBulkCustomerExternalIDTaken(t *testing.T) {
+	eachEngine(t, func(t *testing.T) {
+		s := newTestStore(t)
+		ctx := context.Background()
+		if _, err := s.AddCustomer(ctx, Customer{Name: "王芳", ExternalID: "E-7"}); err != nil {
+			t.Fatal(err)
+		}
+		err := s.Bulk(ctx, func(b *Bulk) error {
+			for _, c := range []Customer{{Name: "李雷"}, {Name: "韩梅梅", ExternalID: "E-7"}, {Name: "张伟"}} {
+				if _, err := b.AddCustomer(&c); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if KindOf(err) != KindConflict || !strings.Contains(err.Error(), `external id "E-7" is already used`) {
+			t.Fatalf("bulk write of a taken external id: %v; want a conflict naming it", err)
+		}
+		if n := len(column[int64](t, s.r, `SELECT id FROM customers`)); n != 1 {
+			t.Errorf("%d customers after the failed bulk write, want 1", n)
 		}
 	})
 }

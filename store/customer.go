@@ -370,24 +370,10 @@ type execer interface {
 func (s *Store) insertCustomer(ctx context.Context, tx execer, c *Customer) (int64, error) {
 	// The phone and email as given: AddCustomer and imports checked them
 	// (Validate), a restored or copied notebook keeps its own.
-	if err := c.ValidateEdit(c); err != nil {
-		return 0, err
-	}
-	args, err := c.args()
+	args, err := s.customerRow(c)
 	if err != nil {
 		return 0, err
 	}
-	if c.CreatedAt == "" {
-		c.CreatedAt = s.stamp()
-	}
-	if c.UpdatedAt == "" {
-		c.UpdatedAt = c.CreatedAt
-	}
-	var arch any
-	if c.ArchivedAt != nil {
-		arch = *c.ArchivedAt
-	}
-	args = append(args, c.CreatedAt, c.UpdatedAt, arch)
 	q := `INSERT INTO customers(` + customerWriteCols + `, created_at, updated_at, archived_at)
 		VALUES (` + placeholders(len(args)) + `)`
 	if c.ID != 0 {
@@ -400,6 +386,30 @@ func (s *Store) insertCustomer(ctx context.Context, tx execer, c *Customer) (int
 		return 0, s.customerWriteErr(err, c)
 	}
 	return res.LastInsertId()
+}
+
+// customerRow checks a customer to be inserted and gives its values in
+// the order of customerWriteCols, then created_at, updated_at and
+// archived_at (stamped now when not given).
+func (s *Store) customerRow(c *Customer) ([]any, error) {
+	if err := c.ValidateEdit(c); err != nil {
+		return nil, err
+	}
+	args, err := c.args()
+	if err != nil {
+		return nil, err
+	}
+	if c.CreatedAt == "" {
+		c.CreatedAt = s.stamp()
+	}
+	if c.UpdatedAt == "" {
+		c.UpdatedAt = c.CreatedAt
+	}
+	var arch any
+	if c.ArchivedAt != nil {
+		arch = *c.ArchivedAt
+	}
+	return append(args, c.CreatedAt, c.UpdatedAt, arch), nil
 }
 
 func (s *Store) customerWriteErr(err error, c *Customer) error {
