@@ -97,7 +97,7 @@ func (s *Store) openAsMember(ctx context.Context) error {
 		return s.wrap("read settings", err)
 	}
 	if outside {
-		return Errorf(KindNotPermitted, "%s: %s is not in this notebook's team (a rep of another team on the same server?); "+
+		return Errorf(KindNotPermitted, "%s: %s is not in this notebook's team (taken out of it, or a rep of another team on the same server); "+
 			"the owner of its tables adds you with `rolo team add %s`", s.path, s.pgCfg.User, s.pgCfg.User)
 	}
 	return s.setCurrency(code)
