@@ -2,6 +2,8 @@ package store
 
 import (
 	"bytes"
+	"context"
+	"database/sql"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -140,26 +142,29 @@ func civilDays(y, m, d int) int {
 	return era*146097 + doe
 }
 
-// copyBinary sends rows into table's columns cols with COPY, on the bulk
-// write's connection, inside its transaction.
-func (b *Bulk) copyBinary(table string, cols []string, rows *copyQueue) error {
+// copyBinary sends rows into table's columns cols with COPY on conn (the
+// bulk write's, inside its transaction) and says how many went in. It
+// touches nothing of the bulk write but rows, so it may run beside it
+// (sendPurchases).
+func copyBinary(ctx context.Context, conn *sql.Conn, table string, cols []string, rows *copyQueue) (int64, error) {
 	if rows.len() == 0 {
-		return nil
+		return 0, nil
 	}
-	b.pg.wrote(table)
 	rows.buf = binary.BigEndian.AppendUint16(rows.buf, math.MaxUint16) // the trailer: -1
 	quoted := make([]string, len(cols))
 	for i, c := range cols {
 		quoted[i] = pgx.Identifier{c}.Sanitize()
 	}
 	sql := `COPY ` + pgx.Identifier{table}.Sanitize() + ` (` + strings.Join(quoted, ", ") + `) FROM STDIN (FORMAT binary)`
-	return b.pg.conn.Raw(func(dc any) error {
+	var n int64
+	err := conn.Raw(func(dc any) error {
 		pc, ok := dc.(*pgConn)
 		if !ok {
 			return fmt.Errorf("bulk: not a PostgreSQL connection")
 		}
-		tag, err := pc.pgx().PgConn().CopyFrom(b.ctx, bytes.NewReader(rows.buf), sql)
-		b.written += int(tag.RowsAffected())
+		tag, err := pc.pgx().PgConn().CopyFrom(ctx, bytes.NewReader(rows.buf), sql)
+		n = tag.RowsAffected()
 		return err
 	})
+	return n, err
 }

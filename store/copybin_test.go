@@ -225,3 +225,92 @@ func TestBulkCustomerExternalIDTaken(t *testing.T) {
 		}
 	})
 }
+
+// Purchases sent beside the bulk write, a batch at a time, all go in,
+// also when the write uses its connection for something else while a
+// batch is on its way; a batch that fails there fails the whole write with
+// its own error, not with the aborted transaction's, and leaves nothing.
+func TestBulkPurchasesSentBeside(t *testing.T) {
+	eachEngine(t, func(t *testing.T) {
+		if !onPG(t) {
+			t.Skip("PostgreSQL's COPY only")
+		}
+		defer func(n int) { pgCopyBatch = n }(pgCopyBatch)
+		pgCopyBatch = 3
+		s := newTestStore(t)
+		ctx := context.Background()
+		ids := addCustomers(t, s, 2)
+		var got []int64
+		if err := s.Bulk(ctx, func(b *Bulk) error {
+			for i := range 20 {
+				id, err := b.AddPurchase(&Purchase{CustomerID: ids[i%2], Date: "2026-03-01", Item: "茶", Quantity: 1,
+					Amount: money.Amount(100 * (i + 1))})
+				if err != nil {
+					return err
+				}
+				got = append(got, id)
+				if i == 10 { // a batch is on its way
+					if _, err := b.AddContact(&Contact{CustomerID: ids[0], At: "2026-03-01T10:00:00Z", Kind: "call"}); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var n, sum int64
+		if err := s.r.QueryRowContext(ctx, `SELECT count(DISTINCT id), sum(amount) FROM purchases`).Scan(&n, &sum); err != nil {
+			t.Fatal(err)
+		}
+		if n != 20 || sum != 100*20*21/2 {
+			t.Fatalf("read back %d purchases summing %d, want 20 summing %d", n, sum, 100*20*21/2)
+		}
+		for i, id := range got {
+			p, err := s.Purchase(ctx, id)
+			if err != nil || p.Amount != money.Amount(100*(i+1)) {
+				t.Fatalf("purchase %d (the %dth): %+v, %v", id, i+1, p, err)
+			}
+		}
+
+		before, err := s.Census(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.Bulk(ctx, func(b *Bulk) error {
+			for i := range 12 {
+				p := &Purchase{CustomerID: ids[0], Date: "2026-04-01", Item: "壶", Quantity: 1, Amount: 500}
+				if i == 4 {
+					p.ID = got[0] // taken: the second batch fails on the server
+				}
+				if _, err := b.AddPurchase(p); err != nil {
+					return err
+				}
+				if i == 6 {
+					// Once the batch has failed on the server (its end is
+					// seen and put back for the write to find), the
+					// transaction is aborted: the contact fails too.
+					if b.pg.sending == nil {
+						t.Fatal("no batch on its way")
+					}
+					end := <-b.pg.sending
+					b.pg.sending <- end
+					if _, err := b.AddContact(&Contact{CustomerID: ids[0], At: "2026-04-01T10:00:00Z", Kind: "call"}); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if KindOf(err) != KindConflict || !strings.Contains(err.Error(), "purchase id") {
+			t.Fatalf("a batch with a taken id: %v (kind %v), want the conflict of its purchase id", err, KindOf(err))
+		}
+		after, err := s.Census(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after != before {
+			t.Fatalf("the failed write left %+v, want %+v", after, before)
+		}
+	})
+}
