@@ -441,6 +441,20 @@ func (b *Bulk) addPurchasePG(p *Purchase) (int64, error) {
 	if p.CreatedAt == "" {
 		p.CreatedAt = b.s.stamp()
 	}
+	// A full batch leaves before the next row is queued, not with the row
+	// that filled it: the row just added stays queued, where KeepID
+	// renumbers it (an UPDATE of a purchase already in, under deferred
+	// keys, left trigger events that the keys put back at the end refuse).
+	switch {
+	case len(b.pg.rows) >= pgCopyBatch:
+		if err := b.flushPurchases(); err != nil {
+			return 0, err
+		}
+	case b.pg.bin.len() >= pgCopyBatch:
+		if err := b.sendPurchases(true); err != nil {
+			return 0, err
+		}
+	}
 	id := p.ID
 	if id == 0 {
 		var err error
@@ -457,16 +471,6 @@ func (b *Bulk) addPurchasePG(p *Purchase) (int64, error) {
 			optAmount(p.Paid), p.Channel, p.SpecialRequests, p.Mood, p.NextDate, p.Note, p.CreatedAt})
 	} else if err := b.pg.bin.purchase(id, p); err != nil {
 		return 0, Errorf(KindInvalid, "purchase date: %v", err)
-	}
-	switch {
-	case len(b.pg.rows) >= pgCopyBatch:
-		if err := b.flushPurchases(); err != nil {
-			return 0, err
-		}
-	case b.pg.bin.len() >= pgCopyBatch:
-		if err := b.sendPurchases(true); err != nil {
-			return 0, err
-		}
 	}
 	return id, nil
 }

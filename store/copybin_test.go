@@ -314,3 +314,39 @@ func TestBulkPurchasesSentBeside(t *testing.T) {
 		}
 	})
 }
+
+// A restore's purchases keep their ids also when the row to renumber has
+// just left with its batch (KeepID waits for it rather than update nothing).
+func TestBulkKeepIDOfAPurchaseOnItsWay(t *testing.T) {
+	eachEngine(t, func(t *testing.T) {
+		if !onPG(t) {
+			t.Skip("PostgreSQL's COPY only")
+		}
+		defer func(n int) { pgCopyBatch = n }(pgCopyBatch)
+		pgCopyBatch = 3
+		s := newTestStore(t)
+		ctx := context.Background()
+		ids := addCustomers(t, s, 1)
+		if err := s.Bulk(ctx, func(b *Bulk) error {
+			for i := range 10 {
+				p := &Purchase{CustomerID: ids[0], Date: "2026-03-01", Item: "茶", Quantity: 1, Amount: money.Amount(i + 1)}
+				got, err := b.AddPurchase(p)
+				if err != nil {
+					return err
+				}
+				if err := b.KeepID("purchases", got, int64(1000+i)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 10 {
+			p, err := s.Purchase(ctx, int64(1000+i))
+			if err != nil || p.Amount != money.Amount(i+1) {
+				t.Errorf("purchase %d: %+v, %v; want the %dth, amount %d", 1000+i, p, err, i+1, i+1)
+			}
+		}
+	})
+}

@@ -56,7 +56,12 @@ func (b *Bulk) KeepID(table string, got, want int64) error {
 		}
 	}
 	var err error
-	if !queued {
+	if !queued && table == "purchases" {
+		// A batch on its way may hold it: the UPDATE could otherwise run
+		// before the batch's COPY and find nothing.
+		err = b.waitPurchases()
+	}
+	if !queued && err == nil {
 		_, err = b.ExecContext(b.ctx, `UPDATE `+table+` SET id = ? WHERE id = ?`, want, got)
 	}
 	if err != nil {
