@@ -67,6 +67,9 @@ func (s *Store) TeamInit(ctx context.Context) error {
 		if _, err := tx.ExecContext(ctx, pgTeamSQL); err != nil {
 			return s.wrap("team init", err)
 		}
+		if _, err := tx.ExecContext(ctx, `SELECT rolo_member_grants()`); err != nil {
+			return s.wrap("team init", err)
+		}
 		return s.bumpVersion(ctx, tx, purchasesVersion)
 	})
 }
@@ -109,6 +112,10 @@ func (s *Store) TeamAdd(ctx context.Context, rep string, manager bool) error {
 			ON CONFLICT (role) DO UPDATE SET manager = team_members.manager OR excluded.manager`, rep, manager); err != nil {
 			return s.wrap("team add", err)
 		}
+		// The sequences are granted member by member (migrations_pg/0010).
+		if _, err := tx.ExecContext(ctx, `SELECT rolo_member_grants()`); err != nil {
+			return s.wrap("team add", err)
+		}
 		// Who the rep sees changed: what they kept of their ranking is stale.
 		return s.bumpVersion(ctx, tx, purchasesVersion)
 	})
@@ -139,6 +146,18 @@ func (s *Store) TeamRemove(ctx context.Context, rep string) (owned int, err erro
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE owner = ?`, rep).Scan(&owned); err != nil {
 			return s.wrap("team remove", err)
+		}
+		// What was granted to the rep's own role here goes with them (a
+		// role the server no longer has holds nothing).
+		var schema string
+		var exists bool
+		if err := tx.QueryRowContext(ctx, `SELECT current_schema(), EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = ?)`, rep).Scan(&schema, &exists); err != nil {
+			return s.wrap("team remove", err)
+		}
+		if exists {
+			if _, err := tx.ExecContext(ctx, `REVOKE ALL ON ALL SEQUENCES IN SCHEMA `+pgx.Identifier{schema}.Sanitize()+` FROM `+pgx.Identifier{rep}.Sanitize()); err != nil {
+				return s.wrap("team remove", err)
+			}
 		}
 		// Who the team sees changed: what they kept of their ranking is stale.
 		return s.bumpVersion(ctx, tx, purchasesVersion)

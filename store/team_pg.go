@@ -22,6 +22,12 @@ package store
 //     rep already (schema 1): each describes the customers one rep sees.
 //   - rolo.rep, when a connection sets it (Options.Rep, --rep), narrows what
 //     a manager sees to one rep's customers (a restrictive policy).
+//   - the sequences (the ids, the change counter, the kept agenda's
+//     generation) are granted to each member's own role, not to the group
+//     roles (rolo_member_grants, migrations_pg/0010): another team's rep
+//     could move this notebook's counters. An owner changes only by a
+//     manager of this team (the trigger customers_owner), not by whoever
+//     holds the manager's column privilege as another team's manager.
 //   - the kept agenda (migrations_pg/0006) holds every rep's customers: a
 //     manager, who sees them all, reads and keeps it as the owner does; a
 //     rep cannot read it.
@@ -38,7 +44,6 @@ BEGIN
         CREATE ROLE rolo_manager NOLOGIN;
     END IF;
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO rolo_rep', current_schema());
-    EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO rolo_rep', current_schema());
 END $$;
 GRANT rolo_rep TO rolo_manager;
 
@@ -58,7 +63,6 @@ DROP POLICY IF EXISTS settings_team ON settings;
 CREATE POLICY settings_team ON settings FOR SELECT USING ((SELECT rolo_is_member()));
 DROP POLICY IF EXISTS settings_manager ON settings;
 CREATE POLICY settings_manager ON settings TO rolo_manager USING ((SELECT rolo_is_manager())) WITH CHECK ((SELECT rolo_is_manager()));
-GRANT USAGE, SELECT ON SEQUENCE changes TO rolo_rep;
 GRANT INSERT, UPDATE, DELETE ON settings TO rolo_manager;
 GRANT SELECT, INSERT, UPDATE, DELETE ON state, purchases, payments, contacts, followups, surveys, tier_history,
     events, status_history, agenda_actions, purchase_totals, search TO rolo_rep;
@@ -103,7 +107,6 @@ const pgTeamKeptSQL = `
 GRANT SELECT, INSERT, DELETE ON agenda_kept TO rolo_manager;
 GRANT SELECT, DELETE ON agenda_stale TO rolo_manager;
 GRANT SELECT, UPDATE ON agenda_keeper TO rolo_manager;
-GRANT SELECT ON SEQUENCE agenda_gen TO rolo_manager;
 DO $$
 DECLARE
     t text;

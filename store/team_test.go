@@ -684,6 +684,14 @@ func TestTeamsOnOneServerAreApart(t *testing.T) {
 				t.Errorf("%s, of another team, took %d of team B's customers", role, n)
 			}
 		}
+		// The sequences are granted to the team's own members: another
+		// team's rep does not move team B's change counter or ids.
+		for _, q := range []string{`SELECT nextval('changes')`, `SELECT nextval(pg_get_serial_sequence('purchases', 'id'))`} {
+			var n int64
+			if err := db.QueryRow(q).Scan(&n); KindOf(err) != KindNotPermitted {
+				t.Errorf("%s, of another team: %s = %d, %v; want permission denied", role, q, n, err)
+			}
+		}
 		_, err := Open(ctx, pgDSNWith(t, b.dsn, map[string]string{"user": role}), Options{Now: fixedNow})
 		if KindOf(err) != KindNotPermitted || !strings.Contains(err.Error(), "not in this notebook's team") ||
 			!strings.Contains(err.Error(), "rolo team add "+role) {
@@ -716,6 +724,34 @@ func TestTeamsOnOneServerAreApart(t *testing.T) {
 	if hits, err := ms.Search(ctx, "李共享", SearchOptions{}); err != nil || len(hits) != 1 {
 		t.Errorf("team B's shared customer, for its new rep: %v, %v; want it", hits, err)
 	}
+	// She holds the manager's column privilege (rolo_manager is the
+	// server's), but only B's own managers change an owner in B: she takes
+	// no shared customer, through rolo or by hand.
+	if err := ms.Assign(ctx, shared, miaA); KindOf(err) != KindNotPermitted || !strings.Contains(err.Error(), "only a manager of this team") {
+		t.Errorf("team A's manager, a rep in team B, assigns B's shared customer to herself: %v; want not permitted", err)
+	}
+	if _, err := b.raw(t, miaA).Exec(`UPDATE customers SET owner = current_user WHERE id = $1`, shared); err == nil {
+		t.Errorf("team A's manager, a rep in team B, took B's shared customer by hand")
+	}
+	if owner, err := b.admin.Owner(ctx, shared); err != nil || owner != benB {
+		t.Errorf("the shared customer's owner = %q, %v; want %s", owner, err, benB)
+	}
+	// A member of B uses B's sequences; taken out of the team, no longer.
+	var n int64
+	if err := b.raw(t, miaA).QueryRow(`SELECT nextval('changes')`).Scan(&n); err != nil {
+		t.Errorf("a member of team B moves its change counter: %v", err)
+	}
+	if _, err := b.admin.TeamRemove(ctx, miaA); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.raw(t, miaA).QueryRow(`SELECT nextval('changes')`).Scan(&n); KindOf(err) != KindNotPermitted {
+		t.Errorf("a rep taken out of team B still moves its change counter: %d, %v", n, err)
+	}
+	// Team B's own manager does change an owner.
+	benM := b.rep(t, "boss", true)
+	if err := b.open(t, benM, Options{}).Assign(ctx, shared, benB); err != nil {
+		t.Errorf("team B's manager assigns a customer: %v", err)
+	}
 }
 
 // A team set up before schema 9 keeps its members: the migration lists
@@ -727,7 +763,16 @@ func TestTeamMembersAfterMigration(t *testing.T) {
 	as := f.open(t, anna, Options{})
 	id := buyTea(t, as, "王小明", 5000)
 	as.Close()
-	for _, q := range []string{`DROP TABLE team_members CASCADE`, `UPDATE rolo_schema SET version = 8`} {
+	// As schema 8 had it: the sequences granted to the group role, not
+	// to anna or mia.
+	var schema string
+	if err := f.admin.w.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		t.Fatal(err)
+	}
+	seqs := `ALL SEQUENCES IN SCHEMA ` + pgx.Identifier{schema}.Sanitize()
+	for _, q := range []string{`DROP TABLE team_members CASCADE`, `UPDATE rolo_schema SET version = 8`,
+		`REVOKE ALL ON ` + seqs + ` FROM ` + pgx.Identifier{anna}.Sanitize() + `, ` + pgx.Identifier{mia}.Sanitize(),
+		`GRANT USAGE, SELECT ON ` + seqs + ` TO rolo_rep`} {
 		if _, err := f.admin.w.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}
@@ -756,5 +801,12 @@ func TestTeamMembersAfterMigration(t *testing.T) {
 	}
 	if _, err := f.open(t, mia, Options{}).Customer(ctx, id); err != nil {
 		t.Errorf("after the migration the manager reads anna's customer: %v", err)
+	}
+	// Schema 10 grants the sequences to each member: anna still writes.
+	buyTea(t, f.open(t, anna, Options{}), "李四", 3000)
+	var n int
+	if err := f.admin.w.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.usage_privileges
+		WHERE grantee = 'rolo_rep' AND object_type = 'SEQUENCE' AND object_schema = current_schema()`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("after the migration the group role holds %d sequence grants (%v); want none", n, err)
 	}
 }
