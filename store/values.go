@@ -31,16 +31,17 @@ func parseDate(s string) (time.Time, error) {
 // stored is always that form (" 2026-03-01" from a spreadsheet cell is
 // taken, and kept as 2026-03-01: days compare as text on SQLite).
 func normDay(s *string) error {
-	t, err := parseDate(*s)
+	// A day already in that form is kept as it is, unparsed and not
+	// formatted again: checking a million imported purchases' days that
+	// way took 0.9 s of CPU. parseDay takes exactly that form.
+	if !parseDay(*s).IsZero() {
+		return nil
+	}
+	t, err := ParseDate(*s)
 	if err != nil {
 		return err
 	}
-	// A day already in that form is kept as it is: formatting it again
-	// was a new string for each of an import's million purchases.
-	var buf [len(DateLayout)]byte
-	if day := t.AppendFormat(buf[:0], DateLayout); string(day) != *s {
-		*s = string(day)
-	}
+	*s = t.Format(DateLayout)
 	return nil
 }
 

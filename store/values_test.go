@@ -231,3 +231,23 @@ func oneCustomer(t *testing.T, date string) (*Store, context.Context, Customer) 
 	}
 	return s, ctx, c
 }
+
+// normDay keeps a day already written YYYY-MM-DD as it is, writes one
+// with spaces around it plainly, and refuses what is not a day.
+func TestNormDay(t *testing.T) {
+	for in, want := range map[string]string{
+		"2026-03-01": "2026-03-01", " 2026-03-01 ": "2026-03-01", "2024-02-29": "2024-02-29",
+		"0001-01-01": "0001-01-01", "9999-12-31": "9999-12-31", "\t2000-02-29": "2000-02-29",
+	} {
+		s := in
+		if err := normDay(&s); err != nil || s != want {
+			t.Errorf("normDay(%q) = %q, %v; want %q", in, s, err, want)
+		}
+	}
+	for _, in := range []string{"", "2026-02-29", "2026-13-01", "2026-3-1", "2026/03/01", "tomorrow", "2026-03-01T10:00"} {
+		s := in
+		if err := normDay(&s); err == nil || s != in {
+			t.Errorf("normDay(%q) = %q, %v; want an error and the text unchanged", in, s, err)
+		}
+	}
+}

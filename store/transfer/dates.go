@@ -7,8 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/rolo-crm/rolo/store"
 )
 
 // Dates and times as rolo writes them (2026-03-01, RFC 3339) and as
@@ -46,13 +44,22 @@ func isISODay(s string) bool {
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
 		return false
 	}
+	n := 0
+	var f [3]int // year, month, day
 	for i := 0; i < 10; i++ {
-		if i != 4 && i != 7 && (s[i] < '0' || s[i] > '9') {
+		if i == 4 || i == 7 {
+			n++
+			continue
+		}
+		if s[i] < '0' || s[i] > '9' {
 			return false
 		}
+		f[n] = f[n]*10 + int(s[i]-'0')
 	}
-	t, err := time.Parse(store.DateLayout, s)
-	return err == nil && t.Year() >= 1900 && t.Year() <= 2200
+	// By hand, not time.Parse: 0.6 s of a million-purchase import's CPU.
+	y, m, d := f[0], f[1], f[2]
+	return y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 &&
+		time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Day() == d
 }
 
 // when is a parsed date with an optional time of day.

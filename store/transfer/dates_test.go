@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -122,5 +123,30 @@ func TestImportSpreadsheetResavedCSV(t *testing.T) {
 	}
 	if k := got.Contacts; k[0].At != "2026-11-01T12:00:00Z" || k[2].ComplaintStatus != "open" {
 		t.Errorf("contacts = %+v", k)
+	}
+}
+
+// isISODay checks a day by hand; it agrees with the standard library's
+// parser over every month and day number around the years it takes.
+func TestISODayByHand(t *testing.T) {
+	ref := func(s string) bool {
+		d, err := time.Parse("2006-01-02", s)
+		return err == nil && d.Year() >= 1900 && d.Year() <= 2200
+	}
+	for _, y := range []int{1, 1899, 1900, 1901, 1996, 2000, 2023, 2024, 2100, 2199, 2200, 2201, 9999} {
+		for m := 0; m <= 13; m++ {
+			for d := 0; d <= 32; d++ {
+				s := fmt.Sprintf("%04d-%02d-%02d", y, m, d)
+				if got, want := isISODay(s), ref(s); got != want {
+					t.Errorf("isISODay(%q) = %v, want %v", s, got, want)
+				}
+			}
+		}
+	}
+	for _, s := range []string{"", "2026-3-01", "2026-03-1", "2026/03/01", "20260301", "2026-03-01 ", " 2026-03-01",
+		"2026-0a-01", "2026--3-01", "-026-03-01", "2026-03-+1", "２０２６-03-01"} {
+		if isISODay(s) {
+			t.Errorf("isISODay(%q) = true", s)
+		}
 	}
 }

@@ -757,13 +757,20 @@ func (ix *refIndex) resolve(ref store.CustomerRef, phone string) (int64, error) 
 	if err != nil {
 		return 0, err
 	}
-	fix := "correct one of the columns"
+	fix := fixColumns
 	if ref.ID != 0 {
 		// The usual cause: a file of another notebook, whose ids are its own.
-		fix += ", or let the other columns say who it is with --map 'customer_id=-'"
+		fix = fixColumnsOrID
 	}
 	return id, ix.agree(ref, id, func() string { return describeKey(key, ref, phone) + " is" }, fix)
 }
+
+// What to do when a row's customer columns disagree (constants: resolve
+// runs for every row of an import, and the message is rarely needed).
+const (
+	fixColumns     = "correct one of the columns"
+	fixColumnsOrID = fixColumns + ", or let the other columns say who it is with --map 'customer_id=-'"
+)
 
 // agree checks that the id, external id and name a row gives (those
 // filled in) all name customer id, which whose() ("customer_id 3 is",
