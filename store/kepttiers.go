@@ -274,7 +274,7 @@ func (s *Store) keepTierCuts(ctx context.Context, tx *sql.Tx, prevVersion string
 // keptState is the purchases version and the kept floors.
 func (s *Store) keptState(ctx context.Context, q queryer) (version, kept string, err error) {
 	err = q.QueryRowContext(ctx, `SELECT coalesce(`+s.versionSQL()+`, ''),
-		coalesce((SELECT value FROM state WHERE key = ?), '')`, s.stateKey(keptTiersKey)).Scan(&version, &kept)
+		coalesce((SELECT value FROM state WHERE key = ?`+s.stateOwn()+`), '')`, s.stateKey(keptTiersKey)).Scan(&version, &kept)
 	return version, kept, s.wrap("rank", err)
 }
 
@@ -400,7 +400,7 @@ func (s *Store) keptTierCuts(ctx context.Context, asOf time.Time) (c TierCuts, k
 	var latest, version, keptText, cutsText sql.NullString
 	def, _ := settings.Lookup("pyramid.cuts")
 	err = s.r.QueryRowContext(short(ctx), `SELECT (SELECT max(date) FROM purchases),
-		`+s.versionSQL()+`, (SELECT value FROM state WHERE key = ?1),
+		`+s.versionSQL()+`, (SELECT value FROM state WHERE key = ?1`+s.stateOwn()+`),
 		coalesce((SELECT value FROM settings WHERE key = 'pyramid.cuts'), ?2)`,
 		s.stateKey(keptTiersKey), def.Default).Scan(&latest, &version, &keptText, &cutsText)
 	if err != nil {

@@ -40,9 +40,22 @@ func (s *Store) versionSQL() string {
 	return `(SELECT value FROM state WHERE key = '` + purchasesVersion + `')`
 }
 
+// stateOwn narrows a read of the state table to the connection's own
+// rows. On PostgreSQL the table is per rep (migrations_pg/0001), and its
+// policy shows each rep their own; but no policy binds a superuser, often
+// the tables' owner on a small team's server, who then read every rep's
+// kept values, and a report reading one of them failed ("more than one row
+// returned by a subquery") once a rep had kept theirs.
+func (s *Store) stateOwn() string {
+	if s.pg {
+		return ` AND rep = current_user`
+	}
+	return ""
+}
+
 func (s *Store) state(ctx context.Context, q queryer, key string) (string, bool, error) {
 	var v sql.NullString // the version is a subquery: NULL, not no row, when a notebook has none yet
-	query, args := `SELECT value FROM state WHERE key = ?`, []any{s.stateKey(key)}
+	query, args := `SELECT value FROM state WHERE key = ?`+s.stateOwn(), []any{s.stateKey(key)}
 	if key == purchasesVersion {
 		query, args = `SELECT `+s.versionSQL(), nil
 	}
