@@ -810,3 +810,37 @@ func TestTeamMembersAfterMigration(t *testing.T) {
 		t.Errorf("after the migration the group role holds %d sequence grants (%v); want none", n, err)
 	}
 }
+
+// The latest purchase day is what each connection sees: a rep's own, the
+// owner's over all; a rep's kept floors hold as of a day after their own.
+func TestTeamLatestPurchaseDay(t *testing.T) {
+	f := newTeam(t)
+	ctx := context.Background()
+	anna, ben := f.rep(t, "anna", false), f.rep(t, "ben", false)
+	as, bs := f.open(t, anna, Options{}), f.open(t, ben, Options{})
+	id := buyTea(t, as, "王小明", 5000) // 2026-10-01
+	if _, err := as.AddPurchase(ctx, Purchase{CustomerID: id, Date: "2026-10-20", Item: "茶", Amount: 100}); err != nil {
+		t.Fatal(err)
+	}
+	bid := buyTea(t, bs, "李四", 3000)
+	if _, err := bs.AddPurchase(ctx, Purchase{CustomerID: bid, Date: "2026-11-05", Item: "茶", Amount: 100}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		who  string
+		s    *Store
+		want string
+	}{{"anna", as, "2026-10-20"}, {"ben", bs, "2026-11-05"}, {"the owner", f.admin, "2026-11-05"}} {
+		if got, err := c.s.latestPurchaseDay(ctx, "test"); err != nil || got != c.want {
+			t.Errorf("%s's latest purchase day = %q, %v; want %s", c.who, got, err, c.want)
+		}
+	}
+	// As of a day between, anna's floors hold (none of hers is later); ben's do not.
+	day := time.Date(2026, 10, 25, 0, 0, 0, 0, time.UTC)
+	if _, _, past, _, err := as.keptTierCuts(ctx, day); err != nil || past {
+		t.Errorf("anna as of %s: past %v, %v; want her floors to hold", day.Format(DateLayout), past, err)
+	}
+	if _, _, past, _, err := bs.keptTierCuts(ctx, day); err != nil || !past {
+		t.Errorf("ben as of %s: past %v, %v; want a later purchase", day.Format(DateLayout), past, err)
+	}
+}
