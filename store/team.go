@@ -147,14 +147,18 @@ func (s *Store) TeamRemove(ctx context.Context, rep string) (owned int, err erro
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE owner = ?`, rep).Scan(&owned); err != nil {
 			return s.wrap("team remove", err)
 		}
-		// What was granted to the rep's own role here goes with them (a
-		// role the server no longer has holds nothing).
+		// What was granted to the rep's own role here goes with them: not
+		// from a role the server no longer has, which holds nothing, nor
+		// from the tables' owner (added to the team too), whose own
+		// privileges the sequences are.
 		var schema string
-		var exists bool
-		if err := tx.QueryRowContext(ctx, `SELECT current_schema(), EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = ?)`, rep).Scan(&schema, &exists); err != nil {
+		var revoke bool
+		if err := tx.QueryRowContext(ctx, `SELECT current_schema(), coalesce((SELECT NOT pg_has_role(r.oid,
+			(SELECT relowner FROM pg_catalog.pg_class WHERE oid = CAST('customers' AS regclass)), 'USAGE')
+			FROM pg_catalog.pg_roles r WHERE r.rolname = ?), false)`, rep).Scan(&schema, &revoke); err != nil {
 			return s.wrap("team remove", err)
 		}
-		if exists {
+		if revoke {
 			if _, err := tx.ExecContext(ctx, `REVOKE ALL ON ALL SEQUENCES IN SCHEMA `+pgx.Identifier{schema}.Sanitize()+` FROM `+pgx.Identifier{rep}.Sanitize()); err != nil {
 				return s.wrap("team remove", err)
 			}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -843,4 +844,50 @@ func TestTeamLatestPurchaseDay(t *testing.T) {
 	if _, _, past, _, err := bs.keptTierCuts(ctx, day); err != nil || !past {
 		t.Errorf("ben as of %s: past %v, %v; want a later purchase", day.Format(DateLayout), past, err)
 	}
+}
+
+// The tables' owner (not a superuser, as a careful admin sets a team up)
+// added to the team and taken out again keeps the use of its own
+// sequences: taking back a member's grants must not take the owner's.
+func TestTeamRemoveOfTheOwner(t *testing.T) {
+	admin := pgTestAdmin(t)
+	ctx := context.Background()
+	owner := fmt.Sprintf("owner_%08x", rand.Uint32())
+	ident := pgx.Identifier{owner}.Sanitize()
+	if _, err := admin.Exec(`CREATE ROLE ` + ident + ` LOGIN CREATEROLE`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		admin.Exec(`DROP OWNED BY ` + ident)
+		admin.Exec(`DROP ROLE IF EXISTS ` + ident)
+	})
+	dsn := newPGTestSchema(t) // dropped before the role (cleanups run last first)
+	u, _ := url.Parse(dsn)
+	schema := strings.Split(u.Query().Get("search_path"), ",")[0]
+	if _, err := admin.Exec(`ALTER SCHEMA ` + schema + ` OWNER TO ` + ident); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range []string{pgRepRole, pgManagerRole} {
+		// Group roles of the server, made by an earlier test or here; the
+		// owner grants them to reps.
+		admin.Exec(`CREATE ROLE ` + g + ` NOLOGIN`)
+		if _, err := admin.Exec(`GRANT ` + g + ` TO ` + ident + ` WITH ADMIN OPTION`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := Open(ctx, pgDSNWith(t, dsn, map[string]string{"user": owner}), Options{Create: true, Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.TeamInit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.TeamAdd(ctx, owner, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.TeamRemove(ctx, owner); err != nil {
+		t.Fatal(err)
+	}
+	buyTea(t, s, "王小明", 5000) // takes ids from the sequences and moves the change counter
 }
