@@ -92,7 +92,8 @@ func (s *Store) openAsMember(ctx context.Context) error {
 	var code string
 	var outside bool
 	err := s.r.QueryRowContext(ctx, `SELECT coalesce((SELECT value FROM settings WHERE key = 'currency'), 'CNY'),
-		row_security_active('customers') AND NOT EXISTS (SELECT 1 FROM team_members WHERE role = current_user)`).Scan(&code, &outside)
+		row_security_active('customers') AND NOT EXISTS (SELECT 1 FROM team_members WHERE role = current_user),
+		row_security_active('customers')`).Scan(&code, &outside, &s.policed)
 	if err != nil {
 		return s.wrap("read settings", err)
 	}

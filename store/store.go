@@ -57,10 +57,13 @@ type Store struct {
 	rankedAll atomic.Int64                    // how often every buyer was ranked to keep the tier floors (tests)
 	onBusy    func(waited time.Duration) bool // Options.OnBusy
 
-	pg    bool            // a PostgreSQL notebook (engine_pg.go); w and r are then one pool
-	rep   string          // Options.Rep: a manager's view of one rep's customers
-	pgCfg *pgx.ConnConfig // how it was reached, for connections as another role (tests, team)
-	pgDSN string          // the address it was opened with (tests open it again)
+	pg  bool   // a PostgreSQL notebook (engine_pg.go); w and r are then one pool
+	rep string // Options.Rep: a manager's view of one rep's customers
+	// policed: the team's row-level security applies to the connection's
+	// role (a rep's, a manager's; read once, at open).
+	policed bool
+	pgCfg   *pgx.ConnConfig // how it was reached, for connections as another role (tests, team)
+	pgDSN   string          // the address it was opened with (tests open it again)
 
 	keptPGOnce sync.Once // keptAgendaPG asks once
 	keptPG     bool      // this connection keeps and reads the kept agenda (PostgreSQL)

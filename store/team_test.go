@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -890,4 +891,76 @@ func TestTeamRemoveOfTheOwner(t *testing.T) {
 		t.Fatal(err)
 	}
 	buyTea(t, s, "王小明", 5000) // takes ids from the sequences and moves the change counter
+}
+
+// A rep's or a manager's search takes its matches from the trigram index
+// through rolo_find_docs (schema 12), which keeps only the customers the
+// asking role sees, by the policies' rule, and answers no role in another's
+// name, also when called by hand.
+func TestTeamFindThroughTheIndex(t *testing.T) {
+	f := newTeam(t)
+	ctx := context.Background()
+	anna, ben, mia := f.rep(t, "anna", false), f.rep(t, "ben", false), f.rep(t, "mia", true)
+	as, bs := f.open(t, anna, Options{}), f.open(t, ben, Options{})
+	buy := func(s *Store, name, item string) int64 {
+		c, err := s.AddCustomer(ctx, Customer{Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-10-01", Item: item, Amount: 100}); err != nil {
+			t.Fatal(err)
+		}
+		return c.ID
+	}
+	mine := buy(as, "王小明", "普洱茶饼")
+	secret := buy(bs, "王秘密", "普洱茶砖")
+	shared := buy(bs, "李共享", "普洱茶叶")
+	if err := f.admin.Share(ctx, shared, true); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(s *Store) []int64 {
+		if !s.policed {
+			t.Fatal("a team member's connection is not policed")
+		}
+		hits, err := s.Search(ctx, "普洱茶", SearchOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []int64
+		for _, h := range hits {
+			out = append(out, h.Customer.ID)
+		}
+		slices.Sort(out)
+		return out
+	}
+	for _, c := range []struct {
+		who  string
+		s    *Store
+		want []int64
+	}{
+		{"anna", as, []int64{mine, shared}},
+		{"ben", bs, []int64{secret, shared}},
+		{"mia", f.open(t, mia, Options{}), []int64{mine, secret, shared}},
+		{"mia looking at anna", f.open(t, mia, Options{Rep: anna}), []int64{mine}},
+	} {
+		if got := ids(c.s); !slices.Equal(got, c.want) {
+			t.Errorf("%s finds %v, want %v", c.who, got, c.want)
+		}
+	}
+	db := f.raw(t, anna)
+	count := func(who string) int {
+		var n int
+		if err := db.QueryRow(`SELECT count(*) FROM rolo_find_docs('%普洱茶%', -1, 100, $1)`, who).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(anna); n != 2 {
+		t.Errorf("rolo_find_docs by hand, as anna: %d rows, want her customer's and the shared one's", n)
+	}
+	for _, who := range []string{ben, mia} {
+		if n := count(who); n != 0 {
+			t.Errorf("rolo_find_docs by hand, anna asking as %s: %d rows, want none", who, n)
+		}
+	}
 }
