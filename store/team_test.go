@@ -963,4 +963,19 @@ func TestTeamFindThroughTheIndex(t *testing.T) {
 			t.Errorf("rolo_find_docs by hand, anna asking as %s: %d rows, want none", who, n)
 		}
 	}
+	// A temporary table of hers named like the notebook's does not answer
+	// for it inside the function, which runs with the owner's rights.
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var n int
+	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE customers AS
+		SELECT g AS id, CAST($1 AS text) AS owner, 0 AS shared FROM generate_series(1, 1000) g`, anna); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM rolo_find_docs('%普洱茶%', -1, 100, $1)`, anna).Scan(&n); err != nil || n != 2 {
+		t.Errorf("rolo_find_docs beside anna's own temporary customers table: %d rows, %v; want 2", n, err)
+	}
 }

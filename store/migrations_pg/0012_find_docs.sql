@@ -37,3 +37,19 @@ BEGIN
         GRANT EXECUTE ON FUNCTION rolo_find_docs(text, bigint, bigint, name) TO rolo_rep;
     END IF;
 END $$;
+
+-- The functions that run as the tables' owner look their tables up by the
+-- search path they were made with, and PostgreSQL looks in the caller's
+-- temporary schema first unless the path names it: a rep's temporary table
+-- called customers, all of them the rep's, would have answered for the
+-- real one here. Each gets that path with pg_temp last, as PostgreSQL's
+-- documentation of SECURITY DEFINER advises.
+DO $$
+DECLARE
+    path text := (SELECT string_agg(quote_ident(x), ', ') FROM unnest(current_schemas(false)) x) || ', pg_temp';
+BEGIN
+    EXECUTE format('ALTER FUNCTION rolo_find_docs(text, bigint, bigint, name) SET search_path = %s', path);
+    EXECUTE format('ALTER FUNCTION rolo_sync_ids() SET search_path = %s', path);
+    EXECUTE format('ALTER FUNCTION rolo_agenda_stale() SET search_path = %s', path);
+    EXECUTE format('ALTER FUNCTION rolo_agenda_stale_all() SET search_path = %s', path);
+END $$;
