@@ -190,9 +190,16 @@ func (s *Store) shortProfilesPG(ctx context.Context, q string, limit int, found 
 			for _, r := range q {
 				words.WriteString(" " + string(r))
 			}
-			more, err = queryAll(ctx, s, "search", scanIDSource, `SELECT doc / 4, doc % 4 FROM search
-				WHERE doc % 4 = 0 AND doc > ? AND cjk LIKE ? AND body LIKE ? ESCAPE '\' ORDER BY doc LIMIT ?`,
-				after, "%"+words.String()+" %", pat, limit-len(hits))
+			if s.policed {
+				// As ftsPagePG: under the policies LIKE could not use the index.
+				more, err = queryAll(ctx, s, "search", scanIDSource, `SELECT doc / 4, doc % 4 FROM search
+					WHERE doc = ANY(ARRAY(SELECT rolo_find_docs(CAST(? AS text), CAST(? AS bigint), CAST(? AS bigint), current_user,
+						CAST(? AS text)))) ORDER BY doc`, pat, after, limit-len(hits), "%"+words.String()+" %")
+			} else {
+				more, err = queryAll(ctx, s, "search", scanIDSource, `SELECT doc / 4, doc % 4 FROM search
+					WHERE doc % 4 = 0 AND doc > ? AND cjk LIKE ? AND body LIKE ? ESCAPE '\' ORDER BY doc LIMIT ?`,
+					after, "%"+words.String()+" %", pat, limit-len(hits))
+			}
 			hits = append(hits, more...)
 			if err != nil {
 				return err

@@ -912,17 +912,20 @@ func TestTeamFindThroughTheIndex(t *testing.T) {
 		}
 		return c.ID
 	}
+	if _, err := as.AddCustomer(ctx, Customer{Name: "李四"}); err != nil { // the first profile holds no 王
+		t.Fatal(err)
+	}
 	mine := buy(as, "王小明", "普洱茶饼")
 	secret := buy(bs, "王秘密", "普洱茶砖")
 	shared := buy(bs, "李共享", "普洱茶叶")
 	if err := f.admin.Share(ctx, shared, true); err != nil {
 		t.Fatal(err)
 	}
-	ids := func(s *Store) []int64 {
+	ids := func(s *Store, q string) []int64 {
 		if !s.policed {
 			t.Fatal("a team member's connection is not policed")
 		}
-		hits, err := s.Search(ctx, "普洱茶", SearchOptions{})
+		hits, err := s.Search(ctx, q, SearchOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -933,18 +936,26 @@ func TestTeamFindThroughTheIndex(t *testing.T) {
 		slices.Sort(out)
 		return out
 	}
+	// 王, one character, is looked up by the profiles' characters once the
+	// first profile (李四's) shows it is rare.
+	defer func(n int) { shortWalk = n }(shortWalk)
+	shortWalk = 1
+	ms, ma := f.open(t, mia, Options{}), f.open(t, mia, Options{Rep: anna})
 	for _, c := range []struct {
-		who  string
-		s    *Store
-		want []int64
+		who        string
+		s          *Store
+		tea, wangs []int64
 	}{
-		{"anna", as, []int64{mine, shared}},
-		{"ben", bs, []int64{secret, shared}},
-		{"mia", f.open(t, mia, Options{}), []int64{mine, secret, shared}},
-		{"mia looking at anna", f.open(t, mia, Options{Rep: anna}), []int64{mine}},
+		{"anna", as, []int64{mine, shared}, []int64{mine}},
+		{"ben", bs, []int64{secret, shared}, []int64{secret}},
+		{"mia", ms, []int64{mine, secret, shared}, []int64{mine, secret}},
+		{"mia looking at anna", ma, []int64{mine}, []int64{mine}},
 	} {
-		if got := ids(c.s); !slices.Equal(got, c.want) {
-			t.Errorf("%s finds %v, want %v", c.who, got, c.want)
+		if got := ids(c.s, "普洱茶"); !slices.Equal(got, c.tea) {
+			t.Errorf("%s finds %v for 普洱茶, want %v", c.who, got, c.tea)
+		}
+		if got := ids(c.s, "王"); !slices.Equal(got, c.wangs) {
+			t.Errorf("%s finds %v for 王, want %v", c.who, got, c.wangs)
 		}
 	}
 	db := f.raw(t, anna)
