@@ -226,19 +226,27 @@ func TestBulkCustomerExternalIDTaken(t *testing.T) {
 	})
 }
 
+// smallBatchStore is a PostgreSQL notebook whose bulk writes send
+// purchases by COPY three at a time, for the length of the test; it skips
+// on SQLite.
+func smallBatchStore(t *testing.T) (*Store, context.Context) {
+	t.Helper()
+	if !onPG(t) {
+		t.Skip("PostgreSQL's COPY only")
+	}
+	n := pgCopyBatch
+	t.Cleanup(func() { pgCopyBatch = n })
+	pgCopyBatch = 3
+	return newTestStore(t), context.Background()
+}
+
 // Purchases sent beside the bulk write, a batch at a time, all go in,
 // also when the write uses its connection for something else while a
 // batch is on its way; a batch that fails there fails the whole write with
 // its own error, not with the aborted transaction's, and leaves nothing.
 func TestBulkPurchasesSentBeside(t *testing.T) {
 	eachEngine(t, func(t *testing.T) {
-		if !onPG(t) {
-			t.Skip("PostgreSQL's COPY only")
-		}
-		defer func(n int) { pgCopyBatch = n }(pgCopyBatch)
-		pgCopyBatch = 3
-		s := newTestStore(t)
-		ctx := context.Background()
+		s, ctx := smallBatchStore(t)
 		ids := addCustomers(t, s, 2)
 		var got []int64
 		if err := s.Bulk(ctx, func(b *Bulk) error {
@@ -319,13 +327,7 @@ func TestBulkPurchasesSentBeside(t *testing.T) {
 // just left with its batch (KeepID waits for it rather than update nothing).
 func TestBulkKeepIDOfAPurchaseOnItsWay(t *testing.T) {
 	eachEngine(t, func(t *testing.T) {
-		if !onPG(t) {
-			t.Skip("PostgreSQL's COPY only")
-		}
-		defer func(n int) { pgCopyBatch = n }(pgCopyBatch)
-		pgCopyBatch = 3
-		s := newTestStore(t)
-		ctx := context.Background()
+		s, ctx := smallBatchStore(t)
 		ids := addCustomers(t, s, 1)
 		if err := s.Bulk(ctx, func(b *Bulk) error {
 			for i := range 10 {
