@@ -70,7 +70,7 @@ func (s *Store) TeamInit(ctx context.Context) error {
 		if _, err := tx.ExecContext(ctx, `SELECT rolo_member_grants()`); err != nil {
 			return s.wrap("team init", err)
 		}
-		if _, err := tx.ExecContext(ctx, `GRANT EXECUTE ON FUNCTION rolo_find_docs(text, bigint, bigint, name, text) TO `+pgRepRole); err != nil {
+		if _, err := tx.ExecContext(ctx, `GRANT EXECUTE ON FUNCTION rolo_find_docs(text, bigint, bigint, name, text, int) TO `+pgRepRole); err != nil {
 			return s.wrap("team init", err)
 		}
 		return s.bumpVersion(ctx, tx, purchasesVersion)

@@ -941,21 +941,25 @@ func TestTeamFindThroughTheIndex(t *testing.T) {
 	defer func(n int) { shortWalk = n }(shortWalk)
 	shortWalk = 1
 	ms, ma := f.open(t, mia, Options{}), f.open(t, mia, Options{Rep: anna})
+	// 茶砖 and 茶叶, two characters, are scanned for in the purchases'
+	// rows (schema 13).
 	for _, c := range []struct {
-		who        string
-		s          *Store
-		tea, wangs []int64
+		who                        string
+		s                          *Store
+		tea, wangs, bricks, leaves []int64
 	}{
-		{"anna", as, []int64{mine, shared}, []int64{mine}},
-		{"ben", bs, []int64{secret, shared}, []int64{secret}},
-		{"mia", ms, []int64{mine, secret, shared}, []int64{mine, secret}},
-		{"mia looking at anna", ma, []int64{mine}, []int64{mine}},
+		{"anna", as, []int64{mine, shared}, []int64{mine}, nil, []int64{shared}},
+		{"ben", bs, []int64{secret, shared}, []int64{secret}, []int64{secret}, []int64{shared}},
+		{"mia", ms, []int64{mine, secret, shared}, []int64{mine, secret}, []int64{secret}, []int64{shared}},
+		{"mia looking at anna", ma, []int64{mine}, []int64{mine}, nil, nil},
 	} {
-		if got := ids(c.s, "普洱茶"); !slices.Equal(got, c.tea) {
-			t.Errorf("%s finds %v for 普洱茶, want %v", c.who, got, c.tea)
-		}
-		if got := ids(c.s, "王"); !slices.Equal(got, c.wangs) {
-			t.Errorf("%s finds %v for 王, want %v", c.who, got, c.wangs)
+		for _, q := range []struct {
+			text string
+			want []int64
+		}{{"普洱茶", c.tea}, {"王", c.wangs}, {"茶砖", c.bricks}, {"茶叶", c.leaves}} {
+			if got := ids(c.s, q.text); !slices.Equal(got, q.want) {
+				t.Errorf("%s finds %v for %s, want %v", c.who, got, q.text, q.want)
+			}
 		}
 	}
 	db := f.raw(t, anna)
@@ -969,9 +973,22 @@ func TestTeamFindThroughTheIndex(t *testing.T) {
 	if n := count(anna); n != 2 {
 		t.Errorf("rolo_find_docs by hand, as anna: %d rows, want her customer's and the shared one's", n)
 	}
+	for _, c := range []struct {
+		pattern string
+		want    int
+	}{{"%茶砖%", 0}, {"%茶%", 2}} {
+		var n int
+		if err := db.QueryRow(`SELECT count(*) FROM rolo_find_docs($1, -1, 100, $2, NULL, 1)`, c.pattern, anna).Scan(&n); err != nil || n != c.want {
+			t.Errorf("rolo_find_docs scanning for %s by hand, as anna: %d rows, %v; want %d", c.pattern, n, err, c.want)
+		}
+	}
 	for _, who := range []string{ben, mia} {
 		if n := count(who); n != 0 {
 			t.Errorf("rolo_find_docs by hand, anna asking as %s: %d rows, want none", who, n)
+		}
+		var n int
+		if err := db.QueryRow(`SELECT count(*) FROM rolo_find_docs('%茶砖%', -1, 100, $1, NULL, 1)`, who).Scan(&n); err != nil || n != 0 {
+			t.Errorf("rolo_find_docs scanning by hand, anna asking as %s: %d rows, %v; want none", who, n, err)
 		}
 	}
 	// A temporary table of hers named like the notebook's does not answer
