@@ -28,14 +28,22 @@ var pgMigrationFills = map[int]func(ctx context.Context, s *Store, tx *sql.Tx) e
 	},
 	// Schema 9 keeps the team's members in the notebook: a team set up
 	// before gets the policies that ask it.
-	9: func(ctx context.Context, s *Store, tx *sql.Tx) error {
-		var team bool
-		if err := tx.QueryRowContext(ctx, `SELECT relrowsecurity FROM pg_catalog.pg_class WHERE oid = CAST('customers' AS regclass)`).Scan(&team); err != nil || !team {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, pgTeamSQL)
+	9: renewTeamPG,
+	// Schema 13 lets a manager read the records without the server
+	// checking each row's customer: a team set up before gets the new
+	// policies.
+	13: renewTeamPG,
+}
+
+// renewTeamPG sets a team's policies up again (pgTeamSQL) when the
+// notebook has a team (its customers are under row-level security).
+func renewTeamPG(ctx context.Context, s *Store, tx *sql.Tx) error {
+	var team bool
+	if err := tx.QueryRowContext(ctx, `SELECT relrowsecurity FROM pg_catalog.pg_class WHERE oid = CAST('customers' AS regclass)`).Scan(&team); err != nil || !team {
 		return err
-	},
+	}
+	_, err := tx.ExecContext(ctx, pgTeamSQL)
+	return err
 }
 
 // SchemaVersionPG is the PostgreSQL schema version this build of rolo writes.

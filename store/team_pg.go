@@ -10,7 +10,12 @@ package store
 //     follow-ups, surveys, tier history, events, status history, agenda
 //     actions, the kept totals and the search rows): a row is visible and
 //     writable when its customer is, decided by the customers' own policy
-//     through the EXISTS below, so one rule holds everywhere.
+//     through the EXISTS below, so one rule holds everywhere. A manager
+//     not narrowed to one rep sees every customer, so every such row:
+//     (SELECT rolo_sees_all()) says so once a statement, before the
+//     EXISTS, which the server would otherwise work out row by row or
+//     as the set of every customer id (a manager's show 0.26 -> 0.05 s,
+//     pyramid 1.24 -> 0.87 s at 100,000 customers; schema 13).
 //   - who is in the team is this notebook's table team_members (schema
 //     9), not the group roles, which are the server's: a role sees a
 //     notebook's rows only as a member of its team, and is a manager only
@@ -56,6 +61,10 @@ CREATE OR REPLACE FUNCTION rolo_is_manager() RETURNS boolean LANGUAGE sql STABLE
 -- InitPlan), not a function call for each row it reads.
 CREATE OR REPLACE FUNCTION rolo_rep_filter(owner text) RETURNS boolean LANGUAGE sql STABLE
     AS $f$ SELECT coalesce(nullif(current_setting('rolo.rep', true), ''), owner) = owner $f$;
+-- A manager not narrowed to one rep sees every customer, so every row of
+-- their records (schema 13).
+CREATE OR REPLACE FUNCTION rolo_sees_all() RETURNS boolean LANGUAGE sql STABLE
+    AS $f$ SELECT rolo_is_manager() AND coalesce(current_setting('rolo.rep', true), '') = '' $f$;
 
 GRANT SELECT ON rolo_schema, settings TO rolo_rep;
 ALTER TABLE settings ENABLE ROW LEVEL SECURITY;
@@ -89,15 +98,17 @@ BEGIN
                              'status_history', 'agenda_actions', 'purchase_totals', 'search'] LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('DROP POLICY IF EXISTS %I ON %I', t || '_team', t);
-        EXECUTE format('CREATE POLICY %I ON %I USING (EXISTS (SELECT 1 FROM customers c WHERE c.id = customer_id))
-            WITH CHECK (EXISTS (SELECT 1 FROM customers c WHERE c.id = customer_id))', t || '_team', t);
+        EXECUTE format('CREATE POLICY %I ON %I
+            USING ((SELECT rolo_sees_all()) OR EXISTS (SELECT 1 FROM customers c WHERE c.id = customer_id))
+            WITH CHECK ((SELECT rolo_sees_all()) OR EXISTS (SELECT 1 FROM customers c WHERE c.id = customer_id))', t || '_team', t);
     END LOOP;
 END $$;
 
 ALTER TABLE payments ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS payments_team ON payments;
-CREATE POLICY payments_team ON payments USING (EXISTS (SELECT 1 FROM purchases p WHERE p.id = purchase_id))
-    WITH CHECK (EXISTS (SELECT 1 FROM purchases p WHERE p.id = purchase_id));
+CREATE POLICY payments_team ON payments
+    USING ((SELECT rolo_sees_all()) OR EXISTS (SELECT 1 FROM purchases p WHERE p.id = purchase_id))
+    WITH CHECK ((SELECT rolo_sees_all()) OR EXISTS (SELECT 1 FROM purchases p WHERE p.id = purchase_id));
 ` + pgTeamKeptSQL
 
 // pgTeamKeptSQL lets a manager read and keep the kept agenda; TeamInit

@@ -102,7 +102,11 @@ func TestTeamIsolation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-10-01", Item: "普洱 " + name, Amount: 50000}); err != nil {
+		nothing := money.Amount(0)
+		if _, err := s.AddPurchase(ctx, Purchase{CustomerID: c.ID, Date: "2026-10-01", Item: "普洱 " + name, Amount: 50000, Paid: &nothing}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Pay(ctx, c.ID, 20000, time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC), 0, ""); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.AddContact(ctx, Contact{CustomerID: c.ID, At: "2026-10-02T10:00:00Z", Kind: "call", Summary: "secret note of " + name}); err != nil {
@@ -210,6 +214,38 @@ func TestTeamIsolation(t *testing.T) {
 	only := f.open(t, mia, Options{Rep: anna})
 	if hits, err := only.Search(ctx, "王", SearchOptions{}); err != nil || len(hits) != 1 || hits[0].Customer.ID != annaID {
 		t.Errorf("manager's search with rep %s = %v, %v", anna, hits, err)
+	}
+	// By hand too, every table of a customer's records (schema 13 lets a
+	// manager who is not narrowed to one rep past the check of each row).
+	mconn, err := f.raw(t, mia).Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mconn.Close()
+	for _, narrow := range []string{"", anna} {
+		if _, err := mconn.ExecContext(ctx, `SELECT set_config('rolo.rep', $1, false)`, narrow); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{
+			`SELECT count(*) FROM purchases WHERE customer_id = $1`,
+			`SELECT count(*) FROM contacts WHERE customer_id = $1 AND summary LIKE 'secret%'`,
+			`SELECT count(*) FROM search WHERE customer_id = $1 AND doc % 4 = 1`,
+			`SELECT count(*) FROM purchase_totals WHERE customer_id = $1`,
+			`SELECT count(*) FROM payments p JOIN purchases q ON q.id = p.purchase_id AND q.customer_id = $1`,
+		} {
+			for _, c := range []struct {
+				id   int64
+				want int
+			}{{annaID, 1}, {benID, 1}} {
+				if narrow != "" && c.id == benID {
+					c.want = 0
+				}
+				var n int
+				if err := mconn.QueryRowContext(ctx, q, c.id).Scan(&n); err != nil || n != c.want {
+					t.Errorf("manager narrowed to %q: %s, customer %d → %d, %v; want %d", narrow, q, c.id, n, err, c.want)
+				}
+			}
+		}
 	}
 	if err := ms.Assign(ctx, annaID, ben); err != nil {
 		t.Fatal(err)
