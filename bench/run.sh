@@ -12,7 +12,11 @@
 #   BENCH_DB=<file>          start from this notebook instead of a new demo one
 #   BENCH_OUT=<dir>          where results go (default bench/out)
 #   BENCH_SECTIONS="..."     which sections run (default: all of
-#                            "cases import demo abook gobench")
+#                            "cases import demo abook gobench pg"; pg, when
+#                            BENCH_PG is set or Debian's postgresql package
+#                            is installed)
+#   BENCH_PG, BENCH_PG_NOTEBOOK  the pg section's server and notebook: the
+#                            same sizes on PostgreSQL beside psql (bench/pg.sh)
 #   BENCH_CASES=<regex>      only the cases whose names match (grep -E)
 #   BENCH_IMPORT_RUNS=<n>    runs of each import (default RUNS)
 #   ABOOK_SIZES="..."        notebook sizes (customers) of the abook section
@@ -27,9 +31,15 @@ cd "$(dirname "$0")/.."
 CUSTOMERS=${1:-100000}
 PURCHASES=${2:-1000000}
 RUNS=${3:-5}
-SECTIONS=" ${BENCH_SECTIONS:-cases import demo abook gobench} "
+sections="cases import demo abook gobench"
+if [ -n "${BENCH_PG:-}" ] || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then sections="$sections pg"; fi
+SECTIONS=" ${BENCH_SECTIONS:-$sections} "
 ABOOK_SIZES=${ABOOK_SIZES:-1000 10000 100000}
 want() { [[ "$SECTIONS" == *" $1 "* ]]; }
+# PostgreSQL alone: bench/pg.sh makes its own notebook there.
+if [ "$SECTIONS" = " pg " ]; then
+  BENCH_OUT=${BENCH_OUT:-bench/out} exec bash bench/pg.sh "$CUSTOMERS" "$PURCHASES" "$RUNS"
+fi
 need="time:/usr/bin/time sqlite3:sqlite3"
 want abook && need="$need abook:abook"
 for pkg in $need; do
@@ -258,6 +268,10 @@ echo "== Go benchmarks (store hot paths, TUI first screen and keystroke) on the 
 ROLO_BENCH_DB="$newdb" go test ./store ./tui -run '^$' -bench . -benchtime 5x 2>&1 | grep -E "^Benchmark|ms/keystroke" | tee "$out/gobench.txt"
 go test ./tiering ./tiering/clv -run '^$' -bench . -benchtime 5x 2>&1 | grep -E "^Benchmark" | tee -a "$out/gobench.txt"
 go test ./cmd/rolo -run '^$' -bench 'ImportProgress' -benchtime 10x -timeout 30m 2>&1 | grep -E "^Benchmark" | tee -a "$out/gobench.txt"
+fi
+if want pg; then
+echo "== PostgreSQL: a team's notebook of the same size, beside psql (bench/pg.sh)"
+BENCH_OUT="$out" bash bench/pg.sh "$CUSTOMERS" "$PURCHASES" "$RUNS"
 fi
 echo "binary: $(( $(stat -c %s "$work/rolo") / 1048576 )) MB" | tee -a "$out/results.txt"
 echo "results in $out/"

@@ -391,15 +391,20 @@ func newFindCmd(a *App) *cobra.Command {
   rolo find 普洱        # customers who bought Pu'er tea`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := a.Service(cmd.Context())
+			ctx := cmd.Context()
+			svc, err := a.Service(ctx)
 			if err != nil {
 				return err
 			}
 			if limit <= 0 {
 				return usageErrorf("--limit must be at least 1, got %d", limit)
 			}
+			owners, err := a.teamOwners(ctx, svc)
+			if err != nil {
+				return err
+			}
 			// One more than shown: a terminal is told when more match.
-			hits, err := svc.Search(cmd.Context(), strings.Join(args, " "), store.SearchOptions{Limit: limit + 1, IncludeArchived: archived})
+			hits, err := svc.Search(ctx, strings.Join(args, " "), store.SearchOptions{Limit: limit + 1, IncludeArchived: archived})
 			if err != nil {
 				return err
 			}
@@ -408,11 +413,12 @@ func newFindCmd(a *App) *cobra.Command {
 			if a.JSON {
 				type row struct {
 					store.Customer
-					Matched string `json:"matched"` // where the query matched: name, pinyin, profile or history
+					Matched string `json:"matched"`       // where the query matched: name, pinyin, profile or history
+					Rep     string `json:"rep,omitempty"` // --team
 				}
 				rows := make([]row, len(hits))
 				for i, h := range hits {
-					rows[i] = row{h.Customer, h.Matched}
+					rows[i] = row{h.Customer, h.Matched, owners[h.Customer.ID]}
 				}
 				return writeJSONRows(a.Out, rows)
 			}
@@ -422,11 +428,19 @@ func newFindCmd(a *App) *cobra.Command {
 				}
 				return nil
 			}
-			t := a.newTable(column{Name: "id", Right: true}, column{Name: "name", Min: 8}, column{Name: "company"},
-				column{Name: "phone", Whole: true}, column{Name: "city"}, column{Name: "matched", Wrap: true})
+			cols := []column{{Name: "id", Right: true}, {Name: "name", Min: 8}, {Name: "company"},
+				{Name: "phone", Whole: true}, {Name: "city"}, {Name: "matched", Wrap: true}}
+			if owners != nil {
+				cols = append(cols, column{Name: "rep"})
+			}
+			t := a.newTable(cols...)
 			for _, h := range hits {
 				c := h.Customer
-				t.add(strconv.FormatInt(c.ID, 10), c.Name, c.Company, c.Phone, c.City, h.Matched)
+				cells := []string{strconv.FormatInt(c.ID, 10), c.Name, c.Company, c.Phone, c.City, h.Matched}
+				if owners != nil {
+					cells = append(cells, owners[c.ID])
+				}
+				t.add(cells...)
 			}
 			if err := t.print(); err != nil {
 				return err
@@ -439,6 +453,7 @@ func newFindCmd(a *App) *cobra.Command {
 	}
 	cmd.Flags().IntVarP(&limit, "limit", "n", 20, "show at most N matches")
 	cmd.Flags().BoolVar(&archived, "archived", false, "include archived customers")
+	registerTeamFlags(a, cmd)
 	return cmd
 }
 

@@ -101,10 +101,11 @@ type owingJSON struct {
 	DaysOld     int           `json:"days"`
 	Overdue     bool          `json:"overdue"`
 	Purchases   []int64       `json:"purchase_ids"`
+	Rep         string        `json:"rep,omitempty"` // --team
 }
 
 func newOwedCmd(a *App) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "owed",
 		Short: "Who owes what, the longest owing first",
 		Long: `List every customer with purchases not paid in full: what they owe, since when,
@@ -113,6 +114,10 @@ and whether it is past the payment terms (rolo config payment.terms).`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, today, svc, err := a.open(cmd)
+			if err != nil {
+				return err
+			}
+			owners, err := a.teamOwners(ctx, svc)
 			if err != nil {
 				return err
 			}
@@ -128,7 +133,7 @@ and whether it is past the payment terms (rolo config payment.terms).`,
 						ids[j] = d.PurchaseID
 					}
 					out[i] = owingJSON{CustomerID: o.CustomerID, Name: o.Name, Outstanding: a.dec(o.Outstanding),
-						Oldest: o.Oldest.Format(store.DateLayout), DaysOld: o.DaysOld, Overdue: o.Overdue, Purchases: ids}
+						Oldest: o.Oldest.Format(store.DateLayout), DaysOld: o.DaysOld, Overdue: o.Overdue, Purchases: ids, Rep: owners[o.CustomerID]}
 				}
 				return writeJSONRows(a.Out, out)
 			}
@@ -138,8 +143,12 @@ and whether it is past the payment terms (rolo config payment.terms).`,
 				}
 				return nil
 			}
-			t := a.newTable(column{Name: "id", Right: true}, column{Name: "customer", Min: 8, Wrap: true}, column{Name: "owes", Right: true},
-				column{Name: "since", Whole: true}, column{Name: "days old", Right: true}, column{Name: "purchase ids", Wrap: true})
+			cols := []column{{Name: "id", Right: true}, {Name: "customer", Min: 8, Wrap: true}, {Name: "owes", Right: true},
+				{Name: "since", Whole: true}, {Name: "days old", Right: true}, {Name: "purchase ids", Wrap: true}}
+			if owners != nil {
+				cols = append(cols, column{Name: "rep"})
+			}
+			t := a.newTable(cols...)
 			var total money.Amount
 			over := 0
 			for _, o := range owed {
@@ -151,7 +160,11 @@ and whether it is past the payment terms (rolo config payment.terms).`,
 				if o.Overdue && a.IsTTY {
 					days += fmt.Sprintf(" (%dd late)", o.DaysOld-terms) // as rolo due counts it: past the terms
 				}
-				t.add(strconv.FormatInt(o.CustomerID, 10), o.Name, a.money(o.Outstanding), o.Oldest.Format(store.DateLayout), days, strings.Join(ids, " "))
+				cells := []string{strconv.FormatInt(o.CustomerID, 10), o.Name, a.money(o.Outstanding), o.Oldest.Format(store.DateLayout), days, strings.Join(ids, " ")}
+				if owners != nil {
+					cells = append(cells, owners[o.CustomerID])
+				}
+				t.add(cells...)
 				total += o.Outstanding
 				if o.Overdue {
 					over++
@@ -171,4 +184,6 @@ and whether it is past the payment terms (rolo config payment.terms).`,
 			return nil
 		},
 	}
+	registerTeamFlags(a, cmd)
+	return cmd
 }

@@ -254,7 +254,8 @@ alone again.`,
 	return cmd
 }
 
-// registerTeamFlags adds --rep and --team to a command that lists customers.
+// registerTeamFlags adds --rep and --team to a command that lists customers
+// (list, find, due, today, owed, pyramid).
 func registerTeamFlags(a *App, cmd *cobra.Command) {
 	cmd.Flags().StringVar(&a.Rep, "rep", "", "a team's notebook: only this rep's customers")
 	cmd.Flags().BoolVar(&a.Team, "team", false, "a team's notebook: everyone you see, with their rep")
@@ -284,7 +285,7 @@ func (a *App) teamOwners(ctx context.Context, svc *insight.Service) (map[int64]s
 		}
 		if !me.Manager && a.Rep != me.Name {
 			// What the rep asked for, not the notebook, is wrong: exit 2.
-			return nil, store.Errorf(store.KindInvalid, "only a manager sees another rep's customers; you are %s (rolo list --rep %s shows your own)", me.Name, me.Name)
+			return nil, store.Errorf(store.KindInvalid, "only a manager sees another rep's customers; you are %s: leave --rep out to see your own", me.Name)
 		}
 		return nil, nil
 	}

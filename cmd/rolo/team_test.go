@@ -85,7 +85,8 @@ func TestTeamCommands(t *testing.T) {
 	ok(anna, "add", "王大力")
 	ok(anna, "buy", "王大力", "5000", "--item", "大红袍")
 	ok(anna, "add", "李娜")
-	ok(anna, "buy", "李娜", "300")
+	ok(anna, "buy", "李娜", "300", "--paid", "100")
+	ok(ben, "buy", "王小明", "80", "--paid", "0")
 
 	names := func(out string) []string {
 		var ns []string
@@ -126,6 +127,43 @@ func TestTeamCommands(t *testing.T) {
 			t.Errorf("pyramid --team: %s's rep is %q, want %q", r.Name, r.Rep, want)
 		}
 	}
+	// find, owed and today take --team and --rep too.
+	if got := ok(mia, "find", "王", "--team"); !strings.Contains(got, "王小明\t\t\t\tname\t"+ben) || !strings.Contains(got, "王大力\t\t\t\tname\t"+anna) {
+		t.Errorf("mia find 王 --team:\n%s", got)
+	}
+	if got := names(ok(mia, "find", "王", "--rep", anna)); len(got) != 1 || got[0] != "王大力" {
+		t.Errorf("mia find 王 --rep anna: %v", got)
+	}
+	var owed []struct {
+		Name, Rep string
+	}
+	if err := json.Unmarshal([]byte(ok(mia, "--json", "owed", "--team")), &owed); err != nil || len(owed) != 2 {
+		t.Fatalf("owed --team --json: %v %v", owed, err)
+	}
+	for _, o := range owed {
+		if want := map[string]string{"王小明": ben, "李娜": anna}[o.Name]; o.Rep != want {
+			t.Errorf("owed --team: %s's rep is %q, want %q", o.Name, o.Rep, want)
+		}
+	}
+	if got := ok(mia, "owed", "--rep", ben); !strings.Contains(got, "王小明") || strings.Contains(got, "李娜") {
+		t.Errorf("mia owed --rep ben:\n%s", got)
+	}
+	ok(ben, "follow", "王小明", "today", "send the invoice")
+	ok(anna, "follow", "王大力", "today", "call about 大红袍")
+	var plan []struct {
+		Name, Rep string
+	}
+	if err := json.Unmarshal([]byte(ok(mia, "--json", "today", "--team")), &plan); err != nil || len(plan) < 2 {
+		t.Fatalf("today --team --json: %v %v", plan, err)
+	}
+	for _, p := range plan {
+		if want := map[string]string{"王小明": ben, "王大力": anna, "李娜": anna}[p.Name]; p.Rep != want {
+			t.Errorf("today --team: %s's rep is %q, want %q", p.Name, p.Rep, want)
+		}
+	}
+	if _, errs, code := run(ben, "today", "--rep", anna); code != 2 || !strings.Contains(errs, "only a manager") {
+		t.Errorf("ben today --rep anna: exit %d: %s", code, errs)
+	}
 	// Only a manager moves customers; then they are the new rep's.
 	// A rep hears the team's rule (exit 2), not the server's denial.
 	if _, errs, code := run(ben, "assign", "王小明", anna); code != 2 || !strings.Contains(errs, "only a manager moves customers between reps; you are "+ben) ||
@@ -159,7 +197,8 @@ func TestTeamCommands(t *testing.T) {
 func TestTeamNeedsPostgreSQL(t *testing.T) {
 	e := newEnv(t)
 	e.ok("add", "王小明")
-	for _, args := range [][]string{{"team", "init"}, {"list", "--team"}, {"pyramid", "--rep", "ben"}, {"assign", "王小明", "ben"}} {
+	for _, args := range [][]string{{"team", "init"}, {"list", "--team"}, {"pyramid", "--rep", "ben"}, {"assign", "王小明", "ben"},
+		{"find", "王", "--team"}, {"owed", "--rep", "ben"}, {"today", "--team"}} {
 		_, errs, code := e.run(false, args...)
 		if code != 2 || !strings.Contains(errs, "teams need a PostgreSQL notebook") {
 			t.Errorf("rolo %s on a file: exit %d: %s", strings.Join(args, " "), code, errs)

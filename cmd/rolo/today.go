@@ -32,6 +32,7 @@ type planRowJSON struct {
 	Snoozed    string        `json:"snoozed_until,omitempty"` // nothing due today: the rep snoozed it to this day
 	Added      bool          `json:"added,omitempty"`
 	Greeting   bool          `json:"greeting_slot,omitempty"`
+	Rep        string        `json:"rep,omitempty"` // --team
 }
 
 func newTodayCmd(a *App) *cobra.Command {
@@ -71,6 +72,10 @@ customer's priority and its parts.`,
 			if err != nil {
 				return err
 			}
+			owners, err := a.teamOwners(ctx, svc)
+			if err != nil {
+				return err
+			}
 			days := 1
 			if week {
 				days = 7
@@ -79,14 +84,15 @@ customer's priority and its parts.`,
 			if err != nil {
 				return err
 			}
-			return a.printPlan(p, week)
+			return a.printPlan(p, week, owners)
 		},
 	}
 	cmd.Flags().BoolVar(&week, "week", false, "also plan the next six days")
+	registerTeamFlags(a, cmd)
 	return cmd
 }
 
-func (a *App) planRows(p *insight.Plan, week bool) []planRowJSON {
+func (a *App) planRows(p *insight.Plan, week bool, owners map[int64]string) []planRowJSON {
 	var out []planRowJSON
 	add := func(pl agenda.Planned, rank int, done, added bool, snoozed *agenda.Action) {
 		it := pl.Top()
@@ -98,7 +104,8 @@ func (a *App) planRows(p *insight.Plan, week bool) []planRowJSON {
 		}
 		out = append(out, planRowJSON{Date: pl.Day.Format(store.DateLayout), Rank: rank, CustomerID: it.CustomerID, Name: it.Name,
 			Tier: it.Tier, MustDo: pl.MustDo, Worth: a.decFloat(pl.Worth), WorthFrom: p.WorthFrom, Urgency: round2(pl.Urgency),
-			Score: round2(pl.Score), Reasons: reasons, Detail: it.Detail, Done: done, Added: added, Greeting: pl.Greeting})
+			Score: round2(pl.Score), Reasons: reasons, Detail: it.Detail, Done: done, Added: added, Greeting: pl.Greeting,
+			Rep: owners[it.CustomerID]})
 		if snoozed != nil {
 			out[len(out)-1].Snoozed = snoozed.Until.Format(store.DateLayout)
 		}
@@ -131,8 +138,9 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-func (a *App) printPlan(p *insight.Plan, week bool) error {
-	rows := a.planRows(p, week)
+// printPlan prints the plan; owners (--team) adds each customer's rep.
+func (a *App) printPlan(p *insight.Plan, week bool, owners map[int64]string) error {
+	rows := a.planRows(p, week, owners)
 	if a.JSON {
 		if rows == nil {
 			rows = []planRowJSON{}
@@ -146,8 +154,12 @@ func (a *App) printPlan(p *insight.Plan, week bool) error {
 			if r.Done {
 				done = "done"
 			}
-			t.add(r.Date, strconv.Itoa(r.Rank), strconv.FormatInt(r.CustomerID, 10), r.Name, string(r.Tier),
-				strings.Join(r.Reasons, "+"), r.Detail, strconv.FormatFloat(r.Score, 'f', 2, 64), done)
+			cells := []string{r.Date, strconv.Itoa(r.Rank), strconv.FormatInt(r.CustomerID, 10), r.Name, string(r.Tier),
+				strings.Join(r.Reasons, "+"), r.Detail, strconv.FormatFloat(r.Score, 'f', 2, 64), done}
+			if owners != nil {
+				cells = append(cells, r.Rep)
+			}
+			t.add(cells...)
 		}
 		return t.print()
 	}
@@ -158,8 +170,12 @@ func (a *App) printPlan(p *insight.Plan, week bool) error {
 	if len(p.Today) == 0 {
 		fmt.Fprintln(a.Out, "Nothing is due today. Good time to call a key customer anyway.")
 	} else {
-		t := a.newTable(column{Name: "#", Right: true}, column{Name: "customer", Min: 8, Wrap: true}, column{Name: "tier"}, column{Name: ""},
-			column{Name: "why", Wrap: true}, column{Name: "detail", Min: 16, Wrap: true})
+		cols := []column{{Name: "#", Right: true}, {Name: "customer", Min: 8, Wrap: true}, {Name: "tier"}, {Name: ""},
+			{Name: "why", Wrap: true}, {Name: "detail", Min: 16, Wrap: true}}
+		if owners != nil {
+			cols = append(cols, column{Name: "rep"})
+		}
+		t := a.newTable(cols...)
 		for i, r := range p.Today {
 			mark := ""
 			switch {
@@ -174,8 +190,12 @@ func (a *App) printPlan(p *insight.Plan, week bool) error {
 			case r.MustDo:
 				mark = "must do"
 			}
-			t.add(strconv.Itoa(i+1), fmt.Sprintf("%s #%d", r.Top().Name, r.Top().CustomerID), string(r.Top().Tier), mark, r.Why(),
-				entryDetail(r.Items))
+			cells := []string{strconv.Itoa(i + 1), fmt.Sprintf("%s #%d", r.Top().Name, r.Top().CustomerID), string(r.Top().Tier), mark, r.Why(),
+				entryDetail(r.Items)}
+			if owners != nil {
+				cells = append(cells, owners[r.Top().CustomerID])
+			}
+			t.add(cells...)
 		}
 		if err := t.print(); err != nil {
 			return err
