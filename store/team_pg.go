@@ -21,6 +21,7 @@ package store
 //     notebook's rows only as a member of its team, and is a manager only
 //     where the table says so. A manager of one team's notebook is nobody
 //     in another team's on the same server.
+//     The list of members is read by the team's members only.
 //   - settings are the team's (one currency, one set of tier cuts): reps
 //     read them, managers change them.
 //   - state (the kept tier floors, the fitted model, change counters) is per
@@ -52,11 +53,31 @@ BEGIN
 END $$;
 GRANT rolo_rep TO rolo_manager;
 
-GRANT SELECT ON team_members TO rolo_rep;
+-- Who is in the team, asked as the tables' owner (SECURITY DEFINER): the
+-- list of members is itself under a policy (below), which asks it. Only
+-- for the logged-in role or a role it belongs to: nobody learns whether
+-- someone else is a member by asking in their name.
+CREATE OR REPLACE FUNCTION rolo_in_team(who name, as_manager boolean) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT
+    AS $f$ SELECT pg_has_role(session_user, who, 'MEMBER')
+        AND EXISTS (SELECT 1 FROM team_members m WHERE m.role = who AND (m.manager OR NOT as_manager)) $f$;
+REVOKE EXECUTE ON FUNCTION rolo_in_team(name, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rolo_in_team(name, boolean) TO rolo_rep;
+DO $$
+BEGIN
+    EXECUTE format('ALTER FUNCTION rolo_in_team(name, boolean) SET search_path = %s',
+        (SELECT string_agg(quote_ident(x), ', ') FROM unnest(current_schemas(false)) x) || ', pg_temp');
+END $$;
 CREATE OR REPLACE FUNCTION rolo_is_member() RETURNS boolean LANGUAGE sql STABLE
-    AS $f$ SELECT EXISTS (SELECT 1 FROM team_members WHERE role = current_user) $f$;
+    AS $f$ SELECT rolo_in_team(current_user, false) $f$;
 CREATE OR REPLACE FUNCTION rolo_is_manager() RETURNS boolean LANGUAGE sql STABLE
-    AS $f$ SELECT EXISTS (SELECT 1 FROM team_members WHERE role = current_user AND manager) $f$;
+    AS $f$ SELECT rolo_in_team(current_user, true) $f$;
+-- The members see who else is in the team; a rep of another team on the
+-- same server (who holds rolo_rep's grants) sees nobody (schema 13).
+GRANT SELECT ON team_members TO rolo_rep;
+ALTER TABLE team_members ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS team_members_team ON team_members;
+CREATE POLICY team_members_team ON team_members FOR SELECT USING ((SELECT rolo_is_member()));
 -- The policies ask (SELECT rolo_is_member()): a query's one answer (an
 -- InitPlan), not a function call for each row it reads.
 CREATE OR REPLACE FUNCTION rolo_rep_filter(owner text) RETURNS boolean LANGUAGE sql STABLE

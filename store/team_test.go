@@ -700,6 +700,7 @@ func TestTeamsOnOneServerAreApart(t *testing.T) {
 			`SELECT count(*) FROM search`,
 			`SELECT count(*) FROM purchase_totals`,
 			`SELECT count(*) FROM settings`,
+			`SELECT count(*) FROM team_members`, // who is in team B (schema 13)
 		} {
 			var n int
 			if err := db.QueryRow(q).Scan(&n); err != nil {
@@ -734,6 +735,25 @@ func TestTeamsOnOneServerAreApart(t *testing.T) {
 		if KindOf(err) != KindNotPermitted || !strings.Contains(err.Error(), "not in this notebook's team") ||
 			!strings.Contains(err.Error(), "rolo team add "+role) {
 			t.Errorf("rolo opening team B's notebook as %s: %v; want not permitted, saying how to join", role, err)
+		}
+	}
+	// Team B's members see who is in it; none learns it of another role by
+	// asking in its name.
+	bdb := b.raw(t, benB)
+	var members int
+	if err := bdb.QueryRow(`SELECT count(*) FROM team_members`).Scan(&members); err != nil || members != 1 {
+		t.Errorf("ben reads %d members of his own team (%v), want himself", members, err)
+	}
+	for _, q := range []struct {
+		who  string
+		want bool
+	}{{benB, true}, {annaA, false}} {
+		var in bool
+		if err := b.raw(t, annaA).QueryRow(`SELECT rolo_in_team($1, false)`, q.who).Scan(&in); err != nil || in {
+			t.Errorf("anna asks whether %s is in team B: %v, %v; want false", q.who, in, err)
+		}
+		if err := bdb.QueryRow(`SELECT rolo_in_team($1, false)`, q.who).Scan(&in); err != nil || in != (q.who == benB) {
+			t.Errorf("ben asks whether %s is in team B: %v, %v", q.who, in, err)
 		}
 	}
 	// Team B's list is its own; a customer of B cannot be given to A's rep.
