@@ -36,16 +36,13 @@ DECLARE
     rep text := nullif(current_setting('rolo.rep', true), '');
     q text := 'SELECT s.doc FROM search s JOIN customers c ON c.id = s.customer_id WHERE s.doc > $2';
 BEGIN
-    -- Only for the logged-in role, or a role it belongs to: nobody asks in
-    -- another role's name.
-    IF NOT pg_has_role(session_user, who, 'MEMBER') THEN
+    -- The customers' policies' rule (store/team_pg.go), whose rolo_in_team
+    -- answers only for the logged-in role, or a role it belongs to: nobody
+    -- asks in another role's name.
+    IF NOT rolo_in_team(who, false) THEN
         RETURN;
     END IF;
-    -- The customers' policies' rule (store/team_pg.go).
-    IF NOT EXISTS (SELECT 1 FROM team_members m WHERE m.role = who) THEN
-        RETURN;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM team_members m WHERE m.role = who AND m.manager) THEN
+    IF NOT rolo_in_team(who, true) THEN
         q := q || ' AND (c.owner = $4 OR c.shared = 1)';
     END IF;
     IF rep IS NOT NULL THEN
