@@ -1063,3 +1063,50 @@ func TestTeamFindThroughTheIndex(t *testing.T) {
 		t.Errorf("rolo_find_docs beside anna's own temporary customers table: %d rows, %v; want 2", n, err)
 	}
 }
+
+// A list of ids is looked up in the customers' key for a rep too (schema
+// 13): cast id by id, the list was a condition PostgreSQL keeps behind the
+// policies, and the server read every customer the rep sees instead.
+func TestTeamIDListUsesTheKey(t *testing.T) {
+	f := newTeam(t)
+	ctx := context.Background()
+	anna := f.rep(t, "anna", false)
+	if _, err := f.admin.w.ExecContext(ctx, `INSERT INTO customers (name, owner, created_at, updated_at)
+		SELECT 'c' || g, $1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM generate_series(1, 20000) g`, anna); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.admin.w.ExecContext(ctx, `ANALYZE customers`); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := f.raw(t, anna).Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SET jit = off`); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := conn.QueryContext(ctx, `EXPLAIN SELECT id, name FROM customers WHERE id IN (SELECT value FROM rolo_ids($1))`, "[3,5,8]")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan strings.Builder
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		plan.WriteString(line + "\n")
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan.String(), "customers_pkey") || strings.Contains(plan.String(), "Seq Scan on customers") {
+		t.Errorf("a rep's customers by a list of ids, not from the key:\n%s", plan.String())
+	}
+	var n int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE id IN (SELECT value FROM rolo_ids($1))`, "[3,5,8,99999999]").Scan(&n); err != nil || n != 3 {
+		t.Errorf("a rep's customers by a list of ids: %d, %v; want 3", n, err)
+	}
+}

