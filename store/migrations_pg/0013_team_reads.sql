@@ -25,7 +25,7 @@
 --    The rule of who sees a customer is worked out before the query, and
 --    the query gets only what is left of it: a rep's customers and the
 --    shared ones, every customer for a manager, one rep's for a manager
---    narrowed by rolo.rep. Written as one expression, as the policies have
+--    narrowed by rolo.rep. Written as one expression, as the policies had
 --    it, the planner guessed that 0.5% of the customers pass (it cannot
 --    see through coalesce(nullif(current_setting(...)))), and looked each
 --    one's search rows up in turn instead of reading the table once.
