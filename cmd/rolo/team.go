@@ -120,8 +120,8 @@ customer you see, with their rep; pyramid adds a line per rep).`,
 			}
 			fmt.Fprintf(a.Err, "%s is no longer in the team of this notebook; their PostgreSQL role stays.\n", clean(args[0]))
 			if owned > 0 {
-				fmt.Fprintf(a.Err, "They still own %d customers: give them to another rep with rolo assign CUSTOMER REP (rolo list --team shows each customer's rep).\n",
-					owned)
+				fmt.Fprintf(a.Err, "They still own %s: give them to another rep with rolo assign CUSTOMER REP (rolo list --team shows each customer's rep).\n",
+					plural(owned, "customer"))
 			}
 			return nil
 		},

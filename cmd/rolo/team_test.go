@@ -235,7 +235,7 @@ func TestTeamRemove(t *testing.T) {
 	tm := newTeam(t)
 	tm.ok(tm.ben, "add", "王小明")
 	_, errs, code := tm.run("", "team", "remove", tm.ben)
-	if code != 0 || !strings.Contains(errs, tm.ben+" is no longer in the team") || !strings.Contains(errs, "They still own 1 customers") {
+	if code != 0 || !strings.Contains(errs, tm.ben+" is no longer in the team") || !strings.Contains(errs, "They still own 1 customer:") {
 		t.Errorf("team remove: exit %d: %s", code, errs)
 	}
 	if out := tm.ok("", "team", "list"); strings.Contains(out, tm.ben) || !strings.Contains(out, tm.anna) {
