@@ -192,3 +192,31 @@ func TestPGDaysBecomeDates(t *testing.T) {
 		t.Error("the server took 2026-02-30 for a day")
 	}
 }
+
+// rolo's connections plan for a notebook read from memory (no JIT, a page
+// read out of order as cheap as one in order), unless the address says
+// otherwise.
+func TestPGSessionSettings(t *testing.T) {
+	dsn := newPGTestSchema(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		set        map[string]string
+		jit, pages string
+	}{
+		{nil, "off", "1.1"},
+		{map[string]string{"jit": "on", "random_page_cost": "4"}, "on", "4"},
+	} {
+		s, err := Open(ctx, pgDSNWith(t, dsn, c.set), Options{Create: true, Now: fixedNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var jit, pages string
+		if err := s.r.QueryRowContext(ctx, `SELECT current_setting('jit'), current_setting('random_page_cost')`).Scan(&jit, &pages); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		if jit != c.jit || pages != c.pages {
+			t.Errorf("address setting %v: jit %s, random_page_cost %s; want %s, %s", c.set, jit, pages, c.jit, c.pages)
+		}
+	}
+}
