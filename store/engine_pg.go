@@ -55,16 +55,6 @@ func openPG(ctx context.Context, dsn string, opts Options, create bool) (*Store,
 	if _, set := cfg.RuntimeParams["jit"]; !set {
 		cfg.RuntimeParams["jit"] = "off"
 	}
-	// A notebook is read from memory once it has been read (a team of
-	// 100,000 customers is a few hundred megabytes): a page read out of
-	// order costs about what one read in order does, not the four times
-	// PostgreSQL assumes by default, for disks that seek. At 4 the planner
-	// sorted every customer, on disk, rather than walk two keys in step:
-	// pyramid 0.76-0.87 -> 0.65-0.69 s, a rep's 0.58-0.63 -> 0.48 s at
-	// 100,000. An address that names random_page_cost keeps its own.
-	if _, set := cfg.RuntimeParams["random_page_cost"]; !set {
-		cfg.RuntimeParams["random_page_cost"] = "1.1"
-	}
 	if opts.Rep != "" {
 		if err := checkRepName(opts.Rep); err != nil {
 			return nil, err

@@ -144,6 +144,16 @@ const (
 	shortCommonOther = 0.10
 )
 
+// pgProfileWalkSQL reads the profiles of a range of docs that hold a
+// pattern. doc % 4 < 1 is doc % 4 = 0 (docs are not negative) in a form
+// that does not imply the predicate of the partial index of the profiles'
+// characters (search_cjk): on a server that costs a page read out of
+// order low (random_page_cost 1.1, usual for SSDs), the planner read that
+// whole index as a filter of every profile, and the walk of the first
+// 1,000 profiles of find 王 took 50 ms instead of 4 at 100,000 customers.
+const pgProfileWalkSQL = `SELECT doc / 4, doc % 4 FROM search
+	WHERE doc % 4 < 1 AND doc > ? AND doc <= ? AND body LIKE ? ESCAPE '\' ORDER BY doc LIMIT ?`
+
 // shortProfilesPG finds the first profiles in id order that hold q, one
 // or two characters: the same as scanning them all (shortScanPG), in
 // steps over ranges of ids, each step exact.
@@ -172,9 +182,7 @@ func (s *Store) shortProfilesPG(ctx context.Context, q string, limit int, found 
 		if err != nil {
 			return err
 		}
-		more, err := queryAll(ctx, s, "search", scanIDSource, `SELECT doc / 4, doc % 4 FROM search
-			WHERE doc % 4 = 0 AND doc > ? AND doc <= ? AND body LIKE ? ESCAPE '\' ORDER BY doc LIMIT ?`,
-			after, end, pat, limit-len(hits))
+		more, err := queryAll(ctx, s, "search", scanIDSource, pgProfileWalkSQL, after, end, pat, limit-len(hits))
 		if err != nil {
 			return err
 		}
