@@ -29,9 +29,9 @@ var pgMigrationFills = map[int]func(ctx context.Context, s *Store, tx *sql.Tx) e
 	// Schema 9 keeps the team's members in the notebook: a team set up
 	// before gets the policies that ask it.
 	9: renewTeamPG,
-	// Schema 13 lets a manager read the records without the server
-	// checking each row's customer: a team set up before gets the new
-	// policies.
+	// Schema 13's policies (a manager's records passed once a statement,
+	// rolo.rep read once a statement, the list of members its members'
+	// alone): a team set up before gets them.
 	13: renewTeamPG,
 }
 
