@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -53,9 +55,22 @@ func newJSONRows(w io.Writer) *jsonRows {
 	return j
 }
 
+// jsonAppender is a row that writes itself as encoding/json would, with
+// no reflection (pyramid --json writes 100,000 of them on a large
+// notebook); ok false leaves it to encoding/json (a value it refuses).
+type jsonAppender interface {
+	appendJSON(b []byte) (out []byte, ok bool)
+}
+
 func (j *jsonRows) add(r any) error {
 	j.buf.Reset()
-	if err := j.enc.Encode(r); err != nil {
+	if a, is := r.(jsonAppender); is {
+		if b, ok := a.appendJSON(j.buf.AvailableBuffer()); ok {
+			j.buf.Write(b)
+		} else if err := j.enc.Encode(r); err != nil {
+			return err
+		}
+	} else if err := j.enc.Encode(r); err != nil {
 		return err
 	}
 	if j.n > 0 {
@@ -65,6 +80,82 @@ func (j *jsonRows) add(r any) error {
 	j.bw.WriteString("\n")
 	_, err := j.bw.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
 	return err
+}
+
+// appendJSONString writes s as a JSON string as encoding/json does with
+// SetEscapeHTML(false): quotes, backslashes and control characters
+// escaped, U+2028 and U+2029 too, invalid UTF-8 as U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendJSONFloat writes f as encoding/json does; ok false for NaN and
+// the infinities, which it refuses.
+func appendJSONFloat(b []byte, f float64) ([]byte, bool) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return b, false
+	}
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// e-09 to e-9, as encoding/json writes it.
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b, true
 }
 
 func (j *jsonRows) close() error {

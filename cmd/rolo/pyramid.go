@@ -114,6 +114,53 @@ type tierRowJSON struct {
 	Rep        string          `json:"rep,omitempty"` // pyramid --team: the customer's rep
 }
 
+// appendJSON writes the row as encoding/json would (jsonAppender); Value
+// is a number or a quoted decimal that rolo wrote, compact already.
+func (r *tierRowJSON) appendJSON(b []byte) ([]byte, bool) {
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, r.ID, 10)
+	b = append(b, `,"name":`...)
+	b = appendJSONString(b, r.Name)
+	b = append(b, `,"tier":`...)
+	b = appendJSONString(b, string(r.Tier))
+	b = append(b, `,"value":`...)
+	b = append(b, r.Value...)
+	b = append(b, `,"revenue":`...)
+	b = appendJSONString(b, r.Revenue)
+	b = append(b, `,"profit":`...)
+	b = appendJSONOptString(b, r.Profit)
+	b = append(b, `,"purchases":`...)
+	b = strconv.AppendInt(b, int64(r.Purchases), 10)
+	b = append(b, `,"last_purchase":`...)
+	b = appendJSONOptString(b, r.Last)
+	for _, f := range []struct {
+		key string
+		v   *float64
+	}{{`,"current":`, r.Current}, {`,"potential":`, r.Potential}} {
+		if f.v != nil {
+			var ok bool
+			if b, ok = appendJSONFloat(append(b, f.key...), *f.v); !ok {
+				return b, false
+			}
+		}
+	}
+	b = append(b, `,"loss_making":`...)
+	b = strconv.AppendBool(b, r.LossMaking)
+	if r.Rep != "" {
+		b = append(b, `,"rep":`...)
+		b = appendJSONString(b, r.Rep)
+	}
+	return append(b, '}'), len(r.Value) > 0
+}
+
+// appendJSONOptString writes s, or null.
+func appendJSONOptString(b []byte, s *string) []byte {
+	if s == nil {
+		return append(b, "null"...)
+	}
+	return appendJSONString(b, *s)
+}
+
 // tierValue writes a ranking value: money as a decimal string in the
 // currency, counts and scores as numbers.
 func (a *App) tierValue(t *insight.Tiers, v float64) string {
@@ -146,7 +193,13 @@ func (a *App) printTierRows(t *insight.Tiers, owners map[int64]string) error {
 				out[i].Current, out[i].Potential = &c, &p
 			}
 		}
-		return writeJSONRows(a.Out, out)
+		jw := newJSONRows(a.Out)
+		for i := range out {
+			if err := jw.add(&out[i]); err != nil {
+				return err
+			}
+		}
+		return jw.close()
 	}
 	tb := a.newTable()
 	for _, r := range rows {
