@@ -134,6 +134,16 @@ func pgSchemaOf(t testing.TB, dsn string) string {
 	return schema
 }
 
+// onConn is one connection as column reads it (a setting made on it holds).
+type onConn struct {
+	ctx  context.Context
+	conn *sql.Conn
+}
+
+func (c onConn) Query(query string, args ...any) (*sql.Rows, error) {
+	return c.conn.QueryContext(c.ctx, query, args...)
+}
+
 // column reads the one column of a query's rows.
 func column[T any](t testing.TB, q interface {
 	Query(string, ...any) (*sql.Rows, error)

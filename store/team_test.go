@@ -1096,24 +1096,9 @@ func TestTeamIDListUsesTheKey(t *testing.T) {
 	if _, err := conn.ExecContext(ctx, `SET jit = off`); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := conn.QueryContext(ctx, `EXPLAIN SELECT id, name FROM customers WHERE id IN (SELECT value FROM rolo_ids($1))`, "[3,5,8]")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan strings.Builder
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			t.Fatal(err)
-		}
-		plan.WriteString(line + "\n")
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(plan.String(), "customers_pkey") || strings.Contains(plan.String(), "Seq Scan on customers") {
-		t.Errorf("a rep's customers by a list of ids, not from the key:\n%s", plan.String())
+	plan := strings.Join(column[string](t, onConn{ctx, conn}, `EXPLAIN SELECT id, name FROM customers WHERE id IN (SELECT value FROM rolo_ids($1))`, "[3,5,8]"), "\n")
+	if !strings.Contains(plan, "customers_pkey") || strings.Contains(plan, "Seq Scan on customers") {
+		t.Errorf("a rep's customers by a list of ids, not from the key:\n%s", plan)
 	}
 	var n int
 	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE id IN (SELECT value FROM rolo_ids($1))`, "[3,5,8,99999999]").Scan(&n); err != nil || n != 3 {
@@ -1170,19 +1155,7 @@ func TestOwnerDumpsTheNotebook(t *testing.T) {
 	if _, err := conn.ExecContext(ctx, `SET row_security = off`); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := conn.QueryContext(ctx, `SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema() ORDER BY 1`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			t.Fatal(err)
-		}
-		tables = append(tables, name)
-	}
-	rows.Close()
+	tables := column[string](t, onConn{ctx, conn}, `SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema() ORDER BY 1`)
 	if len(tables) < 10 {
 		t.Fatalf("the notebook's tables: %v", tables)
 	}
